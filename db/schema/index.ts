@@ -1,0 +1,6 @@
+export * from './missions';
+export * from './stations';
+export * from './teams';
+export * from './credentials';
+export * from './events';
+export * from './read-models';

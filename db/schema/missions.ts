@@ -1,0 +1,25 @@
+import { pgTable, uuid, text, doublePrecision, jsonb, boolean, bigint, timestamp } from 'drizzle-orm/pg-core';
+import type { Geometry } from 'geojson';
+
+/** [[west, south], [east, north]] in degrees. */
+export type Bounds = [[number, number], [number, number]];
+
+export const missions = pgTable('missions', {
+  id: uuid().primaryKey(),
+  name: text().notNull(),
+  /** Local election date, YYYY-MM-DD. */
+  electionDate: text().notNull(),
+  /** IANA zone the mission's times are shown in, e.g. Asia/Bishkek. */
+  timeZone: text().notNull(),
+  centerLat: doublePrecision().notNull(),
+  centerLng: doublePrecision().notNull(),
+  bounds: jsonb().$type<Bounds>().notNull(),
+  /** City outline (GeoJSON geometry) drawn on the offline map. */
+  outline: jsonb().$type<Geometry | null>(),
+  languages: jsonb().$type<string[]>().notNull(),
+  isDemo: boolean().notNull().default(false),
+  /** Head of the event log: the last sequence number and hash given out. Locking this row orders the mission's inserts. */
+  lastSeq: bigint({ mode: 'number' }).notNull().default(0),
+  lastHash: text().notNull(),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});

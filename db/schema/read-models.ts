@@ -1,0 +1,103 @@
+/**
+ * Read models: what dashboards load, kept in step with the event log in the same transaction as each insert.
+ * They can always be rebuilt by replaying the log.
+ */
+import { pgTable, uuid, text, jsonb, integer, bigint, timestamp, boolean, doublePrecision, index } from 'drizzle-orm/pg-core';
+import type { Assessment, Phase, Severity } from '../../shared/schemas/events';
+import { missions } from './missions';
+import { stations } from './stations';
+import { teams } from './teams';
+
+export type LatestAssessments = Partial<Record<Phase, { assessment: Assessment; at: string; teamId: string }>>;
+
+export const stationStatus = pgTable(
+  'station_status',
+  {
+    stationId: uuid()
+      .primaryKey()
+      .references(() => stations.id),
+    missionId: uuid()
+      .notNull()
+      .references(() => missions.id),
+    presentTeamIds: jsonb().$type<string[]>().notNull().default([]),
+    visitCount: integer().notNull().default(0),
+    firstVisitAt: timestamp({ withTimezone: true }),
+    lastVisitAt: timestamp({ withTimezone: true }),
+    latestAssessments: jsonb().$type<LatestAssessments>().notNull().default({}),
+    openFindings: integer().notNull().default(0),
+    worstOpenSeverity: text().$type<Severity>(),
+    updatedSeq: bigint({ mode: 'number' }).notNull().default(0),
+  },
+  (t) => [index().on(t.missionId)],
+);
+
+export const teamStatus = pgTable(
+  'team_status',
+  {
+    teamId: uuid()
+      .primaryKey()
+      .references(() => teams.id),
+    missionId: uuid()
+      .notNull()
+      .references(() => missions.id),
+    lastSeenAt: timestamp({ withTimezone: true }),
+    currentStationId: uuid(),
+    lastLat: doublePrecision(),
+    lastLng: doublePrecision(),
+    lastPositionAt: timestamp({ withTimezone: true }),
+    helpOpen: boolean().notNull().default(false),
+    helpRequestedAt: timestamp({ withTimezone: true }),
+    updatedSeq: bigint({ mode: 'number' }).notNull().default(0),
+  },
+  (t) => [index().on(t.missionId)],
+);
+
+/** One row per arrival: who was where, from when to when. */
+export const visits = pgTable(
+  'visits',
+  {
+    /** The arrival event's id. */
+    id: uuid().primaryKey(),
+    missionId: uuid()
+      .notNull()
+      .references(() => missions.id),
+    teamId: uuid()
+      .notNull()
+      .references(() => teams.id),
+    stationId: uuid()
+      .notNull()
+      .references(() => stations.id),
+    arrivedAt: timestamp({ withTimezone: true }).notNull(),
+    departedAt: timestamp({ withTimezone: true }),
+    /** 'departure' when the team checked out; 'next_arrival' when it checked in elsewhere without checking out. */
+    closedBy: text().$type<'departure' | 'next_arrival'>(),
+  },
+  (t) => [index().on(t.teamId, t.stationId), index().on(t.stationId)],
+);
+
+export type FindingState = 'new' | 'acknowledged' | 'escalated' | 'resolved';
+
+/** Current state of each finding, for triage and for the station's open-findings figures. */
+export const findings = pgTable(
+  'findings',
+  {
+    /** The finding event's id. */
+    id: uuid().primaryKey(),
+    missionId: uuid()
+      .notNull()
+      .references(() => missions.id),
+    stationId: uuid()
+      .notNull()
+      .references(() => stations.id),
+    teamId: uuid()
+      .notNull()
+      .references(() => teams.id),
+    category: text().notNull(),
+    severity: text().$type<Severity>().notNull(),
+    status: text().$type<FindingState>().notNull().default('new'),
+    reportedAt: timestamp({ withTimezone: true }).notNull(),
+    statusChangedAt: timestamp({ withTimezone: true }),
+    seq: bigint({ mode: 'number' }).notNull(),
+  },
+  (t) => [index().on(t.missionId), index().on(t.stationId)],
+);

@@ -1,0 +1,73 @@
+/**
+ * Configuration is read from the environment once, at boot, validated, and passed down.
+ * Defaults make `npm start` work with nothing set: embedded PGlite under ./data, in-process fan-out, port 3000.
+ */
+import path from 'node:path';
+import { Type, type Static } from 'typebox';
+import { Compile } from 'typebox/compile';
+
+const ConfigSchema = Type.Object({
+  host: Type.String(),
+  port: Type.Integer({ minimum: 0, maximum: 65535 }),
+  /** Absolute URL users reach this server at, used in the printed links. */
+  publicUrl: Type.String(),
+  databaseUrl: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
+  databasePoolSize: Type.Integer({ minimum: 1, maximum: 200 }),
+  /** PGlite keeps its files here when no DATABASE_URL is set; null keeps them in memory (tests). */
+  dataDir: Type.Union([Type.String(), Type.Null()]),
+  redisUrl: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
+  /** Seed the Bishkek demo mission when the database has no mission. */
+  seedDemo: Type.Boolean(),
+  demoCoordinatorPassword: Type.Union([Type.String({ minLength: 8 }), Type.Null()]),
+  /** Folder with the built client; null disables static serving. */
+  clientDir: Type.Union([Type.String(), Type.Null()]),
+  logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+  /** Logins and joins allowed per client address and minute. */
+  authRateLimitPerMinute: Type.Integer({ minimum: 1 }),
+  /** Instance name shown in logs and /ready, handy behind a load balancer. */
+  instanceName: Type.String(),
+});
+export type Config = Static<typeof ConfigSchema>;
+const checkConfig = Compile(ConfigSchema);
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+function integer(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new Error(`${name} must be a whole number, got "${value}"`);
+  return n;
+}
+
+function flag(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const port = integer(env.PORT, 3000, 'PORT');
+  const host = env.HOST ?? '0.0.0.0';
+  const config: Config = {
+    host,
+    port,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    databaseUrl: env.DATABASE_URL || null,
+    databasePoolSize: integer(env.DATABASE_POOL_SIZE, 20, 'DATABASE_POOL_SIZE'),
+    dataDir: path.resolve(env.DATA_DIR ?? path.join(ROOT, 'data')),
+    redisUrl: env.REDIS_URL || null,
+    seedDemo: flag(env.VIGIL_SEED_DEMO, true),
+    demoCoordinatorPassword: env.VIGIL_COORDINATOR_PASSWORD || null,
+    clientDir: path.join(ROOT, 'client', 'dist'),
+    logLevel: (env.LOG_LEVEL ?? 'info') as Config['logLevel'],
+    authRateLimitPerMinute: integer(env.AUTH_RATE_LIMIT_PER_MINUTE, 20, 'AUTH_RATE_LIMIT_PER_MINUTE'),
+    instanceName: env.INSTANCE_NAME ?? `vigil-${process.pid}`,
+    ...overrides,
+  };
+  if (!checkConfig.Check(config)) {
+    const problems = [...checkConfig.Errors(config)].map((e) => `${e.instancePath || '/'} ${e.message}`);
+    throw new Error(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return config;
+}
+
+export const PROJECT_ROOT = ROOT;

@@ -1,0 +1,22 @@
+/** Limits and intervals shared by server and client. Units are in the names. */
+
+/** How far in the future a device clock may be before an event is rejected as insane. */
+export const MAX_CLOCK_AHEAD_MS = 5 * 60 * 1000;
+/** How old an event may be when it finally reaches the server (a phone offline for days still delivers). */
+export const MAX_EVENT_AGE_MS = 14 * 24 * 60 * 60 * 1000;
+/** Most events one POST /api/events may carry. */
+export const MAX_EVENTS_PER_BATCH = 500;
+/** Largest request body the API accepts, in bytes (imports of a national station list fit). */
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+/** Largest page of the catch-up feed. */
+export const MAX_EVENTS_PAGE = 5000;
+/** Catch-up is sent to a reconnecting socket in frames of this many events. */
+export const CATCH_UP_FRAME_EVENTS = 1000;
+/** Every instance tells its sockets the mission's head sequence this often, so a client that missed news notices. */
+export const HEAD_ANNOUNCE_INTERVAL_MS = 5000;
+/** A client that sees a hole in the sequence waits this long for the missing events before fetching them. */
+export const GAP_WAIT_MS = 750;
+/** Coordinator sessions last a long election day and its night count. */
+export const SESSION_TTL_MS = 36 * 60 * 60 * 1000;
+/** Longest free-text field (finding text, notes), in characters. */
+export const MAX_TEXT_CHARS = 4000;

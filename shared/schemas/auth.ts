@@ -1,0 +1,63 @@
+import { Type, type Static } from 'typebox';
+import { IsoTime, Uuid, oneOf } from './common';
+
+export const ROLES = ['coordinator', 'team', 'display'] as const;
+export type Role = (typeof ROLES)[number];
+export const Role = oneOf(ROLES);
+
+export const LoginBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 100 }),
+    password: Type.String({ minLength: 1, maxLength: 200 }),
+  },
+  { additionalProperties: false },
+);
+export type LoginBody = Static<typeof LoginBody>;
+
+export const JoinBody = Type.Object(
+  { code: Type.String({ minLength: 4, maxLength: 40 }) },
+  { additionalProperties: false },
+);
+export type JoinBody = Static<typeof JoinBody>;
+
+export const MissionSummary = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  electionDate: Type.String(),
+  timeZone: Type.String(),
+  center: Type.Object({ lat: Type.Number(), lng: Type.Number() }),
+  /** [[west, south], [east, north]] */
+  bounds: Type.Array(Type.Array(Type.Number(), { minItems: 2, maxItems: 2 }), { minItems: 2, maxItems: 2 }),
+  /** City outline for the offline map (GeoJSON geometry), when the mission has one. */
+  outline: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
+  languages: Type.Array(Type.String()),
+  isDemo: Type.Boolean(),
+});
+export type MissionSummary = Static<typeof MissionSummary>;
+
+export const LoginReply = Type.Object({
+  token: Type.String(),
+  role: Type.Literal('coordinator'),
+  expiresAt: IsoTime,
+  coordinator: Type.Object({ id: Uuid, username: Type.String(), displayName: Type.String() }),
+  mission: MissionSummary,
+});
+export type LoginReply = Static<typeof LoginReply>;
+
+export const JoinReply = Type.Object({
+  token: Type.String(),
+  role: Type.Literal('team'),
+  teamId: Uuid,
+  callSign: Type.String(),
+  mission: MissionSummary,
+});
+export type JoinReply = Static<typeof JoinReply>;
+
+/** GET /api/session: who the bearer token is, for any role (a display link calls it with its token). */
+export const SessionReply = Type.Object({
+  role: Role,
+  teamId: Type.Union([Uuid, Type.Null()]),
+  name: Type.String(),
+  mission: MissionSummary,
+});
+export type SessionReply = Static<typeof SessionReply>;

@@ -1,0 +1,164 @@
+/**
+ * The event catalogue: every fact an observer or coordinator can add to a mission's log.
+ * Route validation, socket payloads, the read models and the client all take their types from here.
+ * The `type` names are public API (phones and other tools send them).
+ */
+import { Type, type Static, type TProperties } from 'typebox';
+import { IsoTime, Position, Seq, Uuid, oneOf } from './common';
+import { MAX_TEXT_CHARS } from '../constants';
+
+export const PHASES = ['opening', 'voting', 'closing'] as const;
+export type Phase = (typeof PHASES)[number];
+export const Phase = oneOf(PHASES);
+
+/** The four-point overall assessment, best first. */
+export const ASSESSMENTS = ['very_good', 'good', 'bad', 'very_bad'] as const;
+export type Assessment = (typeof ASSESSMENTS)[number];
+export const Assessment = oneOf(ASSESSMENTS);
+
+/** Finding severities, mildest first: the index is the rank used for "worst open severity". */
+export const SEVERITIES = ['info', 'minor', 'serious', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const Severity = oneOf(SEVERITIES);
+
+export const FINDING_STATUSES = ['acknowledged', 'escalated', 'resolved'] as const;
+export type FindingStatusChange = (typeof FINDING_STATUSES)[number];
+export const FindingStatusChange = oneOf(FINDING_STATUSES);
+
+const Text = Type.String({ minLength: 1, maxLength: MAX_TEXT_CHARS });
+const Note = Type.String({ maxLength: MAX_TEXT_CHARS });
+const Code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' });
+const AnswerValue = Type.Union([
+  Type.Boolean(),
+  Type.Number(),
+  Type.String({ maxLength: MAX_TEXT_CHARS }),
+  Type.Array(Type.String({ maxLength: 200 }), { maxItems: 50 }),
+  Type.Null(),
+]);
+export const ChecklistAnswers = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' }), AnswerValue, {
+  maxProperties: 300,
+});
+
+/** Who added an event; set by the server from the credentials, never by the sender. */
+export const Actor = Type.Object({
+  role: Type.Union([Type.Literal('team'), Type.Literal('coordinator')]),
+  id: Type.String(),
+  name: Type.String(),
+});
+export type Actor = Static<typeof Actor>;
+
+const envelope = { id: Uuid, occurredAt: IsoTime };
+
+/** Fields the server adds when it stores an event. */
+const storedFields = {
+  seq: Seq,
+  receivedAt: IsoTime,
+  actor: Actor,
+  teamId: Type.Union([Uuid, Type.Null()]),
+  stationId: Type.Union([Uuid, Type.Null()]),
+};
+const StoredExtra = Type.Object(storedFields);
+
+/** One catalogue entry: the shape phones send and the shape readers receive once stored. */
+function defineEvent<T extends string, P extends TProperties>(type: T, fields: P) {
+  const input = Type.Object(
+    { ...envelope, type: Type.Literal(type), ...fields },
+    { additionalProperties: false, title: `${type} event` },
+  );
+  const stored = Type.Object({ ...envelope, type: Type.Literal(type), ...fields, ...storedFields });
+  return { input, stored };
+}
+
+const catalogue = {
+  arrival: defineEvent('arrival', { teamId: Uuid, stationId: Uuid, position: Type.Optional(Position) }),
+  departure: defineEvent('departure', { teamId: Uuid, stationId: Uuid, position: Type.Optional(Position) }),
+  checklist: defineEvent('checklist', {
+    teamId: Uuid,
+    stationId: Uuid,
+    form: Code,
+    phase: Phase,
+    answers: ChecklistAnswers,
+    assessment: Assessment,
+  }),
+  finding: defineEvent('finding', {
+    teamId: Uuid,
+    stationId: Uuid,
+    category: Code,
+    severity: Severity,
+    text: Text,
+    position: Type.Optional(Position),
+    photoId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.-]+$' })),
+  }),
+  // Coordinators triage findings; the station is taken from the finding, the "by whom" from the credentials.
+  finding_status: defineEvent('finding_status', {
+    findingId: Type.String({ format: 'uuid', description: 'id of the finding event' }),
+    status: FindingStatusChange,
+    note: Type.Optional(Note),
+  }),
+  position: defineEvent('position', { teamId: Uuid, position: Position, stationId: Type.Optional(Uuid) }),
+  help_request: defineEvent('help_request', {
+    teamId: Uuid,
+    stationId: Type.Optional(Uuid),
+    position: Type.Optional(Position),
+    note: Type.Optional(Note),
+  }),
+  help_resolved: defineEvent('help_resolved', { teamId: Uuid, note: Type.Optional(Note) }),
+};
+
+type Catalogue = typeof catalogue;
+export type EventType = keyof Catalogue;
+export const EVENT_TYPES = Object.keys(catalogue) as EventType[];
+
+export const eventInputSchemas = Object.fromEntries(EVENT_TYPES.map((t) => [t, catalogue[t].input])) as {
+  [K in EventType]: Catalogue[K]['input'];
+};
+
+export const EventInput = Type.Union(EVENT_TYPES.map((t) => catalogue[t].input));
+export type EventInput = { [K in EventType]: Static<Catalogue[K]['input']> }[EventType];
+export type EventInputOf<K extends EventType> = Extract<EventInput, { type: K }>;
+
+export const StoredEvent = Type.Union(EVENT_TYPES.map((t) => catalogue[t].stored));
+/** Stored events always name their team and station (null when none applies), so readers need no lookups. */
+type StoredExtra = Static<typeof StoredExtra>;
+export type StoredEvent = {
+  [K in EventType]: Omit<Static<Catalogue[K]['input']>, 'teamId' | 'stationId'> & StoredExtra;
+}[EventType];
+export type StoredEventOf<K extends EventType> = Extract<StoredEvent, { type: K }>;
+
+/** POST /api/events: the envelope is checked by the route; each event is checked on its own so one bad event rejects only itself. */
+export const PostEventsBody = Type.Object(
+  {
+    events: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+export type PostEventsBody = Static<typeof PostEventsBody>;
+
+export const EventResultStatus = Type.Union([Type.Literal('stored'), Type.Literal('duplicate'), Type.Literal('rejected')]);
+export const EventResult = Type.Object({
+  id: Type.Union([Type.String(), Type.Null()]),
+  status: EventResultStatus,
+  seq: Type.Optional(Seq),
+  error: Type.Optional(Type.String()),
+  field: Type.Optional(Type.String()),
+});
+export type EventResult = Static<typeof EventResult>;
+
+export const PostEventsReply = Type.Object({ results: Type.Array(EventResult) });
+export type PostEventsReply = Static<typeof PostEventsReply>;
+
+export const EventsQuery = Type.Object(
+  {
+    after: Type.Integer({ minimum: 0, default: 0 }),
+    limit: Type.Integer({ minimum: 1, maximum: 5000, default: 1000 }),
+  },
+  { additionalProperties: false },
+);
+export type EventsQuery = Static<typeof EventsQuery>;
+
+export const EventsPage = Type.Object({
+  events: Type.Array(StoredEvent),
+  /** The mission's newest sequence when the page was read: a reader is caught up when its last seq equals it. */
+  head: Seq,
+});
+export type EventsPage = Static<typeof EventsPage>;

@@ -1,0 +1,33 @@
+import { Type, type Static } from 'typebox';
+import { IsoTime, Position, Seq, Uuid } from './common';
+
+export const TeamStatus = Type.Object({
+  lastSeenAt: Type.Union([IsoTime, Type.Null()]),
+  currentStationId: Type.Union([Uuid, Type.Null()]),
+  lastPosition: Type.Union([Type.Object({ lat: Type.Number(), lng: Type.Number(), at: IsoTime }), Type.Null()]),
+  helpOpen: Type.Boolean(),
+  helpRequestedAt: Type.Union([IsoTime, Type.Null()]),
+  updatedSeq: Seq,
+});
+export type TeamStatus = Static<typeof TeamStatus>;
+
+/**
+ * A team as its reader may see it. Members and phone are personal data: only coordinators and the team itself get them
+ * (the fields are absent for displays).
+ */
+export const Team = Type.Object({
+  id: Uuid,
+  callSign: Type.String(),
+  members: Type.Optional(Type.Array(Type.String())),
+  phone: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  languages: Type.Array(Type.String()),
+  /** Planned stations in route order. */
+  assignedStationIds: Type.Array(Uuid),
+  status: TeamStatus,
+});
+export type Team = Static<typeof Team>;
+
+export const TeamsReply = Type.Object({ teams: Type.Array(Team), head: Seq });
+export type TeamsReply = Static<typeof TeamsReply>;
+
+export { Position };
