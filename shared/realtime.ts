@@ -4,6 +4,17 @@
  * after `after` in `events` frames, then live `events` as they are stored.
  */
 import type { StoredEvent } from './schemas/events';
+import type { StationStatus } from './schemas/stations';
+import type { TeamStatus } from './schemas/teams';
+
+/**
+ * Read-model rows changed by stored events, sent right after them so maps recolour without recomputing rules.
+ * Apply a row only if its `updatedSeq` is newer than the one held. Displays get team rows without `lastPosition`.
+ */
+export interface StatusPatch {
+  stations: { id: string; status: StationStatus }[];
+  teams: { id: string; status: TeamStatus }[];
+}
 
 export interface HeadAnnouncement {
   /** The mission's newest stored sequence, as this instance last read it. */
@@ -15,6 +26,8 @@ export type Ack<T> = { data: T } | { error: string };
 export interface ServerToClientEvents {
   /** Stored events in sequence order (catch-up frames first, then live ones). */
   events: (events: StoredEvent[]) => void;
+  /** Read-model rows changed by the events just sent. */
+  status: (patch: StatusPatch) => void;
   /** Periodic: lets a client that missed news (Redis was down, say) see that it is behind and catch up. */
   head: (head: HeadAnnouncement) => void;
 }
