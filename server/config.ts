@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { oneOf } from '../shared/schemas/common';
 
 const ConfigSchema = Type.Object({
   host: Type.String(),
@@ -21,7 +22,7 @@ const ConfigSchema = Type.Object({
   demoCoordinatorPassword: Type.Union([Type.String({ minLength: 8 }), Type.Null()]),
   /** Folder with the built client; null disables static serving. */
   clientDir: Type.Union([Type.String(), Type.Null()]),
-  logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+  logLevel: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   /** Logins and joins allowed per client address and minute. */
   authRateLimitPerMinute: Type.Integer({ minimum: 1 }),
   /** Instance name shown in logs and /ready, handy behind a load balancer. */

@@ -44,6 +44,7 @@ export const errorReplies = {
   403: ErrorReply,
   404: ErrorReply,
   413: ErrorReply,
+  415: ErrorReply,
   429: ErrorReply,
   503: ErrorReply,
 } as const;

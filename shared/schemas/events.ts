@@ -113,16 +113,16 @@ export const eventInputSchemas = Object.fromEntries(EVENT_TYPES.map((t) => [t, c
   [K in EventType]: Catalogue[K]['input'];
 };
 
-export const EventInput = Type.Union(EVENT_TYPES.map((t) => catalogue[t].input));
 export type EventInput = { [K in EventType]: Static<Catalogue[K]['input']> }[EventType];
+export const EventInput = Type.Unsafe<EventInput>(Type.Union(EVENT_TYPES.map((t) => catalogue[t].input)));
 export type EventInputOf<K extends EventType> = Extract<EventInput, { type: K }>;
 
-export const StoredEvent = Type.Union(EVENT_TYPES.map((t) => catalogue[t].stored));
 /** Stored events always name their team and station (null when none applies), so readers need no lookups. */
 type StoredExtra = Static<typeof StoredExtra>;
 export type StoredEvent = {
   [K in EventType]: Omit<Static<Catalogue[K]['input']>, 'teamId' | 'stationId'> & StoredExtra;
 }[EventType];
+export const StoredEvent = Type.Unsafe<StoredEvent>(Type.Union(EVENT_TYPES.map((t) => catalogue[t].stored)));
 export type StoredEventOf<K extends EventType> = Extract<StoredEvent, { type: K }>;
 
 /** POST /api/events: the envelope is checked by the route; each event is checked on its own so one bad event rejects only itself. */

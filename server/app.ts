@@ -1,0 +1,85 @@
+/**
+ * The app as a plugin-built Fastify instance: configuration, database, realtime fan-out, services, routes, client.
+ * server/main.ts alone listens and handles signals; tests call buildApp directly.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import fastifyStatic from '@fastify/static';
+import type { Database } from '../db/client';
+import { MAX_BODY_BYTES } from '../shared/constants';
+import type { Config } from './config';
+import { registerErrorHandlers } from './errors';
+import database from './plugins/external/database';
+import security from './plugins/external/security';
+import swagger from './plugins/external/swagger';
+import auth from './plugins/app/auth';
+import services from './plugins/app/services';
+import realtime from './realtime/socket-server';
+import authRoutes, { sessionRoute } from './routes/api/auth/index';
+import eventRoutes from './routes/api/events/index';
+import stationRoutes from './routes/api/stations/index';
+import teamRoutes from './routes/api/teams/index';
+import healthRoutes from './routes/health';
+import './types';
+
+export interface BuildOptions {
+  /** A database opened by the caller (tests); the app migrates it but leaves closing it to the caller. */
+  database?: Database;
+}
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: MAX_BODY_BYTES,
+    // Behind the load balancer the client address comes from X-Forwarded-For (rate limits are per address).
+    trustProxy: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('config', config);
+  registerErrorHandlers(app);
+  // Station imports arrive as raw CSV or GeoJSON text.
+  app.addContentTypeParser(['text/csv', 'text/plain', 'application/geo+json'], { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  await app.register(database, options.database ? { database: options.database } : {});
+  await app.register(security);
+  await app.register(swagger);
+  await app.register(realtime);
+  await app.register(services);
+  await app.register(auth);
+
+  await app.register(healthRoutes);
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, { prefix: '/auth' });
+      await api.register(sessionRoute);
+      await api.register(stationRoutes, { prefix: '/stations' });
+      await api.register(teamRoutes, { prefix: '/teams' });
+      await api.register(eventRoutes, { prefix: '/events' });
+    },
+    { prefix: '/api' },
+  );
+
+  await registerClient(app, config);
+  return app;
+}
+
+/** Serves the built Svelte client; any non-API path gets index.html so client-side routes (/display) load. */
+async function registerClient(app: FastifyInstance, config: Config) {
+  const dir = config.clientDir;
+  if (!dir || !existsSync(path.join(dir, 'index.html'))) {
+    app.log.warn({ dir }, 'client not built: only the API is served (npm run build)');
+    return;
+  }
+  await app.register(fastifyStatic, { root: dir, wildcard: false, index: ['index.html'] });
+  app.get('/*', { schema: { hide: true } }, (request, reply) => {
+    if (request.url.startsWith('/api/') || request.url.startsWith('/socket.io')) {
+      return reply.status(404).send({ statusCode: 404, error: 'Not Found', message: `no route GET ${request.url.split('?')[0]}` });
+    }
+    return reply.sendFile('index.html');
+  });
+}

@@ -1,0 +1,25 @@
+/** `npm start` builds the client when it is missing or older than its sources, so a fresh clone just runs. */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT, type Config } from './config';
+
+function newestMtimeMs(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtimeMs(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+export async function ensureClientBuilt(config: Config): Promise<void> {
+  if (!config.clientDir) return;
+  const index = path.join(config.clientDir, 'index.html');
+  const sources = [path.join(PROJECT_ROOT, 'client', 'src'), path.join(PROJECT_ROOT, 'shared')];
+  const builtAt = existsSync(index) ? statSync(index).mtimeMs : 0;
+  if (builtAt > 0 && sources.every((dir) => !existsSync(dir) || newestMtimeMs(dir) <= builtAt)) return;
+  process.stdout.write('Building the client (first start or sources changed)...\n');
+  // vite is a dev dependency: present after `npm install`; a production image builds the client at image build time.
+  const { build } = await import('vite');
+  await build({ root: PROJECT_ROOT, configFile: path.join(PROJECT_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+}

@@ -1,0 +1,38 @@
+/**
+ * The process: read configuration, build the client if needed, build the app, seed the demo, listen,
+ * print the links, and drain cleanly on SIGTERM/SIGINT.
+ */
+import { buildApp } from './app';
+import { loadConfig } from './config';
+import { ensureClientBuilt } from './client-build';
+import { ensureDemoMission, linkLines } from './demo';
+
+const config = loadConfig();
+await ensureClientBuilt(config);
+const app = await buildApp(config);
+const credentials = config.seedDemo ? await ensureDemoMission(app.database.db, config) : null;
+await app.listen({ host: config.host, port: config.port });
+
+const banner = ['', `Vigil is running at ${config.publicUrl}/ (${app.database.driver}${config.redisUrl ? ' + redis' : ''})`];
+if (credentials) banner.push(...linkLines(config, credentials));
+else if (config.seedDemo) banner.push('Demo mission exists; its links were printed by the instance that created it.');
+banner.push(`API documentation: ${config.publicUrl}/api/docs`, '');
+process.stdout.write(banner.join('\n') + '\n');
+
+let closing = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'draining: no new connections, finishing accepted requests');
+    // Fastify stops accepting, waits for in-flight requests (each answers only after its commit), then the
+    // onClose hooks close sockets, Redis and the database.
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,73 @@
+/** SQL for coordinators, bearer tokens and join codes. Only hashes of secrets are ever stored or looked up. */
+import { randomUUID } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db, Tx } from '../../../db/client';
+import { accessTokens, coordinators, joinCodes, teams, type TokenKind } from '../../../db/schema/index';
+
+type Reader = Db | Tx;
+
+export async function findCoordinatorByUsername(db: Reader, username: string) {
+  const [row] = await db.select().from(coordinators).where(eq(coordinators.username, username));
+  return row;
+}
+
+export async function insertCoordinator(
+  db: Reader,
+  values: { missionId: string; username: string; displayName: string; passwordHash: string },
+): Promise<string> {
+  const id = randomUUID();
+  await db.insert(coordinators).values({ id, ...values });
+  return id;
+}
+
+export async function insertToken(
+  db: Reader,
+  values: {
+    tokenHash: string;
+    kind: TokenKind;
+    missionId: string;
+    coordinatorId?: string | null;
+    teamId?: string | null;
+    label: string;
+    expiresAt?: Date | null;
+  },
+): Promise<void> {
+  await db.insert(accessTokens).values(values);
+}
+
+/** The live token with this hash, with what it names (coordinator username or team call sign). */
+export async function findTokenByHash(db: Reader, tokenHash: string) {
+  const [row] = await db
+    .select({
+      token: accessTokens,
+      username: coordinators.username,
+      callSign: teams.callSign,
+    })
+    .from(accessTokens)
+    .leftJoin(coordinators, eq(coordinators.id, accessTokens.coordinatorId))
+    .leftJoin(teams, eq(teams.id, accessTokens.teamId))
+    .where(and(eq(accessTokens.tokenHash, tokenHash), isNull(accessTokens.revokedAt)));
+  return row;
+}
+
+export async function revokeToken(db: Reader, missionId: string, tokenHash: string): Promise<boolean> {
+  const rows = await db
+    .update(accessTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(accessTokens.tokenHash, tokenHash), eq(accessTokens.missionId, missionId), isNull(accessTokens.revokedAt)))
+    .returning({ tokenHash: accessTokens.tokenHash });
+  return rows.length > 0;
+}
+
+export async function insertJoinCode(db: Reader, values: { codeHash: string; missionId: string; teamId: string }) {
+  await db.insert(joinCodes).values(values);
+}
+
+export async function findJoinCode(db: Reader, codeHash: string) {
+  const [row] = await db
+    .select({ code: joinCodes, callSign: teams.callSign })
+    .from(joinCodes)
+    .innerJoin(teams, eq(teams.id, joinCodes.teamId))
+    .where(and(eq(joinCodes.codeHash, codeHash), isNull(joinCodes.revokedAt)));
+  return row;
+}

@@ -1,0 +1,85 @@
+/**
+ * Sets up a whole mission in one transaction: the mission, its stations, teams with routes, a coordinator,
+ * a display link and a join code per team. Used by the demo seed; the mission set-up CLI and UI build on it.
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../../db/client';
+import type { StationImportRow } from '../../../shared/schemas/stations';
+import { insertCoordinator, insertJoinCode, insertToken } from '../auth/auth.repository';
+import { hashJoinCode, hashPassword, hashSecret, newJoinCode, newToken } from '../auth/secrets';
+import { upsertStations, stationIdsByNumber } from '../stations/stations.repository';
+import { insertTeam } from '../teams/teams.repository';
+import { insertMission, type NewMission } from './missions.repository';
+
+export interface MissionPlan {
+  mission: NewMission;
+  stations: (StationImportRow & { id?: string })[];
+  teams: {
+    id?: string;
+    callSign: string;
+    members: string[];
+    phone: string | null;
+    languages: string[];
+    assignedStationNumbers: string[];
+  }[];
+  coordinator: { username: string; displayName: string; password: string };
+  displayLabel: string;
+}
+
+export interface MissionCredentials {
+  missionId: string;
+  coordinator: { username: string; password: string };
+  displayToken: string;
+  joinCodes: { callSign: string; teamId: string; code: string }[];
+}
+
+/** Arbitrary constant: serialises set-up between instances starting together on one empty database. */
+const SETUP_LOCK_KEY = 727_002;
+
+/**
+ * Creates the mission unless `onlyIfNoMission` and a mission exists already (then returns null).
+ * The check and the writes share one transaction under an advisory lock, so two instances never seed twice.
+ */
+export async function setUpMission(db: Db, plan: MissionPlan, onlyIfNoMission = false): Promise<MissionCredentials | null> {
+  const passwordHash = await hashPassword(plan.coordinator.password);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK_KEY})`);
+    if (onlyIfNoMission) {
+      const result = await tx.execute<{ n: number }>(sql`select count(*)::int as n from missions`);
+      const rows = (Array.isArray(result) ? result : (result as { rows: { n: number }[] }).rows) as { n: number }[];
+      if ((rows[0]?.n ?? 0) > 0) return null;
+    }
+    const missionId = await insertMission(tx, plan.mission);
+    await upsertStations(tx, missionId, plan.stations);
+    const stationIds = await stationIdsByNumber(tx, missionId);
+
+    const joinCodes: MissionCredentials['joinCodes'] = [];
+    for (const team of plan.teams) {
+      const assignedStationIds = team.assignedStationNumbers.map((number) => {
+        const id = stationIds.get(number);
+        if (!id) throw new Error(`team ${team.callSign} is assigned unknown station ${number}`);
+        return id;
+      });
+      const teamId = await insertTeam(tx, missionId, { ...team, assignedStationIds });
+      const code = newJoinCode();
+      await insertJoinCode(tx, { codeHash: hashJoinCode(code), missionId, teamId });
+      joinCodes.push({ callSign: team.callSign, teamId, code });
+    }
+
+    await insertCoordinator(tx, {
+      missionId,
+      username: plan.coordinator.username,
+      displayName: plan.coordinator.displayName,
+      passwordHash,
+    });
+    const displayToken = newToken();
+    await insertToken(tx, { tokenHash: hashSecret(displayToken), kind: 'display', missionId, label: plan.displayLabel });
+
+    return {
+      missionId,
+      coordinator: { username: plan.coordinator.username, password: plan.coordinator.password },
+      displayToken,
+      joinCodes,
+    };
+  });
+}

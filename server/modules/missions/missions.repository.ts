@@ -1,0 +1,41 @@
+/** SQL for missions. */
+import { randomUUID } from 'node:crypto';
+import { asc, eq } from 'drizzle-orm';
+import type { Db, Tx } from '../../../db/client';
+import { missions } from '../../../db/schema/index';
+import type { MissionSummary } from '../../../shared/schemas/auth';
+import { genesisHash } from '../events/hash-chain';
+
+type Reader = Db | Tx;
+export type MissionRow = typeof missions.$inferSelect;
+export type NewMission = Omit<typeof missions.$inferInsert, 'id' | 'lastSeq' | 'lastHash' | 'createdAt'> & { id?: string };
+
+export function toMissionSummary(row: MissionRow): MissionSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    electionDate: row.electionDate,
+    timeZone: row.timeZone,
+    center: { lat: row.centerLat, lng: row.centerLng },
+    bounds: row.bounds,
+    outline: (row.outline as MissionSummary['outline']) ?? null,
+    languages: row.languages,
+    isDemo: row.isDemo,
+  };
+}
+
+export async function findMission(db: Reader, missionId: string): Promise<MissionRow | undefined> {
+  const [row] = await db.select().from(missions).where(eq(missions.id, missionId));
+  return row;
+}
+
+export async function listMissions(db: Reader): Promise<MissionRow[]> {
+  return db.select().from(missions).orderBy(asc(missions.createdAt));
+}
+
+/** A new mission's log starts at sequence 0 with the genesis hash. */
+export async function insertMission(tx: Tx, mission: NewMission): Promise<string> {
+  const id = mission.id ?? randomUUID();
+  await tx.insert(missions).values({ ...mission, id, lastSeq: 0, lastHash: genesisHash(id) });
+  return id;
+}

@@ -1,0 +1,96 @@
+/** SQL for teams, their planned routes and their status read model. */
+import { randomUUID } from 'node:crypto';
+import { asc, eq, inArray, and } from 'drizzle-orm';
+import type { Db, Tx } from '../../../db/client';
+import { teamAssignments, teamStatus, teams } from '../../../db/schema/index';
+import type { TeamStatus } from '../../../shared/schemas/teams';
+
+type Reader = Db | Tx;
+type StatusRow = typeof teamStatus.$inferSelect;
+
+export function toTeamStatus(row: StatusRow): TeamStatus {
+  return {
+    lastSeenAt: row.lastSeenAt?.toISOString() ?? null,
+    currentStationId: row.currentStationId,
+    lastPosition:
+      row.lastLat !== null && row.lastLng !== null && row.lastPositionAt
+        ? { lat: row.lastLat, lng: row.lastLng, at: row.lastPositionAt.toISOString() }
+        : null,
+    helpOpen: row.helpOpen,
+    helpRequestedAt: row.helpRequestedAt?.toISOString() ?? null,
+    updatedSeq: row.updatedSeq,
+  };
+}
+
+export interface TeamRecord {
+  id: string;
+  callSign: string;
+  members: string[];
+  phone: string | null;
+  languages: string[];
+  assignedStationIds: string[];
+  status: TeamStatus;
+}
+
+export async function listTeams(db: Reader, missionId: string, onlyTeamId?: string): Promise<TeamRecord[]> {
+  const filter = onlyTeamId ? and(eq(teams.missionId, missionId), eq(teams.id, onlyTeamId)) : eq(teams.missionId, missionId);
+  const rows = await db
+    .select({ team: teams, status: teamStatus })
+    .from(teams)
+    .innerJoin(teamStatus, eq(teamStatus.teamId, teams.id))
+    .where(filter)
+    .orderBy(asc(teams.callSign));
+  const ids = rows.map((r) => r.team.id);
+  const routes = ids.length
+    ? await db
+        .select()
+        .from(teamAssignments)
+        .where(inArray(teamAssignments.teamId, ids))
+        .orderBy(asc(teamAssignments.teamId), asc(teamAssignments.routeOrder))
+    : [];
+  const routeOf = new Map<string, string[]>();
+  for (const stop of routes) routeOf.set(stop.teamId, [...(routeOf.get(stop.teamId) ?? []), stop.stationId]);
+  return rows.map(({ team, status }) => ({
+    id: team.id,
+    callSign: team.callSign,
+    members: team.members,
+    phone: team.phone,
+    languages: team.languages,
+    assignedStationIds: routeOf.get(team.id) ?? [],
+    status: toTeamStatus(status),
+  }));
+}
+
+export async function readTeamStatuses(db: Reader, ids: string[]): Promise<{ id: string; status: TeamStatus }[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.select().from(teamStatus).where(inArray(teamStatus.teamId, ids));
+  return rows.map((row) => ({ id: row.teamId, status: toTeamStatus(row) }));
+}
+
+export interface NewTeam {
+  id?: string;
+  callSign: string;
+  members: string[];
+  phone: string | null;
+  languages: string[];
+  assignedStationIds: string[];
+}
+
+export async function insertTeam(tx: Tx, missionId: string, team: NewTeam): Promise<string> {
+  const id = team.id ?? randomUUID();
+  await tx.insert(teams).values({
+    id,
+    missionId,
+    callSign: team.callSign,
+    members: team.members,
+    phone: team.phone,
+    languages: team.languages,
+  });
+  await tx.insert(teamStatus).values({ teamId: id, missionId });
+  if (team.assignedStationIds.length > 0) {
+    await tx
+      .insert(teamAssignments)
+      .values(team.assignedStationIds.map((stationId, routeOrder) => ({ teamId: id, routeOrder, stationId })));
+  }
+  return id;
+}

@@ -1,0 +1,63 @@
+/**
+ * One dashboard or display socket: join its mission's room first, then send what it missed from Postgres,
+ * so nothing committed in between is lost (an event may arrive twice; clients drop what they hold by `seq`).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Socket } from 'socket.io';
+import { Compile } from 'typebox/compile';
+import { Type } from 'typebox';
+import { CATCH_UP_FRAME_EVENTS, MAX_EVENTS_PAGE } from '../../shared/constants';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime';
+import type { Principal } from '../modules/auth/principal';
+import { roomFor } from './broadcaster';
+
+type VigilSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
+
+const CatchUpRequest = Compile(
+  Type.Object(
+    { after: Type.Integer({ minimum: 0 }), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_EVENTS_PAGE })) },
+    { additionalProperties: false },
+  ),
+);
+
+function handshakeAfter(socket: VigilSocket): number | null {
+  const after = (socket.handshake.auth as { after?: unknown }).after;
+  return typeof after === 'number' && Number.isInteger(after) && after >= 0 ? after : null;
+}
+
+export async function handleConnection(app: FastifyInstance, socket: VigilSocket): Promise<void> {
+  const principal = socket.data.principal;
+  const events = app.services.events;
+
+  socket.on('catch_up', async (request, ack) => {
+    if (typeof ack !== 'function') return;
+    if (!CatchUpRequest.Check(request)) {
+      return ack({ error: `catch_up needs { after: integer >= 0, limit?: 1..${MAX_EVENTS_PAGE} }` });
+    }
+    try {
+      const page = await events.listAfter(principal.missionId, request.after, request.limit ?? CATCH_UP_FRAME_EVENTS);
+      ack({ data: page });
+    } catch (err) {
+      app.log.warn({ err }, 'catch_up failed');
+      ack({ error: 'unavailable: try again' });
+    }
+  });
+
+  await socket.join(roomFor(principal.missionId, principal.role));
+
+  // Without `after` the client has loaded the read models and wants only what comes next.
+  let after = handshakeAfter(socket);
+  if (after === null) return;
+  try {
+    for (;;) {
+      const page = await events.listAfter(principal.missionId, after, CATCH_UP_FRAME_EVENTS);
+      if (page.events.length === 0 || !socket.connected) break;
+      app.realtime.broadcaster.sendCatchUp(socket.id, page.events);
+      after = page.events[page.events.length - 1]!.seq;
+      if (page.events.length < CATCH_UP_FRAME_EVENTS) break;
+    }
+  } catch (err) {
+    // The head announcements will show the client it is behind; it then asks again with catch_up.
+    app.log.warn({ err }, 'catch-up on connect failed');
+  }
+}

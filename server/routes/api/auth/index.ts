@@ -1,0 +1,57 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { JoinBody, JoinReply, LoginBody, LoginReply, SessionReply } from '../../../../shared/schemas/auth';
+import { errorReplies } from '../../../../shared/schemas/common';
+import { httpError } from '../../../errors';
+import { bearerToken } from '../../../plugins/app/auth';
+
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  const limited = { rateLimit: { max: app.config.authRateLimitPerMinute, timeWindow: '1 minute' } };
+
+  app.post('/login', {
+    config: limited,
+    schema: { tags: ['auth'], security: [], summary: 'Coordinator login', body: LoginBody, response: { 200: LoginReply, ...errorReplies } },
+    handler: async (request) => {
+      const session = await app.services.auth.login(request.body.username, request.body.password);
+      if (!session) throw httpError(401, 'wrong username or password');
+      return session;
+    },
+  });
+
+  app.post('/join', {
+    config: limited,
+    schema: { tags: ['auth'], security: [], summary: 'A team phone joins with its join code', body: JoinBody, response: { 200: JoinReply, ...errorReplies } },
+    handler: async (request) => {
+      const joined = await app.services.auth.join(request.body.code, request.headers['user-agent']?.slice(0, 80));
+      if (!joined) throw httpError(401, 'unknown or revoked join code');
+      return joined;
+    },
+  });
+
+  app.post('/logout', {
+    onRequest: app.allow('coordinator', 'team'),
+    schema: { tags: ['auth'], summary: 'Revoke the calling token', response: { 204: Type.Null(), ...errorReplies } },
+    handler: async (request, reply) => {
+      await app.services.auth.logout(request.principal!, bearerToken(request)!);
+      return reply.status(204).send(null);
+    },
+  });
+};
+export default routes;
+
+/** GET /api/session: who the token is. Registered at /api so display links can call it too. */
+export const sessionRoute: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/session', {
+    onRequest: app.allow('coordinator', 'team', 'display'),
+    schema: { tags: ['auth'], summary: 'Who the bearer token is, and its mission', response: { 200: SessionReply, ...errorReplies } },
+    handler: async (request) => {
+      const principal = request.principal!;
+      return {
+        role: principal.role,
+        teamId: principal.teamId,
+        name: principal.name,
+        mission: await app.services.auth.missionSummary(principal.missionId),
+      };
+    },
+  });
+};

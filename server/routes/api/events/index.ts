@@ -1,0 +1,41 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { errorReplies } from '../../../../shared/schemas/common';
+import { MAX_EVENTS_PER_BATCH } from '../../../../shared/constants';
+import { EventsPage, EventsQuery, PostEventsBody, PostEventsReply } from '../../../../shared/schemas/events';
+import { httpError } from '../../../errors';
+
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post('/', {
+    onRequest: app.allow('coordinator', 'team'),
+    schema: {
+      tags: ['events'],
+      summary: 'Submit events; each is stored, a duplicate of a stored one, or rejected with its reason',
+      description:
+        'Answers only after the stored events are committed. Resubmitting a stored id answers "duplicate" and stores ' +
+        `nothing. At most ${MAX_EVENTS_PER_BATCH} events per call. Event shapes: see the README's event catalogue.`,
+      body: PostEventsBody,
+      response: { 200: PostEventsReply, ...errorReplies },
+    },
+    handler: async (request) => {
+      const { events } = request.body;
+      if (events.length > MAX_EVENTS_PER_BATCH) {
+        throw httpError(413, `at most ${MAX_EVENTS_PER_BATCH} events per request, got ${events.length}`);
+      }
+      const { results } = await app.services.events.ingest(request.principal!, events);
+      return { results };
+    },
+  });
+
+  app.get('/', {
+    onRequest: app.allow('coordinator', 'display'),
+    schema: {
+      tags: ['events'],
+      summary: 'Stored events after a sequence number, in order (the catch-up feed)',
+      querystring: EventsQuery,
+      response: { 200: EventsPage, ...errorReplies },
+    },
+    handler: async (request) =>
+      app.services.events.listAfter(request.principal!.missionId, request.query.after, request.query.limit),
+  });
+};
+export default routes;

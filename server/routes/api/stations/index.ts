@@ -1,0 +1,43 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { errorReplies } from '../../../../shared/schemas/common';
+import { ImportRejectedReply, ImportReply, StationsReply } from '../../../../shared/schemas/stations';
+import { httpError } from '../../../errors';
+
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/', {
+    onRequest: app.allow('coordinator', 'team', 'display'),
+    schema: {
+      tags: ['stations'],
+      summary: 'The mission\'s polling stations with their live status',
+      querystring: Type.Object(
+        { changedAfter: Type.Optional(Type.Integer({ minimum: 0, description: 'only stations whose status changed after this seq' })) },
+        { additionalProperties: false },
+      ),
+      response: { 200: StationsReply, ...errorReplies },
+    },
+    handler: async (request) => app.services.stations.list(request.principal!.missionId, request.query.changedAfter),
+  });
+
+  app.post('/import', {
+    onRequest: app.allow('coordinator'),
+    schema: {
+      tags: ['stations'],
+      summary: 'Import or update stations (by number) from CSV or GeoJSON; all rows or none',
+      description:
+        'Send the file as the body with Content-Type text/csv or application/geo+json (or ?format=csv|geojson). ' +
+        'CSV columns: number,name,address,district,electoral_district,lat,lng,registered_voters.',
+      querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('geojson')])) }, { additionalProperties: false }),
+      response: { 200: ImportReply, 400: ImportRejectedReply, 401: errorReplies[401], 403: errorReplies[403], 413: errorReplies[413], 415: errorReplies[415] },
+    },
+    handler: async (request) => {
+      const contentType = request.headers['content-type'] ?? '';
+      const format = request.query.format ?? (contentType.includes('csv') ? 'csv' : contentType.includes('json') ? 'geojson' : null);
+      if (!format) throw httpError(415, 'send text/csv or application/geo+json, or say ?format=csv|geojson');
+      const body = request.body;
+      const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? '');
+      return app.services.stations.importFile(request.principal!.missionId, text, format);
+    },
+  });
+};
+export default routes;

@@ -1,0 +1,90 @@
+/** Builds the real app for a test on a chosen driver, with two small missions set up through the real set-up code. */
+import type { FastifyInstance } from 'fastify';
+import { openDatabase, type Database } from '../../db/client';
+import { buildApp } from '../../server/app';
+import { loadConfig, type Config } from '../../server/config';
+import { setUpMission, type MissionCredentials } from '../../server/modules/missions/mission-setup';
+import { createTestDatabase } from './services';
+
+export type Driver = 'pglite' | 'postgres';
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: Database;
+  own: MissionCredentials;
+  other: MissionCredentials;
+  close(): Promise<void>;
+}
+
+export const FIXTURE_PASSWORD = 'correct horse battery';
+
+function missionPlan(tag: string) {
+  return {
+    mission: {
+      name: `Test mission ${tag}`,
+      electionDate: '2025-11-30',
+      timeZone: 'Asia/Bishkek',
+      centerLat: 42.8758,
+      centerLng: 74.6037,
+      bounds: [[74.5, 42.77], [74.68, 42.94]] as [[number, number], [number, number]],
+      outline: null,
+      languages: ['en', 'ru'],
+    },
+    stations: [1001, 1002, 1003].map((n, i) => ({
+      number: String(n),
+      name: `School No. ${i + 1}`,
+      address: `Chui Ave ${100 + i}`,
+      district: i < 2 ? 'Leninsky' : 'Sverdlovsky',
+      electoralDistrict: i < 2 ? '21' : '24',
+      lat: 42.85 + i * 0.01,
+      lng: 74.58 + i * 0.01,
+      registeredVoters: 2000 + i,
+    })),
+    teams: [
+      { callSign: 'T01', members: ['Aigerim Sadykova', 'Rashad Aliyev'], phone: '+996 555 000 001', languages: ['ru', 'az'], assignedStationNumbers: ['1001', '1002'] },
+      { callSign: 'T02', members: ['Nurlan Abdyldaev', 'Leyla Mammadova'], phone: '+996 555 000 002', languages: ['ky', 'en'], assignedStationNumbers: ['1003'] },
+    ],
+    coordinator: { username: `coord-${tag}`, displayName: `Coordinator ${tag}`, password: FIXTURE_PASSWORD },
+    displayLabel: `Wall ${tag}`,
+  };
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return loadConfig({}, {
+    dataDir: null,
+    seedDemo: false,
+    clientDir: null,
+    logLevel: 'silent',
+    redisUrl: null,
+    databaseUrl: null,
+    authRateLimitPerMinute: 1000,
+    ...overrides,
+  });
+}
+
+export async function buildTestApp(driver: Driver, overrides: Partial<Config> = {}): Promise<TestApp> {
+  let dropDatabase: (() => Promise<void>) | null = null;
+  let database: Database;
+  if (driver === 'postgres') {
+    const created = await createTestDatabase();
+    dropDatabase = created.drop;
+    database = await openDatabase({ driver: 'postgres', url: created.url, poolSize: 5 });
+  } else {
+    database = await openDatabase({ driver: 'pglite', dataDir: null });
+  }
+  const app = await buildApp(testConfig(overrides), { database });
+  const suffix = Math.random().toString(36).slice(2, 8);
+  const own = (await setUpMission(database.db, missionPlan(`own-${suffix}`)))!;
+  const other = (await setUpMission(database.db, missionPlan(`other-${suffix}`)))!;
+  return {
+    app,
+    database,
+    own,
+    other,
+    async close() {
+      await app.close();
+      await database.close();
+      if (dropDatabase) await dropDatabase();
+    },
+  };
+}
