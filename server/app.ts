@@ -35,7 +35,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     bodyLimit: MAX_BODY_BYTES,
     // Behind the load balancer the client address comes from X-Forwarded-For (rate limits are per address).
     trustProxy: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    // Coerce scalars (query strings are text) but never wrap a scalar into an array.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', config);

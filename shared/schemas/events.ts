@@ -128,7 +128,7 @@ export type StoredEventOf<K extends EventType> = Extract<StoredEvent, { type: K 
 /** POST /api/events: the envelope is checked by the route; each event is checked on its own so one bad event rejects only itself. */
 export const PostEventsBody = Type.Object(
   {
-    events: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1 }),
+    events: Type.Array(Type.Unknown({ description: 'an event of the catalogue' }), { minItems: 1 }),
   },
   { additionalProperties: false },
 );

@@ -31,10 +31,19 @@ export function genesisHash(missionId: string): string {
 }
 
 export function eventHash(fields: ChainedFields): string {
+  // Named one by one: a row read back from the database carries more columns (its own hash) than the chain covers.
   const canonical = canonicalize({
-    ...fields,
+    missionId: fields.missionId,
+    seq: fields.seq,
+    id: fields.id,
+    type: fields.type,
+    teamId: fields.teamId,
+    stationId: fields.stationId,
     occurredAt: fields.occurredAt.toISOString(),
     receivedAt: fields.receivedAt.toISOString(),
+    actor: fields.actor,
+    payload: fields.payload,
+    prevHash: fields.prevHash,
   });
   if (canonical === undefined) throw new Error('event could not be canonicalised');
   return sha256(canonical);

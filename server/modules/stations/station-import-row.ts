@@ -104,7 +104,7 @@ function describeRule(rule: FieldRule): string {
 /** Plain decimal notation only: what the import documents, and what no locale setting can misread. */
 const DECIMAL_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 const DECIMAL_COMMA_PATTERN = /^[+-]?\d+,\d+$/;
-const INTEGER_PATTERN = /^\+?\d+$/;
+const INTEGER_PATTERN = /^[+-]?\d+$/;
 const GROUPED_INTEGER_PATTERN = /^\d{1,3}([ ,.'\u00a0\u202f]\d{3})+$/;
 
 type Converted = { ok: true; value: string | number | null } | { ok: false; problem: string };
@@ -199,30 +199,31 @@ export class StationRowCollector {
     alreadyReported: readonly StationField[] = [],
   ): void {
     const candidate: Record<string, unknown> = {};
-    const reported = new Set<StationField>(alreadyReported);
-    const sourceOf = (field: StationField) => found[field]?.source ?? nameOfMissing(field);
+    // Problems keyed by field, so a row's problems come out in field order whichever check found them.
+    const problemOf = new Map<StationField, string>();
+    const isSettled = (field: StationField) => problemOf.has(field) || alreadyReported.includes(field);
     for (const field of STATION_FIELDS) {
-      if (reported.has(field)) continue;
+      if (isSettled(field)) continue;
       const converted = convert(found[field]?.value, RULE_OF[field]);
-      if (converted.ok) {
-        candidate[field] = converted.value;
-      } else {
-        this.problems.add(row, sourceOf(field), converted.problem);
-        reported.add(field);
-      }
+      if (converted.ok) candidate[field] = converted.value;
+      else problemOf.set(field, converted.problem);
     }
     for (const error of validator.Errors(candidate)) {
       const field = error.instancePath.split('/')[1] as StationField | undefined;
-      if (field === undefined || !RULE_OF[field] || reported.has(field)) continue; // "required" errors: reported above
-      this.problems.add(row, sourceOf(field), describeRule(RULE_OF[field]));
-      reported.add(field);
+      if (field === undefined || !RULE_OF[field] || isSettled(field)) continue; // "required" errors: found above
+      problemOf.set(field, describeRule(RULE_OF[field]));
     }
-    if (!reported.has('number') && typeof candidate.number === 'string') {
+    const sourceOf = (field: StationField) => found[field]?.source ?? nameOfMissing(field);
+    for (const field of STATION_FIELDS) {
+      const problem = problemOf.get(field);
+      if (problem) this.problems.add(row, sourceOf(field), problem);
+    }
+    if (!isSettled('number') && typeof candidate.number === 'string') {
       const earlierRow = this.rowOfNumber.get(candidate.number);
       if (earlierRow === undefined) this.rowOfNumber.set(candidate.number, row);
       else this.problems.add(row, sourceOf('number'), `duplicates row ${earlierRow}`);
     }
-    if (reported.size === 0 && validator.Check(candidate)) this.rows.push(candidate);
+    if (problemOf.size === 0 && alreadyReported.length === 0 && validator.Check(candidate)) this.rows.push(candidate);
   }
 
   result(): StationImportResult {

@@ -5,7 +5,7 @@ import { EventsPage, EventsQuery, PostEventsBody, PostEventsReply } from '../../
 import { httpError } from '../../../errors';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  app.post('/', {
+  app.post('', {
     onRequest: app.allow('coordinator', 'team'),
     schema: {
       tags: ['events'],
@@ -26,7 +26,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
   });
 
-  app.get('/', {
+  app.get('', {
     onRequest: app.allow('coordinator', 'display'),
     schema: {
       tags: ['events'],

@@ -5,7 +5,7 @@ import { ImportRejectedReply, ImportReply, StationsReply } from '../../../../sha
 import { httpError } from '../../../errors';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/', {
+  app.get('', {
     onRequest: app.allow('coordinator', 'team', 'display'),
     schema: {
       tags: ['stations'],

@@ -3,7 +3,7 @@ import { errorReplies } from '../../../../shared/schemas/common';
 import { TeamsReply } from '../../../../shared/schemas/teams';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/', {
+  app.get('', {
     onRequest: app.allow('coordinator', 'team', 'display'),
     schema: {
       tags: ['teams'],
