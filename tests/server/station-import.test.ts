@@ -1,0 +1,306 @@
+import { describe, expect, it } from 'vitest';
+import type { ImportProblem, StationImportRow } from '../../shared/schemas/stations';
+import {
+  CSV_COLUMN_OF,
+  MAX_IMPORT_PROBLEMS,
+  MAX_IMPORT_ROWS,
+  parseStationImport,
+} from '../../server/modules/stations/station-import';
+import { buildDemoMission } from '../../db/seed/demo-mission';
+
+const HEADER = 'number,name,address,district,electoral_district,lat,lng,registered_voters';
+
+const SCHOOL_61: StationImportRow = {
+  number: '1001',
+  name: 'School No. 61',
+  address: 'Chui Ave 154',
+  district: 'Pervomaisky',
+  electoralDistrict: '23',
+  lat: 42.8761,
+  lng: 74.6012,
+  registeredVoters: 2400,
+};
+const KINDERGARTEN_104: StationImportRow = {
+  number: '1002',
+  name: 'Kindergarten No. 104',
+  address: 'Manas Ave 12',
+  district: 'Leninsky',
+  electoralDistrict: null,
+  lat: 42.85,
+  lng: 74.57,
+  registeredVoters: null,
+};
+
+function rowsOf(text: string, format: 'csv' | 'geojson'): StationImportRow[] {
+  const result = parseStationImport(text, format);
+  if (!result.ok) throw new Error(`expected rows, got problems: ${JSON.stringify(result.problems)}`);
+  return result.rows;
+}
+
+function problemsOf(text: string, format: 'csv' | 'geojson'): ImportProblem[] {
+  const result = parseStationImport(text, format);
+  if (result.ok) throw new Error(`expected problems, got ${result.rows.length} rows`);
+  return result.problems;
+}
+
+function csv(...lines: string[]): string {
+  return lines.join('\n') + '\n';
+}
+
+/** A CSV cell as a careful writer produces it: quoted when it holds a separator, quote or line break. */
+function csvCell(value: string | number | null): string {
+  const text = value === null ? '' : String(value);
+  return /[",;\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function toCsv(rows: readonly StationImportRow[]): string {
+  const fields = Object.keys(CSV_COLUMN_OF) as (keyof StationImportRow)[];
+  return csv(
+    fields.map((f) => CSV_COLUMN_OF[f]).join(','),
+    ...rows.map((row) => fields.map((f) => csvCell(row[f])).join(',')),
+  );
+}
+
+function featureCollection(features: unknown[]): string {
+  return JSON.stringify({ type: 'FeatureCollection', features });
+}
+
+function pointFeature(row: StationImportRow): unknown {
+  const { lat, lng, ...properties } = row;
+  return { type: 'Feature', geometry: { type: 'Point', coordinates: [lng, lat] }, properties };
+}
+
+describe('CSV station import', () => {
+  it('reads a comma-separated file with every column', () => {
+    const text = csv(
+      HEADER,
+      '1001,School No. 61,Chui Ave 154,Pervomaisky,23,42.8761,74.6012,2400',
+      '1002,Kindergarten No. 104,Manas Ave 12,Leninsky,,42.85,74.57,',
+    );
+    expect(rowsOf(text, 'csv')).toEqual([SCHOOL_61, KINDERGARTEN_104]);
+  });
+
+  it('reads a semicolon-separated file with Windows line endings', () => {
+    const text = [
+      HEADER.replaceAll(',', ';'),
+      '1001;School No. 61;Chui Ave 154;Pervomaisky;23;42.8761;74.6012;2400',
+      '1002;Kindergarten No. 104;Manas Ave 12;Leninsky;;42.85;74.57;',
+    ].join('\r\n');
+    expect(rowsOf(text, 'csv')).toEqual([SCHOOL_61, KINDERGARTEN_104]);
+  });
+
+  it('accepts column aliases in any case and order, and ignores extra columns', () => {
+    const text = csv(
+      'Station_Number,Name,Address,District,Okrug,Latitude,LON,Voters,Notes',
+      '1001,School No. 61,Chui Ave 154,Pervomaisky,23,42.8761,74.6012,2400,ramp at the side door',
+    );
+    expect(rowsOf(text, 'csv')).toEqual([SCHOOL_61]);
+    const camel = csv(
+      'station,name,address,district,electoralDistrict,lat,longitude,registeredVoters',
+      '1001,School No. 61,Chui Ave 154,Pervomaisky,23,42.8761,74.6012,2400',
+    );
+    expect(rowsOf(camel, 'csv')).toEqual([SCHOOL_61]);
+  });
+
+  it('makes the optional columns optional', () => {
+    const text = csv('number,name,address,district,lat,lng', '1002,Kindergarten No. 104,Manas Ave 12,Leninsky,42.85,74.57');
+    expect(rowsOf(text, 'csv')).toEqual([KINDERGARTEN_104]);
+  });
+
+  it('tolerates a byte-order mark, blank lines and spaces around values', () => {
+    const text = `\uFEFF${HEADER}\n\n 1001 , School No. 61 ,Chui Ave 154,Pervomaisky,23, 42.8761 ,74.6012,2400\n\n,,,,,,,\n`;
+    expect(rowsOf(text, 'csv')).toEqual([SCHOOL_61]);
+  });
+
+  it('keeps commas, semicolons and quotes inside quoted fields', () => {
+    const text = csv(
+      HEADER,
+      '1001,"Cultural Centre ""Manas"", hall 2","Chui Ave 154, entrance B; 2nd floor",Pervomaisky,23,42.8761,74.6012,2400',
+    );
+    expect(rowsOf(text, 'csv')).toEqual([
+      { ...SCHOOL_61, name: 'Cultural Centre "Manas", hall 2', address: 'Chui Ave 154, entrance B; 2nd floor' },
+    ]);
+  });
+
+  it('reports each missing required column once, on row 0, with the accepted aliases', () => {
+    const problems = problemsOf(csv('number,name,district,lng', '1001,School No. 61,Pervomaisky,74.6'), 'csv');
+    expect(problems).toEqual([
+      { row: 0, field: 'address', problem: 'column is missing' },
+      { row: 0, field: 'lat', problem: 'column is missing (also accepted: latitude)' },
+    ]);
+  });
+
+  it('reports two columns that mean the same field', () => {
+    const problems = problemsOf(csv(`${HEADER},latitude`, '1001,a,b,c,23,42.8,74.6,1,42.8'), 'csv');
+    expect(problems).toEqual([{ row: 0, field: 'latitude', problem: 'is the same field as column "lat"' }]);
+  });
+
+  it('reports numbers written with a decimal comma or not as numbers at all', () => {
+    const text = csv(
+      'number;name;address;district;lat;lng;registered_voters',
+      '1001;School No. 61;Chui Ave 154;Pervomaisky;42,8761;74.6012;2 400',
+      '1002;School No. 5;Chui Ave 1;Pervomaisky;north;74.6012;1.5',
+    );
+    expect(problemsOf(text, 'csv')).toEqual([
+      { row: 1, field: 'lat', problem: 'must use a decimal point, not a comma (42.8761, not "42,8761")' },
+      { row: 1, field: 'registered_voters', problem: 'must be written without thousands separators (2400, not "2 400")' },
+      { row: 2, field: 'lat', problem: 'must be a number between -90 and 90 (found "north")' },
+      { row: 2, field: 'registered_voters', problem: 'must be a whole number between 0 and 10000000 (found "1.5")' },
+    ]);
+  });
+
+  it('reports values out of range and required cells left empty, naming the column as written', () => {
+    const text = csv(
+      'number,name,address,district,latitude,longitude,voters',
+      '1001,School No. 61,Chui Ave 154,Pervomaisky,95,74.6,-3',
+      '1002,,Chui Ave 1,Pervomaisky,42.8,200,100',
+      `1003,${'x'.repeat(301)},Chui Ave 2,Pervomaisky,42.8,74.6,100`,
+    );
+    expect(problemsOf(text, 'csv')).toEqual([
+      { row: 1, field: 'latitude', problem: 'must be a number between -90 and 90' },
+      { row: 1, field: 'voters', problem: 'must be a whole number between 0 and 10000000' },
+      { row: 2, field: 'name', problem: 'is required' },
+      { row: 2, field: 'longitude', problem: 'must be a number between -180 and 180' },
+      { row: 3, field: 'name', problem: 'must be at most 300 characters' },
+    ]);
+  });
+
+  it('reports a repeated station number on the later row, naming the earlier one', () => {
+    const text = csv(
+      HEADER,
+      '1001,School No. 61,Chui Ave 154,Pervomaisky,23,42.8761,74.6012,2400',
+      '1002,School No. 5,Chui Ave 1,Pervomaisky,23,42.8761,74.6012,2400',
+      '1001,School No. 6,Chui Ave 2,Pervomaisky,23,42.8761,74.6012,2400',
+    );
+    expect(problemsOf(text, 'csv')).toEqual([{ row: 3, field: 'number', problem: 'duplicates row 1' }]);
+  });
+
+  it('reports a row with the wrong number of values', () => {
+    const text = csv(HEADER, '1001,School No. 61, Chui Ave 154,Pervomaisky,23,42.8761,74.6012,2400', '1002,School No. 5');
+    expect(problemsOf(text, 'csv')).toEqual([{ row: 2, field: '', problem: 'has 2 values but the header has 8 columns' }]);
+  });
+
+  it('refuses an empty file and a header without rows', () => {
+    expect(problemsOf('', 'csv')).toEqual([{ row: 0, field: '', problem: 'the file is empty' }]);
+    expect(problemsOf('\uFEFF \n\n', 'csv')).toEqual([{ row: 0, field: '', problem: 'the file is empty' }]);
+    expect(problemsOf(csv(HEADER), 'csv')).toEqual([
+      { row: 0, field: '', problem: 'the file has a header but no station rows' },
+    ]);
+  });
+
+  it('reports a file that is not readable as CSV', () => {
+    const [problem, ...others] = problemsOf(csv(HEADER, '1001,"School No. 61,Chui Ave 154'), 'csv');
+    expect(others).toEqual([]);
+    expect(problem).toMatchObject({ row: 0, field: '' });
+    expect(problem?.problem).toMatch(/^could not be read as CSV: .*quote/i);
+  });
+
+  it('lists every problem of a broken file, up to the cap', () => {
+    const badRows = Array.from({ length: 600 }, (_, i) => `${2000 + i},School,Chui Ave 1,Leninsky,,north,74.6,`);
+    const problems = problemsOf(csv(HEADER, ...badRows), 'csv');
+    expect(problems).toHaveLength(MAX_IMPORT_PROBLEMS);
+    expect(problems[0]).toEqual({ row: 1, field: 'lat', problem: 'must be a number between -90 and 90 (found "north")' });
+    expect(problems[MAX_IMPORT_PROBLEMS - 2]?.row).toBe(MAX_IMPORT_PROBLEMS - 1);
+    expect(problems[MAX_IMPORT_PROBLEMS - 1]).toEqual({
+      row: 0,
+      field: '',
+      problem: `too many problems: only the first ${MAX_IMPORT_PROBLEMS - 1} are listed`,
+    });
+  });
+
+  it(`refuses a file of more than ${MAX_IMPORT_ROWS} rows`, () => {
+    const text = 'number,name,address,district,lat,lng\n' + '1,a,b,c,1,1\n'.repeat(MAX_IMPORT_ROWS + 1);
+    expect(problemsOf(text, 'csv')).toEqual([
+      { row: 0, field: '', problem: `the file has more than ${MAX_IMPORT_ROWS} rows` },
+    ]);
+  });
+
+  it('reads back, unchanged, the demo mission written as CSV', () => {
+    const stations = buildDemoMission().stations.map(({ id: _id, ...row }) => row);
+    expect(rowsOf(toCsv(stations), 'csv')).toEqual(stations);
+  });
+});
+
+describe('GeoJSON station import', () => {
+  it('reads Point features with camelCase or snake_case properties', () => {
+    const snake = {
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [74.57, 42.85] },
+      properties: {
+        station_number: 1002,
+        name: 'Kindergarten No. 104',
+        address: 'Manas Ave 12',
+        district: 'Leninsky',
+        electoral_district: null,
+        registered_voters: '',
+        colour: 'red',
+      },
+    };
+    expect(rowsOf(featureCollection([pointFeature(SCHOOL_61), snake]), 'geojson')).toEqual([SCHOOL_61, KINDERGARTEN_104]);
+  });
+
+  it('takes the position from the geometry, never from lat/lng properties', () => {
+    const feature = { ...(pointFeature(SCHOOL_61) as object), properties: { ...SCHOOL_61, lat: 1, lng: 2 } };
+    expect(rowsOf(featureCollection([feature]), 'geojson')).toEqual([SCHOOL_61]);
+  });
+
+  it('tolerates a byte-order mark', () => {
+    expect(rowsOf(`\uFEFF${featureCollection([pointFeature(SCHOOL_61)])}`, 'geojson')).toEqual([SCHOOL_61]);
+  });
+
+  it("reports a file that is not JSON with the parser's message", () => {
+    const [problem, ...others] = problemsOf('{"type": "FeatureCollection", "features": [', 'geojson');
+    expect(others).toEqual([]);
+    expect(problem).toMatchObject({ row: 0, field: '' });
+    expect(problem?.problem).toMatch(/^is not valid JSON: ./);
+  });
+
+  it('refuses JSON that is not a FeatureCollection, an empty collection and an empty file', () => {
+    expect(problemsOf('{"type":"Feature"}', 'geojson')).toEqual([
+      { row: 0, field: 'type', problem: 'must be a GeoJSON FeatureCollection with a "features" array' },
+    ]);
+    expect(problemsOf(featureCollection([]), 'geojson')).toEqual([
+      { row: 0, field: 'features', problem: 'has no station features' },
+    ]);
+    expect(problemsOf('  ', 'geojson')).toEqual([{ row: 0, field: '', problem: 'the file is empty' }]);
+  });
+
+  it('reports features that are not points, have no geometry or no properties', () => {
+    const polygon = {
+      type: 'Feature',
+      geometry: { type: 'Polygon', coordinates: [[[74.5, 42.8], [74.6, 42.8], [74.6, 42.9], [74.5, 42.8]]] },
+      properties: { ...SCHOOL_61, number: '1003' },
+    };
+    const noGeometry = { type: 'Feature', geometry: null, properties: { ...SCHOOL_61, number: '1004' } };
+    const noProperties = { type: 'Feature', geometry: { type: 'Point', coordinates: [74.6, 42.8] } };
+    const shortCoordinates = { ...noProperties, geometry: { type: 'Point', coordinates: [74.6] }, properties: SCHOOL_61 };
+    const text = featureCollection([pointFeature(KINDERGARTEN_104), polygon, noGeometry, noProperties, shortCoordinates, 'x']);
+    expect(problemsOf(text, 'geojson')).toEqual([
+      { row: 2, field: 'geometry', problem: 'must be a Point, not Polygon' },
+      { row: 3, field: 'geometry', problem: 'is required: a Point with coordinates [longitude, latitude]' },
+      { row: 4, field: 'properties', problem: 'is required: an object with the station fields' },
+      { row: 5, field: 'coordinates', problem: 'must be [longitude, latitude]' },
+      { row: 6, field: 'type', problem: 'must be "Feature"' },
+    ]);
+  });
+
+  it('reports missing and invalid properties and coordinates by name', () => {
+    const missingName = pointFeature({ ...SCHOOL_61, name: '' });
+    const { address: _address, ...withoutAddress } = SCHOOL_61;
+    const missingAddress = { ...(pointFeature(SCHOOL_61) as object), properties: { ...withoutAddress, number: '1002' } };
+    const outOfRange = pointFeature({ ...SCHOOL_61, number: '1003', lat: 91, lng: 'east' as unknown as number });
+    const text = featureCollection([missingName, missingAddress, outOfRange, pointFeature(SCHOOL_61)]);
+    expect(problemsOf(text, 'geojson')).toEqual([
+      { row: 1, field: 'name', problem: 'is required' },
+      { row: 2, field: 'address', problem: 'is required' },
+      { row: 3, field: 'coordinates[1]', problem: 'must be a number between -90 and 90' },
+      { row: 3, field: 'coordinates[0]', problem: 'must be a number between -180 and 180 (found "east")' },
+      { row: 4, field: 'number', problem: 'duplicates row 1' },
+    ]);
+  });
+
+  it('reads back, unchanged, the demo mission written as GeoJSON', () => {
+    const stations = buildDemoMission().stations.map(({ id: _id, ...row }) => row);
+    expect(rowsOf(featureCollection(stations.map(pointFeature)), 'geojson')).toEqual(stations);
+  });
+});
