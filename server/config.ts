@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { oneOf } from '../shared/schemas/common';
+import { HEAD_ANNOUNCE_INTERVAL_MS } from '../shared/constants';
 
 const ConfigSchema = Type.Object({
   host: Type.String(),
@@ -25,6 +26,8 @@ const ConfigSchema = Type.Object({
   logLevel: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   /** Logins and joins allowed per client address and minute. */
   authRateLimitPerMinute: Type.Integer({ minimum: 1 }),
+  /** How often each instance tells its sockets the mission head (lets clients notice missed news). */
+  headAnnounceIntervalMs: Type.Integer({ minimum: 100 }),
   /** Instance name shown in logs and /ready, handy behind a load balancer. */
   instanceName: Type.String(),
 });
@@ -61,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     clientDir: path.join(ROOT, 'client', 'dist'),
     logLevel: (env.LOG_LEVEL ?? 'info') as Config['logLevel'],
     authRateLimitPerMinute: integer(env.AUTH_RATE_LIMIT_PER_MINUTE, 20, 'AUTH_RATE_LIMIT_PER_MINUTE'),
+    headAnnounceIntervalMs: integer(env.HEAD_ANNOUNCE_INTERVAL_MS, HEAD_ANNOUNCE_INTERVAL_MS, 'HEAD_ANNOUNCE_INTERVAL_MS'),
     instanceName: env.INSTANCE_NAME ?? `vigil-${process.pid}`,
     ...overrides,
   };

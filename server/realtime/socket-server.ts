@@ -7,7 +7,6 @@ import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient, type RedisClientType } from 'redis';
-import { HEAD_ANNOUNCE_INTERVAL_MS } from '../../shared/constants';
 import { MISSION_ROOM_PREFIX } from '../../shared/realtime';
 import { createBroadcaster, type Broadcaster, type VigilServer } from './broadcaster';
 import { handleConnection } from './connection';
@@ -76,7 +75,7 @@ export default fp(
     // Every instance tells its own sockets each mission's head; it reads Postgres, so it works with Redis down.
     const announcer = setInterval(() => {
       void announceHeads().catch((err) => app.log.warn({ err }, 'head announcement failed'));
-    }, HEAD_ANNOUNCE_INTERVAL_MS);
+    }, app.config.headAnnounceIntervalMs);
     announcer.unref();
 
     async function announceHeads() {
