@@ -61,7 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     redisUrl: env.REDIS_URL || null,
     seedDemo: flag(env.VIGIL_SEED_DEMO, true),
     demoCoordinatorPassword: env.VIGIL_COORDINATOR_PASSWORD || null,
-    clientDir: path.join(ROOT, 'client', 'dist'),
+    clientDir: flag(env.SERVE_CLIENT, true) ? path.join(ROOT, 'client', 'dist') : null,
     logLevel: (env.LOG_LEVEL ?? 'info') as Config['logLevel'],
     authRateLimitPerMinute: integer(env.AUTH_RATE_LIMIT_PER_MINUTE, 20, 'AUTH_RATE_LIMIT_PER_MINUTE'),
     headAnnounceIntervalMs: integer(env.HEAD_ANNOUNCE_INTERVAL_MS, HEAD_ANNOUNCE_INTERVAL_MS, 'HEAD_ANNOUNCE_INTERVAL_MS'),

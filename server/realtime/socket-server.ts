@@ -90,7 +90,10 @@ export default fp(
 
     app.addHook('preClose', async () => {
       clearInterval(announcer);
-      io.local.disconnectSockets(true);
+      // Close the transports rather than disconnecting the sockets: clients see "transport close" and reconnect
+      // (to another instance behind the load balancer, or to this one restarted); an explicit server disconnect
+      // would tell them not to.
+      io.engine.close();
     });
     app.addHook('onClose', async () => {
       await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -1,4 +1,5 @@
 /** Opens the database (PGlite or Postgres), applies migrations, and closes it when the app closes. */
+import path from 'node:path';
 import fp from 'fastify-plugin';
 import { openDatabase, type Database } from '../../../db/client';
 
@@ -10,7 +11,7 @@ export default fp<{ database?: Database }>(
       (await openDatabase(
         config.databaseUrl
           ? { driver: 'postgres', url: config.databaseUrl, poolSize: config.databasePoolSize }
-          : { driver: 'pglite', dataDir: config.dataDir },
+          : { driver: 'pglite', dataDir: config.dataDir ? path.join(config.dataDir, 'pglite') : null },
       ));
     await database.migrate();
     app.decorate('database', database);

@@ -1,0 +1,148 @@
+/**
+ * The production topology with local processes: two Vigil instances sharing one Postgres and one Redis.
+ * An event posted to one instance reaches dashboards on both; Redis going away and coming back, or an instance
+ * restarting, never leaves a dashboard different from the database.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../db/client';
+import { setUpMission, type MissionCredentials } from '../../server/modules/missions/mission-setup';
+import { FIXTURE_PASSWORD } from '../helpers/app';
+import { IN_CI, createTestDatabase, postgresAvailable } from '../helpers/services';
+import { freePort, hasBinary, RedisProcess, VigilInstance } from '../helpers/processes';
+import { isExactLog, LiveDashboard, waitFor } from '../helpers/live-client';
+import { randomUUID } from 'node:crypto';
+
+const redisServer = hasBinary('redis-server');
+if (!redisServer && IN_CI) throw new Error('redis-server is required on CI for the multi-instance tests');
+const runnable = postgresAvailable && redisServer;
+if (!runnable) console.warn('[vigil tests] multi-instance tests skipped: they need PostgreSQL and the redis-server binary');
+
+async function api(base: string, method: string, path: string, token: string | null, body?: unknown) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+describe.runIf(runnable)('two instances over Redis', () => {
+  let dropDatabase: () => Promise<void>;
+  let database: Database;
+  let redis: RedisProcess;
+  let a: VigilInstance;
+  let b: VigilInstance;
+  let mission: MissionCredentials;
+  let coordinator: string;
+  let teamToken: string;
+  let teamId: string;
+  let stationIds: string[];
+  const dashboards: LiveDashboard[] = [];
+  let posted = 0;
+
+  const dashboardOn = (instance: VigilInstance, after: number) => {
+    const d = new LiveDashboard(instance.url, coordinator, after);
+    dashboards.push(d);
+    return d;
+  };
+  const positionEvent = () => ({
+    id: randomUUID(),
+    type: 'position',
+    teamId,
+    occurredAt: new Date(Date.now() - 60_000).toISOString(),
+    position: { lat: 42.87, lng: 74.6 },
+  });
+  async function post(instance: VigilInstance, events: unknown[]) {
+    const res = await api(instance.url, 'POST', '/api/events', teamToken, { events });
+    expect(res.status).toBe(200);
+    for (const r of res.body.results) expect(r.status).toBe('stored');
+    posted += events.length;
+    return res.body.results;
+  }
+
+  beforeAll(async () => {
+    const created = await createTestDatabase();
+    dropDatabase = created.drop;
+    database = await openDatabase({ driver: 'postgres', url: created.url, poolSize: 2 });
+    await database.migrate();
+    mission = (await setUpMission(database.db, {
+      mission: { name: 'Two-instance mission', electionDate: '2025-11-30', timeZone: 'Asia/Bishkek', centerLat: 42.87, centerLng: 74.6, bounds: [[74.5, 42.77], [74.68, 42.94]], outline: null, languages: ['en'] },
+      stations: [1001, 1002].map((n) => ({ number: String(n), name: `School ${n}`, address: 'Chui Ave 1', district: 'Leninsky', electoralDistrict: '21', lat: 42.85, lng: 74.58, registeredVoters: 1000 })),
+      teams: [{ callSign: 'T01', members: ['A', 'B'], phone: null, languages: ['en'], assignedStationNumbers: [] }],
+      coordinator: { username: `coord-${randomUUID().slice(0, 8)}`, displayName: 'C', password: FIXTURE_PASSWORD },
+      displayLabel: 'Wall',
+    }))!;
+    redis = new RedisProcess(await freePort());
+    await redis.start();
+    a = new VigilInstance({ port: await freePort(), databaseUrl: created.url, redisUrl: redis.url, name: 'A' });
+    b = new VigilInstance({ port: await freePort(), databaseUrl: created.url, redisUrl: redis.url, name: 'B' });
+    await Promise.all([a.start(), b.start()]);
+    coordinator = (await api(a.url, 'POST', '/api/auth/login', null, { username: mission.coordinator.username, password: FIXTURE_PASSWORD })).body.token;
+    const joined = (await api(b.url, 'POST', '/api/auth/join', null, { code: mission.joinCodes[0]!.code })).body;
+    teamToken = joined.token;
+    teamId = joined.teamId;
+    stationIds = (await api(a.url, 'GET', '/api/stations', coordinator)).body.stations.map((s: { id: string }) => s.id);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const d of dashboards) d.close();
+    await Promise.all([a?.stop('SIGKILL'), b?.stop('SIGKILL')]);
+    await redis?.stop();
+    await database?.close();
+    await dropDatabase?.();
+  });
+
+  it('an arrival posted to instance B reaches dashboards on A and on B, recolouring the station', async () => {
+    const onA = dashboardOn(a, 0);
+    const onB = dashboardOn(b, 0);
+    await Promise.all([onA.connected(), onB.connected()]);
+    expect((await api(a.url, 'GET', '/ready', null)).body).toMatchObject({ ready: true, redis: 'ready', driver: 'postgres' });
+
+    await post(b, [{ id: randomUUID(), type: 'arrival', teamId, stationId: stationIds[0], occurredAt: new Date(Date.now() - 60_000).toISOString() }]);
+    await waitFor(() => onA.applied.length === 1 && onB.applied.length === 1, 5000, 'the arrival on both instances');
+    expect(onA.applied[0]).toMatchObject({ type: 'arrival', stationId: stationIds[0] });
+    await waitFor(() => onA.patches.length > 0, 5000, 'the status patch on A');
+    expect(onA.patches[0]!.stations[0]).toMatchObject({ id: stationIds[0], status: { presentTeamIds: [teamId] } });
+  });
+
+  it('with Redis stopped, ingest still stores and dashboards catch up from Postgres; after Redis returns, live fan-out resumes', async () => {
+    const onA = dashboardOn(a, 0);
+    await waitFor(() => onA.applied.length === posted, 5000, 'initial catch-up');
+
+    await redis.stop();
+    const outage = await api(a.url, 'GET', '/ready', null);
+    expect(outage).toMatchObject({ status: 503, body: { redis: 'down', database: 'up' } });
+    for (let i = 0; i < 3; i++) await post(b, [positionEvent()]);
+    // A's own head announcements come from Postgres, so A's dashboard learns it is behind and fetches.
+    await waitFor(() => onA.applied.length === posted, 15_000, 'catch-up while Redis is down');
+
+    await redis.start();
+    const readyAgain = async () => (await api(b.url, 'GET', '/ready', null)).body.redis === 'ready' && (await api(a.url, 'GET', '/ready', null)).body.redis === 'ready';
+    const deadline = Date.now() + 20_000;
+    while (!(await readyAgain())) {
+      if (Date.now() > deadline) throw new Error('instances did not reconnect to Redis');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await post(b, [positionEvent(), positionEvent()]);
+    await waitFor(() => onA.applied.length === posted, 10_000, 'live events after Redis returned');
+    expect(isExactLog(onA.seqs, posted)).toBe(true);
+  }, 60_000);
+
+  it('a dashboard whose instance restarts reconnects and ends equal to the database', async () => {
+    const onA = dashboardOn(a, 0);
+    await waitFor(() => onA.applied.length === posted, 5000, 'initial catch-up');
+    await a.stop('SIGTERM');
+    await post(b, [positionEvent(), positionEvent(), positionEvent()]);
+    await a.start();
+    await waitFor(() => onA.applied.length === posted, 20_000, 'catch-up after the restart');
+    expect(isExactLog(onA.seqs, posted)).toBe(true);
+    const feed = (await api(b.url, 'GET', `/api/events?after=0&limit=5000`, coordinator)).body;
+    expect(feed.events.map((e: { id: string }) => e.id)).toEqual(onA.applied.map((e) => e.id));
+  }, 60_000);
+
+  it('drains on SIGTERM and exits cleanly', async () => {
+    const code = await b.stop('SIGTERM');
+    expect(code).toBe(0);
+    await b.start();
+  }, 60_000);
+});
