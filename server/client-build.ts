@@ -21,5 +21,5 @@ export async function ensureClientBuilt(config: Config): Promise<void> {
   process.stdout.write('Building the client (first start or sources changed)...\n');
   // vite is a dev dependency: present after `npm install`; a production image builds the client at image build time.
   const { build } = await import('vite');
-  await build({ root: PROJECT_ROOT, configFile: path.join(PROJECT_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+  await build({ configFile: path.join(PROJECT_ROOT, 'vite.config.ts'), logLevel: 'warn' });
 }

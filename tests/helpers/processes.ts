@@ -85,6 +85,10 @@ export class VigilInstance {
     return `http://127.0.0.1:${this.options.port}`;
   }
 
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   async start(): Promise<void> {
     const tsx = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
     this.output = '';

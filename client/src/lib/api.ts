@@ -1,0 +1,102 @@
+/**
+ * The HTTP API, typed from the wire schemas in shared/. Every call carries the bearer token; every failure becomes an
+ * ApiError with the server's status and message, and a 401 also tells the app to drop the session.
+ */
+import type { LoginBody, LoginReply, SessionReply } from '../../../shared/schemas/auth';
+import type { ErrorReply } from '../../../shared/schemas/common';
+import type { EventsPage } from '../../../shared/schemas/events';
+import type { StationsReply } from '../../../shared/schemas/stations';
+import type { TeamsReply } from '../../../shared/schemas/teams';
+
+/** Long enough for a 100,000-station list over a poor mobile link, short enough that a dead request is noticed. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    /** HTTP status; 0 when the server could not be reached at all. */
+    readonly status: number,
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ApiClientOptions {
+  token?: string | null;
+  /** Called once per 401 answer, before the ApiError is thrown: the session is gone and the user must start again. */
+  onUnauthorized?: () => void;
+}
+
+type Query = Record<string, string | number | undefined>;
+
+export class ApiClient {
+  readonly #token: string | null;
+  readonly #onUnauthorized: (() => void) | undefined;
+
+  constructor(options: ApiClientOptions = {}) {
+    this.#token = options.token ?? null;
+    this.#onUnauthorized = options.onUnauthorized;
+  }
+
+  login(body: LoginBody): Promise<LoginReply> {
+    return this.#request('POST', '/api/auth/login', { body });
+  }
+
+  session(): Promise<SessionReply> {
+    return this.#request('GET', '/api/session');
+  }
+
+  /** With `changedAfter`, only stations whose status changed after that sequence (a resync after missed news). */
+  stations(changedAfter?: number): Promise<StationsReply> {
+    return this.#request('GET', '/api/stations', { query: { changedAfter } });
+  }
+
+  teams(): Promise<TeamsReply> {
+    return this.#request('GET', '/api/teams');
+  }
+
+  events(after: number, limit: number): Promise<EventsPage> {
+    return this.#request('GET', '/api/events', { query: { after, limit } });
+  }
+
+  async #request<T>(method: 'GET' | 'POST', path: string, options: { body?: unknown; query?: Query } = {}): Promise<T> {
+    const url = new URL(path, location.origin);
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.#token !== null) headers.authorization = `Bearer ${this.#token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        body: options.body === undefined ? null : JSON.stringify(options.body),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (cause) {
+      throw new ApiError(0, cause instanceof Error ? `Server unreachable: ${cause.message}` : 'Server unreachable');
+    }
+
+    if (!response.ok) {
+      const problem = await readError(response);
+      if (response.status === 401) this.#onUnauthorized?.();
+      throw new ApiError(response.status, problem.message, problem.code);
+    }
+    return (await response.json()) as T;
+  }
+}
+
+async function readError(response: Response): Promise<Pick<ErrorReply, 'message' | 'code'>> {
+  try {
+    const body = (await response.json()) as Partial<ErrorReply>;
+    if (typeof body.message === 'string' && body.message !== '') return { message: body.message, code: body.code };
+  } catch {
+    // Not JSON (a proxy's HTML error page, say): the status text is all there is.
+  }
+  return { message: response.statusText || `HTTP ${response.status}` };
+}

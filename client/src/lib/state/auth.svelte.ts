@@ -1,0 +1,140 @@
+/**
+ * Who is looking at the page. Two ways in: a coordinator signs in (the token is kept in localStorage so a reload does not
+ * sign them out), a wall display opens `/display?token=…` (the link is the credential; nothing is stored).
+ * Any 401 ends the session: coordinators see the sign-in form again, a display says its link no longer works.
+ */
+import type { SessionReply } from '../../../../shared/schemas/auth';
+import { ApiClient, ApiError } from '../api';
+
+export type Route = 'coordinator' | 'display' | 'not_found';
+export type AuthStatus = 'signed_out' | 'loading' | 'ready' | 'failed';
+
+const STORAGE_KEY = 'vigil.coordinator-session';
+
+interface StoredSession {
+  token: string;
+  expiresAt: string;
+}
+
+export function routeOf(pathname: string): Route {
+  const path = pathname.replace(/\/+$/, '') || '/';
+  if (path === '/') return 'coordinator';
+  if (path === '/display') return 'display';
+  return 'not_found';
+}
+
+export class AuthState {
+  route = $state<Route>('coordinator');
+  token = $state<string | null>(null);
+  current = $state<SessionReply | null>(null);
+  status = $state<AuthStatus>('signed_out');
+  /** Why the user is looking at a sign-in form or an error rather than the map. */
+  problem = $state<string | null>(null);
+  /** Rebuilt when the token changes; every call through it ends the session on a 401. */
+  api = $derived(new ApiClient({ token: this.token, onUnauthorized: () => this.#unauthorized() }));
+
+  init(url: URL): void {
+    this.route = routeOf(url.pathname);
+    if (this.route === 'display') {
+      const token = url.searchParams.get('token');
+      if (token === null || token === '') {
+        this.#fail('This display link has no token. Ask a coordinator for the wall display link.');
+        return;
+      }
+      this.token = token;
+    } else if (this.route === 'coordinator') {
+      this.token = readStoredToken();
+    }
+    if (this.token !== null) void this.#loadSession();
+  }
+
+  async login(username: string, password: string): Promise<void> {
+    this.problem = null;
+    this.status = 'loading';
+    try {
+      const reply = await new ApiClient().login({ username, password });
+      storeToken({ token: reply.token, expiresAt: reply.expiresAt });
+      this.token = reply.token;
+      this.current = { role: reply.role, teamId: null, name: reply.coordinator.displayName, mission: reply.mission };
+      this.status = 'ready';
+    } catch (error) {
+      this.status = 'signed_out';
+      this.problem =
+        error instanceof ApiError && error.status === 401
+          ? 'Wrong user name or password.'
+          : `Could not sign in: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  signOut(): void {
+    clearStoredToken();
+    this.token = null;
+    this.current = null;
+    this.status = 'signed_out';
+    this.problem = null;
+  }
+
+  async #loadSession(): Promise<void> {
+    this.status = 'loading';
+    try {
+      this.current = await this.api.session();
+      this.status = 'ready';
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return;
+      this.#fail(`Could not reach the server: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  #unauthorized(): void {
+    if (this.route === 'display') {
+      this.current = null;
+      this.#fail('This display link is not valid any more. Ask a coordinator for a new one.');
+      return;
+    }
+    clearStoredToken();
+    this.token = null;
+    this.current = null;
+    this.status = 'signed_out';
+    this.problem = 'Your session has ended. Please sign in again.';
+  }
+
+  #fail(problem: string): void {
+    this.status = 'failed';
+    this.problem = problem;
+  }
+}
+
+function readStoredToken(): string | null {
+  try {
+    const raw = localStorage.getItem(STORAGE_KEY);
+    if (raw === null) return null;
+    const stored = JSON.parse(raw) as Partial<StoredSession>;
+    if (typeof stored.token !== 'string' || typeof stored.expiresAt !== 'string') return null;
+    if (Date.parse(stored.expiresAt) <= Date.now()) {
+      clearStoredToken();
+      return null;
+    }
+    return stored.token;
+  } catch {
+    // Storage disabled (private mode) or a corrupt entry: the user simply signs in.
+    return null;
+  }
+}
+
+function storeToken(session: StoredSession): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+  } catch {
+    // Without storage the session lasts as long as the tab; nothing else to do.
+  }
+}
+
+function clearStoredToken(): void {
+  try {
+    localStorage.removeItem(STORAGE_KEY);
+  } catch {
+    // See storeToken.
+  }
+}
+
+export const auth = new AuthState();

@@ -1,0 +1,442 @@
+/**
+ * The live picture of one mission: loads the read models, follows the socket, and keeps them level after anything lost.
+ *
+ * Only small, summary values are reactive (connection, sequence numbers, counts). The stations themselves — 228 in a city,
+ * 100,000 in a country — sit in a plain Map and in the map's GeoJSON source, and are patched by id; lists re-read them when
+ * `stationsVersion` moves.
+ */
+import type { StatusPatch } from '../../../../shared/realtime';
+import type { StoredEvent } from '../../../../shared/schemas/events';
+import type { Station, StationStatus } from '../../../../shared/schemas/stations';
+import type { Team, TeamStatus } from '../../../../shared/schemas/teams';
+import { MAX_EVENTS_PAGE } from '../../../../shared/constants';
+import { STATION_STATES, stationState, type StationState } from '../../../../shared/station-state';
+import type { ApiClient } from '../api';
+import { catchUp, connectSocket, type VigilSocket } from '../socket';
+import { EventSequencer, type GapRequest } from '../live/event-sequencer';
+
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+/** Without a connection for this long, stop saying "reconnecting" and admit the picture is no longer live. */
+const OFFLINE_AFTER_MS = 10_000;
+/** A socket the server turned away for a reason other than the session waits this long before trying again. */
+const REFUSED_RETRY_MS = 5_000;
+/** A failed resync (stations/teams changed since a sequence) is tried again after this. */
+const RESYNC_RETRY_MS = 5_000;
+
+export interface StationEntry {
+  station: Station;
+  state: StationState;
+}
+
+/** What the live picture needs from a map; the map component implements it and attaches itself. */
+export interface StationMapSink {
+  setStates(changes: readonly { id: string; state: StationState }[]): void;
+  addStations(entries: readonly StationEntry[]): void;
+}
+
+export interface StationRowQuery {
+  state: StationState | 'all';
+  /** Matched against number, name and district, case-insensitively. */
+  text: string;
+  limit: number;
+}
+
+export interface StationRow {
+  id: string;
+  number: string;
+  name: string;
+  district: string;
+  state: StationState;
+}
+
+export interface StartOptions {
+  api: ApiClient;
+  token: string;
+}
+
+function emptyCounts(): Record<StationState, number> {
+  return Object.fromEntries(STATION_STATES.map((state) => [state, 0])) as Record<StationState, number>;
+}
+
+const byStationNumber = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+export class LiveMission {
+  connection = $state<ConnectionState>('connecting');
+  /** When the connection entered its present state; for 'offline', when the live link was lost. */
+  connectionSince = $state(new Date());
+  lastSeq = $state(0);
+  head = $state(0);
+  /** Arrival time of the newest event applied. */
+  lastEventAt = $state<Date | null>(null);
+  counts = $state(emptyCounts());
+  stationCount = $state(0);
+  teamCount = $state(0);
+  helpOpenCount = $state(0);
+  loaded = $state(false);
+  loadError = $state<string | null>(null);
+  /** Moves whenever any station's row changed. */
+  stationsVersion = $state(0);
+
+  readonly #stations = new Map<string, StationEntry>();
+  /** Station ids in station-number order, for lists. */
+  #order: string[] = [];
+  readonly #teams = new Map<string, Team>();
+  #api: ApiClient | null = null;
+  #socket: VigilSocket | null = null;
+  #sequencer: EventSequencer<StoredEvent> | null = null;
+  #sink: StationMapSink | null = null;
+  #offlineTimer: ReturnType<typeof setTimeout> | null = null;
+  #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  #resyncAfter: number | null = null;
+  #resyncing = false;
+  /** Bumped by start/stop: answers to requests of an earlier run are dropped. */
+  #run = 0;
+  #removeWindowListeners: (() => void) | null = null;
+
+  async start(options: StartOptions): Promise<void> {
+    this.stop();
+    const run = this.#run;
+    this.#api = options.api;
+    this.#reset();
+    this.#armOfflineTimer();
+
+    let head: number;
+    try {
+      const [stationsReply, teamsReply] = await Promise.all([options.api.stations(), options.api.teams()]);
+      if (run !== this.#run) return;
+      for (const station of stationsReply.stations) this.#addStation(station);
+      this.#sortOrder();
+      for (const team of teamsReply.teams) this.#teams.set(team.id, team);
+      this.#recountTeams();
+      // The two lists were read at slightly different moments; replaying from the older one is harmless because rows
+      // are only ever replaced by newer ones.
+      head = Math.min(stationsReply.head, teamsReply.head);
+      this.lastSeq = head;
+      this.head = Math.max(stationsReply.head, teamsReply.head);
+      this.stationsVersion++;
+      this.loaded = true;
+    } catch (error) {
+      if (run !== this.#run) return;
+      this.loadError = error instanceof Error ? error.message : String(error);
+      this.#clearTimers();
+      this.#setConnection('offline');
+      return;
+    }
+
+    const sequencer = new EventSequencer<StoredEvent>({ lastSeq: head, onGap: (gap) => this.#fillGap(gap, run) });
+    this.#sequencer = sequencer;
+    const socket = connectSocket({ token: options.token, lastSeq: () => sequencer.lastSeq });
+    this.#socket = socket;
+
+    socket.on('connect', () => {
+      this.#clearTimers();
+      this.#setConnection('live');
+      // Whatever changed while we were away (or between the first load and now) is fetched, not replayed: the server
+      // sends missed events, but the rows they changed only as they are now.
+      this.#resync(sequencer.lastSeq);
+    });
+    socket.on('disconnect', (reason) => {
+      this.#setConnection('reconnecting');
+      this.#armOfflineTimer();
+      // Only a deliberate disconnect by the server stops socket.io's own retries; find out whether the session is over.
+      if (reason === 'io server disconnect') this.#checkSessionThenReconnect(run);
+    });
+    socket.on('connect_error', () => {
+      // While `active`, socket.io keeps retrying by itself; otherwise the server refused the handshake.
+      if (!socket.active) this.#checkSessionThenReconnect(run);
+    });
+    socket.on('events', (events) => {
+      const ready = sequencer.accept(events);
+      const newest = ready.at(-1);
+      if (newest !== undefined) this.lastEventAt = new Date(newest.receivedAt);
+      this.#noteSequence();
+    });
+    socket.on('status', (patch) => this.#applyPatch(patch));
+    socket.on('head', (announcement) => {
+      sequencer.noteHead(announcement.seq);
+      this.#noteSequence();
+    });
+
+    const goneOffline = () => {
+      if (this.connection === 'reconnecting') this.#setConnection('offline', this.connectionSince);
+    };
+    const backOnline = () => {
+      if (!socket.connected && !socket.active) socket.connect();
+    };
+    window.addEventListener('offline', goneOffline);
+    window.addEventListener('online', backOnline);
+    this.#removeWindowListeners = () => {
+      window.removeEventListener('offline', goneOffline);
+      window.removeEventListener('online', backOnline);
+    };
+  }
+
+  stop(): void {
+    this.#run++;
+    this.#socket?.removeAllListeners();
+    this.#socket?.disconnect();
+    this.#socket = null;
+    this.#sequencer?.dispose();
+    this.#sequencer = null;
+    this.#clearTimers();
+    this.#removeWindowListeners?.();
+    this.#removeWindowListeners = null;
+    this.#resyncAfter = null;
+    // A resync loop of the stopped run notices the new run number and ends on its own.
+    this.#resyncing = false;
+  }
+
+  /** The map calls this once it exists; later changes reach it as diffs. Returns the detach function. */
+  attachMap(sink: StationMapSink): () => void {
+    this.#sink = sink;
+    return () => {
+      if (this.#sink === sink) this.#sink = null;
+    };
+  }
+
+  /** Every station entry, for building the map once. Not reactive. */
+  stationEntries(): StationEntry[] {
+    return this.#order.flatMap((id) => this.#stations.get(id) ?? []);
+  }
+
+  station(id: string): StationEntry | undefined {
+    return this.#stations.get(id);
+  }
+
+  /** The rows of the station list. Reading it inside `$derived` re-runs when any station changes. */
+  stationRows(query: StationRowQuery): { rows: StationRow[]; total: number } {
+    void this.stationsVersion;
+    const text = query.text.trim().toLocaleLowerCase();
+    const rows: StationRow[] = [];
+    let total = 0;
+    for (const id of this.#order) {
+      const entry = this.#stations.get(id);
+      if (entry === undefined || (query.state !== 'all' && entry.state !== query.state)) continue;
+      const { station } = entry;
+      if (text !== '' && !`${station.number} ${station.name} ${station.district}`.toLocaleLowerCase().includes(text)) {
+        continue;
+      }
+      total++;
+      // Fresh objects, so a keyed list sees the change of state of a row it already shows.
+      if (rows.length < query.limit) {
+        rows.push({ id, number: station.number, name: station.name, district: station.district, state: entry.state });
+      }
+    }
+    return { rows, total };
+  }
+
+  #reset(): void {
+    this.#stations.clear();
+    this.#teams.clear();
+    this.#order = [];
+    this.#sink = null;
+    this.counts = emptyCounts();
+    this.stationCount = 0;
+    this.teamCount = 0;
+    this.helpOpenCount = 0;
+    this.lastSeq = 0;
+    this.head = 0;
+    this.lastEventAt = null;
+    this.loaded = false;
+    this.loadError = null;
+    this.stationsVersion++;
+    this.#setConnection('connecting');
+  }
+
+  #setConnection(state: ConnectionState, since = new Date()): void {
+    this.connection = state;
+    this.connectionSince = since;
+  }
+
+  #armOfflineTimer(): void {
+    if (this.#offlineTimer !== null) return;
+    this.#offlineTimer = setTimeout(() => {
+      this.#offlineTimer = null;
+      // "Offline since" is when the live link was lost, not when we gave up waiting for it.
+      if (this.connection !== 'live') this.#setConnection('offline', this.connectionSince);
+    }, OFFLINE_AFTER_MS);
+  }
+
+  #clearTimers(): void {
+    if (this.#offlineTimer !== null) clearTimeout(this.#offlineTimer);
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#offlineTimer = null;
+    this.#retryTimer = null;
+  }
+
+  /** A 401 here ends the session through the API client's handler; anything else means "try the socket again later". */
+  #checkSessionThenReconnect(run: number): void {
+    const api = this.#api;
+    if (api === null || this.#retryTimer !== null) return;
+    api.session().then(
+      () => this.#retrySocketLater(run),
+      () => this.#retrySocketLater(run),
+    );
+  }
+
+  #retrySocketLater(run: number): void {
+    if (run !== this.#run || this.#retryTimer !== null) return;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      if (run === this.#run && this.#socket !== null && !this.#socket.connected) this.#socket.connect();
+    }, REFUSED_RETRY_MS);
+  }
+
+  async #fillGap(gap: GapRequest, run: number): Promise<void> {
+    const api = this.#api;
+    const socket = this.#socket;
+    const sequencer = this.#sequencer;
+    if (api === null || sequencer === null) return;
+    const limit = Math.min(MAX_EVENTS_PAGE, Math.max(1, gap.upTo - gap.after));
+    // The open socket is the cheaper way; plain HTTP still works when only WebSockets are blocked.
+    const page = socket?.connected ? await catchUp(socket, gap.after, limit) : await api.events(gap.after, limit);
+    if (run !== this.#run) return;
+    const ready = sequencer.accept(page.events);
+    sequencer.noteHead(page.head);
+    const newest = ready.at(-1);
+    if (newest !== undefined) this.lastEventAt = new Date(newest.receivedAt);
+    this.#noteSequence();
+    // The status rows that travelled with the lost events were lost with them.
+    this.#resync(gap.after);
+  }
+
+  #noteSequence(): void {
+    if (this.#sequencer === null) return;
+    this.lastSeq = this.#sequencer.lastSeq;
+    this.head = this.#sequencer.head;
+  }
+
+  /** Fetches stations changed after `after` and all teams; overlapping requests are merged into one. */
+  #resync(after: number): void {
+    this.#resyncAfter = this.#resyncAfter === null ? after : Math.min(this.#resyncAfter, after);
+    if (!this.#resyncing) void this.#runResync(this.#run);
+  }
+
+  async #runResync(run: number): Promise<void> {
+    const api = this.#api;
+    if (api === null) return;
+    this.#resyncing = true;
+    try {
+      while (this.#resyncAfter !== null && run === this.#run) {
+        const after = this.#resyncAfter;
+        this.#resyncAfter = null;
+        try {
+          const [stationsReply, teamsReply] = await Promise.all([api.stations(after), api.teams()]);
+          if (run !== this.#run) return;
+          this.#upsertStations(stationsReply.stations);
+          this.#upsertTeams(teamsReply.teams);
+          this.#sequencer?.noteHead(Math.max(stationsReply.head, teamsReply.head));
+          this.#noteSequence();
+        } catch {
+          if (run !== this.#run) return;
+          this.#resyncAfter = this.#resyncAfter === null ? after : Math.min(this.#resyncAfter, after);
+          await new Promise((resolve) => setTimeout(resolve, RESYNC_RETRY_MS));
+        }
+      }
+    } finally {
+      if (run === this.#run) this.#resyncing = false;
+    }
+  }
+
+  #applyPatch(patch: StatusPatch): void {
+    const changes: { id: string; state: StationState }[] = [];
+    for (const row of patch.stations) {
+      const entry = this.#stations.get(row.id);
+      if (entry === undefined) {
+        // A station imported after we loaded: fetch it whole (the patch has no name or place).
+        this.#resync(row.status.updatedSeq - 1);
+        continue;
+      }
+      this.#setStatus(entry, row.status, changes);
+    }
+    this.#publish(changes, []);
+
+    let teamsChanged = false;
+    for (const row of patch.teams) {
+      const team = this.#teams.get(row.id);
+      if (team === undefined) {
+        this.#resync(row.status.updatedSeq - 1);
+      } else if (row.status.updatedSeq > team.status.updatedSeq) {
+        this.#teams.set(row.id, { ...team, status: mergeTeamStatus(team.status, row.status) });
+        teamsChanged = true;
+      }
+    }
+    if (teamsChanged) this.#recountTeams();
+  }
+
+  #upsertStations(stations: readonly Station[]): void {
+    const changes: { id: string; state: StationState }[] = [];
+    const added: StationEntry[] = [];
+    for (const station of stations) {
+      const entry = this.#stations.get(station.id);
+      if (entry === undefined) {
+        added.push(this.#addStation(station));
+        continue;
+      }
+      const status = entry.station.status;
+      entry.station = { ...station, status };
+      this.#setStatus(entry, station.status, changes);
+    }
+    if (added.length > 0) this.#sortOrder();
+    this.#publish(changes, added);
+  }
+
+  #upsertTeams(teams: readonly Team[]): void {
+    for (const team of teams) {
+      const held = this.#teams.get(team.id);
+      if (held === undefined || team.status.updatedSeq >= held.status.updatedSeq) this.#teams.set(team.id, team);
+      else this.#teams.set(team.id, { ...team, status: held.status });
+    }
+    this.#recountTeams();
+  }
+
+  #addStation(station: Station): StationEntry {
+    const entry: StationEntry = { station, state: stationState(station.status) };
+    this.#stations.set(station.id, entry);
+    this.#order.push(station.id);
+    this.counts[entry.state]++;
+    this.stationCount = this.#stations.size;
+    return entry;
+  }
+
+  #sortOrder(): void {
+    this.#order.sort((a, b) =>
+      byStationNumber.compare(this.#stations.get(a)?.station.number ?? '', this.#stations.get(b)?.station.number ?? ''),
+    );
+  }
+
+  /** Replaces a station's status if the new one is newer; records a change of state for the map. */
+  #setStatus(entry: StationEntry, status: StationStatus, changes: { id: string; state: StationState }[]): void {
+    if (status.updatedSeq <= entry.station.status.updatedSeq) return;
+    entry.station = { ...entry.station, status };
+    const state = stationState(status);
+    if (state === entry.state) return;
+    this.counts[entry.state]--;
+    this.counts[state]++;
+    entry.state = state;
+    changes.push({ id: entry.station.id, state });
+  }
+
+  #publish(changes: readonly { id: string; state: StationState }[], added: readonly StationEntry[]): void {
+    if (changes.length === 0 && added.length === 0) return;
+    if (added.length > 0) this.#sink?.addStations(added);
+    if (changes.length > 0) this.#sink?.setStates(changes);
+    this.stationsVersion++;
+  }
+
+  #recountTeams(): void {
+    let helpOpen = 0;
+    for (const team of this.#teams.values()) if (team.status.helpOpen) helpOpen++;
+    this.teamCount = this.#teams.size;
+    this.helpOpenCount = helpOpen;
+  }
+}
+
+/** Displays receive team rows without `lastPosition` (shared/realtime.ts), though the type says it is always there. */
+function mergeTeamStatus(held: TeamStatus, incoming: TeamStatus): TeamStatus {
+  const position = (incoming as Partial<TeamStatus>).lastPosition;
+  return position === undefined ? { ...incoming, lastPosition: held.lastPosition ?? null } : incoming;
+}
+
+export const liveMission = new LiveMission();

@@ -1,0 +1,31 @@
+/** Small statistics and timing helpers for the benchmarks. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index]!;
+}
+
+export function summarize(samples: number[]): { n: number; p50: number; p99: number; max: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN };
+}
+
+/** Runs `workers` loops of `task` until `durationMs` has passed; returns completions and per-task latencies (ms). */
+export async function closedLoop(workers: number, durationMs: number, task: () => Promise<number>): Promise<{ done: number; latencies: number[]; elapsedMs: number }> {
+  const latencies: number[] = [];
+  let done = 0;
+  const start = performance.now();
+  const deadline = start + durationMs;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        done += await task();
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { done, latencies, elapsedMs: performance.now() - start };
+}
+
+export const round = (n: number, digits = 1) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : n);
