@@ -1,0 +1,113 @@
+/**
+ * The first live page in real Chromium against the real server: a coordinator logs in, sees the demo mission's
+ * stations on the offline map, and a check-in posted through the API recolours its station without a reload.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { openDatabase, type Database } from '../../db/client';
+import { buildApp } from '../../server/app';
+import { ensureClientBuilt } from '../../server/client-build';
+import { loadConfig } from '../../server/config';
+import { ensureDemoMission } from '../../server/demo';
+import type { MissionCredentials } from '../../server/modules/missions/mission-setup';
+import { STATION_STATE_COLOURS } from '../../shared/station-state';
+import { testConfig } from '../helpers/app';
+import { chromiumAvailable, colourDistance, hexToRgb, launchChromium, pixelAt, saveScreenshot } from '../helpers/browser';
+import type { FastifyInstance } from 'fastify';
+
+describe.runIf(chromiumAvailable)('live map in Chromium', () => {
+  let database: Database;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let base: string;
+  let demo: MissionCredentials;
+  let station: { id: string; number: string; lat: number; lng: number };
+
+  beforeAll(async () => {
+    const clientDir = loadConfig({}).clientDir;
+    await ensureClientBuilt(loadConfig({}));
+    database = await openDatabase({ driver: 'pglite', dataDir: null });
+    const config = testConfig({ clientDir, demoCoordinatorPassword: 'demo-password-1' });
+    app = await buildApp(config, { database });
+    demo = (await ensureDemoMission(database.db, config))!;
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const stations = (await app.inject({ method: 'GET', url: '/api/stations', headers: { authorization: `Bearer ${demo.displayToken}` } })).json().stations;
+    station = stations.find((s: { number: string }) => s.number === '1001');
+    browser = await launchChromium();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await database?.close();
+  });
+
+  async function openPage(path: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    page.on('pageerror', (err) => console.error('page error:', err.message));
+    await page.goto(`${base}${path}`);
+    return page;
+  }
+
+  async function stationPixel(page: Page) {
+    // Centre the station at a street-level zoom, as a coordinator would, then read the pixel under it.
+    const point = await page.evaluate(async ({ lng, lat }) => {
+      const map = window.__vigilMap!;
+      map.jumpTo({ center: [lng, lat], zoom: 15 });
+      await new Promise((resolve) => map.once('idle', resolve));
+      const rect = map.getCanvas().getBoundingClientRect();
+      const p = map.project([lng, lat]);
+      return { x: rect.left + p.x, y: rect.top + p.y };
+    }, station);
+    return pixelAt(page, point.x, point.y);
+  }
+
+  it('a coordinator logs in and sees every station of the demo mission, marked as demo data', async () => {
+    const page = await openPage('/');
+    await page.fill('input[name=username]', demo.coordinator.username);
+    await page.fill('input[name=password]', demo.coordinator.password);
+    await page.click('form[data-vigil-login] button[type=submit]');
+    await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
+    expect(await page.locator('tr[data-station-id]').count()).toBe(228);
+    expect(await page.locator('[data-vigil-demo]').count()).toBe(1);
+    expect(await page.getAttribute(`tr[data-station-id="${station.id}"]`, 'data-state')).toBe('never_visited');
+    await saveScreenshot(page, 'live-map-coordinator');
+    await page.close();
+  });
+
+  it('recolours a station within a second when a check-in for it is posted', async () => {
+    const page = await openPage(`/display?token=${demo.displayToken}`);
+    await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
+    const before = await stationPixel(page);
+    expect(colourDistance(before, hexToRgb(STATION_STATE_COLOURS.never_visited))).toBeLessThan(40);
+
+    const joined = (await app.inject({ method: 'POST', url: '/api/auth/join', payload: { code: demo.joinCodes[0]!.code } })).json();
+    const postedAt = Date.now();
+    const res = await fetch(`${base}/api/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${joined.token}` },
+      body: JSON.stringify({ events: [{ id: randomUUID(), type: 'arrival', teamId: joined.teamId, stationId: station.id, occurredAt: new Date().toISOString() }] }),
+    });
+    expect((await res.json()).results[0].status).toBe('stored');
+
+    await page.waitForSelector(`tr[data-station-id="${station.id}"][data-state=present]`, { timeout: 5000 });
+    const elapsedMs = Date.now() - postedAt;
+    console.info(`station recoloured ${elapsedMs} ms after the POST`);
+    const featureState = await page.evaluate((id) => window.__vigilMap!.getFeatureState({ source: 'stations', id }), station.id);
+    expect(featureState).toMatchObject({ state: 'present' });
+    const after = await stationPixel(page);
+    expect(colourDistance(after, hexToRgb(STATION_STATE_COLOURS.present))).toBeLessThan(40);
+    await saveScreenshot(page, 'live-map-display');
+    await page.close();
+  });
+
+  it('a display link with a revoked or made-up token shows a clear message, not the map', async () => {
+    const page = await openPage('/display?token=not-a-real-token');
+    await page.waitForSelector('[data-vigil-problem]', { timeout: 15_000 });
+    expect(await page.locator('[data-vigil-map]').count()).toBe(0);
+    await page.close();
+  });
+});
