@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 
 export const IN_CI = process.env.CI === 'true';
-export const POSTGRES_ADMIN_URL = process.env.VIGIL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The server the Postgres tests create their throwaway databases on (DATABASE_URL also counts, as the README says). */
+export const POSTGRES_ADMIN_URL =
+  process.env.VIGIL_TEST_POSTGRES_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_TEST_URL = process.env.VIGIL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 function reachable(url: string, defaultPort: number): Promise<boolean> {
