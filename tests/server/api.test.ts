@@ -350,3 +350,21 @@ describe.each(drivers)('HTTP API on %s', (driver) => {
     });
   });
 });
+
+describe('rate limits on the door', () => {
+  it('answers 429 after too many logins from one address', async () => {
+    const t = await buildTestApp('pglite', { authRateLimitPerMinute: 3 });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'x', password: 'y' } });
+        statuses.push(res.statusCode);
+      }
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+      const join = await t.app.inject({ method: 'POST', url: '/api/auth/join', payload: { code: 'ABCD-EFGH' } });
+      expect(join.statusCode).toBe(401);
+    } finally {
+      await t.close();
+    }
+  });
+});
