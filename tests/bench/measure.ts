@@ -20,7 +20,9 @@ export async function closedLoop(workers: number, durationMs: number, task: () =
     Array.from({ length: workers }, async () => {
       while (performance.now() < deadline) {
         const t0 = performance.now();
-        done += await task();
+        // Await first, then add: `done += await task()` would read `done` before the await and lose other workers' counts.
+        const completed = await task();
+        done += completed;
         latencies.push(performance.now() - t0);
       }
     }),

@@ -4,7 +4,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
 import { PROJECT_ROOT } from '../../server/config';
 import { waitFor } from './live-client';
 
@@ -90,9 +89,9 @@ export class VigilInstance {
   }
 
   async start(): Promise<void> {
-    const tsx = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
     this.output = '';
-    this.#child = spawn(tsx, ['server/main.ts'], {
+    // One process (no tsx wrapper in between), so a SIGKILL really kills the server and leaves no orphan.
+    this.#child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: PROJECT_ROOT,
       env: {
         ...process.env,
