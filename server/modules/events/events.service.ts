@@ -1,15 +1,21 @@
 /**
- * Ingest: validate → store (one transaction per batch, gapless sequence, hash chain, read models) → answer → publish.
+ * Ingest: validate → store → answer → publish.
+ *
+ * Requests for one mission queue up on this instance and are written together (group commit): while one transaction
+ * holds the mission's log head, everything that arrives meanwhile waits and goes into the next transaction. Under load
+ * that turns many small transactions, all serialised on the same lock anyway, into a few large ones; at rest a request
+ * is written alone, at once. Each request still gets its own results, and its answer only after its commit.
  * Publication happens only after commit: the database is the truth, the fan-out only news of it.
  */
-import type { Db } from '../../../db/client';
-import type { EventResult, EventsPage, StoredEvent } from '../../../shared/schemas/events';
+import type { Db, Tx } from '../../../db/client';
+import type { EventInput, EventResult, EventsPage, StoredEvent } from '../../../shared/schemas/events';
 import type { StatusPatch } from '../../../shared/realtime';
 import type { Principal } from '../auth/principal';
 import { readStationStatuses } from '../stations/stations.repository';
 import { readTeamStatuses } from '../teams/teams.repository';
+import { isDatabaseUnavailable } from '../../errors';
 import { eventHash } from './hash-chain';
-import { reportableId, validateEvent } from './event-validation';
+import { reportableId, validateEvent, type Validated } from './event-validation';
 import {
   findStoredSeqs,
   insertEvents,
@@ -21,7 +27,7 @@ import {
   toStoredEvent,
   type EventRow,
 } from './events.repository';
-import { applyEvent, type Touched } from './projector';
+import { applyEvent, loadMembers, type Touched } from './projector';
 
 /** Receives what was just committed; the realtime layer implements it. */
 export interface EventPublisher {
@@ -33,23 +39,90 @@ export interface IngestOutcome {
   stored: StoredEvent[];
 }
 
+/** Upper bound on the events one group-commit transaction takes, so a burst never makes one huge transaction. */
+const MAX_EVENTS_PER_TRANSACTION = 2000;
+
+interface Job {
+  principal: Principal;
+  receivedAt: Date;
+  checked: { id: string | null; validation: Validated }[];
+  settle: (outcome: IngestOutcome) => void;
+  fail: (error: unknown) => void;
+}
+
 export function createEventsService(db: Db, publisher: EventPublisher, clock: () => Date = () => new Date()) {
-  async function ingest(principal: Principal, rawEvents: unknown[]): Promise<IngestOutcome> {
+  const queues = new Map<string, Job[]>();
+
+  function ingest(principal: Principal, rawEvents: unknown[]): Promise<IngestOutcome> {
     const receivedAt = clock();
     const checked = rawEvents.map((raw) => ({ id: reportableId(raw), validation: validateEvent(raw, receivedAt) }));
-    const missionId = principal.missionId;
+    return new Promise((settle, fail) => {
+      const queue = queues.get(principal.missionId);
+      const job: Job = { principal, receivedAt, checked, settle, fail };
+      if (queue) {
+        queue.push(job);
+        return;
+      }
+      queues.set(principal.missionId, [job]);
+      void drain(principal.missionId);
+    });
+  }
 
-    const { results, rows, patch } = await db.transaction(async (tx) => {
-      const head = await lockHead(tx, missionId);
-      if (!head) throw new Error(`mission ${missionId} has no log head`);
-      const knownIds = checked.flatMap((c) => (c.id ? [c.id] : []));
-      const storedSeqs = await findStoredSeqs(tx, missionId, knownIds);
-      const touched: Touched = { stations: new Set(), teams: new Set() };
+  /** Writes the mission's queued jobs, batch after batch, until none is left. One drain per mission at a time. */
+  async function drain(missionId: string): Promise<void> {
+    const queue = queues.get(missionId)!;
+    while (queue.length > 0) {
+      const batch = takeBatch(queue);
+      try {
+        await writeAndPublish(missionId, batch);
+      } catch (error) {
+        if (batch.length > 1 && !isDatabaseUnavailable(error)) {
+          // Something in one request broke the shared transaction: write each alone so only that one fails.
+          for (const job of batch) await writeAndPublish(missionId, [job]).catch(job.fail);
+        } else {
+          for (const job of batch) job.fail(error);
+        }
+      }
+    }
+    queues.delete(missionId);
+  }
+
+  function takeBatch(queue: Job[]): Job[] {
+    const batch: Job[] = [queue.shift()!];
+    let events = batch[0]!.checked.length;
+    while (queue.length > 0 && events + queue[0]!.checked.length <= MAX_EVENTS_PER_TRANSACTION) {
+      const next = queue.shift()!;
+      events += next.checked.length;
+      batch.push(next);
+    }
+    return batch;
+  }
+
+  async function writeAndPublish(missionId: string, batch: Job[]): Promise<void> {
+    const { perJob, patch } = await db.transaction((tx) => writeBatch(tx, missionId, batch));
+    const storedPerJob = perJob.map(({ rows }) => rows.map(toStoredEvent));
+    // Settle before publishing: a phone's answer must never wait on the fan-out.
+    batch.forEach((job, i) => job.settle({ results: perJob[i]!.results, stored: storedPerJob[i]! }));
+    const stored = storedPerJob.flat();
+    if (stored.length > 0) publisher.publish(missionId, stored, patch);
+  }
+
+  async function writeBatch(tx: Tx, missionId: string, batch: Job[]) {
+    const head = await lockHead(tx, missionId);
+    if (!head) throw new Error(`mission ${missionId} has no log head`);
+    const allChecked = batch.flatMap((job) => job.checked);
+    const storedSeqs = await findStoredSeqs(tx, missionId, allChecked.flatMap((c) => (c.id ? [c.id] : [])));
+    const valid = allChecked.flatMap((c) => (c.validation.ok ? [c.validation.event] : [])) as EventInput[];
+    const members = await loadMembers(tx, missionId, valid);
+    const touched: Touched = { stations: new Set(), teams: new Set() };
+    const rows: EventRow[] = [];
+    let { lastSeq, lastHash } = head;
+
+    const perJob: { results: EventResult[]; rows: EventRow[] }[] = [];
+    for (const job of batch) {
       const results: EventResult[] = [];
-      const rows: EventRow[] = [];
-      let { lastSeq, lastHash } = head;
-
-      for (const { id, validation } of checked) {
+      const jobRows: EventRow[] = [];
+      for (const { id, validation } of job.checked) {
         const earlier = id ? storedSeqs.get(id) : undefined;
         if (earlier !== undefined) {
           results.push({ id, status: 'duplicate', seq: earlier });
@@ -60,7 +133,7 @@ export function createEventsService(db: Db, publisher: EventPublisher, clock: ()
           continue;
         }
         const event = validation.event;
-        const applied = await applyEvent(tx, principal, event, lastSeq + 1, touched);
+        const applied = await applyEvent(tx, job.principal, event, lastSeq + 1, touched, members);
         if (!applied.ok) {
           results.push({ id: event.id, status: 'rejected', error: applied.error, field: applied.field });
           continue;
@@ -73,11 +146,11 @@ export function createEventsService(db: Db, publisher: EventPublisher, clock: ()
           teamId: applied.teamId,
           stationId: applied.stationId,
           occurredAt: new Date(event.occurredAt),
-          receivedAt,
+          receivedAt: job.receivedAt,
           actor: {
-            role: principal.role === 'team' ? 'team' : 'coordinator',
-            id: principal.teamId ?? principal.coordinatorId ?? '',
-            name: principal.name,
+            role: job.principal.role === 'team' ? 'team' : 'coordinator',
+            id: job.principal.teamId ?? job.principal.coordinatorId ?? '',
+            name: job.principal.name,
           },
           payload: payloadOf(event),
           prevHash: lastHash,
@@ -85,26 +158,24 @@ export function createEventsService(db: Db, publisher: EventPublisher, clock: ()
         };
         row.hash = eventHash(row);
         rows.push(row);
+        jobRows.push(row);
         lastSeq = row.seq;
         lastHash = row.hash;
         storedSeqs.set(event.id, row.seq);
         results.push({ id: event.id, status: 'stored', seq: row.seq });
       }
+      perJob.push({ results, rows: jobRows });
+    }
 
-      if (rows.length > 0) {
-        await insertEvents(tx, rows);
-        await saveHead(tx, missionId, lastSeq, lastHash);
-      }
-      const patch: StatusPatch = {
-        stations: await readStationStatuses(tx, [...touched.stations]),
-        teams: await readTeamStatuses(tx, [...touched.teams]),
-      };
-      return { results, rows, patch };
-    });
-
-    const stored = rows.map(toStoredEvent);
-    if (stored.length > 0) publisher.publish(missionId, stored, patch);
-    return { results, stored };
+    if (rows.length > 0) {
+      await insertEvents(tx, rows);
+      await saveHead(tx, missionId, lastSeq, lastHash);
+    }
+    const patch: StatusPatch = {
+      stations: await readStationStatuses(tx, [...touched.stations]),
+      teams: await readTeamStatuses(tx, [...touched.teams]),
+    };
+    return { perJob, patch };
   }
 
   async function listAfter(missionId: string, after: number, limit: number): Promise<EventsPage> {

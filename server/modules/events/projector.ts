@@ -4,7 +4,7 @@
  * a finding being triaged exists...), then bring the read models up to date.
  * Runs under the mission's head lock, so read-modify-write of read-model rows is safe.
  */
-import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
 import { findings, stationStatus, stations, teamStatus, teams, visits } from '../../../db/schema/index';
 import type { LatestAssessments } from '../../../db/schema/read-models';
@@ -35,20 +35,24 @@ function checkActor(principal: Principal, event: EventInput): Applied | null {
   return null;
 }
 
-async function teamInMission(tx: Tx, missionId: string, teamId: string): Promise<boolean> {
-  const [row] = await tx
-    .select({ id: teams.id })
-    .from(teams)
-    .where(and(eq(teams.id, teamId), eq(teams.missionId, missionId)));
-  return row !== undefined;
+/** Which of the teams and stations a batch names belong to the mission: two queries per batch, not two per event. */
+export interface MissionMembers {
+  teams: Set<string>;
+  stations: Set<string>;
 }
 
-async function stationInMission(tx: Tx, missionId: string, stationId: string): Promise<boolean> {
-  const [row] = await tx
-    .select({ id: stations.id })
-    .from(stations)
-    .where(and(eq(stations.id, stationId), eq(stations.missionId, missionId)));
-  return row !== undefined;
+export async function loadMembers(tx: Tx, missionId: string, events: EventInput[]): Promise<MissionMembers> {
+  const teamIds = [...new Set(events.flatMap((e) => ('teamId' in e ? [e.teamId] : [])))];
+  const stationIds = [...new Set(events.flatMap((e) => ('stationId' in e && e.stationId ? [e.stationId] : [])))];
+  const [teamRows, stationRows] = await Promise.all([
+    teamIds.length
+      ? tx.select({ id: teams.id }).from(teams).where(and(eq(teams.missionId, missionId), inArray(teams.id, teamIds)))
+      : [],
+    stationIds.length
+      ? tx.select({ id: stations.id }).from(stations).where(and(eq(stations.missionId, missionId), inArray(stations.id, stationIds)))
+      : [],
+  ]);
+  return { teams: new Set(teamRows.map((r) => r.id)), stations: new Set(stationRows.map((r) => r.id)) };
 }
 
 export async function applyEvent(
@@ -57,15 +61,16 @@ export async function applyEvent(
   event: EventInput,
   seq: number,
   touched: Touched,
+  members: MissionMembers,
 ): Promise<Applied> {
   const actorProblem = checkActor(principal, event);
   if (actorProblem) return actorProblem;
   const missionId = principal.missionId;
 
-  if ('teamId' in event && !(await teamInMission(tx, missionId, event.teamId))) {
+  if ('teamId' in event && !members.teams.has(event.teamId)) {
     return reject('/teamId', 'no such team in this mission');
   }
-  if ('stationId' in event && event.stationId !== undefined && !(await stationInMission(tx, missionId, event.stationId))) {
+  if ('stationId' in event && event.stationId !== undefined && !members.stations.has(event.stationId)) {
     return reject('/stationId', 'no such station in this mission');
   }
 
