@@ -11,6 +11,8 @@ export type Driver = 'pglite' | 'postgres';
 export interface TestApp {
   app: FastifyInstance;
   database: Database;
+  /** The throwaway Postgres database's URL (null on PGlite). */
+  databaseUrl: string | null;
   own: MissionCredentials;
   other: MissionCredentials;
   close(): Promise<void>;
@@ -64,10 +66,12 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 export async function buildTestApp(driver: Driver, overrides: Partial<Config> = {}): Promise<TestApp> {
   let dropDatabase: (() => Promise<void>) | null = null;
+  let databaseUrl: string | null = null;
   let database: Database;
   if (driver === 'postgres') {
     const created = await createTestDatabase();
     dropDatabase = created.drop;
+    databaseUrl = created.url;
     database = await openDatabase({ driver: 'postgres', url: created.url, poolSize: 5 });
   } else {
     database = await openDatabase({ driver: 'pglite', dataDir: null });
@@ -79,6 +83,7 @@ export async function buildTestApp(driver: Driver, overrides: Partial<Config> = 
   return {
     app,
     database,
+    databaseUrl,
     own,
     other,
     async close() {
