@@ -74,13 +74,16 @@ export const ImportReply = Type.Object({
 });
 export type ImportReply = Static<typeof ImportReply>;
 
-/** A rejected import: nothing was written; every bad row is listed. */
+/**
+ * A 400 from the import: for a bad file (`code: IMPORT_INVALID`) nothing was written and every bad row is listed in
+ * `problems`; a malformed request (unknown query parameter, say) is the API's usual error with `details`.
+ */
 export const ImportRejectedReply = Type.Object({
   statusCode: Type.Literal(400),
   error: Type.String(),
   message: Type.String(),
-  code: Type.Literal('IMPORT_INVALID'),
-  problems: Type.Array(ImportProblem),
+  code: Type.Optional(Type.String()),
+  problems: Type.Optional(Type.Array(ImportProblem)),
   details: Type.Optional(Type.Array(FieldProblem)),
 });
 

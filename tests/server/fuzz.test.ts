@@ -1,0 +1,158 @@
+/**
+ * Fuzzing every route and socket command with generated malformed, oversized, wrongly typed, wrongly encoded and
+ * out-of-range input: no 5xx, no crash, and rows are written only for what the API acknowledged as stored or created.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { sql } from 'drizzle-orm';
+import { io } from 'socket.io-client';
+import { buildTestApp, FIXTURE_PASSWORD, type TestApp } from '../helpers/app';
+import { getJson, join, login } from '../helpers/events';
+
+const REQUESTS = Number(process.env.VIGIL_FUZZ_REQUESTS ?? 10_000);
+
+async function count(t: TestApp, table: string): Promise<number> {
+  const result = await t.database.db.execute<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`));
+  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: { n: number }[] }).rows) as { n: number }[];
+  return rows[0]!.n;
+}
+
+describe('fuzzing the API', () => {
+  let t: TestApp;
+  let tokens: Record<string, string>;
+  let ids: { team: string; station: string };
+
+  beforeAll(async () => {
+    t = await buildTestApp('pglite');
+    const coordinator = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
+    const team = await join(t.app, t.own.joinCodes[0]!.code);
+    tokens = { coordinator, team: team.token, display: t.own.displayToken, none: '', junk: 'x'.repeat(40) };
+    ids = { team: team.teamId, station: (await getJson(t.app, coordinator, '/api/stations')).body.stations[0].id };
+  });
+  afterAll(async () => t?.close());
+
+  it(`answers ${REQUESTS} generated bad requests with 4xx (or a clean 2xx) and writes only what it acknowledged`, async () => {
+    const eventsBefore = await count(t, 'events');
+    const stationsBefore = await count(t, 'stations');
+    let storedAcknowledged = 0;
+    let stationsCreated = 0;
+    const statuses = new Map<number, number>();
+
+    const junkValue = fc.oneof(
+      fc.string({ maxLength: 50 }),
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant('2025-11-30T10:00:00Z'),
+      fc.constant('00000000-0000-4000-8000-000000000000'),
+      fc.constant(ids.team),
+      fc.constant(ids.station),
+      fc.array(fc.integer(), { maxLength: 3 }),
+      fc.string({ unit: 'binary', maxLength: 30 }),
+    );
+    const eventLike = fc.record(
+      {
+        id: fc.oneof(fc.uuid(), fc.string({ maxLength: 40 }), fc.integer()),
+        type: fc.oneof(fc.constantFrom('arrival', 'departure', 'checklist', 'finding', 'finding_status', 'position', 'help_request', 'help_resolved', 'Arrival', ''), junkValue),
+        teamId: fc.oneof(fc.constant(ids.team), fc.uuid(), junkValue),
+        stationId: fc.oneof(fc.constant(ids.station), fc.uuid(), junkValue),
+        occurredAt: fc.oneof(fc.date({ min: new Date('1970-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()), junkValue),
+        position: fc.oneof(fc.record({ lat: fc.double(), lng: fc.double() }), junkValue),
+        severity: fc.oneof(fc.constantFrom('info', 'critical'), junkValue),
+        text: fc.oneof(fc.string({ maxLength: 30 }), fc.constant('x'.repeat(5000)), junkValue),
+        answers: fc.oneof(fc.dictionary(fc.string({ maxLength: 70 }), junkValue, { maxKeys: 4 }), junkValue),
+      },
+      { requiredKeys: [] },
+    );
+    const body = fc.oneof(
+      fc.record({ events: fc.oneof(fc.array(fc.oneof(eventLike, junkValue), { maxLength: 5 }), junkValue) }, { requiredKeys: [] }),
+      fc.record({ username: junkValue, password: junkValue, code: junkValue }, { requiredKeys: [] }),
+      junkValue,
+      fc.array(junkValue, { maxLength: 4 }),
+    );
+    const request = fc.record({
+      route: fc.constantFrom(
+        ['POST', '/api/events'],
+        ['GET', '/api/events'],
+        ['POST', '/api/auth/login'],
+        ['POST', '/api/auth/join'],
+        ['GET', '/api/session'],
+        ['GET', '/api/stations'],
+        ['POST', '/api/stations/import'],
+        ['GET', '/api/teams'],
+        ['GET', '/health'],
+        ['GET', '/ready'],
+        ['DELETE', '/api/events'],
+        ['GET', '/api/nowhere'],
+      ),
+      who: fc.constantFrom('coordinator', 'team', 'display', 'none', 'junk'),
+      query: fc.dictionary(fc.constantFrom('after', 'limit', 'changedAfter', 'format', 'x'), fc.oneof(fc.string({ maxLength: 12 }), fc.integer().map(String)), { maxKeys: 3 }),
+      encoding: fc.constantFrom('json', 'text', 'csv', 'geojson', 'garbage', 'truncated-json', 'latin1'),
+      body,
+    });
+
+    await fc.assert(
+      fc.asyncProperty(request, async ({ route: [method, url], who, query, encoding, body }) => {
+        const json = JSON.stringify(body) ?? 'null';
+        const payload =
+          encoding === 'truncated-json' ? json.slice(0, Math.max(1, json.length - 3))
+          : encoding === 'latin1' ? Buffer.from(json, 'latin1')
+          : encoding === 'garbage' ? Buffer.from([0xff, 0xfe, 0x00, 0x81])
+          : encoding === 'csv' ? `number,name\n${json}`
+          : json;
+        const contentType =
+          encoding === 'csv' ? 'text/csv' : encoding === 'geojson' ? 'application/geo+json' : encoding === 'garbage' ? 'application/octet-stream' : encoding === 'text' ? 'text/plain' : 'application/json';
+        const res = await t.app.inject({
+          method: method as 'GET',
+          url,
+          query,
+          headers: { ...(tokens[who] ? { authorization: `Bearer ${tokens[who]}` } : {}), ...(method === 'GET' ? {} : { 'content-type': contentType }) },
+          ...(method === 'GET' ? {} : { payload }),
+        });
+        statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+        expect(res.statusCode, `${method} ${url} → ${res.statusCode} ${res.body}`).toBeLessThan(500);
+        if (res.statusCode >= 400) expect(res.json()).toMatchObject({ statusCode: res.statusCode, message: expect.any(String) });
+        if (url === '/api/events' && method === 'POST' && res.statusCode === 200) {
+          storedAcknowledged += res.json().results.filter((r: { status: string }) => r.status === 'stored').length;
+        }
+        if (url === '/api/stations/import' && res.statusCode === 200) stationsCreated += res.json().created;
+      }),
+      { numRuns: REQUESTS },
+    );
+
+    console.info('status codes seen:', Object.fromEntries([...statuses].sort(([a], [b]) => a - b)));
+    expect(await count(t, 'events')).toBe(eventsBefore + storedAcknowledged);
+    expect(await count(t, 'stations')).toBe(stationsBefore + stationsCreated);
+  }, 600_000);
+
+  it('survives generated socket handshakes and catch_up commands', async () => {
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const address = t.app.server.address();
+    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const fresh = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
+    const socket = io(url, { transports: ['websocket'], auth: { token: fresh, after: 0 } });
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    await fc.assert(
+      fc.asyncProperty(fc.anything({ maxDepth: 2 }), async (value) => {
+        const result = await socket.timeout(5000).emitWithAck('catch_up', value as never);
+        expect(result).toSatisfy((r: object) => 'data' in r || 'error' in r);
+      }),
+      { numRuns: 300 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(fc.constantFrom('token', 'after', 'x'), fc.anything({ maxDepth: 2 }), { maxKeys: 3 }), async (auth) => {
+        const probe = io(url, { transports: ['websocket'], auth, reconnection: false, forceNew: true });
+        await new Promise<void>((resolve) => {
+          probe.once('connect_error', () => resolve());
+          probe.once('connect', () => resolve());
+        });
+        probe.close();
+      }),
+      { numRuns: 100 },
+    );
+    // Still serving after all of it.
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+    socket.close();
+  }, 120_000);
+});
