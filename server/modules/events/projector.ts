@@ -178,17 +178,19 @@ async function arrive(
     await seeTeam(tx, event.teamId, at, seq, touched, { position: event.position });
     return done;
   }
-  if (open && open.arrivedAt > at) {
-    // A late upload of an earlier visit: record it as ended when the team arrived at its current station.
-    await tx.insert(visits).values({
+  const recordVisit = (departedAt: Date | null) =>
+    tx.insert(visits).values({
       id: event.id,
       missionId,
       teamId: event.teamId,
       stationId: event.stationId,
       arrivedAt: at,
-      departedAt: open.arrivedAt,
-      closedBy: 'next_arrival',
+      departedAt,
+      closedBy: departedAt ? 'next_arrival' : null,
     });
+  if (open && open.arrivedAt > at) {
+    // A late upload of an earlier visit: record it as ended when the team arrived at its current station.
+    await recordVisit(open.arrivedAt);
     await countVisit(tx, event.stationId, at, seq, touched);
     await seeTeam(tx, event.teamId, at, seq, touched, { position: event.position });
     return done;
@@ -198,13 +200,7 @@ async function arrive(
     await tx.update(visits).set({ departedAt: at, closedBy: 'next_arrival' }).where(eq(visits.id, open.id));
     await setPresence(tx, open.stationId, event.teamId, false, seq, touched);
   }
-  await tx.insert(visits).values({
-    id: event.id,
-    missionId,
-    teamId: event.teamId,
-    stationId: event.stationId,
-    arrivedAt: at,
-  });
+  await recordVisit(null);
   await countVisit(tx, event.stationId, at, seq, touched);
   await setPresence(tx, event.stationId, event.teamId, true, seq, touched);
   await seeTeam(tx, event.teamId, at, seq, touched, { position: event.position, currentStationId: event.stationId });
