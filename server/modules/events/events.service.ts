@@ -11,8 +11,6 @@ import type { Db, Tx } from '../../../db/client';
 import type { EventInput, EventResult, EventsPage, StoredEvent } from '../../../shared/schemas/events';
 import type { StatusPatch } from '../../../shared/realtime';
 import type { Principal } from '../auth/principal';
-import { readStationStatuses } from '../stations/stations.repository';
-import { readTeamStatuses } from '../teams/teams.repository';
 import { isDatabaseUnavailable } from '../../errors';
 import { eventHash } from './hash-chain';
 import { reportableId, validateEvent, type Validated } from './event-validation';
@@ -27,7 +25,7 @@ import {
   toStoredEvent,
   type EventRow,
 } from './events.repository';
-import { applyEvent, loadMembers, type Touched } from './projector';
+import { ReadModelBatch } from './projector';
 
 /** Receives what was just committed; the realtime layer implements it. */
 export interface EventPublisher {
@@ -113,8 +111,7 @@ export function createEventsService(db: Db, publisher: EventPublisher, clock: ()
     const allChecked = batch.flatMap((job) => job.checked);
     const storedSeqs = await findStoredSeqs(tx, missionId, allChecked.flatMap((c) => (c.id ? [c.id] : [])));
     const valid = allChecked.flatMap((c) => (c.validation.ok ? [c.validation.event] : [])) as EventInput[];
-    const members = await loadMembers(tx, missionId, valid);
-    const touched: Touched = { stations: new Set(), teams: new Set() };
+    const readModels = await ReadModelBatch.load(tx, missionId, valid);
     const rows: EventRow[] = [];
     let { lastSeq, lastHash } = head;
 
@@ -133,7 +130,7 @@ export function createEventsService(db: Db, publisher: EventPublisher, clock: ()
           continue;
         }
         const event = validation.event;
-        const applied = await applyEvent(tx, job.principal, event, lastSeq + 1, touched, members);
+        const applied = readModels.apply(job.principal, event, lastSeq + 1);
         if (!applied.ok) {
           results.push({ id: event.id, status: 'rejected', error: applied.error, field: applied.field });
           continue;
@@ -169,13 +166,10 @@ export function createEventsService(db: Db, publisher: EventPublisher, clock: ()
 
     if (rows.length > 0) {
       await insertEvents(tx, rows);
+      await readModels.flush(tx);
       await saveHead(tx, missionId, lastSeq, lastHash);
     }
-    const patch: StatusPatch = {
-      stations: await readStationStatuses(tx, [...touched.stations]),
-      teams: await readTeamStatuses(tx, [...touched.teams]),
-    };
-    return { perJob, patch };
+    return { perJob, patch: readModels.patch() };
   }
 
   async function listAfter(missionId: string, after: number, limit: number): Promise<EventsPage> {

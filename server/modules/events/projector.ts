@@ -1,20 +1,23 @@
 /**
- * Election-day rules and read models. For each submitted event, inside the ingest transaction:
- * check what needs the database (the team and station exist in this mission, a departure follows an arrival,
- * a finding being triaged exists...), then bring the read models up to date.
- * Runs under the mission's head lock, so read-modify-write of read-model rows is safe.
+ * Election-day rules and read models, one batch at a time. Inside the ingest transaction, under the mission's head
+ * lock, a batch loads every read-model row its events can touch in a few queries, applies each event in memory (checking
+ * the rules that need state: the team and station are the mission's, a departure follows an arrival, a finding being
+ * triaged exists...), then writes the changed rows back. Per event there is no round trip to the database, so a large
+ * batch costs about as much as a small one.
  */
-import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
 import { findings, stationStatus, stations, teamStatus, teams, visits } from '../../../db/schema/index';
-import type { LatestAssessments } from '../../../db/schema/read-models';
 import { SEVERITIES, type EventInput, type EventInputOf, type Severity } from '../../../shared/schemas/events';
+import type { StatusPatch } from '../../../shared/realtime';
 import type { Principal } from '../auth/principal';
+import { toStationStatus } from '../stations/stations.repository';
+import { toTeamStatus } from '../teams/teams.repository';
 
-export interface Touched {
-  stations: Set<string>;
-  teams: Set<string>;
-}
+type TeamStatusRow = typeof teamStatus.$inferSelect;
+type StationStatusRow = typeof stationStatus.$inferSelect;
+type VisitRow = typeof visits.$inferSelect;
+type FindingRow = typeof findings.$inferSelect;
 
 export type Applied =
   | { ok: true; teamId: string | null; stationId: string | null }
@@ -35,67 +38,9 @@ function checkActor(principal: Principal, event: EventInput): Applied | null {
   return null;
 }
 
-/** Which of the teams and stations a batch names belong to the mission: two queries per batch, not two per event. */
-export interface MissionMembers {
-  teams: Set<string>;
-  stations: Set<string>;
-}
-
-export async function loadMembers(tx: Tx, missionId: string, events: EventInput[]): Promise<MissionMembers> {
-  const teamIds = [...new Set(events.flatMap((e) => ('teamId' in e ? [e.teamId] : [])))];
-  const stationIds = [...new Set(events.flatMap((e) => ('stationId' in e && e.stationId ? [e.stationId] : [])))];
-  const [teamRows, stationRows] = await Promise.all([
-    teamIds.length
-      ? tx.select({ id: teams.id }).from(teams).where(and(eq(teams.missionId, missionId), inArray(teams.id, teamIds)))
-      : [],
-    stationIds.length
-      ? tx.select({ id: stations.id }).from(stations).where(and(eq(stations.missionId, missionId), inArray(stations.id, stationIds)))
-      : [],
-  ]);
-  return { teams: new Set(teamRows.map((r) => r.id)), stations: new Set(stationRows.map((r) => r.id)) };
-}
-
-export async function applyEvent(
-  tx: Tx,
-  principal: Principal,
-  event: EventInput,
-  seq: number,
-  touched: Touched,
-  members: MissionMembers,
-): Promise<Applied> {
-  const actorProblem = checkActor(principal, event);
-  if (actorProblem) return actorProblem;
-  const missionId = principal.missionId;
-
-  if ('teamId' in event && !members.teams.has(event.teamId)) {
-    return reject('/teamId', 'no such team in this mission');
-  }
-  if ('stationId' in event && event.stationId !== undefined && !members.stations.has(event.stationId)) {
-    return reject('/stationId', 'no such station in this mission');
-  }
-
-  const at = new Date(event.occurredAt);
-  switch (event.type) {
-    case 'arrival':
-      return arrive(tx, missionId, event, at, seq, touched);
-    case 'departure':
-      return depart(tx, event, at, seq, touched);
-    case 'checklist':
-      return recordChecklist(tx, event, at, seq, touched);
-    case 'finding':
-      return recordFinding(tx, missionId, event, at, seq, touched);
-    case 'finding_status':
-      return changeFindingStatus(tx, missionId, event, at, seq, touched);
-    case 'position':
-      await seeTeam(tx, event.teamId, at, seq, touched, { position: event.position });
-      return { ok: true, teamId: event.teamId, stationId: event.stationId ?? null };
-    case 'help_request':
-      await seeTeam(tx, event.teamId, at, seq, touched, { position: event.position, help: { open: true, at } });
-      return { ok: true, teamId: event.teamId, stationId: event.stationId ?? null };
-    case 'help_resolved':
-      return resolveHelp(tx, event, at, seq, touched, principal.role === 'team');
-  }
-}
+const teamOf = (e: EventInput) => ('teamId' in e ? e.teamId : undefined);
+const stationOf = (e: EventInput) => ('stationId' in e ? e.stationId : undefined);
+const unique = <T>(values: (T | undefined)[]) => [...new Set(values.filter((v): v is T => v !== undefined))];
 
 interface TeamChange {
   position?: { lat: number; lng: number } | undefined;
@@ -105,222 +50,320 @@ interface TeamChange {
   signOfLife?: boolean;
 }
 
-/** Every event of a team is a sign of life; positions and presence follow the newest device time. */
-async function seeTeam(tx: Tx, teamId: string, at: Date, seq: number, touched: Touched, change: TeamChange = {}) {
-  const [current] = await tx.select().from(teamStatus).where(eq(teamStatus.teamId, teamId));
-  if (!current) throw new Error(`team_status row missing for team ${teamId}`);
-  const update: Partial<typeof teamStatus.$inferInsert> = { updatedSeq: seq };
-  if (change.signOfLife !== false && (!current.lastSeenAt || current.lastSeenAt < at)) update.lastSeenAt = at;
-  if (change.position && (!current.lastPositionAt || current.lastPositionAt <= at)) {
-    update.lastLat = change.position.lat;
-    update.lastLng = change.position.lng;
-    update.lastPositionAt = at;
+export class ReadModelBatch {
+  readonly #missionId: string;
+  readonly #teamIds: Set<string>;
+  readonly #stationIds: Set<string>;
+  readonly #teams = new Map<string, TeamStatusRow>();
+  readonly #stations = new Map<string, StationStatusRow>();
+  /** Each loaded team's open visit (null: none). */
+  readonly #openVisit = new Map<string, VisitRow | null>();
+  readonly #visits = new Map<string, VisitRow>();
+  readonly #findings = new Map<string, FindingRow>();
+  /** Open findings per station, for the stations whose findings this batch can change. */
+  readonly #openFindings = new Map<string, Map<string, Severity>>();
+  readonly #dirty = { teams: new Set<string>(), stations: new Set<string>(), visits: new Set<string>(), findings: new Set<string>() };
+  readonly #created = { visits: new Set<string>(), findings: new Set<string>() };
+
+  private constructor(missionId: string, teamIds: Set<string>, stationIds: Set<string>) {
+    this.#missionId = missionId;
+    this.#teamIds = teamIds;
+    this.#stationIds = stationIds;
   }
-  if (change.currentStationId !== undefined) update.currentStationId = change.currentStationId;
-  if (change.help) {
-    update.helpOpen = change.help.open;
-    if (change.help.open) update.helpRequestedAt = change.help.at;
+
+  /** Loads, in a few queries, every row the batch's events may read or change. */
+  static async load(tx: Tx, missionId: string, events: EventInput[]): Promise<ReadModelBatch> {
+    const teamIds = unique(events.map(teamOf));
+    const stationIds = unique(events.map(stationOf));
+    const findingIds = unique(events.map((e) => (e.type === 'finding_status' ? e.findingId : undefined)));
+    const [teamRows, stationRows, findingRows] = await Promise.all([
+      teamIds.length ? tx.select({ id: teams.id }).from(teams).where(and(eq(teams.missionId, missionId), inArray(teams.id, teamIds))) : [],
+      stationIds.length
+        ? tx.select({ id: stations.id }).from(stations).where(and(eq(stations.missionId, missionId), inArray(stations.id, stationIds)))
+        : [],
+      findingIds.length
+        ? tx.select().from(findings).where(and(eq(findings.missionId, missionId), inArray(findings.id, findingIds)))
+        : [],
+    ]);
+    const batch = new ReadModelBatch(missionId, new Set(teamRows.map((r) => r.id)), new Set(stationRows.map((r) => r.id)));
+    const members = [...batch.#teamIds];
+    const [statusRows, openVisitRows] = await Promise.all([
+      members.length ? tx.select().from(teamStatus).where(inArray(teamStatus.teamId, members)) : [],
+      members.length ? tx.select().from(visits).where(and(inArray(visits.teamId, members), isNull(visits.departedAt))) : [],
+    ]);
+    for (const row of statusRows) batch.#teams.set(row.teamId, row);
+    for (const id of members) batch.#openVisit.set(id, null);
+    for (const row of openVisitRows) {
+      batch.#openVisit.set(row.teamId, row);
+      batch.#visits.set(row.id, row);
+    }
+    for (const row of findingRows) batch.#findings.set(row.id, row);
+
+    // Stations the batch can change: those it names, those its teams are at now, those of the findings it triages.
+    const findingStations = unique([
+      ...events.map((e) => (e.type === 'finding' && batch.#stationIds.has(e.stationId) ? e.stationId : undefined)),
+      ...findingRows.map((f) => f.stationId),
+    ]);
+    const touchable = unique([...batch.#stationIds, ...openVisitRows.map((v) => v.stationId), ...findingStations]);
+    const [stationStatusRows, openFindingRows] = await Promise.all([
+      touchable.length ? tx.select().from(stationStatus).where(inArray(stationStatus.stationId, touchable)) : [],
+      findingStations.length
+        ? tx
+            .select({ id: findings.id, stationId: findings.stationId, severity: findings.severity })
+            .from(findings)
+            .where(and(inArray(findings.stationId, findingStations), ne(findings.status, 'resolved')))
+        : [],
+    ]);
+    for (const row of stationStatusRows) batch.#stations.set(row.stationId, row);
+    for (const id of findingStations) batch.#openFindings.set(id, new Map());
+    for (const row of openFindingRows) batch.#openFindings.get(row.stationId)!.set(row.id, row.severity);
+    return batch;
   }
-  await tx.update(teamStatus).set(update).where(eq(teamStatus.teamId, teamId));
-  touched.teams.add(teamId);
-}
 
-async function stationRow(tx: Tx, stationId: string) {
-  const [row] = await tx.select().from(stationStatus).where(eq(stationStatus.stationId, stationId));
-  if (!row) throw new Error(`station_status row missing for station ${stationId}`);
-  return row;
-}
+  /** Checks one event against the rules and, if it passes, applies it to the rows in memory. */
+  apply(principal: Principal, event: EventInput, seq: number): Applied {
+    const actorProblem = checkActor(principal, event);
+    if (actorProblem) return actorProblem;
+    const teamId = teamOf(event);
+    if (teamId !== undefined && !this.#teamIds.has(teamId)) return reject('/teamId', 'no such team in this mission');
+    const stationId = stationOf(event);
+    if (stationId !== undefined && !this.#stationIds.has(stationId)) return reject('/stationId', 'no such station in this mission');
 
-async function setPresence(tx: Tx, stationId: string, teamId: string, present: boolean, seq: number, touched: Touched) {
-  const row = await stationRow(tx, stationId);
-  const others = row.presentTeamIds.filter((id) => id !== teamId);
-  await tx
-    .update(stationStatus)
-    .set({ presentTeamIds: present ? [...others, teamId] : others, updatedSeq: seq })
-    .where(eq(stationStatus.stationId, stationId));
-  touched.stations.add(stationId);
-}
+    const at = new Date(event.occurredAt);
+    switch (event.type) {
+      case 'arrival':
+        return this.#arrive(event, at, seq);
+      case 'departure':
+        return this.#depart(event, at, seq);
+      case 'checklist':
+        return this.#recordChecklist(event, at, seq);
+      case 'finding':
+        return this.#recordFinding(event, at, seq);
+      case 'finding_status':
+        return this.#changeFindingStatus(event, at, seq);
+      case 'position':
+        this.#seeTeam(event.teamId, at, seq, { position: event.position });
+        return { ok: true, teamId: event.teamId, stationId: event.stationId ?? null };
+      case 'help_request':
+        this.#seeTeam(event.teamId, at, seq, { position: event.position, help: { open: true, at } });
+        return { ok: true, teamId: event.teamId, stationId: event.stationId ?? null };
+      case 'help_resolved':
+        return this.#resolveHelp(event, at, seq, principal.role === 'team');
+    }
+  }
 
-async function countVisit(tx: Tx, stationId: string, at: Date, seq: number, touched: Touched) {
-  const row = await stationRow(tx, stationId);
-  await tx
-    .update(stationStatus)
-    .set({
+  /** Writes every changed row back, in one statement per table and kind where possible. */
+  async flush(tx: Tx): Promise<void> {
+    const newVisits = [...this.#created.visits].map((id) => this.#visits.get(id)!);
+    const newFindings = [...this.#created.findings].map((id) => this.#findings.get(id)!);
+    if (newVisits.length) await tx.insert(visits).values(newVisits);
+    if (newFindings.length) await tx.insert(findings).values(newFindings);
+    // Row-by-row updates are sent together: postgres.js pipelines them on the transaction's connection.
+    await Promise.all([
+      ...[...this.#dirty.visits]
+        .filter((id) => !this.#created.visits.has(id))
+        .map((id) => {
+          const v = this.#visits.get(id)!;
+          return tx.update(visits).set({ departedAt: v.departedAt, closedBy: v.closedBy }).where(eq(visits.id, id));
+        }),
+      ...[...this.#dirty.findings]
+        .filter((id) => !this.#created.findings.has(id))
+        .map((id) => {
+          const f = this.#findings.get(id)!;
+          return tx.update(findings).set({ status: f.status, statusChangedAt: f.statusChangedAt }).where(eq(findings.id, id));
+        }),
+      ...[...this.#dirty.teams].map((id) => {
+        const { teamId: _key, missionId: _mission, ...row } = this.#teams.get(id)!;
+        return tx.update(teamStatus).set(row).where(eq(teamStatus.teamId, id));
+      }),
+      ...[...this.#dirty.stations].map((id) => {
+        const { stationId: _key, missionId: _mission, ...row } = this.#stations.get(id)!;
+        return tx.update(stationStatus).set(row).where(eq(stationStatus.stationId, id));
+      }),
+    ]);
+  }
+
+  /** The read-model rows this batch changed, as the realtime layer sends them. */
+  patch(): StatusPatch {
+    return {
+      stations: [...this.#dirty.stations].map((id) => ({ id, status: toStationStatus(this.#stations.get(id)!) })),
+      teams: [...this.#dirty.teams].map((id) => ({ id, status: toTeamStatus(this.#teams.get(id)!) })),
+    };
+  }
+
+  #team(teamId: string): TeamStatusRow {
+    const row = this.#teams.get(teamId);
+    if (!row) throw new Error(`team_status row missing for team ${teamId}`);
+    return row;
+  }
+
+  #station(stationId: string): StationStatusRow {
+    const row = this.#stations.get(stationId);
+    if (!row) throw new Error(`station_status row missing for station ${stationId}`);
+    return row;
+  }
+
+  #changeStation(stationId: string, seq: number, change: Partial<StationStatusRow>): void {
+    Object.assign(this.#station(stationId), change, { updatedSeq: seq });
+    this.#dirty.stations.add(stationId);
+  }
+
+  /** Every event of a team is a sign of life; positions and presence follow the newest device time. */
+  #seeTeam(teamId: string, at: Date, seq: number, change: TeamChange = {}): void {
+    const row = this.#team(teamId);
+    if (change.signOfLife !== false && (!row.lastSeenAt || row.lastSeenAt < at)) row.lastSeenAt = at;
+    if (change.position && (!row.lastPositionAt || row.lastPositionAt <= at)) {
+      row.lastLat = change.position.lat;
+      row.lastLng = change.position.lng;
+      row.lastPositionAt = at;
+    }
+    if (change.currentStationId !== undefined) row.currentStationId = change.currentStationId;
+    if (change.help) {
+      row.helpOpen = change.help.open;
+      if (change.help.open) row.helpRequestedAt = change.help.at;
+    }
+    row.updatedSeq = seq;
+    this.#dirty.teams.add(teamId);
+  }
+
+  #setPresence(stationId: string, teamId: string, present: boolean, seq: number): void {
+    const others = this.#station(stationId).presentTeamIds.filter((id) => id !== teamId);
+    this.#changeStation(stationId, seq, { presentTeamIds: present ? [...others, teamId] : others });
+  }
+
+  #countVisit(stationId: string, at: Date, seq: number): void {
+    const row = this.#station(stationId);
+    this.#changeStation(stationId, seq, {
       visitCount: row.visitCount + 1,
       firstVisitAt: !row.firstVisitAt || at < row.firstVisitAt ? at : row.firstVisitAt,
       lastVisitAt: !row.lastVisitAt || at > row.lastVisitAt ? at : row.lastVisitAt,
-      updatedSeq: seq,
-    })
-    .where(eq(stationStatus.stationId, stationId));
-  touched.stations.add(stationId);
-}
-
-async function openVisitOf(tx: Tx, teamId: string) {
-  const [open] = await tx
-    .select()
-    .from(visits)
-    .where(and(eq(visits.teamId, teamId), isNull(visits.departedAt)));
-  return open;
-}
-
-async function arrive(
-  tx: Tx,
-  missionId: string,
-  event: EventInputOf<'arrival'>,
-  at: Date,
-  seq: number,
-  touched: Touched,
-): Promise<Applied> {
-  const done: Applied = { ok: true, teamId: event.teamId, stationId: event.stationId };
-  const open = await openVisitOf(tx, event.teamId);
-  if (open && open.stationId === event.stationId) {
-    // The team's second phone checking in too: the log keeps it, the visit is the same one.
-    await seeTeam(tx, event.teamId, at, seq, touched, { position: event.position });
-    return done;
+    });
   }
-  const recordVisit = (departedAt: Date | null) =>
-    tx.insert(visits).values({
+
+  #recordVisit(event: EventInputOf<'arrival'>, at: Date, departedAt: Date | null): void {
+    const visit: VisitRow = {
       id: event.id,
-      missionId,
+      missionId: this.#missionId,
       teamId: event.teamId,
       stationId: event.stationId,
       arrivedAt: at,
       departedAt,
       closedBy: departedAt ? 'next_arrival' : null,
-    });
-  if (open && open.arrivedAt > at) {
-    // A late upload of an earlier visit: record it as ended when the team arrived at its current station.
-    await recordVisit(open.arrivedAt);
-    await countVisit(tx, event.stationId, at, seq, touched);
-    await seeTeam(tx, event.teamId, at, seq, touched, { position: event.position });
+    };
+    this.#visits.set(visit.id, visit);
+    this.#created.visits.add(visit.id);
+    this.#dirty.visits.add(visit.id);
+    if (!departedAt) this.#openVisit.set(event.teamId, visit);
+  }
+
+  #closeVisit(visit: VisitRow, at: Date, closedBy: 'departure' | 'next_arrival'): void {
+    visit.departedAt = at;
+    visit.closedBy = closedBy;
+    this.#dirty.visits.add(visit.id);
+    this.#openVisit.set(visit.teamId, null);
+  }
+
+  #arrive(event: EventInputOf<'arrival'>, at: Date, seq: number): Applied {
+    const done: Applied = { ok: true, teamId: event.teamId, stationId: event.stationId };
+    const open = this.#openVisit.get(event.teamId) ?? null;
+    if (open && open.stationId === event.stationId) {
+      // The team's second phone checking in too: the log keeps it, the visit is the same one.
+      this.#seeTeam(event.teamId, at, seq, { position: event.position });
+      return done;
+    }
+    if (open && open.arrivedAt > at) {
+      // A late upload of an earlier visit: record it as ended when the team arrived at its current station.
+      this.#recordVisit(event, at, open.arrivedAt);
+      this.#countVisit(event.stationId, at, seq);
+      this.#seeTeam(event.teamId, at, seq, { position: event.position });
+      return done;
+    }
+    if (open) {
+      // Checked in elsewhere without checking out: the earlier visit ends now.
+      this.#closeVisit(open, at, 'next_arrival');
+      this.#setPresence(open.stationId, event.teamId, false, seq);
+    }
+    this.#recordVisit(event, at, null);
+    this.#countVisit(event.stationId, at, seq);
+    this.#setPresence(event.stationId, event.teamId, true, seq);
+    this.#seeTeam(event.teamId, at, seq, { position: event.position, currentStationId: event.stationId });
     return done;
   }
-  if (open) {
-    // Checked in elsewhere without checking out: the earlier visit ends now.
-    await tx.update(visits).set({ departedAt: at, closedBy: 'next_arrival' }).where(eq(visits.id, open.id));
-    await setPresence(tx, open.stationId, event.teamId, false, seq, touched);
-  }
-  await recordVisit(null);
-  await countVisit(tx, event.stationId, at, seq, touched);
-  await setPresence(tx, event.stationId, event.teamId, true, seq, touched);
-  await seeTeam(tx, event.teamId, at, seq, touched, { position: event.position, currentStationId: event.stationId });
-  return done;
-}
 
-async function depart(
-  tx: Tx,
-  event: EventInputOf<'departure'>,
-  at: Date,
-  seq: number,
-  touched: Touched,
-): Promise<Applied> {
-  const open = await openVisitOf(tx, event.teamId);
-  if (!open || open.stationId !== event.stationId) {
-    return reject('/stationId', 'departure without a prior arrival of this team at this station');
+  #depart(event: EventInputOf<'departure'>, at: Date, seq: number): Applied {
+    const open = this.#openVisit.get(event.teamId) ?? null;
+    if (!open || open.stationId !== event.stationId) {
+      return reject('/stationId', 'departure without a prior arrival of this team at this station');
+    }
+    if (at < open.arrivedAt) return reject('/occurredAt', 'departure is earlier than the arrival');
+    this.#closeVisit(open, at, 'departure');
+    this.#setPresence(event.stationId, event.teamId, false, seq);
+    this.#seeTeam(event.teamId, at, seq, { position: event.position, currentStationId: null });
+    return { ok: true, teamId: event.teamId, stationId: event.stationId };
   }
-  if (at < open.arrivedAt) return reject('/occurredAt', 'departure is earlier than the arrival');
-  await tx.update(visits).set({ departedAt: at, closedBy: 'departure' }).where(eq(visits.id, open.id));
-  await setPresence(tx, event.stationId, event.teamId, false, seq, touched);
-  await seeTeam(tx, event.teamId, at, seq, touched, { position: event.position, currentStationId: null });
-  return { ok: true, teamId: event.teamId, stationId: event.stationId };
-}
 
-async function recordChecklist(
-  tx: Tx,
-  event: EventInputOf<'checklist'>,
-  at: Date,
-  seq: number,
-  touched: Touched,
-): Promise<Applied> {
-  const row = await stationRow(tx, event.stationId);
-  const previous = row.latestAssessments[event.phase];
-  // Offline phones deliver late: the assessment shown is the one made last, not the one received last.
-  if (!previous || Date.parse(previous.at) <= at.getTime()) {
-    const latest: LatestAssessments = {
-      ...row.latestAssessments,
-      [event.phase]: { assessment: event.assessment, at: at.toISOString(), teamId: event.teamId },
+  #recordChecklist(event: EventInputOf<'checklist'>, at: Date, seq: number): Applied {
+    const row = this.#station(event.stationId);
+    const previous = row.latestAssessments[event.phase];
+    // Offline phones deliver late: the assessment shown is the one made last, not the one received last.
+    if (!previous || Date.parse(previous.at) <= at.getTime()) {
+      this.#changeStation(event.stationId, seq, {
+        latestAssessments: {
+          ...row.latestAssessments,
+          [event.phase]: { assessment: event.assessment, at: at.toISOString(), teamId: event.teamId },
+        },
+      });
+    }
+    this.#seeTeam(event.teamId, at, seq);
+    return { ok: true, teamId: event.teamId, stationId: event.stationId };
+  }
+
+  /** Open findings and the worst of them, from the station's open findings so it can never drift. */
+  #refreshFindings(stationId: string, seq: number): void {
+    const open = this.#openFindings.get(stationId)!;
+    let worst = -1;
+    for (const severity of open.values()) worst = Math.max(worst, SEVERITIES.indexOf(severity));
+    this.#changeStation(stationId, seq, { openFindings: open.size, worstOpenSeverity: worst < 0 ? null : SEVERITIES[worst]! });
+  }
+
+  #recordFinding(event: EventInputOf<'finding'>, at: Date, seq: number): Applied {
+    const finding: FindingRow = {
+      id: event.id,
+      missionId: this.#missionId,
+      stationId: event.stationId,
+      teamId: event.teamId,
+      category: event.category,
+      severity: event.severity,
+      status: 'new',
+      reportedAt: at,
+      statusChangedAt: null,
+      seq,
     };
-    await tx
-      .update(stationStatus)
-      .set({ latestAssessments: latest, updatedSeq: seq })
-      .where(eq(stationStatus.stationId, event.stationId));
-    touched.stations.add(event.stationId);
+    this.#findings.set(finding.id, finding);
+    this.#created.findings.add(finding.id);
+    this.#dirty.findings.add(finding.id);
+    this.#openFindings.get(event.stationId)!.set(finding.id, finding.severity);
+    this.#refreshFindings(event.stationId, seq);
+    this.#seeTeam(event.teamId, at, seq, { position: event.position });
+    return { ok: true, teamId: event.teamId, stationId: event.stationId };
   }
-  await seeTeam(tx, event.teamId, at, seq, touched);
-  return { ok: true, teamId: event.teamId, stationId: event.stationId };
-}
 
-const severityRank = sql<number>`max(case ${findings.severity} ${sql.raw(
-  SEVERITIES.map((s, i) => `when '${s}' then ${i}`).join(' '),
-)} end)`;
+  #changeFindingStatus(event: EventInputOf<'finding_status'>, at: Date, seq: number): Applied {
+    const finding = this.#findings.get(event.findingId);
+    if (!finding) return reject('/findingId', 'no such finding in this mission');
+    if (finding.status === 'resolved') return reject('/status', 'the finding is already resolved');
+    if (finding.status === event.status) return reject('/status', `the finding is already ${event.status}`);
+    finding.status = event.status;
+    finding.statusChangedAt = at;
+    this.#dirty.findings.add(finding.id);
+    if (event.status === 'resolved') this.#openFindings.get(finding.stationId)!.delete(finding.id);
+    this.#refreshFindings(finding.stationId, seq);
+    return { ok: true, teamId: null, stationId: finding.stationId };
+  }
 
-/** Open findings and the worst of them, recomputed from the findings table so it can never drift. */
-async function refreshFindings(tx: Tx, stationId: string, seq: number, touched: Touched) {
-  const [summary] = await tx
-    .select({ open: sql<number>`count(*)::int`, worst: severityRank })
-    .from(findings)
-    .where(and(eq(findings.stationId, stationId), ne(findings.status, 'resolved')));
-  const worst = summary?.worst === null || summary?.worst === undefined ? null : (SEVERITIES[summary.worst] as Severity);
-  await tx
-    .update(stationStatus)
-    .set({ openFindings: summary?.open ?? 0, worstOpenSeverity: worst, updatedSeq: seq })
-    .where(eq(stationStatus.stationId, stationId));
-  touched.stations.add(stationId);
-}
-
-async function recordFinding(
-  tx: Tx,
-  missionId: string,
-  event: EventInputOf<'finding'>,
-  at: Date,
-  seq: number,
-  touched: Touched,
-): Promise<Applied> {
-  await tx.insert(findings).values({
-    id: event.id,
-    missionId,
-    stationId: event.stationId,
-    teamId: event.teamId,
-    category: event.category,
-    severity: event.severity,
-    reportedAt: at,
-    seq,
-  });
-  await refreshFindings(tx, event.stationId, seq, touched);
-  await seeTeam(tx, event.teamId, at, seq, touched, { position: event.position });
-  return { ok: true, teamId: event.teamId, stationId: event.stationId };
-}
-
-async function changeFindingStatus(
-  tx: Tx,
-  missionId: string,
-  event: EventInputOf<'finding_status'>,
-  at: Date,
-  seq: number,
-  touched: Touched,
-): Promise<Applied> {
-  const [finding] = await tx
-    .select()
-    .from(findings)
-    .where(and(eq(findings.id, event.findingId), eq(findings.missionId, missionId)));
-  if (!finding) return reject('/findingId', 'no such finding in this mission');
-  if (finding.status === 'resolved') return reject('/status', 'the finding is already resolved');
-  if (finding.status === event.status) return reject('/status', `the finding is already ${event.status}`);
-  await tx.update(findings).set({ status: event.status, statusChangedAt: at }).where(eq(findings.id, finding.id));
-  await refreshFindings(tx, finding.stationId, seq, touched);
-  return { ok: true, teamId: null, stationId: finding.stationId };
-}
-
-async function resolveHelp(
-  tx: Tx,
-  event: EventInputOf<'help_resolved'>,
-  at: Date,
-  seq: number,
-  touched: Touched,
-  byTeam: boolean,
-): Promise<Applied> {
-  const [status] = await tx.select({ helpOpen: teamStatus.helpOpen }).from(teamStatus).where(eq(teamStatus.teamId, event.teamId));
-  if (!status?.helpOpen) return reject('/teamId', 'this team has no open help request');
-  await seeTeam(tx, event.teamId, at, seq, touched, { help: { open: false, at }, signOfLife: byTeam });
-  return { ok: true, teamId: event.teamId, stationId: null };
+  #resolveHelp(event: EventInputOf<'help_resolved'>, at: Date, seq: number, byTeam: boolean): Applied {
+    if (!this.#team(event.teamId).helpOpen) return reject('/teamId', 'this team has no open help request');
+    this.#seeTeam(event.teamId, at, seq, { help: { open: false, at }, signOfLife: byTeam });
+    return { ok: true, teamId: event.teamId, stationId: null };
+  }
 }
