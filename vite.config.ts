@@ -5,16 +5,30 @@
  */
 import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { fieldApp } from './client/vite-field-app.js';
 
 const projectRoot = fileURLToPath(new URL('.', import.meta.url));
 // Absolute, so a build started from another working directory (the server's first-start build) finds the page.
 const clientRoot = fileURLToPath(new URL('./client', import.meta.url));
 const serverUrl = 'http://localhost:3000';
 
+/**
+ * Stamps every build with an id in index.html. The server announces the id of the page it serves now, and an
+ * unattended wall display reloads itself when that differs from the one it was loaded from.
+ */
+function buildId(): Plugin {
+  const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  return {
+    name: 'vigil-build-id',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { name: 'vigil-build', content: id }, injectTo: 'head' }],
+  };
+}
+
 export default defineConfig({
   // No svelte.config.js: Svelte 5 reads TypeScript in components by itself, and the defaults are what we want.
-  plugins: [svelte({ configFile: false })],
+  plugins: [svelte({ configFile: false }), buildId(), ...fieldApp(clientRoot)],
   root: clientRoot,
   build: {
     outDir: 'dist',

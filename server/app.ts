@@ -10,17 +10,25 @@ import fastifyStatic from '@fastify/static';
 import type { Database } from '../db/client';
 import { MAX_BODY_BYTES } from '../shared/constants';
 import type { Config } from './config';
+import { createBuildIdReader } from './client-build';
 import { registerErrorHandlers } from './errors';
 import database from './plugins/external/database';
 import security from './plugins/external/security';
 import swagger from './plugins/external/swagger';
 import auth from './plugins/app/auth';
+import displayPolicies from './plugins/app/display-policies';
 import services from './plugins/app/services';
 import realtime from './realtime/socket-server';
 import authRoutes, { sessionRoute } from './routes/api/auth/index';
+import displayLinkRoutes from './routes/api/display-links/index';
 import eventRoutes from './routes/api/events/index';
+import findingRoutes from './routes/api/findings/index';
+import formRoutes from './routes/api/forms/index';
+import photoRoutes from './routes/api/photos/index';
 import stationRoutes from './routes/api/stations/index';
+import summaryRoutes from './routes/api/summary/index';
 import teamRoutes from './routes/api/teams/index';
+import versionRoutes from './routes/api/version/index';
 import healthRoutes from './routes/health';
 import './types';
 
@@ -40,6 +48,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', config);
+  app.decorate('clientBuild', createBuildIdReader(config.clientDir));
   registerErrorHandlers(app);
   // Station imports arrive as raw CSV or GeoJSON text.
   app.addContentTypeParser(['text/csv', 'text/plain', 'application/geo+json'], { parseAs: 'string' }, (_req, body, done) =>
@@ -49,6 +58,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(database, options.database ? { database: options.database } : {});
   await app.register(security);
   await app.register(swagger);
+  await app.register(displayPolicies);
   await app.register(realtime);
   await app.register(services);
   await app.register(auth);
@@ -61,6 +71,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(stationRoutes, { prefix: '/stations' });
       await api.register(teamRoutes, { prefix: '/teams' });
       await api.register(eventRoutes, { prefix: '/events' });
+      await api.register(findingRoutes, { prefix: '/findings' });
+      await api.register(summaryRoutes, { prefix: '/summary' });
+      await api.register(displayLinkRoutes, { prefix: '/display-links' });
+      await api.register(versionRoutes, { prefix: '/version' });
+      await api.register(formRoutes, { prefix: '/forms' });
+      await api.register(photoRoutes, { prefix: '/photos' });
     },
     { prefix: '/api' },
   );
@@ -77,6 +93,10 @@ async function registerClient(app: FastifyInstance, config: Config) {
     return;
   }
   await app.register(fastifyStatic, { root: dir, wildcard: false, index: ['index.html'] });
+  // The observer's phone app has its own page (client/field.html): join links and the installed app open it.
+  for (const url of ['/field', '/join']) {
+    app.get(url, { schema: { hide: true } }, (_request, reply) => reply.sendFile('field.html'));
+  }
   app.get('/*', { schema: { hide: true } }, (request, reply) => {
     if (request.url.startsWith('/api/') || request.url.startsWith('/socket.io')) {
       return reply.status(404).send({ statusCode: 404, error: 'Not Found', message: `no route GET ${request.url.split('?')[0]}` });

@@ -1,5 +1,5 @@
 /** `npm start` builds the client when it is missing or older than its sources, so a fresh clone just runs. */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT, type Config } from './config';
 
@@ -22,4 +22,26 @@ export async function ensureClientBuilt(config: Config): Promise<void> {
   // vite is a dev dependency: present after `npm install`; a production image builds the client at image build time.
   const { build } = await import('vite');
   await build({ configFile: path.join(PROJECT_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+/** `<meta name="vigil-build" content="…">`, written into index.html by the Vite build (vite.config.ts). */
+const BUILD_META = /<meta\s+name="vigil-build"\s+content="([^"]+)"/;
+
+/**
+ * Reads the id of the client build this server serves now. It is read again whenever index.html changes on disk, so a
+ * client rebuilt under a running server is announced as what it is, and a page loaded from it never sees a mismatch.
+ */
+export function createBuildIdReader(clientDir: string | null): () => string | null {
+  let cached: { mtimeMs: number; id: string | null } | null = null;
+  return () => {
+    if (!clientDir) return null;
+    const index = path.join(clientDir, 'index.html');
+    try {
+      const { mtimeMs } = statSync(index);
+      if (cached?.mtimeMs !== mtimeMs) cached = { mtimeMs, id: BUILD_META.exec(readFileSync(index, 'utf8'))?.[1] ?? null };
+      return cached.id;
+    } catch {
+      return null;
+    }
+  };
 }

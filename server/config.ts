@@ -2,6 +2,7 @@
  * Configuration is read from the environment once, at boot, validated, and passed down.
  * Defaults make `npm start` work with nothing set: embedded PGlite under ./data, in-process fan-out, port 3000.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
@@ -76,3 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 }
 
 export const PROJECT_ROOT = ROOT;
+
+/** The package version, read once at start. */
+export const APP_VERSION: string = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;

@@ -20,3 +20,16 @@ export const GAP_WAIT_MS = 750;
 export const SESSION_TTL_MS = 36 * 60 * 60 * 1000;
 /** Longest free-text field (finding text, notes), in characters. */
 export const MAX_TEXT_CHARS = 4000;
+/** A team counts as active on the wall when its last sign of life is at most this old. */
+export const ACTIVE_TEAM_WITHIN_MS = 30 * 60 * 1000;
+/** Shortest and longest time a wall display shows one view (city, a district) when it rotates. */
+export const MIN_DISPLAY_ROTATION_SECONDS = 5;
+export const MAX_DISPLAY_ROTATION_SECONDS = 3600;
+/** Most findings the recent-findings list returns (the wall's ticker keeps 20). */
+export const MAX_RECENT_FINDINGS = 100;
+/** Largest finding photo the server stores, in bytes. Phones compress to well under it (PHOTO_MAX_EDGE_PX, JPEG). */
+export const MAX_PHOTO_BYTES = 3 * 1024 * 1024;
+/** Photo types the server stores. */
+export const PHOTO_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+/** Phones scale a photo so its longer edge is at most this many pixels before sending it. */
+export const PHOTO_MAX_EDGE_PX = 1600;

@@ -3,7 +3,8 @@
  * Handshake: `io(url, { transports: ['websocket'], auth: { token, after } })`; the server first sends what was missed
  * after `after` in `events` frames, then live `events` as they are stored.
  */
-import type { StoredEvent } from './schemas/events';
+import type { DisplayLinkSettings, DisplayRevoked } from './schemas/displays';
+import type { FeedEvent } from './schemas/events';
 import type { StationStatus } from './schemas/stations';
 import type { TeamStatus } from './schemas/teams';
 
@@ -19,25 +20,46 @@ export interface StatusPatch {
 export interface HeadAnnouncement {
   /** The mission's newest stored sequence, as this instance last read it. */
   seq: number;
+  /** The client build this instance serves now (see GET /api/version); a page built otherwise is out of date. */
+  build: string | null;
 }
 
 export type Ack<T> = { data: T } | { error: string };
 
 export interface ServerToClientEvents {
-  /** Stored events in sequence order (catch-up frames first, then live ones). */
-  events: (events: StoredEvent[]) => void;
+  /**
+   * Stored events in sequence order (catch-up frames first, then live ones). Coordinators get them whole, displays as
+   * DisplayEvents (no free text, notes, answers, actors or positions unless the mission allows them).
+   */
+  events: (events: FeedEvent[]) => void;
   /** Read-model rows changed by the events just sent. */
   status: (patch: StatusPatch) => void;
   /** Periodic: lets a client that missed news (Redis was down, say) see that it is behind and catch up. */
   head: (head: HeadAnnouncement) => void;
+  /** Display links only: a coordinator changed this link's settings (label, rotation). */
+  display_settings: (settings: DisplayLinkSettings) => void;
+  /** Display links only: the link was revoked; the server disconnects the socket right after. */
+  revoked: (notice: DisplayRevoked) => void;
 }
 
 export interface ClientToServerEvents {
   /** Fetch stored events after a sequence (for filling a gap without reconnecting). */
-  catch_up: (request: { after: number; limit?: number }, ack: (result: Ack<{ events: StoredEvent[]; head: number }>) => void) => void;
+  catch_up: (request: { after: number; limit?: number }, ack: (result: Ack<{ events: FeedEvent[]; head: number }>) => void) => void;
+}
+
+/** Between server instances (through the Redis adapter). */
+export interface InterServerEvents {
+  /** A mission's display policy changed: drop any cached copy. */
+  display_policy_changed: (missionId: string) => void;
 }
 
 export const MISSION_ROOM_PREFIX = 'mission:';
 export function missionRoom(missionId: string): string {
   return `${MISSION_ROOM_PREFIX}${missionId}`;
+}
+
+/** Every socket of one display link, on any instance: revoking the link reaches them all. */
+export const DISPLAY_LINK_ROOM_PREFIX = 'display-link:';
+export function displayLinkRoom(linkId: string): string {
+  return `${DISPLAY_LINK_ROOM_PREFIX}${linkId}`;
 }

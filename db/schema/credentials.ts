@@ -1,4 +1,4 @@
-import { pgTable, uuid, text, timestamp, index } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, timestamp, index, integer } from 'drizzle-orm/pg-core';
 import { missions } from './missions';
 import { teams } from './teams';
 
@@ -25,6 +25,8 @@ export const accessTokens = pgTable(
   'access_tokens',
   {
     tokenHash: text().primaryKey(),
+    /** Names the token in the API (a display link is revoked by id); the token itself is never stored. */
+    id: uuid().notNull().defaultRandom().unique(),
     kind: text().$type<TokenKind>().notNull(),
     missionId: uuid()
       .notNull()
@@ -32,6 +34,8 @@ export const accessTokens = pgTable(
     coordinatorId: uuid().references(() => coordinators.id),
     teamId: uuid().references(() => teams.id),
     label: text().notNull(),
+    /** Display links only: cycle the wall map through the city and each district every this many seconds; null = off. */
+    rotationSeconds: integer(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp({ withTimezone: true }),
     revokedAt: timestamp({ withTimezone: true }),

@@ -4,3 +4,5 @@ export * from './teams';
 export * from './credentials';
 export * from './events';
 export * from './read-models';
+export * from './field-kits';
+export * from './photos';

@@ -18,6 +18,10 @@ export const missions = pgTable('missions', {
   outline: jsonb().$type<Geometry | null>(),
   languages: jsonb().$type<string[]>().notNull(),
   isDemo: boolean().notNull().default(false),
+  /** Wall displays show findings' free text only when the mission allows it (a room may hold press or guests). */
+  displayShowsFindingText: boolean().notNull().default(false),
+  /** Wall displays receive team positions only when the mission allows it. */
+  displayShowsTeamPositions: boolean().notNull().default(false),
   /** Head of the event log: the last sequence number and hash given out. Locking this row orders the mission's inserts. */
   lastSeq: bigint({ mode: 'number' }).notNull().default(0),
   lastHash: text().notNull(),

@@ -4,6 +4,7 @@
  */
 import { pgTable, uuid, text, jsonb, integer, bigint, timestamp, boolean, doublePrecision, index } from 'drizzle-orm/pg-core';
 import type { Assessment, Phase, Severity } from '../../shared/schemas/events';
+import type { FindingState } from '../../shared/schemas/findings';
 import { missions } from './missions';
 import { stations } from './stations';
 import { teams } from './teams';
@@ -75,7 +76,7 @@ export const visits = pgTable(
   (t) => [index().on(t.teamId, t.stationId), index().on(t.stationId)],
 );
 
-export type FindingState = 'new' | 'acknowledged' | 'escalated' | 'resolved';
+export type { FindingState };
 
 /** Current state of each finding, for triage and for the station's open-findings figures. */
 export const findings = pgTable(

@@ -1,46 +1,112 @@
 /**
  * The one place that emits socket events. It tells each mission's sockets what was just committed.
- * Coordinators and displays sit in separate rooms because displays never receive team positions.
+ * Coordinators and displays sit in separate rooms: displays get their share of each event (display-redaction.ts),
+ * under their mission's display policy. Each display link's sockets also share a room, so revoking the link reaches
+ * them on every instance.
  */
 import type { Server } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents, StatusPatch } from '../../shared/realtime';
-import { missionRoom } from '../../shared/realtime';
-import type { StoredEvent } from '../../shared/schemas/events';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, StatusPatch } from '../../shared/realtime';
+import { displayLinkRoom, missionRoom } from '../../shared/realtime';
+import type { DisplayLinkSettings, DisplayPolicy } from '../../shared/schemas/displays';
+import type { FeedEvent, StoredEvent } from '../../shared/schemas/events';
 import type { Role } from '../../shared/schemas/auth';
+import type { DisplayPolicies } from '../modules/displays/display-policies';
+import { redactEventsForDisplay, redactPatchForDisplay } from '../modules/events/display-redaction';
 
-export type VigilServer = Server<ClientToServerEvents, ServerToClientEvents>;
+export type VigilServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents>;
 
 export function roomFor(missionId: string, role: Role): string {
   return role === 'display' ? `${missionRoom(missionId)}:display` : missionRoom(missionId);
 }
 
-function forDisplays(patch: StatusPatch): StatusPatch {
-  return { stations: patch.stations, teams: patch.teams.map((t) => ({ id: t.id, status: { ...t.status, lastPosition: null } })) };
+export const REVOKED_REASON = 'This display link was revoked by a coordinator.';
+
+export interface BroadcasterOptions {
+  policies: DisplayPolicies;
+  /** The client build this instance serves now, announced with the head. */
+  clientBuild: () => string | null;
+  /** True with the Redis adapter: policy changes are then told to the other instances too. */
+  severalInstances: boolean;
+  onError: (error: unknown) => void;
 }
 
-export function createBroadcaster(io: VigilServer, onError: (error: unknown) => void) {
+export function createBroadcaster(io: VigilServer, options: BroadcasterOptions) {
+  const { policies, onError } = options;
+  /**
+   * Sends to a mission's displays wait for its policy (usually cached); chaining them per mission keeps them in the
+   * order they were published. The chain is dropped once it has run out, so the map holds only busy missions.
+   */
+  const displayChains = new Map<string, Promise<void>>();
+
+  function toDisplays(missionId: string, send: (policy: DisplayPolicy) => void): void {
+    const chain = (displayChains.get(missionId) ?? Promise.resolve())
+      .then(() => policies.get(missionId))
+      .then(send)
+      .catch(onError);
+    displayChains.set(missionId, chain);
+    void chain.then(() => {
+      if (displayChains.get(missionId) === chain) displayChains.delete(missionId);
+    });
+  }
+
+  /** Fan-out is news, not storage: a failed emit (Redis down) must never fail the request; clients catch up. */
+  function safely(emit: () => void): void {
+    try {
+      emit();
+    } catch (error) {
+      onError(error);
+    }
+  }
+
   return {
     publish(missionId: string, events: StoredEvent[], patch: StatusPatch): void {
-      // Fan-out is news, not storage: if Redis is down the emit fails, the events are safe in Postgres and
-      // clients catch up from the head announcements. So never let a failed emit fail the request.
-      try {
-        const coordinators = roomFor(missionId, 'coordinator');
-        const displays = roomFor(missionId, 'display');
-        io.to([coordinators, displays]).emit('events', events);
+      const coordinators = roomFor(missionId, 'coordinator');
+      safely(() => {
+        io.to(coordinators).emit('events', events);
         io.to(coordinators).emit('status', patch);
-        io.to(displays).emit('status', forDisplays(patch));
-      } catch (error) {
-        onError(error);
-      }
+      });
+      toDisplays(missionId, (policy) => {
+        const displays = io.to(roomFor(missionId, 'display'));
+        displays.emit('events', redactEventsForDisplay(events, policy));
+        displays.emit('status', redactPatchForDisplay(patch, policy));
+      });
     },
 
     /** Tells this instance's sockets of a mission its head, so a client that missed news catches up. */
     announceHead(missionId: string, seq: number): void {
-      io.local.to([roomFor(missionId, 'coordinator'), roomFor(missionId, 'display')]).emit('head', { seq });
+      io.local
+        .to([roomFor(missionId, 'coordinator'), roomFor(missionId, 'display')])
+        .emit('head', { seq, build: options.clientBuild() });
     },
 
-    sendCatchUp(socketId: string, events: StoredEvent[]): void {
+    /** Events read from Postgres for one socket (already in the reader's share: see feed.service.ts). */
+    sendCatchUp(socketId: string, events: FeedEvent[]): void {
       io.local.to(socketId).emit('events', events);
+    },
+
+    /** Tells a revoked link's sockets, on every instance, and disconnects them for good. */
+    displayRevoked(linkId: string): void {
+      const room = displayLinkRoom(linkId);
+      safely(() => {
+        io.to(room).emit('revoked', { reason: REVOKED_REASON });
+        io.in(room).disconnectSockets(true);
+      });
+    },
+
+    /** The same for this instance's sockets only: the periodic sweep that also works while Redis is down. */
+    displayRevokedHere(linkId: string): void {
+      const room = displayLinkRoom(linkId);
+      io.local.to(room).emit('revoked', { reason: REVOKED_REASON });
+      io.local.in(room).disconnectSockets(true);
+    },
+
+    displaySettingsChanged(settings: DisplayLinkSettings): void {
+      safely(() => io.to(displayLinkRoom(settings.id)).emit('display_settings', settings));
+    },
+
+    displayPolicyChanged(missionId: string): void {
+      policies.forget(missionId);
+      if (options.severalInstances) safely(() => io.serverSideEmit('display_policy_changed', missionId));
     },
   };
 }

@@ -1,13 +1,14 @@
 /**
- * One dashboard or display socket: join its mission's room first, then send what it missed from Postgres,
- * so nothing committed in between is lost (an event may arrive twice; clients drop what they hold by `seq`).
+ * One dashboard or display socket: join its rooms first, then send what it missed from Postgres, so nothing committed
+ * in between is lost (an event may arrive twice; clients drop what they hold by `seq`). Everything sent goes through
+ * the feed service, so a display gets exactly its share of each event however it asks.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Socket } from 'socket.io';
 import { Compile } from 'typebox/compile';
 import { Type } from 'typebox';
 import { CATCH_UP_FRAME_EVENTS, MAX_EVENTS_PAGE } from '../../shared/constants';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime';
+import { displayLinkRoom, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/realtime';
 import type { Principal } from '../modules/auth/principal';
 import { roomFor } from './broadcaster';
 
@@ -27,7 +28,7 @@ function handshakeAfter(socket: VigilSocket): number | null {
 
 export async function handleConnection(app: FastifyInstance, socket: VigilSocket): Promise<void> {
   const principal = socket.data.principal;
-  const events = app.services.events;
+  const feed = app.services.feed;
 
   socket.on('catch_up', async (request, ack) => {
     if (typeof ack !== 'function') return;
@@ -35,22 +36,23 @@ export async function handleConnection(app: FastifyInstance, socket: VigilSocket
       return ack({ error: `catch_up needs { after: integer >= 0, limit?: 1..${MAX_EVENTS_PAGE} }` });
     }
     try {
-      const page = await events.listAfter(principal.missionId, request.after, request.limit ?? CATCH_UP_FRAME_EVENTS);
-      ack({ data: page });
+      ack({ data: await feed.page(principal, request.after, request.limit ?? CATCH_UP_FRAME_EVENTS) });
     } catch (err) {
       app.log.warn({ err }, 'catch_up failed');
       ack({ error: 'unavailable: try again' });
     }
   });
 
-  await socket.join(roomFor(principal.missionId, principal.role));
+  const rooms = [roomFor(principal.missionId, principal.role)];
+  if (principal.role === 'display') rooms.push(displayLinkRoom(principal.tokenId));
+  await socket.join(rooms);
 
   // Without `after` the client has loaded the read models and wants only what comes next.
   let after = handshakeAfter(socket);
   if (after === null) return;
   try {
     for (;;) {
-      const page = await events.listAfter(principal.missionId, after, CATCH_UP_FRAME_EVENTS);
+      const page = await feed.page(principal, after, CATCH_UP_FRAME_EVENTS);
       if (page.events.length === 0 || !socket.connected) break;
       app.realtime.broadcaster.sendCatchUp(socket.id, page.events);
       after = page.events[page.events.length - 1]!.seq;

@@ -7,7 +7,7 @@ import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient, type RedisClientType } from 'redis';
-import { MISSION_ROOM_PREFIX } from '../../shared/realtime';
+import { DISPLAY_LINK_ROOM_PREFIX, MISSION_ROOM_PREFIX } from '../../shared/realtime';
 import { createBroadcaster, type Broadcaster, type VigilServer } from './broadcaster';
 import { handleConnection } from './connection';
 
@@ -47,7 +47,14 @@ export default fp(
       app.log.info('socket.io fan-out through Redis');
     }
 
-    const broadcaster = createBroadcaster(io, (err) => app.log.warn({ err }, 'fan-out failed; clients will catch up'));
+    const broadcaster = createBroadcaster(io, {
+      policies: app.displayPolicies,
+      clientBuild: app.clientBuild,
+      severalInstances: redisClients.length > 0,
+      onError: (err) => app.log.warn({ err }, 'fan-out failed; clients will catch up'),
+    });
+    // Another instance changed a mission's display policy: read it again before sending to displays.
+    io.on('display_policy_changed', (missionId) => app.displayPolicies.forget(missionId));
     const realtime: Realtime = {
       io,
       broadcaster,
@@ -72,9 +79,11 @@ export default fp(
       io.on('connection', (socket) => handleConnection(app, socket));
     });
 
-    // Every instance tells its own sockets each mission's head; it reads Postgres, so it works with Redis down.
+    // Every instance tells its own sockets each mission's head, and drops its sockets of display links revoked
+    // meanwhile. Both read Postgres, so they work with Redis down (when a revocation's news may not have arrived).
     const announcer = setInterval(() => {
       void announceHeads().catch((err) => app.log.warn({ err }, 'head announcement failed'));
+      void sweepRevokedDisplays().catch((err) => app.log.warn({ err }, 'display link sweep failed'));
     }, app.config.headAnnounceIntervalMs);
     announcer.unref();
 
@@ -86,6 +95,14 @@ export default fp(
       for (const missionId of missionIds) {
         broadcaster.announceHead(missionId, await app.services.events.head(missionId));
       }
+    }
+
+    async function sweepRevokedDisplays() {
+      const linkIds: string[] = [];
+      for (const room of io.of('/').adapter.rooms.keys()) {
+        if (room.startsWith(DISPLAY_LINK_ROOM_PREFIX)) linkIds.push(room.slice(DISPLAY_LINK_ROOM_PREFIX.length));
+      }
+      for (const linkId of await app.services.displayLinks.deadLinks(linkIds)) broadcaster.displayRevokedHere(linkId);
     }
 
     app.addHook('preClose', async () => {
@@ -100,5 +117,5 @@ export default fp(
       await Promise.all(redisClients.map((c) => (c.isOpen ? c.quit().catch(() => c.destroy()) : undefined)));
     });
   },
-  { name: 'realtime', dependencies: ['database'] },
+  { name: 'realtime', dependencies: ['database', 'display-policies'] },
 );

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { IsoTime, Uuid, oneOf } from './common';
+import { DisplayLinkSettings } from './displays';
 
 export const ROLES = ['coordinator', 'team', 'display'] as const;
 export type Role = (typeof ROLES)[number];
@@ -59,5 +60,7 @@ export const SessionReply = Type.Object({
   teamId: Type.Union([Uuid, Type.Null()]),
   name: Type.String(),
   mission: MissionSummary,
+  /** A display link's own settings; null for other roles. */
+  display: Type.Union([DisplayLinkSettings, Type.Null()]),
 });
 export type SessionReply = Static<typeof SessionReply>;

@@ -59,14 +59,47 @@ const storedFields = {
 };
 const StoredExtra = Type.Object(storedFields);
 
-/** One catalogue entry: the shape phones send and the shape readers receive once stored. */
-function defineEvent<T extends string, P extends TProperties>(type: T, fields: P) {
+/**
+ * Fields of each type that a wall display always receives. Everything else — free text, checklist answers, notes,
+ * photos, positions, who posted it — is left out for displays unless the mission allows it (finding text, team
+ * positions): server/modules/events/display-redaction.ts. A list of what may go, not of what may not, so a field added
+ * to the catalogue later stays off the wall until someone decides otherwise.
+ */
+export const DISPLAY_FIELDS = {
+  arrival: [],
+  departure: [],
+  checklist: ['form', 'phase', 'assessment'],
+  finding: ['category', 'severity'],
+  finding_status: ['findingId', 'status'],
+  position: [],
+  help_request: [],
+  help_resolved: [],
+} as const satisfies Record<string, readonly string[]>;
+/** Fields of every stored event that displays receive. */
+export const DISPLAY_ENVELOPE_FIELDS = ['id', 'type', 'occurredAt', 'seq', 'receivedAt', 'teamId', 'stationId'] as const;
+type DisplayEnvelopeField = (typeof DISPLAY_ENVELOPE_FIELDS)[number];
+
+/** Makes every property not named in `keep` optional (for the display shape: present only when allowed). */
+function optionalExcept(properties: TProperties, keep: readonly string[]): TProperties {
+  return Object.fromEntries(
+    Object.entries(properties).map(([key, schema]) => [key, keep.includes(key) ? schema : Type.Optional(schema)]),
+  );
+}
+
+/** One catalogue entry: the shape phones send, the shape readers receive once stored, and what a display receives. */
+function defineEvent<T extends keyof typeof DISPLAY_FIELDS, P extends TProperties>(type: T, fields: P) {
   const input = Type.Object(
     { ...envelope, type: Type.Literal(type), ...fields },
     { additionalProperties: false, title: `${type} event` },
   );
   const stored = Type.Object({ ...envelope, type: Type.Literal(type), ...fields, ...storedFields });
-  return { input, stored };
+  const display = Type.Object(
+    optionalExcept({ ...envelope, type: Type.Literal(type), ...fields, ...storedFields }, [
+      ...DISPLAY_ENVELOPE_FIELDS,
+      ...DISPLAY_FIELDS[type],
+    ]),
+  );
+  return { input, stored, display };
 }
 
 const catalogue = {
@@ -125,6 +158,21 @@ export type StoredEvent = {
 export const StoredEvent = Type.Unsafe<StoredEvent>(Type.Union(EVENT_TYPES.map((t) => catalogue[t].stored)));
 export type StoredEventOf<K extends EventType> = Extract<StoredEvent, { type: K }>;
 
+/** A stored event as a wall display receives it: the envelope and DISPLAY_FIELDS always, the rest only when allowed. */
+export type DisplayEventOf<K extends EventType> = Pick<
+  StoredEventOf<K>,
+  Extract<keyof StoredEventOf<K>, DisplayEnvelopeField | (typeof DISPLAY_FIELDS)[K][number]>
+> &
+  Partial<Omit<StoredEventOf<K>, DisplayEnvelopeField | (typeof DISPLAY_FIELDS)[K][number]>>;
+export type DisplayEvent = { [K in EventType]: DisplayEventOf<K> }[EventType];
+
+/**
+ * What the event feed (`events` frames, `catch_up`, GET /api/events) carries: full stored events for coordinators,
+ * display events for wall displays. Every StoredEvent is also a valid DisplayEvent, so one schema describes both.
+ */
+export type FeedEvent = StoredEvent | DisplayEvent;
+export const FeedEvent = Type.Unsafe<FeedEvent>(Type.Union(EVENT_TYPES.map((t) => catalogue[t].display)));
+
 /** POST /api/events: the envelope is checked by the route; each event is checked on its own so one bad event rejects only itself. */
 export const PostEventsBody = Type.Object(
   {
@@ -162,3 +210,11 @@ export const EventsPage = Type.Object({
   head: Seq,
 });
 export type EventsPage = Static<typeof EventsPage>;
+
+/** A page of the feed as its reader may see it (GET /api/events and the `catch_up` answer). */
+export const FeedPage = Type.Object({
+  events: Type.Array(FeedEvent),
+  /** The mission's newest sequence when the page was read. */
+  head: Seq,
+});
+export type FeedPage = Static<typeof FeedPage>;

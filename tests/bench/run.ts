@@ -4,7 +4,8 @@
  *     from 16 connections (the pgbench -c16 analogue);
  *   - end-to-end fan-out: POST on instance B → `events` on dashboards connected to A and B through Redis,
  *     vs a bare Socket.IO broadcast to the same number of clients;
- *   - server memory per connected dashboard.
+ *   - server memory per connected dashboard;
+ *   - the wall display's JS heap, DOM nodes and listeners through a 14-hour day in compressed time (display-soak.ts).
  * Load comes from this process; the servers are child processes; everything talks to 127.0.0.1 only and stops by itself.
  * BENCH_QUICK=1 shrinks every run so CI can prove the harness works (its figures mean nothing).
  * --write appends the table to BENCHMARKS.md with machine, date and commit.
@@ -24,10 +25,11 @@ import { PROJECT_ROOT } from '../../server/config';
 import { setUpMission, type MissionCredentials } from '../../server/modules/missions/mission-setup';
 import { createTestDatabase } from '../helpers/services';
 import { freePort, RedisProcess, VigilInstance } from '../helpers/processes';
+import { displaySoakSection } from './display-soak';
 import { closedLoop, round, summarize } from './measure';
 
 const QUICK = process.env.BENCH_QUICK === '1';
-/** BENCH_ONLY=ingest or BENCH_ONLY=fanout runs one part. */
+/** BENCH_ONLY=ingest, fanout or display runs one part. */
 const ONLY = process.env.BENCH_ONLY ?? 'all';
 const INGEST_SECONDS = QUICK ? 1 : 10;
 const INGEST_WORKERS = 16;
@@ -184,6 +186,7 @@ async function main() {
     const { credentials } = await seedMission(url);
     if (ONLY === 'all' || ONLY === 'ingest') await ingestSection(url, credentials, instances);
     if (ONLY === 'all' || ONLY === 'fanout') await fanoutSection(url, credentials, redis, instances);
+    if (ONLY === 'all' || ONLY === 'display') rows.push(...(await displaySoakSection(url, credentials, 'bench-password', instances, log)));
   } finally {
     await Promise.all(instances.map((i) => i.stop('SIGKILL')));
     await redis.stop();

@@ -93,7 +93,12 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
     });
     expect((await res.json()).results[0].status).toBe('stored');
 
-    await page.waitForSelector(`tr[data-station-id="${station.id}"][data-state=present]`, { timeout: 5000 });
+    // The display is the wall (no station table): watch the map itself.
+    await page.waitForFunction(
+      (id) => window.__vigilMap!.getFeatureState({ source: 'stations', id }).state === 'present',
+      station.id,
+      { timeout: 5000, polling: 'raf' },
+    );
     const elapsedMs = Date.now() - postedAt;
     console.info(`station recoloured ${elapsedMs} ms after the POST`);
     const featureState = await page.evaluate((id) => window.__vigilMap!.getFeatureState({ source: 'stations', id }), station.id);

@@ -1,6 +1,7 @@
 /** Builders for events as a phone would send them. */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { DEFAULT_FIELD_KIT } from '../../server/modules/forms/default-kit';
 
 export function minutesAgo(minutes: number): string {
   return new Date(Date.now() - minutes * 60_000).toISOString();
@@ -24,16 +25,36 @@ export function finding(teamId: string, stationId: string, severity = 'critical'
     text: 'Several ballots folded together in the box',
   };
 }
+/** A complete, problem-free answer set for one of the default kit's forms (every required question answered). */
+function completeAnswers(formId: string): Record<string, unknown> {
+  const form = DEFAULT_FIELD_KIT.forms.find((f) => f.id === formId);
+  if (!form) throw new Error(`no default form ${formId}`);
+  return Object.fromEntries(
+    form.questions.map((q) => [
+      q.id,
+      q.type === 'yes_no' ? true
+      : q.type === 'number' ? (q.min ?? 0)
+      : q.type === 'single_choice' ? q.options[0]!.id
+      : q.type === 'multiple_choice' ? []
+      : 'as expected',
+    ]),
+  );
+}
+
 export function checklist(teamId: string, stationId: string, assessment = 'bad', phase = 'voting') {
+  const form = `${phase}-v1`;
   return {
     id: randomUUID(),
     type: 'checklist',
     teamId,
     stationId,
     occurredAt: minutesAgo(15),
-    form: 'voting-v1',
+    form,
     phase,
-    answers: { secrecy: false, queue_minutes: 12, issues: ['overcrowding'] },
+    answers:
+      phase === 'voting'
+        ? { id_checked: true, biometric_working: true, secrecy: false, auto_box_working: true, unauthorized_present: false, queue_minutes: 12, issues: ['overcrowding'] }
+        : completeAnswers(form),
     assessment,
   };
 }

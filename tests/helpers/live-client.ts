@@ -5,17 +5,17 @@
 import { io, type Socket } from 'socket.io-client';
 import { EventSequencer } from '../../client/src/lib/live/event-sequencer';
 import type { ClientToServerEvents, ServerToClientEvents, StatusPatch } from '../../shared/realtime';
-import type { StoredEvent } from '../../shared/schemas/events';
+import type { FeedEvent } from '../../shared/schemas/events';
 
 export class LiveDashboard {
-  readonly applied: StoredEvent[] = [];
+  readonly applied: FeedEvent[] = [];
   readonly patches: StatusPatch[] = [];
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
-  readonly sequencer: EventSequencer<StoredEvent>;
+  readonly sequencer: EventSequencer<FeedEvent>;
   connectError: Error | null = null;
 
   constructor(url: string, token: string, after: number, options: { gapWaitMs?: number } = {}) {
-    this.sequencer = new EventSequencer<StoredEvent>({
+    this.sequencer = new EventSequencer<FeedEvent>({
       lastSeq: after,
       gapWaitMs: options.gapWaitMs ?? 200,
       onGap: (gap) => this.#catchUp(gap.after),

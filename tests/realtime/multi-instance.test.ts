@@ -23,7 +23,8 @@ async function api(base: string, method: string, path: string, token: string | n
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
-  return { status: res.status, body: (await res.json()) as any };
+  const text = await res.text();
+  return { status: res.status, body: (text === '' ? null : JSON.parse(text)) as any };
 }
 
 describe.runIf(runnable)('two instances over Redis', () => {
@@ -139,6 +140,19 @@ describe.runIf(runnable)('two instances over Redis', () => {
     const feed = (await api(b.url, 'GET', `/api/events?after=0&limit=5000`, coordinator)).body;
     expect(feed.events.map((e: { id: string }) => e.id)).toEqual(onA.applied.map((e) => e.id));
   }, 60_000);
+
+  it('revoking a display link through B tells and disconnects its display on A at once', async () => {
+    const created = (await api(b.url, 'POST', '/api/display-links', coordinator, { label: 'Wall on A' })).body;
+    const wall = new LiveDashboard(a.url, created.token, 0);
+    dashboards.push(wall);
+    await wall.connected();
+    const revoked = new Promise<unknown>((resolve) => wall.socket.once('revoked', resolve));
+    const disconnected = new Promise<string>((resolve) => wall.socket.once('disconnect', resolve));
+    expect((await api(b.url, 'DELETE', `/api/display-links/${created.link.id}`, coordinator)).status).toBe(204);
+    const [notice, reason] = await Promise.all([revoked, disconnected]);
+    expect(notice).toEqual({ reason: expect.stringContaining('revoked') });
+    expect(reason).toBe('io server disconnect');
+  });
 
   it('drains on SIGTERM and exits cleanly', async () => {
     const code = await b.stop('SIGTERM');

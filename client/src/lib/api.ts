@@ -4,9 +4,20 @@
  */
 import type { LoginBody, LoginReply, SessionReply } from '../../../shared/schemas/auth';
 import type { ErrorReply } from '../../../shared/schemas/common';
-import type { EventsPage } from '../../../shared/schemas/events';
+import type {
+  CreateDisplayLinkBody,
+  CreatedDisplayLink,
+  DisplayLink,
+  DisplayLinksReply,
+  DisplayPolicy,
+  UpdateDisplayLinkBody,
+} from '../../../shared/schemas/displays';
+import type { FeedPage } from '../../../shared/schemas/events';
+import type { RecentFindingsReply } from '../../../shared/schemas/findings';
 import type { StationsReply } from '../../../shared/schemas/stations';
+import type { Summary } from '../../../shared/schemas/summary';
 import type { TeamsReply } from '../../../shared/schemas/teams';
+import type { VersionReply } from '../../../shared/schemas/version';
 
 /** Long enough for a 100,000-station list over a poor mobile link, short enough that a dead request is noticed. */
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -57,11 +68,47 @@ export class ApiClient {
     return this.#request('GET', '/api/teams');
   }
 
-  events(after: number, limit: number): Promise<EventsPage> {
+  events(after: number, limit: number): Promise<FeedPage> {
     return this.#request('GET', '/api/events', { query: { after, limit } });
   }
 
-  async #request<T>(method: 'GET' | 'POST', path: string, options: { body?: unknown; query?: Query } = {}): Promise<T> {
+  summary(): Promise<Summary> {
+    return this.#request('GET', '/api/summary');
+  }
+
+  recentFindings(limit: number): Promise<RecentFindingsReply> {
+    return this.#request('GET', '/api/findings/recent', { query: { limit } });
+  }
+
+  version(): Promise<VersionReply> {
+    return this.#request('GET', '/api/version');
+  }
+
+  displayLinks(): Promise<DisplayLinksReply> {
+    return this.#request('GET', '/api/display-links');
+  }
+
+  createDisplayLink(body: CreateDisplayLinkBody): Promise<CreatedDisplayLink> {
+    return this.#request('POST', '/api/display-links', { body });
+  }
+
+  updateDisplayLink(id: string, body: UpdateDisplayLinkBody): Promise<DisplayLink> {
+    return this.#request('PATCH', `/api/display-links/${encodeURIComponent(id)}`, { body });
+  }
+
+  revokeDisplayLink(id: string): Promise<void> {
+    return this.#request('DELETE', `/api/display-links/${encodeURIComponent(id)}`);
+  }
+
+  setDisplayPolicy(policy: DisplayPolicy): Promise<DisplayPolicy> {
+    return this.#request('PUT', '/api/display-links/policy', { body: policy });
+  }
+
+  async #request<T>(
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+    path: string,
+    options: { body?: unknown; query?: Query } = {},
+  ): Promise<T> {
     const url = new URL(path, location.origin);
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
@@ -87,6 +134,7 @@ export class ApiClient {
       if (response.status === 401) this.#onUnauthorized?.();
       throw new ApiError(response.status, problem.message, problem.code);
     }
+    if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
 }

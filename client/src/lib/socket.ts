@@ -6,7 +6,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../../shared/realtime';
-import type { StoredEvent } from '../../../shared/schemas/events';
+import type { FeedEvent } from '../../../shared/schemas/events';
 
 export type VigilSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -33,7 +33,7 @@ export async function catchUp(
   socket: VigilSocket,
   after: number,
   limit: number,
-): Promise<{ events: StoredEvent[]; head: number }> {
+): Promise<{ events: FeedEvent[]; head: number }> {
   const result = await socket.timeout(CATCH_UP_ACK_TIMEOUT_MS).emitWithAck('catch_up', { after, limit });
   if ('error' in result) throw new Error(`catch_up refused: ${result.error}`);
   return result.data;

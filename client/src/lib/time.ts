@@ -1,16 +1,28 @@
 /** Clock times are shown in the mission's zone, not the viewer's: a delegation abroad reads the same HH:MM as the field. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-export function formatMissionClock(at: Date, timeZone: string): string {
-  let formatter = formatters.get(timeZone);
-  if (formatter === undefined) {
+function formatter(timeZone: string, seconds: boolean): Intl.DateTimeFormat {
+  const key = `${timeZone}|${seconds}`;
+  let found = formatters.get(key);
+  if (found === undefined) {
+    const options: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...(seconds ? { second: '2-digit' } : {}) };
     try {
-      formatter = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
+      found = new Intl.DateTimeFormat('en-GB', { ...options, timeZone });
     } catch {
       // An unknown zone name must not break the page; the viewer's zone is the next best answer.
-      formatter = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+      found = new Intl.DateTimeFormat('en-GB', options);
     }
-    formatters.set(timeZone, formatter);
+    formatters.set(key, found);
   }
-  return formatter.format(at);
+  return found;
+}
+
+/** HH:MM in the mission's zone. */
+export function formatMissionClock(at: Date, timeZone: string): string {
+  return formatter(timeZone, false).format(at);
+}
+
+/** HH:MM:SS in the mission's zone (the wall's "last update"). */
+export function formatMissionTime(at: Date, timeZone: string): string {
+  return formatter(timeZone, true).format(at);
 }

@@ -1,7 +1,8 @@
 /** Logging in, joining as a team, and turning a bearer token into a Principal. */
 import type { Db } from '../../../db/client';
-import type { JoinReply, LoginReply } from '../../../shared/schemas/auth';
+import type { JoinReply, LoginReply, SessionReply } from '../../../shared/schemas/auth';
 import { SESSION_TTL_MS } from '../../../shared/constants';
+import { findDisplayLink, toDisplayLinkSettings } from '../displays/display-links.repository';
 import { findMission, toMissionSummary } from '../missions/missions.repository';
 import {
   findCoordinatorByUsername,
@@ -71,20 +72,27 @@ export function createAuthService(db: Db, clock: () => Date = () => new Date()) 
     if (!found) return null;
     const { token: row } = found;
     if (row.expiresAt && row.expiresAt <= clock()) return null;
+    const tokenId = row.id;
     switch (row.kind) {
       case 'session':
-        return { role: 'coordinator', missionId: row.missionId, teamId: null, coordinatorId: row.coordinatorId, name: found.username ?? row.label };
+        return { role: 'coordinator', missionId: row.missionId, teamId: null, coordinatorId: row.coordinatorId, name: found.username ?? row.label, tokenId };
       case 'device':
-        return { role: 'team', missionId: row.missionId, teamId: row.teamId, coordinatorId: null, name: found.callSign ?? row.label };
+        return { role: 'team', missionId: row.missionId, teamId: row.teamId, coordinatorId: null, name: found.callSign ?? row.label, tokenId };
       case 'display':
-        return { role: 'display', missionId: row.missionId, teamId: null, coordinatorId: null, name: row.label };
+        return { role: 'display', missionId: row.missionId, teamId: null, coordinatorId: null, name: row.label, tokenId };
     }
   }
 
-  async function createDisplayLink(missionId: string, label: string): Promise<string> {
-    const token = newToken();
-    await insertToken(db, { tokenHash: hashSecret(token), kind: 'display', missionId, label });
-    return token;
+  /** GET /api/session: who the token is, its mission, and for a display link its own settings. */
+  async function session(principal: Principal): Promise<SessionReply> {
+    const display = principal.role === 'display' ? await findDisplayLink(db, principal.missionId, principal.tokenId) : undefined;
+    return {
+      role: principal.role,
+      teamId: principal.teamId,
+      name: principal.name,
+      mission: await missionSummary(principal.missionId),
+      display: display ? toDisplayLinkSettings(display) : null,
+    };
   }
 
   async function createJoinCode(missionId: string, teamId: string): Promise<string> {
@@ -97,7 +105,7 @@ export function createAuthService(db: Db, clock: () => Date = () => new Date()) 
     await revokeToken(db, principal.missionId, hashSecret(token));
   }
 
-  return { login, join, authenticate, createDisplayLink, createJoinCode, logout, missionSummary };
+  return { login, join, authenticate, session, createJoinCode, logout, missionSummary };
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;

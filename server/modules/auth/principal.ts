@@ -9,4 +9,6 @@ export interface Principal {
   coordinatorId: string | null;
   /** Coordinator's username, team's call sign or display link's label: recorded as the actor of events. */
   name: string;
+  /** Id of the bearer token (for a display, the display link's id: its sockets share a room under it). */
+  tokenId: string;
 }

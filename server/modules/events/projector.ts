@@ -13,6 +13,7 @@ import type { StatusPatch } from '../../../shared/realtime';
 import type { Principal } from '../auth/principal';
 import { toStationStatus } from '../stations/stations.repository';
 import { toTeamStatus } from '../teams/teams.repository';
+import { checkFieldRules, loadFieldRules, type FieldRules } from '../forms/field-rules';
 
 type TeamStatusRow = typeof teamStatus.$inferSelect;
 type StationStatusRow = typeof stationStatus.$inferSelect;
@@ -64,11 +65,14 @@ export class ReadModelBatch {
   readonly #openFindings = new Map<string, Map<string, Severity>>();
   readonly #dirty = { teams: new Set<string>(), stations: new Set<string>(), visits: new Set<string>(), findings: new Set<string>() };
   readonly #created = { visits: new Set<string>(), findings: new Set<string>() };
+  /** The mission's forms, finding categories and the photos the batch names. */
+  readonly #fieldRules: FieldRules;
 
-  private constructor(missionId: string, teamIds: Set<string>, stationIds: Set<string>) {
+  private constructor(missionId: string, teamIds: Set<string>, stationIds: Set<string>, fieldRules: FieldRules) {
     this.#missionId = missionId;
     this.#teamIds = teamIds;
     this.#stationIds = stationIds;
+    this.#fieldRules = fieldRules;
   }
 
   /** Loads, in a few queries, every row the batch's events may read or change. */
@@ -76,7 +80,7 @@ export class ReadModelBatch {
     const teamIds = unique(events.map(teamOf));
     const stationIds = unique(events.map(stationOf));
     const findingIds = unique(events.map((e) => (e.type === 'finding_status' ? e.findingId : undefined)));
-    const [teamRows, stationRows, findingRows] = await Promise.all([
+    const [teamRows, stationRows, findingRows, fieldRules] = await Promise.all([
       teamIds.length ? tx.select({ id: teams.id }).from(teams).where(and(eq(teams.missionId, missionId), inArray(teams.id, teamIds))) : [],
       stationIds.length
         ? tx.select({ id: stations.id }).from(stations).where(and(eq(stations.missionId, missionId), inArray(stations.id, stationIds)))
@@ -84,8 +88,14 @@ export class ReadModelBatch {
       findingIds.length
         ? tx.select().from(findings).where(and(eq(findings.missionId, missionId), inArray(findings.id, findingIds)))
         : [],
+      loadFieldRules(tx, missionId, events),
     ]);
-    const batch = new ReadModelBatch(missionId, new Set(teamRows.map((r) => r.id)), new Set(stationRows.map((r) => r.id)));
+    const batch = new ReadModelBatch(
+      missionId,
+      new Set(teamRows.map((r) => r.id)),
+      new Set(stationRows.map((r) => r.id)),
+      fieldRules,
+    );
     const members = [...batch.#teamIds];
     const [statusRows, openVisitRows] = await Promise.all([
       members.length ? tx.select().from(teamStatus).where(inArray(teamStatus.teamId, members)) : [],
@@ -128,6 +138,9 @@ export class ReadModelBatch {
     if (teamId !== undefined && !this.#teamIds.has(teamId)) return reject('/teamId', 'no such team in this mission');
     const stationId = stationOf(event);
     if (stationId !== undefined && !this.#stationIds.has(stationId)) return reject('/stationId', 'no such station in this mission');
+    // Checklists answer the mission's own forms; findings use its categories and name photos it holds.
+    const fieldVerdict = checkFieldRules(event, this.#fieldRules);
+    if (!fieldVerdict.ok) return reject(fieldVerdict.field, fieldVerdict.error);
 
     const at = new Date(event.occurredAt);
     switch (event.type) {

@@ -4,6 +4,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client';
 import { missions } from '../../../db/schema/index';
 import type { MissionSummary } from '../../../shared/schemas/auth';
+import type { DisplayPolicy } from '../../../shared/schemas/displays';
 import { genesisHash } from '../events/hash-chain';
 
 type Reader = Db | Tx;
@@ -38,4 +39,20 @@ export async function insertMission(tx: Tx, mission: NewMission): Promise<string
   const id = mission.id ?? randomUUID();
   await tx.insert(missions).values({ ...mission, id, lastSeq: 0, lastHash: genesisHash(id) });
   return id;
+}
+
+/** What the mission lets wall displays receive; undefined when there is no such mission. */
+export async function readDisplayPolicy(db: Reader, missionId: string): Promise<DisplayPolicy | undefined> {
+  const [row] = await db
+    .select({ showsFindingText: missions.displayShowsFindingText, showsTeamPositions: missions.displayShowsTeamPositions })
+    .from(missions)
+    .where(eq(missions.id, missionId));
+  return row;
+}
+
+export async function saveDisplayPolicy(db: Reader, missionId: string, policy: DisplayPolicy): Promise<void> {
+  await db
+    .update(missions)
+    .set({ displayShowsFindingText: policy.showsFindingText, displayShowsTeamPositions: policy.showsTeamPositions })
+    .where(eq(missions.id, missionId));
 }

@@ -1,16 +1,20 @@
 /** Teams as each role may see them: personal data (members, phone) only for coordinators and the team itself. */
 import type { Db } from '../../../db/client';
+import type { DisplayPolicy } from '../../../shared/schemas/displays';
 import type { Team, TeamsReply } from '../../../shared/schemas/teams';
 import type { Principal } from '../auth/principal';
+import type { DisplayPolicies } from '../displays/display-policies';
+import { redactTeamStatusForDisplay } from '../events/display-redaction';
 import { readHead } from '../events/events.repository';
 import { listTeams, type TeamRecord } from './teams.repository';
 
-function withoutPersonalData(team: TeamRecord): Team {
+/** No members or phone; no planned route (where a team will be next is not for a room that may hold guests). */
+function forDisplay(team: TeamRecord, policy: DisplayPolicy): Team {
   const { members: _members, phone: _phone, ...rest } = team;
-  return { ...rest, status: { ...team.status, lastPosition: null } };
+  return { ...rest, assignedStationIds: [], status: redactTeamStatusForDisplay(team.status, policy) };
 }
 
-export function createTeamsService(db: Db) {
+export function createTeamsService(db: Db, policies: DisplayPolicies) {
   async function list(principal: Principal): Promise<TeamsReply> {
     const head = await readHead(db, principal.missionId);
     switch (principal.role) {
@@ -18,8 +22,10 @@ export function createTeamsService(db: Db) {
         return { head, teams: await listTeams(db, principal.missionId) };
       case 'team':
         return { head, teams: await listTeams(db, principal.missionId, principal.teamId ?? undefined) };
-      case 'display':
-        return { head, teams: (await listTeams(db, principal.missionId)).map(withoutPersonalData) };
+      case 'display': {
+        const policy = await policies.get(principal.missionId);
+        return { head, teams: (await listTeams(db, principal.missionId)).map((team) => forDisplay(team, policy)) };
+      }
     }
   }
   return { list };

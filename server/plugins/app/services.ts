@@ -2,17 +2,31 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { createAuthService } from '../../modules/auth/auth.service';
+import { createDisplayLinksService } from '../../modules/displays/display-links.service';
+import { createFeedService } from '../../modules/events/feed.service';
+import { createFindingsService } from '../../modules/findings/findings.service';
+import { createSummaryService } from '../../modules/summary/summary.service';
 import { createEventsService } from '../../modules/events/events.service';
+import { createFormsService } from '../../modules/forms/forms.service';
+import { createPhotosService } from '../../modules/photos/photos.service';
 import { createStationsService } from '../../modules/stations/stations.service';
 import { createTeamsService } from '../../modules/teams/teams.service';
 
 export function createServices(app: FastifyInstance) {
   const { db } = app.database;
+  const { displayPolicies } = app;
+  const events = createEventsService(db, app.realtime.broadcaster);
   return {
     auth: createAuthService(db),
-    events: createEventsService(db, app.realtime.broadcaster),
+    displayLinks: createDisplayLinksService(db, displayPolicies, app.realtime.broadcaster),
+    events,
+    feed: createFeedService(events, displayPolicies),
+    findings: createFindingsService(db, displayPolicies),
+    summary: createSummaryService(db),
+    forms: createFormsService(db),
+    photos: createPhotosService(db),
     stations: createStationsService(db),
-    teams: createTeamsService(db),
+    teams: createTeamsService(db, displayPolicies),
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -21,5 +35,5 @@ export default fp(
   async (app) => {
     app.decorate('services', createServices(app));
   },
-  { name: 'services', dependencies: ['database', 'realtime'] },
+  { name: 'services', dependencies: ['database', 'display-policies', 'realtime'] },
 );

@@ -52,7 +52,28 @@ function radiusAt(base: number): ExpressionSpecification {
   return ['match', currentState, ['critical', 'serious', 'bad_assessment'], base * 1.6, base];
 }
 
-export function buildOfflineStyle(mission: MissionSummary, stations: readonly StationFeature[]): StyleSpecification {
+export type MapTheme = 'light' | 'dark';
+
+/** Ground colours per theme; station colours are the same everywhere (shared/station-state.ts). */
+const THEMES: Readonly<Record<MapTheme, { background: string; land: string; landOpacity: number; border: string; stroke: string }>> = {
+  light: { background: '#f2f0eb', land: '#ffffff', landOpacity: 0.85, border: '#6b665c', stroke: '#1f1f1f' },
+  // The wall: a dark room, read from metres away; the city a shade lighter than the ground, its border clearly drawn.
+  dark: { background: '#090c10', land: '#1a2330', landOpacity: 1, border: '#8a9bb0', stroke: '#05070a' },
+};
+
+export interface StyleOptions {
+  theme?: MapTheme;
+  /** Multiplies station sizes and line widths: a 3840 px wide wall at 100 % zoom needs twice the 1920 px sizes. */
+  scale?: number;
+}
+
+export function buildOfflineStyle(
+  mission: MissionSummary,
+  stations: readonly StationFeature[],
+  options: StyleOptions = {},
+): StyleSpecification {
+  const colours = THEMES[options.theme ?? 'light'];
+  const scale = options.scale ?? 1;
   const outline = missionOutline(mission);
   const stationData: FeatureCollection<Point, StationFeatureProperties> = {
     type: 'FeatureCollection',
@@ -64,7 +85,7 @@ export function buildOfflineStyle(mission: MissionSummary, stations: readonly St
     sources: {
       [STATIONS_SOURCE_ID]: { type: 'geojson', data: stationData, promoteId: 'id' },
     },
-    layers: [{ id: LAYER_IDS.background, type: 'background', paint: { 'background-color': '#f2f0eb' } }],
+    layers: [{ id: LAYER_IDS.background, type: 'background', paint: { 'background-color': colours.background } }],
   };
   if (outline !== null) {
     style.sources[OUTLINE_SOURCE_ID] = { type: 'geojson', data: outline };
@@ -73,13 +94,13 @@ export function buildOfflineStyle(mission: MissionSummary, stations: readonly St
         id: LAYER_IDS.outlineFill,
         type: 'fill',
         source: OUTLINE_SOURCE_ID,
-        paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.85 },
+        paint: { 'fill-color': colours.land, 'fill-opacity': colours.landOpacity },
       },
       {
         id: LAYER_IDS.outlineLine,
         type: 'line',
         source: OUTLINE_SOURCE_ID,
-        paint: { 'line-color': '#6b665c', 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1, 15, 3] },
+        paint: { 'line-color': colours.border, 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1 * scale, 15, 3 * scale] },
       },
     );
   }
@@ -89,9 +110,9 @@ export function buildOfflineStyle(mission: MissionSummary, stations: readonly St
     source: STATIONS_SOURCE_ID,
     paint: {
       'circle-color': colourByState,
-      'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, radiusAt(3), 12, radiusAt(6), 16, radiusAt(12)],
-      'circle-stroke-color': '#1f1f1f',
-      'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 9, 0.5, 14, 1.5],
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, radiusAt(3 * scale), 12, radiusAt(6 * scale), 16, radiusAt(12 * scale)],
+      'circle-stroke-color': colours.stroke,
+      'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 9, 0.5 * scale, 14, 1.5 * scale],
       'circle-opacity': 0.95,
     },
   });

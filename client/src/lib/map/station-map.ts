@@ -16,6 +16,7 @@ import {
   buildOfflineStyle,
   missionBounds,
   type StationFeature,
+  type StyleOptions,
 } from './station-layers';
 
 setWorkerUrl(workerUrl);
@@ -31,6 +32,12 @@ export interface StationMapOptions {
   container: HTMLElement;
   mission: MissionSummary;
   stations: readonly StationFeature[];
+  /** Theme and size of the drawing (the wall is dark and may be 4K). */
+  style?: StyleOptions;
+  /** False on a wall display: no controls, no panning, no popups. Default true. */
+  interactive?: boolean;
+  /** [west, south, east, north] to show first instead of the mission's bounds (the wall fits its stations). */
+  initialBox?: [number, number, number, number] | null;
   /** Called once, when the stations have been rendered for the first time. */
   onDrawn?: () => void;
   /** Text for the popup of a clicked station (the caller knows names and states in words). */
@@ -45,18 +52,23 @@ export class StationMap {
   #popup: Popup | null = null;
   #describe: ((stationId: string) => string | null) | null = null;
 
+  readonly #paddingPx: number;
+
   constructor(options: StationMapOptions) {
-    const bounds = missionBounds(options.mission);
+    const interactive = options.interactive ?? true;
+    const bounds = options.initialBox ?? missionBounds(options.mission);
+    this.#paddingPx = FIT_PADDING_PX * (options.style?.scale ?? 1);
     this.map = new MapLibreMap({
       container: options.container,
-      style: buildOfflineStyle(options.mission, options.stations),
+      style: buildOfflineStyle(options.mission, options.stations, options.style),
       ...(bounds !== null
-        ? { bounds, fitBoundsOptions: { padding: FIT_PADDING_PX } }
+        ? { bounds, fitBoundsOptions: { padding: this.#paddingPx } }
         : { center: [options.mission.center.lng, options.mission.center.lat] as [number, number], zoom: 11 }),
       attributionControl: false,
       maxZoom: 19,
+      interactive,
     });
-    this.map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
+    if (interactive) this.map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
 
     this.map.once('load', () => {
       this.#loaded = true;
@@ -64,7 +76,12 @@ export class StationMap {
       this.map.once('idle', () => options.onDrawn?.());
     });
 
-    if (options.describe !== undefined) this.#enablePopups(options.describe);
+    if (interactive && options.describe !== undefined) this.#enablePopups(options.describe);
+  }
+
+  /** Moves the view to a box ([west, south, east, north]), gliding over `durationMs`. */
+  showBox(box: [number, number, number, number], durationMs: number): void {
+    this.map.fitBounds(box, { padding: this.#paddingPx, duration: durationMs, essential: true });
   }
 
   setStates(changes: readonly StationStateChange[]): void {

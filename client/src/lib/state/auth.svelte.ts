@@ -10,6 +10,8 @@ export type Route = 'coordinator' | 'display' | 'not_found';
 export type AuthStatus = 'signed_out' | 'loading' | 'ready' | 'failed';
 
 const STORAGE_KEY = 'vigil.coordinator-session';
+/** A wall display that could not reach the server asks again this often, by itself: nobody is there to click. */
+const DISPLAY_SESSION_RETRY_MS = 5_000;
 
 interface StoredSession {
   token: string;
@@ -30,6 +32,9 @@ export class AuthState {
   status = $state<AuthStatus>('signed_out');
   /** Why the user is looking at a sign-in form or an error rather than the map. */
   problem = $state<string | null>(null);
+  /** A display whose link was revoked or is unknown: it stays locked (no retrying) until someone opens a new link. */
+  locked = $state(false);
+  #retryTimer: ReturnType<typeof setTimeout> | null = null;
   /** Rebuilt when the token changes; every call through it ends the session on a 401. */
   api = $derived(new ApiClient({ token: this.token, onUnauthorized: () => this.#unauthorized() }));
 
@@ -38,7 +43,7 @@ export class AuthState {
     if (this.route === 'display') {
       const token = url.searchParams.get('token');
       if (token === null || token === '') {
-        this.#fail('This display link has no token. Ask a coordinator for the wall display link.');
+        this.lock('This display link has no token. Ask a coordinator for the wall display link.');
         return;
       }
       this.token = token;
@@ -55,7 +60,7 @@ export class AuthState {
       const reply = await new ApiClient().login({ username, password });
       storeToken({ token: reply.token, expiresAt: reply.expiresAt });
       this.token = reply.token;
-      this.current = { role: reply.role, teamId: null, name: reply.coordinator.displayName, mission: reply.mission };
+      this.current = { role: reply.role, teamId: null, name: reply.coordinator.displayName, mission: reply.mission, display: null };
       this.status = 'ready';
     } catch (error) {
       this.status = 'signed_out';
@@ -74,21 +79,38 @@ export class AuthState {
     this.problem = null;
   }
 
+  /** The server said this display link was revoked: blank the wall and say so. */
+  lock(reason: string): void {
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    this.current = null;
+    this.locked = true;
+    this.#fail(reason);
+  }
+
   async #loadSession(): Promise<void> {
-    this.status = 'loading';
+    if (this.status !== 'failed') this.status = 'loading';
     try {
-      this.current = await this.api.session();
+      const current = await this.api.session();
+      if (this.locked) return;
+      this.current = current;
+      this.problem = null;
       this.status = 'ready';
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return;
       this.#fail(`Could not reach the server: ${error instanceof Error ? error.message : String(error)}`);
+      if (this.route === 'display' && !this.locked && this.#retryTimer === null) {
+        this.#retryTimer = setTimeout(() => {
+          this.#retryTimer = null;
+          void this.#loadSession();
+        }, DISPLAY_SESSION_RETRY_MS);
+      }
     }
   }
 
   #unauthorized(): void {
     if (this.route === 'display') {
-      this.current = null;
-      this.#fail('This display link is not valid any more. Ask a coordinator for a new one.');
+      this.lock('This display link is not valid any more. Ask a coordinator for a new one.');
       return;
     }
     clearStoredToken();

@@ -6,12 +6,13 @@
  * `stationsVersion` moves.
  */
 import type { StatusPatch } from '../../../../shared/realtime';
-import type { StoredEvent } from '../../../../shared/schemas/events';
+import type { DisplayLinkSettings } from '../../../../shared/schemas/displays';
+import type { FeedEvent } from '../../../../shared/schemas/events';
 import type { Station, StationStatus } from '../../../../shared/schemas/stations';
 import type { Team, TeamStatus } from '../../../../shared/schemas/teams';
 import { MAX_EVENTS_PAGE } from '../../../../shared/constants';
 import { STATION_STATES, stationState, type StationState } from '../../../../shared/station-state';
-import type { ApiClient } from '../api';
+import { ApiError, type ApiClient } from '../api';
 import { catchUp, connectSocket, type VigilSocket } from '../socket';
 import { EventSequencer, type GapRequest } from '../live/event-sequencer';
 
@@ -23,6 +24,28 @@ const OFFLINE_AFTER_MS = 10_000;
 const REFUSED_RETRY_MS = 5_000;
 /** A failed resync (stations/teams changed since a sequence) is tried again after this. */
 const RESYNC_RETRY_MS = 5_000;
+/** A first load that failed (server down or restarting) is tried again after this: a wall display has nobody to click. */
+const LOAD_RETRY_MS = 5_000;
+
+/**
+ * Something that follows the mission beside the map (headline figures, the findings ticker): told of every event
+ * applied and every patch, and asked to fetch its own view again whenever news may have been missed.
+ */
+export interface LiveFollower {
+  /** After the first load, every (re)connect and every filled gap: fetch your view again. */
+  resync(api: ApiClient): void;
+  /** Events in sequence order, each exactly once. */
+  applied?(events: readonly FeedEvent[]): void;
+  /** Read-model rows that changed, right after the events that changed them. */
+  patched?(patch: StatusPatch): void;
+}
+
+export interface HelpRequest {
+  teamId: string;
+  callSign: string;
+  /** When the help request was made (device time). */
+  since: string | null;
+}
 
 export interface StationEntry {
   station: Station;
@@ -53,6 +76,8 @@ export interface StationRow {
 export interface StartOptions {
   api: ApiClient;
   token: string;
+  /** A display link's own settings, from the session; null elsewhere. */
+  display?: DisplayLinkSettings | null;
 }
 
 function emptyCounts(): Record<StationState, number> {
@@ -77,6 +102,16 @@ export class LiveMission {
   loadError = $state<string | null>(null);
   /** Moves whenever any station's row changed. */
   stationsVersion = $state(0);
+  /** When the server last told us anything (an event, a patch, a head announcement, a connect). */
+  lastHeardAt = $state<Date | null>(null);
+  /** The client build the server says it serves now; null until announced, or when it serves none. */
+  serverBuild = $state<string | null>(null);
+  /** Teams with an open help request, oldest first. */
+  helpRequests = $state.raw<HelpRequest[]>([]);
+  /** A display link's settings; the server pushes changes as they are made. */
+  displaySettings = $state<DisplayLinkSettings | null>(null);
+  /** Set when the server said this display link was revoked; the live link is closed for good. */
+  revokedReason = $state<string | null>(null);
 
   readonly #stations = new Map<string, StationEntry>();
   /** Station ids in station-number order, for lists. */
@@ -84,10 +119,12 @@ export class LiveMission {
   readonly #teams = new Map<string, Team>();
   #api: ApiClient | null = null;
   #socket: VigilSocket | null = null;
-  #sequencer: EventSequencer<StoredEvent> | null = null;
+  #sequencer: EventSequencer<FeedEvent> | null = null;
   #sink: StationMapSink | null = null;
   #offlineTimer: ReturnType<typeof setTimeout> | null = null;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  #loadRetryTimer: ReturnType<typeof setTimeout> | null = null;
+  readonly #followers = new Set<LiveFollower>();
   #resyncAfter: number | null = null;
   #resyncing = false;
   /** Bumped by start/stop: answers to requests of an earlier run are dropped. */
@@ -99,6 +136,7 @@ export class LiveMission {
     const run = this.#run;
     this.#api = options.api;
     this.#reset();
+    this.displaySettings = options.display ?? null;
     this.#armOfflineTimer();
 
     let head: number;
@@ -121,10 +159,18 @@ export class LiveMission {
       this.loadError = error instanceof Error ? error.message : String(error);
       this.#clearTimers();
       this.#setConnection('offline');
+      // A 401 ends the session (the API client says so); anything else may pass, so try again by itself.
+      if (!(error instanceof ApiError && error.status === 401)) {
+        this.#loadRetryTimer = setTimeout(() => {
+          this.#loadRetryTimer = null;
+          if (run === this.#run) void this.start(options);
+        }, LOAD_RETRY_MS);
+      }
       return;
     }
+    this.#resyncFollowers();
 
-    const sequencer = new EventSequencer<StoredEvent>({ lastSeq: head, onGap: (gap) => this.#fillGap(gap, run) });
+    const sequencer = new EventSequencer<FeedEvent>({ lastSeq: head, onGap: (gap) => this.#fillGap(gap, run) });
     this.#sequencer = sequencer;
     const socket = connectSocket({ token: options.token, lastSeq: () => sequencer.lastSeq });
     this.#socket = socket;
@@ -132,9 +178,11 @@ export class LiveMission {
     socket.on('connect', () => {
       this.#clearTimers();
       this.#setConnection('live');
+      this.#heard();
       // Whatever changed while we were away (or between the first load and now) is fetched, not replayed: the server
       // sends missed events, but the rows they changed only as they are now.
       this.#resync(sequencer.lastSeq);
+      this.#resyncFollowers();
     });
     socket.on('disconnect', (reason) => {
       this.#setConnection('reconnecting');
@@ -147,15 +195,27 @@ export class LiveMission {
       if (!socket.active) this.#checkSessionThenReconnect(run);
     });
     socket.on('events', (events) => {
-      const ready = sequencer.accept(events);
-      const newest = ready.at(-1);
-      if (newest !== undefined) this.lastEventAt = new Date(newest.receivedAt);
-      this.#noteSequence();
+      this.#heard();
+      this.#applied(sequencer.accept(events));
     });
-    socket.on('status', (patch) => this.#applyPatch(patch));
+    socket.on('status', (patch) => {
+      this.#heard();
+      this.#applyPatch(patch);
+      for (const follower of this.#followers) follower.patched?.(patch);
+    });
     socket.on('head', (announcement) => {
+      this.#heard();
+      this.serverBuild = announcement.build;
       sequencer.noteHead(announcement.seq);
       this.#noteSequence();
+    });
+    socket.on('display_settings', (settings) => {
+      this.displaySettings = settings;
+    });
+    socket.on('revoked', (notice) => {
+      // Told by the server itself: stop at once rather than wait for the disconnect that follows.
+      this.stop();
+      this.revokedReason = notice.reason;
     });
 
     const goneOffline = () => {
@@ -185,6 +245,15 @@ export class LiveMission {
     this.#resyncAfter = null;
     // A resync loop of the stopped run notices the new run number and ends on its own.
     this.#resyncing = false;
+  }
+
+  /** Adds a follower; it is resynced at once if the mission is loaded. Returns the function that removes it. */
+  follow(follower: LiveFollower): () => void {
+    this.#followers.add(follower);
+    if (this.loaded && this.#api !== null) follower.resync(this.#api);
+    return () => {
+      this.#followers.delete(follower);
+    };
   }
 
   /** The map calls this once it exists; later changes reach it as diffs. Returns the detach function. */
@@ -238,6 +307,9 @@ export class LiveMission {
     this.lastSeq = 0;
     this.head = 0;
     this.lastEventAt = null;
+    this.lastHeardAt = null;
+    this.helpRequests = [];
+    this.revokedReason = null;
     this.loaded = false;
     this.loadError = null;
     this.stationsVersion++;
@@ -261,8 +333,26 @@ export class LiveMission {
   #clearTimers(): void {
     if (this.#offlineTimer !== null) clearTimeout(this.#offlineTimer);
     if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    if (this.#loadRetryTimer !== null) clearTimeout(this.#loadRetryTimer);
     this.#offlineTimer = null;
     this.#retryTimer = null;
+    this.#loadRetryTimer = null;
+  }
+
+  #heard(): void {
+    this.lastHeardAt = new Date();
+  }
+
+  #applied(ready: readonly FeedEvent[]): void {
+    const newest = ready.at(-1);
+    if (newest !== undefined) this.lastEventAt = new Date(newest.receivedAt);
+    this.#noteSequence();
+    if (ready.length > 0) for (const follower of this.#followers) follower.applied?.(ready);
+  }
+
+  #resyncFollowers(): void {
+    const api = this.#api;
+    if (api !== null) for (const follower of this.#followers) follower.resync(api);
   }
 
   /** A 401 here ends the session through the API client's handler; anything else means "try the socket again later". */
@@ -294,11 +384,10 @@ export class LiveMission {
     if (run !== this.#run) return;
     const ready = sequencer.accept(page.events);
     sequencer.noteHead(page.head);
-    const newest = ready.at(-1);
-    if (newest !== undefined) this.lastEventAt = new Date(newest.receivedAt);
-    this.#noteSequence();
+    this.#applied(ready);
     // The status rows that travelled with the lost events were lost with them.
     this.#resync(gap.after);
+    this.#resyncFollowers();
   }
 
   #noteSequence(): void {
@@ -426,11 +515,20 @@ export class LiveMission {
   }
 
   #recountTeams(): void {
-    let helpOpen = 0;
-    for (const team of this.#teams.values()) if (team.status.helpOpen) helpOpen++;
+    const help: HelpRequest[] = [];
+    for (const team of this.#teams.values()) {
+      if (team.status.helpOpen) help.push({ teamId: team.id, callSign: team.callSign, since: team.status.helpRequestedAt });
+    }
+    help.sort((a, b) => (a.since ?? '').localeCompare(b.since ?? ''));
     this.teamCount = this.#teams.size;
-    this.helpOpenCount = helpOpen;
+    this.helpOpenCount = help.length;
+    // Team rows change with every position; the alert should re-render only when the help requests do.
+    if (!sameHelpRequests(help, this.helpRequests)) this.helpRequests = help;
   }
+}
+
+function sameHelpRequests(a: readonly HelpRequest[], b: readonly HelpRequest[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.teamId === b[i]!.teamId && x.since === b[i]!.since && x.callSign === b[i]!.callSign);
 }
 
 /** Displays receive team rows without `lastPosition` (shared/realtime.ts), though the type says it is always there. */

@@ -44,14 +44,6 @@ export const sessionRoute: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/session', {
     onRequest: app.allow('coordinator', 'team', 'display'),
     schema: { tags: ['auth'], summary: 'Who the bearer token is, and its mission', response: { 200: SessionReply, ...errorReplies } },
-    handler: async (request) => {
-      const principal = request.principal!;
-      return {
-        role: principal.role,
-        teamId: principal.teamId,
-        name: principal.name,
-        mission: await app.services.auth.missionSummary(principal.missionId),
-      };
-    },
+    handler: async (request) => app.services.auth.session(request.principal!),
   });
 };

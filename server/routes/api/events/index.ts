@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorReplies } from '../../../../shared/schemas/common';
 import { MAX_EVENTS_PER_BATCH } from '../../../../shared/constants';
-import { EventsPage, EventsQuery, PostEventsBody, PostEventsReply } from '../../../../shared/schemas/events';
+import { EventsQuery, FeedPage, PostEventsBody, PostEventsReply } from '../../../../shared/schemas/events';
 import { httpError } from '../../../errors';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
@@ -31,11 +31,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['events'],
       summary: 'Stored events after a sequence number, in order (the catch-up feed)',
+      description:
+        'Coordinators get each event whole. Displays get the envelope and the always-safe fields of each: no notes, ' +
+        'checklist answers, photos or authors; finding text and positions only when the mission allows them.',
       querystring: EventsQuery,
-      response: { 200: EventsPage, ...errorReplies },
+      response: { 200: FeedPage, ...errorReplies },
     },
-    handler: async (request) =>
-      app.services.events.listAfter(request.principal!.missionId, request.query.after, request.query.limit),
+    handler: async (request) => app.services.feed.page(request.principal!, request.query.after, request.query.limit),
   });
 };
 export default routes;

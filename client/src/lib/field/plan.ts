@@ -1,0 +1,67 @@
+/**
+ * Where the team is in its day, from what this phone reported (sent or still waiting: the observer's own word counts
+ * at once, offline too) and from the server's view of the team (which also knows what the team's other phone did).
+ */
+import type { Station } from '../../../../shared/schemas/stations';
+import type { TeamStatus } from '../../../../shared/schemas/teams';
+import type { OutboxItem } from './outbox';
+
+export type PlanState = 'not_yet' | 'here' | 'done';
+
+export interface VisitView {
+  currentStationId: string | null;
+  /** Device time of the arrival at the current station, when this phone made it. */
+  arrivedAt: string | null;
+  /** Stations the team has left (or checked in elsewhere after). */
+  done: ReadonlySet<string>;
+}
+
+export function visitView(items: readonly OutboxItem[], server: TeamStatus | null): VisitView {
+  let current: string | null = null;
+  let arrivedAt: string | null = null;
+  let latestLocal = '';
+  const done = new Set<string>();
+  for (const item of items) {
+    if (item.kind !== 'event' || item.state === 'rejected') continue;
+    const event = item.event;
+    if (event.type === 'arrival') {
+      if (current !== null && current !== event.stationId) done.add(current);
+      current = event.stationId;
+      arrivedAt = event.occurredAt;
+    } else if (event.type === 'departure') {
+      done.add(event.stationId);
+      if (current === event.stationId) {
+        current = null;
+        arrivedAt = null;
+      }
+    } else {
+      continue;
+    }
+    if (event.occurredAt > latestLocal) latestLocal = event.occurredAt;
+  }
+  // The other phone of the team may have checked in or out after this one last did.
+  if (server && server.lastSeenAt !== null && server.lastSeenAt > latestLocal && server.currentStationId !== current) {
+    if (current !== null) done.add(current);
+    current = server.currentStationId;
+    arrivedAt = null;
+  }
+  return { currentStationId: current, arrivedAt, done };
+}
+
+export function planState(stationId: string, view: VisitView): PlanState {
+  if (view.currentStationId === stationId) return 'here';
+  return view.done.has(stationId) ? 'done' : 'not_yet';
+}
+
+function fold(text: string): string {
+  return text.toLocaleLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+}
+
+/** Stations whose number starts with, or whose name or address contains, the text; numbers first. */
+export function searchStations(stations: readonly Station[], text: string, limit: number): Station[] {
+  const query = fold(text.trim());
+  if (query === '') return [];
+  const byNumber = stations.filter((s) => s.number.startsWith(query));
+  const byWords = stations.filter((s) => !s.number.startsWith(query) && (fold(s.name).includes(query) || fold(s.address).includes(query)));
+  return [...byNumber, ...byWords].slice(0, limit);
+}

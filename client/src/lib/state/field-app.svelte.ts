@@ -1,0 +1,394 @@
+/**
+ * The observer's phone: who it is (the device token from joining, kept in localStorage), what it knows (stations, its
+ * team, the forms: fetched when there is a network and kept in IndexedDB for when there is none), where it is, and the
+ * outbox every report goes through. Reports are made here and only here, each with its UUID at the moment of the tap.
+ */
+import type { JoinReply } from '../../../../shared/schemas/auth';
+import type { Assessment, EventInput, Phase, Severity } from '../../../../shared/schemas/events';
+import type { FormsReply } from '../../../../shared/schemas/forms';
+import type { Position } from '../../../../shared/schemas/common';
+import type { Station } from '../../../../shared/schemas/stations';
+import type { Team } from '../../../../shared/schemas/teams';
+import type { Answers } from '../../../../shared/forms/form-engine';
+import { FieldApi } from '../field/field-api';
+import { IdbOutboxStore, KeyValue, openFieldDb, type FieldDb } from '../field/field-db';
+import { Outbox, type NewOutboxItem, type OutboxItem, type OutboxStatus } from '../field/outbox';
+import { visitView, type VisitView } from '../field/plan';
+
+const SESSION_KEY = 'vigil.field-session';
+/** Sent reports stay listed on the phone for two days, then make room. */
+const KEEP_SETTLED_MS = 2 * 24 * 60 * 60 * 1000;
+/** A position older than this is not attached to a check-in. */
+const FRESH_POSITION_MS = 2 * 60 * 1000;
+/** While the app is open and online, the plan and the team's status are refreshed this often. */
+const REFRESH_INTERVAL_MS = 60_000;
+
+export type FieldSession = Pick<JoinReply, 'token' | 'teamId' | 'callSign' | 'mission'>;
+
+interface Cached<T> {
+  savedAt: string;
+  data: T;
+}
+
+interface Fix extends Position {
+  at: number;
+}
+
+/** A v4 UUID from the platform's random source; crypto.randomUUID exists only on https or localhost pages. */
+export function newId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function readSession(): FieldSession | null {
+  try {
+    const raw = localStorage.getItem(SESSION_KEY);
+    if (raw === null) return null;
+    const parsed = JSON.parse(raw) as Partial<FieldSession>;
+    return typeof parsed.token === 'string' && typeof parsed.teamId === 'string' && parsed.mission ? (parsed as FieldSession) : null;
+  } catch {
+    return null;
+  }
+}
+
+export class FieldAppState {
+  session = $state.raw<FieldSession | null>(null);
+  /** 'loading' until the phone's own database is open and the kept copies are read. */
+  phase = $state<'loading' | 'ready' | 'failed'>('loading');
+  problem = $state<string | null>(null);
+  online = $state(true);
+
+  stations = $state.raw<Station[]>([]);
+  stationsSavedAt = $state<string | null>(null);
+  team = $state.raw<Team | null>(null);
+  kit = $state.raw<FormsReply | null>(null);
+
+  items = $state.raw<OutboxItem[]>([]);
+  outboxStatus = $state.raw<OutboxStatus>({ sending: false, failures: 0, nextAttemptAt: null, lastError: null, paused: null });
+
+  position = $state.raw<Fix | null>(null);
+  locating = $state(false);
+  locationProblem = $state(false);
+
+  /** The server no longer knows this phone's token (revoked): the observer joins again; reports are kept. */
+  tokenRejected = $state(false);
+  needsJoin = $derived(this.tokenRejected || this.outboxStatus.paused === 'unauthorized');
+
+  pendingCount = $derived(this.items.filter((i) => i.state === 'pending').length);
+  visits: VisitView = $derived(visitView(this.items, this.team?.status ?? null));
+  stationById = $derived(new Map(this.stations.map((s) => [s.id, s])));
+  /** The team's own latest word on help wins until the server has seen something newer. */
+  helpOpen = $derived(this.#helpOpen());
+
+  #db: FieldDb | null = null;
+  #outbox: Outbox | null = null;
+  #cache: KeyValue<Cached<unknown>> | null = null;
+  #drafts: KeyValue<unknown> | null = null;
+  #cleanup: (() => void)[] = [];
+  #reloadQueued = false;
+
+  async start(dbName?: string): Promise<void> {
+    this.online = navigator.onLine;
+    this.session = readSession();
+    try {
+      this.#db = await openFieldDb(dbName);
+    } catch (error) {
+      this.phase = 'failed';
+      this.problem = `This browser cannot keep reports on the phone (IndexedDB): ${error instanceof Error ? error.message : String(error)}`;
+      return;
+    }
+    this.#cache = new KeyValue(this.#db, 'cache');
+    this.#drafts = new KeyValue(this.#db, 'drafts');
+    const api = new FieldApi(this.session?.token ?? null);
+    this.#outbox = new Outbox({
+      store: new IdbOutboxStore(this.#db),
+      transport: api.transport(),
+      // Two tabs of the app never send at once (sending twice would be safe, but could reorder a team's reports).
+      exclusive: (run) => (navigator.locks ? navigator.locks.request('vigil-outbox', run) : run()),
+    });
+    this.#cleanup.push(this.#outbox.onChange(() => this.#queueReload()));
+    await this.#loadCached();
+    await this.#reloadItems();
+    this.phase = 'ready';
+
+    const onOnline = () => {
+      this.online = true;
+      this.#outbox?.retryNow();
+      void this.refresh();
+    };
+    const onOffline = () => (this.online = false);
+    window.addEventListener('online', onOnline);
+    window.addEventListener('offline', onOffline);
+    const timer = setInterval(() => {
+      if (this.online && this.session) void this.refresh();
+    }, REFRESH_INTERVAL_MS);
+    this.#cleanup.push(() => window.removeEventListener('online', onOnline), () => window.removeEventListener('offline', onOffline), () => clearInterval(timer));
+    void this.#watchPositionIfAllowed();
+
+    if (this.session) {
+      void this.#outbox.prune(KEEP_SETTLED_MS);
+      void this.#outbox.flush();
+      void this.refresh();
+    }
+  }
+
+  stop(): void {
+    for (const undo of this.#cleanup.splice(0)) undo();
+    this.#outbox?.stop();
+    this.#db?.close();
+  }
+
+  async join(code: string): Promise<'joined' | 'unknown' | 'offline' | 'failed'> {
+    this.problem = null;
+    const answer = await new FieldApi(null).join(code.trim());
+    if (!answer.ok) {
+      if (answer.status === 401) return 'unknown';
+      if (answer.status === 0) return 'offline';
+      this.problem = answer.failure.message;
+      return 'failed';
+    }
+    const { token, teamId, callSign, mission } = answer.data;
+    const session: FieldSession = { token, teamId, callSign, mission };
+    localStorage.setItem(SESSION_KEY, JSON.stringify(session));
+    // Joining as another team starts from a clean plan; reports already made keep going out.
+    if (this.session?.teamId !== teamId) {
+      this.stations = [];
+      this.team = null;
+    }
+    this.session = session;
+    this.tokenRejected = false;
+    this.#outbox?.setTransport(new FieldApi(token).transport());
+    await this.refresh();
+    return 'joined';
+  }
+
+  /** Forgets the device token. Reports still waiting would have no one to send them: the UI asks first. */
+  leave(): void {
+    localStorage.removeItem(SESSION_KEY);
+    this.session = null;
+    this.team = null;
+  }
+
+  /** Fetches stations, the team and the forms; keeps each for offline use. A failure keeps the copies held. */
+  async refresh(): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    const api = new FieldApi(session.token);
+    const [stations, teams, forms] = await Promise.all([api.stations(), api.teams(), api.forms()]);
+    if (this.session !== session) return;
+    const savedAt = new Date().toISOString();
+    if (stations.ok) {
+      this.stations = stations.data.stations;
+      this.stationsSavedAt = savedAt;
+      await this.#cache?.set('stations', { savedAt, data: stations.data.stations });
+    }
+    if (teams.ok) {
+      this.team = teams.data.teams.find((t) => t.id === session.teamId) ?? null;
+      await this.#cache?.set('team', { savedAt, data: this.team });
+    }
+    if (forms.ok) {
+      this.kit = forms.data;
+      await this.#cache?.set('forms', { savedAt, data: forms.data });
+    }
+    const answers = [stations, teams, forms];
+    if (answers.some((a) => a.ok)) this.online = true;
+    if (answers.some((a) => !a.ok && a.status === 401)) this.tokenRejected = true;
+  }
+
+  retryNow(): void {
+    this.#outbox?.retryNow();
+  }
+
+  // ——— Reports ———
+
+  checkIn(stationId: string): Promise<void> {
+    const session = this.#requireSession();
+    return this.#report({ id: newId(), type: 'arrival', teamId: session.teamId, stationId, occurredAt: now(), ...this.#freshPosition() });
+  }
+
+  checkOut(stationId: string): Promise<void> {
+    const session = this.#requireSession();
+    return this.#report({ id: newId(), type: 'departure', teamId: session.teamId, stationId, occurredAt: now(), ...this.#freshPosition() });
+  }
+
+  submitChecklist(stationId: string, form: string, phase: Phase, answers: Answers, assessment: Assessment): Promise<void> {
+    const session = this.#requireSession();
+    return this.#report({ id: newId(), type: 'checklist', teamId: session.teamId, stationId, occurredAt: now(), form, phase, answers, assessment });
+  }
+
+  async submitFinding(
+    stationId: string,
+    finding: { category: string; severity: Severity; text: string; photo: { blob: Blob; contentType: string } | null },
+  ): Promise<void> {
+    const session = this.#requireSession();
+    const photoId = finding.photo ? newId() : undefined;
+    const event: EventInput = {
+      id: newId(),
+      type: 'finding',
+      teamId: session.teamId,
+      stationId,
+      occurredAt: now(),
+      category: finding.category,
+      severity: finding.severity,
+      text: finding.text,
+      ...this.#freshPosition(),
+      ...(photoId ? { photoId } : {}),
+    };
+    const items: NewOutboxItem[] = [];
+    if (finding.photo && photoId) items.push({ kind: 'photo', id: photoId, blob: finding.photo.blob, contentType: finding.photo.contentType });
+    items.push({ kind: 'event', event: plain(event) });
+    await this.#outbox!.enqueue(items);
+  }
+
+  requestHelp(): Promise<void> {
+    const session = this.#requireSession();
+    const stationId = this.visits.currentStationId;
+    return this.#report({
+      id: newId(),
+      type: 'help_request',
+      teamId: session.teamId,
+      occurredAt: now(),
+      ...(stationId ? { stationId } : {}),
+      ...this.#freshPosition(),
+    });
+  }
+
+  resolveHelp(): Promise<void> {
+    const session = this.#requireSession();
+    return this.#report({ id: newId(), type: 'help_resolved', teamId: session.teamId, occurredAt: now() });
+  }
+
+  // ——— Position ———
+
+  /** Asks for the phone's position (the browser asks the observer the first time). */
+  locate(): Promise<Fix | null> {
+    if (!('geolocation' in navigator)) {
+      this.locationProblem = true;
+      return Promise.resolve(null);
+    }
+    this.locating = true;
+    return new Promise((resolve) => {
+      navigator.geolocation.getCurrentPosition(
+        (p) => {
+          this.locating = false;
+          this.locationProblem = false;
+          resolve(this.#setFix(p));
+        },
+        () => {
+          this.locating = false;
+          this.locationProblem = true;
+          resolve(null);
+        },
+        { enableHighAccuracy: true, timeout: 15_000, maximumAge: 30_000 },
+      );
+    });
+  }
+
+  // ——— Drafts ———
+
+  async draft<T>(key: string): Promise<T | undefined> {
+    return (await this.#drafts?.get(key)) as T | undefined;
+  }
+
+  async saveDraft(key: string, value: unknown): Promise<void> {
+    await this.#drafts?.set(key, $state.snapshot(value));
+  }
+
+  async deleteDraft(key: string): Promise<void> {
+    await this.#drafts?.delete(key);
+  }
+
+  // ——— Internals ———
+
+  #requireSession(): FieldSession {
+    if (!this.session) throw new Error('not joined');
+    return this.session;
+  }
+
+  async #report(event: EventInput): Promise<void> {
+    await this.#outbox!.enqueue([{ kind: 'event', event: plain(event) }]);
+  }
+
+  #freshPosition(): { position?: Position } {
+    const fix = this.position;
+    if (!fix || Date.now() - fix.at > FRESH_POSITION_MS) return {};
+    return { position: { lat: fix.lat, lng: fix.lng, ...(fix.accuracyM !== undefined ? { accuracyM: fix.accuracyM } : {}) } };
+  }
+
+  #setFix(p: GeolocationPosition): Fix {
+    const fix: Fix = {
+      lat: p.coords.latitude,
+      lng: p.coords.longitude,
+      accuracyM: Math.min(100_000, Math.round(p.coords.accuracy)),
+      at: Date.now(),
+    };
+    this.position = fix;
+    return fix;
+  }
+
+  /** Keeps the position fresh when the observer has already allowed it; never asks unprompted. */
+  async #watchPositionIfAllowed(): Promise<void> {
+    try {
+      const permission = await navigator.permissions?.query({ name: 'geolocation' });
+      if (permission?.state !== 'granted') return;
+      const id = navigator.geolocation.watchPosition((p) => this.#setFix(p), () => {}, { enableHighAccuracy: true, maximumAge: 30_000 });
+      this.#cleanup.push(() => navigator.geolocation.clearWatch(id));
+    } catch {
+      // No Permissions API: the observer taps "Use my location" when they want it.
+    }
+  }
+
+  #helpOpen(): boolean {
+    let local: { open: boolean; at: string } | null = null;
+    for (const item of this.items) {
+      if (item.kind !== 'event' || item.state === 'rejected') continue;
+      if (item.event.type === 'help_request') local = { open: true, at: item.event.occurredAt };
+      if (item.event.type === 'help_resolved') local = { open: false, at: item.event.occurredAt };
+    }
+    const server = this.team?.status;
+    if (!local) return server?.helpOpen ?? false;
+    // A coordinator may have closed it after the phone opened it.
+    if (server && server.lastSeenAt !== null && !server.helpOpen && local.open && (server.helpRequestedAt ?? '') >= local.at) return false;
+    return local.open;
+  }
+
+  async #loadCached(): Promise<void> {
+    const [stations, team, forms] = await Promise.all([this.#cache!.get('stations'), this.#cache!.get('team'), this.#cache!.get('forms')]);
+    if (stations) {
+      this.stations = stations.data as Station[];
+      this.stationsSavedAt = stations.savedAt;
+    }
+    if (team) this.team = team.data as Team | null;
+    if (forms) this.kit = forms.data as FormsReply;
+  }
+
+  #queueReload(): void {
+    this.outboxStatus = this.#outbox!.status;
+    if (this.#reloadQueued) return;
+    this.#reloadQueued = true;
+    queueMicrotask(() => {
+      this.#reloadQueued = false;
+      void this.#reloadItems();
+    });
+  }
+
+  async #reloadItems(): Promise<void> {
+    if (!this.#outbox) return;
+    this.items = await this.#outbox.items();
+    this.outboxStatus = this.#outbox.status;
+  }
+}
+
+/** Reports are kept in IndexedDB, which cannot store Svelte's reactive proxies (answers come from a form's state). */
+function plain(event: EventInput): EventInput {
+  return $state.snapshot(event) as EventInput;
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+export const fieldApp = new FieldAppState();

@@ -1,0 +1,55 @@
+/**
+ * What a wall display may receive of the mission's live data. A display hangs in a room that may hold press or guests,
+ * so it gets the envelope of each event and the fields in DISPLAY_FIELDS (shared/schemas/events.ts); findings' free
+ * text and team positions only when the mission allows them; never notes, checklist answers, photos or who posted.
+ *
+ * Pure functions, used by every path that sends to displays: the live fan-out, the catch-up on connect, `catch_up` and
+ * GET /api/events, team status rows in `status` patches and GET /api/teams.
+ */
+import type { StatusPatch } from '../../../shared/realtime';
+import type { DisplayPolicy } from '../../../shared/schemas/displays';
+import {
+  DISPLAY_ENVELOPE_FIELDS,
+  DISPLAY_FIELDS,
+  type DisplayEvent,
+  type StoredEvent,
+} from '../../../shared/schemas/events';
+import type { TeamStatus } from '../../../shared/schemas/teams';
+
+/** What a display gets when the mission's policy is unknown (or cannot be read): nothing beyond the always-safe fields. */
+export const STRICTEST_DISPLAY_POLICY: Readonly<DisplayPolicy> = Object.freeze({
+  showsFindingText: false,
+  showsTeamPositions: false,
+});
+
+/** The fields one event keeps for a display under `policy`. */
+function keptFields(event: StoredEvent, policy: DisplayPolicy): readonly string[] {
+  const kept: string[] = [...DISPLAY_ENVELOPE_FIELDS, ...DISPLAY_FIELDS[event.type]];
+  if (policy.showsFindingText && event.type === 'finding') kept.push('text');
+  if (policy.showsTeamPositions) kept.push('position');
+  return kept;
+}
+
+export function redactEventForDisplay(event: StoredEvent, policy: DisplayPolicy): DisplayEvent {
+  const source = event as unknown as Record<string, unknown>;
+  const redacted: Record<string, unknown> = {};
+  for (const field of keptFields(event, policy)) {
+    if (field in source && source[field] !== undefined) redacted[field] = source[field];
+  }
+  return redacted as unknown as DisplayEvent;
+}
+
+export function redactEventsForDisplay(events: readonly StoredEvent[], policy: DisplayPolicy): DisplayEvent[] {
+  return events.map((event) => redactEventForDisplay(event, policy));
+}
+
+export function redactTeamStatusForDisplay(status: TeamStatus, policy: DisplayPolicy): TeamStatus {
+  return policy.showsTeamPositions ? status : { ...status, lastPosition: null };
+}
+
+export function redactPatchForDisplay(patch: StatusPatch, policy: DisplayPolicy): StatusPatch {
+  return {
+    stations: patch.stations,
+    teams: patch.teams.map((row) => ({ id: row.id, status: redactTeamStatusForDisplay(row.status, policy) })),
+  };
+}

@@ -1,0 +1,39 @@
+/** SQL for finding summaries: the findings read model with its station's number and district. */
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../../db/client';
+import { events, findings, stations } from '../../../db/schema/index';
+import type { FindingSummary } from '../../../shared/schemas/findings';
+
+/**
+ * The newest findings, by sequence. The free text lives only in the finding event, so it is read (a join on the event
+ * log) only when `withText` — a display whose mission hides text never has it read at all.
+ */
+export async function listRecentFindings(db: Db, missionId: string, limit: number, withText: boolean): Promise<FindingSummary[]> {
+  const columns = {
+    id: findings.id,
+    seq: findings.seq,
+    category: findings.category,
+    severity: findings.severity,
+    status: findings.status,
+    stationId: findings.stationId,
+    stationNumber: stations.number,
+    district: stations.district,
+    reportedAt: findings.reportedAt,
+  };
+  const base = withText
+    ? db
+        .select({ ...columns, text: sql<string | null>`${events.payload}->>'text'` })
+        .from(findings)
+        .innerJoin(stations, eq(stations.id, findings.stationId))
+        .leftJoin(events, and(eq(events.missionId, findings.missionId), eq(events.id, findings.id)))
+    : db.select(columns).from(findings).innerJoin(stations, eq(stations.id, findings.stationId));
+  const rows: (Omit<FindingSummary, 'reportedAt' | 'text'> & { reportedAt: Date; text?: string | null })[] = await base
+    .where(eq(findings.missionId, missionId))
+    .orderBy(desc(findings.seq))
+    .limit(limit);
+  return rows.map(({ reportedAt, text, ...row }) => ({
+    ...row,
+    reportedAt: reportedAt.toISOString(),
+    ...(typeof text === 'string' ? { text } : {}),
+  }));
+}

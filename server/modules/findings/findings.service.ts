@@ -1,0 +1,19 @@
+/** Finding summaries as each role may see them: the text for coordinators, for displays only when the mission allows. */
+import type { Db } from '../../../db/client';
+import type { RecentFindingsReply } from '../../../shared/schemas/findings';
+import type { Principal } from '../auth/principal';
+import type { DisplayPolicies } from '../displays/display-policies';
+import { readHead } from '../events/events.repository';
+import { listRecentFindings } from './findings.repository';
+
+export function createFindingsService(db: Db, policies: DisplayPolicies) {
+  async function recent(principal: Principal, limit: number): Promise<RecentFindingsReply> {
+    const withText = principal.role === 'coordinator' || (await policies.get(principal.missionId)).showsFindingText;
+    // Head first: a finding stored after it reaches the reader live; one stored before it is in the list.
+    const head = await readHead(db, principal.missionId);
+    return { head, findings: await listRecentFindings(db, principal.missionId, limit, withText) };
+  }
+  return { recent };
+}
+
+export type FindingsService = ReturnType<typeof createFindingsService>;

@@ -1,0 +1,40 @@
+/** GET /api/findings/recent: the latest findings as a summary line each (the wall's ticker, a coordinator's feed). */
+import { Type, type Static } from 'typebox';
+import { MAX_RECENT_FINDINGS } from '../constants';
+import { IsoTime, Seq, Uuid, oneOf } from './common';
+import { FINDING_STATUSES, Severity } from './events';
+
+/** Where a finding is in triage: new until a coordinator acknowledges, escalates or resolves it. */
+export const FINDING_STATES = ['new', ...FINDING_STATUSES] as const;
+export type FindingState = (typeof FINDING_STATES)[number];
+export const FindingState = oneOf(FINDING_STATES);
+
+export const FindingSummary = Type.Object({
+  id: Uuid,
+  /** Sequence of the finding event. */
+  seq: Seq,
+  category: Type.String(),
+  severity: Severity,
+  status: FindingState,
+  stationId: Uuid,
+  stationNumber: Type.String(),
+  district: Type.String(),
+  /** Device time of the report. */
+  reportedAt: IsoTime,
+  /** The observers' free text: for coordinators, and for displays only when the mission allows it. */
+  text: Type.Optional(Type.String()),
+});
+export type FindingSummary = Static<typeof FindingSummary>;
+
+export const RecentFindingsQuery = Type.Object(
+  { limit: Type.Integer({ minimum: 1, maximum: MAX_RECENT_FINDINGS, default: 20 }) },
+  { additionalProperties: false },
+);
+export type RecentFindingsQuery = Static<typeof RecentFindingsQuery>;
+
+export const RecentFindingsReply = Type.Object({
+  /** Newest first (by sequence). */
+  findings: Type.Array(FindingSummary),
+  head: Seq,
+});
+export type RecentFindingsReply = Static<typeof RecentFindingsReply>;

@@ -1,0 +1,111 @@
+/** The wall display's pure rules: the views it cycles through, when it reloads itself, and its bounded findings list. */
+import { describe, expect, it } from 'vitest';
+import { addLive, mergeFetched, withStatus, type TickerFinding } from '../../client/src/lib/live/recent-findings';
+import { MAX_WAIT_FOR_QUIET_MS, QUIET_AFTER_MS, outOfDate, shouldReload, type ReloadCheck } from '../../client/src/lib/wall/reload';
+import { boxAround, wallViews } from '../../client/src/lib/wall/views';
+
+describe('wall views', () => {
+  const stations = [
+    { lng: 74.55, lat: 42.84, district: 'Leninsky' },
+    { lng: 74.57, lat: 42.86, district: 'Leninsky' },
+    { lng: 74.65, lat: 42.83, district: 'Oktyabrsky' },
+    { lng: 74.6, lat: 42.9, district: 'Pervomaisky' },
+  ];
+
+  it('starts with the whole city fitted to its stations, then each district in name order', () => {
+    const views = wallViews(stations, 'Whole city', (d) => `${d} district`);
+    expect(views.map((v) => v.id)).toEqual(['city', 'Leninsky', 'Oktyabrsky', 'Pervomaisky']);
+    expect(views[0]).toEqual({ id: 'city', label: 'Whole city', bounds: [74.55, 42.83, 74.65, 42.9] });
+    expect(views[1]).toMatchObject({ label: 'Leninsky district', bounds: [74.55, 42.84, 74.57, 42.86] });
+  });
+
+  it('gives a lone station a box around it rather than a point, and no views without stations', () => {
+    const [west, south, east, north] = boxAround([{ lng: 74.6, lat: 42.87 }])!;
+    expect(east - west).toBeCloseTo(0.005);
+    expect(north - south).toBeCloseTo(0.005);
+    expect(west).toBeLessThan(74.6);
+    expect(boxAround([])).toBeNull();
+    expect(wallViews([], 'Whole city', (d) => d)).toEqual([]);
+  });
+
+  it('has only the city view when every station is in one district', () => {
+    expect(wallViews(stations.slice(0, 2), 'Whole city', (d) => d).map((v) => v.id)).toEqual(['city']);
+  });
+});
+
+describe('reloading for a new version', () => {
+  const base: ReloadCheck = {
+    pageBuild: 'old',
+    serverBuild: 'new',
+    lastReloadFor: null,
+    urgentOnScreen: false,
+    msSinceLastEvent: QUIET_AFTER_MS,
+    msOutOfDate: 0,
+  };
+
+  it('reloads at a quiet moment when the server serves another build', () => {
+    expect(shouldReload(base)).toBe(true);
+    expect(outOfDate('a', 'a')).toBe(false);
+    expect(shouldReload({ ...base, serverBuild: 'old' })).toBe(false);
+  });
+
+  it('never reloads without both builds known (a development server, a server serving no client)', () => {
+    expect(shouldReload({ ...base, pageBuild: null })).toBe(false);
+    expect(shouldReload({ ...base, serverBuild: null })).toBe(false);
+  });
+
+  it('waits while something urgent is on screen, and while news keeps coming (up to a limit)', () => {
+    expect(shouldReload({ ...base, urgentOnScreen: true, msOutOfDate: MAX_WAIT_FOR_QUIET_MS * 10 })).toBe(false);
+    expect(shouldReload({ ...base, msSinceLastEvent: 1000 })).toBe(false);
+    expect(shouldReload({ ...base, msSinceLastEvent: 1000, msOutOfDate: MAX_WAIT_FOR_QUIET_MS })).toBe(true);
+  });
+
+  it('reloads only once for a server build, so a reload that brought back the old page cannot loop', () => {
+    expect(shouldReload({ ...base, lastReloadFor: 'new' })).toBe(false);
+    expect(shouldReload({ ...base, lastReloadFor: 'older' })).toBe(true);
+  });
+});
+
+describe('the findings ticker list', () => {
+  const item = (seq: number, extra: Partial<TickerFinding> = {}): TickerFinding => ({
+    id: `f${seq}`,
+    seq,
+    category: 'ballot_stuffing',
+    severity: 'serious',
+    status: 'new',
+    statusSeq: seq,
+    stationId: 's',
+    stationNumber: '1001',
+    district: 'Leninsky',
+    reportedAt: '2025-11-30T10:00:00Z',
+    ...extra,
+  });
+
+  it('keeps the newest findings first and never more than its size', () => {
+    let list: TickerFinding[] = [];
+    for (let seq = 1; seq <= 500; seq++) list = addLive(list, [item(seq)], 20);
+    expect(list).toHaveLength(20);
+    expect(list[0]!.seq).toBe(500);
+    expect(list.at(-1)!.seq).toBe(481);
+    expect(addLive(list, [item(490)], 20)).toEqual(list);
+  });
+
+  it('takes a fetched page as the truth up to its head, keeping what came live after it', () => {
+    const held = [item(12), item(9, { status: 'acknowledged', statusSeq: 11 })];
+    const fetched = [item(10), item(9, { statusSeq: 0 })].map(({ statusSeq: _s, ...f }) => f);
+    const merged = mergeFetched(held, fetched, 10, 20);
+    expect(merged.map((f) => f.seq)).toEqual([12, 10, 9]);
+    // The status change at 11 is newer than the page read at 10.
+    expect(merged[2]).toMatchObject({ status: 'acknowledged', statusSeq: 11 });
+    // An item held from before the page that the page no longer lists (it fell off the end) goes.
+    expect(mergeFetched([item(3)], fetched, 10, 20).map((f) => f.seq)).toEqual([10, 9]);
+  });
+
+  it('applies triage changes to findings it holds, and ignores older news', () => {
+    const list = [item(5), item(4)];
+    const resolved = withStatus(list, 'f4', 'resolved', 6);
+    expect(resolved[1]).toMatchObject({ status: 'resolved', statusSeq: 6 });
+    expect(withStatus(resolved, 'f4', 'acknowledged', 5)).toBe(resolved);
+    expect(withStatus(list, 'f99', 'resolved', 7)).toBe(list);
+  });
+});

@@ -1,0 +1,86 @@
+/** The display's share of each event, team status and patch: a pure rule, tested on every type of the catalogue. */
+import { randomUUID } from 'node:crypto';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { Compile } from 'typebox/compile';
+import {
+  redactEventForDisplay,
+  redactPatchForDisplay,
+  redactTeamStatusForDisplay,
+  STRICTEST_DISPLAY_POLICY,
+} from '../../server/modules/events/display-redaction';
+import { DISPLAY_FIELDS, EVENT_TYPES, FeedEvent, type DisplayEvent, type StoredEvent } from '../../shared/schemas/events';
+import type { TeamStatus } from '../../shared/schemas/teams';
+
+const teamId = randomUUID();
+const stationId = randomUUID();
+const position = { lat: 42.861234, lng: 74.591234, accuracyM: 8 };
+const stored = { seq: 7, receivedAt: '2025-11-30T10:00:01.000Z', occurredAt: '2025-11-30T10:00:00.000Z', actor: { role: 'team', id: teamId, name: 'T01' } } as const;
+
+/** One stored event of each type, every optional field filled with something that must not reach a wall. */
+const samples: StoredEvent[] = [
+  { ...stored, id: randomUUID(), type: 'arrival', teamId, stationId, position },
+  { ...stored, id: randomUUID(), type: 'departure', teamId, stationId, position },
+  { ...stored, id: randomUUID(), type: 'checklist', teamId, stationId, form: 'voting-v1', phase: 'voting', answers: { remarks: 'chairman Ivanov shouted', q2: true }, assessment: 'bad' },
+  { ...stored, id: randomUUID(), type: 'finding', teamId, stationId, category: 'ballot_stuffing', severity: 'critical', text: 'saw Mr Petrov stuff ballots', position, photoId: 'p-1.jpg' },
+  { ...stored, id: randomUUID(), type: 'finding_status', teamId: null, stationId, findingId: randomUUID(), status: 'escalated', note: 'called the CEC hotline', actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' } },
+  { ...stored, id: randomUUID(), type: 'position', teamId, stationId: null, position },
+  { ...stored, id: randomUUID(), type: 'help_request', teamId, stationId, position, note: 'phone +996 555 123 456' },
+  { ...stored, id: randomUUID(), type: 'help_resolved', teamId, stationId: null, note: 'driver picked them up' },
+];
+const secrets = ['Ivanov', 'Petrov', 'CEC hotline', '+996', 'driver', 'aigerim', 'p-1.jpg', '42.861234', '74.591234', 'T01'];
+const checkFeedEvent = Compile(FeedEvent);
+
+describe('redaction for wall displays', () => {
+  it('has a sample of every type of the catalogue', () => {
+    expect(samples.map((e) => e.type).sort()).toEqual([...EVENT_TYPES].sort());
+  });
+
+  it('keeps the envelope and the listed fields, and nothing else, under the strictest policy', () => {
+    for (const event of samples) {
+      const redacted = redactEventForDisplay(event, STRICTEST_DISPLAY_POLICY) as Record<string, unknown>;
+      expect(Object.keys(redacted).sort(), event.type).toEqual(
+        ['id', 'type', 'occurredAt', 'seq', 'receivedAt', 'teamId', 'stationId', ...DISPLAY_FIELDS[event.type]].sort(),
+      );
+      for (const key of Object.keys(redacted)) expect(redacted[key]).toEqual((event as unknown as Record<string, unknown>)[key]);
+      expect(checkFeedEvent.Check(redacted), event.type).toBe(true);
+    }
+    const all = JSON.stringify(samples.map((e) => redactEventForDisplay(e, STRICTEST_DISPLAY_POLICY)));
+    for (const secret of secrets) expect(all).not.toContain(secret);
+  });
+
+  it('adds the finding text only when the mission allows it, and positions only when it allows those', () => {
+    const textOnly = samples.map((e) => redactEventForDisplay(e, { showsFindingText: true, showsTeamPositions: false }));
+    expect(textOnly.find((e) => e.type === 'finding')).toMatchObject({ text: 'saw Mr Petrov stuff ballots' });
+    expect(JSON.stringify(textOnly)).not.toContain('42.861234');
+
+    const positionsOnly = samples.map((e) => redactEventForDisplay(e, { showsFindingText: false, showsTeamPositions: true }));
+    expect(positionsOnly.filter((e) => 'position' in e).map((e) => e.type).sort()).toEqual(['arrival', 'departure', 'finding', 'help_request', 'position']);
+    expect(JSON.stringify(positionsOnly)).not.toContain('Petrov');
+
+    // Whatever the policy: never notes, answers, photos or who posted.
+    const everything = JSON.stringify(samples.map((e) => redactEventForDisplay(e, { showsFindingText: true, showsTeamPositions: true })));
+    for (const secret of ['Ivanov', 'CEC hotline', '+996', 'driver', 'aigerim', 'p-1.jpg', 'T01']) expect(everything).not.toContain(secret);
+  });
+
+  it('never changes the event it was given', () => {
+    const copy = structuredClone(samples);
+    for (const event of samples) redactEventForDisplay(event, STRICTEST_DISPLAY_POLICY);
+    expect(samples).toEqual(copy);
+  });
+
+  it('drops team positions from status rows and patches unless allowed', () => {
+    const status: TeamStatus = { lastSeenAt: null, currentStationId: stationId, lastPosition: { lat: 42.86, lng: 74.59, at: stored.occurredAt }, helpOpen: true, helpRequestedAt: null, updatedSeq: 3 };
+    expect(redactTeamStatusForDisplay(status, STRICTEST_DISPLAY_POLICY)).toEqual({ ...status, lastPosition: null });
+    expect(redactTeamStatusForDisplay(status, { showsFindingText: false, showsTeamPositions: true })).toEqual(status);
+    const patch = { stations: [], teams: [{ id: teamId, status }] };
+    expect(redactPatchForDisplay(patch, STRICTEST_DISPLAY_POLICY).teams[0]!.status.lastPosition).toBeNull();
+    expect(patch.teams[0]!.status.lastPosition).not.toBeNull();
+  });
+
+  it('types a display event with the listed fields required and the rest optional', () => {
+    expectTypeOf<Extract<DisplayEvent, { type: 'finding' }>['category']>().toEqualTypeOf<string>();
+    expectTypeOf<Extract<DisplayEvent, { type: 'finding' }>['text']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<Extract<DisplayEvent, { type: 'position' }>['position']>().toMatchTypeOf<{ lat: number } | undefined>();
+    expectTypeOf<StoredEvent>().toMatchTypeOf<DisplayEvent>();
+  });
+});
