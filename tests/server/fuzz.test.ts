@@ -34,8 +34,12 @@ describe('fuzzing the API', () => {
   it(`answers ${REQUESTS} generated bad requests with 4xx (or a clean 2xx) and writes only what it acknowledged`, async () => {
     const eventsBefore = await count(t, 'events');
     const stationsBefore = await count(t, 'stations');
+    const tokensBefore = await count(t, 'access_tokens');
+    const photosBefore = await count(t, 'photos');
     let storedAcknowledged = 0;
     let stationsCreated = 0;
+    let linksCreated = 0;
+    let photosCreated = 0;
     const statuses = new Map<number, number>();
 
     const junkValue = fc.oneof(
@@ -68,6 +72,7 @@ describe('fuzzing the API', () => {
     const body = fc.oneof(
       fc.record({ events: fc.oneof(fc.array(fc.oneof(eventLike, junkValue), { maxLength: 5 }), junkValue) }, { requiredKeys: [] }),
       fc.record({ username: junkValue, password: junkValue, code: junkValue }, { requiredKeys: [] }),
+      fc.record({ label: junkValue, rotationSeconds: junkValue, showsFindingText: junkValue, showsTeamPositions: junkValue, forms: junkValue, categories: junkValue }, { requiredKeys: [] }),
       junkValue,
       fc.array(junkValue, { maxLength: 4 }),
     );
@@ -85,6 +90,18 @@ describe('fuzzing the API', () => {
         ['GET', '/ready'],
         ['DELETE', '/api/events'],
         ['GET', '/api/nowhere'],
+        ['GET', '/api/display-links'],
+        ['POST', '/api/display-links'],
+        ['PATCH', '/api/display-links/00000000-0000-4000-8000-000000000000'],
+        ['DELETE', '/api/display-links/not-a-uuid'],
+        ['PUT', '/api/display-links/policy'],
+        ['GET', '/api/summary'],
+        ['GET', '/api/findings/recent'],
+        ['GET', '/api/version'],
+        ['GET', '/api/forms'],
+        ['PUT', '/api/forms'],
+        ['PUT', '/api/photos/00000000-0000-4000-8000-000000000000'],
+        ['GET', '/api/photos/../../etc/passwd'],
       ),
       who: fc.constantFrom('coordinator', 'team', 'display', 'none', 'junk'),
       query: fc.dictionary(fc.constantFrom('after', 'limit', 'changedAfter', 'format', 'x'), fc.oneof(fc.string({ maxLength: 12 }), fc.integer().map(String)), { maxKeys: 3 }),
@@ -117,6 +134,8 @@ describe('fuzzing the API', () => {
           storedAcknowledged += res.json().results.filter((r: { status: string }) => r.status === 'stored').length;
         }
         if (url === '/api/stations/import' && res.statusCode === 200) stationsCreated += res.json().created;
+        if (url === '/api/display-links' && method === 'POST' && res.statusCode === 201) linksCreated += 1;
+        if (url.startsWith('/api/photos/') && method === 'PUT' && res.statusCode === 201) photosCreated += 1;
       }),
       { numRuns: REQUESTS },
     );
@@ -124,6 +143,8 @@ describe('fuzzing the API', () => {
     console.info('status codes seen:', Object.fromEntries([...statuses].sort(([a], [b]) => a - b)));
     expect(await count(t, 'events')).toBe(eventsBefore + storedAcknowledged);
     expect(await count(t, 'stations')).toBe(stationsBefore + stationsCreated);
+    expect(await count(t, 'access_tokens')).toBe(tokensBefore + linksCreated);
+    expect(await count(t, 'photos')).toBe(photosBefore + photosCreated);
   }, 600_000);
 
   it('survives generated socket handshakes and catch_up commands', async () => {
