@@ -1,0 +1,155 @@
+/**
+ * Who may do what: every route and the socket handshake × every kind of caller (no token, coordinator, team, display,
+ * revoked token) of the own mission, and the other mission's coordinator against this mission's data.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io } from 'socket.io-client';
+import { buildTestApp, FIXTURE_PASSWORD, type TestApp } from '../helpers/app';
+import { arrival, finding, getJson, join, login, postEvents } from '../helpers/events';
+
+type Caller = 'none' | 'coordinator' | 'team' | 'display' | 'revoked';
+/** ok: the guard lets the call through (the answer is not 401/403); 401: not signed in; 403: the role may not. */
+type Expected = 'ok' | 401 | 403;
+
+interface RouteCase {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  body?: unknown;
+  contentType?: string;
+  expect: Record<Exclude<Caller, 'none' | 'revoked'>, Expected>;
+  public?: boolean;
+}
+
+const COORD: RouteCase['expect'] = { coordinator: 'ok', team: 403, display: 403 };
+const COORD_TEAM: RouteCase['expect'] = { coordinator: 'ok', team: 'ok', display: 403 };
+const COORD_DISPLAY: RouteCase['expect'] = { coordinator: 'ok', team: 403, display: 'ok' };
+const ALL: RouteCase['expect'] = { coordinator: 'ok', team: 'ok', display: 'ok' };
+
+describe('access matrix', () => {
+  let t: TestApp;
+  let tokens: Record<Caller, string | null>;
+  let otherCoordinator: string;
+  let team: { token: string; teamId: string };
+  let stationIds: string[];
+  let linkId: string;
+  let photoId: string;
+  let findingId: string;
+  let url: string;
+
+  beforeAll(async () => {
+    t = await buildTestApp('pglite');
+    const coordinator = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
+    otherCoordinator = await login(t.app, t.other.coordinator.username, FIXTURE_PASSWORD);
+    team = await join(t.app, t.own.joinCodes[0]!.code);
+    stationIds = (await getJson(t.app, coordinator, '/api/stations')).body.stations.map((s: { id: string }) => s.id);
+    const created = await t.app.inject({ method: 'POST', url: '/api/display-links', headers: { authorization: `Bearer ${coordinator}` }, payload: { label: 'To revoke' } });
+    const revokedToken = created.json().token as string;
+    await t.app.inject({ method: 'DELETE', url: `/api/display-links/${created.json().link.id}`, headers: { authorization: `Bearer ${coordinator}` } });
+    linkId = (await getJson(t.app, coordinator, '/api/display-links')).body.links[0].id;
+    tokens = { none: null, coordinator, team: team.token, display: t.own.displayToken, revoked: revokedToken };
+
+    photoId = randomUUID();
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xd9]);
+    const upload = await t.app.inject({ method: 'PUT', url: `/api/photos/${photoId}`, headers: { authorization: `Bearer ${team.token}`, 'content-type': 'image/jpeg' }, payload: jpeg });
+    expect(upload.statusCode).toBe(201);
+    const reported = finding(team.teamId, stationIds[0]!, 'serious', 5);
+    findingId = reported.id;
+    await postEvents(t.app, team.token, [arrival(team.teamId, stationIds[0]!, 10), reported]);
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const address = t.app.server.address();
+    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  });
+  afterAll(async () => t?.close());
+
+  const routes = (): RouteCase[] => [
+    { method: 'GET', url: '/health', expect: ALL, public: true },
+    { method: 'GET', url: '/ready', expect: ALL, public: true },
+    { method: 'GET', url: '/api/version', expect: ALL, public: true },
+    { method: 'POST', url: '/api/auth/logout', expect: COORD_TEAM },
+    { method: 'GET', url: '/api/session', expect: ALL },
+    { method: 'GET', url: '/api/stations', expect: ALL },
+    { method: 'POST', url: '/api/stations/import', body: 'number,name,address,district,electoral_district,lat,lng,registered_voters\n', contentType: 'text/csv', expect: COORD },
+    { method: 'GET', url: '/api/teams', expect: ALL },
+    { method: 'POST', url: '/api/events', body: { events: [{ id: randomUUID(), type: 'position', teamId: team.teamId, occurredAt: new Date().toISOString(), position: { lat: 42.8, lng: 74.6 } }] }, expect: COORD_TEAM },
+    { method: 'GET', url: '/api/events?after=0', expect: COORD_DISPLAY },
+    { method: 'GET', url: '/api/summary', expect: ALL },
+    { method: 'GET', url: '/api/findings/recent', expect: COORD_DISPLAY },
+    { method: 'GET', url: '/api/forms', expect: ALL },
+    { method: 'PUT', url: '/api/forms', body: {}, expect: COORD },
+    { method: 'GET', url: `/api/photos/${photoId}`, expect: COORD },
+    { method: 'PUT', url: `/api/photos/${randomUUID()}`, body: Buffer.from([0x89, 0x50, 0x4e, 0x47]), contentType: 'image/png', expect: COORD_TEAM },
+    { method: 'GET', url: '/api/display-links', expect: COORD },
+    { method: 'POST', url: '/api/display-links', body: { label: 'Matrix wall' }, expect: COORD },
+    { method: 'PATCH', url: `/api/display-links/${linkId}`, body: { label: 'Renamed' }, expect: COORD },
+    { method: 'PUT', url: '/api/display-links/policy', body: { showsFindingText: false, showsTeamPositions: false }, expect: COORD },
+    { method: 'DELETE', url: `/api/display-links/${randomUUID()}`, expect: COORD },
+  ];
+
+  async function call(route: RouteCase, token: string | null) {
+    const payload = route.body === undefined ? undefined : Buffer.isBuffer(route.body) || typeof route.body === 'string' ? route.body : JSON.stringify(route.body);
+    return t.app.inject({
+      method: route.method,
+      url: route.url,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(payload !== undefined ? { 'content-type': route.contentType ?? 'application/json' } : {}),
+      },
+      ...(payload !== undefined ? { payload } : {}),
+    });
+  }
+
+  it('answers every route for every caller as the table says', async () => {
+    const mismatches: string[] = [];
+    // Logout would revoke the caller's token for the rest of the table: it goes last.
+    const table = routes().sort((a, b) => Number(a.url === '/api/auth/logout') - Number(b.url === '/api/auth/logout'));
+    for (const route of table) {
+      for (const caller of ['none', 'revoked', 'display', 'team', 'coordinator'] as Caller[]) {
+        const expected: Expected = route.public ? 'ok' : caller === 'none' || caller === 'revoked' ? 401 : route.expect[caller];
+        const res = await call(route, tokens[caller]);
+        const actual = res.statusCode;
+        const fits = expected === 'ok' ? actual !== 401 && actual !== 403 && actual < 500 : actual === expected;
+        if (!fits) mismatches.push(`${route.method} ${route.url} as ${caller}: expected ${expected}, got ${actual} ${res.body.slice(0, 120)}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('never shows this mission\'s data to the other mission\'s coordinator', async () => {
+    for (const path of ['/api/stations', '/api/teams', '/api/events?after=0&limit=5000', '/api/findings/recent', '/api/display-links', '/api/summary']) {
+      const { status, body } = await getJson(t.app, otherCoordinator, path);
+      expect(status, path).toBe(200);
+      for (const id of [...stationIds, team.teamId, findingId, linkId]) expect(JSON.stringify(body), `${path} leaks ${id}`).not.toContain(id);
+    }
+    expect((await getJson(t.app, otherCoordinator, `/api/photos/${photoId}`)).status).toBe(404);
+    const rename = await t.app.inject({ method: 'PATCH', url: `/api/display-links/${linkId}`, headers: { authorization: `Bearer ${otherCoordinator}` }, payload: { label: 'taken over' } });
+    expect(rename.statusCode).toBe(404);
+  });
+
+  it('never lets the other mission write into this one', async () => {
+    const results = (
+      await postEvents(t.app, otherCoordinator, [
+        arrival(team.teamId, stationIds[1]!, 1),
+        { id: randomUUID(), type: 'finding_status', findingId, status: 'acknowledged', occurredAt: new Date().toISOString() },
+      ])
+    ).json().results;
+    expect(results.map((r: { error: string }) => r.error)).toEqual(['no such team in this mission', 'no such finding in this mission']);
+  });
+
+  it('opens the live feed to coordinators and displays only', async () => {
+    const outcome = async (token: string | null) =>
+      new Promise<string>((resolve) => {
+        const socket = io(url, { transports: ['websocket'], auth: token ? { token } : {}, reconnection: false, forceNew: true });
+        socket.once('connect', () => (socket.close(), resolve('connected')));
+        socket.once('connect_error', (err) => (socket.close(), resolve(err.message.split(':')[0]!)));
+      });
+    // The table's logout row revoked the earlier tokens: sign in afresh.
+    const fresh = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
+    const freshTeam = await join(t.app, t.own.joinCodes[0]!.code);
+    expect(await outcome(null)).toBe('unauthorized');
+    expect(await outcome(tokens.revoked)).toBe('unauthorized');
+    expect(await outcome(freshTeam.token)).toBe('forbidden');
+    expect(await outcome(t.own.displayToken)).toBe('connected');
+    expect(await outcome(fresh)).toBe('connected');
+  });
+});
