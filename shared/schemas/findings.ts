@@ -23,6 +23,8 @@ export const FindingSummary = Type.Object({
   reportedAt: IsoTime,
   /** The observers' free text: for coordinators, and for displays only when the mission allows it. */
   text: Type.Optional(Type.String()),
+  /** For coordinators only: the finding's photo, to fetch from GET /api/photos/:photoId. Never sent to displays. */
+  photoId: Type.Optional(Type.String()),
 });
 export type FindingSummary = Static<typeof FindingSummary>;
 

@@ -15,6 +15,7 @@ import { STATION_STATE_COLOURS } from '../../shared/station-state';
 import { testConfig } from '../helpers/app';
 import { chromiumAvailable, colourDistance, hexToRgb, launchChromium, pixelAt, saveScreenshot } from '../helpers/browser';
 import type { FastifyInstance } from 'fastify';
+import { PNG } from 'pngjs';
 
 describe.runIf(chromiumAvailable)('live map in Chromium', () => {
   let database: Database;
@@ -106,6 +107,49 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
     const after = await stationPixel(page);
     expect(colourDistance(after, hexToRgb(STATION_STATE_COLOURS.present))).toBeLessThan(40);
     await saveScreenshot(page, 'live-map-display');
+    await page.close();
+  });
+
+  it('shows a coordinator the latest findings live, with the text and the photo a phone uploaded', async () => {
+    const page = await openPage('/');
+    if (await page.locator('form[data-vigil-login]').count()) {
+      await page.fill('input[name=username]', demo.coordinator.username);
+      await page.fill('input[name=password]', demo.coordinator.password);
+      await page.click('form[data-vigil-login] button[type=submit]');
+    }
+    await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
+
+    const joined = (await app.inject({ method: 'POST', url: '/api/auth/join', payload: { code: demo.joinCodes[1]!.code } })).json();
+    const image = new PNG({ width: 40, height: 30 });
+    image.data.fill(200);
+    const photoId = randomUUID();
+    const upload = await app.inject({
+      method: 'PUT',
+      url: `/api/photos/${photoId}`,
+      headers: { authorization: `Bearer ${joined.token}`, 'content-type': 'image/png' },
+      payload: PNG.sync.write(image),
+    });
+    expect(upload.statusCode).toBe(201);
+    const findingId = randomUUID();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/events',
+      headers: { authorization: `Bearer ${joined.token}` },
+      payload: { events: [{ id: findingId, type: 'finding', teamId: joined.teamId, stationId: station.id, occurredAt: new Date().toISOString(), category: 'ballot_stuffing', severity: 'critical', text: 'Bundle of ballots in the box', photoId }] },
+    });
+    expect(res.json().results[0]).toMatchObject({ status: 'stored' });
+
+    const item = page.locator(`[data-vigil-finding="${findingId}"]`);
+    await item.waitFor({ timeout: 5000 });
+    expect(await item.textContent()).toContain('Bundle of ballots in the box');
+    const img = page.locator(`[data-vigil-finding-photo="${photoId}"] img`);
+    await img.waitFor({ timeout: 5000 });
+    expect(await img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(40);
+    await saveScreenshot(page, 'coordinator-latest-findings');
+    // Photos are for coordinators: the wall's copy of the same list never names one.
+    const forWall = await app.inject({ method: 'GET', url: '/api/findings/recent', headers: { authorization: `Bearer ${demo.displayToken}` } });
+    expect(forWall.json().findings.some((f: { id: string }) => f.id === findingId)).toBe(true);
+    expect(forWall.body).not.toContain(photoId);
     await page.close();
   });
 

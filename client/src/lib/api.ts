@@ -104,6 +104,17 @@ export class ApiClient {
     return this.#request('PUT', '/api/display-links/policy', { body: policy });
   }
 
+  /** A finding's photo as an object URL (the caller revokes it); images need the bearer token, so no plain <img src>. */
+  async photoObjectUrl(photoId: string): Promise<string> {
+    const headers: Record<string, string> = this.#token !== null ? { authorization: `Bearer ${this.#token}` } : {};
+    const response = await fetch(new URL(`/api/photos/${encodeURIComponent(photoId)}`, location.origin), {
+      headers,
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    if (!response.ok) throw new ApiError(response.status, (await readError(response)).message);
+    return URL.createObjectURL(await response.blob());
+  }
+
   async #request<T>(
     method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
     path: string,

@@ -8,7 +8,13 @@ import type { FindingSummary } from '../../../shared/schemas/findings';
  * The newest findings, by sequence. The free text lives only in the finding event, so it is read (a join on the event
  * log) only when `withText` — a display whose mission hides text never has it read at all.
  */
-export async function listRecentFindings(db: Db, missionId: string, limit: number, withText: boolean): Promise<FindingSummary[]> {
+export async function listRecentFindings(
+  db: Db,
+  missionId: string,
+  limit: number,
+  withText: boolean,
+  withPhoto = false,
+): Promise<FindingSummary[]> {
   const columns = {
     id: findings.id,
     seq: findings.seq,
@@ -22,18 +28,23 @@ export async function listRecentFindings(db: Db, missionId: string, limit: numbe
   };
   const base = withText
     ? db
-        .select({ ...columns, text: sql<string | null>`${events.payload}->>'text'` })
+        .select({
+          ...columns,
+          text: sql<string | null>`${events.payload}->>'text'`,
+          photoId: withPhoto ? sql<string | null>`${events.payload}->>'photoId'` : sql<null>`null`,
+        })
         .from(findings)
         .innerJoin(stations, eq(stations.id, findings.stationId))
         .leftJoin(events, and(eq(events.missionId, findings.missionId), eq(events.id, findings.id)))
     : db.select(columns).from(findings).innerJoin(stations, eq(stations.id, findings.stationId));
-  const rows: (Omit<FindingSummary, 'reportedAt' | 'text'> & { reportedAt: Date; text?: string | null })[] = await base
+  const rows: (Omit<FindingSummary, 'reportedAt' | 'text' | 'photoId'> & { reportedAt: Date; text?: string | null; photoId?: string | null })[] = await base
     .where(eq(findings.missionId, missionId))
     .orderBy(desc(findings.seq))
     .limit(limit);
-  return rows.map(({ reportedAt, text, ...row }) => ({
+  return rows.map(({ reportedAt, text, photoId, ...row }) => ({
     ...row,
     reportedAt: reportedAt.toISOString(),
     ...(typeof text === 'string' ? { text } : {}),
+    ...(typeof photoId === 'string' ? { photoId } : {}),
   }));
 }

@@ -11,7 +11,7 @@ export function createFindingsService(db: Db, policies: DisplayPolicies) {
     const withText = principal.role === 'coordinator' || (await policies.get(principal.missionId)).showsFindingText;
     // Head first: a finding stored after it reaches the reader live; one stored before it is in the list.
     const head = await readHead(db, principal.missionId);
-    return { head, findings: await listRecentFindings(db, principal.missionId, limit, withText) };
+    return { head, findings: await listRecentFindings(db, principal.missionId, limit, withText, principal.role === 'coordinator') };
   }
   return { recent };
 }

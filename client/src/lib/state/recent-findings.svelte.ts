@@ -62,6 +62,7 @@ export class RecentFindingsState implements LiveFollower {
           district: place?.district ?? '',
           reportedAt: event.occurredAt,
           ...(typeof event.text === 'string' ? { text: event.text } : {}),
+          ...('photoId' in event && typeof event.photoId === 'string' ? { photoId: event.photoId } : {}),
         });
       } else if (event.type === 'finding_status') {
         if (fresh.length > 0) items = addLive(items, fresh.splice(0), this.#size);
