@@ -23,6 +23,8 @@ export const Team = Type.Object({
   languages: Type.Array(Type.String()),
   /** Planned stations in route order. */
   assignedStationIds: Type.Array(Uuid),
+  /** Stations the team has checked in at so far today, by any of its phones (not sent to displays). */
+  visitedStationIds: Type.Optional(Type.Array(Uuid)),
   status: TeamStatus,
 });
 export type Team = Static<typeof Team>;

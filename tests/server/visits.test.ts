@@ -58,3 +58,23 @@ describe('visits and presence', () => {
     expect((await team()).currentStationId).toBeNull();
   });
 });
+
+describe('visit history per team', () => {
+  it('lists the stations a team visited for coordinators and the team, never for displays', async () => {
+    const t = await buildTestApp('pglite');
+    try {
+      const coordinator = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
+      const phone = await join(t.app, t.own.joinCodes[0]!.code);
+      const stations = (await getJson(t.app, coordinator, '/api/stations')).body.stations.map((x: { id: string }) => x.id);
+      await postEvents(t.app, phone.token, [arrival(phone.teamId, stations[0], 30), arrival(phone.teamId, stations[1], 20)]);
+      const own = (await getJson(t.app, phone.token, '/api/teams')).body.teams[0];
+      expect([...own.visitedStationIds].sort()).toEqual([stations[0], stations[1]].sort());
+      const forCoordinator = (await getJson(t.app, coordinator, '/api/teams')).body.teams.find((x: { id: string }) => x.id === phone.teamId);
+      expect(forCoordinator.visitedStationIds).toHaveLength(2);
+      const forWall = (await getJson(t.app, t.own.displayToken, '/api/teams')).body.teams[0];
+      expect(forWall).not.toHaveProperty('visitedStationIds');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { asc, eq, inArray, and } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client';
-import { teamAssignments, teamStatus, teams } from '../../../db/schema/index';
+import { teamAssignments, teamStatus, teams, visits } from '../../../db/schema/index';
 import type { TeamStatus } from '../../../shared/schemas/teams';
 
 type Reader = Db | Tx;
@@ -29,6 +29,7 @@ export interface TeamRecord {
   phone: string | null;
   languages: string[];
   assignedStationIds: string[];
+  visitedStationIds: string[];
   status: TeamStatus;
 }
 
@@ -48,6 +49,14 @@ export async function listTeams(db: Reader, missionId: string, onlyTeamId?: stri
         .where(inArray(teamAssignments.teamId, ids))
         .orderBy(asc(teamAssignments.teamId), asc(teamAssignments.routeOrder))
     : [];
+  const visited = ids.length
+    ? await db
+        .selectDistinct({ teamId: visits.teamId, stationId: visits.stationId })
+        .from(visits)
+        .where(inArray(visits.teamId, ids))
+    : [];
+  const visitedBy = new Map<string, string[]>();
+  for (const v of visited) visitedBy.set(v.teamId, [...(visitedBy.get(v.teamId) ?? []), v.stationId]);
   const routeOf = new Map<string, string[]>();
   for (const stop of routes) routeOf.set(stop.teamId, [...(routeOf.get(stop.teamId) ?? []), stop.stationId]);
   return rows.map(({ team, status }) => ({
@@ -57,6 +66,7 @@ export async function listTeams(db: Reader, missionId: string, onlyTeamId?: stri
     phone: team.phone,
     languages: team.languages,
     assignedStationIds: routeOf.get(team.id) ?? [],
+    visitedStationIds: visitedBy.get(team.id) ?? [],
     status: toTeamStatus(status),
   }));
 }

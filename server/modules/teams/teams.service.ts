@@ -8,9 +8,9 @@ import { redactTeamStatusForDisplay } from '../events/display-redaction';
 import { readHead } from '../events/events.repository';
 import { listTeams, type TeamRecord } from './teams.repository';
 
-/** No members or phone; no planned route (where a team will be next is not for a room that may hold guests). */
+/** No members or phone; no planned route or visit history (where a team goes is not for a room that may hold guests). */
 function forDisplay(team: TeamRecord, policy: DisplayPolicy): Team {
-  const { members: _members, phone: _phone, ...rest } = team;
+  const { members: _members, phone: _phone, visitedStationIds: _visited, ...rest } = team;
   return { ...rest, assignedStationIds: [], status: redactTeamStatusForDisplay(team.status, policy) };
 }
 

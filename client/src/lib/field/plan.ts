@@ -16,7 +16,7 @@ export interface VisitView {
   done: ReadonlySet<string>;
 }
 
-export function visitView(items: readonly OutboxItem[], server: TeamStatus | null): VisitView {
+export function visitView(items: readonly OutboxItem[], server: TeamStatus | null, visitedByTeam: readonly string[] = []): VisitView {
   let current: string | null = null;
   let arrivedAt: string | null = null;
   let latestLocal = '';
@@ -45,6 +45,8 @@ export function visitView(items: readonly OutboxItem[], server: TeamStatus | nul
     current = server.currentStationId;
     arrivedAt = null;
   }
+  // Stations any phone of the team checked in at (the server's record) are done unless the team is there now.
+  for (const stationId of visitedByTeam) if (stationId !== current) done.add(stationId);
   return { currentStationId: current, arrivedAt, done };
 }
 

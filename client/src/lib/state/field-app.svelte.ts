@@ -78,7 +78,7 @@ export class FieldAppState {
   needsJoin = $derived(this.tokenRejected || this.outboxStatus.paused === 'unauthorized');
 
   pendingCount = $derived(this.items.filter((i) => i.state === 'pending').length);
-  visits: VisitView = $derived(visitView(this.items, this.team?.status ?? null));
+  visits: VisitView = $derived(visitView(this.items, this.team?.status ?? null, this.team?.visitedStationIds ?? []));
   stationById = $derived(new Map(this.stations.map((s) => [s.id, s])));
   /** The team's own latest word on help wins until the server has seen something newer. */
   helpOpen = $derived(this.#helpOpen());
