@@ -33,3 +33,8 @@ export const TeamsReply = Type.Object({ teams: Type.Array(Team), head: Seq });
 export type TeamsReply = Static<typeof TeamsReply>;
 
 export { Position };
+
+/** A fresh join code for one team; earlier codes keep working. Only its hash is stored: it is shown this once. */
+export const JoinCodeReply = Type.Object({ teamId: Uuid, callSign: Type.String(), code: Type.String() });
+export type JoinCodeReply = Static<typeof JoinCodeReply>;
+export const TeamParams = Type.Object({ teamId: Uuid }, { additionalProperties: false });

@@ -153,6 +153,27 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
     await page.close();
   });
 
+  it('lets a coordinator put a phone into a team with a fresh join code and its QR code', async () => {
+    const page = await openPage('/');
+    if (await page.locator('form[data-vigil-login]').count()) {
+      await page.fill('input[name=username]', demo.coordinator.username);
+      await page.fill('input[name=password]', demo.coordinator.password);
+      await page.click('form[data-vigil-login] button[type=submit]');
+    }
+    await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
+    await page.click('[data-vigil-join-panel] summary');
+    await page.waitForSelector('[data-vigil-join-team] option', { state: 'attached' });
+    await page.selectOption('[data-vigil-join-team]', { label: 'T03' });
+    await page.click('[data-vigil-join-issue]');
+    await page.waitForSelector('[data-vigil-join-qr] svg', { timeout: 5000 });
+    const code = (await page.textContent('[data-vigil-join-code]'))!.trim();
+    expect(await page.textContent('[data-vigil-join-issued] a')).toBe(`${base}/join?code=${code}`);
+    const joined = await app.inject({ method: 'POST', url: '/api/auth/join', payload: { code } });
+    expect(joined.json()).toMatchObject({ role: 'team', callSign: 'T03' });
+    await saveScreenshot(page, 'coordinator-join-phone');
+    await page.close();
+  });
+
   it('a display link with a revoked or made-up token shows a clear message, not the map', async () => {
     const page = await openPage('/display?token=not-a-real-token');
     await page.waitForSelector('[data-vigil-problem]', { timeout: 15_000 });

@@ -80,6 +80,7 @@ describe('access matrix', () => {
     { method: 'GET', url: `/api/photos/${photoId}`, expect: COORD },
     { method: 'PUT', url: `/api/photos/${randomUUID()}`, body: Buffer.from([0x89, 0x50, 0x4e, 0x47]), contentType: 'image/png', expect: COORD_TEAM },
     { method: 'GET', url: '/api/display-links', expect: COORD },
+    { method: 'POST', url: `/api/teams/${team.teamId}/join-codes`, expect: COORD },
     { method: 'POST', url: '/api/display-links', body: { label: 'Matrix wall' }, expect: COORD },
     { method: 'PATCH', url: `/api/display-links/${linkId}`, body: { label: 'Renamed' }, expect: COORD },
     { method: 'PUT', url: '/api/display-links/policy', body: { showsFindingText: false, showsTeamPositions: false }, expect: COORD },
@@ -124,6 +125,8 @@ describe('access matrix', () => {
     expect((await getJson(t.app, otherCoordinator, `/api/photos/${photoId}`)).status).toBe(404);
     const rename = await t.app.inject({ method: 'PATCH', url: `/api/display-links/${linkId}`, headers: { authorization: `Bearer ${otherCoordinator}` }, payload: { label: 'taken over' } });
     expect(rename.statusCode).toBe(404);
+    const code = await t.app.inject({ method: 'POST', url: `/api/teams/${team.teamId}/join-codes`, headers: { authorization: `Bearer ${otherCoordinator}` } });
+    expect(code.statusCode).toBe(404);
   });
 
   it('never lets the other mission write into this one', async () => {

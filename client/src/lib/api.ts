@@ -16,7 +16,7 @@ import type { FeedPage } from '../../../shared/schemas/events';
 import type { RecentFindingsReply } from '../../../shared/schemas/findings';
 import type { StationsReply } from '../../../shared/schemas/stations';
 import type { Summary } from '../../../shared/schemas/summary';
-import type { TeamsReply } from '../../../shared/schemas/teams';
+import type { JoinCodeReply, TeamsReply } from '../../../shared/schemas/teams';
 import type { VersionReply } from '../../../shared/schemas/version';
 
 /** Long enough for a 100,000-station list over a poor mobile link, short enough that a dead request is noticed. */
@@ -102,6 +102,10 @@ export class ApiClient {
 
   setDisplayPolicy(policy: DisplayPolicy): Promise<DisplayPolicy> {
     return this.#request('PUT', '/api/display-links/policy', { body: policy });
+  }
+
+  issueJoinCode(teamId: string): Promise<JoinCodeReply> {
+    return this.#request('POST', `/api/teams/${encodeURIComponent(teamId)}/join-codes`);
   }
 
   /** A finding's photo as an object URL (the caller revokes it); images need the bearer token, so no plain <img src>. */

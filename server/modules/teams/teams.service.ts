@@ -1,7 +1,9 @@
 /** Teams as each role may see them: personal data (members, phone) only for coordinators and the team itself. */
 import type { Db } from '../../../db/client';
 import type { DisplayPolicy } from '../../../shared/schemas/displays';
-import type { Team, TeamsReply } from '../../../shared/schemas/teams';
+import type { JoinCodeReply, Team, TeamsReply } from '../../../shared/schemas/teams';
+import { HttpError } from '../../errors';
+import type { AuthService } from '../auth/auth.service';
 import type { Principal } from '../auth/principal';
 import type { DisplayPolicies } from '../displays/display-policies';
 import { redactTeamStatusForDisplay } from '../events/display-redaction';
@@ -14,7 +16,7 @@ function forDisplay(team: TeamRecord, policy: DisplayPolicy): Team {
   return { ...rest, assignedStationIds: [], status: redactTeamStatusForDisplay(team.status, policy) };
 }
 
-export function createTeamsService(db: Db, policies: DisplayPolicies) {
+export function createTeamsService(db: Db, policies: DisplayPolicies, auth: Pick<AuthService, 'createJoinCode'>) {
   async function list(principal: Principal): Promise<TeamsReply> {
     const head = await readHead(db, principal.missionId);
     switch (principal.role) {
@@ -28,5 +30,12 @@ export function createTeamsService(db: Db, policies: DisplayPolicies) {
       }
     }
   }
-  return { list };
+  /** A new join code for a team of the coordinator's mission; 404 for any other team. */
+  async function issueJoinCode(principal: Principal, teamId: string): Promise<JoinCodeReply> {
+    const [team] = await listTeams(db, principal.missionId, teamId);
+    if (!team) throw new HttpError(404, 'no such team in this mission', undefined, [{ field: 'params/teamId', problem: 'no such team in this mission' }]);
+    return { teamId, callSign: team.callSign, code: await auth.createJoinCode(principal.missionId, teamId) };
+  }
+
+  return { list, issueJoinCode };
 }

@@ -16,8 +16,9 @@ export function createServices(app: FastifyInstance) {
   const { db } = app.database;
   const { displayPolicies } = app;
   const events = createEventsService(db, app.realtime.broadcaster);
+  const auth = createAuthService(db);
   return {
-    auth: createAuthService(db),
+    auth,
     displayLinks: createDisplayLinksService(db, displayPolicies, app.realtime.broadcaster),
     events,
     feed: createFeedService(events, displayPolicies),
@@ -26,7 +27,7 @@ export function createServices(app: FastifyInstance) {
     forms: createFormsService(db),
     photos: createPhotosService(db),
     stations: createStationsService(db),
-    teams: createTeamsService(db, displayPolicies),
+    teams: createTeamsService(db, displayPolicies, auth),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorReplies } from '../../../../shared/schemas/common';
-import { TeamsReply } from '../../../../shared/schemas/teams';
+import { JoinCodeReply, TeamParams, TeamsReply } from '../../../../shared/schemas/teams';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('', {
@@ -11,6 +11,17 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: TeamsReply, ...errorReplies },
     },
     handler: async (request) => app.services.teams.list(request.principal!),
+  });
+
+  app.post('/:teamId/join-codes', {
+    onRequest: app.allow('coordinator'),
+    schema: {
+      tags: ['teams'],
+      summary: 'Issue a new join code for a team (to read out or show as a QR code); earlier codes keep working',
+      params: TeamParams,
+      response: { 201: JoinCodeReply, ...errorReplies },
+    },
+    handler: async (request, reply) => reply.status(201).send(await app.services.teams.issueJoinCode(request.principal!, request.params.teamId)),
   });
 };
 export default routes;
