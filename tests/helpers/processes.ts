@@ -3,7 +3,10 @@
  * private redis-server on its own port that a test may stop and restart without disturbing anything else.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { PROJECT_ROOT } from '../../server/config';
 import { waitFor } from './live-client';
 
@@ -123,5 +126,86 @@ export class VigilInstance {
     await exited(child);
     this.#child = null;
     return child.exitCode;
+  }
+}
+
+const PG_BIN = process.env.VIGIL_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+
+/** Whether a private Postgres cluster can be made here (the server binaries, and a non-root user to run them). */
+export function canRunPrivatePostgres(): boolean {
+  if (!existsSync(path.join(PG_BIN, 'initdb'))) return false;
+  if (process.getuid?.() !== 0) return true;
+  return spawnSync('id', ['-u', 'postgres']).status === 0;
+}
+
+/**
+ * A private Postgres cluster in a temporary directory on its own port, for tests that stop and restart the database
+ * (the shared server on 5432 is never touched). Durable like production: fsync and synchronous_commit stay on.
+ * As root it runs as the `postgres` OS user (Postgres refuses root), through setpriv so the signal reaches it.
+ */
+export class PostgresProcess {
+  #child: ChildProcess | null = null;
+  readonly dir: string;
+  output = '';
+
+  constructor(readonly port: number) {
+    this.dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-pg-'));
+  }
+
+  get url(): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
+  }
+
+  #command(binary: string, args: string[]): [string, string[]] {
+    const full = path.join(PG_BIN, binary);
+    if (process.getuid?.() !== 0) return [full, args];
+    return ['setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', '--', full, ...args]];
+  }
+
+  /** initdb once, then start. */
+  async init(): Promise<void> {
+    if (process.getuid?.() === 0) {
+      const uid = Number(spawnSync('id', ['-u', 'postgres']).stdout.toString().trim());
+      const gid = Number(spawnSync('id', ['-g', 'postgres']).stdout.toString().trim());
+      chownSync(this.dir, uid, gid);
+    }
+    const [cmd, args] = this.#command('initdb', ['-D', path.join(this.dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-instructions']);
+    const result = spawnSync(cmd, args, { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`initdb failed: ${result.stderr}`);
+    await this.start();
+  }
+
+  async start(): Promise<void> {
+    this.output = '';
+    const [cmd, args] = this.#command('postgres', [
+      '-D', path.join(this.dir, 'data'),
+      '-p', String(this.port),
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', `unix_socket_directories=${this.dir}`,
+      '-c', 'max_connections=100',
+    ]);
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.#child = child;
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    await waitFor(() => this.output.includes('ready to accept connections') || child.exitCode !== null, 30_000, 'private Postgres to start');
+    if (child.exitCode !== null) throw new Error(`private Postgres exited: ${this.output}`);
+  }
+
+  /**
+   * SIGQUIT is Postgres's immediate shutdown: every connection is cut and no checkpoint is written, so the next start
+   * replays the WAL as after a crash. SIGINT is the orderly fast shutdown.
+   */
+  async stop(signal: 'SIGQUIT' | 'SIGINT' = 'SIGQUIT'): Promise<void> {
+    const child = this.#child;
+    if (!child) return;
+    child.kill(signal);
+    await exited(child);
+    this.#child = null;
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop('SIGINT');
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -38,7 +38,11 @@ async function messageOf(response: Response): Promise<string> {
 }
 
 export class FieldApi {
-  constructor(private readonly token: string | null) {}
+  /** `origin` is where requests go: the page's own origin in the browser; the fault tests' simulated phones pass theirs. */
+  constructor(
+    private readonly token: string | null,
+    private readonly origin: () => string = () => location.origin,
+  ) {}
 
   join(code: string): Promise<CallResult<JoinReply>> {
     return this.#call('POST', '/api/auth/join', { json: { code } });
@@ -95,7 +99,7 @@ export class FieldApi {
     }
     let response: Response;
     try {
-      response = await fetch(new URL(path, location.origin), {
+      response = await fetch(new URL(path, this.origin()), {
         method,
         headers,
         body,
