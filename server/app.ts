@@ -30,6 +30,7 @@ import summaryRoutes from './routes/api/summary/index';
 import teamRoutes from './routes/api/teams/index';
 import versionRoutes from './routes/api/version/index';
 import healthRoutes from './routes/health';
+import debugRoutes from './routes/debug';
 import './types';
 
 export interface BuildOptions {
@@ -64,6 +65,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(auth);
 
   await app.register(healthRoutes);
+  if (config.debugMetrics) await app.register(debugRoutes);
   await app.register(
     async (api) => {
       await api.register(authRoutes, { prefix: '/auth' });

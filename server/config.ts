@@ -31,6 +31,13 @@ const ConfigSchema = Type.Object({
   headAnnounceIntervalMs: Type.Integer({ minimum: 100 }),
   /** Instance name shown in logs and /ready, handy behind a load balancer. */
   instanceName: Type.String(),
+  /**
+   * How long a bearer token, once looked up, is trusted without asking Postgres again (0: every request asks).
+   * A revocation drops it at once on the revoking instance and, through Redis, on the others.
+   */
+  authCacheMs: Type.Integer({ minimum: 0, maximum: 60_000 }),
+  /** Serve GET /debug/event-loop (event-loop delay of this process) for the benchmarks; off in production. */
+  debugMetrics: Type.Boolean(),
 });
 export type Config = Static<typeof ConfigSchema>;
 const checkConfig = Compile(ConfigSchema);
@@ -67,6 +74,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     authRateLimitPerMinute: integer(env.AUTH_RATE_LIMIT_PER_MINUTE, 20, 'AUTH_RATE_LIMIT_PER_MINUTE'),
     headAnnounceIntervalMs: integer(env.HEAD_ANNOUNCE_INTERVAL_MS, HEAD_ANNOUNCE_INTERVAL_MS, 'HEAD_ANNOUNCE_INTERVAL_MS'),
     instanceName: env.INSTANCE_NAME ?? `vigil-${process.pid}`,
+    authCacheMs: integer(env.AUTH_CACHE_MS, 5000, 'AUTH_CACHE_MS'),
+    debugMetrics: flag(env.VIGIL_DEBUG_METRICS, false),
     ...overrides,
   };
   if (!checkConfig.Check(config)) {

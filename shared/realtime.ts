@@ -51,6 +51,8 @@ export interface ClientToServerEvents {
 export interface InterServerEvents {
   /** A mission's display policy changed: drop any cached copy. */
   display_policy_changed: (missionId: string) => void;
+  /** An access token was revoked (a logout, a display link): drop any cached copy of it. */
+  token_revoked: (tokenId: string) => void;
 }
 
 export const MISSION_ROOM_PREFIX = 'mission:';

@@ -104,6 +104,11 @@ export function createBroadcaster(io: VigilServer, options: BroadcasterOptions) 
       safely(() => io.to(displayLinkRoom(settings.id)).emit('display_settings', settings));
     },
 
+    /** Tells the other instances to forget a revoked token they may hold in their authentication cache. */
+    tokenRevoked(tokenId: string): void {
+      if (options.severalInstances) safely(() => io.serverSideEmit('token_revoked', tokenId));
+    },
+
     displayPolicyChanged(missionId: string): void {
       policies.forget(missionId);
       if (options.severalInstances) safely(() => io.serverSideEmit('display_policy_changed', missionId));

@@ -66,6 +66,8 @@ export default fp(
     });
     // Another instance changed a mission's display policy: read it again before sending to displays.
     io.on('display_policy_changed', (missionId) => app.displayPolicies.forget(missionId));
+    // Another instance revoked a token: stop trusting our cached copy of it at once.
+    io.on('token_revoked', (tokenId) => app.services.auth.forget(tokenId));
     const realtime: Realtime = {
       io,
       broadcaster,

@@ -154,6 +154,27 @@ describe.runIf(runnable)('two instances over Redis', () => {
     expect(reason).toBe('io server disconnect');
   });
 
+  it('a token revoked on one instance stops working on the other at once, though the other had it cached', async () => {
+    const created = (await api(b.url, 'POST', '/api/display-links', coordinator, { label: 'Cached on A' })).body;
+    expect((await api(a.url, 'GET', '/api/summary', created.token)).status).toBe(200);
+    expect((await api(b.url, 'DELETE', `/api/display-links/${created.link.id}`, coordinator)).status).toBe(204);
+    // The news travels through Redis: well under the cache's own lifetime (AUTH_CACHE_MS, 5 s by default).
+    const revokedAt = Date.now();
+    while ((await api(a.url, 'GET', '/api/summary', created.token)).status !== 401) {
+      if (Date.now() - revokedAt > 2000) throw new Error('instance A kept accepting a revoked display token');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+
+    const session = (await api(b.url, 'POST', '/api/auth/login', null, { username: mission.coordinator.username, password: FIXTURE_PASSWORD })).body.token;
+    expect((await api(a.url, 'GET', '/api/session', session)).status).toBe(200);
+    expect((await api(b.url, 'POST', '/api/auth/logout', session)).status).toBeLessThan(300);
+    const loggedOutAt = Date.now();
+    while ((await api(a.url, 'GET', '/api/session', session)).status !== 401) {
+      if (Date.now() - loggedOutAt > 2000) throw new Error('instance A kept accepting a logged-out session');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  });
+
   it('drains on SIGTERM and exits cleanly', async () => {
     const code = await b.stop('SIGTERM');
     expect(code).toBe(0);

@@ -15,7 +15,32 @@ import {
 import type { Principal } from './principal';
 import { DUMMY_PASSWORD_HASH, hashJoinCode, hashSecret, newJoinCode, newToken, verifyPassword } from './secrets';
 
-export function createAuthService(db: Db, clock: () => Date = () => new Date()) {
+/** Bounds the authentication cache; beyond it the oldest entries go. */
+const MAX_CACHED_TOKENS = 10_000;
+
+export interface AuthServiceOptions {
+  /** How long a looked-up token is trusted without asking the database again; 0 disables the cache. */
+  cacheMs?: number;
+  /** Tells the other instances a token was revoked (through Redis), so they drop their cached copy. */
+  notifier?: { tokenRevoked(tokenId: string): void };
+  clock?: () => Date;
+}
+
+interface CachedToken {
+  principal: Principal;
+  expiresAt: Date | null;
+  trustedUntil: number;
+}
+
+export function createAuthService(db: Db, options: AuthServiceOptions = {}) {
+  const clock = options.clock ?? (() => new Date());
+  const cacheMs = options.cacheMs ?? 0;
+  /**
+   * Token hash → principal, for `cacheMs`: under load every request would otherwise pay a Postgres round trip for the
+   * same few tokens. A revocation drops the entry at once here and, through Redis, on every other instance; if that
+   * news is lost (Redis down), the entry still dies within `cacheMs`. Only hits are kept: unknown tokens always ask.
+   */
+  const cache = new Map<string, CachedToken>();
   async function missionSummary(missionId: string) {
     const mission = await findMission(db, missionId);
     if (!mission) throw new Error(`mission ${missionId} vanished`);
@@ -68,10 +93,27 @@ export function createAuthService(db: Db, clock: () => Date = () => new Date()) 
   }
 
   async function authenticate(token: string): Promise<Principal | null> {
-    const found = await findTokenByHash(db, hashSecret(token));
+    const tokenHash = hashSecret(token);
+    const cached = cache.get(tokenHash);
+    if (cached && cached.trustedUntil > Date.now()) {
+      if (cached.expiresAt && cached.expiresAt <= clock()) return null;
+      return cached.principal;
+    }
+    cache.delete(tokenHash);
+    const found = await findTokenByHash(db, tokenHash);
     if (!found) return null;
     const { token: row } = found;
     if (row.expiresAt && row.expiresAt <= clock()) return null;
+    const principal = principalOf(found);
+    if (cacheMs > 0) {
+      if (cache.size >= MAX_CACHED_TOKENS) cache.delete(cache.keys().next().value!);
+      cache.set(tokenHash, { principal, expiresAt: row.expiresAt, trustedUntil: Date.now() + cacheMs });
+    }
+    return principal;
+  }
+
+  function principalOf(found: NonNullable<Awaited<ReturnType<typeof findTokenByHash>>>): Principal {
+    const { token: row } = found;
     const tokenId = row.id;
     switch (row.kind) {
       case 'session':
@@ -81,6 +123,17 @@ export function createAuthService(db: Db, clock: () => Date = () => new Date()) 
       case 'display':
         return { role: 'display', missionId: row.missionId, teamId: null, coordinatorId: null, name: row.label, tokenId };
     }
+  }
+
+  /** Drops a token from this instance's cache (told by another instance that it was revoked). */
+  function forget(tokenId: string): void {
+    for (const [hash, entry] of cache) if (entry.principal.tokenId === tokenId) cache.delete(hash);
+  }
+
+  /** A token was revoked here: forget it, and tell the other instances to forget it too. */
+  function revoked(tokenId: string): void {
+    forget(tokenId);
+    options.notifier?.tokenRevoked(tokenId);
   }
 
   /** GET /api/session: who the token is, its mission, and for a display link its own settings. */
@@ -103,9 +156,10 @@ export function createAuthService(db: Db, clock: () => Date = () => new Date()) 
 
   async function logout(principal: Principal, token: string): Promise<void> {
     await revokeToken(db, principal.missionId, hashSecret(token));
+    revoked(principal.tokenId);
   }
 
-  return { login, join, authenticate, session, createJoinCode, logout, missionSummary };
+  return { login, join, authenticate, forget, revoked, session, createJoinCode, logout, missionSummary };
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;

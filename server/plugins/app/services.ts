@@ -16,10 +16,18 @@ export function createServices(app: FastifyInstance) {
   const { db } = app.database;
   const { displayPolicies } = app;
   const events = createEventsService(db, app.realtime.broadcaster);
-  const auth = createAuthService(db);
+  const { broadcaster } = app.realtime;
+  const auth = createAuthService(db, { cacheMs: app.config.authCacheMs, notifier: broadcaster });
   return {
     auth,
-    displayLinks: createDisplayLinksService(db, displayPolicies, app.realtime.broadcaster),
+    displayLinks: createDisplayLinksService(db, displayPolicies, {
+      ...broadcaster,
+      displayRevoked: (linkId: string) => {
+        // A display link is its token: no instance may keep trusting it from its cache.
+        auth.revoked(linkId);
+        broadcaster.displayRevoked(linkId);
+      },
+    }),
     events,
     feed: createFeedService(events, displayPolicies),
     findings: createFindingsService(db, displayPolicies),
