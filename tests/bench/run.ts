@@ -1,24 +1,27 @@
 /**
  * `npm run bench`: Vigil's figures beside baselines measured in the same run on the same machine.
- *   - durable ingest (2xx after commit) on one instance, Postgres and embedded PGlite, vs raw Postgres inserts
- *     from 16 connections (the pgbench -c16 analogue);
+ *   - durable ingest (2xx after commit) on one instance vs `pgbench -c16` single-row inserts (the issue's reference),
+ *     with and without the token cache; latency and event-loop delay at a fixed 10,000 events/s offered;
+ *   - scale-out: the same load on one instance and spread over two (Redis);
+ *   - catch-up: 10,000 missed events delivered to a reconnecting dashboard vs reading them straight from Postgres;
  *   - end-to-end fan-out: POST on instance B → `events` on dashboards connected to A and B through Redis,
- *     vs a bare Socket.IO broadcast to the same number of clients;
- *   - server memory per connected dashboard;
+ *     vs a bare Socket.IO broadcast to the same number of clients; server memory per connected dashboard;
  *   - the wall display's JS heap, DOM nodes and listeners through a 14-hour day in compressed time (display-soak.ts).
- * Load comes from this process; the servers are child processes; everything talks to 127.0.0.1 only and stops by itself.
+ * Load generators are separate processes (load-ingest.ts, load-dashboards.ts, pgbench); the servers are child
+ * processes; everything talks to 127.0.0.1 only and stops by itself.
  * BENCH_QUICK=1 shrinks every run so CI can prove the harness works (its figures mean nothing).
+ * BENCH_ONLY=ingest,scaleout,catchup,fanout,display (any of them, comma-separated) runs those parts.
  * --write appends the table to BENCHMARKS.md with machine, date and commit.
  */
-import { execSync } from 'node:child_process';
+import { execSync, fork, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { Server } from 'socket.io';
-import { io as connectClient, type Socket } from 'socket.io-client';
+import { io as connectClient } from 'socket.io-client';
 import { openDatabase } from '../../db/client';
 import { buildDemoMission } from '../../db/seed/demo-mission';
 import { PROJECT_ROOT } from '../../server/config';
@@ -26,16 +29,20 @@ import { setUpMission, type MissionCredentials } from '../../server/modules/miss
 import { createTestDatabase } from '../helpers/services';
 import { freePort, RedisProcess, VigilInstance } from '../helpers/processes';
 import { displaySoakSection } from './display-soak';
+import type { IngestLoad, IngestLoadResult } from './load-ingest';
 import { closedLoop, round, summarize } from './measure';
 
 const QUICK = process.env.BENCH_QUICK === '1';
-/** BENCH_ONLY=ingest, fanout or display runs one part. */
-const ONLY = process.env.BENCH_ONLY ?? 'all';
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'ingest,scaleout,catchup,fanout,display').split(',').map((s) => s.trim()));
 const INGEST_SECONDS = QUICK ? 1 : 10;
 const INGEST_WORKERS = 16;
+const OFFERED_RATE = QUICK ? 500 : 10_000;
+const CATCH_UP_EVENTS = QUICK ? 200 : 10_000;
 const DASHBOARD_COUNTS = QUICK ? [20] : [1000, 5000];
+const DASHBOARD_PROCESSES = 2;
 const FANOUT_EVENTS = QUICK ? 5 : 100;
 const FANOUT_INTERVAL_MS = QUICK ? 50 : 200;
+const PGBENCH = process.env.VIGIL_PGBENCH ?? '/usr/lib/postgresql/15/bin/pgbench';
 
 interface Row {
   figure: string;
@@ -46,6 +53,7 @@ interface Row {
 }
 const rows: Row[] = [];
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const ms = (n: number) => `${round(n)} ms`;
 
 async function seedMission(url: string): Promise<{ credentials: MissionCredentials }> {
   const demo = buildDemoMission();
@@ -75,29 +83,59 @@ function positionEvent(teamId: string) {
   return { id: randomUUID(), type: 'position', teamId, occurredAt: new Date().toISOString(), position: { lat: 42.87, lng: 74.6 } };
 }
 
-/** Raw durable single-row inserts from 16 connections: what the disk and Postgres allow at all. */
-async function postgresBaseline(url: string): Promise<number> {
+/**
+ * `pgbench -c16 -j2`: durable single-row inserts of a uuid-keyed row with a small jsonb body, what the disk and
+ * Postgres allow at all. Without pgbench, the same load from Node (postgres.js, 16 connections).
+ */
+async function postgresBaseline(url: string): Promise<{ perSecond: number; what: string }> {
   const sql = postgres(url, { max: INGEST_WORKERS, onnotice: () => {} });
   await sql`create table if not exists bench_baseline (id uuid primary key, body jsonb not null)`;
-  const { done, elapsedMs } = await closedLoop(INGEST_WORKERS, INGEST_SECONDS * 1000, async () => {
-    await sql`insert into bench_baseline values (${randomUUID()}, ${sql.json({ lat: 42.87, lng: 74.6 })})`;
-    return 1;
-  });
-  await sql`drop table bench_baseline`;
-  await sql.end();
-  return (done / elapsedMs) * 1000;
+  try {
+    if (existsSync(PGBENCH)) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-pgbench-'));
+      const script = path.join(dir, 'insert.sql');
+      writeFileSync(script, `insert into bench_baseline values (gen_random_uuid(), '{"lat": 42.87, "lng": 74.6}');\n`);
+      const u = new URL(url);
+      const out = spawnSync(PGBENCH, ['-n', '-c16', '-j2', `-T${INGEST_SECONDS}`, '-f', script, '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres'), u.pathname.slice(1)], { encoding: 'utf8' });
+      rmSync(dir, { recursive: true, force: true });
+      const tps = /tps = ([\d.]+)/.exec(out.stdout)?.[1];
+      if (tps) return { perSecond: Number(tps), what: 'pgbench -c16 single-row inserts' };
+      log(`pgbench failed (${out.stderr.trim()}); falling back to inserts from Node`);
+    }
+    const { done, elapsedMs } = await closedLoop(INGEST_WORKERS, INGEST_SECONDS * 1000, async () => {
+      await sql`insert into bench_baseline values (${randomUUID()}, ${sql.json({ lat: 42.87, lng: 74.6 })})`;
+      return 1;
+    });
+    return { perSecond: (done / elapsedMs) * 1000, what: 'raw inserts from Node, 16 connections' };
+  } finally {
+    await sql`drop table bench_baseline`;
+    await sql.end();
+  }
 }
 
-async function vigilIngest(instance: VigilInstance, tokens: { token: string; teamId: string }[], batch: number) {
-  let next = 0;
-  const result = await closedLoop(INGEST_WORKERS, INGEST_SECONDS * 1000, async () => {
-    const phone = tokens[next++ % tokens.length]!;
-    const events = Array.from({ length: batch }, () => positionEvent(phone.teamId));
-    const res = await post(instance.url, '/api/events', phone.token, { events });
-    if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(res.body)}`);
-    return res.body.results.filter((r: { status: string }) => r.status === 'stored').length;
+/** Runs load-ingest.ts as its own process and returns what it measured. */
+function runIngestLoad(load: IngestLoad): Promise<IngestLoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'tests/bench/load-ingest.ts')], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, BENCH_LOAD: JSON.stringify(load) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('exit', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      if (code !== 0 || !line) return reject(new Error(`ingest load generator exited ${code}`));
+      const result = JSON.parse(line) as IngestLoadResult;
+      if (result.failures > 0) log(`  ${result.failures} requests failed`);
+      resolve(result);
+    });
   });
-  return { perSecond: (result.done / result.elapsedMs) * 1000, latency: summarize(result.latencies) };
+}
+
+async function eventLoopDelay(instance: VigilInstance, reset: boolean): Promise<{ p50Ms: number; p99Ms: number; maxMs: number }> {
+  const res = await fetch(`${instance.url}/debug/event-loop${reset ? '?reset=true' : ''}`);
+  return (await res.json()) as { p50Ms: number; p99Ms: number; maxMs: number };
 }
 
 async function joinAll(instance: VigilInstance, credentials: MissionCredentials) {
@@ -113,51 +151,55 @@ function rssKiB(pid: number): number {
   return Number(execSync(`ps -o rss= -p ${pid}`).toString().trim());
 }
 
-async function connectMany(urls: string[], count: number, auth: Record<string, unknown>): Promise<Socket[]> {
-  const sockets: Socket[] = [];
-  const BATCH = 200;
-  for (let i = 0; i < count; i += BATCH) {
-    const wave = Array.from({ length: Math.min(BATCH, count - i) }, (_, k) => {
-      const socket = connectClient(urls[(i + k) % urls.length]!, { transports: ['websocket'], auth, reconnection: false, forceNew: true });
-      sockets.push(socket);
-      return new Promise<void>((resolve, reject) => {
-        socket.once('connect', () => resolve());
-        socket.once('connect_error', reject);
-      });
+/** `count` dashboards held by DASHBOARD_PROCESSES load-dashboards.ts processes. */
+async function holdDashboards(urls: string[], count: number, auth: Record<string, unknown>) {
+  const children = Array.from({ length: DASHBOARD_PROCESSES }, (_, i) => {
+    const share = Math.floor(count / DASHBOARD_PROCESSES) + (i < count % DASHBOARD_PROCESSES ? 1 : 0);
+    return fork(path.join(PROJECT_ROOT, 'tests/bench/load-dashboards.ts'), [], {
+      cwd: PROJECT_ROOT,
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, BENCH_DASHBOARDS: JSON.stringify({ urls, count: share, auth }) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    await Promise.all(wave);
-  }
-  return sockets;
+  });
+  await Promise.all(children.map((c) => new Promise<void>((resolve, reject) => {
+    c.once('message', () => resolve());
+    c.once('exit', (code) => reject(new Error(`dashboard load generator exited ${code}`)));
+  })));
+  return {
+    /** Send → receipt delays of every delivery of the items sent (id → wall-clock ms). */
+    async collect(sentAt: Record<string, number>): Promise<number[]> {
+      const answers = await Promise.all(children.map((c) => new Promise<{ delays: number[]; missing: number }>((resolve) => {
+        c.once('message', (m) => resolve(m as { delays: number[]; missing: number }));
+        c.send({ type: 'collect', sentAt });
+      })));
+      const missing = answers.reduce((n, a) => n + a.missing, 0);
+      if (missing > 0) log(`  ${missing} deliveries missing`);
+      return answers.flatMap((a) => a.delays);
+    },
+    async close() {
+      await Promise.all(children.map((c) => new Promise<void>((resolve) => {
+        if (c.exitCode !== null) return resolve();
+        c.once('exit', () => resolve());
+        c.send({ type: 'close' });
+      })));
+    },
+  };
 }
 
-/** Send → receipt delay of `events` frames over `sockets`; `send(i)` sends item i, `keyOf` finds i in a received item. */
-async function measureDelivery(
-  sockets: Socket[],
-  keyOf: (item: Record<string, unknown>) => number | undefined,
-  send: (i: number) => Promise<void>,
-): Promise<number[]> {
-  const sentAt = new Map<number, number>();
-  const delays: number[] = [];
-  for (const socket of sockets) {
-    socket.on('events', (items: Record<string, unknown>[]) => {
-      const now = performance.now();
-      for (const item of items) {
-        const t0 = sentAt.get(keyOf(item) ?? -1);
-        if (t0 !== undefined) delays.push(now - t0);
-      }
-    });
-  }
+const wallClock = () => performance.timeOrigin + performance.now();
+
+/** Sends FANOUT_EVENTS items at FANOUT_INTERVAL_MS and returns when each was sent (wall-clock ms), by id. */
+async function sendSeries(send: () => Promise<string>): Promise<Record<string, number>> {
+  const sentAt: Record<string, number> = {};
   for (let i = 0; i < FANOUT_EVENTS; i++) {
-    sentAt.set(i, performance.now());
-    await send(i);
+    const t0 = wallClock();
+    sentAt[await send()] = t0;
     await new Promise((r) => setTimeout(r, FANOUT_INTERVAL_MS));
   }
-  const expected = FANOUT_EVENTS * sockets.length;
-  const deadline = Date.now() + 10_000;
-  while (delays.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  for (const socket of sockets) socket.off('events');
-  if (delays.length < expected) log(`  ${expected - delays.length} deliveries missing after 10 s`);
-  return delays;
+  // Let the last deliveries land.
+  await new Promise((r) => setTimeout(r, 2000));
+  return sentAt;
 }
 
 /** A bare Socket.IO server broadcasting to the same number of clients: the floor for fan-out latency. */
@@ -167,11 +209,14 @@ async function bareBroadcastBaseline(count: number): Promise<number[]> {
   server.on('connection', (s) => void s.join('room'));
   const port = await freePort();
   await new Promise<void>((r) => http.listen(port, '127.0.0.1', r));
-  const sockets = await connectMany([`http://127.0.0.1:${port}`], count, {});
-  const delays = await measureDelivery(sockets, (item) => item.i as number, async (i) => {
-    server.to('room').emit('events', [{ i }]);
+  const dashboards = await holdDashboards([`http://127.0.0.1:${port}`], count, {});
+  const sentAt = await sendSeries(async () => {
+    const id = randomUUID();
+    server.to('room').emit('events' as never, [{ id }] as never);
+    return id;
   });
-  for (const s of sockets) s.close();
+  const delays = await dashboards.collect(sentAt);
+  await dashboards.close();
   server.close();
   return delays;
 }
@@ -184,9 +229,11 @@ async function main() {
   const instances: VigilInstance[] = [];
   try {
     const { credentials } = await seedMission(url);
-    if (ONLY === 'all' || ONLY === 'ingest') await ingestSection(url, credentials, instances);
-    if (ONLY === 'all' || ONLY === 'fanout') await fanoutSection(url, credentials, redis, instances);
-    if (ONLY === 'all' || ONLY === 'display') rows.push(...(await displaySoakSection(url, credentials, 'bench-password', instances, log)));
+    if (ONLY.has('ingest') || ONLY.has('catchup')) await ingestSection(url, credentials, instances);
+    if (ONLY.has('scaleout') || ONLY.has('fanout')) await redis.start();
+    if (ONLY.has('scaleout')) await scaleOutSection(url, credentials, redis, instances);
+    if (ONLY.has('fanout')) await fanoutSection(url, credentials, redis, instances);
+    if (ONLY.has('display')) rows.push(...(await displaySoakSection(url, credentials, 'bench-password', instances, log)));
   } finally {
     await Promise.all(instances.map((i) => i.stop('SIGKILL')));
     await redis.stop();
@@ -195,71 +242,179 @@ async function main() {
   printAndWrite(started);
 }
 
+function startInstance(url: string, name: string, redisUrl: string | null, env: Record<string, string> = {}) {
+  return (async () => {
+    const instance = new VigilInstance({ port: await freePort(), databaseUrl: url, redisUrl, name, env: { LOG_LEVEL: 'error', VIGIL_DEBUG_METRICS: '1', ...env } });
+    await instance.start();
+    return instance;
+  })();
+}
+
+const perSecond = (n: number) => `${Math.round(n).toLocaleString('en-US')}`;
+
 async function ingestSection(url: string, credentials: MissionCredentials, instances: VigilInstance[]) {
-  {
-    log('baseline: raw Postgres inserts from 16 connections');
-    const baseline = await postgresBaseline(url);
-    const single = new VigilInstance({ port: await freePort(), databaseUrl: url, redisUrl: null, name: 'bench-ingest', env: { LOG_LEVEL: 'error' } });
-    instances.push(single);
-    await single.start();
-    const phones = await joinAll(single, credentials);
+  log('baseline: pgbench -c16 single-row inserts');
+  const baseline = await postgresBaseline(url);
+  const baselineText = `${perSecond(baseline.perSecond)} rows/s (${baseline.what})`;
+
+  if (ONLY.has('ingest')) {
+    // The same instance without its token cache: what every request paid before it.
+    const uncached = await startInstance(url, 'bench-ingest-nocache', null, { AUTH_CACHE_MS: '0' });
+    instances.push(uncached);
+    log('vigil ingest, 1 event/request, token cache off');
+    const before = await runIngestLoad({ urls: [uncached.url], phones: await joinAll(uncached, credentials), mode: 'closed', seconds: INGEST_SECONDS, batch: 1, workers: INGEST_WORKERS });
+    await uncached.stop();
+    rows.push({
+      figure: 'durable ingest, 1 event/request, 16 clients, token looked up per request (before)',
+      vigil: `${perSecond(before.eventsPerSecond)} events/s (p50 ${ms(before.p50)}, p99 ${ms(before.p99)})`,
+      baseline: baselineText,
+      ratio: `${round(before.eventsPerSecond / baseline.perSecond, 2)}`,
+      target: '≥ 15,000/s and ≥ 0.8× (issue 8)',
+    });
+  }
+
+  const single = await startInstance(url, 'bench-ingest', null);
+  instances.push(single);
+  const phones = await joinAll(single, credentials);
+  if (ONLY.has('ingest')) {
     for (const batch of [1, 50]) {
-      log(`vigil ingest, batch ${batch}`);
-      const result = await vigilIngest(single, phones, batch);
+      log(`vigil ingest, ${batch} event(s)/request, closed loop`);
+      await eventLoopDelay(single, true);
+      const result = await runIngestLoad({ urls: [single.url], phones, mode: 'closed', seconds: INGEST_SECONDS, batch, workers: INGEST_WORKERS });
+      const loop = await eventLoopDelay(single, false);
       rows.push({
-        figure: `durable ingest, Postgres, ${batch} event(s)/request, 16 clients`,
-        vigil: `${Math.round(result.perSecond)} events/s (p50 ${round(result.latency.p50)} ms, p99 ${round(result.latency.p99)} ms)`,
-        baseline: `${Math.round(baseline)} rows/s raw inserts`,
-        ratio: round(result.perSecond / baseline, 2).toString(),
-        target: '≥ 15,000/s (issue 8)',
+        figure: `durable ingest, ${batch} event${batch > 1 ? 's' : ''}/request, 16 clients`,
+        vigil: `${perSecond(result.eventsPerSecond)} events/s (p50 ${ms(result.p50)}, p99 ${ms(result.p99)}; event-loop delay p99 ${ms(loop.p99Ms)})`,
+        baseline: baselineText,
+        ratio: `${round(result.eventsPerSecond / baseline.perSecond, 2)}`,
+        target: '≥ 15,000/s and ≥ 0.8× (issue 8)',
       });
     }
-    await single.stop();
+    log(`vigil ingest at ${OFFERED_RATE} events/s offered, 50 events/request, open loop`);
+    await eventLoopDelay(single, true);
+    const open = await runIngestLoad({ urls: [single.url], phones, mode: 'open', seconds: INGEST_SECONDS, batch: 50, ratePerSecond: OFFERED_RATE, maxInFlight: 256 });
+    const loop = await eventLoopDelay(single, false);
+    rows.push({
+      figure: `ingest latency at ${perSecond(OFFERED_RATE)} events/s offered (50 events/request, open loop)`,
+      vigil: `${perSecond(open.eventsPerSecond)} events/s stored; p50 ${ms(open.p50)}, p99 ${ms(open.p99)}${open.late > 0 ? `; ${open.late} requests could not start on time` : ''}`,
+      baseline: baselineText,
+      ratio: `${round(open.eventsPerSecond / OFFERED_RATE, 2)} of offered`,
+      target: 'p50/p99 reported (issue 8)',
+    });
+    rows.push({
+      figure: `event-loop delay of the ingest process at ${perSecond(OFFERED_RATE)} events/s offered`,
+      vigil: `p50 ${ms(loop.p50Ms)}, p99 ${ms(loop.p99Ms)}, max ${ms(loop.maxMs)}`,
+      baseline: '—',
+      ratio: '—',
+      target: 'reported (issue 8)',
+    });
   }
+
+  if (ONLY.has('catchup')) {
+    // Make sure the log holds enough to miss.
+    for (let have = 0; have < CATCH_UP_EVENTS; have += 500) {
+      await post(single.url, '/api/events', phones[0]!.token, { events: Array.from({ length: 500 }, () => positionEvent(phones[0]!.teamId)) });
+    }
+    await catchUpSection(url, credentials, single);
+  }
+  await single.stop();
+}
+
+/** A dashboard reconnecting CATCH_UP_EVENTS behind: from connect to the last missed event applied. */
+async function catchUpSection(url: string, credentials: MissionCredentials, instance: VigilInstance) {
+  const coordinator = (await post(instance.url, '/api/auth/login', null, { username: credentials.coordinator.username, password: 'bench-password' })).body.token;
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const [mission] = await sql<{ last_seq: string }[]>`select last_seq from missions where id = ${credentials.missionId}`;
+  const head = Number(mission!.last_seq);
+  const after = head - CATCH_UP_EVENTS;
+  const times: number[] = [];
+  const raw: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    log(`catch-up of ${CATCH_UP_EVENTS} missed events, run ${run + 1}`);
+    const t0 = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      let got = 0;
+      const socket = connectClient(instance.url, { transports: ['websocket'], auth: { token: coordinator, after }, reconnection: false, forceNew: true });
+      socket.on('events', (events: { seq: number }[]) => {
+        got += events.length;
+        if (got >= CATCH_UP_EVENTS) {
+          socket.close();
+          resolve();
+        }
+      });
+      socket.once('connect_error', reject);
+    });
+    times.push(performance.now() - t0);
+    const r0 = performance.now();
+    await sql`select * from events where mission_id = ${credentials.missionId} and seq > ${after} order by seq limit ${CATCH_UP_EVENTS}`;
+    raw.push(performance.now() - r0);
+  }
+  await sql.end();
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
+  rows.push({
+    figure: `catch-up: ${perSecond(CATCH_UP_EVENTS)} missed events to a reconnecting dashboard (median of 3)`,
+    vigil: `${ms(median(times))} (max ${ms(Math.max(...times))})`,
+    baseline: `reading the same rows from Postgres: ${ms(median(raw))}`,
+    ratio: `×${round(median(times) / median(raw), 1)}`,
+    target: '≤ 1 s (issue 8)',
+  });
+}
+
+async function scaleOutSection(url: string, credentials: MissionCredentials, redis: RedisProcess, instances: VigilInstance[]) {
+  const [a, b] = await Promise.all([startInstance(url, 'bench-scale-A', redis.url), startInstance(url, 'bench-scale-B', redis.url)]);
+  instances.push(a!, b!);
+  const phones = await joinAll(a!, credentials);
+  for (const batch of [1, 50]) {
+    log(`scale-out, ${batch} event(s)/request: one instance`);
+    const one = await runIngestLoad({ urls: [a!.url], phones, mode: 'closed', seconds: INGEST_SECONDS, batch, workers: INGEST_WORKERS });
+    log(`scale-out, ${batch} event(s)/request: two instances`);
+    const two = await runIngestLoad({ urls: [a!.url, b!.url], phones, mode: 'closed', seconds: INGEST_SECONDS, batch, workers: INGEST_WORKERS });
+    rows.push({
+      figure: `scale-out: ${batch} event${batch > 1 ? 's' : ''}/request, 16 clients, one mission, over Redis`,
+      vigil: `2 instances: ${perSecond(two.eventsPerSecond)} events/s (p50 ${ms(two.p50)}, p99 ${ms(two.p99)})`,
+      baseline: `1 instance: ${perSecond(one.eventsPerSecond)} events/s (p50 ${ms(one.p50)}, p99 ${ms(one.p99)})`,
+      ratio: `×${round(two.eventsPerSecond / one.eventsPerSecond, 2)}`,
+      target: 'reported (issue 8)',
+    });
+  }
+  await Promise.all([a!.stop(), b!.stop()]);
 }
 
 async function fanoutSection(url: string, credentials: MissionCredentials, redis: RedisProcess, instances: VigilInstance[]) {
-  {
-    await redis.start();
-    const a = new VigilInstance({ port: await freePort(), databaseUrl: url, redisUrl: redis.url, name: 'bench-A', env: { LOG_LEVEL: 'error' } });
-    const b = new VigilInstance({ port: await freePort(), databaseUrl: url, redisUrl: redis.url, name: 'bench-B', env: { LOG_LEVEL: 'error' } });
-    instances.push(a, b);
-    await Promise.all([a.start(), b.start()]);
-    const coordinator = (await post(a.url, '/api/auth/login', null, { username: credentials.coordinator.username, password: 'bench-password' })).body.token;
-    const phone = (await joinAll(b, credentials))[0]!;
-    for (const count of DASHBOARD_COUNTS) {
-      log(`fan-out: POST on B → ${count} dashboards spread over A and B`);
-      const rssBefore = rssKiB(a.pid!);
-      const sockets = await connectMany([a.url, b.url], count, { token: coordinator });
-      await new Promise((r) => setTimeout(r, 1000));
-      const perDashboardKiB = (rssKiB(a.pid!) - rssBefore) / Math.ceil(count / 2);
-      const sendIndex = new Map<string, number>();
-      const delays = summarize(
-        await measureDelivery(sockets, (item) => sendIndex.get(item.id as string), async (i) => {
-          const event = positionEvent(phone.teamId);
-          sendIndex.set(event.id, i);
-          const res = await post(b.url, '/api/events', phone.token, { events: [event] });
-          if (res.status !== 200) throw new Error(`ingest answered ${res.status}`);
-        }),
-      );
-      for (const s of sockets) s.close();
-      log(`baseline: bare Socket.IO broadcast to ${count} clients`);
-      const bare = summarize(await bareBroadcastBaseline(count));
-      rows.push({
-        figure: `end-to-end POST on B → dashboards on A and B, ${count} dashboards`,
-        vigil: `p50 ${round(delays.p50)} ms, p99 ${round(delays.p99)} ms (${delays.n} deliveries)`,
-        baseline: `bare broadcast p50 ${round(bare.p50)} ms, p99 ${round(bare.p99)} ms`,
-        ratio: `p99 ×${round(delays.p99 / bare.p99, 1)}`,
-        target: count >= 5000 ? 'p99 ≤ 150 ms (issue 8)' : '—',
-      });
-      rows.push({
-        figure: `server memory per connected dashboard (${count} connected)`,
-        vigil: `${round(perDashboardKiB)} KiB (RSS growth of instance A)`,
-        baseline: '—',
-        ratio: '—',
-        target: '≤ 25 KiB (issue 8)',
-      });
-    }
+  const [a, b] = await Promise.all([startInstance(url, 'bench-A', redis.url), startInstance(url, 'bench-B', redis.url)]);
+  instances.push(a!, b!);
+  const coordinator = (await post(a!.url, '/api/auth/login', null, { username: credentials.coordinator.username, password: 'bench-password' })).body.token;
+  const phone = (await joinAll(b!, credentials))[0]!;
+  for (const count of DASHBOARD_COUNTS) {
+    log(`fan-out: POST on B → ${count} dashboards spread over A and B (${DASHBOARD_PROCESSES} load processes)`);
+    const rssBefore = rssKiB(a!.pid!);
+    const dashboards = await holdDashboards([a!.url, b!.url], count, { token: coordinator });
+    await new Promise((r) => setTimeout(r, 1000));
+    const perDashboardKiB = (rssKiB(a!.pid!) - rssBefore) / Math.ceil(count / 2);
+    const sentAt = await sendSeries(async () => {
+      const event = positionEvent(phone.teamId);
+      const res = await post(b!.url, '/api/events', phone.token, { events: [event] });
+      if (res.status !== 200) throw new Error(`ingest answered ${res.status}`);
+      return event.id;
+    });
+    const delays = summarize(await dashboards.collect(sentAt));
+    await dashboards.close();
+    log(`baseline: bare Socket.IO broadcast to ${count} clients`);
+    const bare = summarize(await bareBroadcastBaseline(count));
+    rows.push({
+      figure: `end-to-end POST on B → dashboards on A and B, ${count} dashboards`,
+      vigil: `p50 ${ms(delays.p50)}, p99 ${ms(delays.p99)} (${delays.n} deliveries)`,
+      baseline: `bare broadcast p50 ${ms(bare.p50)}, p99 ${ms(bare.p99)}`,
+      ratio: `p99 ×${round(delays.p99 / bare.p99, 1)}`,
+      target: count >= 5000 ? 'p99 ≤ 150 ms (issue 8)' : '—',
+    });
+    rows.push({
+      figure: `server memory per connected dashboard (${count} connected)`,
+      vigil: `${round(perDashboardKiB)} KiB (RSS growth of instance A)`,
+      baseline: '—',
+      ratio: '—',
+      target: '≤ 25 KiB (issue 8)',
+    });
   }
 }
 
