@@ -106,12 +106,16 @@ export function createEventsService(db: Db, publisher: EventPublisher, clock: ()
   }
 
   async function writeBatch(tx: Tx, missionId: string, batch: Job[]) {
-    const head = await lockHead(tx, missionId);
-    if (!head) throw new Error(`mission ${missionId} has no log head`);
     const allChecked = batch.flatMap((job) => job.checked);
-    const storedSeqs = await findStoredSeqs(tx, missionId, allChecked.flatMap((c) => (c.id ? [c.id] : [])));
     const valid = allChecked.flatMap((c) => (c.validation.ok ? [c.validation.event] : [])) as EventInput[];
-    const readModels = await ReadModelBatch.load(tx, missionId, valid);
+    // Sent together, pipelined on the transaction's connection: Postgres runs them in order, so the reads start only
+    // once the head lock is held and see everything committed before it; one round trip instead of three.
+    const [head, storedSeqs, readModels] = await Promise.all([
+      lockHead(tx, missionId),
+      findStoredSeqs(tx, missionId, allChecked.flatMap((c) => (c.id ? [c.id] : []))),
+      ReadModelBatch.load(tx, missionId, valid),
+    ]);
+    if (!head) throw new Error(`mission ${missionId} has no log head`);
     const rows: EventRow[] = [];
     let { lastSeq, lastHash } = head;
 
@@ -165,9 +169,8 @@ export function createEventsService(db: Db, publisher: EventPublisher, clock: ()
     }
 
     if (rows.length > 0) {
-      await insertEvents(tx, rows);
-      await readModels.flush(tx);
-      await saveHead(tx, missionId, lastSeq, lastHash);
+      // Pipelined too: no write depends on another's answer, and any failure rolls back all of them.
+      await Promise.all([insertEvents(tx, rows), readModels.flush(tx), saveHead(tx, missionId, lastSeq, lastHash)]);
     }
     return { perJob, patch: readModels.patch() };
   }
