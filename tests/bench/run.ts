@@ -25,6 +25,7 @@ import { io as connectClient } from 'socket.io-client';
 import { openDatabase } from '../../db/client';
 import { buildDemoMission } from '../../db/seed/demo-mission';
 import { PROJECT_ROOT } from '../../server/config';
+import { HEAD_ANNOUNCE_INTERVAL_MS } from '../../shared/constants';
 import { setUpMission, type MissionCredentials } from '../../server/modules/missions/mission-setup';
 import { createTestDatabase } from '../helpers/services';
 import { freePort, RedisProcess, VigilInstance } from '../helpers/processes';
@@ -244,7 +245,15 @@ async function main() {
 
 function startInstance(url: string, name: string, redisUrl: string | null, env: Record<string, string> = {}) {
   return (async () => {
-    const instance = new VigilInstance({ port: await freePort(), databaseUrl: url, redisUrl, name, env: { LOG_LEVEL: 'error', VIGIL_DEBUG_METRICS: '1', ...env } });
+    // The production head-announcement interval (the test helper's default is 300 ms, for quick tests): each
+    // announcement is one more frame to every socket, which at 5,000 dashboards is not free.
+    const instance = new VigilInstance({
+      port: await freePort(),
+      databaseUrl: url,
+      redisUrl,
+      name,
+      env: { LOG_LEVEL: 'error', VIGIL_DEBUG_METRICS: '1', HEAD_ANNOUNCE_INTERVAL_MS: String(HEAD_ANNOUNCE_INTERVAL_MS), ...env },
+    });
     await instance.start();
     return instance;
   })();
