@@ -1,0 +1,41 @@
+/**
+ * CI proves the benchmark harness works end to end in its quick mode: every section runs against real processes and
+ * prints its row. The figures of a quick run mean nothing, so nothing here looks at them.
+ */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../server/config';
+import { hasBinary } from '../helpers/processes';
+import { IN_CI, postgresAvailable } from '../helpers/services';
+
+const runnable = postgresAvailable && hasBinary('redis-server');
+if (!runnable && IN_CI) throw new Error('the bench harness test needs PostgreSQL and redis-server on CI');
+
+describe.runIf(runnable)('npm run bench (quick mode)', () => {
+  it('runs ingest, scale-out, catch-up and fan-out and prints one row per figure', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'tests/bench/run.ts'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, BENCH_QUICK: '1', BENCH_ONLY: 'ingest,scaleout,catchup,fanout' },
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const figures = run.stdout.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| figure')).map((l) => l.split(' | ')[0]!.slice(2));
+    expect(figures).toEqual([
+      'durable ingest, 1 event/request, 16 clients, token looked up per request (before)',
+      'durable ingest, 1 event/request, 16 clients',
+      'durable ingest, 50 events/request, 16 clients',
+      'ingest latency at 500 events/s offered (50 events/request, open loop)',
+      'event-loop delay of the ingest process at 500 events/s offered',
+      'catch-up: 200 missed events to a reconnecting dashboard (median of 3)',
+      'scale-out: 1 event/request, 16 clients, one mission, over Redis',
+      'scale-out: 50 events/request, 16 clients, one mission, over Redis',
+      'end-to-end POST on B → dashboards on A and B, 20 dashboards',
+      'server memory per connected dashboard (20 connected)',
+    ]);
+    // Every row carries a figure and its baseline column, none left empty.
+    for (const line of run.stdout.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| figure'))) {
+      expect(line.split(' | ').every((cell) => cell.trim() !== '')).toBe(true);
+    }
+  }, 300_000);
+});
