@@ -10,7 +10,7 @@ import { createTestDatabase, postgresAvailable } from '../helpers/services';
 import { freePort, VigilInstance } from '../helpers/processes';
 import { LiveDashboard, waitFor } from '../helpers/live-client';
 import { PhoneFleet } from '../helpers/phones';
-import { api, expectAcknowledgedExactlyOnce, expectDashboardsEqualDatabase, joinPhones, loginCoordinator, setUpFaultMission, stationIdsOf } from '../helpers/faults';
+import { api, expectAcknowledgedExactlyOnce, expectDashboardsEqualDatabase, expectFiguresMatchLog, joinPhones, loginCoordinator, setUpFaultMission, stationIdsOf } from '../helpers/faults';
 
 const OFFLINE_EVENTS = 6000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -69,5 +69,6 @@ describe.runIf(postgresAvailable)('fault: a dashboard offline for thousands of e
 
     const log = await expectAcknowledgedExactlyOnce(url, mission.missionId, fleet);
     await expectDashboardsEqualDatabase(dashboards, log);
+    for (const instance of [vigil]) await expectFiguresMatchLog(instance.url, coordinator, dashboards[0]!.applied);
   }, 90_000);
 });

@@ -9,7 +9,7 @@ import { IN_CI, createTestDatabase, postgresAvailable } from '../helpers/service
 import { freePort, hasBinary, RedisProcess, VigilInstance } from '../helpers/processes';
 import { LiveDashboard } from '../helpers/live-client';
 import { PhoneFleet } from '../helpers/phones';
-import { expectAcknowledgedExactlyOnce, expectDashboardsEqualDatabase, joinPhones, loginCoordinator, setUpFaultMission, stationIdsOf } from '../helpers/faults';
+import { expectAcknowledgedExactlyOnce, expectDashboardsEqualDatabase, expectFiguresMatchLog, joinPhones, loginCoordinator, setUpFaultMission, stationIdsOf } from '../helpers/faults';
 
 const redisServer = hasBinary('redis-server');
 if (!redisServer && IN_CI) throw new Error('redis-server is required on CI for the fault tests');
@@ -71,5 +71,6 @@ describe.runIf(runnable)('fault: an instance is killed (SIGKILL) under load', ()
     expect(fleet.failures.filter((f) => f.status !== 0 && f.status !== 503)).toEqual([]);
     const log = await expectAcknowledgedExactlyOnce(url, mission.missionId, fleet);
     await expectDashboardsEqualDatabase(dashboards, log);
+    for (const instance of [a, b]) await expectFiguresMatchLog(instance.url, coordinator, dashboards[0]!.applied);
   }, 90_000);
 });

@@ -12,7 +12,7 @@ import { IN_CI } from '../helpers/services';
 import { canRunPrivatePostgres, freePort, PostgresProcess, VigilInstance } from '../helpers/processes';
 import { LiveDashboard } from '../helpers/live-client';
 import { PhoneFleet } from '../helpers/phones';
-import { api, expectAcknowledgedExactlyOnce, expectDashboardsEqualDatabase, joinPhones, loginCoordinator, setUpFaultMission, stationIdsOf } from '../helpers/faults';
+import { api, expectAcknowledgedExactlyOnce, expectDashboardsEqualDatabase, expectFiguresMatchLog, joinPhones, loginCoordinator, setUpFaultMission, stationIdsOf } from '../helpers/faults';
 
 const runnable = canRunPrivatePostgres();
 if (!runnable && IN_CI) throw new Error('the Postgres server binaries (initdb) are required on CI for the database outage test');
@@ -85,5 +85,6 @@ describe.runIf(runnable)('fault: Postgres stops and comes back under load', () =
     const log = await expectAcknowledgedExactlyOnce(pg.url, mission.missionId, fleet);
     // The 503 probe above was never acknowledged, so it must not be stored.
     await expectDashboardsEqualDatabase(dashboards, log);
+    for (const instance of [vigil]) await expectFiguresMatchLog(instance.url, coordinator, dashboards[0]!.applied);
   }, 90_000);
 });

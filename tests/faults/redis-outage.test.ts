@@ -10,7 +10,7 @@ import { IN_CI, createTestDatabase, postgresAvailable } from '../helpers/service
 import { freePort, hasBinary, RedisProcess, VigilInstance } from '../helpers/processes';
 import { LiveDashboard, waitFor } from '../helpers/live-client';
 import { PhoneFleet } from '../helpers/phones';
-import { api, expectAcknowledgedExactlyOnce, expectDashboardsEqualDatabase, joinPhones, loginCoordinator, setUpFaultMission, stationIdsOf } from '../helpers/faults';
+import { api, expectAcknowledgedExactlyOnce, expectDashboardsEqualDatabase, expectFiguresMatchLog, joinPhones, loginCoordinator, setUpFaultMission, stationIdsOf } from '../helpers/faults';
 
 const redisServer = hasBinary('redis-server');
 if (!redisServer && IN_CI) throw new Error('redis-server is required on CI for the fault tests');
@@ -78,6 +78,7 @@ describe.runIf(runnable)('fault: Redis stops and comes back under load', () => {
     expect(fleet.failures).toEqual([]);
     const log = await expectAcknowledgedExactlyOnce(url, mission.missionId, fleet);
     await expectDashboardsEqualDatabase(dashboards, log);
+    for (const instance of [a, b]) await expectFiguresMatchLog(instance.url, coordinator, dashboards[0]!.applied);
     dashboards.forEach((d, i) => expect(d.applied.length).toBeGreaterThan(seen[i]!));
   }, 90_000);
 });

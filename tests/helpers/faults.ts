@@ -112,3 +112,36 @@ export async function expectDashboardsEqualDatabase(dashboards: LiveDashboard[],
     expect(d.applied.map((e) => e.id)).toEqual(log.map((r) => r.id));
   }
 }
+
+/**
+ * The read models agree with the log after the fault: from the events a dashboard applied, work out each station's
+ * present teams, visit count and open findings (the simulated phones walk arrival → … → departure, one phone per
+ * team, and report only minor findings), and compare with what the instance serves from the read models.
+ */
+export async function expectFiguresMatchLog(base: string, token: string, events: { type: string; teamId: string | null; stationId: string | null }[]): Promise<void> {
+  const at = new Map<string, string | null>();
+  const visits = new Map<string, number>();
+  const findings = new Map<string, number>();
+  for (const e of events) {
+    if (e.type === 'arrival' && e.teamId && e.stationId) {
+      at.set(e.teamId, e.stationId);
+      visits.set(e.stationId, (visits.get(e.stationId) ?? 0) + 1);
+    } else if (e.type === 'departure' && e.teamId) {
+      at.set(e.teamId, null);
+    } else if (e.type === 'finding' && e.stationId) {
+      findings.set(e.stationId, (findings.get(e.stationId) ?? 0) + 1);
+    }
+  }
+  const { stations } = (await api(base, 'GET', '/api/stations', token)).body as { stations: { id: string; status: { presentTeamIds: string[]; visitCount: number; openFindings: number; worstOpenSeverity: string | null } }[] };
+  const served = stations.map((s) => ({ id: s.id, present: [...s.status.presentTeamIds].sort(), visits: s.status.visitCount, open: s.status.openFindings, worst: s.status.worstOpenSeverity }));
+  const expected = stations.map((s) => ({
+    id: s.id,
+    present: [...at].filter(([, station]) => station === s.id).map(([team]) => team).sort(),
+    visits: visits.get(s.id) ?? 0,
+    open: findings.get(s.id) ?? 0,
+    worst: findings.has(s.id) ? 'minor' : null,
+  }));
+  // The walk really happened: visits and findings to compare, not a list of empty stations.
+  expect(expected.some((s) => s.visits > 0) && expected.some((s) => s.open > 0)).toBe(true);
+  expect(served).toEqual(expected);
+}
