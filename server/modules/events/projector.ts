@@ -14,6 +14,8 @@ import type { Principal } from '../auth/principal';
 import { toStationStatus } from '../stations/stations.repository';
 import { toTeamStatus } from '../teams/teams.repository';
 import { checkFieldRules, loadFieldRules, type FieldRules } from '../forms/field-rules';
+import { ConflictBatch } from '../conflicts/conflicts.projection';
+import { PlanBatch } from '../teams/plan.projection';
 
 type TeamStatusRow = typeof teamStatus.$inferSelect;
 type StationStatusRow = typeof stationStatus.$inferSelect;
@@ -32,6 +34,9 @@ function reject(field: string, error: string): Applied {
 function checkActor(principal: Principal, event: EventInput): Applied | null {
   if (event.type === 'finding_status') {
     return principal.role === 'coordinator' ? null : reject('/type', 'only coordinators change the status of a finding');
+  }
+  if (event.type === 'plan_changed' || event.type === 'conflict_resolved') {
+    return principal.role === 'coordinator' ? null : reject('/type', `only coordinators post ${event.type}`);
   }
   if (principal.role === 'team' && event.teamId !== principal.teamId) {
     return reject('/teamId', 'a team may post events only as itself');
@@ -67,20 +72,25 @@ export class ReadModelBatch {
   readonly #created = { visits: new Set<string>(), findings: new Set<string>() };
   /** The mission's forms, finding categories and the photos the batch names. */
   readonly #fieldRules: FieldRules;
+  readonly #conflicts: ConflictBatch;
+  readonly #plans = new PlanBatch();
 
-  private constructor(missionId: string, teamIds: Set<string>, stationIds: Set<string>, fieldRules: FieldRules) {
+  private constructor(missionId: string, teamIds: Set<string>, stationIds: Set<string>, fieldRules: FieldRules, conflicts: ConflictBatch) {
     this.#missionId = missionId;
     this.#teamIds = teamIds;
     this.#stationIds = stationIds;
     this.#fieldRules = fieldRules;
+    this.#conflicts = conflicts;
   }
 
   /** Loads, in a few queries, every row the batch's events may read or change. */
   static async load(tx: Tx, missionId: string, events: EventInput[]): Promise<ReadModelBatch> {
     const teamIds = unique(events.map(teamOf));
-    const stationIds = unique(events.map(stationOf));
+    // A plan names its stations in a list: they must be the mission's too.
+    const plannedStationIds = events.flatMap((e) => (e.type === 'plan_changed' ? e.stations.map((s) => s.stationId) : []));
+    const stationIds = unique([...events.map(stationOf), ...plannedStationIds]);
     const findingIds = unique(events.map((e) => (e.type === 'finding_status' ? e.findingId : undefined)));
-    const [teamRows, stationRows, findingRows, fieldRules] = await Promise.all([
+    const [teamRows, stationRows, findingRows, fieldRules, conflictBatch] = await Promise.all([
       teamIds.length ? tx.select({ id: teams.id }).from(teams).where(and(eq(teams.missionId, missionId), inArray(teams.id, teamIds))) : [],
       stationIds.length
         ? tx.select({ id: stations.id }).from(stations).where(and(eq(stations.missionId, missionId), inArray(stations.id, stationIds)))
@@ -89,12 +99,14 @@ export class ReadModelBatch {
         ? tx.select().from(findings).where(and(eq(findings.missionId, missionId), inArray(findings.id, findingIds)))
         : [],
       loadFieldRules(tx, missionId, events),
+      ConflictBatch.load(tx, missionId, events),
     ]);
     const batch = new ReadModelBatch(
       missionId,
       new Set(teamRows.map((r) => r.id)),
       new Set(stationRows.map((r) => r.id)),
       fieldRules,
+      conflictBatch,
     );
     const members = [...batch.#teamIds];
     const [statusRows, openVisitRows] = await Promise.all([
@@ -162,6 +174,14 @@ export class ReadModelBatch {
         return { ok: true, teamId: event.teamId, stationId: event.stationId ?? null };
       case 'help_resolved':
         return this.#resolveHelp(event, at, seq, principal.role === 'team');
+      case 'plan_changed': {
+        const verdict = this.#plans.change(event, (id) => this.#stationIds.has(id));
+        return verdict.ok ? { ok: true, teamId: event.teamId, stationId: null } : reject(verdict.field, verdict.error);
+      }
+      case 'conflict_resolved': {
+        const verdict = this.#conflicts.resolve(event, at, seq);
+        return verdict.ok ? { ok: true, teamId: null, stationId: verdict.stationId } : reject(verdict.field, verdict.error);
+      }
     }
   }
 
@@ -193,6 +213,8 @@ export class ReadModelBatch {
         const { stationId: _key, missionId: _mission, ...row } = this.#stations.get(id)!;
         return tx.update(stationStatus).set(row).where(eq(stationStatus.stationId, id));
       }),
+      this.#conflicts.flush(tx),
+      this.#plans.flush(tx),
     ]);
   }
 
@@ -328,6 +350,7 @@ export class ReadModelBatch {
       });
     }
     this.#seeTeam(event.teamId, at, seq);
+    this.#conflicts.noteChecklist(event, at, seq);
     return { ok: true, teamId: event.teamId, stationId: event.stationId };
   }
 
