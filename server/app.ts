@@ -30,6 +30,10 @@ import summaryRoutes from './routes/api/summary/index';
 import teamRoutes from './routes/api/teams/index';
 import versionRoutes from './routes/api/version/index';
 import healthRoutes from './routes/health';
+import missionRoutes from './routes/api/mission/index';
+import conflictRoutes from './routes/api/conflicts/index';
+import planRoutes from './routes/api/plan/index';
+import exportRoutes from './routes/api/exports/index';
 import './types';
 
 export interface BuildOptions {
@@ -77,6 +81,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(versionRoutes, { prefix: '/version' });
       await api.register(formRoutes, { prefix: '/forms' });
       await api.register(photoRoutes, { prefix: '/photos' });
+      await api.register(missionRoutes, { prefix: '/mission' });
+      await api.register(conflictRoutes, { prefix: '/conflicts' });
+      await api.register(planRoutes, { prefix: '/plan' });
+      await api.register(exportRoutes, { prefix: '/exports' });
     },
     { prefix: '/api' },
   );

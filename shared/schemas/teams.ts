@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { IsoTime, Position, Seq, Uuid } from './common';
+import { Phase } from './events';
 
 export const TeamStatus = Type.Object({
   lastSeenAt: Type.Union([IsoTime, Type.Null()]),
@@ -23,6 +24,8 @@ export const Team = Type.Object({
   languages: Type.Array(Type.String()),
   /** Planned stations in route order. */
   assignedStationIds: Type.Array(Uuid),
+  /** The plan in route order with the phases the team observes at each stop (not sent to displays). */
+  route: Type.Optional(Type.Array(Type.Object({ stationId: Uuid, phases: Type.Array(Phase) }))),
   /** Stations the team has checked in at so far today, by any of its phones (not sent to displays). */
   visitedStationIds: Type.Optional(Type.Array(Uuid)),
   status: TeamStatus,

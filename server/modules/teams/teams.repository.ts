@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { asc, eq, inArray, and } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client';
 import { teamAssignments, teamStatus, teams, visits } from '../../../db/schema/index';
+import type { Phase } from '../../../shared/schemas/events';
 import type { TeamStatus } from '../../../shared/schemas/teams';
 
 type Reader = Db | Tx;
@@ -29,6 +30,7 @@ export interface TeamRecord {
   phone: string | null;
   languages: string[];
   assignedStationIds: string[];
+  route: { stationId: string; phases: Phase[] }[];
   visitedStationIds: string[];
   status: TeamStatus;
 }
@@ -57,15 +59,18 @@ export async function listTeams(db: Reader, missionId: string, onlyTeamId?: stri
     : [];
   const visitedBy = new Map<string, string[]>();
   for (const v of visited) visitedBy.set(v.teamId, [...(visitedBy.get(v.teamId) ?? []), v.stationId]);
-  const routeOf = new Map<string, string[]>();
-  for (const stop of routes) routeOf.set(stop.teamId, [...(routeOf.get(stop.teamId) ?? []), stop.stationId]);
+  const routeOf = new Map<string, { stationId: string; phases: Phase[] }[]>();
+  for (const stop of routes) {
+    routeOf.set(stop.teamId, [...(routeOf.get(stop.teamId) ?? []), { stationId: stop.stationId, phases: stop.phases }]);
+  }
   return rows.map(({ team, status }) => ({
     id: team.id,
     callSign: team.callSign,
     members: team.members,
     phone: team.phone,
     languages: team.languages,
-    assignedStationIds: routeOf.get(team.id) ?? [],
+    assignedStationIds: (routeOf.get(team.id) ?? []).map((stop) => stop.stationId),
+    route: routeOf.get(team.id) ?? [],
     visitedStationIds: visitedBy.get(team.id) ?? [],
     status: toTeamStatus(status),
   }));

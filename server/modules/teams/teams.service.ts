@@ -12,7 +12,7 @@ import { listTeams, type TeamRecord } from './teams.repository';
 
 /** No members or phone; no planned route or visit history (where a team goes is not for a room that may hold guests). */
 function forDisplay(team: TeamRecord, policy: DisplayPolicy): Team {
-  const { members: _members, phone: _phone, visitedStationIds: _visited, ...rest } = team;
+  const { members: _members, phone: _phone, visitedStationIds: _visited, route: _route, ...rest } = team;
   return { ...rest, assignedStationIds: [], status: redactTeamStatusForDisplay(team.status, policy) };
 }
 
