@@ -89,6 +89,8 @@ export interface NewTeam {
   phone: string | null;
   languages: string[];
   assignedStationIds: string[];
+  /** Phases observed at each planned station (same order); all three where absent. */
+  assignedPhases?: Phase[][];
 }
 
 export async function insertTeam(tx: Tx, missionId: string, team: NewTeam): Promise<string> {
@@ -105,7 +107,12 @@ export async function insertTeam(tx: Tx, missionId: string, team: NewTeam): Prom
   if (team.assignedStationIds.length > 0) {
     await tx
       .insert(teamAssignments)
-      .values(team.assignedStationIds.map((stationId, routeOrder) => ({ teamId: id, routeOrder, stationId })));
+      .values(
+        team.assignedStationIds.map((stationId, routeOrder) => {
+          const phases = team.assignedPhases?.[routeOrder];
+          return phases ? { teamId: id, routeOrder, stationId, phases } : { teamId: id, routeOrder, stationId };
+        }),
+      );
   }
   return id;
 }
