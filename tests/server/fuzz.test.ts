@@ -147,7 +147,7 @@ describe('fuzzing the API', () => {
         if (url === '/api/events' && method === 'POST' && res.statusCode === 200) {
           storedAcknowledged += res.json().results.filter((r: { status: string }) => r.status === 'stored').length;
         }
-        if (url === '/api/stations/import' && res.statusCode === 200) stationsCreated += res.json().created;
+        if (url === '/api/stations/import' && res.statusCode === 200) stationsCreated += res.json().created ?? 0; // a dry run creates nothing
         if (url === '/api/plan/import' && res.statusCode === 200) storedAcknowledged += res.json().seqs.length;
         if (url === '/api/display-links' && method === 'POST' && res.statusCode === 201) linksCreated += 1;
         if (url.startsWith('/api/photos/') && method === 'PUT' && res.statusCode === 201) photosCreated += 1;

@@ -143,6 +143,43 @@ describe.each(drivers)('mission operations on %s', (driver) => {
     });
   });
 
+  describe('station list update', () => {
+    const importCsv = (csv: string, query = '') =>
+      t.app.inject({ method: 'POST', url: `/api/stations/import${query}`, headers: { authorization: `Bearer ${f.coordinator}`, 'content-type': 'text/csv' }, payload: csv });
+    const header = 'number,name,address,district,electoral_district,lat,lng,registered_voters\n';
+
+    it('a preview shows the good rows, what each would change and every problem, and writes nothing', async () => {
+      const csv = header + '1001,School No. 1,Chui Ave 100,Leninsky,21,42.85,74.58,2000\n1002,School No. 2 (moved),Manas Ave 5,Leninsky,21,42.861,74.59,2001\n2001,New school,Toktogul St 1,Oktyabrsky,25,42.83,74.62,1500\n2002,,Nowhere,Oktyabrsky,25,91,74.6,\n';
+      const before = (await getJson(t.app, f.coordinator, '/api/stations')).body.stations;
+      const res = await importCsv(csv, '?dryRun=true');
+      expect(res.statusCode).toBe(200);
+      const preview = res.json();
+      expect(preview.rows.map((r: { row: { number: string }; change: string; changedFields: string[] }) => [r.row.number, r.change, r.changedFields])).toEqual([
+        ['1001', 'unchanged', []],
+        ['1002', 'updated', ['name', 'address', 'lat']],
+        ['2001', 'created', []],
+      ]);
+      expect(preview.problems.map((p: { row: number; field: string }) => [p.row, p.field])).toEqual([[4, 'name'], [4, 'lat']]);
+      expect(preview.counts).toEqual({ created: 1, updated: 1, unchanged: 1 });
+      expect(preview.notInFile).toEqual(['1003']);
+      expect((await getJson(t.app, f.coordinator, '/api/stations')).body.stations).toEqual(before);
+    });
+
+    it('an update by number keeps station ids, their events and status; new stations are added', async () => {
+      const s = f.station['1002']!;
+      await postEvents(t.app, f.t01.token, [arrival(f.t01.teamId, s, 30), checklist(f.t01.teamId, s, 'bad')]);
+      const res = await importCsv(header + '1002,School No. 2 (moved),Manas Ave 5,Leninsky,21,42.861,74.59,2001\n2001,New school,Toktogul St 1,Oktyabrsky,25,42.83,74.62,1500\n');
+      expect(res.json()).toEqual({ rows: 2, created: 1, updated: 1 });
+      const stations = (await getJson(t.app, f.coordinator, '/api/stations')).body.stations as { id: string; number: string; name: string; status: { visitCount: number; latestAssessments: { voting?: { assessment: string } } } }[];
+      const moved = stations.find((st) => st.number === '1002')!;
+      expect(moved).toMatchObject({ id: s, name: 'School No. 2 (moved)', status: { visitCount: 1, latestAssessments: { voting: { assessment: 'bad' } } } });
+      expect(stations.map((st) => st.number)).toEqual(['1001', '1002', '1003', '2001']);
+      const feed = (await getJson(t.app, f.coordinator, '/api/events?after=0')).body.events as { stationId: string }[];
+      expect(feed.every((e) => e.stationId === s)).toBe(true);
+      expect(await verifyMissionLog(t.database.db, t.own.missionId)).toMatchObject({ ok: true, events: 2 });
+    });
+  });
+
   describe('conflicts', () => {
     it('flags different assessments and yes/no contradictions of two teams at one station and phase; a coordinator resolves; news reopens', async () => {
       const s = f.station['1001']!;
