@@ -7,5 +7,10 @@ export type ConflictRow = typeof conflicts.$inferSelect;
 
 export async function listConflicts(db: Db | Tx, missionId: string, status: 'open' | 'resolved' | 'all'): Promise<ConflictRow[]> {
   const filter = status === 'all' ? eq(conflicts.missionId, missionId) : and(eq(conflicts.missionId, missionId), eq(conflicts.status, status));
-  return db.select().from(conflicts).where(filter).orderBy(asc(conflicts.raisedAt), asc(conflicts.id));
+  // Oldest first; one checklist can raise several at once: then by station, phase, and the assessment before answers.
+  return db
+    .select()
+    .from(conflicts)
+    .where(filter)
+    .orderBy(asc(conflicts.raisedAt), asc(conflicts.stationId), asc(conflicts.phase), asc(conflicts.questionId));
 }
