@@ -48,7 +48,8 @@ try {
   process.stdout.write(
     `Dashboard now: ${s.stations.coveredToday}/${s.stations.total} stations covered today, ${s.teams.active}/${s.teams.total} teams active, ` +
       `help open ${s.teams.helpOpen}; head ${s.head}.\n` +
-      `Clusters of findings around stations ${report.clusterStations.join(', ')}; silent team ${report.silentTeam ?? '-'}; help from ${report.helpTeam ?? '-'}.\n`,
+      `Clusters of findings around stations ${report.clusterStations.join(', ')}; silent team ${report.silentTeam ?? '-'}; help from ${report.helpTeam ?? '-'}; ` +
+      `conflicting reports at ${report.conflictStation ?? '-'}.\n`,
   );
   for (const r of report.rejected.slice(0, 10)) process.stdout.write(`refused ${r.type}: ${r.error}\n`);
   process.exitCode = report.rejected.length > 0 ? 1 : 0;

@@ -39,6 +39,8 @@ export interface SimulationReport {
   silentTeam: string | null;
   helpTeam: string | null;
   clusterStations: string[];
+  /** Where a second team's detour contradicts the planned team's assessment (a conflict to resolve), if any. */
+  conflictStation: string | null;
   summary: Summary;
 }
 
@@ -135,7 +137,7 @@ function planDay(
   stations: Station[],
   kit: FormsReply,
   random: SeededRandom,
-): { actions: Action[]; silentTeam: string | null; helpTeam: string | null; cluster: Station[] } {
+): { actions: Action[]; silentTeam: string | null; helpTeam: string | null; cluster: Station[]; conflictStation: Station | null } {
   const byId = new Map(stations.map((s) => [s.id, s]));
   const forms = kit.forms.filter((f) => !f.retired);
   const formFor = (phase: Phase): ChecklistForm | undefined => forms.find((f) => f.phase === phase);
@@ -173,6 +175,14 @@ function planDay(
   const helpCandidates = phones.filter((p) => p.team.id !== silent);
   const help = helpCandidates.length ? random.pick(helpCandidates).team.id : null;
   const actions: Action[] = [];
+  const push = (teamId: string, minute: number, make: () => EventInput[]) => {
+    if (teamId === silent && minute > 13 * 60) return; // this team's phones go quiet after 13:00
+    actions.push({ minute: Math.min(Math.max(minute, DAY_START), DAY_END), teamId, make });
+  };
+  /** Travel between two voting stops: room for a detour. */
+  const gaps: { teamId: string; from: number; to: number; near: Station }[] = [];
+  /** Who files the voting checklist where. */
+  const votingBy = new Map<string, string>();
   const now = () => new Date().toISOString();
   const id = () => random.uuid();
 
@@ -183,16 +193,14 @@ function planDay(
       const start = random.pick(stations);
       route = [...stations].sort((a, b) => distance(a, start) - distance(b, start)).slice(0, 4).map((station) => ({ station, phases: ['opening', 'voting', 'closing'] as Phase[] }));
     }
-    const add = (minute: number, make: () => EventInput[]) => {
-      if (team.id === silent && minute > 13 * 60) return; // this team's phones go quiet after 13:00
-      actions.push({ minute: Math.min(Math.max(minute, DAY_START), DAY_END), teamId: team.id, make });
-    };
+    const add = (minute: number, make: () => EventInput[]) => push(team.id, minute, make);
     const checklist = (station: Station, phase: Phase, minute: number, share: number) => {
       const form = formFor(phase);
       if (!form) return;
       const assessment = moodOf(station);
       const answers = answersFor(form, assessment, random, figuresOf(station), share);
       if (!answers) return;
+      if (phase === 'voting') votingBy.set(station.id, team.id);
       add(minute, () => [{ id: id(), type: 'checklist', occurredAt: now(), teamId: team.id, stationId: station.id, form: form.id, phase, answers, assessment }]);
     };
     const findings = (station: Station, from: number, to: number) => {
@@ -239,6 +247,7 @@ function planDay(
       const shortest = Math.floor(Math.min(10, slot / 4));
       const arrive = t + random.int(shortest, Math.max(shortest, Math.floor(Math.min(35, slot / 3))));
       const leave = Math.max(arrive + 15, t + slot - random.int(0, 5));
+      gaps.push({ teamId: team.id, from: t, to: arrive, near: stop.station });
       travel(previous, stop.station, t, arrive);
       visit(stop.station, arrive, leave);
       if (stop.phases.includes('voting')) checklist(stop.station, 'voting', random.int(arrive + 10, Math.max(arrive + 10, leave - 5)), (arrive - 8 * 60) / (12 * 60));
@@ -262,10 +271,34 @@ function planDay(
       add(at + random.int(15, 30), () => [{ id: id(), type: 'help_resolved', occurredAt: now(), teamId: team.id, note: 'Police came, we are fine' }]);
     }
   }
+  // A detour: between two of its stops, a team looks in at a nearby station another team observes, and sees it
+  // differently — the conflicting reports a coordinator has to resolve.
+  let conflictStation: Station | null = null;
+  const votingForm = formFor('voting');
+  const detours = gaps.filter((g) => g.teamId !== silent && g.to - g.from >= 6 && g.from >= 10 * 60 && g.from <= 17 * 60);
+  if (votingForm && detours.length) {
+    const gap = random.pick(detours);
+    // Not a station of the team that goes silent: its checklist may never come.
+    const candidates = [...votingBy].filter(([, by]) => by !== gap.teamId && by !== silent).map(([id]) => byId.get(id)!);
+    const target = candidates.sort((a, b) => distance(a, gap.near) - distance(b, gap.near))[0];
+    if (target) {
+      const seen: Assessment = moodOf(target) === 'bad' || moodOf(target) === 'very_bad' ? 'good' : 'bad';
+      const answers = answersFor(votingForm, seen, random, figuresOf(target), 0.5);
+      if (answers) {
+        conflictStation = target;
+        push(gap.teamId, gap.from + 1, () => [{ id: id(), type: 'arrival', occurredAt: now(), teamId: gap.teamId, stationId: target.id }]);
+        push(gap.teamId, gap.from + 3, () => [
+          { id: id(), type: 'checklist', occurredAt: now(), teamId: gap.teamId, stationId: target.id, form: votingForm.id, phase: 'voting', answers, assessment: seen },
+        ]);
+        push(gap.teamId, gap.from + 5, () => [{ id: id(), type: 'departure', occurredAt: now(), teamId: gap.teamId, stationId: target.id }]);
+      }
+    }
+  }
+
   // A stable order: by minute, then the order they were planned in (a team's events stay in order).
   const indexed = actions.map((a, i) => ({ a, i }));
   indexed.sort((x, y) => x.a.minute - y.a.minute || x.i - y.i);
-  return { actions: indexed.map((x) => x.a), silentTeam: silent, helpTeam: help, cluster: [...clusterCategory.keys()].map((id) => byId.get(id)!) };
+  return { actions: indexed.map((x) => x.a), silentTeam: silent, helpTeam: help, cluster: [...clusterCategory.keys()].map((id) => byId.get(id)!), conflictStation };
 }
 
 export async function simulateDay(options: SimulationOptions): Promise<SimulationReport> {
@@ -319,6 +352,7 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
     silentTeam: day.silentTeam ? callSign.get(day.silentTeam)! : null,
     helpTeam: day.helpTeam ? callSign.get(day.helpTeam)! : null,
     clusterStations: day.cluster.map((s) => s.number),
+    conflictStation: day.conflictStation?.number ?? null,
   };
 
   const msPerMinute = options.durationMs / (DAY_END - DAY_START);

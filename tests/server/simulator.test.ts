@@ -75,6 +75,12 @@ describe.each(drivers)('rehearsal simulator on %s', (driver) => {
     const inClusters = perStation.filter((r) => report.clusterStations.includes(r.number)).reduce((n, r) => n + r.n, 0);
     expect(inClusters).toBeGreaterThan(0);
     expect(lines.some((l) => l.startsWith('Day over'))).toBe(true);
+    // A detour made two teams contradict each other at one station: a conflict to resolve.
+    expect(report.conflictStation).not.toBeNull();
+    const conflicts = await query<{ number: string; kind: string }>(
+      `select s.number, c.kind from conflicts c join stations s on s.id = c.station_id where c.mission_id = $M and c.status = 'open'`,
+    );
+    expect(conflicts).toContainEqual({ number: report.conflictStation, kind: 'assessment' });
   });
 
   it('the dashboard\'s figures equal what SQL over the log says', async () => {
