@@ -41,3 +41,19 @@ export { Position };
 export const JoinCodeReply = Type.Object({ teamId: Uuid, callSign: Type.String(), code: Type.String() });
 export type JoinCodeReply = Static<typeof JoinCodeReply>;
 export const TeamParams = Type.Object({ teamId: Uuid }, { additionalProperties: false });
+
+/** POST /api/teams: a team added to the mission (before or during the day); it starts without a plan. */
+export const CreateTeamBody = Type.Object(
+  {
+    callSign: Type.String({ minLength: 1, maxLength: 20, pattern: '^[A-Za-z0-9][A-Za-z0-9 _.-]*$' }),
+    members: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 6 }),
+    phone: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 40 }), Type.Null()])),
+    languages: Type.Array(Type.String({ minLength: 2, maxLength: 8 }), { maxItems: 6 }),
+  },
+  { additionalProperties: false },
+);
+export type CreateTeamBody = Static<typeof CreateTeamBody>;
+
+/** The new team and a first join code for its phones (shown once). */
+export const CreatedTeamReply = Type.Object({ team: Team, joinCode: JoinCodeReply });
+export type CreatedTeamReply = Static<typeof CreatedTeamReply>;

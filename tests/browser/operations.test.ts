@@ -85,6 +85,16 @@ describe.runIf(chromiumAvailable)('mission operations in Chromium', () => {
     ]);
   }, 120_000);
 
+  it('a coordinator adds a team from the page: its join code is shown and it can be planned at once', async () => {
+    const page = await coordinatorPage();
+    await page.fill('[data-vigil-new-call-sign]', 'T07');
+    await page.click('section[aria-labelledby="new-team-title"] button[type=submit]');
+    const notice = await page.waitForSelector('[data-vigil-new-team="T07"]');
+    const code = /Join code (\S+)/.exec((await notice.innerText()) ?? '')![1]!;
+    expect((await join(t.app, code)).teamId).toBeDefined();
+    await page.waitForSelector('[data-vigil-team="T07"]');
+  }, 60_000);
+
   it('a station file is previewed on the map with its changes and problems, then imported', async () => {
     const page = await coordinatorPage();
     const header = 'number,name,address,district,electoral_district,lat,lng,registered_voters\n';

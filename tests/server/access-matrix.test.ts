@@ -86,6 +86,7 @@ describe('access matrix', () => {
     { method: 'PUT', url: '/api/display-links/policy', body: { showsFindingText: false, showsTeamPositions: false }, expect: COORD },
     { method: 'DELETE', url: `/api/display-links/${randomUUID()}`, expect: COORD },
     { method: 'GET', url: '/api/mission', expect: COORD },
+    { method: 'POST', url: '/api/teams', body: { callSign: `M${Math.random().toString(36).slice(2, 8)}`, members: [], languages: ['en'] }, expect: COORD },
     // A mission with events refuses drill mode (409): the guard still has to let a coordinator through to hear it.
     { method: 'PUT', url: '/api/mission/drill', body: { drill: true }, expect: COORD },
     { method: 'POST', url: '/api/mission/drill/clear', body: { confirmMissionName: 'not the name' }, expect: COORD },

@@ -107,6 +107,7 @@ describe('fuzzing the API', () => {
         ['PUT', '/api/photos/00000000-0000-4000-8000-000000000000'],
         ['GET', '/api/photos/../../etc/passwd'],
         ['GET', '/api/mission'],
+        ['POST', '/api/teams'],
         ['PUT', '/api/mission/drill'],
         ['POST', '/api/mission/drill/clear'],
         ['GET', '/api/conflicts'],

@@ -143,6 +143,29 @@ describe.each(drivers)('mission operations on %s', (driver) => {
     });
   });
 
+  describe('teams', () => {
+    const create = (token: string, body: unknown) => t.app.inject({ method: 'POST', url: '/api/teams', headers: { authorization: `Bearer ${token}` }, payload: body as object });
+
+    it('a coordinator adds a team with a first join code; its phone joins and reports; call signs are unique', async () => {
+      const res = await create(f.coordinator, { callSign: 'T03', members: ['Aida Osmonova', 'Timur Bekov'], phone: '+996 555 000 003', languages: ['ky', 'ru'] });
+      expect(res.statusCode).toBe(201);
+      const { team, joinCode } = res.json();
+      expect(team).toMatchObject({ callSign: 'T03', members: ['Aida Osmonova', 'Timur Bekov'], assignedStationIds: [], route: [] });
+      expect(joinCode).toMatchObject({ teamId: team.id, callSign: 'T03', code: expect.any(String) });
+      const phone = await join(t.app, joinCode.code);
+      expect(phone.teamId).toBe(team.id);
+      expect((await postEvents(t.app, phone.token, [arrival(team.id, f.station['1001']!, 5)])).json().results[0].status).toBe('stored');
+      expect((await postEvents(t.app, f.coordinator, [planChanged(team.id, [{ stationId: f.station['1003']! }])])).json().results[0].status).toBe('stored');
+
+      expect((await create(f.coordinator, { callSign: 'T03', members: [], languages: [] })).statusCode).toBe(409);
+      expect((await create(f.coordinator, { callSign: '', members: [], languages: [] })).statusCode).toBe(400);
+      expect((await create(f.t01.token, { callSign: 'T09', members: [], languages: [] })).statusCode).toBe(403);
+      // The other mission may use the same call sign.
+      const other = await login(t.app, t.other.coordinator.username, FIXTURE_PASSWORD);
+      expect((await create(other, { callSign: 'T03', members: [], languages: ['en'] })).statusCode).toBe(201);
+    });
+  });
+
   describe('station list update', () => {
     const importCsv = (csv: string, query = '') =>
       t.app.inject({ method: 'POST', url: `/api/stations/import${query}`, headers: { authorization: `Bearer ${f.coordinator}`, 'content-type': 'text/csv' }, payload: csv });

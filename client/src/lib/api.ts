@@ -16,7 +16,7 @@ import type { FeedPage } from '../../../shared/schemas/events';
 import type { RecentFindingsReply } from '../../../shared/schemas/findings';
 import type { StationsReply } from '../../../shared/schemas/stations';
 import type { Summary } from '../../../shared/schemas/summary';
-import type { JoinCodeReply, TeamsReply } from '../../../shared/schemas/teams';
+import type { CreateTeamBody, CreatedTeamReply, JoinCodeReply, TeamsReply } from '../../../shared/schemas/teams';
 import type { VersionReply } from '../../../shared/schemas/version';
 import type { ConflictsReply } from '../../../shared/schemas/conflicts';
 import type { EventInput, PostEventsReply } from '../../../shared/schemas/events';
@@ -114,6 +114,10 @@ export class ApiClient {
   }
 
   // Mission operations (coordinators).
+
+  createTeam(body: CreateTeamBody): Promise<CreatedTeamReply> {
+    return this.#request('POST', '/api/teams', { body });
+  }
 
   operations(): Promise<OperationsState> {
     return this.#request('GET', '/api/mission');

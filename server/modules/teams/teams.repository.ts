@@ -76,6 +76,11 @@ export async function listTeams(db: Reader, missionId: string, onlyTeamId?: stri
   }));
 }
 
+export async function teamWithCallSign(db: Reader, missionId: string, callSign: string): Promise<string | undefined> {
+  const [row] = await db.select({ id: teams.id }).from(teams).where(and(eq(teams.missionId, missionId), eq(teams.callSign, callSign)));
+  return row?.id;
+}
+
 export async function readTeamStatuses(db: Reader, ids: string[]): Promise<{ id: string; status: TeamStatus }[]> {
   if (ids.length === 0) return [];
   const rows = await db.select().from(teamStatus).where(inArray(teamStatus.teamId, ids));
