@@ -15,6 +15,7 @@ CREATE TABLE "conflicts" (
 );
 --> statement-breakpoint
 ALTER TABLE "missions" ADD COLUMN "drill" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE "missions" ADD COLUMN "record_starts_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "team_assignments" ADD COLUMN "phases" jsonb DEFAULT '["opening","voting","closing"]'::jsonb NOT NULL;--> statement-breakpoint
 ALTER TABLE "conflicts" ADD CONSTRAINT "conflicts_mission_id_missions_id_fk" FOREIGN KEY ("mission_id") REFERENCES "public"."missions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "conflicts" ADD CONSTRAINT "conflicts_station_id_stations_id_fk" FOREIGN KEY ("station_id") REFERENCES "public"."stations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

@@ -27,6 +27,11 @@ export const missions = pgTable('missions', {
    * may wipe the log back to genesis; the mission goes live only with an empty log, so a record never mixes the two.
    */
   drill: boolean().notNull().default(false),
+  /**
+   * When the mission went live after a drill: reports made before it are drill reports a phone sends late, and are
+   * refused so they never enter the live record. Null for a mission that never rehearsed.
+   */
+  recordStartsAt: timestamp({ withTimezone: true }),
   /** Head of the event log: the last sequence number and hash given out. Locking this row orders the mission's inserts. */
   lastSeq: bigint({ mode: 'number' }).notNull().default(0),
   lastHash: text().notNull(),

@@ -305,7 +305,10 @@ describe.each(drivers)('mission operations on %s', (driver) => {
 
       // The same phones go on; the live record starts at seq 1 of a fresh chain.
       expect((await setDrill(false)).json()).toMatchObject({ drill: false, head: { seq: 0 } });
-      const live = (await postEvents(t.app, f.t01.token, [arrival(f.t01.teamId, s, 5)])).json().results[0];
+      // A phone that was offline during the drill sends a drill report late: it stays out of the live record.
+      const late = (await postEvents(t.app, f.t02.token, [arrival(f.t02.teamId, s, 40)])).json().results[0];
+      expect(late).toMatchObject({ status: 'rejected', field: '/occurredAt' });
+      const live = (await postEvents(t.app, f.t01.token, [{ ...arrival(f.t01.teamId, s, 0), occurredAt: new Date(Date.now() + 1000).toISOString() }])).json().results[0];
       expect(live).toMatchObject({ status: 'stored', seq: 1 });
       expect(await verifyMissionLog(t.database.db, t.own.missionId)).toMatchObject({ ok: true, events: 1 });
       expect((await clear(name)).statusCode).toBe(409);

@@ -7,7 +7,7 @@
  */
 import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
-import { findings, stationStatus, stations, teamStatus, teams, visits } from '../../../db/schema/index';
+import { findings, missions, stationStatus, stations, teamStatus, teams, visits } from '../../../db/schema/index';
 import { SEVERITIES, type EventInput, type EventInputOf, type Severity } from '../../../shared/schemas/events';
 import type { StatusPatch } from '../../../shared/realtime';
 import type { Principal } from '../auth/principal';
@@ -74,6 +74,8 @@ export class ReadModelBatch {
   readonly #fieldRules: FieldRules;
   readonly #conflicts: ConflictBatch;
   readonly #plans = new PlanBatch();
+  /** Reports made before the mission went live after a drill are drill reports sent late: not part of the record. */
+  #recordStartsAt: Date | null = null;
 
   private constructor(missionId: string, teamIds: Set<string>, stationIds: Set<string>, fieldRules: FieldRules, conflicts: ConflictBatch) {
     this.#missionId = missionId;
@@ -90,7 +92,7 @@ export class ReadModelBatch {
     const plannedStationIds = events.flatMap((e) => (e.type === 'plan_changed' ? e.stations.map((s) => s.stationId) : []));
     const stationIds = unique([...events.map(stationOf), ...plannedStationIds]);
     const findingIds = unique(events.map((e) => (e.type === 'finding_status' ? e.findingId : undefined)));
-    const [teamRows, stationRows, findingRows, fieldRules, conflictBatch] = await Promise.all([
+    const [teamRows, stationRows, findingRows, fieldRules, conflictBatch, missionRows] = await Promise.all([
       teamIds.length ? tx.select({ id: teams.id }).from(teams).where(and(eq(teams.missionId, missionId), inArray(teams.id, teamIds))) : [],
       stationIds.length
         ? tx.select({ id: stations.id }).from(stations).where(and(eq(stations.missionId, missionId), inArray(stations.id, stationIds)))
@@ -100,6 +102,7 @@ export class ReadModelBatch {
         : [],
       loadFieldRules(tx, missionId, events),
       ConflictBatch.load(tx, missionId, events),
+      tx.select({ recordStartsAt: missions.recordStartsAt }).from(missions).where(eq(missions.id, missionId)),
     ]);
     const batch = new ReadModelBatch(
       missionId,
@@ -108,6 +111,7 @@ export class ReadModelBatch {
       fieldRules,
       conflictBatch,
     );
+    batch.#recordStartsAt = missionRows[0]?.recordStartsAt ?? null;
     const members = [...batch.#teamIds];
     const [statusRows, openVisitRows] = await Promise.all([
       members.length ? tx.select().from(teamStatus).where(inArray(teamStatus.teamId, members)) : [],
@@ -155,6 +159,9 @@ export class ReadModelBatch {
     if (!fieldVerdict.ok) return reject(fieldVerdict.field, fieldVerdict.error);
 
     const at = new Date(event.occurredAt);
+    if (this.#recordStartsAt && at < this.#recordStartsAt) {
+      return reject('/occurredAt', 'made before the mission went live: a drill report, not part of the record');
+    }
     switch (event.type) {
       case 'arrival':
         return this.#arrive(event, at, seq);

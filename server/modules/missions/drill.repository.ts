@@ -13,8 +13,9 @@ export async function lockMission(tx: Tx, missionId: string) {
   return row;
 }
 
-export async function saveDrill(tx: Tx, missionId: string, drill: boolean): Promise<void> {
-  await tx.update(missions).set({ drill }).where(eq(missions.id, missionId));
+/** Going live after a drill also records when the live record starts (reports made before it are refused). */
+export async function saveDrill(tx: Tx, missionId: string, drill: boolean, recordStartsAt?: Date): Promise<void> {
+  await tx.update(missions).set(recordStartsAt ? { drill, recordStartsAt } : { drill }).where(eq(missions.id, missionId));
 }
 
 /**

@@ -3,7 +3,8 @@
  *  - Drill mode can be turned on only while the log is empty (or it is on already): every event then is drill data.
  *  - While in drill mode a coordinator may wipe the log: events and the read models derived from them are deleted and
  *    the head goes back to genesis, so the next event is seq 1 of a fresh chain; every open page reloads.
- *  - The mission goes live only with an empty log (wipe first), so a live record starts at genesis too.
+ *  - The mission goes live only with an empty log (wipe first), so a live record starts at genesis too; reports made
+ *    before that moment (drill reports a phone sends late) are refused from then on.
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
@@ -18,7 +19,7 @@ export interface ResetPublisher {
   missionReset(missionId: string): void;
 }
 
-export function createOperationsService(db: Db, publisher: ResetPublisher) {
+export function createOperationsService(db: Db, publisher: ResetPublisher, clock: () => Date = () => new Date()) {
   async function state(missionId: string): Promise<OperationsState> {
     const [row] = await db.select().from(missions).where(eq(missions.id, missionId));
     if (!row) throw new HttpError(404, 'no such mission');
@@ -40,7 +41,8 @@ export function createOperationsService(db: Db, publisher: ResetPublisher) {
           ? new HttpError(409, 'the log already holds live events: a live record cannot become a drill', 'LOG_NOT_EMPTY')
           : new HttpError(409, 'the log holds drill events: clear the drill data before going live', 'DRILL_DATA_PRESENT');
       }
-      await saveDrill(tx, missionId, drill);
+      // Phones that were offline may still hold drill reports: anything made before this moment stays out of the record.
+      await saveDrill(tx, missionId, drill, drill ? undefined : clock());
     });
     return state(missionId);
   }
