@@ -52,6 +52,12 @@ describe.runIf(chromiumAvailable)('mission operations in Chromium', () => {
     const a = await coordinatorPage();
     const b = await coordinatorPage();
     expect(await stopCount(b, 'T01')).toContain('2 stops');
+    // T01's phone, open on its plan before the change.
+    const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    contexts.push(phoneContext);
+    const phone = await phoneContext.newPage();
+    await phone.goto(`${base}/join?code=${t.own.joinCodes[0]!.code}`);
+    await phone.waitForSelector('[data-vigil-plan] li[data-vigil-station="1002"]', { timeout: 20_000 });
     expect(await b.locator('[data-vigil-unassigned-count]').innerText()).toBe('0 stations');
 
     // A: T01 gives up station 1002.
@@ -61,6 +67,13 @@ describe.runIf(chromiumAvailable)('mission operations in Chromium', () => {
     await a.waitForSelector('[data-vigil-plan-saved]');
     await b.waitForFunction(() => document.querySelector('[data-vigil-unassigned-count]')?.textContent === '1 stations', null, { timeout: 10_000 });
     expect(await stopCount(b, 'T01')).toContain('1 stop');
+    // The observer brings the field app to the front: it shows the new plan at once.
+    await phone.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await phone.waitForFunction(() => document.querySelector('[data-vigil-plan] li[data-vigil-station="1002"]') === null, null, { timeout: 10_000 });
+    expect(await phone.locator('[data-vigil-plan] li').count()).toBe(1);
 
     // A: T02 takes it, dragged from the unassigned list to the front of its route, for opening only.
     await a.click('[data-vigil-team="T02"]');

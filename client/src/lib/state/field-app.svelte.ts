@@ -114,8 +114,14 @@ export class FieldAppState {
       void this.refresh();
     };
     const onOffline = () => (this.online = false);
+    // Back in front (the observer looks at the phone): fetch the plan and state now, not at the next tick.
+    const onVisible = () => {
+      if (document.visibilityState === 'visible' && this.online && this.session) void this.refresh();
+    };
     window.addEventListener('online', onOnline);
     window.addEventListener('offline', onOffline);
+    document.addEventListener('visibilitychange', onVisible);
+    this.#cleanup.push(() => document.removeEventListener('visibilitychange', onVisible));
     const timer = setInterval(() => {
       if (this.online && this.session) void this.refresh();
     }, REFRESH_INTERVAL_MS);
