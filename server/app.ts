@@ -25,15 +25,15 @@ import eventRoutes from './routes/api/events/index';
 import findingRoutes from './routes/api/findings/index';
 import formRoutes from './routes/api/forms/index';
 import photoRoutes from './routes/api/photos/index';
+import missionRoutes from './routes/api/mission/index';
+import conflictRoutes from './routes/api/conflicts/index';
+import planRoutes from './routes/api/plan/index';
+import exportRoutes from './routes/api/exports/index';
 import stationRoutes from './routes/api/stations/index';
 import summaryRoutes from './routes/api/summary/index';
 import teamRoutes from './routes/api/teams/index';
 import versionRoutes from './routes/api/version/index';
 import healthRoutes from './routes/health';
-import missionRoutes from './routes/api/mission/index';
-import conflictRoutes from './routes/api/conflicts/index';
-import planRoutes from './routes/api/plan/index';
-import exportRoutes from './routes/api/exports/index';
 import './types';
 
 export interface BuildOptions {
