@@ -25,6 +25,10 @@ import eventRoutes from './routes/api/events/index';
 import findingRoutes from './routes/api/findings/index';
 import formRoutes from './routes/api/forms/index';
 import photoRoutes from './routes/api/photos/index';
+import missionRoutes from './routes/api/mission/index';
+import conflictRoutes from './routes/api/conflicts/index';
+import planRoutes from './routes/api/plan/index';
+import exportRoutes from './routes/api/exports/index';
 import stationRoutes from './routes/api/stations/index';
 import summaryRoutes from './routes/api/summary/index';
 import teamRoutes from './routes/api/teams/index';
@@ -79,6 +83,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(versionRoutes, { prefix: '/version' });
       await api.register(formRoutes, { prefix: '/forms' });
       await api.register(photoRoutes, { prefix: '/photos' });
+      await api.register(missionRoutes, { prefix: '/mission' });
+      await api.register(conflictRoutes, { prefix: '/conflicts' });
+      await api.register(planRoutes, { prefix: '/plan' });
+      await api.register(exportRoutes, { prefix: '/exports' });
     },
     { prefix: '/api' },
   );

@@ -40,6 +40,8 @@ export interface ServerToClientEvents {
   display_settings: (settings: DisplayLinkSettings) => void;
   /** Display links only: the link was revoked; the server disconnects the socket right after. */
   revoked: (notice: DisplayRevoked) => void;
+  /** A coordinator cleared the mission's drill data: the log starts again at genesis; reload everything. */
+  mission_reset: (notice: { head: number }) => void;
 }
 
 export interface ClientToServerEvents {

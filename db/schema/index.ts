@@ -6,3 +6,4 @@ export * from './events';
 export * from './read-models';
 export * from './field-kits';
 export * from './photos';
+export * from './conflicts';

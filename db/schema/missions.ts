@@ -22,6 +22,16 @@ export const missions = pgTable('missions', {
   displayShowsFindingText: boolean().notNull().default(false),
   /** Wall displays receive team positions only when the mission allows it. */
   displayShowsTeamPositions: boolean().notNull().default(false),
+  /**
+   * Drill mode: every event in the log is rehearsal data. Turned on only while the log is empty; while on, a coordinator
+   * may wipe the log back to genesis; the mission goes live only with an empty log, so a record never mixes the two.
+   */
+  drill: boolean().notNull().default(false),
+  /**
+   * When the mission went live after a drill: reports made before it are drill reports a phone sends late, and are
+   * refused so they never enter the live record. Null for a mission that never rehearsed.
+   */
+  recordStartsAt: timestamp({ withTimezone: true }),
   /** Head of the event log: the last sequence number and hash given out. Locking this row orders the mission's inserts. */
   lastSeq: bigint({ mode: 'number' }).notNull().default(0),
   lastHash: text().notNull(),

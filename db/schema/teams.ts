@@ -1,4 +1,5 @@
 import { pgTable, uuid, text, jsonb, integer, timestamp, unique, primaryKey } from 'drizzle-orm/pg-core';
+import type { Phase } from '../../shared/schemas/events';
 import { missions } from './missions';
 import { stations } from './stations';
 
@@ -19,7 +20,7 @@ export const teams = pgTable(
   (t) => [unique().on(t.missionId, t.callSign)],
 );
 
-/** A team's planned stations in route order. */
+/** A team's planned stations in route order, and the phases it observes there (who opens where, who counts where). */
 export const teamAssignments = pgTable(
   'team_assignments',
   {
@@ -30,6 +31,7 @@ export const teamAssignments = pgTable(
     stationId: uuid()
       .notNull()
       .references(() => stations.id),
+    phases: jsonb().$type<Phase[]>().notNull().default(['opening', 'voting', 'closing']),
   },
   (t) => [primaryKey({ columns: [t.teamId, t.routeOrder] })],
 );

@@ -46,7 +46,7 @@ const MAX_PLANNED_SHARE_OF_DISTRICT = 0.85;
 
 export type DemoMissionRecord = Omit<
   typeof missions.$inferSelect,
-  'lastSeq' | 'lastHash' | 'createdAt' | 'outline' | 'isDemo' | 'displayShowsFindingText' | 'displayShowsTeamPositions'
+  'lastSeq' | 'lastHash' | 'createdAt' | 'outline' | 'isDemo' | 'displayShowsFindingText' | 'displayShowsTeamPositions' | 'drill' | 'recordStartsAt'
 > & { outline: Polygon; isDemo: true };
 
 export type DemoStation = StationImportRow & { id: string; district: DistrictName; electoralDistrict: string };

@@ -100,6 +100,11 @@ export function createBroadcaster(io: VigilServer, options: BroadcasterOptions) 
       io.local.in(room).disconnectSockets(true);
     },
 
+    /** The mission's drill record was wiped: every page (coordinators and displays, every instance) reloads its state. */
+    missionReset(missionId: string): void {
+      safely(() => io.to([roomFor(missionId, 'coordinator'), roomFor(missionId, 'display')]).emit('mission_reset', { head: 0 }));
+    },
+
     displaySettingsChanged(settings: DisplayLinkSettings): void {
       safely(() => io.to(displayLinkRoom(settings.id)).emit('display_settings', settings));
     },

@@ -33,6 +33,8 @@ export const MissionSummary = Type.Object({
   outline: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
   languages: Type.Array(Type.String()),
   isDemo: Type.Boolean(),
+  /** Rehearsal: everything in the log is drill data (see README, "Drills"). */
+  drill: Type.Boolean(),
 });
 export type MissionSummary = Static<typeof MissionSummary>;
 

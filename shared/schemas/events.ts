@@ -25,6 +25,9 @@ export const FINDING_STATUSES = ['acknowledged', 'escalated', 'resolved'] as con
 export type FindingStatusChange = (typeof FINDING_STATUSES)[number];
 export const FindingStatusChange = oneOf(FINDING_STATUSES);
 
+/** Most stops one team's plan may hold. */
+export const MAX_PLAN_STOPS = 200;
+
 const Text = Type.String({ minLength: 1, maxLength: MAX_TEXT_CHARS });
 const Note = Type.String({ maxLength: MAX_TEXT_CHARS });
 const Code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' });
@@ -38,6 +41,16 @@ const AnswerValue = Type.Union([
 export const ChecklistAnswers = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' }), AnswerValue, {
   maxProperties: 300,
 });
+
+/** One stop of a team's planned route; without `phases` the team observes all three there. */
+export const PlanStop = Type.Object(
+  {
+    stationId: Uuid,
+    phases: Type.Optional(Type.Array(Phase, { minItems: 1, maxItems: 3, uniqueItems: true })),
+  },
+  { additionalProperties: false },
+);
+export type PlanStop = Static<typeof PlanStop>;
 
 /** Who added an event; set by the server from the credentials, never by the sender. */
 export const Actor = Type.Object({
@@ -74,6 +87,9 @@ export const DISPLAY_FIELDS = {
   position: [],
   help_request: [],
   help_resolved: [],
+  // Planned routes are not for walls (GET /api/teams leaves them out for displays too).
+  plan_changed: [],
+  conflict_resolved: ['conflictId'],
 } as const satisfies Record<string, readonly string[]>;
 /** Fields of every stored event that displays receive. */
 export const DISPLAY_ENVELOPE_FIELDS = ['id', 'type', 'occurredAt', 'seq', 'receivedAt', 'teamId', 'stationId'] as const;
@@ -136,6 +152,16 @@ const catalogue = {
     note: Type.Optional(Note),
   }),
   help_resolved: defineEvent('help_resolved', { teamId: Uuid, note: Type.Optional(Note) }),
+  // Coordinators only: replaces the team's whole planned route (in order), with the phases it observes at each stop.
+  plan_changed: defineEvent('plan_changed', {
+    teamId: Uuid,
+    stations: Type.Array(PlanStop, { maxItems: MAX_PLAN_STOPS }),
+  }),
+  // Coordinators only: closes a conflict between teams' reports, saying what was decided.
+  conflict_resolved: defineEvent('conflict_resolved', {
+    conflictId: Type.String({ format: 'uuid', description: 'id of the conflict (GET /api/conflicts)' }),
+    note: Text,
+  }),
 };
 
 type Catalogue = typeof catalogue;

@@ -87,4 +87,25 @@ export const ImportRejectedReply = Type.Object({
   details: Type.Optional(Type.Array(FieldProblem)),
 });
 
+/** What an import would do to one station, by number. */
+export const StationChange = oneOf(['created', 'updated', 'unchanged'] as const);
+
+/** POST /api/stations/import?dryRun=true: the file's good rows with what each would change, and every problem. Nothing is written. */
+export const ImportPreviewReply = Type.Object({
+  dryRun: Type.Literal(true),
+  rows: Type.Array(
+    Type.Object({
+      row: StationImportRow,
+      change: StationChange,
+      /** Fields that differ from the stored station (updated rows only). */
+      changedFields: Type.Array(Type.String()),
+    }),
+  ),
+  problems: Type.Array(ImportProblem),
+  counts: Type.Object({ created: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer() }),
+  /** Stored stations the file does not name: an import never deletes them. */
+  notInFile: Type.Array(Type.String()),
+});
+export type ImportPreviewReply = Static<typeof ImportPreviewReply>;
+
 export const STATION_PHASES = PHASES;

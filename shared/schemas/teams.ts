@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { IsoTime, Position, Seq, Uuid } from './common';
+import { Phase } from './events';
 
 export const TeamStatus = Type.Object({
   lastSeenAt: Type.Union([IsoTime, Type.Null()]),
@@ -23,6 +24,8 @@ export const Team = Type.Object({
   languages: Type.Array(Type.String()),
   /** Planned stations in route order. */
   assignedStationIds: Type.Array(Uuid),
+  /** The plan in route order with the phases the team observes at each stop (not sent to displays). */
+  route: Type.Optional(Type.Array(Type.Object({ stationId: Uuid, phases: Type.Array(Phase) }))),
   /** Stations the team has checked in at so far today, by any of its phones (not sent to displays). */
   visitedStationIds: Type.Optional(Type.Array(Uuid)),
   status: TeamStatus,
@@ -38,3 +41,19 @@ export { Position };
 export const JoinCodeReply = Type.Object({ teamId: Uuid, callSign: Type.String(), code: Type.String() });
 export type JoinCodeReply = Static<typeof JoinCodeReply>;
 export const TeamParams = Type.Object({ teamId: Uuid }, { additionalProperties: false });
+
+/** POST /api/teams: a team added to the mission (before or during the day); it starts without a plan. */
+export const CreateTeamBody = Type.Object(
+  {
+    callSign: Type.String({ minLength: 1, maxLength: 20, pattern: '^[A-Za-z0-9][A-Za-z0-9 _.-]*$' }),
+    members: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 6 }),
+    phone: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 40 }), Type.Null()])),
+    languages: Type.Array(Type.String({ minLength: 2, maxLength: 8 }), { maxItems: 6 }),
+  },
+  { additionalProperties: false },
+);
+export type CreateTeamBody = Static<typeof CreateTeamBody>;
+
+/** The new team and a first join code for its phones (shown once). */
+export const CreatedTeamReply = Type.Object({ team: Team, joinCode: JoinCodeReply });
+export type CreatedTeamReply = Static<typeof CreatedTeamReply>;

@@ -85,6 +85,17 @@ describe('access matrix', () => {
     { method: 'PATCH', url: `/api/display-links/${linkId}`, body: { label: 'Renamed' }, expect: COORD },
     { method: 'PUT', url: '/api/display-links/policy', body: { showsFindingText: false, showsTeamPositions: false }, expect: COORD },
     { method: 'DELETE', url: `/api/display-links/${randomUUID()}`, expect: COORD },
+    { method: 'GET', url: '/api/mission', expect: COORD },
+    { method: 'POST', url: '/api/teams', body: { callSign: `M${Math.random().toString(36).slice(2, 8)}`, members: [], languages: ['en'] }, expect: COORD },
+    // A mission with events refuses drill mode (409): the guard still has to let a coordinator through to hear it.
+    { method: 'PUT', url: '/api/mission/drill', body: { drill: true }, expect: COORD },
+    { method: 'POST', url: '/api/mission/drill/clear', body: { confirmMissionName: 'not the name' }, expect: COORD },
+    { method: 'GET', url: '/api/conflicts', expect: COORD },
+    { method: 'POST', url: '/api/plan/import?dryRun=true', body: 'team,station,order\nT01,1001,1\n', contentType: 'text/csv', expect: COORD },
+    { method: 'GET', url: '/api/exports/summary', expect: COORD },
+    ...['events.csv', 'visits.csv', 'checklists.csv', 'findings.csv', 'findings.geojson', 'stations.csv', 'stations.geojson', 'districts.csv'].map(
+      (file): RouteCase => ({ method: 'GET', url: `/api/exports/${file}`, expect: COORD }),
+    ),
   ];
 
   async function call(route: RouteCase, token: string | null) {
@@ -117,12 +128,16 @@ describe('access matrix', () => {
   });
 
   it('never shows this mission\'s data to the other mission\'s coordinator', async () => {
-    for (const path of ['/api/stations', '/api/teams', '/api/events?after=0&limit=5000', '/api/findings/recent', '/api/display-links', '/api/summary']) {
+    for (const path of ['/api/stations', '/api/teams', '/api/events?after=0&limit=5000', '/api/findings/recent', '/api/display-links', '/api/summary', '/api/conflicts?status=all', '/api/mission', '/api/exports/summary']) {
       const { status, body } = await getJson(t.app, otherCoordinator, path);
       expect(status, path).toBe(200);
       for (const id of [...stationIds, team.teamId, findingId, linkId]) expect(JSON.stringify(body), `${path} leaks ${id}`).not.toContain(id);
     }
     expect((await getJson(t.app, otherCoordinator, `/api/photos/${photoId}`)).status).toBe(404);
+    for (const file of ['events.csv', 'visits.csv', 'findings.csv', 'stations.geojson', 'findings.geojson']) {
+      const res = await t.app.inject({ method: 'GET', url: `/api/exports/${file}`, headers: { authorization: `Bearer ${otherCoordinator}` } });
+      for (const id of [...stationIds, team.teamId, findingId]) expect(res.body, `${file} leaks ${id}`).not.toContain(id);
+    }
     const rename = await t.app.inject({ method: 'PATCH', url: `/api/display-links/${linkId}`, headers: { authorization: `Bearer ${otherCoordinator}` }, payload: { label: 'taken over' } });
     expect(rename.statusCode).toBe(404);
     const code = await t.app.inject({ method: 'POST', url: `/api/teams/${team.teamId}/join-codes`, headers: { authorization: `Bearer ${otherCoordinator}` } });

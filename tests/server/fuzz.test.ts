@@ -58,7 +58,7 @@ describe('fuzzing the API', () => {
     const eventLike = fc.record(
       {
         id: fc.oneof(fc.uuid(), fc.string({ maxLength: 40 }), fc.integer()),
-        type: fc.oneof(fc.constantFrom('arrival', 'departure', 'checklist', 'finding', 'finding_status', 'position', 'help_request', 'help_resolved', 'Arrival', ''), junkValue),
+        type: fc.oneof(fc.constantFrom('arrival', 'departure', 'checklist', 'finding', 'finding_status', 'position', 'help_request', 'help_resolved', 'plan_changed', 'conflict_resolved', 'Arrival', ''), junkValue),
         teamId: fc.oneof(fc.constant(ids.team), fc.uuid(), junkValue),
         stationId: fc.oneof(fc.constant(ids.station), fc.uuid(), junkValue),
         occurredAt: fc.oneof(fc.date({ min: new Date('1970-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()), junkValue),
@@ -66,6 +66,9 @@ describe('fuzzing the API', () => {
         severity: fc.oneof(fc.constantFrom('info', 'critical'), junkValue),
         text: fc.oneof(fc.string({ maxLength: 30 }), fc.constant('x'.repeat(5000)), junkValue),
         answers: fc.oneof(fc.dictionary(fc.string({ maxLength: 70 }), junkValue, { maxKeys: 4 }), junkValue),
+        stations: fc.oneof(fc.array(fc.record({ stationId: fc.oneof(fc.constant(ids.station), junkValue), phases: junkValue }, { requiredKeys: [] }), { maxLength: 3 }), junkValue),
+        conflictId: fc.oneof(fc.uuid(), junkValue),
+        note: fc.oneof(fc.string({ maxLength: 30 }), junkValue),
       },
       { requiredKeys: [] },
     );
@@ -73,6 +76,7 @@ describe('fuzzing the API', () => {
       fc.record({ events: fc.oneof(fc.array(fc.oneof(eventLike, junkValue), { maxLength: 5 }), junkValue) }, { requiredKeys: [] }),
       fc.record({ username: junkValue, password: junkValue, code: junkValue }, { requiredKeys: [] }),
       fc.record({ label: junkValue, rotationSeconds: junkValue, showsFindingText: junkValue, showsTeamPositions: junkValue, forms: junkValue, categories: junkValue }, { requiredKeys: [] }),
+      fc.record({ drill: junkValue, confirmMissionName: junkValue }, { requiredKeys: [] }),
       junkValue,
       fc.array(junkValue, { maxLength: 4 }),
     );
@@ -102,9 +106,20 @@ describe('fuzzing the API', () => {
         ['PUT', '/api/forms'],
         ['PUT', '/api/photos/00000000-0000-4000-8000-000000000000'],
         ['GET', '/api/photos/../../etc/passwd'],
+        ['GET', '/api/mission'],
+        ['POST', '/api/teams'],
+        ['PUT', '/api/mission/drill'],
+        ['POST', '/api/mission/drill/clear'],
+        ['GET', '/api/conflicts'],
+        ['POST', '/api/plan/import'],
+        ['GET', '/api/exports/summary'],
+        ['GET', '/api/exports/events.csv'],
+        ['GET', '/api/exports/checklists.csv'],
+        ['GET', '/api/exports/stations.geojson'],
+        ['GET', '/api/exports/../../etc/passwd'],
       ),
       who: fc.constantFrom('coordinator', 'team', 'display', 'none', 'junk'),
-      query: fc.dictionary(fc.constantFrom('after', 'limit', 'changedAfter', 'format', 'x'), fc.oneof(fc.string({ maxLength: 12 }), fc.integer().map(String)), { maxKeys: 3 }),
+      query: fc.dictionary(fc.constantFrom('after', 'limit', 'changedAfter', 'format', 'status', 'dryRun', 'x'), fc.oneof(fc.string({ maxLength: 12 }), fc.integer().map(String)), { maxKeys: 3 }),
       encoding: fc.constantFrom('json', 'text', 'csv', 'geojson', 'garbage', 'truncated-json', 'latin1'),
       body,
     });
@@ -133,7 +148,8 @@ describe('fuzzing the API', () => {
         if (url === '/api/events' && method === 'POST' && res.statusCode === 200) {
           storedAcknowledged += res.json().results.filter((r: { status: string }) => r.status === 'stored').length;
         }
-        if (url === '/api/stations/import' && res.statusCode === 200) stationsCreated += res.json().created;
+        if (url === '/api/stations/import' && res.statusCode === 200) stationsCreated += res.json().created ?? 0; // a dry run creates nothing
+        if (url === '/api/plan/import' && res.statusCode === 200) storedAcknowledged += res.json().seqs.length;
         if (url === '/api/display-links' && method === 'POST' && res.statusCode === 201) linksCreated += 1;
         if (url.startsWith('/api/photos/') && method === 'PUT' && res.statusCode === 201) photosCreated += 1;
       }),

@@ -16,8 +16,13 @@ import type { FeedPage } from '../../../shared/schemas/events';
 import type { RecentFindingsReply } from '../../../shared/schemas/findings';
 import type { StationsReply } from '../../../shared/schemas/stations';
 import type { Summary } from '../../../shared/schemas/summary';
-import type { JoinCodeReply, TeamsReply } from '../../../shared/schemas/teams';
+import type { CreateTeamBody, CreatedTeamReply, JoinCodeReply, TeamsReply } from '../../../shared/schemas/teams';
 import type { VersionReply } from '../../../shared/schemas/version';
+import type { ConflictsReply } from '../../../shared/schemas/conflicts';
+import type { EventInput, PostEventsReply } from '../../../shared/schemas/events';
+import type { ExportFile, MissionReport } from '../../../shared/schemas/exports';
+import type { ClearDrillReply, OperationsState, PlanImportReply } from '../../../shared/schemas/operations';
+import type { ImportPreviewReply, ImportProblem, ImportReply } from '../../../shared/schemas/stations';
 
 /** Long enough for a 100,000-station list over a poor mobile link, short enough that a dead request is noticed. */
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -106,6 +111,75 @@ export class ApiClient {
 
   issueJoinCode(teamId: string): Promise<JoinCodeReply> {
     return this.#request('POST', `/api/teams/${encodeURIComponent(teamId)}/join-codes`);
+  }
+
+  // Mission operations (coordinators).
+
+  createTeam(body: CreateTeamBody): Promise<CreatedTeamReply> {
+    return this.#request('POST', '/api/teams', { body });
+  }
+
+  operations(): Promise<OperationsState> {
+    return this.#request('GET', '/api/mission');
+  }
+
+  setDrill(drill: boolean): Promise<OperationsState> {
+    return this.#request('PUT', '/api/mission/drill', { body: { drill } });
+  }
+
+  clearDrill(confirmMissionName: string): Promise<ClearDrillReply> {
+    return this.#request('POST', '/api/mission/drill/clear', { body: { confirmMissionName } });
+  }
+
+  conflicts(status: 'open' | 'resolved' | 'all' = 'open'): Promise<ConflictsReply> {
+    return this.#request('GET', '/api/conflicts', { query: { status } });
+  }
+
+  postEvents(events: EventInput[]): Promise<PostEventsReply> {
+    return this.#request('POST', '/api/events', { body: { events } });
+  }
+
+  missionReport(): Promise<MissionReport> {
+    return this.#request('GET', '/api/exports/summary');
+  }
+
+  /** A plan CSV: checked (dry run) or stored. A refused file answers `problems` instead of throwing. */
+  importPlan(csv: string, dryRun: boolean): Promise<{ ok: true; reply: PlanImportReply } | { ok: false; message: string; problems: ImportProblem[] }> {
+    return this.#upload(`/api/plan/import${dryRun ? '?dryRun=true' : ''}`, 'text/csv', csv);
+  }
+
+  previewStations(text: string, format: 'csv' | 'geojson') {
+    return this.#upload<ImportPreviewReply>(`/api/stations/import?format=${format}&dryRun=true`, format === 'csv' ? 'text/csv' : 'application/geo+json', text);
+  }
+
+  importStations(text: string, format: 'csv' | 'geojson') {
+    return this.#upload<ImportReply>(`/api/stations/import?format=${format}`, format === 'csv' ? 'text/csv' : 'application/geo+json', text);
+  }
+
+  /** An export as a Blob for the browser to save (exports need the bearer token, so no plain link). */
+  async exportFile(file: ExportFile): Promise<{ blob: Blob; filename: string }> {
+    const response = await fetch(new URL(`/api/exports/${file}`, location.origin), {
+      headers: this.#token !== null ? { authorization: `Bearer ${this.#token}` } : {},
+    });
+    if (!response.ok) throw new ApiError(response.status, (await readError(response)).message);
+    const disposition = response.headers.get('content-disposition') ?? '';
+    return { blob: await response.blob(), filename: /filename="([^"]+)"/.exec(disposition)?.[1] ?? file };
+  }
+
+  async #upload<T>(path: string, contentType: string, text: string): Promise<{ ok: true; reply: T } | { ok: false; message: string; problems: ImportProblem[] }> {
+    const headers: Record<string, string> = { 'content-type': contentType, accept: 'application/json' };
+    if (this.#token !== null) headers.authorization = `Bearer ${this.#token}`;
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, location.origin), { method: 'POST', headers, body: text, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    } catch (cause) {
+      throw new ApiError(0, cause instanceof Error ? `Server unreachable: ${cause.message}` : 'Server unreachable');
+    }
+    const body = (await response.json().catch(() => ({}))) as { message?: string; problems?: ImportProblem[] };
+    if (response.ok) return { ok: true, reply: body as T };
+    if (response.status === 401) this.#onUnauthorized?.();
+    if (response.status === 400 && Array.isArray(body.problems)) return { ok: false, message: body.message ?? 'refused', problems: body.problems };
+    throw new ApiError(response.status, body.message ?? `HTTP ${response.status}`);
   }
 
   /** A finding's photo as an object URL (the caller revokes it); images need the bearer token, so no plain <img src>. */

@@ -7,13 +7,15 @@
  */
 import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
-import { findings, stationStatus, stations, teamStatus, teams, visits } from '../../../db/schema/index';
+import { findings, missions, stationStatus, stations, teamStatus, teams, visits } from '../../../db/schema/index';
 import { SEVERITIES, type EventInput, type EventInputOf, type Severity } from '../../../shared/schemas/events';
 import type { StatusPatch } from '../../../shared/realtime';
 import type { Principal } from '../auth/principal';
 import { toStationStatus } from '../stations/stations.repository';
 import { toTeamStatus } from '../teams/teams.repository';
 import { checkFieldRules, loadFieldRules, type FieldRules } from '../forms/field-rules';
+import { ConflictBatch } from '../conflicts/conflicts.projection';
+import { PlanBatch } from '../teams/plan.projection';
 
 type TeamStatusRow = typeof teamStatus.$inferSelect;
 type StationStatusRow = typeof stationStatus.$inferSelect;
@@ -32,6 +34,9 @@ function reject(field: string, error: string): Applied {
 function checkActor(principal: Principal, event: EventInput): Applied | null {
   if (event.type === 'finding_status') {
     return principal.role === 'coordinator' ? null : reject('/type', 'only coordinators change the status of a finding');
+  }
+  if (event.type === 'plan_changed' || event.type === 'conflict_resolved') {
+    return principal.role === 'coordinator' ? null : reject('/type', `only coordinators post ${event.type}`);
   }
   if (principal.role === 'team' && event.teamId !== principal.teamId) {
     return reject('/teamId', 'a team may post events only as itself');
@@ -67,20 +72,27 @@ export class ReadModelBatch {
   readonly #created = { visits: new Set<string>(), findings: new Set<string>() };
   /** The mission's forms, finding categories and the photos the batch names. */
   readonly #fieldRules: FieldRules;
+  readonly #conflicts: ConflictBatch;
+  readonly #plans = new PlanBatch();
+  /** Reports made before the mission went live after a drill are drill reports sent late: not part of the record. */
+  #recordStartsAt: Date | null = null;
 
-  private constructor(missionId: string, teamIds: Set<string>, stationIds: Set<string>, fieldRules: FieldRules) {
+  private constructor(missionId: string, teamIds: Set<string>, stationIds: Set<string>, fieldRules: FieldRules, conflicts: ConflictBatch) {
     this.#missionId = missionId;
     this.#teamIds = teamIds;
     this.#stationIds = stationIds;
     this.#fieldRules = fieldRules;
+    this.#conflicts = conflicts;
   }
 
   /** Loads, in a few queries, every row the batch's events may read or change. */
   static async load(tx: Tx, missionId: string, events: EventInput[]): Promise<ReadModelBatch> {
     const teamIds = unique(events.map(teamOf));
-    const stationIds = unique(events.map(stationOf));
+    // A plan names its stations in a list: they must be the mission's too.
+    const plannedStationIds = events.flatMap((e) => (e.type === 'plan_changed' ? e.stations.map((s) => s.stationId) : []));
+    const stationIds = unique([...events.map(stationOf), ...plannedStationIds]);
     const findingIds = unique(events.map((e) => (e.type === 'finding_status' ? e.findingId : undefined)));
-    const [teamRows, stationRows, findingRows, fieldRules] = await Promise.all([
+    const [teamRows, stationRows, findingRows, fieldRules, conflictBatch, missionRows] = await Promise.all([
       teamIds.length ? tx.select({ id: teams.id }).from(teams).where(and(eq(teams.missionId, missionId), inArray(teams.id, teamIds))) : [],
       stationIds.length
         ? tx.select({ id: stations.id }).from(stations).where(and(eq(stations.missionId, missionId), inArray(stations.id, stationIds)))
@@ -89,13 +101,17 @@ export class ReadModelBatch {
         ? tx.select().from(findings).where(and(eq(findings.missionId, missionId), inArray(findings.id, findingIds)))
         : [],
       loadFieldRules(tx, missionId, events),
+      ConflictBatch.load(tx, missionId, events),
+      tx.select({ recordStartsAt: missions.recordStartsAt }).from(missions).where(eq(missions.id, missionId)),
     ]);
     const batch = new ReadModelBatch(
       missionId,
       new Set(teamRows.map((r) => r.id)),
       new Set(stationRows.map((r) => r.id)),
       fieldRules,
+      conflictBatch,
     );
+    batch.#recordStartsAt = missionRows[0]?.recordStartsAt ?? null;
     const members = [...batch.#teamIds];
     const [statusRows, openVisitRows] = await Promise.all([
       members.length ? tx.select().from(teamStatus).where(inArray(teamStatus.teamId, members)) : [],
@@ -143,6 +159,9 @@ export class ReadModelBatch {
     if (!fieldVerdict.ok) return reject(fieldVerdict.field, fieldVerdict.error);
 
     const at = new Date(event.occurredAt);
+    if (this.#recordStartsAt && at < this.#recordStartsAt) {
+      return reject('/occurredAt', 'made before the mission went live: a drill report, not part of the record');
+    }
     switch (event.type) {
       case 'arrival':
         return this.#arrive(event, at, seq);
@@ -162,6 +181,14 @@ export class ReadModelBatch {
         return { ok: true, teamId: event.teamId, stationId: event.stationId ?? null };
       case 'help_resolved':
         return this.#resolveHelp(event, at, seq, principal.role === 'team');
+      case 'plan_changed': {
+        const verdict = this.#plans.change(event, (id) => this.#stationIds.has(id));
+        return verdict.ok ? { ok: true, teamId: event.teamId, stationId: null } : reject(verdict.field, verdict.error);
+      }
+      case 'conflict_resolved': {
+        const verdict = this.#conflicts.resolve(event, at, seq);
+        return verdict.ok ? { ok: true, teamId: null, stationId: verdict.stationId } : reject(verdict.field, verdict.error);
+      }
     }
   }
 
@@ -193,6 +220,8 @@ export class ReadModelBatch {
         const { stationId: _key, missionId: _mission, ...row } = this.#stations.get(id)!;
         return tx.update(stationStatus).set(row).where(eq(stationStatus.stationId, id));
       }),
+      this.#conflicts.flush(tx),
+      this.#plans.flush(tx),
     ]);
   }
 
@@ -328,6 +357,7 @@ export class ReadModelBatch {
       });
     }
     this.#seeTeam(event.teamId, at, seq);
+    this.#conflicts.noteChecklist(event, at, seq);
     return { ok: true, teamId: event.teamId, stationId: event.stationId };
   }
 

@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import type { StationImportRow } from '../../../shared/schemas/stations';
+import type { Phase } from '../../../shared/schemas/events';
 import { insertCoordinator, insertJoinCode, insertToken } from '../auth/auth.repository';
 import { hashJoinCode, hashPassword, hashSecret, newJoinCode, newToken } from '../auth/secrets';
 import { upsertStations, stationIdsByNumber } from '../stations/stations.repository';
@@ -21,6 +22,8 @@ export interface MissionPlan {
     phone: string | null;
     languages: string[];
     assignedStationNumbers: string[];
+    /** Phases observed at each planned station (same order as the numbers); all three where absent. */
+    assignedPhases?: Phase[][];
   }[];
   coordinator: { username: string; displayName: string; password: string };
   displayLabel: string;

@@ -22,6 +22,7 @@ export function toMissionSummary(row: MissionRow): MissionSummary {
     outline: (row.outline as MissionSummary['outline']) ?? null,
     languages: row.languages,
     isDemo: row.isDemo,
+    drill: row.drill,
   };
 }
 

@@ -178,7 +178,8 @@ export interface FoundValue {
 }
 export type FoundFields = Partial<Record<StationField, FoundValue>>;
 
-export type StationImportResult = { ok: true; rows: StationImportRow[] } | { ok: false; problems: ImportProblem[] };
+/** On failure `rows` still holds the rows that were good, for a preview beside the problems. */
+export type StationImportResult = { ok: true; rows: StationImportRow[] } | { ok: false; problems: ImportProblem[]; rows: StationImportRow[] };
 
 const validator = Compile(StationImportRow);
 
@@ -227,6 +228,6 @@ export class StationRowCollector {
   }
 
   result(): StationImportResult {
-    return this.problems.isEmpty ? { ok: true, rows: this.rows } : { ok: false, problems: this.problems.toArray() };
+    return this.problems.isEmpty ? { ok: true, rows: this.rows } : { ok: false, problems: this.problems.toArray(), rows: this.rows };
   }
 }

@@ -1,6 +1,6 @@
 /** Station list and station import. */
 import type { Db } from '../../../db/client';
-import type { ImportReply, StationsReply } from '../../../shared/schemas/stations';
+import type { ImportPreviewReply, ImportReply, StationImportRow, StationsReply } from '../../../shared/schemas/stations';
 import { HttpError } from '../../errors';
 import { readHead } from '../events/events.repository';
 import { listStations, upsertStations } from './stations.repository';
@@ -25,5 +25,30 @@ export function createStationsService(db: Db) {
     return { rows: parsed.rows.length, ...counts };
   }
 
-  return { list, importFile };
+  /** What importing the file would do, row by row, without writing: good rows, their changes, every problem. */
+  async function previewFile(missionId: string, text: string, format: 'csv' | 'geojson'): Promise<ImportPreviewReply> {
+    const parsed = parseStationImport(text, format);
+    const stored = new Map((await listStations(db, missionId)).map((s) => [s.number, s]));
+    const fields = ['name', 'address', 'district', 'electoralDistrict', 'lat', 'lng', 'registeredVoters'] as const satisfies (keyof StationImportRow)[];
+    const rows = parsed.rows.map((row) => {
+      const current = stored.get(row.number);
+      if (!current) return { row, change: 'created' as const, changedFields: [] };
+      const changedFields = fields.filter((f) => current[f] !== row[f]);
+      return { row, change: changedFields.length ? ('updated' as const) : ('unchanged' as const), changedFields };
+    });
+    const named = new Set(parsed.rows.map((r) => r.number));
+    return {
+      dryRun: true,
+      rows,
+      problems: parsed.ok ? [] : parsed.problems,
+      counts: {
+        created: rows.filter((r) => r.change === 'created').length,
+        updated: rows.filter((r) => r.change === 'updated').length,
+        unchanged: rows.filter((r) => r.change === 'unchanged').length,
+      },
+      notInFile: [...stored.keys()].filter((n) => !named.has(n)),
+    };
+  }
+
+  return { list, importFile, previewFile };
 }

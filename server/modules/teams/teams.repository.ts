@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { asc, eq, inArray, and } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client';
 import { teamAssignments, teamStatus, teams, visits } from '../../../db/schema/index';
+import type { Phase } from '../../../shared/schemas/events';
 import type { TeamStatus } from '../../../shared/schemas/teams';
 
 type Reader = Db | Tx;
@@ -29,6 +30,7 @@ export interface TeamRecord {
   phone: string | null;
   languages: string[];
   assignedStationIds: string[];
+  route: { stationId: string; phases: Phase[] }[];
   visitedStationIds: string[];
   status: TeamStatus;
 }
@@ -57,18 +59,26 @@ export async function listTeams(db: Reader, missionId: string, onlyTeamId?: stri
     : [];
   const visitedBy = new Map<string, string[]>();
   for (const v of visited) visitedBy.set(v.teamId, [...(visitedBy.get(v.teamId) ?? []), v.stationId]);
-  const routeOf = new Map<string, string[]>();
-  for (const stop of routes) routeOf.set(stop.teamId, [...(routeOf.get(stop.teamId) ?? []), stop.stationId]);
+  const routeOf = new Map<string, { stationId: string; phases: Phase[] }[]>();
+  for (const stop of routes) {
+    routeOf.set(stop.teamId, [...(routeOf.get(stop.teamId) ?? []), { stationId: stop.stationId, phases: stop.phases }]);
+  }
   return rows.map(({ team, status }) => ({
     id: team.id,
     callSign: team.callSign,
     members: team.members,
     phone: team.phone,
     languages: team.languages,
-    assignedStationIds: routeOf.get(team.id) ?? [],
+    assignedStationIds: (routeOf.get(team.id) ?? []).map((stop) => stop.stationId),
+    route: routeOf.get(team.id) ?? [],
     visitedStationIds: visitedBy.get(team.id) ?? [],
     status: toTeamStatus(status),
   }));
+}
+
+export async function teamWithCallSign(db: Reader, missionId: string, callSign: string): Promise<string | undefined> {
+  const [row] = await db.select({ id: teams.id }).from(teams).where(and(eq(teams.missionId, missionId), eq(teams.callSign, callSign)));
+  return row?.id;
 }
 
 export async function readTeamStatuses(db: Reader, ids: string[]): Promise<{ id: string; status: TeamStatus }[]> {
@@ -84,6 +94,8 @@ export interface NewTeam {
   phone: string | null;
   languages: string[];
   assignedStationIds: string[];
+  /** Phases observed at each planned station (same order); all three where absent. */
+  assignedPhases?: Phase[][];
 }
 
 export async function insertTeam(tx: Tx, missionId: string, team: NewTeam): Promise<string> {
@@ -100,7 +112,12 @@ export async function insertTeam(tx: Tx, missionId: string, team: NewTeam): Prom
   if (team.assignedStationIds.length > 0) {
     await tx
       .insert(teamAssignments)
-      .values(team.assignedStationIds.map((stationId, routeOrder) => ({ teamId: id, routeOrder, stationId })));
+      .values(
+        team.assignedStationIds.map((stationId, routeOrder) => {
+          const phases = team.assignedPhases?.[routeOrder];
+          return phases ? { teamId: id, routeOrder, stationId, phases } : { teamId: id, routeOrder, stationId };
+        }),
+      );
   }
   return id;
 }

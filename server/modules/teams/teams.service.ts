@@ -1,18 +1,18 @@
 /** Teams as each role may see them: personal data (members, phone) only for coordinators and the team itself. */
 import type { Db } from '../../../db/client';
 import type { DisplayPolicy } from '../../../shared/schemas/displays';
-import type { JoinCodeReply, Team, TeamsReply } from '../../../shared/schemas/teams';
+import type { CreateTeamBody, CreatedTeamReply, JoinCodeReply, Team, TeamsReply } from '../../../shared/schemas/teams';
 import { HttpError } from '../../errors';
 import type { AuthService } from '../auth/auth.service';
 import type { Principal } from '../auth/principal';
 import type { DisplayPolicies } from '../displays/display-policies';
 import { redactTeamStatusForDisplay } from '../events/display-redaction';
 import { readHead } from '../events/events.repository';
-import { listTeams, type TeamRecord } from './teams.repository';
+import { insertTeam, listTeams, teamWithCallSign, type TeamRecord } from './teams.repository';
 
 /** No members or phone; no planned route or visit history (where a team goes is not for a room that may hold guests). */
 function forDisplay(team: TeamRecord, policy: DisplayPolicy): Team {
-  const { members: _members, phone: _phone, visitedStationIds: _visited, ...rest } = team;
+  const { members: _members, phone: _phone, visitedStationIds: _visited, route: _route, ...rest } = team;
   return { ...rest, assignedStationIds: [], status: redactTeamStatusForDisplay(team.status, policy) };
 }
 
@@ -37,5 +37,24 @@ export function createTeamsService(db: Db, policies: DisplayPolicies, auth: Pick
     return { teamId, callSign: team.callSign, code: await auth.createJoinCode(principal.missionId, teamId) };
   }
 
-  return { list, issueJoinCode };
+  /** A new team of the coordinator's mission, with a first join code; call signs are unique within a mission. */
+  async function create(principal: Principal, body: CreateTeamBody): Promise<CreatedTeamReply> {
+    const callSign = body.callSign.trim();
+    const teamId = await db.transaction(async (tx) => {
+      if (await teamWithCallSign(tx, principal.missionId, callSign)) {
+        throw new HttpError(409, `the mission already has a team ${callSign}`, 'CALL_SIGN_TAKEN', [{ field: '/callSign', problem: 'is taken' }]);
+      }
+      return insertTeam(tx, principal.missionId, {
+        callSign,
+        members: body.members.map((m) => m.trim()),
+        phone: body.phone ?? null,
+        languages: body.languages,
+        assignedStationIds: [],
+      });
+    });
+    const [team] = await listTeams(db, principal.missionId, teamId);
+    return { team: team!, joinCode: await issueJoinCode(principal, teamId) };
+  }
+
+  return { list, issueJoinCode, create };
 }

@@ -11,6 +11,10 @@ import { createFormsService } from '../../modules/forms/forms.service';
 import { createPhotosService } from '../../modules/photos/photos.service';
 import { createStationsService } from '../../modules/stations/stations.service';
 import { createTeamsService } from '../../modules/teams/teams.service';
+import { createOperationsService } from '../../modules/missions/operations.service';
+import { createConflictsService } from '../../modules/conflicts/conflicts.service';
+import { createPlanService } from '../../modules/teams/plan.service';
+import { createExportsService } from '../../modules/exports/exports.service';
 
 export function createServices(app: FastifyInstance) {
   const { db } = app.database;
@@ -36,6 +40,10 @@ export function createServices(app: FastifyInstance) {
     photos: createPhotosService(db),
     stations: createStationsService(db),
     teams: createTeamsService(db, displayPolicies, auth),
+    operations: createOperationsService(db, app.realtime.broadcaster),
+    conflicts: createConflictsService(db),
+    plan: createPlanService(db, events),
+    exports: createExportsService(db),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -6,7 +6,7 @@
 import type { SessionReply } from '../../../../shared/schemas/auth';
 import { ApiClient, ApiError } from '../api';
 
-export type Route = 'coordinator' | 'display' | 'not_found';
+export type Route = 'coordinator' | 'operations' | 'report' | 'display' | 'not_found';
 export type AuthStatus = 'signed_out' | 'loading' | 'ready' | 'failed';
 
 const STORAGE_KEY = 'vigil.coordinator-session';
@@ -22,6 +22,8 @@ export function routeOf(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return 'coordinator';
   if (path === '/display') return 'display';
+  if (path === '/operations') return 'operations';
+  if (path === '/operations/summary') return 'report';
   return 'not_found';
 }
 
@@ -47,7 +49,7 @@ export class AuthState {
         return;
       }
       this.token = token;
-    } else if (this.route === 'coordinator') {
+    } else if (this.route === 'coordinator' || this.route === 'operations' || this.route === 'report') {
       this.token = readStoredToken();
     }
     if (this.token !== null) void this.#loadSession();

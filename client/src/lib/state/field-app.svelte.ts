@@ -34,14 +34,8 @@ interface Fix extends Position {
   at: number;
 }
 
-/** A v4 UUID from the platform's random source; crypto.randomUUID exists only on https or localhost pages. */
-export function newId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+import { newId } from '../uuid';
+export { newId };
 
 function readSession(): FieldSession | null {
   try {
@@ -120,8 +114,14 @@ export class FieldAppState {
       void this.refresh();
     };
     const onOffline = () => (this.online = false);
+    // Back in front (the observer looks at the phone): fetch the plan and state now, not at the next tick.
+    const onVisible = () => {
+      if (document.visibilityState === 'visible' && this.online && this.session) void this.refresh();
+    };
     window.addEventListener('online', onOnline);
     window.addEventListener('offline', onOffline);
+    document.addEventListener('visibilitychange', onVisible);
+    this.#cleanup.push(() => document.removeEventListener('visibilitychange', onVisible));
     const timer = setInterval(() => {
       if (this.online && this.session) void this.refresh();
     }, REFRESH_INTERVAL_MS);

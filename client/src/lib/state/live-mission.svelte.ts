@@ -212,6 +212,8 @@ export class LiveMission {
     socket.on('display_settings', (settings) => {
       this.displaySettings = settings;
     });
+    // A coordinator cleared the drill: the log starts again at genesis, so the page starts again from the server.
+    socket.on('mission_reset', () => location.reload());
     socket.on('revoked', (notice) => {
       // Told by the server itself: stop at once rather than wait for the disconnect that follows.
       this.stop();

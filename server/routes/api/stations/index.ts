@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errorReplies } from '../../../../shared/schemas/common';
-import { ImportRejectedReply, ImportReply, StationsReply } from '../../../../shared/schemas/stations';
+import { ImportPreviewReply, ImportRejectedReply, ImportReply, StationsReply } from '../../../../shared/schemas/stations';
 import { httpError } from '../../../errors';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
@@ -27,8 +27,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       description:
         'Send the file as the body with Content-Type text/csv or application/geo+json (or ?format=csv|geojson). ' +
         'CSV columns: number,name,address,district,electoral_district,lat,lng,registered_voters.',
-      querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('geojson')])) }, { additionalProperties: false }),
-      response: { 200: ImportReply, 400: ImportRejectedReply, 401: errorReplies[401], 403: errorReplies[403], 413: errorReplies[413], 415: errorReplies[415] },
+      querystring: Type.Object(
+        {
+          format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('geojson')])),
+          dryRun: Type.Optional(Type.Boolean({ description: 'preview: the good rows with what each would change, and every problem; nothing is written' })),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: Type.Union([ImportReply, ImportPreviewReply]), 400: ImportRejectedReply, 401: errorReplies[401], 403: errorReplies[403], 413: errorReplies[413], 415: errorReplies[415] },
     },
     handler: async (request) => {
       const contentType = request.headers['content-type'] ?? '';
@@ -36,6 +42,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       if (!format) throw httpError(415, 'send text/csv or application/geo+json, or say ?format=csv|geojson');
       const body = request.body;
       const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? '');
+      if (request.query.dryRun) return app.services.stations.previewFile(request.principal!.missionId, text, format);
       return app.services.stations.importFile(request.principal!.missionId, text, format);
     },
   });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorReplies } from '../../../../shared/schemas/common';
-import { JoinCodeReply, TeamParams, TeamsReply } from '../../../../shared/schemas/teams';
+import { CreateTeamBody, CreatedTeamReply, JoinCodeReply, TeamParams, TeamsReply } from '../../../../shared/schemas/teams';
+import { ErrorReply } from '../../../../shared/schemas/common';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('', {
@@ -11,6 +12,17 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: TeamsReply, ...errorReplies },
     },
     handler: async (request) => app.services.teams.list(request.principal!),
+  });
+
+  app.post('', {
+    onRequest: app.allow('coordinator'),
+    schema: {
+      tags: ['teams'],
+      summary: 'Add a team to the mission (it starts without a plan) and get a first join code for its phones',
+      body: CreateTeamBody,
+      response: { 201: CreatedTeamReply, 409: ErrorReply, ...errorReplies },
+    },
+    handler: async (request, reply) => reply.status(201).send(await app.services.teams.create(request.principal!, request.body)),
   });
 
   app.post('/:teamId/join-codes', {

@@ -1,0 +1,240 @@
+/**
+ * Exports of the mission's record, streamed: rows are read a page at a time (exports.repository.ts) and written out as
+ * they come, CSV through csv-stringify, GeoJSON as a FeatureCollection written feature by feature. Every file names the
+ * chain head it reflects (seq and hash) and whether the data is a DRILL: CSV files in a first comment line starting with
+ * `#` (csv-parse reads them with `comment: '#'`), GeoJSON in a `vigil` member of the collection, and both in the
+ * `X-Vigil-Chain-Head` and `X-Vigil-Drill` headers. Event-based files stop at that head, so they match it exactly.
+ */
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify/sync';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../../db/client';
+import { missions } from '../../../db/schema/index';
+import { PHASES, type Phase } from '../../../shared/schemas/events';
+import type { ExportFile, MissionReport } from '../../../shared/schemas/exports';
+import type { ChainHead } from '../../../shared/schemas/operations';
+import type { LatestAssessments } from '../../../db/schema/read-models';
+import { HttpError } from '../../errors';
+import { DEFAULT_FIELD_KIT } from '../forms/default-kit';
+import { findFieldKit } from '../forms/forms.repository';
+import {
+  eventPages,
+  findingPages,
+  readDistrictFindings,
+  readDistrictTable,
+  readNames,
+  readSummaryFigures,
+  stationPages,
+  visitPages,
+  type ExportNames,
+} from './exports.repository';
+
+export interface ExportStream {
+  filename: string;
+  contentType: string;
+  head: ChainHead;
+  drill: boolean;
+  body: Readable;
+}
+
+type Cell = string | number | boolean | null | undefined;
+const iso = (d: Date | null | undefined) => d?.toISOString() ?? '';
+
+/** A CSV answer cell: yes/no for booleans, lists joined with `;`, empty for no answer. */
+export function answerCell(value: unknown): Cell {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (Array.isArray(value)) return value.join(';');
+  return typeof value === 'object' ? JSON.stringify(value) : (value as Cell);
+}
+
+async function* csvText(preamble: string, columns: string[], pages: AsyncIterable<Cell[][]>): AsyncGenerator<string> {
+  yield preamble;
+  yield stringify([columns]);
+  for await (const rows of pages) if (rows.length) yield stringify(rows);
+}
+
+async function* mapPages<T>(pages: AsyncIterable<T[]>, toRow: (row: T) => Cell[]): AsyncGenerator<Cell[][]> {
+  for await (const page of pages) yield page.map(toRow);
+}
+
+async function* once<T>(rows: T[]): AsyncGenerator<T[]> {
+  yield rows;
+}
+
+export function createExportsService(db: Db, clock: () => Date = () => new Date()) {
+  async function missionOf(missionId: string) {
+    const [row] = await db.select().from(missions).where(eq(missions.id, missionId));
+    if (!row) throw new HttpError(404, 'no such mission');
+    return row;
+  }
+
+  function preambleOf(file: string, mission: { id: string; name: string }, head: ChainHead, drill: boolean): string {
+    const kind = drill ? 'DRILL data (rehearsal, not a record of the election)' : 'live record';
+    const name = mission.name.replace(/[\r\n]+/g, ' ');
+    return `# Vigil export ${file}; mission "${name}" (${mission.id}); ${kind}; chain head seq=${head.seq} hash=${head.hash}; exported ${clock().toISOString()}\n`;
+  }
+
+  async function stationsCsvRows(missionId: string, names: ExportNames) {
+    return mapPages(stationPages(db, missionId), ({ station: s, status }) => [
+      s.number, s.name, s.address, s.district, s.electoralDistrict, s.lat, s.lng, s.registeredVoters,
+      (names.plannedBy.get(s.id) ?? []).join(';'),
+      status.visitCount, iso(status.firstVisitAt), iso(status.lastVisitAt),
+      status.presentTeamIds.map((id) => names.team.get(id) ?? id).join(';'),
+      ...PHASES.map((p) => (status.latestAssessments as LatestAssessments)[p]?.assessment ?? ''),
+      status.openFindings, status.worstOpenSeverity ?? '', names.openConflicts.get(s.id) ?? 0,
+    ]);
+  }
+
+  async function checklistColumns(missionId: string): Promise<string[]> {
+    const kit = (await findFieldKit(db, missionId)) ?? DEFAULT_FIELD_KIT;
+    const ids: string[] = [];
+    for (const form of kit.forms) for (const q of form.questions) if (!ids.includes(q.id)) ids.push(q.id);
+    return ids;
+  }
+
+  async function open(missionId: string, file: ExportFile): Promise<ExportStream> {
+    const mission = await missionOf(missionId);
+    const head: ChainHead = { seq: mission.lastSeq, hash: mission.lastHash };
+    const names = await readNames(db, missionId);
+    const preamble = preambleOf(file, mission, head, mission.drill);
+    const team = (id: string | null) => (id ? (names.team.get(id) ?? id) : '');
+    const station = (id: string | null) => (id ? (names.station.get(id)?.number ?? id) : '');
+    const district = (id: string | null) => (id ? (names.station.get(id)?.district ?? '') : '');
+    const csv = (columns: string[], pages: AsyncIterable<Cell[][]>): ExportStream => ({
+      filename: file,
+      contentType: 'text/csv; charset=utf-8',
+      head,
+      drill: mission.drill,
+      body: Readable.from(csvText(preamble, columns, pages)),
+    });
+
+    switch (file) {
+      case 'events.csv':
+        return csv(
+          ['seq', 'id', 'type', 'occurred_at', 'received_at', 'team', 'station', 'actor_role', 'actor_name', 'payload', 'prev_hash', 'hash'],
+          mapPages(eventPages(db, missionId, head.seq), (e) => [
+            e.seq, e.id, e.type, iso(e.occurredAt), iso(e.receivedAt), team(e.teamId), station(e.stationId),
+            e.actor.role, e.actor.name, JSON.stringify(e.payload), e.prevHash, e.hash,
+          ]),
+        );
+      case 'visits.csv':
+        return csv(
+          ['visit_id', 'team', 'station', 'district', 'arrived_at', 'departed_at', 'closed_by', 'minutes'],
+          mapPages(visitPages(db, missionId), (v) => [
+            v.id, team(v.teamId), station(v.stationId), district(v.stationId), iso(v.arrivedAt), iso(v.departedAt), v.closedBy ?? '',
+            v.departedAt ? Math.round((v.departedAt.getTime() - v.arrivedAt.getTime()) / 60_000) : '',
+          ]),
+        );
+      case 'checklists.csv': {
+        const questions = await checklistColumns(missionId);
+        return csv(
+          ['seq', 'id', 'occurred_at', 'team', 'station', 'district', 'form', 'phase', 'assessment', ...questions],
+          mapPages(eventPages(db, missionId, head.seq, 'checklist'), (e) => {
+            const p = e.payload as { form: string; phase: Phase; assessment: string; answers: Record<string, unknown> };
+            return [
+              e.seq, e.id, iso(e.occurredAt), team(e.teamId), station(e.stationId), district(e.stationId), p.form, p.phase, p.assessment,
+              ...questions.map((q) => answerCell(p.answers[q])),
+            ];
+          }),
+        );
+      }
+      case 'findings.csv':
+        return csv(
+          ['seq', 'id', 'reported_at', 'team', 'station', 'district', 'category', 'severity', 'status', 'status_changed_at', 'text', 'photo_id'],
+          mapPages(findingPages(db, missionId, head.seq), ({ finding: f, payload }) => [
+            f.seq, f.id, iso(f.reportedAt), team(f.teamId), station(f.stationId), district(f.stationId), f.category, f.severity, f.status,
+            iso(f.statusChangedAt), String(payload.text ?? ''), String(payload.photoId ?? ''),
+          ]),
+        );
+      case 'stations.csv':
+        return csv(
+          [
+            'number', 'name', 'address', 'district', 'electoral_district', 'lat', 'lng', 'registered_voters', 'planned_teams',
+            'visits', 'first_visit_at', 'last_visit_at', 'teams_present', ...PHASES.map((p) => `${p}_assessment`),
+            'open_findings', 'worst_open_severity', 'open_conflicts',
+          ],
+          await stationsCsvRows(missionId, names),
+        );
+      case 'districts.csv': {
+        const [table, findingRows] = await Promise.all([readDistrictTable(db, missionId), readDistrictFindings(db, missionId)]);
+        const findingsOf = (d: string, open: boolean) =>
+          findingRows.filter((f) => f.district === d).reduce((n, f) => n + (open ? f.open : f.reported), 0);
+        return csv(
+          ['district', 'phase', 'stations', 'observed', 'very_good', 'good', 'bad', 'very_bad', 'findings_reported', 'findings_open'],
+          once(table.map((r) => [r.district, r.phase, r.stations, r.observed, r.very_good, r.good, r.bad, r.very_bad, findingsOf(r.district, false), findingsOf(r.district, true)])),
+        );
+      }
+      case 'findings.geojson':
+        return geojson(file, mission, head, mapFeatures(findingPages(db, missionId, head.seq), ({ finding: f, payload }) => {
+          const s = names.station.get(f.stationId);
+          const position = payload.position as { lat: number; lng: number } | undefined;
+          return feature(position ?? s ?? null, {
+            id: f.id, seq: f.seq, reportedAt: iso(f.reportedAt), team: team(f.teamId), station: station(f.stationId), district: district(f.stationId),
+            category: f.category, severity: f.severity, status: f.status, text: String(payload.text ?? ''),
+          });
+        }));
+      case 'stations.geojson':
+        return geojson(file, mission, head, mapFeatures(stationPages(db, missionId), ({ station: s, status }) =>
+          feature(s, {
+            number: s.number, name: s.name, address: s.address, district: s.district, electoralDistrict: s.electoralDistrict,
+            registeredVoters: s.registeredVoters, plannedTeams: names.plannedBy.get(s.id) ?? [], visits: status.visitCount,
+            teamsPresent: status.presentTeamIds.map((id) => names.team.get(id) ?? id),
+            assessments: Object.fromEntries(PHASES.map((p) => [p, (status.latestAssessments as LatestAssessments)[p]?.assessment ?? null])),
+            openFindings: status.openFindings, worstOpenSeverity: status.worstOpenSeverity, openConflicts: names.openConflicts.get(s.id) ?? 0,
+          }),
+        ));
+    }
+  }
+
+  function geojson(file: string, mission: { id: string; name: string; drill: boolean }, head: ChainHead, features: AsyncIterable<string[]>): ExportStream {
+    const meta = { vigil: { file, missionId: mission.id, mission: mission.name, drill: mission.drill, head, exportedAt: clock().toISOString() } };
+    async function* text() {
+      yield `{"type":"FeatureCollection",${JSON.stringify(meta).slice(1, -1)},"features":[`;
+      let first = true;
+      for await (const page of features) {
+        if (page.length === 0) continue;
+        yield (first ? '\n' : ',\n') + page.join(',\n');
+        first = false;
+      }
+      yield '\n]}\n';
+    }
+    return { filename: file, contentType: 'application/geo+json; charset=utf-8', head, drill: mission.drill, body: Readable.from(text()) };
+  }
+
+  async function report(missionId: string): Promise<MissionReport> {
+    const mission = await missionOf(missionId);
+    const figures = await readSummaryFigures(db, missionId);
+    const when = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
+    return {
+      mission: { id: mission.id, name: mission.name, electionDate: mission.electionDate, timeZone: mission.timeZone },
+      drill: mission.drill,
+      head: { seq: mission.lastSeq, hash: mission.lastHash },
+      generatedAt: clock().toISOString(),
+      span: { first: when(figures.span.first), last: when(figures.span.last), events: figures.span.events },
+      coverage: {
+        stations: figures.coverage.total,
+        visited: figures.coverage.visited,
+        planned: figures.coverage.planned,
+        plannedVisited: figures.coverage.planned_visited,
+        teams: figures.coverage.teams,
+        teamsSeen: figures.coverage.teams_seen,
+      },
+      assessments: figures.assessments.map((a) => ({ phase: a.phase, assessment: a.assessment, count: a.n })),
+      findings: figures.findingCounts.map((f) => ({ category: f.category, severity: f.severity, count: f.n, open: f.open })),
+      conflicts: figures.conflicts,
+    };
+  }
+
+  return { open, report };
+}
+
+function feature(point: { lat: number; lng: number } | null, properties: Record<string, unknown>): string {
+  return JSON.stringify({ type: 'Feature', geometry: point ? { type: 'Point', coordinates: [point.lng, point.lat] } : null, properties });
+}
+
+async function* mapFeatures<T>(pages: AsyncIterable<T[]>, toFeature: (row: T) => string): AsyncGenerator<string[]> {
+  for await (const page of pages) yield page.map(toFeature);
+}
+
+export type ExportsService = ReturnType<typeof createExportsService>;

@@ -1,0 +1,67 @@
+/** SQL for drill mode: the mission's flag and wiping its record back to genesis. Callers hold the transaction. */
+import { eq, sql } from 'drizzle-orm';
+import type { Tx } from '../../../db/client';
+import { conflicts, events, findings, missions, photos, stationStatus, teamStatus, visits } from '../../../db/schema/index';
+import { genesisHash } from '../events/hash-chain';
+
+export async function lockMission(tx: Tx, missionId: string) {
+  const [row] = await tx
+    .select({ name: missions.name, drill: missions.drill, lastSeq: missions.lastSeq, lastHash: missions.lastHash })
+    .from(missions)
+    .where(eq(missions.id, missionId))
+    .for('update');
+  return row;
+}
+
+/** Going live after a drill also records when the live record starts (reports made before it are refused). */
+export async function saveDrill(tx: Tx, missionId: string, drill: boolean, recordStartsAt?: Date): Promise<void> {
+  await tx.update(missions).set(recordStartsAt ? { drill, recordStartsAt } : { drill }).where(eq(missions.id, missionId));
+}
+
+/**
+ * Deletes the mission's events and everything derived from them, resets the station and team status rows and puts the
+ * log head back at genesis. Stations, teams, their plan, join codes, display links and the field kit stay.
+ */
+export async function wipeRecord(tx: Tx, missionId: string) {
+  const count = async (table: typeof events | typeof visits | typeof findings | typeof conflicts | typeof photos) => {
+    const deleted = await tx.delete(table).where(eq(table.missionId, missionId)).returning({ one: sql<number>`1` });
+    return deleted.length;
+  };
+  // Read models that reference others go first.
+  const deleted = {
+    conflicts: await count(conflicts),
+    findings: await count(findings),
+    visits: await count(visits),
+    events: await count(events),
+    photos: await count(photos),
+  };
+  await tx
+    .update(stationStatus)
+    .set({
+      presentTeamIds: [],
+      visitCount: 0,
+      firstVisitAt: null,
+      lastVisitAt: null,
+      latestAssessments: {},
+      openFindings: 0,
+      worstOpenSeverity: null,
+      updatedSeq: 0,
+    })
+    .where(eq(stationStatus.missionId, missionId));
+  await tx
+    .update(teamStatus)
+    .set({
+      lastSeenAt: null,
+      currentStationId: null,
+      lastLat: null,
+      lastLng: null,
+      lastPositionAt: null,
+      helpOpen: false,
+      helpRequestedAt: null,
+      updatedSeq: 0,
+    })
+    .where(eq(teamStatus.missionId, missionId));
+  const head = { seq: 0, hash: genesisHash(missionId) };
+  await tx.update(missions).set({ lastSeq: head.seq, lastHash: head.hash }).where(eq(missions.id, missionId));
+  return { deleted, head };
+}

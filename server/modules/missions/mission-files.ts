@@ -1,0 +1,125 @@
+/**
+ * A new mission from files, for the set-up CLI: the station list (CSV or GeoJSON, as the import reads it), the teams
+ * (CSV: call_sign, members separated by `;`, phone, languages separated by `;`) or just a number of teams, and an
+ * optional deployment plan (the plan import's CSV). Pure: reads text, returns the MissionPlan for setUpMission or
+ * every problem found.
+ */
+import { parse } from 'csv-parse/sync';
+import type { Bounds } from '../../../db/schema/missions';
+import { LANGUAGES } from '../../../shared/schemas/forms';
+import { parseStationImport } from '../stations/station-import';
+import { parsePlanCsv } from '../teams/plan-import';
+import type { MissionPlan } from './mission-setup';
+
+export interface MissionFiles {
+  name: string;
+  electionDate: string;
+  timeZone: string;
+  languages: string[];
+  stations: { text: string; format: 'csv' | 'geojson' };
+  teams: { text: string } | { count: number };
+  plan?: string;
+  coordinator: { username: string; displayName: string; password: string };
+  displayLabel: string;
+}
+
+export type MissionFilesResult = { ok: true; plan: MissionPlan } | { ok: false; problems: string[] };
+
+/** The stations' bounding box with a margin, so the map opens on the whole city. */
+export function boundsOf(points: { lat: number; lng: number }[]): Bounds {
+  const lats = points.map((p) => p.lat);
+  const lngs = points.map((p) => p.lng);
+  const margin = (a: number[]) => Math.max((Math.max(...a) - Math.min(...a)) * 0.05, 0.005);
+  return [
+    [Math.min(...lngs) - margin(lngs), Math.min(...lats) - margin(lats)],
+    [Math.max(...lngs) + margin(lngs), Math.max(...lats) + margin(lats)],
+  ];
+}
+
+function readTeams(files: MissionFiles, problems: string[]): MissionPlan['teams'] {
+  if ('count' in files.teams) {
+    const n = files.teams.count;
+    if (!Number.isInteger(n) || n < 1 || n > 999) problems.push('teams: give a number of teams from 1 to 999');
+    const width = String(n).length < 2 ? 2 : String(n).length;
+    return Array.from({ length: Math.max(0, Math.min(n, 999)) }, (_, i) => ({
+      callSign: `T${String(i + 1).padStart(width, '0')}`,
+      members: [],
+      phone: null,
+      languages: files.languages,
+      assignedStationNumbers: [],
+    }));
+  }
+  let records: Record<string, string>[];
+  try {
+    records = parse(files.teams.text.replace(/^\uFEFF/, ''), { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), trim: true, skip_empty_lines: true, relax_column_count: true });
+  } catch (error) {
+    problems.push(`teams: could not be read as CSV: ${error instanceof Error ? error.message : String(error)}`);
+    return [];
+  }
+  const seen = new Set<string>();
+  return records.flatMap((r, i) => {
+    const callSign = r.call_sign ?? r.callsign ?? r.team ?? '';
+    const row = `teams row ${i + 1}`;
+    if (!callSign) return problems.push(`${row}: call_sign is empty`), [];
+    if (seen.has(callSign)) return problems.push(`${row}: call sign ${callSign} appears twice`), [];
+    seen.add(callSign);
+    const languages = (r.languages ?? '').split(/[;,\s]+/).filter(Boolean);
+    const unknown = languages.filter((l) => !(LANGUAGES as readonly string[]).includes(l));
+    if (unknown.length) problems.push(`${row}: unknown language ${unknown.join(', ')} (use ${LANGUAGES.join(', ')})`);
+    return [{
+      callSign,
+      members: (r.members ?? '').split(';').map((m) => m.trim()).filter(Boolean),
+      phone: r.phone ? r.phone : null,
+      languages: languages.length ? languages : files.languages,
+      assignedStationNumbers: [],
+    }];
+  });
+}
+
+export function missionPlanFromFiles(files: MissionFiles): MissionFilesResult {
+  const problems: string[] = [];
+  if (!files.name.trim()) problems.push('name: is empty');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(files.electionDate) || Number.isNaN(Date.parse(files.electionDate))) problems.push('election date: use YYYY-MM-DD');
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: files.timeZone });
+  } catch {
+    problems.push(`time zone: "${files.timeZone}" is not an IANA zone such as Asia/Bishkek`);
+  }
+  const stations = parseStationImport(files.stations.text, files.stations.format);
+  if (stations.ok && stations.rows.length === 0) problems.push('stations: the file holds no stations');
+  if (!stations.ok) for (const p of stations.problems) problems.push(`stations row ${p.row}${p.field ? ` ${p.field}` : ''}: ${p.problem}`);
+  const teams = readTeams(files, problems);
+  if (stations.ok && files.plan !== undefined) {
+    const byCallSign = new Map(teams.map((t) => [t.callSign, t.callSign]));
+    const byNumber = new Map(stations.rows.map((s) => [s.number, s.number]));
+    const plan = parsePlanCsv(files.plan, byCallSign, byNumber);
+    for (const p of plan.problems) problems.push(`plan row ${p.row}${p.field ? ` ${p.field}` : ''}: ${p.problem}`);
+    for (const route of plan.teams) {
+      const team = teams.find((t) => t.callSign === route.callSign)!;
+      team.assignedStationNumbers = route.stations.map((s) => s.number);
+      team.assignedPhases = route.stations.map((s) => s.phases);
+    }
+  }
+  if (problems.length > 0 || !stations.ok || stations.rows.length === 0) return { ok: false, problems };
+  const lat = stations.rows.reduce((sum, s) => sum + s.lat, 0) / stations.rows.length;
+  const lng = stations.rows.reduce((sum, s) => sum + s.lng, 0) / stations.rows.length;
+  return {
+    ok: true,
+    plan: {
+      mission: {
+        name: files.name.trim(),
+        electionDate: files.electionDate,
+        timeZone: files.timeZone,
+        centerLat: lat,
+        centerLng: lng,
+        bounds: boundsOf(stations.rows),
+        outline: null,
+        languages: files.languages,
+      },
+      stations: stations.rows,
+      teams,
+      coordinator: files.coordinator,
+      displayLabel: files.displayLabel,
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/** The plan read model (team_assignments): `plan_changed` replaces one team's route, projected in the ingest transaction. */
+import { inArray } from 'drizzle-orm';
+import type { Tx } from '../../../db/client';
+import { teamAssignments } from '../../../db/schema/index';
+import { PHASES, type EventInputOf, type PlanStop } from '../../../shared/schemas/events';
+
+export type PlanVerdict = { ok: true } | { ok: false; field: string; error: string };
+
+export class PlanBatch {
+  /** The new route of each team whose plan the batch changes (the last change wins). */
+  readonly #routes = new Map<string, PlanStop[]>();
+
+  /** Checks the route against the mission's stations and keeps it for the flush. */
+  change(event: EventInputOf<'plan_changed'>, isStationOfMission: (id: string) => boolean): PlanVerdict {
+    const seen = new Set<string>();
+    for (const [i, stop] of event.stations.entries()) {
+      if (!isStationOfMission(stop.stationId)) return { ok: false, field: `/stations/${i}/stationId`, error: 'no such station in this mission' };
+      if (seen.has(stop.stationId)) return { ok: false, field: `/stations/${i}/stationId`, error: 'a station appears twice in the route' };
+      seen.add(stop.stationId);
+    }
+    this.#routes.set(event.teamId, event.stations);
+    return { ok: true };
+  }
+
+  async flush(tx: Tx): Promise<void> {
+    const teamIds = [...this.#routes.keys()];
+    if (teamIds.length === 0) return;
+    await tx.delete(teamAssignments).where(inArray(teamAssignments.teamId, teamIds));
+    const rows = teamIds.flatMap((teamId) =>
+      this.#routes.get(teamId)!.map((stop, routeOrder) => ({
+        teamId,
+        routeOrder,
+        stationId: stop.stationId,
+        // Stored in the catalogue's order, whatever order the sender used.
+        phases: PHASES.filter((p) => (stop.phases ?? PHASES).includes(p)),
+      })),
+    );
+    if (rows.length) await tx.insert(teamAssignments).values(rows);
+  }
+}

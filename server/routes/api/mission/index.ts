@@ -1,0 +1,41 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { errorReplies, ErrorReply } from '../../../../shared/schemas/common';
+import { ClearDrillBody, ClearDrillReply, DrillBody, OperationsState } from '../../../../shared/schemas/operations';
+
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  const coordinatorsOnly = app.allow('coordinator');
+
+  app.get('', {
+    onRequest: coordinatorsOnly,
+    schema: {
+      tags: ['operations'],
+      summary: 'The mission\'s operations state: drill mode, the chain head (seq and hash) to publish, the number of events',
+      response: { 200: OperationsState, ...errorReplies },
+    },
+    handler: async (request) => app.services.operations.state(request.principal!.missionId),
+  });
+
+  app.put('/drill', {
+    onRequest: coordinatorsOnly,
+    schema: {
+      tags: ['operations'],
+      summary: 'Turn drill mode on (only with an empty log) or off (going live: only with an empty log, so clear the drill first)',
+      body: DrillBody,
+      response: { 200: OperationsState, 409: ErrorReply, ...errorReplies },
+    },
+    handler: async (request) => app.services.operations.setDrill(request.principal!.missionId, request.body.drill),
+  });
+
+  app.post('/drill/clear', {
+    onRequest: coordinatorsOnly,
+    schema: {
+      tags: ['operations'],
+      summary: 'Delete the drill\'s events and everything derived from them; the log starts again at genesis and open pages reload',
+      description: 'Only in drill mode. Stations, teams, the plan, join codes, display links and the field kit stay.',
+      body: ClearDrillBody,
+      response: { 200: ClearDrillReply, 409: ErrorReply, ...errorReplies },
+    },
+    handler: async (request) => app.services.operations.clearDrill(request.principal!.missionId, request.body.confirmMissionName),
+  });
+};
+export default routes;

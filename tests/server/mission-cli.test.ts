@@ -1,0 +1,57 @@
+/** `npm run mission`: a new mission from the example files in a fresh embedded database, and a refusal naming each bad row. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { openDatabase } from '../../db/client';
+import { PROJECT_ROOT } from '../../server/config';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'vigil-mission-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(...args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'server/mission-cli.ts', ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, DATA_DIR: dir, DATABASE_URL: '', PUBLIC_URL: 'https://vigil.example.org' },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+}
+const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+
+describe('mission set-up CLI', () => {
+  it('creates a mission from a station CSV, a teams CSV and a plan, and prints its secrets once', async () => {
+    const out = run('create', '--name', 'Osh example', '--election-date', '2026-04-12', '--stations', 'examples/osh/stations.csv', '--teams', 'examples/osh/teams.csv', '--plan', 'examples/osh/plan.csv', '--username', 'osh', '--password', 'long enough secret', '--json');
+    expect(out.status, out.stderr).toBe(0);
+    const created = JSON.parse(out.stdout);
+    expect(created).toMatchObject({ coordinator: { username: 'osh', password: 'long enough secret' }, stations: 24, publicUrl: 'https://vigil.example.org' });
+    expect(created.joinCodes.map((j: { callSign: string }) => j.callSign)).toEqual(['O01', 'O02', 'O03', 'O04', 'O05', 'O06']);
+
+    const bad = path.join(dir, 'plan.csv');
+    writeFileSync(bad, 'team,station,order,phases\nO01,5001,1,opening\nO07,5002,1,\nO01,5003,x,\n');
+    const refused = run('create', '--name', 'Broken', '--election-date', '2026-04-12', '--stations', 'examples/osh/stations.csv', '--team-count', '3', '--plan', bad, '--username', 'broken');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('Nothing was created');
+    expect(refused.stderr).toContain('plan row 2 team: no team "O07" in this mission');
+    expect(refused.stderr).toContain('plan row 3 order');
+    expect(run('create', '--name', 'Again', '--election-date', '2026-04-12', '--stations', 'examples/osh/stations.csv', '--team-count', '2', '--username', 'osh').stderr).toContain('is taken');
+
+    const listed = run('list');
+    expect(listed.stdout).toContain(`${created.missionId}  Osh example  election 2026-04-12  live  0 events`);
+
+    const database = await openDatabase({ driver: 'pglite', dataDir: path.join(dir, 'pglite') });
+    try {
+      const [counts] = rowsOf<{ missions: number; stations: number; teams: number; planned: number; opening: number }>(
+        await database.db.execute(sql`
+          select (select count(*)::int from missions) as missions, (select count(*)::int from stations) as stations,
+                 (select count(*)::int from teams) as teams, (select count(*)::int from team_assignments) as planned,
+                 (select count(*)::int from team_assignments where phases ? 'opening') as opening`),
+      );
+      expect(counts).toEqual({ missions: 1, stations: 24, teams: 6, planned: 24, opening: 6 });
+    } finally {
+      await database.close();
+    }
+  }, 180_000);
+});
