@@ -24,9 +24,11 @@ import displayLinkRoutes from './routes/api/display-links/index';
 import eventRoutes from './routes/api/events/index';
 import findingRoutes from './routes/api/findings/index';
 import formRoutes from './routes/api/forms/index';
+import mapRoutes from './routes/api/map/index';
 import photoRoutes from './routes/api/photos/index';
 import stationRoutes from './routes/api/stations/index';
 import summaryRoutes from './routes/api/summary/index';
+import coverageRoutes from './routes/api/coverage/index';
 import teamRoutes from './routes/api/teams/index';
 import versionRoutes from './routes/api/version/index';
 import healthRoutes from './routes/health';
@@ -73,10 +75,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(eventRoutes, { prefix: '/events' });
       await api.register(findingRoutes, { prefix: '/findings' });
       await api.register(summaryRoutes, { prefix: '/summary' });
+      await api.register(coverageRoutes, { prefix: '/coverage' });
       await api.register(displayLinkRoutes, { prefix: '/display-links' });
       await api.register(versionRoutes, { prefix: '/version' });
       await api.register(formRoutes, { prefix: '/forms' });
       await api.register(photoRoutes, { prefix: '/photos' });
+      await api.register(mapRoutes, { prefix: '/map' });
     },
     { prefix: '/api' },
   );

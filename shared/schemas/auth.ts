@@ -33,6 +33,16 @@ export const MissionSummary = Type.Object({
   outline: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
   languages: Type.Array(Type.String()),
   isDemo: Type.Boolean(),
+  /** When the coordinators' page raises alerts (the mission's own settings). */
+  alerts: Type.Object({
+    /** A team not heard from for this many minutes during polling hours is "silent". */
+    silentTeamMinutes: Type.Integer({ minimum: 1 }),
+    /** Polling hours in the mission's time zone, HH:MM. */
+    pollingStartsAt: Type.String({ pattern: '^[0-2][0-9]:[0-5][0-9]$' }),
+    pollingEndsAt: Type.String({ pattern: '^[0-2][0-9]:[0-5][0-9]$' }),
+    /** A critical finding not acknowledged within this many minutes stands out. */
+    criticalAckMinutes: Type.Integer({ minimum: 1 }),
+  }),
 });
 export type MissionSummary = Static<typeof MissionSummary>;
 

@@ -22,6 +22,11 @@ export type Severity = (typeof SEVERITIES)[number];
 export const Severity = oneOf(SEVERITIES);
 
 export const FINDING_STATUSES = ['acknowledged', 'escalated', 'resolved'] as const;
+
+/** Team alerts a coordinator acknowledges: a team silent too long, a team asking for help. */
+export const TEAM_ALERTS = ['silent', 'help'] as const;
+export type TeamAlertKind = (typeof TEAM_ALERTS)[number];
+export const TeamAlertKind = oneOf(TEAM_ALERTS);
 export type FindingStatusChange = (typeof FINDING_STATUSES)[number];
 export const FindingStatusChange = oneOf(FINDING_STATUSES);
 
@@ -74,6 +79,7 @@ export const DISPLAY_FIELDS = {
   position: [],
   help_request: [],
   help_resolved: [],
+  team_alert_acknowledged: ['alert'],
 } as const satisfies Record<string, readonly string[]>;
 /** Fields of every stored event that displays receive. */
 export const DISPLAY_ENVELOPE_FIELDS = ['id', 'type', 'occurredAt', 'seq', 'receivedAt', 'teamId', 'stationId'] as const;
@@ -136,6 +142,12 @@ const catalogue = {
     note: Type.Optional(Note),
   }),
   help_resolved: defineEvent('help_resolved', { teamId: Uuid, note: Type.Optional(Note) }),
+  // A coordinator has seen a team's alert and acts on it; it leaves every coordinator's alert strip.
+  team_alert_acknowledged: defineEvent('team_alert_acknowledged', {
+    teamId: Uuid,
+    alert: TeamAlertKind,
+    note: Type.Optional(Note),
+  }),
 };
 
 type Catalogue = typeof catalogue;

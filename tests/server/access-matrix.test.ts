@@ -75,6 +75,8 @@ describe('access matrix', () => {
     { method: 'GET', url: '/api/events?after=0', expect: COORD_DISPLAY },
     { method: 'GET', url: '/api/summary', expect: ALL },
     { method: 'GET', url: '/api/findings/recent', expect: COORD_DISPLAY },
+    { method: 'GET', url: '/api/findings', expect: COORD },
+    { method: 'GET', url: '/api/coverage', expect: COORD },
     { method: 'GET', url: '/api/forms', expect: ALL },
     { method: 'PUT', url: '/api/forms', body: {}, expect: COORD },
     { method: 'GET', url: `/api/photos/${photoId}`, expect: COORD },
@@ -117,7 +119,7 @@ describe('access matrix', () => {
   });
 
   it('never shows this mission\'s data to the other mission\'s coordinator', async () => {
-    for (const path of ['/api/stations', '/api/teams', '/api/events?after=0&limit=5000', '/api/findings/recent', '/api/display-links', '/api/summary']) {
+    for (const path of ['/api/stations', '/api/teams', '/api/events?after=0&limit=5000', '/api/findings/recent', '/api/findings', '/api/coverage', '/api/display-links', '/api/summary']) {
       const { status, body } = await getJson(t.app, otherCoordinator, path);
       expect(status, path).toBe(200);
       for (const id of [...stationIds, team.teamId, findingId, linkId]) expect(JSON.stringify(body), `${path} leaks ${id}`).not.toContain(id);

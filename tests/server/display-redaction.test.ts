@@ -26,6 +26,7 @@ const samples: StoredEvent[] = [
   { ...stored, id: randomUUID(), type: 'position', teamId, stationId: null, position },
   { ...stored, id: randomUUID(), type: 'help_request', teamId, stationId, position, note: 'phone +996 555 123 456' },
   { ...stored, id: randomUUID(), type: 'help_resolved', teamId, stationId: null, note: 'driver picked them up' },
+  { ...stored, id: randomUUID(), type: 'team_alert_acknowledged', teamId, stationId: null, alert: 'help', note: 'driver on the way', actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' } },
 ];
 const secrets = ['Ivanov', 'Petrov', 'CEC hotline', '+996', 'driver', 'aigerim', 'p-1.jpg', '42.861234', '74.591234', 'T01'];
 const checkFeedEvent = Compile(FeedEvent);
@@ -69,7 +70,7 @@ describe('redaction for wall displays', () => {
   });
 
   it('drops team positions from status rows and patches unless allowed', () => {
-    const status: TeamStatus = { lastSeenAt: null, currentStationId: stationId, lastPosition: { lat: 42.86, lng: 74.59, at: stored.occurredAt }, helpOpen: true, helpRequestedAt: null, updatedSeq: 3 };
+    const status: TeamStatus = { lastSeenAt: null, currentStationId: stationId, lastPosition: { lat: 42.86, lng: 74.59, at: stored.occurredAt }, helpOpen: true, helpRequestedAt: null, helpAcknowledgedAt: null, silentAcknowledgedAt: null, updatedSeq: 3 };
     expect(redactTeamStatusForDisplay(status, STRICTEST_DISPLAY_POLICY)).toEqual({ ...status, lastPosition: null });
     expect(redactTeamStatusForDisplay(status, { showsFindingText: false, showsTeamPositions: true })).toEqual(status);
     const patch = { stations: [], teams: [{ id: teamId, status }] };

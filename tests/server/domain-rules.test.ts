@@ -23,6 +23,7 @@ describe('event validation', () => {
       { id: base.id, occurredAt: base.occurredAt, teamId: base.teamId, type: 'position', position: { lat: 0, lng: 0 } },
       { id: base.id, occurredAt: base.occurredAt, teamId: base.teamId, type: 'help_request' },
       { id: base.id, occurredAt: base.occurredAt, teamId: base.teamId, type: 'help_resolved', note: 'ok' },
+      { id: base.id, occurredAt: base.occurredAt, teamId: base.teamId, type: 'team_alert_acknowledged', alert: 'silent', note: 'called them' },
     ];
     expect(samples.map((s) => s.type).sort()).toEqual([...EVENT_TYPES].sort());
     for (const sample of samples) expect(validateEvent(sample, now), sample.type).toMatchObject({ ok: true });

@@ -58,7 +58,7 @@ describe('fuzzing the API', () => {
     const eventLike = fc.record(
       {
         id: fc.oneof(fc.uuid(), fc.string({ maxLength: 40 }), fc.integer()),
-        type: fc.oneof(fc.constantFrom('arrival', 'departure', 'checklist', 'finding', 'finding_status', 'position', 'help_request', 'help_resolved', 'Arrival', ''), junkValue),
+        type: fc.oneof(fc.constantFrom('arrival', 'departure', 'checklist', 'finding', 'finding_status', 'position', 'help_request', 'help_resolved', 'team_alert_acknowledged', 'Arrival', ''), junkValue),
         teamId: fc.oneof(fc.constant(ids.team), fc.uuid(), junkValue),
         stationId: fc.oneof(fc.constant(ids.station), fc.uuid(), junkValue),
         occurredAt: fc.oneof(fc.date({ min: new Date('1970-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()), junkValue),
@@ -97,6 +97,8 @@ describe('fuzzing the API', () => {
         ['PUT', '/api/display-links/policy'],
         ['GET', '/api/summary'],
         ['GET', '/api/findings/recent'],
+        ['GET', '/api/findings'],
+        ['GET', '/api/coverage'],
         ['GET', '/api/version'],
         ['GET', '/api/forms'],
         ['PUT', '/api/forms'],

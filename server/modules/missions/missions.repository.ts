@@ -22,6 +22,12 @@ export function toMissionSummary(row: MissionRow): MissionSummary {
     outline: (row.outline as MissionSummary['outline']) ?? null,
     languages: row.languages,
     isDemo: row.isDemo,
+    alerts: {
+      silentTeamMinutes: row.silentTeamAlertMinutes,
+      pollingStartsAt: row.pollingStartsAt,
+      pollingEndsAt: row.pollingEndsAt,
+      criticalAckMinutes: row.criticalAckMinutes,
+    },
   };
 }
 

@@ -2,6 +2,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { createAuthService } from '../../modules/auth/auth.service';
+import { createCoverageService } from '../../modules/coverage/coverage.service';
 import { createDisplayLinksService } from '../../modules/displays/display-links.service';
 import { createFeedService } from '../../modules/events/feed.service';
 import { createFindingsService } from '../../modules/findings/findings.service';
@@ -9,6 +10,8 @@ import { createSummaryService } from '../../modules/summary/summary.service';
 import { createEventsService } from '../../modules/events/events.service';
 import { createFormsService } from '../../modules/forms/forms.service';
 import { createPhotosService } from '../../modules/photos/photos.service';
+import { createMapService } from '../../modules/map/map.service';
+import { createStationDetailService } from '../../modules/stations/station-detail.service';
 import { createStationsService } from '../../modules/stations/stations.service';
 import { createTeamsService } from '../../modules/teams/teams.service';
 
@@ -17,6 +20,7 @@ export function createServices(app: FastifyInstance) {
   const { displayPolicies } = app;
   const events = createEventsService(db, app.realtime.broadcaster);
   const auth = createAuthService(db);
+  const forms = createFormsService(db);
   return {
     auth,
     displayLinks: createDisplayLinksService(db, displayPolicies, app.realtime.broadcaster),
@@ -24,9 +28,12 @@ export function createServices(app: FastifyInstance) {
     feed: createFeedService(events, displayPolicies),
     findings: createFindingsService(db, displayPolicies),
     summary: createSummaryService(db),
-    forms: createFormsService(db),
+    coverage: createCoverageService(db),
+    forms,
+    map: createMapService(db, app.config),
     photos: createPhotosService(db),
     stations: createStationsService(db),
+    stationDetail: createStationDetailService(db, forms),
     teams: createTeamsService(db, displayPolicies, auth),
   };
 }
