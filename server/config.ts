@@ -2,7 +2,7 @@
  * Configuration is read from the environment once, at boot, validated, and passed down.
  * Defaults make `npm start` work with nothing set: embedded PGlite under ./data, in-process fan-out, port 3000.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
@@ -31,6 +31,10 @@ const ConfigSchema = Type.Object({
   headAnnounceIntervalMs: Type.Integer({ minimum: 100 }),
   /** Instance name shown in logs and /ready, handy behind a load balancer. */
   instanceName: Type.String(),
+  /** Optional online MapLibre style URL (e.g. OpenFreeMap); null keeps the offline map. */
+  mapStyleUrl: Type.Union([Type.String({ pattern: '^https?://' }), Type.Null()]),
+  /** Optional local PMTiles basemap (absolute path), served to browsers with range requests; null for none. */
+  mapPmtiles: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
 });
 export type Config = Static<typeof ConfigSchema>;
 const checkConfig = Compile(ConfigSchema);
@@ -67,11 +71,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     authRateLimitPerMinute: integer(env.AUTH_RATE_LIMIT_PER_MINUTE, 20, 'AUTH_RATE_LIMIT_PER_MINUTE'),
     headAnnounceIntervalMs: integer(env.HEAD_ANNOUNCE_INTERVAL_MS, HEAD_ANNOUNCE_INTERVAL_MS, 'HEAD_ANNOUNCE_INTERVAL_MS'),
     instanceName: env.INSTANCE_NAME ?? `vigil-${process.pid}`,
+    mapStyleUrl: env.MAP_STYLE_URL || null,
+    mapPmtiles: env.MAP_PMTILES ? path.resolve(env.MAP_PMTILES) : null,
     ...overrides,
   };
   if (!checkConfig.Check(config)) {
     const problems = [...checkConfig.Errors(config)].map((e) => `${e.instancePath || '/'} ${e.message}`);
     throw new Error(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  if (config.mapPmtiles !== null && !existsSync(config.mapPmtiles)) {
+    throw new Error(`Invalid configuration: MAP_PMTILES names ${config.mapPmtiles}, which does not exist`);
   }
   return config;
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorReplies } from '../../../../shared/schemas/common';
+import { TeamTrailsReply } from '../../../../shared/schemas/map';
 import { JoinCodeReply, TeamParams, TeamsReply } from '../../../../shared/schemas/teams';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
@@ -11,6 +12,16 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: TeamsReply, ...errorReplies },
     },
     handler: async (request) => app.services.teams.list(request.principal!),
+  });
+
+  app.get('/trails', {
+    onRequest: app.allow('coordinator'),
+    schema: {
+      tags: ['teams'],
+      summary: 'Each team\'s last places (reported positions, or the stations it checked in at), oldest first',
+      response: { 200: TeamTrailsReply, ...errorReplies },
+    },
+    handler: async (request) => app.services.map.trails(request.principal!.missionId),
   });
 
   app.post('/:teamId/join-codes', {
