@@ -12,8 +12,9 @@ import type {
   DisplayPolicy,
   UpdateDisplayLinkBody,
 } from '../../../shared/schemas/displays';
-import type { FeedPage } from '../../../shared/schemas/events';
-import type { RecentFindingsReply } from '../../../shared/schemas/findings';
+import type { CoverageReply } from '../../../shared/schemas/coverage';
+import type { EventInput, FeedPage, PostEventsReply } from '../../../shared/schemas/events';
+import type { RecentFindingsReply, TriageFindingsReply } from '../../../shared/schemas/findings';
 import type { StationsReply } from '../../../shared/schemas/stations';
 import type { Summary } from '../../../shared/schemas/summary';
 import type { JoinCodeReply, TeamsReply } from '../../../shared/schemas/teams';
@@ -78,6 +79,20 @@ export class ApiClient {
 
   recentFindings(limit: number): Promise<RecentFindingsReply> {
     return this.#request('GET', '/api/findings/recent', { query: { limit } });
+  }
+
+  /** Every finding of the mission for triage (coordinators). */
+  findings(): Promise<TriageFindingsReply> {
+    return this.#request('GET', '/api/findings');
+  }
+
+  coverage(): Promise<CoverageReply> {
+    return this.#request('GET', '/api/coverage');
+  }
+
+  /** Posts events; the reply says per event whether it was stored, a duplicate or rejected (and why). */
+  postEvents(events: EventInput[]): Promise<PostEventsReply> {
+    return this.#request('POST', '/api/events', { body: { events } });
   }
 
   version(): Promise<VersionReply> {
