@@ -8,6 +8,10 @@ import { IsoTime, Seq, Uuid, oneOf } from './common';
 import { Assessment, Phase, Severity, StoredEvent } from './events';
 import { Station } from './stations';
 
+/** Where the server serves map label glyphs (MapLibre's URL template); any font stack gets Noto Sans Regular. */
+export const MAP_GLYPHS_PATH = '/api/map/glyphs/{fontstack}/{range}.pbf';
+export const MAP_FONT = 'Noto Sans Regular';
+
 const LngLat = Type.Tuple([Type.Number(), Type.Number()]);
 
 /** A district's area drawn around its stations: the project's approximation, not an official boundary. */

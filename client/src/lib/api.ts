@@ -15,6 +15,7 @@ import type {
 import type { CoverageReply } from '../../../shared/schemas/coverage';
 import type { EventInput, FeedPage, PostEventsReply } from '../../../shared/schemas/events';
 import type { RecentFindingsReply, TriageFindingsReply } from '../../../shared/schemas/findings';
+import type { MapConfigReply, StationDetailReply, TeamTrailsReply } from '../../../shared/schemas/map';
 import type { StationsReply } from '../../../shared/schemas/stations';
 import type { Summary } from '../../../shared/schemas/summary';
 import type { JoinCodeReply, TeamsReply } from '../../../shared/schemas/teams';
@@ -117,6 +118,21 @@ export class ApiClient {
 
   setDisplayPolicy(policy: DisplayPolicy): Promise<DisplayPolicy> {
     return this.#request('PUT', '/api/display-links/policy', { body: policy });
+  }
+
+  /** Basemap settings and approximate district areas. */
+  mapConfig(): Promise<MapConfigReply> {
+    return this.#request('GET', '/api/map');
+  }
+
+  /** One station's visits, checklists, findings and recent events (coordinators). */
+  stationDetail(stationId: string): Promise<StationDetailReply> {
+    return this.#request('GET', `/api/stations/${encodeURIComponent(stationId)}/detail`);
+  }
+
+  /** Each team's last places, oldest first (coordinators). */
+  teamTrails(): Promise<TeamTrailsReply> {
+    return this.#request('GET', '/api/teams/trails');
   }
 
   issueJoinCode(teamId: string): Promise<JoinCodeReply> {

@@ -5,14 +5,13 @@
 import path from 'node:path';
 import concaveman from 'concaveman';
 import type { Db } from '../../../db/client';
-import { TRAIL_POINTS, type DistrictArea, type MapConfigReply, type TeamTrailsReply, type TrailPoint } from '../../../shared/schemas/map';
+import { MAP_FONT, MAP_GLYPHS_PATH, TRAIL_POINTS, type DistrictArea, type MapConfigReply, type TeamTrailsReply, type TrailPoint } from '../../../shared/schemas/map';
 import type { Config } from '../../config';
 import { readHead } from '../events/events.repository';
 import { listStationPoints, listTrailEvents } from './map.repository';
 
 /** The one font stack served; any requested stack gets it (a PMTiles style may ask for others). */
-export const GLYPH_FONT = 'Noto Sans Regular';
-export const GLYPHS_PREFIX = '/api/map/glyphs/';
+export const GLYPH_FONT = MAP_FONT;
 export const PMTILES_PREFIX = '/api/map/basemap/';
 
 /** Each station is padded by this much so it sits inside its district's area, not on its edge. */
@@ -56,7 +55,7 @@ export function createMapService(db: Db, config: Pick<Config, 'mapStyleUrl' | 'm
     return {
       styleUrl: config.mapStyleUrl,
       pmtilesUrl: config.mapPmtiles === null ? null : `${PMTILES_PREFIX}${encodeURIComponent(path.basename(config.mapPmtiles))}`,
-      glyphs: `${GLYPHS_PREFIX}{fontstack}/{range}.pbf`,
+      glyphs: MAP_GLYPHS_PATH,
       font: GLYPH_FONT,
       districts: { type: 'FeatureCollection', features: districtAreas(points) },
     };
