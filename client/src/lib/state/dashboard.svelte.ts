@@ -197,3 +197,59 @@ async function resultOf(api: ApiClient, event: EventInput): Promise<string | nul
     return error instanceof Error ? error.message : String(error);
   }
 }
+
+/**
+ * Stations each team has checked in at: from GET /api/teams at each resync, then every live arrival. The status
+ * patches carry team rows without them, so this follows the events instead.
+ */
+export class TeamVisitsState implements LiveFollower {
+  /** Moves whenever a team's visits change. */
+  version = $state(0);
+  readonly #visited = new Map<string, Set<string>>();
+  #api: ApiClient | null = null;
+  #asked = 0;
+
+  resync(api: ApiClient): void {
+    this.#api = api;
+    const asked = ++this.#asked;
+    api.teams().then(
+      (reply) => {
+        if (asked !== this.#asked || this.#api !== api) return;
+        for (const team of reply.teams) {
+          const held = this.#visited.get(team.id) ?? new Set<string>();
+          for (const id of team.visitedStationIds ?? []) held.add(id);
+          this.#visited.set(team.id, held);
+        }
+        this.version++;
+      },
+      () => {
+        if (asked === this.#asked && this.#api === api) setTimeout(() => asked === this.#asked && this.resync(api), RETRY_MS);
+      },
+    );
+  }
+
+  applied(events: readonly FeedEvent[]): void {
+    let changed = false;
+    for (const event of events) {
+      if (event.type !== 'arrival' || event.teamId === null || event.stationId === null) continue;
+      const held = this.#visited.get(event.teamId) ?? new Set<string>();
+      if (!held.has(event.stationId)) {
+        held.add(event.stationId);
+        this.#visited.set(event.teamId, held);
+        changed = true;
+      }
+    }
+    if (changed) this.version++;
+  }
+
+  /** Stations the team visited; reading it in `$derived` re-runs when visits change. */
+  visited(teamId: string): ReadonlySet<string> {
+    void this.version;
+    return this.#visited.get(teamId) ?? new Set();
+  }
+
+  dispose(): void {
+    this.#api = null;
+    this.#asked++;
+  }
+}
