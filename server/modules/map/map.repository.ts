@@ -13,6 +13,7 @@ export async function listStationPoints(db: Db, missionId: string): Promise<{ di
 export interface TrailEventRow {
   teamId: string;
   callSign: string;
+  type: string;
   seq: number;
   occurredAt: Date;
   stationId: string | null;
@@ -32,6 +33,7 @@ export async function listTrailEvents(db: Db, missionId: string, perTeam: number
   const ranked = db
     .select({
       teamId: events.teamId,
+      type: events.type,
       seq: events.seq,
       occurredAt: events.occurredAt,
       stationId: events.stationId,
@@ -46,6 +48,7 @@ export async function listTrailEvents(db: Db, missionId: string, perTeam: number
     .select({
       teamId: ranked.teamId,
       callSign: teams.callSign,
+      type: ranked.type,
       seq: ranked.seq,
       occurredAt: ranked.occurredAt,
       stationId: ranked.stationId,

@@ -49,6 +49,8 @@ export function districtAreas(points: readonly { district: string; lat: number; 
   return areas;
 }
 
+const STATION_PLACED: ReadonlySet<string> = new Set(['arrival', 'departure']);
+
 export function createMapService(db: Db, config: Pick<Config, 'mapStyleUrl' | 'mapPmtiles'>) {
   async function mapConfig(missionId: string): Promise<MapConfigReply> {
     const points = await listStationPoints(db, missionId);
@@ -67,8 +69,10 @@ export function createMapService(db: Db, config: Pick<Config, 'mapStyleUrl' | 'm
     const rows = await listTrailEvents(db, missionId, TRAIL_POINTS);
     const byTeam = new Map<string, { callSign: string; points: TrailPoint[] }>();
     for (const row of rows) {
-      const lat = row.lat ?? row.stationLat;
-      const lng = row.lng ?? row.stationLng;
+      // A check-in or check-out puts the team at the station itself; a phone's GPS fix only where it names no station.
+      const atStation = STATION_PLACED.has(row.type) && row.stationLat !== null && row.stationLng !== null;
+      const lat = atStation ? row.stationLat : (row.lat ?? row.stationLat);
+      const lng = atStation ? row.stationLng : (row.lng ?? row.stationLng);
       if (lat === null || lng === null) continue;
       const trail = byTeam.get(row.teamId) ?? { callSign: row.callSign, points: [] };
       trail.points.push({ lat, lng, at: row.occurredAt.toISOString(), seq: row.seq, stationId: row.stationId });

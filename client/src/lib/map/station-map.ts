@@ -91,11 +91,11 @@ export class StationMap {
     if (interactive) this.map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
 
     // Icons are drawn here, on demand, so no sprite is ever fetched.
-    this.map.on('styleimagemissing', (event: { id: string }) => {
+    this.map.setMissingStyleImageResolver((id: string) => {
       const ratio = Math.max(2, window.devicePixelRatio);
-      const state = STATE_ICONS.get(event.id);
-      if (state !== undefined) this.map.addImage(event.id, stateIconImage(state, ratio), { pixelRatio: ratio });
-      else if (event.id === TEAM_ICON) this.map.addImage(event.id, teamIconImage(ratio), { pixelRatio: ratio });
+      const state = STATE_ICONS.get(id);
+      if (state !== undefined) this.map.addImage(id, stateIconImage(state, ratio), { pixelRatio: ratio });
+      else if (id === TEAM_ICON) this.map.addImage(id, teamIconImage(ratio), { pixelRatio: ratio });
     });
 
     this.map.once('load', () => {

@@ -33,8 +33,10 @@ export class TeamTrails {
     const moved = new Set<string>();
     for (const event of events) {
       if (!PLACING.has(event.type) || event.teamId === null) continue;
+      // A check-in or check-out puts the team at the station itself; a GPS fix counts where no station is named.
       const reported = (event as { position?: { lat: number; lng: number } }).position;
-      const place = reported ?? (event.stationId !== null ? where(event.stationId) : undefined);
+      const station = event.stationId !== null ? where(event.stationId) : undefined;
+      const place = event.type === 'arrival' || event.type === 'departure' ? (station ?? reported) : (reported ?? station);
       if (place === undefined) continue;
       let trail = this.#trails.get(event.teamId);
       if (trail === undefined) {
