@@ -95,15 +95,14 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
     expect((await res.json()).results[0].status).toBe('stored');
 
     // The display is the wall (no station table): watch the map itself.
-    await page.waitForFunction(
-      (id) => window.__vigilMap!.getFeatureState({ source: 'stations', id }).state === 'present',
-      station.id,
-      { timeout: 5000, polling: 'raf' },
-    );
+    const mapState = () => page.evaluate(async (id) => {
+      const data = (await (window.__vigilMap!.getSource('stations') as import('maplibre-gl').GeoJSONSource).getData()) as GeoJSON.FeatureCollection;
+      return data.features.find((f) => f.properties?.id === id)?.properties?.state;
+    }, station.id);
+    await expect.poll(mapState, { timeout: 5000, interval: 20 }).toBe('present');
     const elapsedMs = Date.now() - postedAt;
     console.info(`station recoloured ${elapsedMs} ms after the POST`);
-    const featureState = await page.evaluate((id) => window.__vigilMap!.getFeatureState({ source: 'stations', id }), station.id);
-    expect(featureState).toMatchObject({ state: 'present' });
+    expect(await mapState()).toBe('present');
     const after = await stationPixel(page);
     expect(colourDistance(after, hexToRgb(STATION_STATE_COLOURS.present))).toBeLessThan(40);
     await saveScreenshot(page, 'live-map-display');
