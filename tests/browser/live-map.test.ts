@@ -141,6 +141,8 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
     const item = page.locator(`[data-vigil-finding="${findingId}"]`);
     await item.waitFor({ timeout: 5000 });
     expect(await item.textContent()).toContain('Bundle of ballots in the box');
+    // The feed loads a finding's photo when the coordinator opens that finding.
+    await item.locator('button.line').click();
     const img = page.locator(`[data-vigil-finding-photo="${photoId}"] img`);
     await img.waitFor({ timeout: 5000 });
     expect(await img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(40);
@@ -160,6 +162,7 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
       await page.click('form[data-vigil-login] button[type=submit]');
     }
     await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
+    await page.click('[data-vigil-tab=setup]');
     await page.click('[data-vigil-join-panel] summary');
     await page.waitForSelector('[data-vigil-join-team] option', { state: 'attached' });
     await page.selectOption('[data-vigil-join-team]', { label: 'T03' });
