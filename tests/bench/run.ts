@@ -5,7 +5,8 @@
  *   - end-to-end fan-out: POST on instance B → `events` on dashboards connected to A and B through Redis,
  *     vs a bare Socket.IO broadcast to the same number of clients;
  *   - server memory per connected dashboard;
- *   - the wall display's JS heap, DOM nodes and listeners through a 14-hour day in compressed time (display-soak.ts).
+ *   - the wall display's JS heap, DOM nodes and listeners through a 14-hour day in compressed time (display-soak.ts);
+ *   - the coordinator map's first render and long tasks under 100 updates/s with 10,000 and 100,000 stations (map-bench.ts).
  * Load comes from this process; the servers are child processes; everything talks to 127.0.0.1 only and stops by itself.
  * BENCH_QUICK=1 shrinks every run so CI can prove the harness works (its figures mean nothing).
  * --write appends the table to BENCHMARKS.md with machine, date and commit.
@@ -26,10 +27,11 @@ import { setUpMission, type MissionCredentials } from '../../server/modules/miss
 import { createTestDatabase } from '../helpers/services';
 import { freePort, RedisProcess, VigilInstance } from '../helpers/processes';
 import { displaySoakSection } from './display-soak';
+import { mapSection } from './map-bench';
 import { closedLoop, round, summarize } from './measure';
 
 const QUICK = process.env.BENCH_QUICK === '1';
-/** BENCH_ONLY=ingest, fanout or display runs one part. */
+/** BENCH_ONLY=ingest, fanout, display or map runs one part. */
 const ONLY = process.env.BENCH_ONLY ?? 'all';
 const INGEST_SECONDS = QUICK ? 1 : 10;
 const INGEST_WORKERS = 16;
@@ -187,6 +189,7 @@ async function main() {
     if (ONLY === 'all' || ONLY === 'ingest') await ingestSection(url, credentials, instances);
     if (ONLY === 'all' || ONLY === 'fanout') await fanoutSection(url, credentials, redis, instances);
     if (ONLY === 'all' || ONLY === 'display') rows.push(...(await displaySoakSection(url, credentials, 'bench-password', instances, log)));
+    if (ONLY === 'all' || ONLY === 'map') rows.push(...(await mapSection(log)));
   } finally {
     await Promise.all(instances.map((i) => i.stop('SIGKILL')));
     await redis.stop();

@@ -29,6 +29,11 @@ import { TEAM_ICON, iconName, stateIconImage, teamIconImage } from './state-shap
 setWorkerUrl(workerUrl);
 
 const FIT_PADDING_PX = 24;
+/**
+ * Diffs reach the map at most this often. Each diff makes MapLibre re-tile the source and draw again; at 100 changes a
+ * second that would be a redraw per frame. The first change after a quiet spell still goes at the next frame.
+ */
+const FLUSH_INTERVAL_MS = 250;
 
 export interface StationStateChange {
   id: string;
@@ -66,9 +71,12 @@ export class StationMap {
   #pending: (() => void)[] = [];
   #loaded = false;
   readonly #paddingPx: number;
-  /** Station states waiting for the next frame's diff. */
+  /** Station states and team places waiting for the next diff. */
   #queuedStates = new Map<string, StationState>();
+  #queuedTeams = new Map<string, TeamPlace>();
+  #flushTimer: ReturnType<typeof setTimeout> | null = null;
   #frame: number | null = null;
+  #lastFlushAt = -Infinity;
   #knownTeams = new Set<string>();
   #districts: DistrictArea[] = [];
   #focusedDistrict: string | null = null;
@@ -112,15 +120,23 @@ export class StationMap {
     this.map.fitBounds(box, { padding: this.#paddingPx, duration: durationMs, essential: true });
   }
 
-  /** Queues new states; they reach the map together at the next animation frame. */
+  /** Queues new states; they reach the map together with everything else queued (see FLUSH_INTERVAL_MS). */
   setStates(changes: readonly StationStateChange[]): void {
     for (const change of changes) this.#queuedStates.set(change.id, change.state);
-    if (this.#frame === null && this.#queuedStates.size > 0) {
+    this.#scheduleFlush();
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushTimer !== null || this.#frame !== null) return;
+    const wait = Math.max(0, this.#lastFlushAt + FLUSH_INTERVAL_MS - performance.now());
+    this.#flushTimer = setTimeout(() => {
+      this.#flushTimer = null;
       this.#frame = requestAnimationFrame(() => {
         this.#frame = null;
-        this.#whenLoaded(() => this.#flushStates());
+        this.#lastFlushAt = performance.now();
+        this.#whenLoaded(() => this.#flush());
       });
-    }
+    }, wait);
   }
 
   addStations(features: readonly StationFeature[]): void {
@@ -136,6 +152,14 @@ export class StationMap {
 
   /** Places (or moves) teams' markers at their newest point, with their recent trail behind them. */
   setTeams(places: readonly TeamPlace[]): void {
+    for (const place of places) this.#queuedTeams.set(place.teamId, place);
+    this.#scheduleFlush();
+  }
+
+  #flushTeams(): void {
+    if (this.#queuedTeams.size === 0) return;
+    const places = [...this.#queuedTeams.values()];
+    this.#queuedTeams.clear();
     const markers: GeoJSONSourceDiff = { add: [], update: [] };
     const trails: GeoJSONSourceDiff = { add: [], update: [] };
     for (const place of places) {
@@ -153,10 +177,8 @@ export class StationMap {
         trails.add!.push({ type: 'Feature', geometry: line, properties: { id: place.teamId } });
       }
     }
-    this.#whenLoaded(() => {
-      void this.#source(TEAMS_SOURCE_ID)?.updateData(markers);
-      void this.#source(TRAILS_SOURCE_ID)?.updateData(trails);
-    });
+    void this.#source(TEAMS_SOURCE_ID)?.updateData(markers);
+    void this.#source(TRAILS_SOURCE_ID)?.updateData(trails);
   }
 
   /** Zooms to one station. */
@@ -197,7 +219,13 @@ export class StationMap {
 
   destroy(): void {
     if (this.#frame !== null) cancelAnimationFrame(this.#frame);
+    if (this.#flushTimer !== null) clearTimeout(this.#flushTimer);
     this.map.remove();
+  }
+
+  #flush(): void {
+    this.#flushStates();
+    this.#flushTeams();
   }
 
   #flushStates(): void {
