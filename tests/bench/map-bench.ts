@@ -18,7 +18,7 @@ import { freePort, VigilInstance } from '../helpers/processes';
 import { round } from './measure';
 
 const QUICK = process.env.BENCH_QUICK === '1';
-const SIZES = QUICK ? [500] : [10_000, 100_000];
+const SIZES = process.env.BENCH_MAP_SIZES ? process.env.BENCH_MAP_SIZES.split(',').map(Number) : QUICK ? [500] : [10_000, 100_000];
 const UPDATES_PER_SECOND = Number(process.env.BENCH_MAP_UPDATES ?? 100);
 const UPDATE_SECONDS = QUICK ? 1 : 10;
 const FIRST_RENDER_TARGET_MS = 2000;
@@ -52,6 +52,16 @@ async function call(base: string, method: string, pathName: string, token: strin
   });
   if (!res.ok) throw new Error(`${method} ${pathName} answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as any;
+}
+
+/** The functions the main thread spent most samples in (self time), for finding long tasks. */
+function logProfile(profile: { nodes: { callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[] }, label: string, log: (line: string) => void): void {
+  const self = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const key = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + (node.hitCount ?? 0));
+  }
+  for (const [key, count] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20)) log(`profile ${label}: ${count} ${key}`);
 }
 
 async function oneSize(stationCount: number, log: (line: string) => void): Promise<MapRow[]> {
@@ -97,12 +107,30 @@ async function oneSize(stationCount: number, log: (line: string) => void): Promi
     }, JSON.stringify({ token: session.token, expiresAt: session.expiresAt }));
     const page = await context.newPage();
     page.on('pageerror', (error) => log(`page error: ${error.message}`));
+    const renderCdp = PROFILE ? await context.newCDPSession(page) : null;
+    if (renderCdp !== null) {
+      await renderCdp.send('Profiler.enable');
+      await renderCdp.send('Profiler.start');
+    }
     await page.goto(server.url);
     await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 120_000 });
+    if (renderCdp !== null) logProfile((await renderCdp.send('Profiler.stop')).profile, 'first render', log);
     const firstRender = await page.evaluate(() => ({ ...window.__benchFigures! }));
     const renderTasks = firstRender.longTasks.filter((task) => task.start <= (firstRender.readyAt ?? Infinity));
     // Let the page settle (districts, trails, fonts) before the update window opens.
     await page.waitForTimeout(QUICK ? 500 : 3000);
+    // Baseline, before any update: the same map redrawn with no change of data (what this browser's
+    // renderer costs per frame; headless Chromium here draws WebGL in software).
+    const repaintStart = await page.evaluate(() => performance.now());
+    for (let i = 0; i < 8; i++) {
+      await page.evaluate(() => new Promise((resolve) => {
+        window.__vigilMap!.once('render', resolve);
+        window.__vigilMap!.triggerRepaint();
+      }));
+      await page.waitForTimeout(250);
+    }
+    const repaintTasks = (await page.evaluate(() => window.__benchFigures!.longTasks)).filter((task) => task.start >= repaintStart);
+    const repaintWorst = repaintTasks.reduce((max, task) => Math.max(max, task.duration), 0);
     if (process.env.BENCH_HIDE) await page.addStyleTag({ content: `${process.env.BENCH_HIDE} { display: none !important }` });
     const windowStart = await page.evaluate(() => performance.now());
     // BENCH_PROFILE=1: where the page's main thread spends the update window, by function (for finding long tasks).
@@ -135,31 +163,10 @@ async function oneSize(stationCount: number, log: (line: string) => void): Promi
     const sentSeconds = (Date.now() - startedMs) / 1000;
     // Until the page has applied the last event.
     const head = (await call(server.url, 'GET', '/api/stations?changedAfter=999999999', session.token)).head as number;
-    await page.waitForFunction((seq) => Number(document.body.dataset.vigilLastSeq) >= seq, head, { timeout: 60_000 });
+    await page.waitForFunction((seq) => Number(document.body.dataset.vigilLastSeq) >= seq, head, { timeout: 120_000, polling: 500 });
     await page.waitForTimeout(1000);
     const after = await page.evaluate(() => ({ ...window.__benchFigures!, now: performance.now() }));
-    // Baseline: the same map redrawn with no change of data, as often as the updates redraw it (what this browser's
-    // renderer costs per frame; headless Chromium here draws WebGL in software).
-    const repaintStart = await page.evaluate(() => performance.now());
-    for (let i = 0; i < 8; i++) {
-      await page.evaluate(() => new Promise((resolve) => {
-        window.__vigilMap!.once('render', resolve);
-        window.__vigilMap!.triggerRepaint();
-      }));
-      await page.waitForTimeout(250);
-    }
-    const repaintTasks = (await page.evaluate(() => window.__benchFigures!.longTasks)).filter((task) => task.start >= repaintStart);
-    const repaintWorst = repaintTasks.reduce((max, task) => Math.max(max, task.duration), 0);
-    if (cdp !== null) {
-      const { profile } = await cdp.send('Profiler.stop');
-      const self = new Map<string, number>();
-      for (const node of profile.nodes) {
-        const key = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber}`;
-        self.set(key, (self.get(key) ?? 0) + (node.hitCount ?? 0));
-      }
-      const hits = [...self].sort((a, b) => b[1] - a[1]).slice(0, 25);
-      for (const [key, count] of hits) log(`profile ${count} ${key}`);
-    }
+    if (cdp !== null) logProfile((await cdp.send('Profiler.stop')).profile, 'updates', log);
     const updateTasks = after.longTasks.filter((task) => task.start >= windowStart && task.start < after.now);
     const worst = updateTasks.reduce((max, task) => Math.max(max, task.duration), 0);
     const renderMs = firstRender.readyAt ?? NaN;
