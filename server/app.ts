@@ -29,6 +29,7 @@ import photoRoutes from './routes/api/photos/index';
 import stationRoutes from './routes/api/stations/index';
 import summaryRoutes from './routes/api/summary/index';
 import coverageRoutes from './routes/api/coverage/index';
+import missionRoutes from './routes/api/mission/index';
 import teamRoutes from './routes/api/teams/index';
 import versionRoutes from './routes/api/version/index';
 import healthRoutes from './routes/health';
@@ -76,6 +77,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(findingRoutes, { prefix: '/findings' });
       await api.register(summaryRoutes, { prefix: '/summary' });
       await api.register(coverageRoutes, { prefix: '/coverage' });
+      await api.register(missionRoutes, { prefix: '/mission' });
       await api.register(displayLinkRoutes, { prefix: '/display-links' });
       await api.register(versionRoutes, { prefix: '/version' });
       await api.register(formRoutes, { prefix: '/forms' });

@@ -21,6 +21,23 @@ export const JoinBody = Type.Object(
 );
 export type JoinBody = Static<typeof JoinBody>;
 
+const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM in the mission time zone' });
+
+/** When the coordinators' page raises alerts; PUT /api/mission/alert-settings changes them. */
+export const AlertSettings = Type.Object(
+  {
+    /** A team not heard from for this many minutes during polling hours is "silent". */
+    silentTeamMinutes: Type.Integer({ minimum: 1, maximum: 1440 }),
+    /** Polling hours in the mission's time zone (equal values: all day; an end before the start runs past midnight). */
+    pollingStartsAt: ClockTime,
+    pollingEndsAt: ClockTime,
+    /** A critical finding not acknowledged within this many minutes stands out. */
+    criticalAckMinutes: Type.Integer({ minimum: 1, maximum: 1440 }),
+  },
+  { additionalProperties: false },
+);
+export type AlertSettings = Static<typeof AlertSettings>;
+
 export const MissionSummary = Type.Object({
   id: Uuid,
   name: Type.String(),
@@ -34,15 +51,7 @@ export const MissionSummary = Type.Object({
   languages: Type.Array(Type.String()),
   isDemo: Type.Boolean(),
   /** When the coordinators' page raises alerts (the mission's own settings). */
-  alerts: Type.Object({
-    /** A team not heard from for this many minutes during polling hours is "silent". */
-    silentTeamMinutes: Type.Integer({ minimum: 1 }),
-    /** Polling hours in the mission's time zone, HH:MM. */
-    pollingStartsAt: Type.String({ pattern: '^[0-2][0-9]:[0-5][0-9]$' }),
-    pollingEndsAt: Type.String({ pattern: '^[0-2][0-9]:[0-5][0-9]$' }),
-    /** A critical finding not acknowledged within this many minutes stands out. */
-    criticalAckMinutes: Type.Integer({ minimum: 1 }),
-  }),
+  alerts: AlertSettings,
 });
 export type MissionSummary = Static<typeof MissionSummary>;
 

@@ -80,6 +80,7 @@ describe('access matrix', () => {
     { method: 'GET', url: '/api/findings/recent', expect: COORD_DISPLAY },
     { method: 'GET', url: '/api/findings', expect: COORD },
     { method: 'GET', url: '/api/coverage', expect: COORD },
+    { method: 'PUT', url: '/api/mission/alert-settings', body: { silentTeamMinutes: 45, pollingStartsAt: '07:00', pollingEndsAt: '20:00', criticalAckMinutes: 15 }, expect: COORD },
     { method: 'GET', url: '/api/forms', expect: ALL },
     { method: 'PUT', url: '/api/forms', body: {}, expect: COORD },
     { method: 'GET', url: `/api/photos/${photoId}`, expect: COORD },

@@ -64,6 +64,31 @@ describe.each(drivers)('dashboard API on %s', (driver) => {
     expect(body.mission.alerts).toEqual({ silentTeamMinutes: 45, pollingStartsAt: '07:00', pollingEndsAt: '20:00', criticalAckMinutes: 15 });
   });
 
+  it("lets a coordinator change the mission's alert settings; bad values get a 400 naming the field and change nothing", async () => {
+    const put = (token: string, payload: unknown) =>
+      t.app.inject({ method: 'PUT', url: '/api/mission/alert-settings', headers: { authorization: `Bearer ${token}` }, payload: payload as object });
+    const settings = { silentTeamMinutes: 30, pollingStartsAt: '08:00', pollingEndsAt: '20:00', criticalAckMinutes: 10 };
+    const saved = await put(coordinator, settings);
+    expect(saved.statusCode).toBe(200);
+    expect(saved.json()).toEqual(settings);
+    for (const [bad, field] of [
+      [{ ...settings, pollingStartsAt: '25:00' }, 'pollingStartsAt'],
+      [{ ...settings, silentTeamMinutes: 0 }, 'silentTeamMinutes'],
+      [{ ...settings, criticalAckMinutes: 'soon' }, 'criticalAckMinutes'],
+      [{ ...settings, extra: true }, 'extra'],
+    ] as const) {
+      const res = await put(coordinator, bad);
+      expect(res.statusCode, field).toBe(400);
+      expect(res.body, field).toContain(field);
+    }
+    expect((await put(team.token, settings)).statusCode).toBe(403);
+    expect((await put(display, settings)).statusCode).toBe(403);
+    expect((await getJson(t.app, coordinator, '/api/session')).body.mission.alerts).toEqual(settings);
+    // The other mission keeps its own.
+    expect((await getJson(t.app, otherCoordinator, '/api/session')).body.mission.alerts.silentTeamMinutes).toBe(45);
+    await put(coordinator, { silentTeamMinutes: 45, pollingStartsAt: '07:00', pollingEndsAt: '20:00', criticalAckMinutes: 15 });
+  });
+
   it('lists every finding with text, place, team and triage; acknowledgement records who and when, the last note is kept', async () => {
     const reported = finding(team.teamId, stationIds[0]!, 'critical', 20);
     expect((await postEvents(t.app, team.token, [reported])).statusCode).toBe(200);

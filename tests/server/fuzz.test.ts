@@ -105,6 +105,7 @@ describe('fuzzing the API', () => {
         ['GET', '/api/findings/recent'],
         ['GET', '/api/findings'],
         ['GET', '/api/coverage'],
+        ['PUT', '/api/mission/alert-settings'],
         ['GET', '/api/version'],
         ['GET', '/api/forms'],
         ['PUT', '/api/forms'],

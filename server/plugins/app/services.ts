@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { createAuthService } from '../../modules/auth/auth.service';
 import { createCoverageService } from '../../modules/coverage/coverage.service';
+import { createMissionSettingsService } from '../../modules/missions/mission-settings.service';
 import { createDisplayLinksService } from '../../modules/displays/display-links.service';
 import { createFeedService } from '../../modules/events/feed.service';
 import { createFindingsService } from '../../modules/findings/findings.service';
@@ -29,6 +30,7 @@ export function createServices(app: FastifyInstance) {
     findings: createFindingsService(db, displayPolicies),
     summary: createSummaryService(db),
     coverage: createCoverageService(db),
+    missionSettings: createMissionSettingsService(db),
     forms,
     map: createMapService(db, app.config),
     photos: createPhotosService(db),
