@@ -2,7 +2,7 @@
  * The HTTP API, typed from the wire schemas in shared/. Every call carries the bearer token; every failure becomes an
  * ApiError with the server's status and message, and a 401 also tells the app to drop the session.
  */
-import type { LoginBody, LoginReply, SessionReply } from '../../../shared/schemas/auth';
+import type { AlertSettings, LoginBody, LoginReply, SessionReply } from '../../../shared/schemas/auth';
 import type { ErrorReply } from '../../../shared/schemas/common';
 import type {
   CreateDisplayLinkBody,
@@ -89,6 +89,10 @@ export class ApiClient {
 
   coverage(): Promise<CoverageReply> {
     return this.#request('GET', '/api/coverage');
+  }
+
+  setAlertSettings(settings: AlertSettings): Promise<AlertSettings> {
+    return this.#request('PUT', '/api/mission/alert-settings', { body: settings });
   }
 
   /** Posts events; the reply says per event whether it was stored, a duplicate or rejected (and why). */

@@ -212,6 +212,16 @@ export const az: Messages = {
       photo: '{{number}} məntəqəsindəki pozuntunun şəkli',
       station: '{{number}} məntəqəsi',
     },
+    settings: {
+      title: 'Həyəcan ayarları',
+      silentMinutes: 'Komanda səssiz sayılır (dəqiqə)',
+      pollingFrom: 'Səsvermə saatları',
+      pollingTo: 'qədər',
+      criticalMinutes: 'Kritik pozuntu gecikmiş sayılır (dəqiqə)',
+      save: 'Saxla',
+      saved: 'Saxlanıldı. Digər koordinatorlar yeni ayarları səhifəni yenidən açanda görəcəklər.',
+      failed: 'Saxlanmadı: {{message}}',
+    },
     teams: {
       team: 'Komanda',
       lastSeen: 'Son əlaqə',

@@ -214,6 +214,16 @@ export const en = {
       photo: 'Photo of the finding at station {{number}}',
       station: 'Station {{number}}',
     },
+    settings: {
+      title: 'Alert settings',
+      silentMinutes: 'A team is silent after (minutes)',
+      pollingFrom: 'Polling hours from',
+      pollingTo: 'to',
+      criticalMinutes: 'A critical finding is overdue after (minutes)',
+      save: 'Save',
+      saved: 'Saved. Other coordinators see the new settings when they next open the page.',
+      failed: 'Not saved: {{message}}',
+    },
     teams: {
       team: 'Team',
       lastSeen: 'Last seen',
