@@ -273,6 +273,9 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     await second.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
     expect(await second.textContent('[data-vigil-tab=coverage]')).toContain('Охват');
     expect(await second.textContent('[data-vigil-indicator]')).toContain('В эфире');
+    // The mission's own category labels, in the chosen language.
+    await second.click('[data-vigil-tab=findings]');
+    await second.waitForSelector('[data-vigil-finding] strong:has-text("«Карусель»")');
     await second.selectOption('[data-vigil-language]', 'en');
   });
 });

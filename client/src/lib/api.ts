@@ -15,6 +15,7 @@ import type {
 import type { CoverageReply } from '../../../shared/schemas/coverage';
 import type { EventInput, FeedPage, PostEventsReply } from '../../../shared/schemas/events';
 import type { RecentFindingsReply, TriageFindingsReply } from '../../../shared/schemas/findings';
+import type { FormsReply } from '../../../shared/schemas/forms';
 import type { MapConfigReply, StationDetailReply, TeamTrailsReply } from '../../../shared/schemas/map';
 import type { StationsReply } from '../../../shared/schemas/stations';
 import type { Summary } from '../../../shared/schemas/summary';
@@ -85,6 +86,11 @@ export class ApiClient {
   /** Every finding of the mission for triage (coordinators). */
   findings(): Promise<TriageFindingsReply> {
     return this.#request('GET', '/api/findings');
+  }
+
+  /** The mission's checklist forms and finding categories (with their labels in each language). */
+  forms(): Promise<FormsReply> {
+    return this.#request('GET', '/api/forms');
   }
 
   coverage(): Promise<CoverageReply> {
