@@ -114,7 +114,10 @@ async function oneSize(stationCount: number, log: (line: string) => void): Promi
     }
     await page.goto(server.url);
     await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 120_000 });
-    if (renderCdp !== null) logProfile((await renderCdp.send('Profiler.stop')).profile, 'first render', log);
+    if (renderCdp !== null) {
+      logProfile((await renderCdp.send('Profiler.stop')).profile, 'first render', log);
+      await renderCdp.send('Profiler.start');
+    }
     const firstRender = await page.evaluate(() => ({ ...window.__benchFigures! }));
     const renderTasks = firstRender.longTasks.filter((task) => task.start <= (firstRender.readyAt ?? Infinity));
     // Let the page settle (districts, trails, fonts) before the update window opens.
@@ -124,13 +127,15 @@ async function oneSize(stationCount: number, log: (line: string) => void): Promi
     const repaintStart = await page.evaluate(() => performance.now());
     for (let i = 0; i < 8; i++) {
       await page.evaluate(() => new Promise((resolve) => {
-        window.__vigilMap!.once('render', resolve);
+        // Resolve with nothing: the event holds the map, which Playwright would otherwise serialise whole.
+        window.__vigilMap!.once('render', () => resolve(null));
         window.__vigilMap!.triggerRepaint();
       }));
       await page.waitForTimeout(250);
     }
     const repaintTasks = (await page.evaluate(() => window.__benchFigures!.longTasks)).filter((task) => task.start >= repaintStart);
     const repaintWorst = repaintTasks.reduce((max, task) => Math.max(max, task.duration), 0);
+    if (renderCdp !== null) logProfile((await renderCdp.send('Profiler.stop')).profile, 'settling and bare repaints', log);
     if (process.env.BENCH_HIDE) await page.addStyleTag({ content: `${process.env.BENCH_HIDE} { display: none !important }` });
     const windowStart = await page.evaluate(() => performance.now());
     // BENCH_PROFILE=1: where the page's main thread spends the update window, by function (for finding long tasks).
