@@ -54,6 +54,11 @@ describe.each(drivers)('station detail, trails and map settings on %s', (driver)
     const secrecy = filed.answers.find((answer: { questionId: string }) => answer.questionId === 'secrecy');
     expect(secrecy.value).toBe(false);
     expect(secrecy.label).not.toBe('secrecy');
+    // A multiple-choice answer is shown by its options' labels, not their ids.
+    const issues = filed.answers.find((answer: { questionId: string }) => answer.questionId === 'issues');
+    expect(issues.value).toHaveLength(1);
+    expect(issues.value[0]).not.toBe('overcrowding');
+    expect(issues.value[0]).toMatch(/crowd/i);
     expect(body.findings).toEqual([
       expect.objectContaining({ id: critical.id, severity: 'critical', status: 'acknowledged', callSign: 'T01', text: critical.text, category: 'ballot_stuffing' }),
     ]);

@@ -1,7 +1,7 @@
 /** One station's story for the coordinator's station panel: visits, checklists with their questions, findings, history. */
 import type { Db } from '../../../db/client';
 import type { StoredEventOf } from '../../../shared/schemas/events';
-import type { FieldKit } from '../../../shared/schemas/forms';
+import type { FieldKit, Question } from '../../../shared/schemas/forms';
 import {
   STATION_HISTORY_LIMIT,
   type ChecklistAnswerLine,
@@ -67,6 +67,13 @@ export function createStationDetailService(db: Db, forms: Pick<FormsService, 'ki
 
 export type StationDetailService = ReturnType<typeof createStationDetailService>;
 
+/** Choice answers are option ids; the panel shows the options' English labels (unknown ids stay as they are). */
+function withOptionLabels(question: Question, value: unknown): unknown {
+  if (question.type !== 'single_choice' && question.type !== 'multiple_choice') return value;
+  const label = (id: unknown) => (typeof id === 'string' ? (question.options.find((option) => option.id === id)?.label.en ?? id) : id);
+  return Array.isArray(value) ? value.map(label) : label(value);
+}
+
 /** Answers in the form's question order with the question's English label; unknown ids keep the id as label. */
 function checklistWithLabels(event: StoredEventOf<'checklist'>, kit: FieldKit, callSign: string | null): StationChecklist {
   const form = kit.forms.find((candidate) => candidate.id === event.form);
@@ -75,7 +82,7 @@ function checklistWithLabels(event: StoredEventOf<'checklist'>, kit: FieldKit, c
   for (const question of form?.questions ?? []) {
     if (!(question.id in event.answers)) continue;
     seen.add(question.id);
-    answers.push({ questionId: question.id, label: question.label.en, value: event.answers[question.id] });
+    answers.push({ questionId: question.id, label: question.label.en, value: withOptionLabels(question, event.answers[question.id]) });
   }
   for (const [questionId, value] of Object.entries(event.answers)) {
     if (!seen.has(questionId)) answers.push({ questionId, label: questionId, value });
