@@ -185,7 +185,7 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     await first.selectOption('[data-vigil-status-filter]', 'open');
     // j selects the newest (the critical finding just reported), a acknowledges it.
     await first.locator('body').press('j');
-    const selected = first.locator('[data-vigil-finding][aria-selected=true]');
+    const selected = first.locator('[data-vigil-finding][aria-current=true]');
     const id = (await selected.getAttribute('data-vigil-finding'))!;
     await first.locator('body').press('a');
     await second.waitForSelector(`[data-vigil-finding="${id}"][data-status=acknowledged]`, { state: 'attached', timeout: 5000 });
@@ -209,10 +209,10 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     await first.selectOption('[data-vigil-status-filter]', 'open');
     await first.locator('body').press('j');
     const top = await first.locator('[data-vigil-finding]').first().getAttribute('data-vigil-finding');
-    expect(await first.getAttribute('[data-vigil-finding][aria-selected=true]', 'data-vigil-finding')).toBe(top);
+    expect(await first.getAttribute('[data-vigil-finding][aria-current=true]', 'data-vigil-finding')).toBe(top);
     await first.locator('body').press('j');
     await first.locator('body').press('k');
-    expect(await first.getAttribute('[data-vigil-finding][aria-selected=true]', 'data-vigil-finding')).toBe(top);
+    expect(await first.getAttribute('[data-vigil-finding][aria-current=true]', 'data-vigil-finding')).toBe(top);
     expect(await first.locator('[data-vigil-finding][data-overdue=true] [data-vigil-overdue]').count()).toBeGreaterThanOrEqual(1);
     expect(await first.locator('[data-vigil-finding][data-pattern=systematic]').count()).toBeGreaterThanOrEqual(3);
     await mapAtRest(first);
