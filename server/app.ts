@@ -24,6 +24,7 @@ import displayLinkRoutes from './routes/api/display-links/index';
 import eventRoutes from './routes/api/events/index';
 import findingRoutes from './routes/api/findings/index';
 import formRoutes from './routes/api/forms/index';
+import mapRoutes from './routes/api/map/index';
 import photoRoutes from './routes/api/photos/index';
 import missionRoutes from './routes/api/mission/index';
 import conflictRoutes from './routes/api/conflicts/index';
@@ -31,6 +32,7 @@ import planRoutes from './routes/api/plan/index';
 import exportRoutes from './routes/api/exports/index';
 import stationRoutes from './routes/api/stations/index';
 import summaryRoutes from './routes/api/summary/index';
+import coverageRoutes from './routes/api/coverage/index';
 import teamRoutes from './routes/api/teams/index';
 import versionRoutes from './routes/api/version/index';
 import healthRoutes from './routes/health';
@@ -79,6 +81,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(eventRoutes, { prefix: '/events' });
       await api.register(findingRoutes, { prefix: '/findings' });
       await api.register(summaryRoutes, { prefix: '/summary' });
+      await api.register(coverageRoutes, { prefix: '/coverage' });
       await api.register(displayLinkRoutes, { prefix: '/display-links' });
       await api.register(versionRoutes, { prefix: '/version' });
       await api.register(formRoutes, { prefix: '/forms' });
@@ -87,6 +90,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(conflictRoutes, { prefix: '/conflicts' });
       await api.register(planRoutes, { prefix: '/plan' });
       await api.register(exportRoutes, { prefix: '/exports' });
+      await api.register(mapRoutes, { prefix: '/map' });
     },
     { prefix: '/api' },
   );

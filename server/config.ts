@@ -2,7 +2,7 @@
  * Configuration is read from the environment once, at boot, validated, and passed down.
  * Defaults make `npm start` work with nothing set: embedded PGlite under ./data, in-process fan-out, port 3000.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
@@ -38,6 +38,10 @@ const ConfigSchema = Type.Object({
   authCacheMs: Type.Integer({ minimum: 0, maximum: 60_000 }),
   /** Serve GET /debug/event-loop (event-loop delay of this process) for the benchmarks; off in production. */
   debugMetrics: Type.Boolean(),
+  /** Optional online MapLibre style URL (e.g. OpenFreeMap); null keeps the offline map. */
+  mapStyleUrl: Type.Union([Type.String({ pattern: '^https?://' }), Type.Null()]),
+  /** Optional local PMTiles basemap (absolute path), served to browsers with range requests; null for none. */
+  mapPmtiles: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
 });
 export type Config = Static<typeof ConfigSchema>;
 const checkConfig = Compile(ConfigSchema);
@@ -76,11 +80,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     instanceName: env.INSTANCE_NAME ?? `vigil-${process.pid}`,
     authCacheMs: integer(env.AUTH_CACHE_MS, 5000, 'AUTH_CACHE_MS'),
     debugMetrics: flag(env.VIGIL_DEBUG_METRICS, false),
+    mapStyleUrl: env.MAP_STYLE_URL || null,
+    mapPmtiles: env.MAP_PMTILES ? path.resolve(env.MAP_PMTILES) : null,
     ...overrides,
   };
   if (!checkConfig.Check(config)) {
     const problems = [...checkConfig.Errors(config)].map((e) => `${e.instancePath || '/'} ${e.message}`);
     throw new Error(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  if (config.mapPmtiles !== null && !existsSync(config.mapPmtiles)) {
+    throw new Error(`Invalid configuration: MAP_PMTILES names ${config.mapPmtiles}, which does not exist`);
   }
   return config;
 }

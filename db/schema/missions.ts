@@ -1,4 +1,4 @@
-import { pgTable, uuid, text, doublePrecision, jsonb, boolean, bigint, timestamp } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, doublePrecision, jsonb, boolean, bigint, integer, timestamp } from 'drizzle-orm/pg-core';
 import type { Geometry } from 'geojson';
 
 /** [[west, south], [east, north]] in degrees. */
@@ -32,6 +32,13 @@ export const missions = pgTable('missions', {
    * refused so they never enter the live record. Null for a mission that never rehearsed.
    */
   recordStartsAt: timestamp({ withTimezone: true }),
+  /** A team not heard from for this long during polling hours raises an alert on the coordinators' page. */
+  silentTeamAlertMinutes: integer().notNull().default(45),
+  /** Polling hours in the mission's time zone, HH:MM (the silent-team alert applies only inside them). */
+  pollingStartsAt: text().notNull().default('07:00'),
+  pollingEndsAt: text().notNull().default('20:00'),
+  /** A critical finding nobody acknowledged within this long stands out in the feed and the alert strip. */
+  criticalAckMinutes: integer().notNull().default(15),
   /** Head of the event log: the last sequence number and hash given out. Locking this row orders the mission's inserts. */
   lastSeq: bigint({ mode: 'number' }).notNull().default(0),
   lastHash: text().notNull(),

@@ -48,6 +48,10 @@ export const teamStatus = pgTable(
     lastPositionAt: timestamp({ withTimezone: true }),
     helpOpen: boolean().notNull().default(false),
     helpRequestedAt: timestamp({ withTimezone: true }),
+    /** When a coordinator last acknowledged the team's help request; it covers the request made before it. */
+    helpAcknowledgedAt: timestamp({ withTimezone: true }),
+    /** When a coordinator last acknowledged the team's silence; it covers the silence since lastSeenAt. */
+    silentAcknowledgedAt: timestamp({ withTimezone: true }),
     updatedSeq: bigint({ mode: 'number' }).notNull().default(0),
   },
   (t) => [index().on(t.missionId)],
@@ -98,6 +102,11 @@ export const findings = pgTable(
     status: text().$type<FindingState>().notNull().default('new'),
     reportedAt: timestamp({ withTimezone: true }).notNull(),
     statusChangedAt: timestamp({ withTimezone: true }),
+    /** The first triage (acknowledged, escalated or resolved): when and by which coordinator. */
+    acknowledgedAt: timestamp({ withTimezone: true }),
+    acknowledgedBy: text(),
+    /** The note of the latest triage that had one. */
+    lastNote: text(),
     seq: bigint({ mode: 'number' }).notNull(),
   },
   (t) => [index().on(t.missionId), index().on(t.stationId)],

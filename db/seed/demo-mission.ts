@@ -46,7 +46,20 @@ const MAX_PLANNED_SHARE_OF_DISTRICT = 0.85;
 
 export type DemoMissionRecord = Omit<
   typeof missions.$inferSelect,
-  'lastSeq' | 'lastHash' | 'createdAt' | 'outline' | 'isDemo' | 'displayShowsFindingText' | 'displayShowsTeamPositions' | 'drill' | 'recordStartsAt'
+  | 'lastSeq'
+  | 'lastHash'
+  | 'createdAt'
+  | 'outline'
+  | 'isDemo'
+  | 'displayShowsFindingText'
+  | 'displayShowsTeamPositions'
+  | 'drill'
+  | 'recordStartsAt'
+  // Alert thresholds: the column defaults (45 min silent, polling 07:00–20:00, 15 min for critical findings).
+  | 'silentTeamAlertMinutes'
+  | 'pollingStartsAt'
+  | 'pollingEndsAt'
+  | 'criticalAckMinutes'
 > & { outline: Polygon; isDemo: true };
 
 export type DemoStation = StationImportRow & { id: string; district: DistrictName; electoralDistrict: string };

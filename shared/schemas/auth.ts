@@ -21,6 +21,23 @@ export const JoinBody = Type.Object(
 );
 export type JoinBody = Static<typeof JoinBody>;
 
+const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM in the mission time zone' });
+
+/** When the coordinators' page raises alerts; PUT /api/mission/alert-settings changes them. */
+export const AlertSettings = Type.Object(
+  {
+    /** A team not heard from for this many minutes during polling hours is "silent". */
+    silentTeamMinutes: Type.Integer({ minimum: 1, maximum: 1440 }),
+    /** Polling hours in the mission's time zone (equal values: all day; an end before the start runs past midnight). */
+    pollingStartsAt: ClockTime,
+    pollingEndsAt: ClockTime,
+    /** A critical finding not acknowledged within this many minutes stands out. */
+    criticalAckMinutes: Type.Integer({ minimum: 1, maximum: 1440 }),
+  },
+  { additionalProperties: false },
+);
+export type AlertSettings = Static<typeof AlertSettings>;
+
 export const MissionSummary = Type.Object({
   id: Uuid,
   name: Type.String(),
@@ -35,6 +52,8 @@ export const MissionSummary = Type.Object({
   isDemo: Type.Boolean(),
   /** Rehearsal: everything in the log is drill data (see README, "Drills"). */
   drill: Type.Boolean(),
+  /** When the coordinators' page raises alerts (the mission's own settings). */
+  alerts: AlertSettings,
 });
 export type MissionSummary = Static<typeof MissionSummary>;
 

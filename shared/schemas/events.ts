@@ -22,6 +22,11 @@ export type Severity = (typeof SEVERITIES)[number];
 export const Severity = oneOf(SEVERITIES);
 
 export const FINDING_STATUSES = ['acknowledged', 'escalated', 'resolved'] as const;
+
+/** Team alerts a coordinator acknowledges: a team silent too long, a team asking for help. */
+export const TEAM_ALERTS = ['silent', 'help'] as const;
+export type TeamAlertKind = (typeof TEAM_ALERTS)[number];
+export const TeamAlertKind = oneOf(TEAM_ALERTS);
 export type FindingStatusChange = (typeof FINDING_STATUSES)[number];
 export const FindingStatusChange = oneOf(FINDING_STATUSES);
 
@@ -90,6 +95,7 @@ export const DISPLAY_FIELDS = {
   // Planned routes are not for walls (GET /api/teams leaves them out for displays too).
   plan_changed: [],
   conflict_resolved: ['conflictId'],
+  team_alert_acknowledged: ['alert'],
 } as const satisfies Record<string, readonly string[]>;
 /** Fields of every stored event that displays receive. */
 export const DISPLAY_ENVELOPE_FIELDS = ['id', 'type', 'occurredAt', 'seq', 'receivedAt', 'teamId', 'stationId'] as const;
@@ -161,6 +167,12 @@ const catalogue = {
   conflict_resolved: defineEvent('conflict_resolved', {
     conflictId: Type.String({ format: 'uuid', description: 'id of the conflict (GET /api/conflicts)' }),
     note: Text,
+  }),
+  // A coordinator has seen a team's alert and acts on it; it leaves every coordinator's alert strip.
+  team_alert_acknowledged: defineEvent('team_alert_acknowledged', {
+    teamId: Uuid,
+    alert: TeamAlertKind,
+    note: Type.Optional(Note),
   }),
 };
 

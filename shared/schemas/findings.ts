@@ -40,3 +40,26 @@ export const RecentFindingsReply = Type.Object({
   head: Seq,
 });
 export type RecentFindingsReply = Static<typeof RecentFindingsReply>;
+
+/** GET /api/findings: every finding of the mission with what triage needs (coordinators only). */
+export const TriageFinding = Type.Object({
+  ...FindingSummary.properties,
+  text: Type.String(),
+  teamId: Uuid,
+  teamCallSign: Type.String(),
+  /** When the status last changed (device time of the triage), null while new. */
+  statusChangedAt: Type.Union([IsoTime, Type.Null()]),
+  /** The first triage: when and by which coordinator. */
+  acknowledgedAt: Type.Union([IsoTime, Type.Null()]),
+  acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
+  /** The note of the latest triage that had one. */
+  lastNote: Type.Union([Type.String(), Type.Null()]),
+});
+export type TriageFinding = Static<typeof TriageFinding>;
+
+export const TriageFindingsReply = Type.Object({
+  /** Newest first (by sequence); every finding of the mission. */
+  findings: Type.Array(TriageFinding),
+  head: Seq,
+});
+export type TriageFindingsReply = Static<typeof TriageFindingsReply>;

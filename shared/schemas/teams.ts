@@ -8,6 +8,10 @@ export const TeamStatus = Type.Object({
   lastPosition: Type.Union([Type.Object({ lat: Type.Number(), lng: Type.Number(), at: IsoTime }), Type.Null()]),
   helpOpen: Type.Boolean(),
   helpRequestedAt: Type.Union([IsoTime, Type.Null()]),
+  /** When a coordinator acknowledged the help request (it covers a request made at or before it). */
+  helpAcknowledgedAt: Type.Union([IsoTime, Type.Null()]),
+  /** When a coordinator acknowledged the team's silence (it covers the silence since lastSeenAt). */
+  silentAcknowledgedAt: Type.Union([IsoTime, Type.Null()]),
   updatedSeq: Seq,
 });
 export type TeamStatus = Static<typeof TeamStatus>;

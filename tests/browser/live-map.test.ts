@@ -95,15 +95,14 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
     expect((await res.json()).results[0].status).toBe('stored');
 
     // The display is the wall (no station table): watch the map itself.
-    await page.waitForFunction(
-      (id) => window.__vigilMap!.getFeatureState({ source: 'stations', id }).state === 'present',
-      station.id,
-      { timeout: 5000, polling: 'raf' },
-    );
+    const mapState = () => page.evaluate(async (id) => {
+      const data = (await (window.__vigilMap!.getSource('stations') as import('maplibre-gl').GeoJSONSource).getData()) as GeoJSON.FeatureCollection;
+      return data.features.find((f) => f.properties?.id === id)?.properties?.state;
+    }, station.id);
+    await expect.poll(mapState, { timeout: 5000, interval: 20 }).toBe('present');
     const elapsedMs = Date.now() - postedAt;
     console.info(`station recoloured ${elapsedMs} ms after the POST`);
-    const featureState = await page.evaluate((id) => window.__vigilMap!.getFeatureState({ source: 'stations', id }), station.id);
-    expect(featureState).toMatchObject({ state: 'present' });
+    expect(await mapState()).toBe('present');
     const after = await stationPixel(page);
     expect(colourDistance(after, hexToRgb(STATION_STATE_COLOURS.present))).toBeLessThan(40);
     await saveScreenshot(page, 'live-map-display');
@@ -142,6 +141,8 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
     const item = page.locator(`[data-vigil-finding="${findingId}"]`);
     await item.waitFor({ timeout: 5000 });
     expect(await item.textContent()).toContain('Bundle of ballots in the box');
+    // The feed loads a finding's photo when the coordinator opens that finding.
+    await item.locator('button.line').click();
     const img = page.locator(`[data-vigil-finding-photo="${photoId}"] img`);
     await img.waitFor({ timeout: 5000 });
     expect(await img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(40);
@@ -161,6 +162,7 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
       await page.click('form[data-vigil-login] button[type=submit]');
     }
     await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
+    await page.click('[data-vigil-tab=setup]');
     await page.click('[data-vigil-join-panel] summary');
     await page.waitForSelector('[data-vigil-join-team] option', { state: 'attached' });
     await page.selectOption('[data-vigil-join-team]', { label: 'T03' });

@@ -167,6 +167,7 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
     await desk.fill('input[name=password]', demo.coordinator.password);
     await desk.click('form[data-vigil-login] button[type=submit]');
     await desk.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
+    await desk.click('[data-vigil-tab=setup]');
     await desk.click('[data-vigil-display-links] summary');
     await desk.fill('input[name=display-label]', 'Situation room, left wall');
     await desk.selectOption('select[aria-label="Rotation of the new display"]', { label: 'Cycle districts every 15 s' });

@@ -8,6 +8,8 @@ const status = (currentStationId: string | null): TeamStatus => ({
   lastPosition: null,
   helpOpen: false,
   helpRequestedAt: null,
+  helpAcknowledgedAt: null,
+  silentAcknowledgedAt: null,
   updatedSeq: 3,
 });
 

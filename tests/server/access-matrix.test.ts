@@ -71,10 +71,16 @@ describe('access matrix', () => {
     { method: 'GET', url: '/api/stations', expect: ALL },
     { method: 'POST', url: '/api/stations/import', body: 'number,name,address,district,electoral_district,lat,lng,registered_voters\n', contentType: 'text/csv', expect: COORD },
     { method: 'GET', url: '/api/teams', expect: ALL },
+    { method: 'GET', url: '/api/teams/trails', expect: COORD },
+    { method: 'GET', url: `/api/stations/${stationIds[0]}/detail`, expect: COORD },
+    { method: 'GET', url: '/api/map', expect: ALL },
     { method: 'POST', url: '/api/events', body: { events: [{ id: randomUUID(), type: 'position', teamId: team.teamId, occurredAt: new Date().toISOString(), position: { lat: 42.8, lng: 74.6 } }] }, expect: COORD_TEAM },
     { method: 'GET', url: '/api/events?after=0', expect: COORD_DISPLAY },
     { method: 'GET', url: '/api/summary', expect: ALL },
     { method: 'GET', url: '/api/findings/recent', expect: COORD_DISPLAY },
+    { method: 'GET', url: '/api/findings', expect: COORD },
+    { method: 'GET', url: '/api/coverage', expect: COORD },
+    { method: 'PUT', url: '/api/mission/alert-settings', body: { silentTeamMinutes: 45, pollingStartsAt: '07:00', pollingEndsAt: '20:00', criticalAckMinutes: 15 }, expect: COORD },
     { method: 'GET', url: '/api/forms', expect: ALL },
     { method: 'PUT', url: '/api/forms', body: {}, expect: COORD },
     { method: 'GET', url: `/api/photos/${photoId}`, expect: COORD },
@@ -128,7 +134,7 @@ describe('access matrix', () => {
   });
 
   it('never shows this mission\'s data to the other mission\'s coordinator', async () => {
-    for (const path of ['/api/stations', '/api/teams', '/api/events?after=0&limit=5000', '/api/findings/recent', '/api/display-links', '/api/summary', '/api/conflicts?status=all', '/api/mission', '/api/exports/summary']) {
+    for (const path of ['/api/stations', '/api/teams', '/api/teams/trails', '/api/map', '/api/events?after=0&limit=5000', '/api/findings/recent', '/api/findings', '/api/coverage', '/api/display-links', '/api/summary', '/api/conflicts?status=all', '/api/mission', '/api/exports/summary']) {
       const { status, body } = await getJson(t.app, otherCoordinator, path);
       expect(status, path).toBe(200);
       for (const id of [...stationIds, team.teamId, findingId, linkId]) expect(JSON.stringify(body), `${path} leaks ${id}`).not.toContain(id);
@@ -138,6 +144,7 @@ describe('access matrix', () => {
       const res = await t.app.inject({ method: 'GET', url: `/api/exports/${file}`, headers: { authorization: `Bearer ${otherCoordinator}` } });
       for (const id of [...stationIds, team.teamId, findingId]) expect(res.body, `${file} leaks ${id}`).not.toContain(id);
     }
+    expect((await getJson(t.app, otherCoordinator, `/api/stations/${stationIds[0]}/detail`)).status).toBe(404);
     const rename = await t.app.inject({ method: 'PATCH', url: `/api/display-links/${linkId}`, headers: { authorization: `Bearer ${otherCoordinator}` }, payload: { label: 'taken over' } });
     expect(rename.statusCode).toBe(404);
     const code = await t.app.inject({ method: 'POST', url: `/api/teams/${team.teamId}/join-codes`, headers: { authorization: `Bearer ${otherCoordinator}` } });

@@ -29,6 +29,7 @@ const samples: StoredEvent[] = [
   // Where a team goes is not for a wall: the route stays off it.
   { ...stored, id: randomUUID(), type: 'plan_changed', teamId, stationId: null, stations: [{ stationId: 'route-stop-secret', phases: ['opening'] }], actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' } },
   { ...stored, id: randomUUID(), type: 'conflict_resolved', teamId: null, stationId, conflictId: randomUUID(), note: 'called the CEC hotline again', actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' } },
+  { ...stored, id: randomUUID(), type: 'team_alert_acknowledged', teamId, stationId: null, alert: 'help', note: 'driver on the way', actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' } },
 ];
 const secrets = ['Ivanov', 'Petrov', 'CEC hotline', '+996', 'driver', 'aigerim', 'p-1.jpg', '42.861234', '74.591234', 'T01', 'route-stop-secret'];
 const checkFeedEvent = Compile(FeedEvent);
@@ -72,7 +73,7 @@ describe('redaction for wall displays', () => {
   });
 
   it('drops team positions from status rows and patches unless allowed', () => {
-    const status: TeamStatus = { lastSeenAt: null, currentStationId: stationId, lastPosition: { lat: 42.86, lng: 74.59, at: stored.occurredAt }, helpOpen: true, helpRequestedAt: null, updatedSeq: 3 };
+    const status: TeamStatus = { lastSeenAt: null, currentStationId: stationId, lastPosition: { lat: 42.86, lng: 74.59, at: stored.occurredAt }, helpOpen: true, helpRequestedAt: null, helpAcknowledgedAt: null, silentAcknowledgedAt: null, updatedSeq: 3 };
     expect(redactTeamStatusForDisplay(status, STRICTEST_DISPLAY_POLICY)).toEqual({ ...status, lastPosition: null });
     expect(redactTeamStatusForDisplay(status, { showsFindingText: false, showsTeamPositions: true })).toEqual(status);
     const patch = { stations: [], teams: [{ id: teamId, status }] };

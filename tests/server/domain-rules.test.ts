@@ -25,6 +25,7 @@ describe('event validation', () => {
       { id: base.id, occurredAt: base.occurredAt, teamId: base.teamId, type: 'help_resolved', note: 'ok' },
       { id: base.id, occurredAt: base.occurredAt, teamId: base.teamId, type: 'plan_changed', stations: [{ stationId: base.stationId, phases: ['opening', 'closing'] }, { stationId: randomUUID() }] },
       { id: base.id, occurredAt: base.occurredAt, type: 'conflict_resolved', conflictId: randomUUID(), note: 'both teams called' },
+      { id: base.id, occurredAt: base.occurredAt, teamId: base.teamId, type: 'team_alert_acknowledged', alert: 'silent', note: 'called them' },
     ];
     expect(samples.map((s) => s.type).sort()).toEqual([...EVENT_TYPES].sort());
     for (const sample of samples) expect(validateEvent(sample, now), sample.type).toMatchObject({ ok: true });

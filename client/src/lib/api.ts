@@ -2,7 +2,7 @@
  * The HTTP API, typed from the wire schemas in shared/. Every call carries the bearer token; every failure becomes an
  * ApiError with the server's status and message, and a 401 also tells the app to drop the session.
  */
-import type { LoginBody, LoginReply, SessionReply } from '../../../shared/schemas/auth';
+import type { AlertSettings, LoginBody, LoginReply, SessionReply } from '../../../shared/schemas/auth';
 import type { ErrorReply } from '../../../shared/schemas/common';
 import type {
   CreateDisplayLinkBody,
@@ -12,14 +12,16 @@ import type {
   DisplayPolicy,
   UpdateDisplayLinkBody,
 } from '../../../shared/schemas/displays';
-import type { FeedPage } from '../../../shared/schemas/events';
-import type { RecentFindingsReply } from '../../../shared/schemas/findings';
+import type { CoverageReply } from '../../../shared/schemas/coverage';
+import type { EventInput, FeedPage, PostEventsReply } from '../../../shared/schemas/events';
+import type { RecentFindingsReply, TriageFindingsReply } from '../../../shared/schemas/findings';
+import type { FormsReply } from '../../../shared/schemas/forms';
+import type { MapConfigReply, StationDetailReply, TeamTrailsReply } from '../../../shared/schemas/map';
 import type { StationsReply } from '../../../shared/schemas/stations';
 import type { Summary } from '../../../shared/schemas/summary';
 import type { CreateTeamBody, CreatedTeamReply, JoinCodeReply, TeamsReply } from '../../../shared/schemas/teams';
 import type { VersionReply } from '../../../shared/schemas/version';
 import type { ConflictsReply } from '../../../shared/schemas/conflicts';
-import type { EventInput, PostEventsReply } from '../../../shared/schemas/events';
 import type { ExportFile, MissionReport } from '../../../shared/schemas/exports';
 import type { ClearDrillReply, OperationsState, PlanImportReply } from '../../../shared/schemas/operations';
 import type { ImportPreviewReply, ImportProblem, ImportReply } from '../../../shared/schemas/stations';
@@ -85,6 +87,29 @@ export class ApiClient {
     return this.#request('GET', '/api/findings/recent', { query: { limit } });
   }
 
+  /** Every finding of the mission for triage (coordinators). */
+  findings(): Promise<TriageFindingsReply> {
+    return this.#request('GET', '/api/findings');
+  }
+
+  /** The mission's checklist forms and finding categories (with their labels in each language). */
+  forms(): Promise<FormsReply> {
+    return this.#request('GET', '/api/forms');
+  }
+
+  coverage(): Promise<CoverageReply> {
+    return this.#request('GET', '/api/coverage');
+  }
+
+  setAlertSettings(settings: AlertSettings): Promise<AlertSettings> {
+    return this.#request('PUT', '/api/mission/alert-settings', { body: settings });
+  }
+
+  /** Posts events; the reply says per event whether it was stored, a duplicate or rejected (and why). */
+  postEvents(events: EventInput[]): Promise<PostEventsReply> {
+    return this.#request('POST', '/api/events', { body: { events } });
+  }
+
   version(): Promise<VersionReply> {
     return this.#request('GET', '/api/version');
   }
@@ -107,6 +132,21 @@ export class ApiClient {
 
   setDisplayPolicy(policy: DisplayPolicy): Promise<DisplayPolicy> {
     return this.#request('PUT', '/api/display-links/policy', { body: policy });
+  }
+
+  /** Basemap settings and approximate district areas. */
+  mapConfig(): Promise<MapConfigReply> {
+    return this.#request('GET', '/api/map');
+  }
+
+  /** One station's visits, checklists, findings and recent events (coordinators). */
+  stationDetail(stationId: string): Promise<StationDetailReply> {
+    return this.#request('GET', `/api/stations/${encodeURIComponent(stationId)}/detail`);
+  }
+
+  /** Each team's last places, oldest first (coordinators). */
+  teamTrails(): Promise<TeamTrailsReply> {
+    return this.#request('GET', '/api/teams/trails');
   }
 
   issueJoinCode(teamId: string): Promise<JoinCodeReply> {
@@ -133,10 +173,6 @@ export class ApiClient {
 
   conflicts(status: 'open' | 'resolved' | 'all' = 'open'): Promise<ConflictsReply> {
     return this.#request('GET', '/api/conflicts', { query: { status } });
-  }
-
-  postEvents(events: EventInput[]): Promise<PostEventsReply> {
-    return this.#request('POST', '/api/events', { body: { events } });
   }
 
   missionReport(): Promise<MissionReport> {

@@ -38,6 +38,9 @@ function checkActor(principal: Principal, event: EventInput): Applied | null {
   if (event.type === 'plan_changed' || event.type === 'conflict_resolved') {
     return principal.role === 'coordinator' ? null : reject('/type', `only coordinators post ${event.type}`);
   }
+  if (event.type === 'team_alert_acknowledged') {
+    return principal.role === 'coordinator' ? null : reject('/type', "only coordinators acknowledge a team's alert");
+  }
   if (principal.role === 'team' && event.teamId !== principal.teamId) {
     return reject('/teamId', 'a team may post events only as itself');
   }
@@ -172,7 +175,9 @@ export class ReadModelBatch {
       case 'finding':
         return this.#recordFinding(event, at, seq);
       case 'finding_status':
-        return this.#changeFindingStatus(event, at, seq);
+        return this.#changeFindingStatus(event, at, seq, principal.name);
+      case 'team_alert_acknowledged':
+        return this.#acknowledgeAlert(event, at, seq);
       case 'position':
         this.#seeTeam(event.teamId, at, seq, { position: event.position });
         return { ok: true, teamId: event.teamId, stationId: event.stationId ?? null };
@@ -210,7 +215,16 @@ export class ReadModelBatch {
         .filter((id) => !this.#created.findings.has(id))
         .map((id) => {
           const f = this.#findings.get(id)!;
-          return tx.update(findings).set({ status: f.status, statusChangedAt: f.statusChangedAt }).where(eq(findings.id, id));
+          return tx
+            .update(findings)
+            .set({
+              status: f.status,
+              statusChangedAt: f.statusChangedAt,
+              acknowledgedAt: f.acknowledgedAt,
+              acknowledgedBy: f.acknowledgedBy,
+              lastNote: f.lastNote,
+            })
+            .where(eq(findings.id, id));
         }),
       ...[...this.#dirty.teams].map((id) => {
         const { teamId: _key, missionId: _mission, ...row } = this.#teams.get(id)!;
@@ -380,6 +394,9 @@ export class ReadModelBatch {
       status: 'new',
       reportedAt: at,
       statusChangedAt: null,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      lastNote: null,
       seq,
     };
     this.#findings.set(finding.id, finding);
@@ -391,17 +408,40 @@ export class ReadModelBatch {
     return { ok: true, teamId: event.teamId, stationId: event.stationId };
   }
 
-  #changeFindingStatus(event: EventInputOf<'finding_status'>, at: Date, seq: number): Applied {
+  #changeFindingStatus(event: EventInputOf<'finding_status'>, at: Date, seq: number, by: string): Applied {
     const finding = this.#findings.get(event.findingId);
     if (!finding) return reject('/findingId', 'no such finding in this mission');
     if (finding.status === 'resolved') return reject('/status', 'the finding is already resolved');
     if (finding.status === event.status) return reject('/status', `the finding is already ${event.status}`);
     finding.status = event.status;
     finding.statusChangedAt = at;
+    // Any triage means a coordinator has seen it: the first one is the acknowledgement the feed times.
+    if (finding.acknowledgedAt === null) {
+      finding.acknowledgedAt = at;
+      finding.acknowledgedBy = by;
+    }
+    if (event.note !== undefined && event.note.trim() !== '') finding.lastNote = event.note;
     this.#dirty.findings.add(finding.id);
     if (event.status === 'resolved') this.#openFindings.get(finding.stationId)!.delete(finding.id);
     this.#refreshFindings(finding.stationId, seq);
     return { ok: true, teamId: null, stationId: finding.stationId };
+  }
+
+  /** Help: the open request not yet acknowledged. Silence: any time (it covers the silence up to now). */
+  #acknowledgeAlert(event: EventInputOf<'team_alert_acknowledged'>, at: Date, seq: number): Applied {
+    const row = this.#team(event.teamId);
+    if (event.alert === 'help') {
+      if (!row.helpOpen) return reject('/teamId', 'this team has no open help request');
+      if (row.helpAcknowledgedAt !== null && row.helpRequestedAt !== null && row.helpAcknowledgedAt >= row.helpRequestedAt) {
+        return reject('/alert', "the team's help request is already acknowledged");
+      }
+      row.helpAcknowledgedAt = at;
+    } else {
+      if (row.silentAcknowledgedAt === null || row.silentAcknowledgedAt < at) row.silentAcknowledgedAt = at;
+    }
+    // Not a sign of life: only the team's own events say it is well.
+    this.#seeTeam(event.teamId, at, seq, { signOfLife: false });
+    return { ok: true, teamId: event.teamId, stationId: null };
   }
 
   #resolveHelp(event: EventInputOf<'help_resolved'>, at: Date, seq: number, byTeam: boolean): Applied {

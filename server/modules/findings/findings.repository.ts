@@ -1,8 +1,8 @@
 /** SQL for finding summaries: the findings read model with its station's number and district. */
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
-import { events, findings, stations } from '../../../db/schema/index';
-import type { FindingSummary } from '../../../shared/schemas/findings';
+import { events, findings, stations, teams } from '../../../db/schema/index';
+import type { FindingSummary, TriageFinding } from '../../../shared/schemas/findings';
 
 /**
  * The newest findings, by sequence. The free text lives only in the finding event, so it is read (a join on the event
@@ -45,6 +45,44 @@ export async function listRecentFindings(
     ...row,
     reportedAt: reportedAt.toISOString(),
     ...(typeof text === 'string' ? { text } : {}),
+    ...(typeof photoId === 'string' ? { photoId } : {}),
+  }));
+}
+
+/** Every finding of the mission, newest first, with its text, place, team and triage (for coordinators). */
+export async function listTriageFindings(db: Db, missionId: string): Promise<TriageFinding[]> {
+  const rows = await db
+    .select({
+      id: findings.id,
+      seq: findings.seq,
+      category: findings.category,
+      severity: findings.severity,
+      status: findings.status,
+      stationId: findings.stationId,
+      stationNumber: stations.number,
+      district: stations.district,
+      reportedAt: findings.reportedAt,
+      teamId: findings.teamId,
+      teamCallSign: teams.callSign,
+      statusChangedAt: findings.statusChangedAt,
+      acknowledgedAt: findings.acknowledgedAt,
+      acknowledgedBy: findings.acknowledgedBy,
+      lastNote: findings.lastNote,
+      text: sql<string | null>`${events.payload}->>'text'`,
+      photoId: sql<string | null>`${events.payload}->>'photoId'`,
+    })
+    .from(findings)
+    .innerJoin(stations, eq(stations.id, findings.stationId))
+    .innerJoin(teams, eq(teams.id, findings.teamId))
+    .leftJoin(events, and(eq(events.missionId, findings.missionId), eq(events.id, findings.id)))
+    .where(eq(findings.missionId, missionId))
+    .orderBy(desc(findings.seq));
+  return rows.map(({ reportedAt, statusChangedAt, acknowledgedAt, text, photoId, ...row }) => ({
+    ...row,
+    reportedAt: reportedAt.toISOString(),
+    statusChangedAt: statusChangedAt?.toISOString() ?? null,
+    acknowledgedAt: acknowledgedAt?.toISOString() ?? null,
+    text: text ?? '',
     ...(typeof photoId === 'string' ? { photoId } : {}),
   }));
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client';
 import { missions } from '../../../db/schema/index';
-import type { MissionSummary } from '../../../shared/schemas/auth';
+import type { AlertSettings, MissionSummary } from '../../../shared/schemas/auth';
 import type { DisplayPolicy } from '../../../shared/schemas/displays';
 import { genesisHash } from '../events/hash-chain';
 
@@ -23,6 +23,12 @@ export function toMissionSummary(row: MissionRow): MissionSummary {
     languages: row.languages,
     isDemo: row.isDemo,
     drill: row.drill,
+    alerts: {
+      silentTeamMinutes: row.silentTeamAlertMinutes,
+      pollingStartsAt: row.pollingStartsAt,
+      pollingEndsAt: row.pollingEndsAt,
+      criticalAckMinutes: row.criticalAckMinutes,
+    },
   };
 }
 
@@ -56,4 +62,19 @@ export async function saveDisplayPolicy(db: Reader, missionId: string, policy: D
     .update(missions)
     .set({ displayShowsFindingText: policy.showsFindingText, displayShowsTeamPositions: policy.showsTeamPositions })
     .where(eq(missions.id, missionId));
+}
+
+/** Saves the mission's alert settings; false when there is no such mission. */
+export async function saveAlertSettings(db: Reader, missionId: string, settings: AlertSettings): Promise<boolean> {
+  const rows = await db
+    .update(missions)
+    .set({
+      silentTeamAlertMinutes: settings.silentTeamMinutes,
+      pollingStartsAt: settings.pollingStartsAt,
+      pollingEndsAt: settings.pollingEndsAt,
+      criticalAckMinutes: settings.criticalAckMinutes,
+    })
+    .where(eq(missions.id, missionId))
+    .returning({ id: missions.id });
+  return rows.length > 0;
 }

@@ -32,7 +32,21 @@ export async function listStations(db: Reader, missionId: string, changedAfter?:
     .innerJoin(stationStatus, eq(stationStatus.stationId, stations.id))
     .where(filter)
     .orderBy(asc(stations.number));
-  return rows.map(({ station, status }) => ({
+  return rows.map(({ station, status }) => toStation(station, status));
+}
+
+/** One station of the mission with its status; undefined when the mission has no such station. */
+export async function readStation(db: Reader, missionId: string, stationId: string): Promise<Station | undefined> {
+  const [row] = await db
+    .select({ station: stations, status: stationStatus })
+    .from(stations)
+    .innerJoin(stationStatus, eq(stationStatus.stationId, stations.id))
+    .where(and(eq(stations.missionId, missionId), eq(stations.id, stationId)));
+  return row === undefined ? undefined : toStation(row.station, row.status);
+}
+
+function toStation(station: typeof stations.$inferSelect, status: StatusRow): Station {
+  return {
     id: station.id,
     number: station.number,
     name: station.name,
@@ -43,7 +57,7 @@ export async function listStations(db: Reader, missionId: string, changedAfter?:
     lng: station.lng,
     registeredVoters: station.registeredVoters,
     status: toStationStatus(status),
-  }));
+  };
 }
 
 export async function readStationStatuses(db: Reader, ids: string[]): Promise<{ id: string; status: StationStatus }[]> {

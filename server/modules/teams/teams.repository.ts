@@ -19,6 +19,8 @@ export function toTeamStatus(row: StatusRow): TeamStatus {
         : null,
     helpOpen: row.helpOpen,
     helpRequestedAt: row.helpRequestedAt?.toISOString() ?? null,
+    helpAcknowledgedAt: row.helpAcknowledgedAt?.toISOString() ?? null,
+    silentAcknowledgedAt: row.silentAcknowledgedAt?.toISOString() ?? null,
     updatedSeq: row.updatedSeq,
   };
 }

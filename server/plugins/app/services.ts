@@ -2,6 +2,8 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { createAuthService } from '../../modules/auth/auth.service';
+import { createCoverageService } from '../../modules/coverage/coverage.service';
+import { createMissionSettingsService } from '../../modules/missions/mission-settings.service';
 import { createDisplayLinksService } from '../../modules/displays/display-links.service';
 import { createFeedService } from '../../modules/events/feed.service';
 import { createFindingsService } from '../../modules/findings/findings.service';
@@ -9,6 +11,8 @@ import { createSummaryService } from '../../modules/summary/summary.service';
 import { createEventsService } from '../../modules/events/events.service';
 import { createFormsService } from '../../modules/forms/forms.service';
 import { createPhotosService } from '../../modules/photos/photos.service';
+import { createMapService } from '../../modules/map/map.service';
+import { createStationDetailService } from '../../modules/stations/station-detail.service';
 import { createStationsService } from '../../modules/stations/stations.service';
 import { createTeamsService } from '../../modules/teams/teams.service';
 import { createOperationsService } from '../../modules/missions/operations.service';
@@ -22,6 +26,7 @@ export function createServices(app: FastifyInstance) {
   const events = createEventsService(db, app.realtime.broadcaster);
   const { broadcaster } = app.realtime;
   const auth = createAuthService(db, { cacheMs: app.config.authCacheMs, notifier: broadcaster });
+  const forms = createFormsService(db);
   return {
     auth,
     displayLinks: createDisplayLinksService(db, displayPolicies, {
@@ -36,9 +41,13 @@ export function createServices(app: FastifyInstance) {
     feed: createFeedService(events, displayPolicies),
     findings: createFindingsService(db, displayPolicies),
     summary: createSummaryService(db),
-    forms: createFormsService(db),
+    coverage: createCoverageService(db),
+    missionSettings: createMissionSettingsService(db),
+    forms,
+    map: createMapService(db, app.config),
     photos: createPhotosService(db),
     stations: createStationsService(db),
+    stationDetail: createStationDetailService(db, forms),
     teams: createTeamsService(db, displayPolicies, auth),
     operations: createOperationsService(db, app.realtime.broadcaster),
     conflicts: createConflictsService(db),

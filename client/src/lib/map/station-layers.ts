@@ -1,31 +1,53 @@
 /**
- * The offline map as data: one style object, no tiles, glyphs or sprites, so it draws with no network at all.
- * Symbol layers are deliberately absent (they need glyphs); state is told by colour and size here and in words beside
- * the map.
+ * The map as data: sources and layers over an offline ground (city outline, approximate district areas) or an optional
+ * basemap. Stations are one clustered GeoJSON source whose `state` and `rank` properties are patched by id; clusters
+ * carry the worst rank inside them (clusterProperties), so a zoomed-out map still points at the worst station.
+ * State is told by shape (state-shapes.ts) and colour together; station numbers and district names are drawn with
+ * glyphs our server serves.
  */
-import type { ExpressionSpecification, StyleSpecification } from 'maplibre-gl';
-import type { Feature, FeatureCollection, GeoJSON, Point } from 'geojson';
+import type { ExpressionSpecification, LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
+import type { Feature, FeatureCollection, GeoJSON, LineString, Point } from 'geojson';
 import type { MissionSummary } from '../../../../shared/schemas/auth';
 import type { Station } from '../../../../shared/schemas/stations';
-import { STATION_STATES, STATION_STATE_COLOURS, type StationState } from '../../../../shared/station-state';
+import {
+  STATION_STATES,
+  STATION_STATE_COLOURS,
+  stationStateRank,
+  type StationState,
+} from '../../../../shared/station-state';
+import { TEAM_ICON, iconName } from './state-shapes';
 
 export const STATIONS_SOURCE_ID = 'stations';
 export const OUTLINE_SOURCE_ID = 'mission-outline';
+export const DISTRICTS_SOURCE_ID = 'districts';
+export const TEAMS_SOURCE_ID = 'teams';
+export const TRAILS_SOURCE_ID = 'team-trails';
 export const LAYER_IDS = {
   background: 'background',
   outlineFill: 'mission-outline-fill',
+  districtFill: 'district-fill',
+  districtLine: 'district-line',
   outlineLine: 'mission-outline-line',
-  stations: 'stations-circle',
+  trails: 'team-trails',
+  clusters: 'stations-cluster',
+  clusterIcon: 'stations-cluster-icon',
+  stations: 'stations-icon',
+  stationLabels: 'stations-label',
+  teams: 'teams-icon',
+  districtLabels: 'district-label',
 } as const;
 
-/** Feature-state key holding the live station state; the `state` property holds the state when the map was built. */
-export const STATE_KEY = 'state';
+/** Our own layers, bottom to top; a basemap's layers go underneath them. */
+export const OVERLAY_LAYER_IDS: readonly string[] = Object.values(LAYER_IDS).filter((id) => id !== 'background');
 
 export interface StationFeatureProperties {
   id: string;
   number: string;
   name: string;
+  district: string;
   state: StationState;
+  /** Position of the state in STATION_STATES (0 = most urgent): clusters keep the smallest. */
+  rank: number;
 }
 export type StationFeature = Feature<Point, StationFeatureProperties>;
 
@@ -33,90 +55,263 @@ export function stationFeature(station: Station, state: StationState): StationFe
   return {
     type: 'Feature',
     geometry: { type: 'Point', coordinates: [station.lng, station.lat] },
-    properties: { id: station.id, number: station.number, name: station.name, state },
+    properties: { id: station.id, number: station.number, name: station.name, district: station.district, state, rank: stationStateRank(state) },
   };
 }
 
-// Live changes go to feature-state (cheap: no re-tiling); a station not touched since load falls back to its property.
-const currentState: ExpressionSpecification = ['coalesce', ['feature-state', STATE_KEY], ['get', 'state']];
-
-const colourByState: ExpressionSpecification = [
-  'match',
-  currentState,
-  ...STATION_STATES.flatMap((state) => [state, STATION_STATE_COLOURS[state]]),
-  STATION_STATE_COLOURS.never_visited,
-] as ExpressionSpecification;
-
-/** Urgent stations are drawn larger, so severity is not told by colour alone. */
-function radiusAt(base: number): ExpressionSpecification {
-  return ['match', currentState, ['critical', 'serious', 'bad_assessment'], base * 1.6, base];
+export interface TeamFeatureProperties {
+  id: string;
+  callSign: string;
 }
+export type TeamFeature = Feature<Point, TeamFeatureProperties>;
+export type TrailFeature = Feature<LineString, { id: string }>;
 
 export type MapTheme = 'light' | 'dark';
 
-/** Ground colours per theme; station colours are the same everywhere (shared/station-state.ts). */
-const THEMES: Readonly<Record<MapTheme, { background: string; land: string; landOpacity: number; border: string; stroke: string }>> = {
-  light: { background: '#f2f0eb', land: '#ffffff', landOpacity: 0.85, border: '#6b665c', stroke: '#1f1f1f' },
+const THEMES: Readonly<
+  Record<MapTheme, { background: string; land: string; landOpacity: number; border: string; stroke: string; text: string; halo: string; district: string }>
+> = {
+  light: { background: '#f2f0eb', land: '#ffffff', landOpacity: 0.85, border: '#6b665c', stroke: '#1f1f1f', text: '#333a44', halo: '#ffffff', district: '#6f7c8f' },
   // The wall: a dark room, read from metres away; the city a shade lighter than the ground, its border clearly drawn.
-  dark: { background: '#090c10', land: '#1a2330', landOpacity: 1, border: '#8a9bb0', stroke: '#05070a' },
+  dark: { background: '#090c10', land: '#1a2330', landOpacity: 1, border: '#8a9bb0', stroke: '#05070a', text: '#dbe4ef', halo: '#090c10', district: '#8a9bb0' },
 };
 
 export interface StyleOptions {
   theme?: MapTheme;
-  /** Multiplies station sizes and line widths: a 3840 px wide wall at 100 % zoom needs twice the 1920 px sizes. */
+  /** Multiplies sizes: a 3840 px wide wall at 100 % zoom needs twice the 1920 px sizes. */
   scale?: number;
+  /** Group stations into clusters when zoomed out (the coordinator's map). Default false. */
+  cluster?: boolean;
+  /** Absolute glyph URL template; without it no text is drawn. */
+  glyphs?: string | null;
+  /** The font stack the glyph URL serves. */
+  font?: string;
 }
 
-export function buildOfflineStyle(
-  mission: MissionSummary,
-  stations: readonly StationFeature[],
-  options: StyleOptions = {},
-): StyleSpecification {
+/** Clusters dissolve into stations from this zoom on. */
+export const CLUSTER_MAX_ZOOM = 12;
+export const STATION_LABEL_MIN_ZOOM = 13;
+
+const worstStateExpression = (rank: ExpressionSpecification): ExpressionSpecification =>
+  ['at', ['to-number', rank], ['literal', [...STATION_STATES]]] as unknown as ExpressionSpecification;
+
+const colourByRank = (rank: ExpressionSpecification): ExpressionSpecification =>
+  ['match', ['to-number', rank], ...STATION_STATES.flatMap((state, i) => [i, STATION_STATE_COLOURS[state]]), STATION_STATE_COLOURS.never_visited] as unknown as ExpressionSpecification;
+
+/** Urgent stations are drawn larger as well as in their own shape. */
+function iconSize(base: number): ExpressionSpecification {
+  return ['match', ['get', 'state'], ['critical', 'serious', 'bad_assessment'], base * 1.3, base];
+}
+
+export function emptyCollection<G extends GeoJSON.Geometry, P>(): FeatureCollection<G, P> {
+  return { type: 'FeatureCollection', features: [] };
+}
+
+/** Our sources: stations, outline, districts (filled in later), teams and their trails. */
+export function overlaySources(mission: MissionSummary, stations: readonly StationFeature[], options: StyleOptions): Record<string, SourceSpecification> {
+  const stationData: FeatureCollection<Point, StationFeatureProperties> = { type: 'FeatureCollection', features: [...stations] };
+  const sources: Record<string, SourceSpecification> = {
+    [STATIONS_SOURCE_ID]: {
+      type: 'geojson',
+      data: stationData,
+      promoteId: 'id',
+      ...(options.cluster
+        ? {
+            cluster: true,
+            clusterRadius: 44,
+            clusterMaxZoom: CLUSTER_MAX_ZOOM,
+            clusterProperties: { worst: ['min', ['get', 'rank']] },
+          }
+        : {}),
+    },
+    [DISTRICTS_SOURCE_ID]: { type: 'geojson', data: emptyCollection(), promoteId: 'district' },
+    [TEAMS_SOURCE_ID]: { type: 'geojson', data: emptyCollection(), promoteId: 'id' },
+    [TRAILS_SOURCE_ID]: { type: 'geojson', data: emptyCollection(), promoteId: 'id' },
+  };
+  const outline = missionOutline(mission);
+  if (outline !== null) sources[OUTLINE_SOURCE_ID] = { type: 'geojson', data: outline };
+  return sources;
+}
+
+/** Our layers, bottom to top. `basemap`: a basemap lies underneath, so the city is not painted over it. */
+export function overlayLayers(mission: MissionSummary, options: StyleOptions, basemap: boolean): LayerSpecification[] {
   const colours = THEMES[options.theme ?? 'light'];
   const scale = options.scale ?? 1;
-  const outline = missionOutline(mission);
-  const stationData: FeatureCollection<Point, StationFeatureProperties> = {
-    type: 'FeatureCollection',
-    features: [...stations],
-  };
-  const style: StyleSpecification = {
-    version: 8,
-    name: 'vigil-offline',
-    sources: {
-      [STATIONS_SOURCE_ID]: { type: 'geojson', data: stationData, promoteId: 'id' },
+  const font = [options.font ?? 'Noto Sans Regular'];
+  const text = options.glyphs !== undefined && options.glyphs !== null;
+  const layers: LayerSpecification[] = [];
+  const hasOutline = missionOutline(mission) !== null;
+  if (hasOutline && !basemap) {
+    layers.push({
+      id: LAYER_IDS.outlineFill,
+      type: 'fill',
+      source: OUTLINE_SOURCE_ID,
+      paint: { 'fill-color': colours.land, 'fill-opacity': colours.landOpacity },
+    });
+  }
+  layers.push(
+    {
+      id: LAYER_IDS.districtFill,
+      type: 'fill',
+      source: DISTRICTS_SOURCE_ID,
+      paint: {
+        'fill-color': colours.district,
+        'fill-opacity': ['case', ['boolean', ['feature-state', 'focused'], false], 0.16, 0.05],
+      },
     },
-    layers: [{ id: LAYER_IDS.background, type: 'background', paint: { 'background-color': colours.background } }],
-  };
-  if (outline !== null) {
-    style.sources[OUTLINE_SOURCE_ID] = { type: 'geojson', data: outline };
-    style.layers.push(
+    {
+      id: LAYER_IDS.districtLine,
+      type: 'line',
+      source: DISTRICTS_SOURCE_ID,
+      paint: {
+        'line-color': colours.district,
+        'line-width': ['case', ['boolean', ['feature-state', 'focused'], false], 2.5 * scale, 1 * scale],
+        'line-dasharray': [3, 2],
+        'line-opacity': 0.8,
+      },
+    },
+  );
+  if (hasOutline) {
+    layers.push({
+      id: LAYER_IDS.outlineLine,
+      type: 'line',
+      source: OUTLINE_SOURCE_ID,
+      paint: { 'line-color': colours.border, 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1 * scale, 15, 3 * scale] },
+    });
+  }
+  layers.push({
+    id: LAYER_IDS.trails,
+    type: 'line',
+    source: TRAILS_SOURCE_ID,
+    layout: { 'line-cap': 'round', 'line-join': 'round' },
+    paint: { 'line-color': '#1d2633', 'line-width': 2 * scale, 'line-dasharray': [1, 1.6], 'line-opacity': 0.65 },
+  });
+  if (options.cluster) {
+    layers.push(
       {
-        id: LAYER_IDS.outlineFill,
-        type: 'fill',
-        source: OUTLINE_SOURCE_ID,
-        paint: { 'fill-color': colours.land, 'fill-opacity': colours.landOpacity },
+        id: LAYER_IDS.clusters,
+        type: 'circle',
+        source: STATIONS_SOURCE_ID,
+        filter: ['has', 'point_count'],
+        paint: {
+          'circle-color': '#ffffff',
+          'circle-opacity': 0.95,
+          'circle-radius': ['step', ['get', 'point_count'], 17 * scale, 50, 20 * scale, 500, 24 * scale, 5000, 29 * scale],
+          'circle-stroke-color': colourByRank(['get', 'worst']),
+          'circle-stroke-width': 5 * scale,
+        },
       },
       {
-        id: LAYER_IDS.outlineLine,
-        type: 'line',
-        source: OUTLINE_SOURCE_ID,
-        paint: { 'line-color': colours.border, 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1 * scale, 15, 3 * scale] },
+        id: LAYER_IDS.clusterIcon,
+        type: 'symbol',
+        source: STATIONS_SOURCE_ID,
+        filter: ['has', 'point_count'],
+        layout: {
+          'icon-image': ['concat', 'vigil-state-', worstStateExpression(['get', 'worst'])],
+          'icon-size': 0.55 * scale,
+          'icon-allow-overlap': true,
+          'icon-ignore-placement': true,
+          'icon-offset': text ? [0, -9] : [0, 0],
+          ...(text
+            ? {
+                'text-field': ['get', 'point_count_abbreviated'],
+                'text-font': font,
+                'text-size': 11 * scale,
+                'text-offset': [0, 0.55],
+                'text-allow-overlap': true,
+                'text-ignore-placement': true,
+              }
+            : {}),
+        },
+        paint: { 'text-color': '#111111' },
       },
     );
   }
-  style.layers.push({
+  layers.push({
     id: LAYER_IDS.stations,
-    type: 'circle',
+    type: 'symbol',
     source: STATIONS_SOURCE_ID,
-    paint: {
-      'circle-color': colourByState,
-      'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, radiusAt(3 * scale), 12, radiusAt(6 * scale), 16, radiusAt(12 * scale)],
-      'circle-stroke-color': colours.stroke,
-      'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 9, 0.5 * scale, 14, 1.5 * scale],
-      'circle-opacity': 0.95,
+    ...(options.cluster ? { filter: ['!', ['has', 'point_count']] } : {}),
+    layout: {
+      'icon-image': ['concat', 'vigil-state-', ['get', 'state']],
+      'icon-size': ['interpolate', ['linear'], ['zoom'], 9, iconSize(0.42 * scale), 12, iconSize(0.6 * scale), 16, iconSize(1 * scale)],
+      'icon-allow-overlap': true,
+      'icon-ignore-placement': true,
+      // The most urgent drawn last, on top.
+      'symbol-sort-key': ['-', 10, ['get', 'rank']],
     },
+    paint: { 'icon-opacity': ['case', ['boolean', ['feature-state', 'dimmed'], false], 0.25, 1] },
   });
-  return style;
+  if (text) {
+    layers.push({
+      id: LAYER_IDS.stationLabels,
+      type: 'symbol',
+      source: STATIONS_SOURCE_ID,
+      minzoom: STATION_LABEL_MIN_ZOOM,
+      ...(options.cluster ? { filter: ['!', ['has', 'point_count']] } : {}),
+      layout: {
+        'text-field': ['get', 'number'],
+        'text-font': font,
+        'text-size': 11 * scale,
+        'text-offset': [0, 1.25],
+        'text-anchor': 'top',
+        'text-optional': true,
+      },
+      paint: { 'text-color': colours.text, 'text-halo-color': colours.halo, 'text-halo-width': 1.5 },
+    });
+  }
+  layers.push({
+    id: LAYER_IDS.teams,
+    type: 'symbol',
+    source: TEAMS_SOURCE_ID,
+    layout: {
+      'icon-image': TEAM_ICON,
+      'icon-size': 0.8 * scale,
+      'icon-allow-overlap': true,
+      'icon-ignore-placement': true,
+      // Beside the station, not on it: the station's shape stays visible.
+      'icon-offset': [16, -16],
+      ...(text
+        ? {
+            'text-field': ['get', 'callSign'],
+            'text-font': font,
+            'text-size': 12 * scale,
+            'text-anchor': 'left',
+            'text-offset': [1.9, -1.1],
+            'text-allow-overlap': true,
+          }
+        : {}),
+    },
+    paint: { 'text-color': '#1d2633', 'text-halo-color': '#ffffff', 'text-halo-width': 2 },
+  });
+  if (text) {
+    layers.push({
+      id: LAYER_IDS.districtLabels,
+      type: 'symbol',
+      source: DISTRICTS_SOURCE_ID,
+      maxzoom: 14,
+      layout: {
+        'text-field': ['concat', ['get', 'district'], '\n(approximate area)'],
+        'text-font': font,
+        'text-size': 12 * scale,
+        'symbol-placement': 'point',
+      },
+      paint: { 'text-color': colours.district, 'text-halo-color': colours.halo, 'text-halo-width': 1.5 },
+    });
+  }
+  return layers;
+}
+
+/** The whole offline style: a plain ground, the mission's outline and our layers. No tiles, no sprites. */
+export function buildOfflineStyle(mission: MissionSummary, stations: readonly StationFeature[], options: StyleOptions = {}): StyleSpecification {
+  const colours = THEMES[options.theme ?? 'light'];
+  return {
+    version: 8,
+    name: 'vigil-offline',
+    ...(options.glyphs ? { glyphs: options.glyphs } : {}),
+    sources: overlaySources(mission, stations, options),
+    layers: [{ id: LAYER_IDS.background, type: 'background', paint: { 'background-color': colours.background } }, ...overlayLayers(mission, options, false)],
+  };
 }
 
 /** [west, south, east, north], or null when the mission has no usable bounds. */
@@ -132,3 +327,5 @@ function missionOutline(mission: MissionSummary): GeoJSON | null {
   const outline = mission.outline as { type?: unknown } | null;
   return outline !== null && typeof outline.type === 'string' ? (outline as GeoJSON) : null;
 }
+
+export { iconName };

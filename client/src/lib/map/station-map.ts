@@ -1,58 +1,86 @@
 /**
- * The MapLibre map of one mission: built once from the style in station-layers.ts, then changed only by diffs
- * (feature-state for a new station state, updateData for a station that appeared), never by reloading the source.
+ * The MapLibre map of one mission: built once from station-layers.ts, then changed only by diffs by feature id —
+ * station states as property patches (updateData, so clusters recount their worst state), teams and trails likewise —
+ * never by reloading a source per event. Patches arriving within one animation frame go to the map as one diff.
  */
-import { GeoJSONSource, Map as MapLibreMap, NavigationControl, Popup, setWorkerUrl } from 'maplibre-gl';
-import type { MapGeoJSONFeature, MapLayerMouseEvent } from 'maplibre-gl';
+import { GeoJSONSource, Map as MapLibreMap, NavigationControl, setWorkerUrl } from 'maplibre-gl';
+import type { GeoJSONSourceDiff, MapGeoJSONFeature, MapLayerMouseEvent } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 // The bundler moves maplibre's module out of node_modules, so its own guess of the worker's address would be wrong.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import type { Feature, FeatureCollection, LineString, Point, Polygon } from 'geojson';
 import type { MissionSummary } from '../../../../shared/schemas/auth';
-import type { StationState } from '../../../../shared/station-state';
+import type { DistrictArea, TrailPoint } from '../../../../shared/schemas/map';
+import { STATION_STATES, stationStateRank, type StationState } from '../../../../shared/station-state';
 import {
+  DISTRICTS_SOURCE_ID,
   LAYER_IDS,
-  STATE_KEY,
   STATIONS_SOURCE_ID,
+  TEAMS_SOURCE_ID,
+  TRAILS_SOURCE_ID,
   buildOfflineStyle,
   missionBounds,
   type StationFeature,
   type StyleOptions,
+  type TeamFeatureProperties,
 } from './station-layers';
+import { TEAM_ICON, iconName, stateIconImage, teamIconImage } from './state-shapes';
 
 setWorkerUrl(workerUrl);
 
 const FIT_PADDING_PX = 24;
+/**
+ * Diffs reach the map at most this often. Each diff makes MapLibre re-tile the source and draw again; at 100 changes a
+ * second that would be a redraw per frame. The first change after a quiet spell still goes at the next frame.
+ */
+const FLUSH_INTERVAL_MS = 250;
 
 export interface StationStateChange {
   id: string;
   state: StationState;
 }
 
+export interface TeamPlace {
+  teamId: string;
+  callSign: string;
+  /** Oldest first; the last one is where the marker stands. */
+  points: readonly Pick<TrailPoint, 'lat' | 'lng'>[];
+}
+
 export interface StationMapOptions {
   container: HTMLElement;
   mission: MissionSummary;
   stations: readonly StationFeature[];
-  /** Theme and size of the drawing (the wall is dark and may be 4K). */
+  /** Theme, size, clustering and glyphs of the drawing. */
   style?: StyleOptions;
-  /** False on a wall display: no controls, no panning, no popups. Default true. */
+  /** False on a wall display: no controls, no panning, no clicks. Default true. */
   interactive?: boolean;
   /** [west, south, east, north] to show first instead of the mission's bounds (the wall fits its stations). */
   initialBox?: [number, number, number, number] | null;
   /** Called once, when the stations have been rendered for the first time. */
   onDrawn?: () => void;
-  /** Text for the popup of a clicked station (the caller knows names and states in words). */
-  describe?: (stationId: string) => string | null;
+  /** A station was clicked. */
+  onselect?: (stationId: string) => void;
 }
+
+const STATE_ICONS = new Map(STATION_STATES.map((state) => [iconName(state), state]));
 
 export class StationMap {
   readonly map: MapLibreMap;
-  /** Work that needs the style loaded (feature-state, updateData), queued until it is. */
+  /** Work that needs the style loaded (updateData, feature-state), queued until it is. */
   #pending: (() => void)[] = [];
   #loaded = false;
-  #popup: Popup | null = null;
-  #describe: ((stationId: string) => string | null) | null = null;
-
   readonly #paddingPx: number;
+  /** Station states and team places waiting for the next diff. */
+  #queuedStates = new Map<string, StationState>();
+  #queuedTeams = new Map<string, TeamPlace>();
+  #flushTimer: ReturnType<typeof setTimeout> | null = null;
+  #frame: number | null = null;
+  #lastFlushAt = -Infinity;
+  #knownTeams = new Set<string>();
+  #districts: DistrictArea[] = [];
+  #focusedDistrict: string | null = null;
+  #dimmed = new Set<string>();
 
   constructor(options: StationMapOptions) {
     const interactive = options.interactive ?? true;
@@ -70,13 +98,21 @@ export class StationMap {
     });
     if (interactive) this.map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
 
+    // Icons are drawn here, on demand, so no sprite is ever fetched.
+    this.map.setMissingStyleImageResolver((id: string) => {
+      const ratio = Math.max(2, window.devicePixelRatio);
+      const state = STATE_ICONS.get(id);
+      if (state !== undefined) this.map.addImage(id, stateIconImage(state, ratio), { pixelRatio: ratio });
+      else if (id === TEAM_ICON) this.map.addImage(id, teamIconImage(ratio), { pixelRatio: ratio });
+    });
+
     this.map.once('load', () => {
       this.#loaded = true;
       for (const run of this.#pending.splice(0)) run();
       this.map.once('idle', () => options.onDrawn?.());
     });
 
-    if (interactive && options.describe !== undefined) this.#enablePopups(options.describe);
+    if (interactive) this.#enableClicks(options.onselect);
   }
 
   /** Moves the view to a box ([west, south, east, north]), gliding over `durationMs`. */
@@ -84,60 +120,149 @@ export class StationMap {
     this.map.fitBounds(box, { padding: this.#paddingPx, duration: durationMs, essential: true });
   }
 
+  /** Queues new states; they reach the map together with everything else queued (see FLUSH_INTERVAL_MS). */
   setStates(changes: readonly StationStateChange[]): void {
-    this.#whenLoaded(() => {
-      for (const change of changes) {
-        this.map.setFeatureState({ source: STATIONS_SOURCE_ID, id: change.id }, { [STATE_KEY]: change.state });
-      }
-    });
+    for (const change of changes) this.#queuedStates.set(change.id, change.state);
+    this.#scheduleFlush();
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushTimer !== null || this.#frame !== null) return;
+    const wait = Math.max(0, this.#lastFlushAt + FLUSH_INTERVAL_MS - performance.now());
+    this.#flushTimer = setTimeout(() => {
+      this.#flushTimer = null;
+      this.#frame = requestAnimationFrame(() => {
+        this.#frame = null;
+        this.#lastFlushAt = performance.now();
+        this.#whenLoaded(() => this.#flush());
+      });
+    }, wait);
   }
 
   addStations(features: readonly StationFeature[]): void {
     if (features.length === 0) return;
-    this.#whenLoaded(() => {
-      void this.#stationsSource()?.updateData({ add: [...features] });
-    });
+    this.#whenLoaded(() => void this.#source(STATIONS_SOURCE_ID)?.updateData({ add: [...features] }));
   }
 
-  /** Zooms to one station (from the station list). */
-  focus(stationId: string, lngLat: [number, number]): void {
+  /** The approximate district areas from the server (drawn under the stations, labelled "approximate area"). */
+  setDistricts(areas: readonly DistrictArea[]): void {
+    this.#districts = [...areas];
+    this.#whenLoaded(() => void this.#source(DISTRICTS_SOURCE_ID)?.setData({ type: 'FeatureCollection', features: this.#districts } as FeatureCollection<Polygon>));
+  }
+
+  /** Places (or moves) teams' markers at their newest point, with their recent trail behind them. */
+  setTeams(places: readonly TeamPlace[]): void {
+    for (const place of places) this.#queuedTeams.set(place.teamId, place);
+    this.#scheduleFlush();
+  }
+
+  #flushTeams(): void {
+    if (this.#queuedTeams.size === 0) return;
+    const places = [...this.#queuedTeams.values()];
+    this.#queuedTeams.clear();
+    const markers: GeoJSONSourceDiff = { add: [], update: [] };
+    const trails: GeoJSONSourceDiff = { add: [], update: [] };
+    for (const place of places) {
+      const last = place.points.at(-1);
+      if (last === undefined) continue;
+      const point: Point = { type: 'Point', coordinates: [last.lng, last.lat] };
+      const line: LineString = { type: 'LineString', coordinates: place.points.map((p) => [p.lng, p.lat]) };
+      if (this.#knownTeams.has(place.teamId)) {
+        markers.update!.push({ id: place.teamId, newGeometry: point });
+        trails.update!.push({ id: place.teamId, newGeometry: line });
+      } else {
+        this.#knownTeams.add(place.teamId);
+        const properties: TeamFeatureProperties = { id: place.teamId, callSign: place.callSign };
+        markers.add!.push({ type: 'Feature', geometry: point, properties } as Feature<Point, TeamFeatureProperties>);
+        trails.add!.push({ type: 'Feature', geometry: line, properties: { id: place.teamId } });
+      }
+    }
+    void this.#source(TEAMS_SOURCE_ID)?.updateData(markers);
+    void this.#source(TRAILS_SOURCE_ID)?.updateData(trails);
+  }
+
+  /** Zooms to one station. */
+  focus(lngLat: [number, number]): void {
     this.map.flyTo({ center: lngLat, zoom: Math.max(this.map.getZoom(), 15) });
-    this.map.once('moveend', () => this.#showPopup(stationId, lngLat));
+  }
+
+  /** Zooms to a district's area and outlines it; null clears the outline. Returns false for an unknown district. */
+  focusDistrict(district: string | null): boolean {
+    const area = district === null ? undefined : this.#districts.find((candidate) => candidate.properties.district === district);
+    this.#whenLoaded(() => {
+      if (this.#focusedDistrict !== null) this.map.setFeatureState({ source: DISTRICTS_SOURCE_ID, id: this.#focusedDistrict }, { focused: false });
+      this.#focusedDistrict = area === undefined ? null : area.properties.district;
+      if (this.#focusedDistrict !== null) this.map.setFeatureState({ source: DISTRICTS_SOURCE_ID, id: this.#focusedDistrict }, { focused: true });
+    });
+    if (area === undefined) return district === null;
+    let [west, south, east, north] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const [lng, lat] of area.geometry.coordinates[0] ?? []) {
+      west = Math.min(west, lng);
+      east = Math.max(east, lng);
+      south = Math.min(south, lat);
+      north = Math.max(north, lat);
+    }
+    this.showBox([west, south, east, north], 600);
+    return true;
+  }
+
+  /** Fades every station not in `ids` (a list's filter shown on the map); null shows all again. */
+  highlightStations(ids: ReadonlySet<string> | null, allIds: Iterable<string>): void {
+    this.#whenLoaded(() => {
+      const next = new Set<string>();
+      if (ids !== null) for (const id of allIds) if (!ids.has(id)) next.add(id);
+      for (const id of this.#dimmed) if (!next.has(id)) this.map.setFeatureState({ source: STATIONS_SOURCE_ID, id }, { dimmed: false });
+      for (const id of next) if (!this.#dimmed.has(id)) this.map.setFeatureState({ source: STATIONS_SOURCE_ID, id }, { dimmed: true });
+      this.#dimmed = next;
+    });
   }
 
   destroy(): void {
-    this.#popup?.remove();
+    if (this.#frame !== null) cancelAnimationFrame(this.#frame);
+    if (this.#flushTimer !== null) clearTimeout(this.#flushTimer);
     this.map.remove();
   }
 
-  #enablePopups(describe: (stationId: string) => string | null): void {
-    this.#describe = describe;
-    this.map.on('mouseenter', LAYER_IDS.stations, () => {
-      this.map.getCanvas().style.cursor = 'pointer';
-    });
-    this.map.on('mouseleave', LAYER_IDS.stations, () => {
-      this.map.getCanvas().style.cursor = '';
-    });
+  #flush(): void {
+    this.#flushStates();
+    this.#flushTeams();
+  }
+
+  #flushStates(): void {
+    if (this.#queuedStates.size === 0) return;
+    const update = [...this.#queuedStates].map(([id, state]) => ({
+      id,
+      addOrUpdateProperties: [
+        { key: 'state', value: state },
+        { key: 'rank', value: stationStateRank(state) },
+      ],
+    }));
+    this.#queuedStates.clear();
+    void this.#source(STATIONS_SOURCE_ID)?.updateData({ update });
+  }
+
+  #enableClicks(onselect: ((stationId: string) => void) | undefined): void {
+    for (const layer of [LAYER_IDS.stations, LAYER_IDS.clusters]) {
+      this.map.on('mouseenter', layer, () => (this.map.getCanvas().style.cursor = 'pointer'));
+      this.map.on('mouseleave', layer, () => (this.map.getCanvas().style.cursor = ''));
+    }
     this.map.on('click', LAYER_IDS.stations, (event: MapLayerMouseEvent) => {
+      const id = event.features?.[0]?.properties.id;
+      if (typeof id === 'string') onselect?.(id);
+    });
+    this.map.on('click', LAYER_IDS.clusters, (event: MapLayerMouseEvent) => {
       const feature: MapGeoJSONFeature | undefined = event.features?.[0];
-      const id = feature?.properties.id;
-      if (typeof id !== 'string' || feature?.geometry.type !== 'Point') return;
-      const [lng, lat] = feature.geometry.coordinates;
-      if (lng === undefined || lat === undefined) return;
-      this.#showPopup(id, [lng, lat]);
+      const clusterId = feature?.properties.cluster_id;
+      if (typeof clusterId !== 'number' || feature?.geometry.type !== 'Point') return;
+      const center = feature.geometry.coordinates as [number, number];
+      void this.#source(STATIONS_SOURCE_ID)
+        ?.getClusterExpansionZoom(clusterId)
+        .then((zoom) => this.map.easeTo({ center, zoom }));
     });
   }
 
-  #showPopup(stationId: string, lngLat: [number, number]): void {
-    const text = this.#describe?.(stationId);
-    if (text === null || text === undefined) return;
-    this.#popup?.remove();
-    // Text, not HTML: station names come from an import file.
-    this.#popup = new Popup({ closeButton: true, maxWidth: '260px' }).setLngLat(lngLat).setText(text).addTo(this.map);
-  }
-
-  #stationsSource(): GeoJSONSource | undefined {
-    return this.map.getSource<GeoJSONSource>(STATIONS_SOURCE_ID);
+  #source(id: string): GeoJSONSource | undefined {
+    return this.map.getSource<GeoJSONSource>(id);
   }
 
   #whenLoaded(run: () => void): void {

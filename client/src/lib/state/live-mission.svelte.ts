@@ -106,6 +106,8 @@ export class LiveMission {
   lastHeardAt = $state<Date | null>(null);
   /** The client build the server says it serves now; null until announced, or when it serves none. */
   serverBuild = $state<string | null>(null);
+  /** Moves whenever any team's row changed. */
+  teamsVersion = $state(0);
   /** Teams with an open help request, oldest first. */
   helpRequests = $state.raw<HelpRequest[]>([]);
   /** A display link's settings; the server pushes changes as they are made. */
@@ -273,6 +275,16 @@ export class LiveMission {
 
   station(id: string): StationEntry | undefined {
     return this.#stations.get(id);
+  }
+
+  team(id: string): Team | undefined {
+    return this.#teams.get(id);
+  }
+
+  /** Every team, by call sign. Reading it inside `$derived` re-runs when any team changes. */
+  teamList(): Team[] {
+    void this.teamsVersion;
+    return [...this.#teams.values()].sort((a, b) => byStationNumber.compare(a.callSign, b.callSign));
   }
 
   /** The rows of the station list. Reading it inside `$derived` re-runs when any station changes. */
@@ -524,6 +536,7 @@ export class LiveMission {
     help.sort((a, b) => (a.since ?? '').localeCompare(b.since ?? ''));
     this.teamCount = this.#teams.size;
     this.helpOpenCount = help.length;
+    this.teamsVersion++;
     // Team rows change with every position; the alert should re-render only when the help requests do.
     if (!sameHelpRequests(help, this.helpRequests)) this.helpRequests = help;
   }

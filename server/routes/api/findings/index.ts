@@ -1,8 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorReplies } from '../../../../shared/schemas/common';
-import { RecentFindingsQuery, RecentFindingsReply } from '../../../../shared/schemas/findings';
+import { RecentFindingsQuery, RecentFindingsReply, TriageFindingsReply } from '../../../../shared/schemas/findings';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('', {
+    onRequest: app.allow('coordinator'),
+    schema: {
+      tags: ['findings'],
+      summary: "Every finding of the mission for triage: text, station, district, team, status, acknowledgement, last note",
+      description: 'Newest first. Live changes follow as `finding` and `finding_status` events.',
+      response: { 200: TriageFindingsReply, ...errorReplies },
+    },
+    handler: async (request) => app.services.findings.all(request.principal!.missionId),
+  });
+
   app.get('/recent', {
     onRequest: app.allow('coordinator', 'display'),
     schema: {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AlertSettings } from '../../../../shared/schemas/auth';
 import { errorReplies, ErrorReply } from '../../../../shared/schemas/common';
 import { ClearDrillBody, ClearDrillReply, DrillBody, OperationsState } from '../../../../shared/schemas/operations';
 
@@ -36,6 +37,17 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ClearDrillReply, 409: ErrorReply, ...errorReplies },
     },
     handler: async (request) => app.services.operations.clearDrill(request.principal!.missionId, request.body.confirmMissionName),
+  });
+  app.put('/alert-settings', {
+    onRequest: coordinatorsOnly,
+    schema: {
+      tags: ['mission'],
+      summary: "Change when the coordinators' page raises alerts: silent-team minutes, polling hours, minutes for a critical finding",
+      description: 'Settings, not facts of the day: stored on the mission (not in the event log). Pages read them with the session.',
+      body: AlertSettings,
+      response: { 200: AlertSettings, ...errorReplies },
+    },
+    handler: async (request) => app.services.missionSettings.setAlertSettings(request.principal!.missionId, request.body),
   });
 };
 export default routes;

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errorReplies } from '../../../../shared/schemas/common';
 import { ImportPreviewReply, ImportRejectedReply, ImportReply, StationsReply } from '../../../../shared/schemas/stations';
+import { StationDetailReply, StationParams } from '../../../../shared/schemas/map';
 import { httpError } from '../../../errors';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
@@ -17,6 +18,17 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: StationsReply, ...errorReplies },
     },
     handler: async (request) => app.services.stations.list(request.principal!.missionId, request.query.changedAfter),
+  });
+
+  app.get('/:stationId/detail', {
+    onRequest: app.allow('coordinator'),
+    schema: {
+      tags: ['stations'],
+      summary: 'One station\'s story for the station panel: visits, checklists with answers, findings, recent events',
+      params: StationParams,
+      response: { 200: StationDetailReply, ...errorReplies },
+    },
+    handler: async (request) => app.services.stationDetail.detail(request.principal!.missionId, request.params.stationId),
   });
 
   app.post('/import', {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorReplies } from '../../../../shared/schemas/common';
 import { CreateTeamBody, CreatedTeamReply, JoinCodeReply, TeamParams, TeamsReply } from '../../../../shared/schemas/teams';
 import { ErrorReply } from '../../../../shared/schemas/common';
+import { TeamTrailsReply } from '../../../../shared/schemas/map';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('', {
@@ -23,6 +24,16 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: CreatedTeamReply, 409: ErrorReply, ...errorReplies },
     },
     handler: async (request, reply) => reply.status(201).send(await app.services.teams.create(request.principal!, request.body)),
+  });
+
+  app.get('/trails', {
+    onRequest: app.allow('coordinator'),
+    schema: {
+      tags: ['teams'],
+      summary: 'Each team\'s last places (reported positions, or the stations it checked in at), oldest first',
+      response: { 200: TeamTrailsReply, ...errorReplies },
+    },
+    handler: async (request) => app.services.map.trails(request.principal!.missionId),
   });
 
   app.post('/:teamId/join-codes', {

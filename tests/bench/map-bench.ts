@@ -1,0 +1,213 @@
+/**
+ * `npm run bench` section "map": the coordinator's dashboard with a country-sized mission (10,000 and 100,000 stations
+ * drawn by the seeded generator in db/seed/large-mission.ts) in real Chromium at 1366×768.
+ *   - first render: from navigation start to the map showing live stations (body[data-vigil-ready]);
+ *   - updates: 100 check-ins a second posted through the API for UPDATE_SECONDS, each recolouring two stations (the new
+ *     one and the one the team left); long tasks (PerformanceObserver 'longtask', over 50 ms) counted while they flow.
+ * Every figure is reported next to its target (issues 4 and 8).
+ */
+import { randomUUID } from 'node:crypto';
+import { openDatabase } from '../../db/client';
+import { buildLargeMission } from '../../db/seed/large-mission';
+import { ensureClientBuilt } from '../../server/client-build';
+import { loadConfig } from '../../server/config';
+import { setUpMission } from '../../server/modules/missions/mission-setup';
+import { chromiumAvailable, launchChromium } from '../helpers/browser';
+import { createTestDatabase } from '../helpers/services';
+import { freePort, VigilInstance } from '../helpers/processes';
+import { round } from './measure';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const SIZES = process.env.BENCH_MAP_SIZES ? process.env.BENCH_MAP_SIZES.split(',').map(Number) : QUICK ? [500] : [10_000, 100_000];
+const UPDATES_PER_SECOND = Number(process.env.BENCH_MAP_UPDATES ?? 100);
+const UPDATE_SECONDS = QUICK ? 1 : 10;
+const FIRST_RENDER_TARGET_MS = 2000;
+const LONG_TASK_TARGET_MS = 50;
+const PROFILE = process.env.BENCH_PROFILE === '1';
+
+export interface MapRow {
+  figure: string;
+  vigil: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+}
+
+interface PageFigures {
+  readyAt: number | null;
+  longTasks: { start: number; duration: number }[];
+}
+
+declare global {
+  interface Window {
+    __benchFigures?: PageFigures;
+  }
+}
+
+async function call(base: string, method: string, pathName: string, token: string | null, body?: unknown) {
+  const res = await fetch(`${base}${pathName}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${pathName} answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as any;
+}
+
+/** The functions the main thread spent most samples in (self time), for finding long tasks. */
+function logProfile(profile: { nodes: { callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[] }, label: string, log: (line: string) => void): void {
+  const self = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const key = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + (node.hitCount ?? 0));
+  }
+  for (const [key, count] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20)) log(`profile ${label}: ${count} ${key}`);
+}
+
+async function oneSize(stationCount: number, log: (line: string) => void): Promise<MapRow[]> {
+  const { url, drop } = await createTestDatabase();
+  const server = new VigilInstance({
+    port: await freePort(),
+    databaseUrl: url,
+    redisUrl: null,
+    name: `bench-map-${stationCount}`,
+    env: { LOG_LEVEL: 'error', SERVE_CLIENT: 'true', HEAD_ANNOUNCE_INTERVAL_MS: '1000' },
+  });
+  const browser = await launchChromium();
+  try {
+    log(`map: seeding a mission of ${stationCount} stations`);
+    const plan = buildLargeMission(stationCount);
+    const database = await openDatabase({ driver: 'postgres', url, poolSize: 2 });
+    await database.migrate();
+    const credentials = (await setUpMission(database.db, {
+      mission: plan.mission,
+      stations: plan.stations,
+      teams: plan.teams,
+      coordinator: { username: `bench-map-${randomUUID().slice(0, 8)}`, displayName: 'Bench', password: 'bench-password' },
+      displayLabel: 'Bench wall',
+    }))!;
+    await database.close();
+    await server.start();
+
+    const session = await call(server.url, 'POST', '/api/auth/login', null, { username: credentials.coordinator.username, password: 'bench-password' });
+    const phones = await Promise.all(credentials.joinCodes.map(({ code }) => call(server.url, 'POST', '/api/auth/join', null, { code }) as Promise<{ token: string; teamId: string }>));
+    const stationIds = plan.stations.map((station) => station.id);
+
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    await context.addInitScript((stored) => {
+      localStorage.setItem('vigil.coordinator-session', stored);
+      const figures: PageFigures = { readyAt: null, longTasks: [] };
+      window.__benchFigures = figures;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) figures.longTasks.push({ start: entry.startTime, duration: entry.duration });
+      }).observe({ type: 'longtask', buffered: true });
+      new MutationObserver(() => {
+        if (figures.readyAt === null && document.body?.dataset.vigilReady === 'true') figures.readyAt = performance.now();
+      }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-vigil-ready'] });
+    }, JSON.stringify({ token: session.token, expiresAt: session.expiresAt }));
+    const page = await context.newPage();
+    page.on('pageerror', (error) => log(`page error: ${error.message}`));
+    const renderCdp = PROFILE ? await context.newCDPSession(page) : null;
+    if (renderCdp !== null) {
+      await renderCdp.send('Profiler.enable');
+      await renderCdp.send('Profiler.start');
+    }
+    await page.goto(server.url);
+    await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 120_000 });
+    if (renderCdp !== null) {
+      logProfile((await renderCdp.send('Profiler.stop')).profile, 'first render', log);
+      await renderCdp.send('Profiler.start');
+    }
+    const firstRender = await page.evaluate(() => ({ ...window.__benchFigures! }));
+    const renderTasks = firstRender.longTasks.filter((task) => task.start <= (firstRender.readyAt ?? Infinity));
+    // Let the page settle (districts, trails, fonts) before the update window opens.
+    await page.waitForTimeout(QUICK ? 500 : 3000);
+    // Baseline, before any update: the same map redrawn with no change of data (what this browser's
+    // renderer costs per frame; headless Chromium here draws WebGL in software).
+    const repaintStart = await page.evaluate(() => performance.now());
+    for (let i = 0; i < 8; i++) {
+      await page.evaluate(() => new Promise((resolve) => {
+        // Resolve with nothing: the event holds the map, which Playwright would otherwise serialise whole.
+        window.__vigilMap!.once('render', () => resolve(null));
+        window.__vigilMap!.triggerRepaint();
+      }));
+      await page.waitForTimeout(250);
+    }
+    const repaintTasks = (await page.evaluate(() => window.__benchFigures!.longTasks)).filter((task) => task.start >= repaintStart);
+    const repaintWorst = repaintTasks.reduce((max, task) => Math.max(max, task.duration), 0);
+    if (renderCdp !== null) logProfile((await renderCdp.send('Profiler.stop')).profile, 'settling and bare repaints', log);
+    if (process.env.BENCH_HIDE) await page.addStyleTag({ content: `${process.env.BENCH_HIDE} { display: none !important }` });
+    const windowStart = await page.evaluate(() => performance.now());
+    // BENCH_PROFILE=1: where the page's main thread spends the update window, by function (for finding long tasks).
+    const cdp = PROFILE ? await context.newCDPSession(page) : null;
+    if (cdp !== null) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
+
+    log(`map: ${UPDATES_PER_SECOND} check-ins/s for ${UPDATE_SECONDS} s on ${stationCount} stations`);
+    let posted = 0;
+    const total = UPDATES_PER_SECOND * UPDATE_SECONDS;
+    const startedMs = Date.now();
+    const inflight: Promise<unknown>[] = [];
+    if (total === 0) await new Promise((resolve) => setTimeout(resolve, UPDATE_SECONDS * 1000));
+    for (let i = 0; i < total; i++) {
+      // Paced: event i leaves at its slot, whatever the earlier ones are doing.
+      const due = startedMs + (i * 1000) / UPDATES_PER_SECOND;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const phone = phones[i % phones.length]!;
+      const stationId = stationIds[(i * 7919) % stationIds.length]!;
+      inflight.push(
+        call(server.url, 'POST', '/api/events', phone.token, {
+          events: [{ id: randomUUID(), type: 'arrival', teamId: phone.teamId, stationId, occurredAt: new Date(Date.now() - 60_000 + i).toISOString() }],
+        }).then(() => posted++),
+      );
+    }
+    await Promise.all(inflight);
+    const sentSeconds = (Date.now() - startedMs) / 1000;
+    // Until the page has applied the last event.
+    const head = (await call(server.url, 'GET', '/api/stations?changedAfter=999999999', session.token)).head as number;
+    await page.waitForFunction((seq) => Number(document.body.dataset.vigilLastSeq) >= seq, head, { timeout: 120_000, polling: 500 });
+    await page.waitForTimeout(1000);
+    const after = await page.evaluate(() => ({ ...window.__benchFigures!, now: performance.now() }));
+    if (cdp !== null) logProfile((await cdp.send('Profiler.stop')).profile, 'updates', log);
+    const updateTasks = after.longTasks.filter((task) => task.start >= windowStart && task.start < after.now);
+    const worst = updateTasks.reduce((max, task) => Math.max(max, task.duration), 0);
+    const renderMs = firstRender.readyAt ?? NaN;
+    await context.close();
+
+    const size = stationCount.toLocaleString('en');
+    return [
+      {
+        figure: `dashboard first render, ${size} stations (navigation → map drawn and live)`,
+        vigil: `${round(renderMs)} ms (${renderTasks.length} long tasks, longest ${round(renderTasks.reduce((m, t) => Math.max(m, t.duration), 0))} ms)`,
+        baseline: '—',
+        ratio: '—',
+        target: `≤ ${FIRST_RENDER_TARGET_MS} ms (issue ${stationCount > 10_000 ? 8 : '4, 8'})${renderMs <= FIRST_RENDER_TARGET_MS ? ' ✓' : ' ✗'}`,
+      },
+      {
+        figure: `map updates, ${size} stations, ${UPDATES_PER_SECOND} check-ins/s for ${UPDATE_SECONDS} s (${posted} posted in ${round(sentSeconds, 1)} s)`,
+        vigil: `${updateTasks.length} long tasks, longest ${round(worst)} ms`,
+        baseline: `8 bare repaints of the same map: ${repaintTasks.length} long tasks, longest ${round(repaintWorst)} ms`,
+        ratio: repaintWorst > 0 ? `longest ×${round(worst / repaintWorst, 1)}` : '—',
+        target: `no long task > ${LONG_TASK_TARGET_MS} ms (issues 4, 8)${worst <= LONG_TASK_TARGET_MS ? ' ✓' : ' ✗'}`,
+      },
+    ];
+  } finally {
+    await browser.close();
+    await server.stop('SIGKILL');
+    await drop();
+  }
+}
+
+export async function mapSection(log: (line: string) => void): Promise<MapRow[]> {
+  if (!chromiumAvailable) {
+    log('map bench skipped: no Chromium');
+    return [];
+  }
+  await ensureClientBuilt(loadConfig({}));
+  const rows: MapRow[] = [];
+  for (const size of SIZES) rows.push(...(await oneSize(size, log)));
+  return rows;
+}
