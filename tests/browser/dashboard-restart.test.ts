@@ -143,5 +143,5 @@ describe.runIf(runnable)('the dashboard across a server restart', () => {
     const present = stations.filter((s) => s.status.presentTeamIds.length > 0).map((s) => s.id).sort();
     const shownPresent = (await page.$$eval('tr[data-station-id][data-state=present], tr[data-station-id][data-state=critical], tr[data-station-id][data-state=serious]', (rows) => rows.map((r) => r.getAttribute('data-station-id')!))).sort();
     for (const id of present) expect(shownPresent).toContain(id);
-  });
+  }, 120_000); // a stop, an offline spell and a restart with reconnect back-off: longer than the default 30 s
 });
