@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime';
+import { revokeToken } from '../../server/modules/auth/auth.repository';
+import { hashSecret } from '../../server/modules/auth/secrets';
 import { buildTestApp, FIXTURE_PASSWORD, type TestApp } from '../helpers/app';
 import { arrival, finding, getJson, join, login, minutesAgo, postEvents } from '../helpers/events';
 import { LiveDashboard, waitFor } from '../helpers/live-client';
@@ -129,5 +131,15 @@ describe('team sockets on one instance', () => {
     const again = phone(device.token);
     const error = await new Promise<Error>((resolve) => again.socket.once('connect_error', resolve));
     expect(error.message).toMatch(/^unauthorized/);
+  });
+
+  it('is dropped by the periodic sweep when its token was revoked without the news reaching this instance', async () => {
+    const device = await join(t.app, t.own.joinCodes[1]!.code);
+    const mine = phone(device.token);
+    await mine.connected();
+    const disconnected = new Promise<string>((resolve) => mine.socket.once('disconnect', resolve));
+    // Straight in the database, as another instance would while Redis is down: no notice reaches this one.
+    expect(await revokeToken(t.database.db, t.own.missionId, hashSecret(device.token))).toBe(true);
+    expect(await disconnected).toBe('io server disconnect');
   });
 });
