@@ -2,6 +2,8 @@
  * Every Socket.IO event, both ways. Facts the server tells are past tense or nouns; commands carry an acknowledgement.
  * Handshake: `io(url, { transports: ['websocket'], auth: { token, after } })`; the server first sends what was missed
  * after `after` in `events` frames, then live `events` as they are stored.
+ * Team (device) tokens get no feed at all: their socket carries only notices about their own team (`plan_updated`,
+ * `help_resolved`), never `events`, `status`, `head` or catch-up, and `catch_up` is refused.
  */
 import type { DisplayLinkSettings, DisplayRevoked } from './schemas/displays';
 import type { FeedEvent } from './schemas/events';
@@ -42,6 +44,16 @@ export interface ServerToClientEvents {
   revoked: (notice: DisplayRevoked) => void;
   /** A coordinator cleared the mission's drill data: the log starts again at genesis; reload everything. */
   mission_reset: (notice: { head: number }) => void;
+  /** Team sockets only: a coordinator changed this team's planned route (stored at `seq`); fetch the plan again. */
+  plan_updated: (notice: TeamNotice) => void;
+  /** Team sockets only: this team's help request was closed (stored at `seq`); fetch the team's status again. */
+  help_resolved: (notice: TeamNotice) => void;
+}
+
+/** News for one team's phones: only which team and where in the log; the phone fetches the rest over HTTP. */
+export interface TeamNotice {
+  teamId: string;
+  seq: number;
 }
 
 export interface ClientToServerEvents {
@@ -66,4 +78,16 @@ export function missionRoom(missionId: string): string {
 export const DISPLAY_LINK_ROOM_PREFIX = 'display-link:';
 export function displayLinkRoom(linkId: string): string {
   return `${DISPLAY_LINK_ROOM_PREFIX}${linkId}`;
+}
+
+/** Every socket of one team's phones, on any instance: the only room a team socket is in besides its token's. */
+export const TEAM_ROOM_PREFIX = 'team:';
+export function teamRoom(teamId: string): string {
+  return `${TEAM_ROOM_PREFIX}${teamId}`;
+}
+
+/** Every socket opened with one device token: logging out disconnects them on every instance. */
+export const DEVICE_ROOM_PREFIX = 'device:';
+export function deviceRoom(tokenId: string): string {
+  return `${DEVICE_ROOM_PREFIX}${tokenId}`;
 }

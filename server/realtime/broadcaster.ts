@@ -2,11 +2,12 @@
  * The one place that emits socket events. It tells each mission's sockets what was just committed.
  * Coordinators and displays sit in separate rooms: displays get their share of each event (display-redaction.ts),
  * under their mission's display policy. Each display link's sockets also share a room, so revoking the link reaches
- * them on every instance.
+ * them on every instance. Team phones are in no mission room: each sits in its team's room and gets only short notices
+ * about its own team (a changed plan, a closed help request), never the feed.
  */
 import type { Server } from 'socket.io';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, StatusPatch } from '../../shared/realtime';
-import { displayLinkRoom, missionRoom } from '../../shared/realtime';
+import { deviceRoom, displayLinkRoom, missionRoom, teamRoom } from '../../shared/realtime';
 import type { DisplayLinkSettings, DisplayPolicy } from '../../shared/schemas/displays';
 import type { FeedEvent, StoredEvent } from '../../shared/schemas/events';
 import type { Role } from '../../shared/schemas/auth';
@@ -70,6 +71,11 @@ export function createBroadcaster(io: VigilServer, options: BroadcasterOptions) 
         displays.emit('events', redactEventsForDisplay(events, policy));
         displays.emit('status', redactPatchForDisplay(patch, policy));
       });
+      for (const { type, teamId, seq } of events) {
+        if (teamId === null) continue;
+        if (type === 'plan_changed') safely(() => io.to(teamRoom(teamId)).emit('plan_updated', { teamId, seq }));
+        else if (type === 'help_resolved') safely(() => io.to(teamRoom(teamId)).emit('help_resolved', { teamId, seq }));
+      }
     },
 
     /** Tells this instance's sockets of a mission its head, so a client that missed news catches up. */
@@ -109,9 +115,18 @@ export function createBroadcaster(io: VigilServer, options: BroadcasterOptions) 
       safely(() => io.to(displayLinkRoom(settings.id)).emit('display_settings', settings));
     },
 
-    /** Tells the other instances to forget a revoked token they may hold in their authentication cache. */
+    /**
+     * Tells the other instances to forget a revoked token they may hold in their authentication cache, and disconnects
+     * the phones' sockets opened with it (a logged-out device hears nothing more), on every instance.
+     */
     tokenRevoked(tokenId: string): void {
       if (options.severalInstances) safely(() => io.serverSideEmit('token_revoked', tokenId));
+      safely(() => io.in(deviceRoom(tokenId)).disconnectSockets(true));
+    },
+
+    /** The same disconnection for this instance's sockets only: the periodic sweep that also works while Redis is down. */
+    deviceRevokedHere(tokenId: string): void {
+      io.local.in(deviceRoom(tokenId)).disconnectSockets(true);
     },
 
     displayPolicyChanged(missionId: string): void {

@@ -1,5 +1,6 @@
 /**
- * One dashboard or display socket: join its rooms first, then send what it missed from Postgres, so nothing committed
+ * A team phone's socket joins only its team's room and its token's, and is answered nothing from the log (see
+ * handleTeamConnection). One dashboard or display socket: join its rooms first, then send what it missed from Postgres, so nothing committed
  * in between is lost (an event may arrive twice; clients drop what they hold by `seq`). Everything sent goes through
  * the feed service, so a display gets exactly its share of each event however it asks.
  */
@@ -8,7 +9,7 @@ import type { Socket } from 'socket.io';
 import { Compile } from 'typebox/compile';
 import { Type } from 'typebox';
 import { CATCH_UP_FRAME_EVENTS, MAX_EVENTS_PAGE } from '../../shared/constants';
-import { displayLinkRoom, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/realtime';
+import { deviceRoom, displayLinkRoom, teamRoom, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/realtime';
 import type { Principal } from '../modules/auth/principal';
 import { roomFor } from './broadcaster';
 
@@ -28,6 +29,7 @@ function handshakeAfter(socket: VigilSocket): number | null {
 
 export async function handleConnection(app: FastifyInstance, socket: VigilSocket): Promise<void> {
   const principal = socket.data.principal;
+  if (principal.role === 'team') return handleTeamConnection(socket, principal);
   const feed = app.services.feed;
 
   socket.on('catch_up', async (request, ack) => {
@@ -62,4 +64,19 @@ export async function handleConnection(app: FastifyInstance, socket: VigilSocket
     // The head announcements will show the client it is behind; it then asks again with catch_up.
     app.log.warn({ err }, 'catch-up on connect failed');
   }
+}
+
+/**
+ * Phones never get the mission's feed (other teams' findings and positions): no mission room, no catch-up frames, and
+ * catch_up is refused. They hear only `plan_updated` / `help_resolved` for their own team, and fetch over HTTP.
+ */
+async function handleTeamConnection(socket: VigilSocket, principal: Principal): Promise<void> {
+  socket.on('catch_up', (_request, ack) => {
+    if (typeof ack === 'function') ack({ error: 'forbidden: team tokens have no event feed' });
+  });
+  if (!principal.teamId) {
+    socket.disconnect(true);
+    return;
+  }
+  await socket.join([teamRoom(principal.teamId), deviceRoom(principal.tokenId)]);
 }

@@ -7,7 +7,7 @@ import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient, type RedisClientType } from 'redis';
-import { DISPLAY_LINK_ROOM_PREFIX, MISSION_ROOM_PREFIX } from '../../shared/realtime';
+import { DEVICE_ROOM_PREFIX, DISPLAY_LINK_ROOM_PREFIX, MISSION_ROOM_PREFIX } from '../../shared/realtime';
 import { createBroadcaster, type Broadcaster, type VigilServer } from './broadcaster';
 import { handleConnection } from './connection';
 
@@ -26,7 +26,7 @@ export default fp(
     const io: VigilServer = new Server(app.server, {
       transports: ['websocket'],
       serveClient: false,
-      // Large catch-up frames; phones do not use sockets.
+      // Large catch-up frames; phones' sockets carry only small notices about their own team.
       maxHttpBufferSize: 1e6,
     });
 
@@ -81,7 +81,6 @@ export default fp(
           const token = (socket.handshake.auth as { token?: unknown }).token;
           const principal = typeof token === 'string' ? await app.services.auth.authenticate(token) : null;
           if (!principal) return next(new Error('unauthorized: unknown, expired or revoked token'));
-          if (principal.role === 'team') return next(new Error('forbidden: team tokens have no live feed'));
           socket.data.principal = principal;
           next();
         } catch (err) {
@@ -92,8 +91,8 @@ export default fp(
       io.on('connection', (socket) => handleConnection(app, socket));
     });
 
-    // Every instance tells its own sockets each mission's head, and drops its sockets of display links revoked
-    // meanwhile. Both read Postgres, so they work with Redis down (when a revocation's news may not have arrived).
+    // Every instance tells its own sockets each mission's head, and drops its sockets of display links and device
+    // tokens revoked (or expired) meanwhile. Both read Postgres, so they work with Redis down (when a revocation's news may not have arrived).
     const announcer = setInterval(() => {
       void announceHeads().catch((err) => app.log.warn({ err }, 'head announcement failed'));
       void sweepRevokedDisplays().catch((err) => app.log.warn({ err }, 'display link sweep failed'));
@@ -116,6 +115,11 @@ export default fp(
         if (room.startsWith(DISPLAY_LINK_ROOM_PREFIX)) linkIds.push(room.slice(DISPLAY_LINK_ROOM_PREFIX.length));
       }
       for (const linkId of await app.services.displayLinks.deadLinks(linkIds)) broadcaster.displayRevokedHere(linkId);
+      const deviceTokenIds: string[] = [];
+      for (const room of io.of('/').adapter.rooms.keys()) {
+        if (room.startsWith(DEVICE_ROOM_PREFIX)) deviceTokenIds.push(room.slice(DEVICE_ROOM_PREFIX.length));
+      }
+      for (const tokenId of await app.services.auth.deadTokens(deviceTokenIds)) broadcaster.deviceRevokedHere(tokenId);
     }
 
     app.addHook('preClose', async () => {

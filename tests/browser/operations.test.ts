@@ -1,6 +1,6 @@
 /**
  * The mission operations page in real Chromium: a plan edited in one coordinator's browser appears live in a second
- * coordinator's browser and in the team's plan; a station file is previewed on the map with its changes, then imported.
+ * coordinator's browser and in the team's phone (pushed over its team socket); a station file is previewed on the map with its changes, then imported.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -52,10 +52,20 @@ describe.runIf(chromiumAvailable)('mission operations in Chromium', () => {
     const a = await coordinatorPage();
     const b = await coordinatorPage();
     expect(await stopCount(b, 'T01')).toContain('2 stops');
-    // T01's phone, open on its plan before the change.
+    // T01's phone, open on its plan before the change. Its periodic refresh is switched off (intervals of a minute or
+    // more never fire) and it is never brought to the front again: only the team socket's notice can bring the change.
     const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
     contexts.push(phoneContext);
+    await phoneContext.addInitScript(() => {
+      const setIntervalNative = window.setInterval.bind(window);
+      window.setInterval = ((handler: TimerHandler, timeout?: number, ...args: unknown[]) =>
+        (timeout ?? 0) >= 60_000 ? 0 : setIntervalNative(handler, timeout, ...args)) as typeof window.setInterval;
+    });
     const phone = await phoneContext.newPage();
+    let phoneRequests = 0;
+    phone.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/teams') phoneRequests += 1;
+    });
     await phone.goto(`${base}/join?code=${t.own.joinCodes[0]!.code}`);
     await phone.waitForSelector('[data-vigil-plan] li[data-vigil-station="1002"]', { timeout: 20_000 });
     expect(await b.locator('[data-vigil-unassigned-count]').innerText()).toBe('0 stations');
@@ -63,17 +73,17 @@ describe.runIf(chromiumAvailable)('mission operations in Chromium', () => {
     // A: T01 gives up station 1002.
     await a.click('[data-vigil-team="T01"]');
     await a.locator('[data-vigil-stop="1002"] button[title="Remove from the route"]').click();
+    // Let the phone's start-up fetches (on load and on its socket's connect) settle before the change.
+    await phone.waitForTimeout(500);
+    const requestsBefore = phoneRequests;
     await a.click('[data-vigil-save-plan]');
     await a.waitForSelector('[data-vigil-plan-saved]');
+    // The phone shows the new plan within seconds, untouched.
+    await phone.waitForFunction(() => document.querySelector('[data-vigil-plan] li[data-vigil-station="1002"]') === null, null, { timeout: 5_000 });
+    expect(await phone.locator('[data-vigil-plan] li').count()).toBe(1);
+    expect(phoneRequests).toBeGreaterThan(requestsBefore);
     await b.waitForFunction(() => document.querySelector('[data-vigil-unassigned-count]')?.textContent === '1 stations', null, { timeout: 10_000 });
     expect(await stopCount(b, 'T01')).toContain('1 stop');
-    // The observer brings the field app to the front: it shows the new plan at once.
-    await phone.evaluate(() => {
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
-      document.dispatchEvent(new Event('visibilitychange'));
-    });
-    await phone.waitForFunction(() => document.querySelector('[data-vigil-plan] li[data-vigil-station="1002"]') === null, null, { timeout: 10_000 });
-    expect(await phone.locator('[data-vigil-plan] li').count()).toBe(1);
 
     // A: T02 takes it, dragged from the unassigned list to the front of its route, for opening only.
     await a.click('[data-vigil-team="T02"]');

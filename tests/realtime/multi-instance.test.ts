@@ -11,6 +11,7 @@ import { IN_CI, createTestDatabase, postgresAvailable } from '../helpers/service
 import { freePort, hasBinary, RedisProcess, VigilInstance } from '../helpers/processes';
 import { isExactLog, LiveDashboard, waitFor } from '../helpers/live-client';
 import { randomUUID } from 'node:crypto';
+import { io } from 'socket.io-client';
 
 const redisServer = hasBinary('redis-server');
 if (!redisServer && IN_CI) throw new Error('redis-server is required on CI for the multi-instance tests');
@@ -172,6 +173,29 @@ describe.runIf(runnable)('two instances over Redis', () => {
     while ((await api(a.url, 'GET', '/api/session', session)).status !== 401) {
       if (Date.now() - loggedOutAt > 2000) throw new Error('instance A kept accepting a logged-out session');
       await new Promise((r) => setTimeout(r, 20));
+    }
+  });
+
+  it("a plan changed through B reaches the team's phone on A as a notice only, and the device's logout on B drops it on A", async () => {
+    const device = (await api(b.url, 'POST', '/api/auth/join', null, { code: mission.joinCodes[0]!.code })).body;
+    const phone = io(a.url, { transports: ['websocket'], auth: { token: device.token }, reconnection: false, forceNew: true });
+    const frames: { name: string; args: unknown[] }[] = [];
+    phone.onAny((name: string, ...args: unknown[]) => frames.push({ name, args }));
+    try {
+      await waitFor(() => phone.connected, 10_000, 'the team socket on A');
+      await post(b, [positionEvent()]);
+      const plan = { id: randomUUID(), type: 'plan_changed', occurredAt: new Date().toISOString(), teamId, stations: [{ stationId: stationIds[1] }] };
+      const res = await api(b.url, 'POST', '/api/events', coordinator, { events: [plan] });
+      expect(res.body.results[0]).toMatchObject({ status: 'stored' });
+      posted += 1;
+      await waitFor(() => frames.length > 0, 5000, 'the plan notice on A');
+      expect(frames).toEqual([{ name: 'plan_updated', args: [{ teamId, seq: res.body.results[0].seq }] }]);
+
+      const disconnected = new Promise<string>((resolve) => phone.once('disconnect', resolve));
+      expect((await api(b.url, 'POST', '/api/auth/logout', device.token)).status).toBeLessThan(300);
+      expect(await disconnected).toBe('io server disconnect');
+    } finally {
+      phone.close();
     }
   });
 

@@ -161,7 +161,7 @@ describe('access matrix', () => {
     expect(results.map((r: { error: string }) => r.error)).toEqual(['no such team in this mission', 'no such finding in this mission']);
   });
 
-  it('opens the live feed to coordinators and displays only', async () => {
+  it('opens the live feed to coordinators and displays only; a team socket gets its own team room and nothing else', async () => {
     const outcome = async (token: string | null) =>
       new Promise<string>((resolve) => {
         const socket = io(url, { transports: ['websocket'], auth: token ? { token } : {}, reconnection: false, forceNew: true });
@@ -173,8 +173,24 @@ describe('access matrix', () => {
     const freshTeam = await join(t.app, t.own.joinCodes[0]!.code);
     expect(await outcome(null)).toBe('unauthorized');
     expect(await outcome(tokens.revoked)).toBe('unauthorized');
-    expect(await outcome(freshTeam.token)).toBe('forbidden');
     expect(await outcome(t.own.displayToken)).toBe('connected');
     expect(await outcome(fresh)).toBe('connected');
+
+    // Team: allowed, but only into its team's room. While its own team, a coordinator and a display all make news, the
+    // only frame it gets is the notice of its own plan; catch_up is refused.
+    const phone = io(url, { transports: ['websocket'], auth: { token: freshTeam.token, after: 0 }, reconnection: false, forceNew: true });
+    const frames: string[] = [];
+    phone.onAny((name: string) => frames.push(name));
+    await new Promise<void>((resolve, reject) => (phone.once('connect', resolve), phone.once('connect_error', reject)));
+    const others = await join(t.app, t.own.joinCodes[1]!.code);
+    await postEvents(t.app, others.token, [arrival(others.teamId, stationIds[1]!, 2)]);
+    await postEvents(t.app, freshTeam.token, [arrival(freshTeam.teamId, stationIds[0]!, 1)]);
+    const plan = { id: randomUUID(), type: 'plan_changed', occurredAt: new Date().toISOString(), teamId: freshTeam.teamId, stations: [{ stationId: stationIds[0]! }] };
+    expect((await postEvents(t.app, fresh, [plan])).json().results[0].status).toBe('stored');
+    const deadline = Date.now() + 5000;
+    while (!frames.includes('plan_updated') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(await phone.timeout(2000).emitWithAck('catch_up', { after: 0 })).toEqual({ error: expect.stringContaining('forbidden') });
+    phone.close();
+    expect(frames).toEqual(['plan_updated']);
   });
 });

@@ -3,6 +3,8 @@
  *
  * WebSocket only: no long-polling, so any server instance can take any client without sticky sessions. `auth` is a
  * function so every reconnect tells the server the sequence we hold now, and the server sends only what came after.
+ * The field app uses the same connection without `lastSeq`: a team's socket carries only notices about its own team.
+ * Keep this module free of dashboard code: the phone's bundle imports it.
  */
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../../shared/realtime';
@@ -15,16 +17,17 @@ const CATCH_UP_ACK_TIMEOUT_MS = 15_000;
 
 export interface ConnectOptions {
   token: string;
-  /** Read at every (re)connect. */
-  lastSeq: () => number;
+  /** Read at every (re)connect. Without it the server sends no catch-up (and team sockets never get any). */
+  lastSeq?: () => number;
 }
 
 export function connectSocket(options: ConnectOptions): VigilSocket {
+  const { token, lastSeq } = options;
   return io(location.origin, {
     transports: ['websocket'],
     // A restarted session (log out, log in) must not share a manager with the socket it replaces.
     forceNew: true,
-    auth: (cb) => cb({ token: options.token, after: options.lastSeq() }),
+    auth: (cb) => cb(lastSeq ? { token, after: lastSeq() } : { token }),
   });
 }
 

@@ -2,7 +2,7 @@
 import type { Db } from '../../../db/client';
 import type { JoinReply, LoginReply, SessionReply } from '../../../shared/schemas/auth';
 import { SESSION_TTL_MS } from '../../../shared/constants';
-import { findDisplayLink, toDisplayLinkSettings } from '../displays/display-links.repository';
+import { deadTokenIds, findDisplayLink, toDisplayLinkSettings } from '../displays/display-links.repository';
 import { findMission, toMissionSummary } from '../missions/missions.repository';
 import {
   findCoordinatorByUsername,
@@ -159,7 +159,12 @@ export function createAuthService(db: Db, options: AuthServiceOptions = {}) {
     revoked(principal.tokenId);
   }
 
-  return { login, join, authenticate, forget, revoked, session, createJoinCode, logout, missionSummary };
+  /** Which of these token ids no longer open anything (revoked, expired or gone): their sockets are dropped. */
+  function deadTokens(ids: string[]): Promise<string[]> {
+    return deadTokenIds(db, ids, clock());
+  }
+
+  return { login, join, authenticate, forget, revoked, session, createJoinCode, logout, missionSummary, deadTokens };
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;

@@ -2,6 +2,8 @@
  * The observer's phone: who it is (the device token from joining, kept in localStorage), what it knows (stations, its
  * team, the forms: fetched when there is a network and kept in IndexedDB for when there is none), where it is, and the
  * outbox every report goes through. Reports are made here and only here, each with its UUID at the moment of the tap.
+ * While online it keeps a socket open that carries only news of its own team (a changed plan, a closed help request):
+ * on such news, and on every (re)connect, it fetches the plan and state again.
  */
 import type { JoinReply } from '../../../../shared/schemas/auth';
 import type { Assessment, EventInput, Phase, Severity } from '../../../../shared/schemas/events';
@@ -14,13 +16,17 @@ import { FieldApi } from '../field/field-api';
 import { IdbOutboxStore, KeyValue, openFieldDb, type FieldDb } from '../field/field-db';
 import { Outbox, type NewOutboxItem, type OutboxItem, type OutboxStatus } from '../field/outbox';
 import { visitView, type VisitView } from '../field/plan';
+import { connectSocket, type VigilSocket } from '../socket';
 
 const SESSION_KEY = 'vigil.field-session';
 /** Sent reports stay listed on the phone for two days, then make room. */
 const KEEP_SETTLED_MS = 2 * 24 * 60 * 60 * 1000;
 /** A position older than this is not attached to a check-in. */
 const FRESH_POSITION_MS = 2 * 60 * 1000;
-/** While the app is open and online, the plan and the team's status are refreshed this often. */
+/**
+ * While the app is open and online, the plan and the team's status are refreshed this often, besides on the socket's
+ * news: a fallback for news lost on the way (Redis down on the server) while the socket stayed up.
+ */
 const REFRESH_INTERVAL_MS = 60_000;
 
 export type FieldSession = Pick<JoinReply, 'token' | 'teamId' | 'callSign' | 'mission'>;
@@ -83,6 +89,11 @@ export class FieldAppState {
   #drafts: KeyValue<unknown> | null = null;
   #cleanup: (() => void)[] = [];
   #reloadQueued = false;
+  /** The team's socket while online and joined; null otherwise. */
+  #socket: VigilSocket | null = null;
+  #socketToken: string | null = null;
+  #refreshing: Promise<void> | null = null;
+  #refreshQueued: Promise<void> | null = null;
 
   async start(dbName?: string): Promise<void> {
     this.online = navigator.onLine;
@@ -111,9 +122,13 @@ export class FieldAppState {
     const onOnline = () => {
       this.online = true;
       this.#outbox?.retryNow();
+      this.#syncSocket();
       void this.refresh();
     };
-    const onOffline = () => (this.online = false);
+    const onOffline = () => {
+      this.online = false;
+      this.#syncSocket();
+    };
     // Back in front (the observer looks at the phone): fetch the plan and state now, not at the next tick.
     const onVisible = () => {
       if (document.visibilityState === 'visible' && this.online && this.session) void this.refresh();
@@ -123,6 +138,7 @@ export class FieldAppState {
     document.addEventListener('visibilitychange', onVisible);
     this.#cleanup.push(() => document.removeEventListener('visibilitychange', onVisible));
     const timer = setInterval(() => {
+      this.#syncSocket({ retryRefused: true });
       if (this.online && this.session) void this.refresh();
     }, REFRESH_INTERVAL_MS);
     this.#cleanup.push(() => window.removeEventListener('online', onOnline), () => window.removeEventListener('offline', onOffline), () => clearInterval(timer));
@@ -131,12 +147,14 @@ export class FieldAppState {
     if (this.session) {
       void this.#outbox.prune(KEEP_SETTLED_MS);
       void this.#outbox.flush();
+      this.#syncSocket();
       void this.refresh();
     }
   }
 
   stop(): void {
     for (const undo of this.#cleanup.splice(0)) undo();
+    this.#closeSocket();
     this.#outbox?.stop();
     this.#db?.close();
   }
@@ -161,6 +179,7 @@ export class FieldAppState {
     this.session = session;
     this.tokenRejected = false;
     this.#outbox?.setTransport(new FieldApi(token).transport());
+    this.#syncSocket();
     await this.refresh();
     return 'joined';
   }
@@ -170,10 +189,31 @@ export class FieldAppState {
     localStorage.removeItem(SESSION_KEY);
     this.session = null;
     this.team = null;
+    this.#syncSocket();
   }
 
-  /** Fetches stations, the team and the forms; keeps each for offline use. A failure keeps the copies held. */
-  async refresh(): Promise<void> {
+  /**
+   * Fetches stations, the team and the forms; keeps each for offline use. A failure keeps the copies held.
+   * Asked while a fetch is under way, it fetches once more after it (news may have come after that fetch read).
+   */
+  refresh(): Promise<void> {
+    if (this.#refreshing) {
+      this.#refreshQueued ??= this.#refreshing.then(() => {
+        this.#refreshQueued = null;
+        return this.refresh();
+      });
+      return this.#refreshQueued;
+    }
+    const run = this.#fetchAll().finally(() => {
+      this.#refreshing = null;
+      this.#syncSocket();
+    });
+    // The queued rerun waits for this one whether it failed or not.
+    this.#refreshing = run.catch(() => {});
+    return run;
+  }
+
+  async #fetchAll(): Promise<void> {
     const session = this.session;
     if (!session) return;
     const api = new FieldApi(session.token);
@@ -339,6 +379,41 @@ export class FieldAppState {
     } catch {
       // No Permissions API: the observer taps "Use my location" when they want it.
     }
+  }
+
+  /**
+   * Opens the team's socket when joined, online and trusted; closes it otherwise (and when the token changes). A socket
+   * the server refused or dropped is tried again only on the periodic tick, never in a loop with the fetch it causes.
+   */
+  #syncSocket({ retryRefused = false } = {}): void {
+    const session = this.session;
+    const wanted = session !== null && this.online && !this.needsJoin && this.phase === 'ready';
+    const dead = this.#socket !== null && !this.#socket.active;
+    if (this.#socket && (!wanted || this.#socketToken !== session?.token || (dead && retryRefused))) this.#closeSocket();
+    if (!wanted || this.#socket) return;
+    const socket = connectSocket({ token: session.token });
+    const news = ({ teamId }: { teamId: string }) => {
+      if (teamId === this.session?.teamId) void this.refresh();
+    };
+    // Every (re)connect: whatever was told while this phone was away is fetched now.
+    socket.on('connect', () => void this.refresh());
+    socket.on('plan_updated', news);
+    socket.on('help_resolved', news);
+    // Refused or dropped by the server (the token was revoked): the next fetch finds out and asks to join again.
+    socket.on('disconnect', (reason) => {
+      if (reason === 'io server disconnect') void this.refresh();
+    });
+    socket.on('connect_error', () => {
+      if (!socket.active) void this.refresh();
+    });
+    this.#socket = socket;
+    this.#socketToken = session.token;
+  }
+
+  #closeSocket(): void {
+    this.#socket?.close();
+    this.#socket = null;
+    this.#socketToken = null;
   }
 
   #helpOpen(): boolean {
