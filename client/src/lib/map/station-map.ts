@@ -3,7 +3,7 @@
  * station states as property patches (updateData, so clusters recount their worst state), teams and trails likewise —
  * never by reloading a source per event. Patches arriving within one animation frame go to the map as one diff.
  */
-import { GeoJSONSource, Map as MapLibreMap, NavigationControl, setWorkerUrl } from 'maplibre-gl';
+import { GeoJSONSource, Map as MapLibreMap, NavigationControl, prewarm, setWorkerUrl } from 'maplibre-gl';
 import type { GeoJSONSourceDiff, MapGeoJSONFeature, MapLayerMouseEvent } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 // The bundler moves maplibre's module out of node_modules, so its own guess of the worker's address would be wrong.
@@ -27,6 +27,14 @@ import {
 import { TEAM_ICON, iconName, stateIconImage, teamIconImage } from './state-shapes';
 
 setWorkerUrl(workerUrl);
+
+/**
+ * Starts MapLibre's worker (fetching and compiling its script) now, while the page still waits for the stations:
+ * otherwise it starts only when the map is built, after them, and the first render pays for both in a row.
+ */
+export function prewarmMapWorkers(): void {
+  prewarm();
+}
 
 const FIT_PADDING_PX = 24;
 /**
