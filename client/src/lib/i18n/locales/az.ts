@@ -289,6 +289,8 @@ export const az: Messages = {
     keyCluster: 'qrup: halqa = içindəki ən pisi',
     keyTeam: 'komanda, nöqtəli xətt: son yerlər',
     keyDistrict: 'rayon (təxmini)',
+    failed: 'Bu brauzerdə xəritəni çəkmək mümkün deyil ({{message}}). Məntəqələrin siyahısı yenə canlı yenilənir.',
+    basemapFailed: 'Əsas xəritə əlçatan deyil ({{message}}): oflayn xəritə göstərilir.',
   },
   legend: {
     title: 'Məntəqələr',
@@ -345,6 +347,8 @@ export const az: Messages = {
     revoked: 'ləğv edilib',
     name: 'Yeni ekranın adı',
     namePlaceholder: 'Ad, məs. Situasiya otağı, sol',
+    language: 'Ekranın dili',
+    missionLanguage: 'Missiyanın dili',
     rotationNew: 'Yeni ekranda rayon dəyişmə',
     make: 'Link yarat',
     linkFor: 'Link',

@@ -291,6 +291,8 @@ export const en = {
     keyCluster: 'group: ring = worst inside',
     keyTeam: 'team, dotted: last places',
     keyDistrict: 'district (approximate)',
+    failed: 'The map cannot be drawn in this browser ({{message}}). The station list still updates live.',
+    basemapFailed: 'Basemap not available ({{message}}): showing the offline map.',
   },
   legend: {
     title: 'Stations',
@@ -347,6 +349,8 @@ export const en = {
     revoked: 'revoked',
     name: 'Name of the new display',
     namePlaceholder: 'Name, e.g. Situation room left',
+    language: 'Language of the wall',
+    missionLanguage: 'The mission\'s language',
     rotationNew: 'Rotation of the new display',
     make: 'Make link',
     linkFor: 'Link for',
