@@ -273,6 +273,10 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     await second.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
     expect(await second.textContent('[data-vigil-tab=coverage]')).toContain('Охват');
     expect(await second.textContent('[data-vigil-indicator]')).toContain('В эфире');
+    // The map's key and the station list speak it too.
+    expect(await second.textContent('[data-vigil-map-key]')).toContain('Не посещён');
+    await second.click('[data-vigil-tab=stations]');
+    expect(await second.textContent('#station-list-title')).toBe('Список участков');
     // The mission's own category labels, in the chosen language.
     await second.click('[data-vigil-tab=findings]');
     await second.waitForSelector('[data-vigil-finding] strong:has-text("«Карусель»")');

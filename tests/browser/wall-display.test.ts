@@ -157,6 +157,11 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
     await page.waitForTimeout(1500);
     expect(await page.locator('[data-vigil-locked]').count()).toBe(1);
     await page.close();
+    // A link may name the wall's language: even this notice speaks it.
+    const russian = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await russian.goto(`${base}/display?token=${encodeURIComponent(created.token)}&lang=ru`);
+    await russian.waitForSelector('[data-vigil-locked] h1:has-text("Экран отключён")', { timeout: 10_000 });
+    await russian.close();
   });
 
   it('a coordinator makes a display link in the dashboard panel, the wall opens with it, and the panel switches it off', async () => {

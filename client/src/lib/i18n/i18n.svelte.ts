@@ -57,12 +57,15 @@ class I18n {
   /** A mission's own text (a form question, a category) in the current language, English when it has none. */
   text = (value: LocalizedText | undefined): string => (value ? (value[this.language] ?? value.en) : '');
 
-  setLanguage(language: Language): void {
+  /** Switch every t(...) to `language`; remembered for the next visit unless `remember` is false (a wall's mission language). */
+  setLanguage(language: Language, { remember = true }: { remember?: boolean } = {}): void {
     this.language = language;
-    try {
-      globalThis.localStorage?.setItem(STORAGE_KEY, language);
-    } catch {
-      // Without storage the choice lasts for this page.
+    if (remember) {
+      try {
+        globalThis.localStorage?.setItem(STORAGE_KEY, language);
+      } catch {
+        // Without storage the choice lasts for this page.
+      }
     }
     if (typeof document !== 'undefined') document.documentElement.lang = language;
   }
@@ -70,3 +73,9 @@ class I18n {
 
 export const i18n = new I18n();
 export const t = i18n.t;
+
+/** A finding category code as words ("ballot_stuffing" → "Ballot stuffing"), where the mission's own label is not at hand. */
+export function categoryName(code: string): string {
+  const words = code.replace(/[_.:-]+/g, ' ').trim();
+  return words === '' ? code : words.charAt(0).toLocaleUpperCase('en') + words.slice(1);
+}

@@ -30,16 +30,6 @@ export const STATE_SHAPE_MARKS: Readonly<Partial<Record<StationState, string>>> 
   visited: 'M12 6.5 A5.5 5.5 0 1 1 11.99 6.5 Z',
 };
 
-export const STATE_SHAPE_NAMES: Readonly<Record<StationState, string>> = {
-  critical: 'triangle',
-  serious: 'diamond',
-  bad_assessment: 'square',
-  present: 'star',
-  minor: 'down-pointing triangle',
-  visited: 'ringed circle',
-  never_visited: 'small circle',
-};
-
 export const OUTLINE_COLOUR = '#1f1f1f';
 
 export function iconName(state: StationState): string {

@@ -5,6 +5,7 @@
  */
 import type { SessionReply } from '../../../../shared/schemas/auth';
 import { ApiClient, ApiError } from '../api';
+import { t } from '../i18n/i18n.svelte';
 
 export type Route = 'coordinator' | 'operations' | 'report' | 'display' | 'not_found';
 export type AuthStatus = 'signed_out' | 'loading' | 'ready' | 'failed';
@@ -45,7 +46,7 @@ export class AuthState {
     if (this.route === 'display') {
       const token = url.searchParams.get('token');
       if (token === null || token === '') {
-        this.lock('This display link has no token. Ask a coordinator for the wall display link.');
+        this.lock(t('app.displayNoToken'));
         return;
       }
       this.token = token;
@@ -68,8 +69,8 @@ export class AuthState {
       this.status = 'signed_out';
       this.problem =
         error instanceof ApiError && error.status === 401
-          ? 'Wrong user name or password.'
-          : `Could not sign in: ${error instanceof Error ? error.message : String(error)}`;
+          ? t('app.wrongPassword')
+          : t('app.signInFailed', { message: error instanceof Error ? error.message : String(error) });
     }
   }
 
@@ -112,14 +113,14 @@ export class AuthState {
 
   #unauthorized(): void {
     if (this.route === 'display') {
-      this.lock('This display link is not valid any more. Ask a coordinator for a new one.');
+      this.lock(t('app.displayRevoked'));
       return;
     }
     clearStoredToken();
     this.token = null;
     this.current = null;
     this.status = 'signed_out';
-    this.problem = 'Your session has ended. Please sign in again.';
+    this.problem = t('app.sessionEnded');
   }
 
   #fail(problem: string): void {
