@@ -11,6 +11,7 @@ import type { ApiClient } from '../api';
 import { deriveAlerts, type DashboardAlert } from '../dashboard/alerts';
 import { applyFeedEvents, findPatterns, mergeFetchedFeed, newestFirst, type FeedFinding, type Patterns, type PlaceOf } from '../dashboard/triage';
 import type { LiveFollower } from './live-mission.svelte';
+import { ServerFigures } from './server-figures.svelte';
 
 const RETRY_MS = 5_000;
 /** Patches arriving within this window share one coverage request. */
@@ -103,57 +104,9 @@ export class TriageFeedState implements LiveFollower {
 }
 
 /** Coverage as the server computed it (GET /api/coverage), read again shortly after live patches and every reconnect. */
-export class CoverageState implements LiveFollower {
-  current = $state.raw<CoverageReply | null>(null);
-  #api: ApiClient | null = null;
-  #timer: ReturnType<typeof setTimeout> | null = null;
-  #inFlight = false;
-  #again = false;
-
-  resync(api: ApiClient): void {
-    this.#api = api;
-    this.#schedule(0);
-  }
-
-  patched(): void {
-    this.#schedule(COVERAGE_DEBOUNCE_MS);
-  }
-
-  dispose(): void {
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
-    this.#api = null;
-  }
-
-  #schedule(delayMs: number): void {
-    if (this.#timer !== null) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      void this.#fetch();
-    }, delayMs);
-  }
-
-  async #fetch(): Promise<void> {
-    const api = this.#api;
-    if (api === null) return;
-    if (this.#inFlight) {
-      this.#again = true;
-      return;
-    }
-    this.#inFlight = true;
-    try {
-      const reply = await api.coverage();
-      // Answers can cross on the wire: never put older figures back.
-      if (this.#api === api && (this.current === null || reply.head >= this.current.head)) this.current = reply;
-    } catch {
-      if (this.#api === api) this.#schedule(RETRY_MS);
-    } finally {
-      this.#inFlight = false;
-      if (this.#again) {
-        this.#again = false;
-        this.#schedule(COVERAGE_DEBOUNCE_MS);
-      }
-    }
+export class CoverageState extends ServerFigures<CoverageReply> {
+  constructor() {
+    super({ read: (api) => api.coverage(), debounceMs: COVERAGE_DEBOUNCE_MS, retryMs: RETRY_MS });
   }
 }
 
