@@ -4,12 +4,11 @@
  * instance and resend. The killed instance comes back, its dashboards reconnect and catch up.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MissionCredentials } from '../../server/modules/missions/mission-setup';
-import { IN_CI, createTestDatabase, postgresAvailable } from '../helpers/services';
-import { freePort, hasBinary, RedisProcess, VigilInstance } from '../helpers/processes';
+import { IN_CI, postgresAvailable } from '../helpers/services';
+import { hasBinary } from '../helpers/processes';
 import { LiveDashboard } from '../helpers/live-client';
 import { PhoneFleet } from '../helpers/phones';
-import { expectAcknowledgedExactlyOnce, expectDashboardsEqualDatabase, expectFiguresMatchLog, joinPhones, loginCoordinator, setUpFaultMission, stationIdsOf } from '../helpers/faults';
+import { expectAcknowledgedExactlyOnce, expectDashboardsEqualDatabase, expectFiguresMatchLog, joinPhones, loginCoordinator, startTwoInstances, stationIdsOf, type TwoInstances } from '../helpers/faults';
 
 const redisServer = hasBinary('redis-server');
 if (!redisServer && IN_CI) throw new Error('redis-server is required on CI for the fault tests');
@@ -19,34 +18,22 @@ if (!runnable) console.warn('[vigil tests] instance-crash fault test skipped: it
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.runIf(runnable)('fault: an instance is killed (SIGKILL) under load', () => {
-  let url: string;
-  let drop: () => Promise<void>;
-  let redis: RedisProcess;
-  let a: VigilInstance;
-  let b: VigilInstance;
-  let mission: MissionCredentials;
+  let setup: TwoInstances | undefined;
   let fleet: PhoneFleet | undefined;
   const dashboards: LiveDashboard[] = [];
 
   beforeAll(async () => {
-    ({ url, drop } = await createTestDatabase());
-    mission = await setUpFaultMission(url, 8);
-    redis = new RedisProcess(await freePort());
-    await redis.start();
-    a = new VigilInstance({ port: await freePort(), databaseUrl: url, redisUrl: redis.url, name: 'A' });
-    b = new VigilInstance({ port: await freePort(), databaseUrl: url, redisUrl: redis.url, name: 'B' });
-    await Promise.all([a.start(), b.start()]);
+    setup = await startTwoInstances(8);
   }, 120_000);
 
   afterAll(async () => {
     fleet?.close();
     for (const d of dashboards) d.close();
-    await Promise.all([a?.stop('SIGKILL'), b?.stop('SIGKILL')]);
-    await redis?.stop();
-    await drop?.();
+    await setup?.stop();
   });
 
   it('every acknowledged event is stored exactly once, the chain verifies, and every dashboard ends equal to the database', async () => {
+    const { url, mission, a, b } = setup!;
     const coordinator = await loginCoordinator(a.url, mission);
     const stations = await stationIdsOf(a.url, coordinator);
     const phones = await joinPhones(b.url, mission);

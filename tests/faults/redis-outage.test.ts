@@ -5,12 +5,11 @@
  * and get live events again once the instances have reconnected.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MissionCredentials } from '../../server/modules/missions/mission-setup';
-import { IN_CI, createTestDatabase, postgresAvailable } from '../helpers/services';
-import { freePort, hasBinary, RedisProcess, VigilInstance } from '../helpers/processes';
+import { IN_CI, postgresAvailable } from '../helpers/services';
+import { hasBinary } from '../helpers/processes';
 import { LiveDashboard, waitFor } from '../helpers/live-client';
 import { PhoneFleet } from '../helpers/phones';
-import { api, expectAcknowledgedExactlyOnce, expectDashboardsEqualDatabase, expectFiguresMatchLog, joinPhones, loginCoordinator, setUpFaultMission, stationIdsOf } from '../helpers/faults';
+import { api, expectAcknowledgedExactlyOnce, expectDashboardsEqualDatabase, expectFiguresMatchLog, joinPhones, loginCoordinator, startTwoInstances, stationIdsOf, type TwoInstances } from '../helpers/faults';
 
 const redisServer = hasBinary('redis-server');
 if (!redisServer && IN_CI) throw new Error('redis-server is required on CI for the fault tests');
@@ -20,34 +19,22 @@ if (!runnable) console.warn('[vigil tests] redis-outage fault test skipped: it n
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.runIf(runnable)('fault: Redis stops and comes back under load', () => {
-  let url: string;
-  let drop: () => Promise<void>;
-  let redis: RedisProcess;
-  let a: VigilInstance;
-  let b: VigilInstance;
-  let mission: MissionCredentials;
+  let setup: TwoInstances | undefined;
   let fleet: PhoneFleet | undefined;
   const dashboards: LiveDashboard[] = [];
 
   beforeAll(async () => {
-    ({ url, drop } = await createTestDatabase());
-    mission = await setUpFaultMission(url, 8);
-    redis = new RedisProcess(await freePort());
-    await redis.start();
-    a = new VigilInstance({ port: await freePort(), databaseUrl: url, redisUrl: redis.url, name: 'A' });
-    b = new VigilInstance({ port: await freePort(), databaseUrl: url, redisUrl: redis.url, name: 'B' });
-    await Promise.all([a.start(), b.start()]);
+    setup = await startTwoInstances(8);
   }, 120_000);
 
   afterAll(async () => {
     fleet?.close();
     for (const d of dashboards) d.close();
-    await Promise.all([a?.stop('SIGKILL'), b?.stop('SIGKILL')]);
-    await redis?.stop();
-    await drop?.();
+    await setup?.stop();
   });
 
   it('phones are answered throughout; nothing acknowledged is lost or doubled; dashboards end equal to the database', async () => {
+    const { url, mission, redis, a, b } = setup!;
     const coordinator = await loginCoordinator(a.url, mission);
     const stations = await stationIdsOf(a.url, coordinator);
     const phones = await joinPhones(b.url, mission);

@@ -12,6 +12,8 @@ import { openDatabase } from '../../db/client';
 import { setUpMission, type MissionCredentials } from '../../server/modules/missions/mission-setup';
 import { verifyMissionLog } from '../../server/modules/events/log-verifier';
 import { FIXTURE_PASSWORD } from './app';
+import { freePort, RedisProcess, VigilInstance } from './processes';
+import { createTestDatabase } from './services';
 import { waitFor, type LiveDashboard } from './live-client';
 import type { PhoneCredentials, PhoneFleet } from './phones';
 
@@ -144,4 +146,37 @@ export async function expectFiguresMatchLog(base: string, token: string, events:
   // The walk really happened: visits and findings to compare, not a list of empty stations.
   expect(expected.some((s) => s.visits > 0) && expected.some((s) => s.open > 0)).toBe(true);
   expect(served).toEqual(expected);
+}
+
+/** The several-instances topology the fault tests break: a fresh database with a fault mission, a private Redis, two instances. */
+export interface TwoInstances {
+  url: string;
+  mission: MissionCredentials;
+  redis: RedisProcess;
+  a: VigilInstance;
+  b: VigilInstance;
+  /** Kills both instances, stops Redis and drops the database. */
+  stop: () => Promise<void>;
+}
+
+export async function startTwoInstances(teams: number): Promise<TwoInstances> {
+  const { url, drop } = await createTestDatabase();
+  const mission = await setUpFaultMission(url, teams);
+  const redis = new RedisProcess(await freePort());
+  await redis.start();
+  const a = new VigilInstance({ port: await freePort(), databaseUrl: url, redisUrl: redis.url, name: 'A' });
+  const b = new VigilInstance({ port: await freePort(), databaseUrl: url, redisUrl: redis.url, name: 'B' });
+  await Promise.all([a.start(), b.start()]);
+  return {
+    url,
+    mission,
+    redis,
+    a,
+    b,
+    stop: async () => {
+      await Promise.all([a.stop('SIGKILL'), b.stop('SIGKILL')]);
+      await redis.stop();
+      await drop();
+    },
+  };
 }
