@@ -6,6 +6,7 @@
 import type { MissionSummary } from '../../../../shared/schemas/auth';
 import type { Team } from '../../../../shared/schemas/teams';
 import { isOverdue } from './triage';
+import { missionMinutesOfDay } from '../time';
 import type { TriageFinding } from '../../../../shared/schemas/findings';
 
 export type AlertSettings = MissionSummary['alerts'];
@@ -15,13 +16,6 @@ export type DashboardAlert =
   | { kind: 'silent'; key: string; teamId: string; callSign: string; since: string | null; silentMinutes: number }
   | { kind: 'critical'; key: string; findingId: string; stationNumber: string; district: string; since: string; category: string };
 
-/** Minutes since midnight of `at` in the time zone. */
-export function minutesOfDay(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
-  const hour = Number(parts.find((p) => p.type === 'hour')?.value ?? 0);
-  const minute = Number(parts.find((p) => p.type === 'minute')?.value ?? 0);
-  return hour * 60 + minute;
-}
 
 function parseClock(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);
@@ -30,7 +24,7 @@ function parseClock(hhmm: string): number {
 
 /** Inside the polling hours (start inclusive, end exclusive; an end before the start runs past midnight). */
 export function withinPollingHours(at: Date, timeZone: string, settings: AlertSettings): boolean {
-  const now = minutesOfDay(at, timeZone);
+  const now = missionMinutesOfDay(at, timeZone);
   const start = parseClock(settings.pollingStartsAt);
   const end = parseClock(settings.pollingEndsAt);
   if (start === end) return true;
@@ -39,7 +33,7 @@ export function withinPollingHours(at: Date, timeZone: string, settings: AlertSe
 
 /** The start of today's polling hours as an instant (for teams never heard from). */
 export function pollingStartToday(at: Date, timeZone: string, settings: AlertSettings): Date {
-  const sinceStart = (minutesOfDay(at, timeZone) - parseClock(settings.pollingStartsAt) + 1440) % 1440;
+  const sinceStart = (missionMinutesOfDay(at, timeZone) - parseClock(settings.pollingStartsAt) + 1440) % 1440;
   const start = new Date(at.getTime() - sinceStart * 60_000);
   start.setSeconds(0, 0);
   return start;
