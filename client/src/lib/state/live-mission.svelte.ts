@@ -118,6 +118,8 @@ export class LiveMission {
   readonly #stations = new Map<string, StationEntry>();
   /** Station ids in station-number order, for lists. */
   #order: string[] = [];
+  /** The list rows last handed out, reused while their station is unchanged (see stationRows). */
+  readonly #rows = new Map<string, StationRow>();
   readonly #teams = new Map<string, Team>();
   #api: ApiClient | null = null;
   #socket: VigilSocket | null = null;
@@ -301,15 +303,25 @@ export class LiveMission {
         continue;
       }
       total++;
-      // Fresh objects, so a keyed list sees the change of state of a row it already shows.
-      if (rows.length < query.limit) {
-        rows.push({ id, number: station.number, name: station.name, district: station.district, state: entry.state });
-      }
+      if (rows.length < query.limit) rows.push(this.#row(id, entry));
     }
     return { rows, total };
   }
 
+  /**
+   * A station's list row: the same object while the station is unchanged, a fresh one when it changed, so a keyed list
+   * redraws only the rows whose station changed (not all 500 on every check-in).
+   */
+  #row(id: string, { station, state }: StationEntry): StationRow {
+    const held = this.#rows.get(id);
+    if (held !== undefined && held.state === state && held.number === station.number && held.name === station.name && held.district === station.district) return held;
+    const row = { id, number: station.number, name: station.name, district: station.district, state };
+    this.#rows.set(id, row);
+    return row;
+  }
+
   #reset(): void {
+    this.#rows.clear();
     this.#stations.clear();
     this.#teams.clear();
     this.#order = [];
