@@ -118,7 +118,9 @@ describe.runIf(chromiumAvailable)('coordinator map in Chromium, offline', () => 
     const map = { lng: 74.6, lat: 42.87 };
     await jumpTo(map.lng, map.lat, 11);
     expect(await renderedCount('mission-outline-line')).toBeGreaterThan(0);
-    expect(await renderedCount('district-fill')).toBeGreaterThan(0);
+    expect(await renderedCount('district-line')).toBeGreaterThan(0);
+    // No district is filled until one is chosen (see the coverage test).
+    expect(await renderedCount('district-fill')).toBe(0);
     const districtLabels = await page.evaluate(() =>
       window.__vigilMap!.queryRenderedFeatures({ layers: ['district-label'] }).map((f) => f.properties.district as string),
     );
@@ -231,7 +233,7 @@ describe.runIf(chromiumAvailable)('coordinator map in Chromium, offline', () => 
     const phone = phones[1]!;
     const [first, second] = [stations.find((s) => s.number === '1010')!, stations.find((s) => s.number === '1020')!];
     const markerAt = () => page.evaluate((teamId) => {
-      const found = window.__vigilMap!.querySourceFeatures('teams').find((f) => f.properties.id === teamId);
+      const found = window.__vigilMap!.querySourceFeatures('ground').find((f) => f.properties.kind === 'team' && f.properties.id === teamId);
       return found ? (found.geometry as GeoJSON.Point).coordinates : null;
     }, phone.teamId);
     // Source features are read from the tiles in view: look at both stations.
@@ -242,7 +244,7 @@ describe.runIf(chromiumAvailable)('coordinator map in Chromium, offline', () => 
     await postAs(base, phone.token, [{ id: randomUUID(), type: 'arrival', teamId: phone.teamId, stationId: second.id, occurredAt: minutesAgo(2) }]);
     await expect.poll(markerAt, { timeout: 5000 }).toEqual([expect.closeTo(second.lng, 5), expect.closeTo(second.lat, 5)]);
     const trail = await page.evaluate((teamId) => {
-      const found = window.__vigilMap!.querySourceFeatures('team-trails').find((f) => f.properties.id === teamId);
+      const found = window.__vigilMap!.querySourceFeatures('ground').find((f) => f.properties.kind === 'trail' && f.properties.id === teamId);
       return found ? (found.geometry as GeoJSON.LineString).coordinates.length : 0;
     }, phone.teamId);
     expect(trail).toBeGreaterThanOrEqual(2);

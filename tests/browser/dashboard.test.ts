@@ -123,6 +123,10 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     // A district's name zooms the map to it and filters the findings by it.
     const district = coverage.districts[0].district as string;
     await first.click(`[data-vigil-coverage-row="${district}"] button`);
+    await mapAtRest(first);
+    const filled = () => first.evaluate(() => window.__vigilMap!.queryRenderedFeatures({ layers: ['district-fill'] }).map((f) => f.properties.district as string));
+    // The chosen district, and only it, is filled on the map.
+    expect(new Set(await filled())).toEqual(new Set([district]));
     await first.click('[data-vigil-tab=findings]');
     expect(await first.inputValue('[data-vigil-district-filter]')).toBeTruthy();
     const districts = await first.locator('[data-vigil-finding] .where').allTextContents();
@@ -131,6 +135,8 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     await first.click('[data-vigil-tab=coverage]');
     await first.click('[data-vigil-coverage] .filter button');
     expect(await first.inputValue('[data-vigil-district-filter]')).toBe('');
+    await mapAtRest(first);
+    expect(await filled()).toEqual([]);
   });
 
   it('a check-in and a critical finding posted through the API appear on the map and in the feed within a second', async () => {

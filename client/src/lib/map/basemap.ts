@@ -80,8 +80,6 @@ export async function addOnlineBasemap(map: MapLibreMap, styleUrl: string): Prom
     return renamed as LayerSpecification;
   });
   if (typeof style.sprite === 'string') map.setSprite(new URL(style.sprite, styleUrl).href);
-  // Our own background would hide the basemap's ground.
-  if (map.getLayer('background') !== undefined) map.removeLayer('background');
   addUnderOverlay(map, sources, layers);
 }
 

@@ -1,12 +1,15 @@
 /**
  * The map as data: sources and layers over an offline ground (city outline, approximate district areas) or an optional
- * basemap. Stations are one clustered GeoJSON source whose `state` and `rank` properties are patched by id; clusters
+ * basemap. The outline, the district areas, the teams and their trails are one "ground" source: every filled or stroked
+ * layer of a source costs a stencil pass over the whole map per frame, and every source changed is its own round of tiles
+ * and redraws; one source instead of four took a fifth off each frame in a software-rendered browser. The plain ground colour is the container's CSS background, not a layer, for
+ * the same reason. Stations are one clustered GeoJSON source whose `state` and `rank` properties are patched by id; clusters
  * carry the worst rank inside them (clusterProperties), so a zoomed-out map still points at the worst station.
  * State is told by shape (state-shapes.ts) and colour together; station numbers and district names are drawn with
  * glyphs our server serves.
  */
-import type { ExpressionSpecification, LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
-import type { Feature, FeatureCollection, GeoJSON, LineString, Point } from 'geojson';
+import type { ExpressionSpecification, FilterSpecification, LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
+import type { Feature, FeatureCollection, GeoJSON, Geometry, LineString, Point, Polygon } from 'geojson';
 import type { MissionSummary } from '../../../../shared/schemas/auth';
 import type { Station } from '../../../../shared/schemas/stations';
 import {
@@ -18,12 +21,8 @@ import {
 import { TEAM_ICON, iconName } from './state-shapes';
 
 export const STATIONS_SOURCE_ID = 'stations';
-export const OUTLINE_SOURCE_ID = 'mission-outline';
-export const DISTRICTS_SOURCE_ID = 'districts';
-export const TEAMS_SOURCE_ID = 'teams';
-export const TRAILS_SOURCE_ID = 'team-trails';
+export const GROUND_SOURCE_ID = 'ground';
 export const LAYER_IDS = {
-  background: 'background',
   outlineFill: 'mission-outline-fill',
   districtFill: 'district-fill',
   districtLine: 'district-line',
@@ -38,7 +37,7 @@ export const LAYER_IDS = {
 } as const;
 
 /** Our own layers, bottom to top; a basemap's layers go underneath them. */
-export const OVERLAY_LAYER_IDS: readonly string[] = Object.values(LAYER_IDS).filter((id) => id !== 'background');
+export const OVERLAY_LAYER_IDS: readonly string[] = Object.values(LAYER_IDS);
 
 export interface StationFeatureProperties {
   id: string;
@@ -59,12 +58,23 @@ export function stationFeature(station: Station, state: StationState): StationFe
   };
 }
 
-export interface TeamFeatureProperties {
-  id: string;
-  callSign: string;
-}
-export type TeamFeature = Feature<Point, TeamFeatureProperties>;
-export type TrailFeature = Feature<LineString, { id: string }>;
+/** What a feature of the ground source is; `key` is its id there (promoted), unique across kinds. */
+export type GroundFeatureProperties =
+  | { key: string; kind: 'outline' }
+  | { key: string; kind: 'district'; district: string }
+  | { key: string; kind: 'trail'; id: string }
+  | { key: string; kind: 'team'; id: string; callSign: string };
+export type GroundKind = GroundFeatureProperties['kind'];
+export const groundKey = {
+  district: (district: string) => `district:${district}`,
+  trail: (teamId: string) => `trail:${teamId}`,
+  team: (teamId: string) => `team:${teamId}`,
+};
+export type TrailFeature = Feature<LineString, Extract<GroundFeatureProperties, { kind: 'trail' }>>;
+export type TeamFeature = Feature<Point, Extract<GroundFeatureProperties, { kind: 'team' }>>;
+export type GroundDistrictFeature = Feature<Polygon, Extract<GroundFeatureProperties, { kind: 'district' }>>;
+
+const ofKind = (kind: GroundKind): ExpressionSpecification => ['==', ['get', 'kind'], kind];
 
 export type MapTheme = 'light' | 'dark';
 
@@ -103,11 +113,7 @@ function iconSize(base: number): ExpressionSpecification {
   return ['match', ['get', 'state'], ['critical', 'serious', 'bad_assessment'], base * 1.3, base];
 }
 
-export function emptyCollection<G extends GeoJSON.Geometry, P>(): FeatureCollection<G, P> {
-  return { type: 'FeatureCollection', features: [] };
-}
-
-/** Our sources: stations, outline, districts (filled in later), teams and their trails. */
+/** Our sources: stations, and the ground (outline now; districts, teams and trails added later). */
 export function overlaySources(mission: MissionSummary, stations: readonly StationFeature[], options: StyleOptions): Record<string, SourceSpecification> {
   const stationData: FeatureCollection<Point, StationFeatureProperties> = { type: 'FeatureCollection', features: [...stations] };
   const sources: Record<string, SourceSpecification> = {
@@ -124,13 +130,14 @@ export function overlaySources(mission: MissionSummary, stations: readonly Stati
           }
         : {}),
     },
-    [DISTRICTS_SOURCE_ID]: { type: 'geojson', data: emptyCollection(), promoteId: 'district' },
-    [TEAMS_SOURCE_ID]: { type: 'geojson', data: emptyCollection(), promoteId: 'id' },
-    [TRAILS_SOURCE_ID]: { type: 'geojson', data: emptyCollection(), promoteId: 'id' },
+    [GROUND_SOURCE_ID]: { type: 'geojson', data: { type: 'FeatureCollection', features: outlineFeatures(mission) }, promoteId: 'key' },
   };
-  const outline = missionOutline(mission);
-  if (outline !== null) sources[OUTLINE_SOURCE_ID] = { type: 'geojson', data: outline };
   return sources;
+}
+
+/** The district fill's filter: the focused district only, or none. */
+export function districtFillFilter(district: string | null): FilterSpecification {
+  return ['all', ofKind('district'), ['==', ['get', 'district'], district ?? '']];
 }
 
 /** Our layers, bottom to top. `basemap`: a basemap lies underneath, so the city is not painted over it. */
@@ -140,29 +147,31 @@ export function overlayLayers(mission: MissionSummary, options: StyleOptions, ba
   const font = [options.font ?? 'Noto Sans Regular'];
   const text = options.glyphs !== undefined && options.glyphs !== null;
   const layers: LayerSpecification[] = [];
-  const hasOutline = missionOutline(mission) !== null;
+  const hasOutline = outlineFeatures(mission).length > 0;
   if (hasOutline && !basemap) {
     layers.push({
       id: LAYER_IDS.outlineFill,
       type: 'fill',
-      source: OUTLINE_SOURCE_ID,
+      source: GROUND_SOURCE_ID,
+      filter: ofKind('outline'),
       paint: { 'fill-color': colours.land, 'fill-opacity': colours.landOpacity },
     });
   }
   layers.push(
     {
+      // Only the focused district is filled (see districtFillFilter): a translucent fill over every district cost a
+      // quarter of each frame in a software-rendered browser, and the dashed borders already tell the areas apart.
       id: LAYER_IDS.districtFill,
       type: 'fill',
-      source: DISTRICTS_SOURCE_ID,
-      paint: {
-        'fill-color': colours.district,
-        'fill-opacity': ['case', ['boolean', ['feature-state', 'focused'], false], 0.16, 0.05],
-      },
+      source: GROUND_SOURCE_ID,
+      filter: districtFillFilter(null),
+      paint: { 'fill-color': colours.district, 'fill-opacity': 0.16 },
     },
     {
       id: LAYER_IDS.districtLine,
       type: 'line',
-      source: DISTRICTS_SOURCE_ID,
+      source: GROUND_SOURCE_ID,
+      filter: ofKind('district'),
       paint: {
         'line-color': colours.district,
         'line-width': ['case', ['boolean', ['feature-state', 'focused'], false], 2.5 * scale, 1 * scale],
@@ -175,14 +184,16 @@ export function overlayLayers(mission: MissionSummary, options: StyleOptions, ba
     layers.push({
       id: LAYER_IDS.outlineLine,
       type: 'line',
-      source: OUTLINE_SOURCE_ID,
+      source: GROUND_SOURCE_ID,
+      filter: ofKind('outline'),
       paint: { 'line-color': colours.border, 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1 * scale, 15, 3 * scale] },
     });
   }
   layers.push({
     id: LAYER_IDS.trails,
     type: 'line',
-    source: TRAILS_SOURCE_ID,
+    source: GROUND_SOURCE_ID,
+    filter: ofKind('trail'),
     layout: { 'line-cap': 'round', 'line-join': 'round' },
     paint: { 'line-color': '#1d2633', 'line-width': 2 * scale, 'line-dasharray': [1, 1.6], 'line-opacity': 0.65 },
   });
@@ -263,7 +274,8 @@ export function overlayLayers(mission: MissionSummary, options: StyleOptions, ba
   layers.push({
     id: LAYER_IDS.teams,
     type: 'symbol',
-    source: TEAMS_SOURCE_ID,
+    source: GROUND_SOURCE_ID,
+    filter: ofKind('team'),
     layout: {
       'icon-image': TEAM_ICON,
       'icon-size': 0.8 * scale,
@@ -288,7 +300,8 @@ export function overlayLayers(mission: MissionSummary, options: StyleOptions, ba
     layers.push({
       id: LAYER_IDS.districtLabels,
       type: 'symbol',
-      source: DISTRICTS_SOURCE_ID,
+      source: GROUND_SOURCE_ID,
+      filter: ofKind('district'),
       maxzoom: 14,
       layout: {
         'text-field': ['concat', ['get', 'district'], '\n(approximate area)'],
@@ -302,16 +315,20 @@ export function overlayLayers(mission: MissionSummary, options: StyleOptions, ba
   return layers;
 }
 
-/** The whole offline style: a plain ground, the mission's outline and our layers. No tiles, no sprites. */
+/** The whole offline style: the mission's outline and our layers over the container's ground colour. No tiles, no sprites. */
 export function buildOfflineStyle(mission: MissionSummary, stations: readonly StationFeature[], options: StyleOptions = {}): StyleSpecification {
-  const colours = THEMES[options.theme ?? 'light'];
   return {
     version: 8,
     name: 'vigil-offline',
     ...(options.glyphs ? { glyphs: options.glyphs } : {}),
     sources: overlaySources(mission, stations, options),
-    layers: [{ id: LAYER_IDS.background, type: 'background', paint: { 'background-color': colours.background } }, ...overlayLayers(mission, options, false)],
+    layers: overlayLayers(mission, options, false),
   };
+}
+
+/** The plain ground around the city: the map container's CSS background (the canvas is transparent where nothing is drawn). */
+export function groundColour(theme: MapTheme = 'light'): string {
+  return THEMES[theme].background;
 }
 
 /** [west, south, east, north], or null when the mission has no usable bounds. */
@@ -323,9 +340,19 @@ export function missionBounds(mission: MissionSummary): [number, number, number,
   return west < east && south < north ? [west, south, east, north] : null;
 }
 
-function missionOutline(mission: MissionSummary): GeoJSON | null {
-  const outline = mission.outline as { type?: unknown } | null;
-  return outline !== null && typeof outline.type === 'string' ? (outline as GeoJSON) : null;
+/** The mission's outline (a geometry, feature or collection) as ground features; none when it has no usable outline. */
+function outlineFeatures(mission: MissionSummary): Feature<Geometry, GroundFeatureProperties>[] {
+  const outline = mission.outline as GeoJSON | null;
+  if (outline === null || typeof (outline as { type?: unknown }).type !== 'string') return [];
+  const geometries: Geometry[] =
+    outline.type === 'FeatureCollection'
+      ? outline.features.flatMap((feature) => (feature.geometry ? [feature.geometry] : []))
+      : outline.type === 'Feature'
+        ? outline.geometry
+          ? [outline.geometry]
+          : []
+        : [outline];
+  return geometries.map((geometry, i) => ({ type: 'Feature', geometry, properties: { key: `outline:${i}`, kind: 'outline' } }));
 }
 
 export { iconName };

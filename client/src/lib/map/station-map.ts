@@ -8,21 +8,24 @@ import type { GeoJSONSourceDiff, MapGeoJSONFeature, MapLayerMouseEvent } from 'm
 import 'maplibre-gl/dist/maplibre-gl.css';
 // The bundler moves maplibre's module out of node_modules, so its own guess of the worker's address would be wrong.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import type { Feature, FeatureCollection, LineString, Point, Polygon } from 'geojson';
+import type { LineString, Point } from 'geojson';
 import type { MissionSummary } from '../../../../shared/schemas/auth';
 import type { DistrictArea, TrailPoint } from '../../../../shared/schemas/map';
 import { STATION_STATES, stationStateRank, type StationState } from '../../../../shared/station-state';
 import {
-  DISTRICTS_SOURCE_ID,
+  GROUND_SOURCE_ID,
   LAYER_IDS,
   STATIONS_SOURCE_ID,
-  TEAMS_SOURCE_ID,
-  TRAILS_SOURCE_ID,
   buildOfflineStyle,
+  districtFillFilter,
+  groundColour,
+  groundKey,
   missionBounds,
+  type GroundDistrictFeature,
   type StationFeature,
   type StyleOptions,
-  type TeamFeatureProperties,
+  type TeamFeature,
+  type TrailFeature,
 } from './station-layers';
 import { TEAM_ICON, iconName, stateIconImage, teamIconImage } from './state-shapes';
 
@@ -38,10 +41,19 @@ export function prewarmMapWorkers(): void {
 
 const FIT_PADDING_PX = 24;
 /**
- * Diffs reach the map at most this often. Each diff makes MapLibre re-tile the source and draw again; at 100 changes a
- * second that would be a redraw per frame. The first change after a quiet spell still goes at the next frame.
+ * Diffs reach the map at most this often. Each diff makes MapLibre re-tile the source and draw once per tile that
+ * comes back; at 100 changes a second that would be a redraw per frame. The first change after a quiet spell still
+ * goes at the next frame.
  */
-const FLUSH_INTERVAL_MS = 250;
+const FLUSH_INTERVAL_MS = 500;
+/**
+ * A diff also waits for the previous one's tiles, so one is in flight at a time and a burst of changes does not keep a
+ * slow (software-rendered) map redrawing every frame; after this long it goes regardless.
+ */
+const FLUSH_MAX_WAIT_MS = 1000;
+const FLUSH_RECHECK_MS = 50;
+/** Team markers and trails move at most this often: a second late is still live, and each move re-tiles the ground. */
+const TEAM_FLUSH_INTERVAL_MS = 1000;
 
 export interface StationStateChange {
   id: string;
@@ -83,8 +95,10 @@ export class StationMap {
   #queuedStates = new Map<string, StationState>();
   #queuedTeams = new Map<string, TeamPlace>();
   #flushTimer: ReturnType<typeof setTimeout> | null = null;
+  #flushDueAt = 0;
   #frame: number | null = null;
   #lastFlushAt = -Infinity;
+  #lastTeamFlushAt = -Infinity;
   #knownTeams = new Set<string>();
   #districts: DistrictArea[] = [];
   #focusedDistrict: string | null = null;
@@ -94,6 +108,7 @@ export class StationMap {
     const interactive = options.interactive ?? true;
     const bounds = options.initialBox ?? missionBounds(options.mission);
     this.#paddingPx = FIT_PADDING_PX * (options.style?.scale ?? 1);
+    options.container.style.background = groundColour(options.style?.theme);
     this.map = new MapLibreMap({
       container: options.container,
       style: buildOfflineStyle(options.mission, options.stations, options.style),
@@ -101,6 +116,9 @@ export class StationMap {
         ? { bounds, fitBoundsOptions: { padding: this.#paddingPx } }
         : { center: [options.mission.center.lng, options.mission.center.lat] as [number, number], zoom: 11 }),
       attributionControl: false,
+      // Symbols appear and disappear at once: a fade is a burst of ~10 frames after every diff, and at several diffs a
+      // second a software-rendered browser would draw nothing else (our station icons never collide anyway).
+      fadeDuration: 0,
       maxZoom: 19,
       interactive,
     });
@@ -134,17 +152,27 @@ export class StationMap {
     this.#scheduleFlush();
   }
 
-  #scheduleFlush(): void {
-    if (this.#flushTimer !== null || this.#frame !== null) return;
-    const wait = Math.max(0, this.#lastFlushAt + FLUSH_INTERVAL_MS - performance.now());
+  /** Flushes after `delayMs` (by default as soon as the interval allows), or sooner if a flush is already due sooner. */
+  #scheduleFlush(delayMs = Math.max(0, this.#lastFlushAt + FLUSH_INTERVAL_MS - performance.now())): void {
+    if (this.#frame !== null) return;
+    const dueAt = performance.now() + delayMs;
+    if (this.#flushTimer !== null) {
+      if (this.#flushDueAt <= dueAt) return;
+      clearTimeout(this.#flushTimer);
+    }
+    this.#flushDueAt = dueAt;
     this.#flushTimer = setTimeout(() => {
       this.#flushTimer = null;
       this.#frame = requestAnimationFrame(() => {
         this.#frame = null;
-        this.#lastFlushAt = performance.now();
-        this.#whenLoaded(() => this.#flush());
+        const now = performance.now();
+        if (this.#loaded && !this.map.areTilesLoaded() && now - this.#lastFlushAt < FLUSH_MAX_WAIT_MS) {
+          this.#scheduleFlush(FLUSH_RECHECK_MS);
+          return;
+        }
+        this.#whenLoaded(() => this.#flush(now));
       });
-    }, wait);
+    }, delayMs);
   }
 
   addStations(features: readonly StationFeature[]): void {
@@ -154,8 +182,15 @@ export class StationMap {
 
   /** The approximate district areas from the server (drawn under the stations, labelled "approximate area"). */
   setDistricts(areas: readonly DistrictArea[]): void {
+    const previous = this.#districts;
     this.#districts = [...areas];
-    this.#whenLoaded(() => void this.#source(DISTRICTS_SOURCE_ID)?.setData({ type: 'FeatureCollection', features: this.#districts } as FeatureCollection<Polygon>));
+    const features: GroundDistrictFeature[] = this.#districts.map((area) => ({
+      type: 'Feature',
+      geometry: area.geometry,
+      properties: { key: groundKey.district(area.properties.district), kind: 'district', district: area.properties.district },
+    }));
+    const diff: GeoJSONSourceDiff = { remove: previous.map((area) => groundKey.district(area.properties.district)), add: features };
+    this.#whenLoaded(() => void this.#source(GROUND_SOURCE_ID)?.updateData(diff));
   }
 
   /** Places (or moves) teams' markers at their newest point, with their recent trail behind them. */
@@ -165,28 +200,25 @@ export class StationMap {
   }
 
   #flushTeams(): void {
-    if (this.#queuedTeams.size === 0) return;
     const places = [...this.#queuedTeams.values()];
     this.#queuedTeams.clear();
-    const markers: GeoJSONSourceDiff = { add: [], update: [] };
-    const trails: GeoJSONSourceDiff = { add: [], update: [] };
+    const diff: Required<Pick<GeoJSONSourceDiff, 'add' | 'update'>> = { add: [], update: [] };
     for (const place of places) {
       const last = place.points.at(-1);
       if (last === undefined) continue;
       const point: Point = { type: 'Point', coordinates: [last.lng, last.lat] };
       const line: LineString = { type: 'LineString', coordinates: place.points.map((p) => [p.lng, p.lat]) };
       if (this.#knownTeams.has(place.teamId)) {
-        markers.update!.push({ id: place.teamId, newGeometry: point });
-        trails.update!.push({ id: place.teamId, newGeometry: line });
+        diff.update.push({ id: groundKey.team(place.teamId), newGeometry: point }, { id: groundKey.trail(place.teamId), newGeometry: line });
       } else {
         this.#knownTeams.add(place.teamId);
-        const properties: TeamFeatureProperties = { id: place.teamId, callSign: place.callSign };
-        markers.add!.push({ type: 'Feature', geometry: point, properties } as Feature<Point, TeamFeatureProperties>);
-        trails.add!.push({ type: 'Feature', geometry: line, properties: { id: place.teamId } });
+        diff.add.push(
+          { type: 'Feature', geometry: point, properties: { key: groundKey.team(place.teamId), kind: 'team', id: place.teamId, callSign: place.callSign } } satisfies TeamFeature,
+          { type: 'Feature', geometry: line, properties: { key: groundKey.trail(place.teamId), kind: 'trail', id: place.teamId } } satisfies TrailFeature,
+        );
       }
     }
-    void this.#source(TEAMS_SOURCE_ID)?.updateData(markers);
-    void this.#source(TRAILS_SOURCE_ID)?.updateData(trails);
+    void this.#source(GROUND_SOURCE_ID)?.updateData(diff);
   }
 
   /** Zooms to one station. */
@@ -198,9 +230,10 @@ export class StationMap {
   focusDistrict(district: string | null): boolean {
     const area = district === null ? undefined : this.#districts.find((candidate) => candidate.properties.district === district);
     this.#whenLoaded(() => {
-      if (this.#focusedDistrict !== null) this.map.setFeatureState({ source: DISTRICTS_SOURCE_ID, id: this.#focusedDistrict }, { focused: false });
+      if (this.#focusedDistrict !== null) this.map.setFeatureState({ source: GROUND_SOURCE_ID, id: groundKey.district(this.#focusedDistrict) }, { focused: false });
       this.#focusedDistrict = area === undefined ? null : area.properties.district;
-      if (this.#focusedDistrict !== null) this.map.setFeatureState({ source: DISTRICTS_SOURCE_ID, id: this.#focusedDistrict }, { focused: true });
+      if (this.#focusedDistrict !== null) this.map.setFeatureState({ source: GROUND_SOURCE_ID, id: groundKey.district(this.#focusedDistrict) }, { focused: true });
+      if (this.map.getLayer(LAYER_IDS.districtFill) !== undefined) this.map.setFilter(LAYER_IDS.districtFill, districtFillFilter(this.#focusedDistrict));
     });
     if (area === undefined) return district === null;
     let [west, south, east, north] = [Infinity, Infinity, -Infinity, -Infinity];
@@ -231,9 +264,16 @@ export class StationMap {
     this.map.remove();
   }
 
-  #flush(): void {
+  #flush(now: number): void {
+    this.#lastFlushAt = now;
     this.#flushStates();
-    this.#flushTeams();
+    if (this.#queuedTeams.size === 0) return;
+    if (now - this.#lastTeamFlushAt >= TEAM_FLUSH_INTERVAL_MS) {
+      this.#lastTeamFlushAt = now;
+      this.#flushTeams();
+    } else {
+      this.#scheduleFlush(this.#lastTeamFlushAt + TEAM_FLUSH_INTERVAL_MS - now);
+    }
   }
 
   #flushStates(): void {
