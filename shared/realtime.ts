@@ -5,6 +5,7 @@
  * Team (device) tokens get no feed at all: their socket carries only notices about their own team (`plan_updated`,
  * `help_resolved`), never `events`, `status`, `head` or catch-up, and `catch_up` is refused.
  */
+import type { AlertSettings } from './schemas/auth';
 import type { DisplayLinkSettings, DisplayRevoked } from './schemas/displays';
 import type { FeedEvent } from './schemas/events';
 import type { StationStatus } from './schemas/stations';
@@ -42,6 +43,8 @@ export interface ServerToClientEvents {
   display_settings: (settings: DisplayLinkSettings) => void;
   /** Display links only: the link was revoked; the server disconnects the socket right after. */
   revoked: (notice: DisplayRevoked) => void;
+  /** Coordinators only: a coordinator changed the mission's alert settings (stored); every coordinator's page follows. */
+  alert_settings: (settings: AlertSettings) => void;
   /** A coordinator cleared the mission's drill data: the log starts again at genesis; reload everything. */
   mission_reset: (notice: { head: number }) => void;
   /** Team sockets only: a coordinator changed this team's planned route (stored at `seq`); fetch the plan again. */

@@ -10,7 +10,7 @@ import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, Sta
 import { deviceRoom, displayLinkRoom, missionRoom, teamRoom } from '../../shared/realtime';
 import type { DisplayLinkSettings, DisplayPolicy } from '../../shared/schemas/displays';
 import type { FeedEvent, StoredEvent } from '../../shared/schemas/events';
-import type { Role } from '../../shared/schemas/auth';
+import type { AlertSettings, Role } from '../../shared/schemas/auth';
 import type { DisplayPolicies } from '../modules/displays/display-policies';
 import { redactEventsForDisplay, redactPatchForDisplay } from '../modules/events/display-redaction';
 
@@ -109,6 +109,11 @@ export function createBroadcaster(io: VigilServer, options: BroadcasterOptions) 
     /** The mission's drill record was wiped: every page (coordinators and displays, every instance) reloads its state. */
     missionReset(missionId: string): void {
       safely(() => io.to([roomFor(missionId, 'coordinator'), roomFor(missionId, 'display')]).emit('mission_reset', { head: 0 }));
+    },
+
+    /** A coordinator saved the mission's alert settings: every coordinator's page, on every instance, follows them. */
+    alertSettingsChanged(missionId: string, settings: AlertSettings): void {
+      safely(() => io.to(roomFor(missionId, 'coordinator')).emit('alert_settings', settings));
     },
 
     displaySettingsChanged(settings: DisplayLinkSettings): void {

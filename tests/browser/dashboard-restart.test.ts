@@ -110,6 +110,9 @@ describe.runIf(runnable)('the dashboard across a server restart', () => {
       { id: randomUUID(), type: 'team_alert_acknowledged', teamId: t3.teamId, alert: 'help', occurredAt: now() },
     ]);
     expect(triage.results.map((r: { status: string }) => r.status)).toEqual(['stored', 'stored']);
+    // A coordinator on B changes the alert settings: not an event, so no catch-up carries it; the page reads it again.
+    const settings = { silentTeamMinutes: 30, pollingStartsAt: '07:00', pollingEndsAt: '20:00', criticalAckMinutes: 90 };
+    await call(b.url, 'PUT', '/api/mission/alert-settings', coordinator, settings);
 
     await a.start();
     await page.waitForSelector('[data-vigil-indicator][data-connection=live]', { timeout: 30_000 });
@@ -143,5 +146,10 @@ describe.runIf(runnable)('the dashboard across a server restart', () => {
     const present = stations.filter((s) => s.status.presentTeamIds.length > 0).map((s) => s.id).sort();
     const shownPresent = (await page.$$eval('tr[data-station-id][data-state=present], tr[data-station-id][data-state=critical], tr[data-station-id][data-state=serious]', (rows) => rows.map((r) => r.getAttribute('data-station-id')!))).sort();
     for (const id of present) expect(shownPresent).toContain(id);
+    // The alert settings changed while it was away are the ones it now follows.
+    await page.click('[data-vigil-tab=setup]');
+    await page.click('[data-vigil-alert-settings] summary');
+    await expect.poll(() => page.inputValue('input[name=critical-minutes]'), { timeout: 5000 }).toBe('90');
+    expect(await page.inputValue('input[name=silent-minutes]')).toBe('30');
   }, 120_000); // a stop, an offline spell and a restart with reconnect back-off: longer than the default 30 s
 });

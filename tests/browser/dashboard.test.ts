@@ -258,18 +258,19 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     await second.waitForSelector(`[data-alert-key="help:${helper.teamId}"]`, { timeout: 5000 });
   });
 
-  it("follows the mission's alert settings as a coordinator changes them in the Setup tab", async () => {
-    await first.waitForSelector('[data-vigil-alert=critical]', { timeout: 5000 });
+  it("follows the mission's alert settings as a coordinator changes them in the Setup tab, on every coordinator's screen", async () => {
+    for (const page of [first, second]) await page.waitForSelector('[data-vigil-alert=critical]', { timeout: 5000 });
     await first.click('[data-vigil-tab=setup]');
     await first.click('[data-vigil-alert-settings] summary');
     await first.fill('input[name=critical-minutes]', '60');
     await first.click('[data-vigil-alert-settings] button[type=submit]');
-    // The overdue critical finding (25 minutes old) is within the new hour: its alert goes.
-    await first.waitForSelector('[data-vigil-alert=critical]', { state: 'detached', timeout: 5000 });
+    // The overdue critical finding (25 minutes old) is within the new hour: its alert goes, here and on the other
+    // coordinator's screen, which was not reloaded.
+    for (const page of [first, second]) await page.waitForSelector('[data-vigil-alert=critical]', { state: 'detached', timeout: 5000 });
     expect((await get('/api/session')).mission.alerts.criticalAckMinutes).toBe(60);
     await first.fill('input[name=critical-minutes]', '15');
     await first.click('[data-vigil-alert-settings] button[type=submit]');
-    await first.waitForSelector('[data-vigil-alert=critical]', { timeout: 5000 });
+    for (const page of [first, second]) await page.waitForSelector('[data-vigil-alert=critical]', { timeout: 5000 });
   });
 
   it('speaks Russian once chosen, and remembers it across a reload', async () => {

@@ -199,6 +199,30 @@ describe.runIf(runnable)('two instances over Redis', () => {
     }
   });
 
+  it("alert settings saved through B reach coordinators' pages on A (not displays), as stored", async () => {
+    const desk = new LiveDashboard(a.url, coordinator, 0);
+    const wall = new LiveDashboard(a.url, mission.displayToken, 0);
+    dashboards.push(desk, wall);
+    await Promise.all([desk.connected(), wall.connected()]);
+    const heard = (board: LiveDashboard) => {
+      const got: unknown[] = [];
+      board.socket.on('alert_settings', (settings) => got.push(settings));
+      return got;
+    };
+    const onDesk = heard(desk);
+    const onWall = heard(wall);
+    const settings = { silentTeamMinutes: 20, pollingStartsAt: '08:00', pollingEndsAt: '20:00', criticalAckMinutes: 5 };
+    expect((await api(b.url, 'PUT', '/api/mission/alert-settings', coordinator, settings)).status).toBe(200);
+    await waitFor(() => onDesk.length > 0, 5000, 'the settings on A');
+    expect(onDesk).toEqual([settings]);
+    expect((await api(a.url, 'GET', '/api/session', coordinator)).body.mission.alerts).toEqual(settings);
+    // A bad value changes nothing and tells no one.
+    expect((await api(b.url, 'PUT', '/api/mission/alert-settings', coordinator, { ...settings, silentTeamMinutes: 0 })).status).toBe(400);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(onDesk).toHaveLength(1);
+    expect(onWall).toEqual([]);
+  });
+
   it('drains on SIGTERM and exits cleanly', async () => {
     const code = await b.stop('SIGTERM');
     expect(code).toBe(0);

@@ -42,7 +42,7 @@ export function createServices(app: FastifyInstance) {
     findings: createFindingsService(db, displayPolicies),
     summary: createSummaryService(db),
     coverage: createCoverageService(db),
-    missionSettings: createMissionSettingsService(db),
+    missionSettings: createMissionSettingsService(db, app.realtime.broadcaster),
     forms,
     map: createMapService(db, app.config),
     photos: createPhotosService(db),

@@ -6,6 +6,7 @@
  * `stationsVersion` moves.
  */
 import type { StatusPatch } from '../../../../shared/realtime';
+import type { AlertSettings } from '../../../../shared/schemas/auth';
 import type { DisplayLinkSettings } from '../../../../shared/schemas/displays';
 import type { FeedEvent } from '../../../../shared/schemas/events';
 import type { Station, StationStatus } from '../../../../shared/schemas/stations';
@@ -112,6 +113,11 @@ export class LiveMission {
   helpRequests = $state.raw<HelpRequest[]>([]);
   /** A display link's settings; the server pushes changes as they are made. */
   displaySettings = $state<DisplayLinkSettings | null>(null);
+  /**
+   * The mission's alert settings once a coordinator changed them after this page's session was read (pushed to
+   * coordinators, read again after a reconnect); null until then.
+   */
+  alertSettings = $state<AlertSettings | null>(null);
   /** Set when the server said this display link was revoked; the live link is closed for good. */
   revokedReason = $state<string | null>(null);
 
@@ -141,6 +147,7 @@ export class LiveMission {
     this.#api = options.api;
     this.#reset();
     this.displaySettings = options.display ?? null;
+    this.alertSettings = null;
     this.#armOfflineTimer();
 
     let head: number;
@@ -179,10 +186,14 @@ export class LiveMission {
     const socket = connectSocket({ token: options.token, lastSeq: () => sequencer.lastSeq });
     this.#socket = socket;
 
+    let connectedBefore = false;
     socket.on('connect', () => {
       this.#clearTimers();
       this.#setConnection('live');
       this.#heard();
+      // Settings are not events: a change pushed while we were away is read again (coordinators only hear of them).
+      if (connectedBefore && !options.display) this.#refreshAlertSettings(options.api, run);
+      connectedBefore = true;
       // Whatever changed while we were away (or between the first load and now) is fetched, not replayed: the server
       // sends missed events, but the rows they changed only as they are now.
       this.#resync(sequencer.lastSeq);
@@ -216,6 +227,9 @@ export class LiveMission {
     socket.on('display_settings', (settings) => {
       this.displaySettings = settings;
     });
+    socket.on('alert_settings', (settings) => {
+      this.alertSettings = settings;
+    });
     // A coordinator cleared the drill: the log starts again at genesis, so the page starts again from the server.
     socket.on('mission_reset', () => location.reload());
     socket.on('revoked', (notice) => {
@@ -236,6 +250,16 @@ export class LiveMission {
       window.removeEventListener('offline', goneOffline);
       window.removeEventListener('online', backOnline);
     };
+  }
+
+  #refreshAlertSettings(api: ApiClient, run: number): void {
+    api.session().then(
+      (session) => {
+        if (run === this.#run) this.alertSettings = session.mission.alerts;
+      },
+      // The next reconnect tries again; until then the page keeps the settings it has.
+      () => undefined,
+    );
   }
 
   stop(): void {
