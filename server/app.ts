@@ -48,8 +48,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: MAX_BODY_BYTES,
-    // Behind the load balancer the client address comes from X-Forwarded-For (rate limits are per address).
-    trustProxy: true,
+    // Behind the load balancer the client address comes from X-Forwarded-For (rate limits are per address), but only
+    // when the load balancer is one we trust (TRUST_PROXY).
+    trustProxy: config.trustProxy,
     // Coerce scalars (query strings are text) but never wrap a scalar into an array.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -27,6 +27,12 @@ const ConfigSchema = Type.Object({
   logLevel: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   /** Logins and joins allowed per client address and minute. */
   authRateLimitPerMinute: Type.Integer({ minimum: 1 }),
+  /**
+   * Which peers may tell the client's address in X-Forwarded-For (Fastify's trustProxy): proxy addresses or ranges,
+   * comma-separated (also 'loopback', 'linklocal', 'uniquelocal'). Trusting everyone would let any client pick its
+   * own address, and so its own rate-limit key.
+   */
+  trustProxy: Type.String({ minLength: 1 }),
   /** How often each instance tells its sockets the mission head (lets clients notice missed news). */
   headAnnounceIntervalMs: Type.Integer({ minimum: 100 }),
   /** Instance name shown in logs and /ready, handy behind a load balancer. */
@@ -60,6 +66,9 @@ function flag(value: string | undefined, fallback: boolean): boolean {
   return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
 }
 
+/** Proxies on this machine or a private network (a load balancer, nginx in docker compose); not the internet. */
+const DEFAULT_TRUSTED_PROXIES = 'loopback, linklocal, uniquelocal';
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const port = integer(env.PORT, 3000, 'PORT');
   const host = env.HOST ?? '0.0.0.0';
@@ -76,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     clientDir: flag(env.SERVE_CLIENT, true) ? path.join(ROOT, 'client', 'dist') : null,
     logLevel: (env.LOG_LEVEL ?? 'info') as Config['logLevel'],
     authRateLimitPerMinute: integer(env.AUTH_RATE_LIMIT_PER_MINUTE, 20, 'AUTH_RATE_LIMIT_PER_MINUTE'),
+    trustProxy: env.TRUST_PROXY || DEFAULT_TRUSTED_PROXIES,
     headAnnounceIntervalMs: integer(env.HEAD_ANNOUNCE_INTERVAL_MS, HEAD_ANNOUNCE_INTERVAL_MS, 'HEAD_ANNOUNCE_INTERVAL_MS'),
     instanceName: env.INSTANCE_NAME ?? `vigil-${process.pid}`,
     authCacheMs: integer(env.AUTH_CACHE_MS, 5000, 'AUTH_CACHE_MS'),

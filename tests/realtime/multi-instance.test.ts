@@ -30,6 +30,7 @@ async function api(base: string, method: string, path: string, token: string | n
 
 describe.runIf(runnable)('two instances over Redis', () => {
   let dropDatabase: () => Promise<void>;
+  let databaseUrl: string;
   let database: Database;
   let redis: RedisProcess;
   let a: VigilInstance;
@@ -65,6 +66,7 @@ describe.runIf(runnable)('two instances over Redis', () => {
   beforeAll(async () => {
     const created = await createTestDatabase();
     dropDatabase = created.drop;
+    databaseUrl = created.url;
     database = await openDatabase({ driver: 'postgres', url: created.url, poolSize: 2 });
     await database.migrate();
     mission = (await setUpMission(database.db, {
@@ -221,6 +223,28 @@ describe.runIf(runnable)('two instances over Redis', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(onDesk).toHaveLength(1);
     expect(onWall).toEqual([]);
+  });
+
+  it('counts login and join attempts per address across instances, not per instance', async () => {
+    // Two more instances on the same Postgres and Redis, with a limit of 5 attempts a minute.
+    const limited = async (name: string) =>
+      new VigilInstance({ port: await freePort(), databaseUrl, redisUrl: redis.url, name, env: { AUTH_RATE_LIMIT_PER_MINUTE: '5' } });
+    const [c, d] = [await limited('C'), await limited('D')];
+    await Promise.all([c.start(), d.start()]);
+    try {
+      // As if through a load balancer on this machine, for a client address no other test used.
+      const client = `198.51.100.${1 + Math.floor(Math.random() * 250)}`;
+      const attempt = (instance: VigilInstance) =>
+        fetch(`${instance.url}/api/auth/join`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': client }, body: JSON.stringify({ code: 'WRONG-CODE' }) }).then((r) => r.status);
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) statuses.push(await attempt(i % 2 === 0 ? c : d));
+      // Counted on each instance alone, the first 429 would be the 11th attempt.
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+      // Each route counts apart: logins are still allowed.
+      expect((await api(d.url, 'POST', '/api/auth/login', null, { username: mission.coordinator.username, password: FIXTURE_PASSWORD })).status).toBe(200);
+    } finally {
+      await Promise.all([c.stop('SIGKILL'), d.stop('SIGKILL')]);
+    }
   });
 
   it('drains on SIGTERM and exits cleanly', async () => {

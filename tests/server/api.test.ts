@@ -367,4 +367,25 @@ describe('rate limits on the door', () => {
       await t.close();
     }
   });
+
+  it('takes the client address from X-Forwarded-For only when a local or private proxy sends it', async () => {
+    const t = await buildTestApp('pglite', { authRateLimitPerMinute: 3 });
+    try {
+      const attempts = async (remoteAddress: string) => {
+        const statuses: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          // A new made-up address every time: a client trying to get a fresh limit per request.
+          const res = await t.app.inject({ method: 'POST', url: '/api/auth/join', remoteAddress, headers: { 'x-forwarded-for': `198.51.100.${i + 1}` }, payload: { code: 'ABCD-EFGH' } });
+          statuses.push(res.statusCode);
+        }
+        return statuses;
+      };
+      // Straight from the internet: the header is the client's own word, so its address counts.
+      expect(await attempts('203.0.113.7')).toEqual([401, 401, 401, 429, 429]);
+      // Through a load balancer on a private network: each forwarded client counts on its own.
+      expect(await attempts('10.0.0.2')).toEqual([401, 401, 401, 401, 401]);
+    } finally {
+      await t.close();
+    }
+  });
 });
