@@ -31,5 +31,7 @@ export const events = pgTable(
     primaryKey({ columns: [t.missionId, t.seq] }),
     unique().on(t.missionId, t.id),
     index().on(t.missionId, t.stationId),
+    // A team's own events newest first: its trail on the map.
+    index().on(t.missionId, t.teamId, t.seq),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "events_mission_id_team_id_seq_index" ON "events" USING btree ("mission_id","team_id","seq");
