@@ -1,10 +1,12 @@
 /**
  * The map as data: sources and layers over an offline ground (city outline, approximate district areas) or an optional
  * basemap. The outline, the district areas, the teams and their trails are one "ground" source: every filled or stroked
- * layer of a source costs a stencil pass over the whole map per frame, and every source changed is its own round of tiles
- * and redraws; one source instead of four took a fifth off each frame in a software-rendered browser. The plain ground colour is the container's CSS background, not a layer, for
- * the same reason. Stations are one clustered GeoJSON source whose `state` and `rank` properties are patched by id; clusters
- * carry the worst rank inside them (clusterProperties), so a zoomed-out map still points at the worst station.
+ * layer of another source than the one before costs a stencil pass over the whole map per frame, and every source
+ * changed is its own round of tiles and redraws. The plain ground colour is the container's CSS background, not a
+ * full-screen layer. Together with filling only the chosen district, that took a frame of a 10,000-station map from
+ * ~37 to ~25 ms in a software-rendered browser (BENCHMARKS.md). Stations are one clustered GeoJSON source whose
+ * `state` and `rank` properties are patched by id; clusters carry the worst rank inside them (clusterProperties), so a
+ * zoomed-out map still points at the worst station.
  * State is told by shape (state-shapes.ts) and colour together; station numbers and district names are drawn with
  * glyphs our server serves.
  */
@@ -159,8 +161,8 @@ export function overlayLayers(mission: MissionSummary, options: StyleOptions, ba
   }
   layers.push(
     {
-      // Only the focused district is filled (see districtFillFilter): a translucent fill over every district cost a
-      // quarter of each frame in a software-rendered browser, and the dashed borders already tell the areas apart.
+      // Only the focused district is filled (see districtFillFilter): a translucent fill over every district is one
+      // more pass over most of the map per frame, and the dashed borders and labels already tell the areas apart.
       id: LAYER_IDS.districtFill,
       type: 'fill',
       source: GROUND_SOURCE_ID,
