@@ -6,7 +6,7 @@
  */
 import { addProtocol, type LayerSpecification, type Map as MapLibreMap, type SourceSpecification, type StyleSpecification } from 'maplibre-gl';
 import { PMTiles, Protocol, TileType } from 'pmtiles';
-import { OVERLAY_LAYER_IDS } from './station-layers';
+import { LAYER_IDS, OVERLAY_LAYER_IDS } from './station-layers';
 
 let protocol: Protocol | null = null;
 
@@ -27,6 +27,8 @@ function firstOverlayLayer(map: MapLibreMap): string | undefined {
 
 function addUnderOverlay(map: MapLibreMap, sources: Record<string, SourceSpecification>, layers: readonly LayerSpecification[]): void {
   for (const [id, source] of Object.entries(sources)) if (map.getSource(id) === undefined) map.addSource(id, source);
+  // The offline map's plain land over the city would wash the basemap's streets out; its border line stays.
+  if (map.getLayer(LAYER_IDS.outlineFill) !== undefined) map.removeLayer(LAYER_IDS.outlineFill);
   const before = firstOverlayLayer(map);
   for (const layer of layers) {
     if (map.getLayer(layer.id) === undefined) map.addLayer(layer, before);

@@ -317,4 +317,12 @@ export class StationMap {
     if (this.#loaded) run();
     else this.#pending.push(run);
   }
+
+  /**
+   * Resolves once the style has loaded (at once if it has). Not map.isStyleLoaded(): that is also false whenever a
+   * source is re-tiling, and 'load' never fires again, so waiting for it then waited for ever.
+   */
+  styleReady(): Promise<void> {
+    return new Promise((resolve) => this.#whenLoaded(resolve));
+  }
 }
