@@ -4,7 +4,7 @@
  * through the districts, and — with a real server process — recovering alone from a restart and reloading itself for
  * a new version.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -14,7 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { openDatabase, type Database } from '../../db/client';
 import { buildApp } from '../../server/app';
 import { ensureClientBuilt } from '../../server/client-build';
-import { loadConfig } from '../../server/config';
+import { loadConfig, PROJECT_ROOT } from '../../server/config';
 import { ensureDemoMission } from '../../server/demo';
 import type { MissionCredentials } from '../../server/modules/missions/mission-setup';
 import { testConfig } from '../helpers/app';
@@ -91,9 +91,13 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
       await page.waitForSelector('[data-vigil-ticker] li[data-finding-id]', { timeout: 10_000 });
       await page.waitForSelector('[data-vigil-alert=critical]', { timeout: 10_000 });
       await page.waitForSelector('[data-vigil-alert=help]', { timeout: 10_000 });
+      // The districts' approximate areas are drawn on the wall too, under its stations.
+      await page.waitForFunction(() => window.__vigilMap!.querySourceFeatures('ground').some((f) => f.properties.kind === 'district'), undefined, { timeout: 10_000 });
       await mapAtRest(page);
+      expect(await page.evaluate(() => window.__vigilMap!.queryRenderedFeatures({ layers: ['district-line'] }).length)).toBeGreaterThan(0);
       const file = await saveScreenshot(page, `wall-display-${viewport.width}x${viewport.height}`);
       console.info(`screenshot: ${file}`);
+      if (viewport.width === 1920) copyFileSync(file, path.join(PROJECT_ROOT, 'docs', 'screenshots', 'wall-display.png'));
 
       const summary = (await api(base, 'GET', '/api/summary', demo.displayToken)).body;
       expect(await figure(page, 'coveredNow')).toBe(summary.stations.coveredNow);
