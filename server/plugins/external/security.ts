@@ -23,8 +23,9 @@ function sharedStore(app: FastifyInstance, url: string) {
   // Not awaited: the limiter counts locally until Redis answers, and a start must not wait for Redis.
   client.connect().catch((err: Error) => app.log.warn({ err: err.message }, 'rate limiter: redis not reachable yet'));
   app.addHook('onClose', async () => {
-    if (client.isOpen) await client.close();
-    else client.destroy();
+    // With Redis away a polite close would wait for it to come back: drop the connection instead.
+    if (client.isReady) await client.close().catch(() => client.destroy());
+    else if (client.isOpen) client.destroy();
   });
   return sharedRateLimitStore({
     client,
