@@ -16,7 +16,7 @@ import { loadConfig } from '../../server/config';
 import { ensureDemoMission } from '../../server/demo';
 import type { MissionCredentials } from '../../server/modules/missions/mission-setup';
 import { testConfig } from '../helpers/app';
-import { chromiumAvailable, colourDistance, launchChromium, pixelAt } from '../helpers/browser';
+import { chromiumAvailable, colourDistance, launchChromium, offlineCoordinatorPage, pixelAt } from '../helpers/browser';
 import { singleTilePmtiles, solidPng } from '../helpers/pmtiles';
 
 /** The archive's one colour: unlike anything else on the map. */
@@ -29,7 +29,7 @@ describe.runIf(chromiumAvailable)('a local PMTiles basemap in Chromium, offline'
   let browser: Browser;
   let page: Page;
   let demo: MissionCredentials;
-  const outside: string[] = [];
+  let outside: string[] = [];
   const basemapRequests: { range: string | undefined; status: number | null }[] = [];
 
   beforeAll(async () => {
@@ -47,24 +47,12 @@ describe.runIf(chromiumAvailable)('a local PMTiles basemap in Chromium, offline'
     const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-    await context.route('**/*', (route) => {
-      const url = new URL(route.request().url());
-      if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
-      outside.push(url.href);
-      return route.abort('internetdisconnected');
-    });
-    page = await context.newPage();
-    page.on('pageerror', (error) => console.error('page error:', error.message));
-    page.on('requestfinished', async (request) => {
-      if (!request.url().includes('/api/map/basemap/')) return;
-      basemapRequests.push({ range: (await request.allHeaders())['range'], status: (await request.response())?.status() ?? null });
-    });
-    await page.goto(base);
-    await page.fill('input[name=username]', demo.coordinator.username);
-    await page.fill('input[name=password]', demo.coordinator.password);
-    await page.click('form[data-vigil-login] button[type=submit]');
-    await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
+    ({ page, outside } = await offlineCoordinatorPage(browser, base, demo.coordinator, (opened) =>
+      opened.on('requestfinished', async (request) => {
+        if (!request.url().includes('/api/map/basemap/')) return;
+        basemapRequests.push({ range: (await request.allHeaders())['range'], status: (await request.response())?.status() ?? null });
+      }),
+    ));
   }, 240_000);
 
   afterAll(async () => {

@@ -18,7 +18,7 @@ import { ensureDemoMission } from '../../server/demo';
 import type { MissionCredentials } from '../../server/modules/missions/mission-setup';
 import { STATION_STATE_COLOURS } from '../../shared/station-state';
 import { testConfig } from '../helpers/app';
-import { chromiumAvailable, colourDistance, hexToRgb, launchChromium, pixelAt } from '../helpers/browser';
+import { chromiumAvailable, colourDistance, hexToRgb, launchChromium, offlineCoordinatorPage, pixelAt } from '../helpers/browser';
 import { joinTeams, playMorning, postAs, type Phone } from '../helpers/demo-activity';
 import { checklist, login, minutesAgo } from '../helpers/events';
 
@@ -42,7 +42,7 @@ describe.runIf(chromiumAvailable)('coordinator map in Chromium, offline', () => 
   let phones: Phone[];
   let stations: StationRow[];
   /** Requests the page tried to make to anywhere but our server. */
-  const outside: string[] = [];
+  let outside: string[] = [];
   const failed: string[] = [];
 
   beforeAll(async () => {
@@ -62,22 +62,9 @@ describe.runIf(chromiumAvailable)('coordinator map in Chromium, offline', () => 
     await playMorning(base, phones.slice(2), { visitsPerTeam: 3, helpFrom: 2 });
 
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-    // No internet: anything not addressed to our server is refused and remembered.
-    await context.route('**/*', (route) => {
-      const url = new URL(route.request().url());
-      if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
-      outside.push(url.href);
-      return route.abort('internetdisconnected');
-    });
-    page = await context.newPage();
-    page.on('pageerror', (error) => console.error('page error:', error.message));
-    page.on('requestfailed', (request) => failed.push(`${request.url()} ${request.failure()?.errorText ?? ''}`));
-    await page.goto(base);
-    await page.fill('input[name=username]', demo.coordinator.username);
-    await page.fill('input[name=password]', demo.coordinator.password);
-    await page.click('form[data-vigil-login] button[type=submit]');
-    await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
+    ({ page, outside } = await offlineCoordinatorPage(browser, base, demo.coordinator, (opened) =>
+      opened.on('requestfailed', (request) => failed.push(`${request.url()} ${request.failure()?.errorText ?? ''}`)),
+    ));
   }, 240_000);
 
   afterAll(async () => {

@@ -46,3 +46,33 @@ export function hexToRgb(hex: string): [number, number, number] {
 export function colourDistance(a: [number, number, number], b: [number, number, number]): number {
   return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
 }
+
+/**
+ * A 1366×768 page with no internet: every request to anywhere but 127.0.0.1 (or data:/blob:) is refused and listed in
+ * `outside`. `beforeLogin` runs on the page first (listeners); then the coordinator logs in through the form and the
+ * page is waited for until live.
+ */
+export async function offlineCoordinatorPage(
+  browser: Browser,
+  base: string,
+  coordinator: { username: string; password: string },
+  beforeLogin: (page: Page) => void = () => undefined,
+): Promise<{ page: Page; outside: string[] }> {
+  const outside: string[] = [];
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
+    outside.push(url.href);
+    return route.abort('internetdisconnected');
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+  beforeLogin(page);
+  await page.goto(base);
+  await page.fill('input[name=username]', coordinator.username);
+  await page.fill('input[name=password]', coordinator.password);
+  await page.click('form[data-vigil-login] button[type=submit]');
+  await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
+  return { page, outside };
+}
