@@ -40,6 +40,9 @@ export default defineConfig({
   // No svelte.config.js: Svelte 5 reads TypeScript in components by itself, and the defaults are what we want.
   plugins: [svelte({ configFile: false }), buildId(), ...fieldApp(clientRoot)],
   root: clientRoot,
+  // `$shared/schemas/events` instead of `../../../../shared/schemas/events`; the same alias is in tsconfig.json (for
+  // tsc, svelte-check, tsx at run time and dependency-cruiser). Vitest's projects inherit it.
+  resolve: { alias: { $shared: fileURLToPath(new URL('./shared', import.meta.url)) } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
