@@ -48,6 +48,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: MAX_BODY_BYTES,
+    // Opening the database runs its migrations, which on a large mission or a busy machine take longer than Fastify's
+    // default 10 s; a start that really hangs is still reported, after two minutes.
+    pluginTimeout: 120_000,
     // Behind the load balancer the client address comes from X-Forwarded-For (rate limits are per address), but only
     // when the load balancer is one we trust (TRUST_PROXY).
     trustProxy: config.trustProxy,
