@@ -62,8 +62,10 @@ export default defineConfig({
     // No top-level `include`: the projects below inherit this block, and an inherited list would be merged into theirs.
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
+    // Ceilings, not speed targets: a test waits on conditions, and on a busy 2-core box a fresh app (migrations included)
+    // can take tens of seconds to build. A stuck test still fails, after two minutes.
+    testTimeout: 120_000,
+    hookTimeout: 240_000,
     // Four tiers, run in this order by `npm test`; each alone by `npm run test:<name>`. A file belongs to the first
     // tier whose needs cover what it really uses.
     projects: [
