@@ -48,6 +48,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: MAX_BODY_BYTES,
+    connectionTimeout: config.connectionTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    // Node checks the head and request timeouts only every connectionsCheckingInterval (30 s by default): check often
+    // enough that a slow-headers client is cut off close to headersTimeout.
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs) },
     // Behind the load balancer the client address comes from X-Forwarded-For (rate limits are per address), but only
     // when the load balancer is one we trust (TRUST_PROXY).
     trustProxy: config.trustProxy,
