@@ -54,6 +54,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // Node checks the head and request timeouts only every connectionsCheckingInterval (30 s by default): check often
     // enough that a slow-headers client is cut off close to headersTimeout.
     http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs) },
+    // Opening the database runs its migrations, which on a large mission or a busy machine take longer than Fastify's
+    // default 10 s; a start that really hangs is still reported, after two minutes.
+    pluginTimeout: 120_000,
     // Behind the load balancer the client address comes from X-Forwarded-For (rate limits are per address), but only
     // when the load balancer is one we trust (TRUST_PROXY).
     trustProxy: config.trustProxy,

@@ -75,6 +75,7 @@ const storedFields = {
   teamId: Type.Union([Uuid, Type.Null()]),
   stationId: Type.Union([Uuid, Type.Null()]),
 };
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the schema is kept for its Static type below
 const StoredExtra = Type.Object(storedFields);
 
 /**
