@@ -48,6 +48,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: MAX_BODY_BYTES,
+    connectionTimeout: config.connectionTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    // Node checks the head and request timeouts only every connectionsCheckingInterval (30 s by default): check often
+    // enough that a slow-headers client is cut off close to headersTimeout.
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs) },
     // Opening the database runs its migrations, which on a large mission or a busy machine take longer than Fastify's
     // default 10 s; a start that really hangs is still reported, after two minutes.
     pluginTimeout: 120_000,
@@ -62,6 +68,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('clientBuild', createBuildIdReader(config.clientDir));
   registerErrorHandlers(app);
   rejectNonFiniteQueryNumbers(app);
+  refuseDeclaredOversizeBodies(app);
   // Station imports arrive as raw CSV or GeoJSON text.
   app.addContentTypeParser(['text/csv', 'text/plain', 'application/geo+json'], { parseAs: 'string' }, (_req, body, done) =>
     done(null, body),
@@ -102,6 +109,23 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await registerClient(app, config);
   return app;
+}
+
+/**
+ * A body whose declared Content-Length exceeds the route's bodyLimit is answered 413 at once, before authentication and
+ * before a byte of it is read. Fastify would say 413 too, but later and with `Connection: close`: the server then shut
+ * the socket while the phone was still sending, the phone got a reset instead of the answer, and retried for ever.
+ * Here the connection stays open and Node discards the rest of the body (bounded by requestTimeout), so the 413 arrives.
+ */
+function refuseDeclaredOversizeBodies(app: FastifyInstance) {
+  app.addHook('onRequest', async (request) => {
+    const declared = request.headers['content-length'];
+    if (declared === undefined) return;
+    const limit = request.routeOptions.bodyLimit;
+    if (limit !== undefined && Number(declared) > limit) {
+      throw httpError(413, `the body is ${declared} bytes; this endpoint takes at most ${limit}`, 'BODY_TOO_LARGE');
+    }
+  });
 }
 
 /**

@@ -33,6 +33,16 @@ const ConfigSchema = Type.Object({
    * own address, and so its own rate-limit key.
    */
   trustProxy: Type.String({ minLength: 1 }),
+  /**
+   * HTTP timeouts. A client must send its request head within headersTimeoutMs (a slow-headers client, "slowloris",
+   * is cut off then, not after Node's 60 s) and the whole request within requestTimeoutMs (a 3 MB photo over a slow
+   * link; the phone itself gives up after 90 s). An idle connection is closed after connectionTimeoutMs (longer than
+   * Socket.IO's 25 s ping, so live sockets stay), an idle keep-alive one between requests after keepAliveTimeoutMs.
+   */
+  headersTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
+  requestTimeoutMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
+  connectionTimeoutMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
+  keepAliveTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
   /** How often each instance tells its sockets the mission head (lets clients notice missed news). */
   headAnnounceIntervalMs: Type.Integer({ minimum: 100 }),
   /** Instance name shown in logs and /ready, handy behind a load balancer. */
@@ -86,6 +96,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: (env.LOG_LEVEL ?? 'info') as Config['logLevel'],
     authRateLimitPerMinute: integer(env.AUTH_RATE_LIMIT_PER_MINUTE, 20, 'AUTH_RATE_LIMIT_PER_MINUTE'),
     trustProxy: env.TRUST_PROXY || DEFAULT_TRUSTED_PROXIES,
+    headersTimeoutMs: integer(env.HTTP_HEADERS_TIMEOUT_MS, 10_000, 'HTTP_HEADERS_TIMEOUT_MS'),
+    requestTimeoutMs: integer(env.HTTP_REQUEST_TIMEOUT_MS, 120_000, 'HTTP_REQUEST_TIMEOUT_MS'),
+    connectionTimeoutMs: integer(env.HTTP_CONNECTION_TIMEOUT_MS, 60_000, 'HTTP_CONNECTION_TIMEOUT_MS'),
+    keepAliveTimeoutMs: integer(env.HTTP_KEEP_ALIVE_TIMEOUT_MS, 30_000, 'HTTP_KEEP_ALIVE_TIMEOUT_MS'),
     headAnnounceIntervalMs: integer(env.HEAD_ANNOUNCE_INTERVAL_MS, HEAD_ANNOUNCE_INTERVAL_MS, 'HEAD_ANNOUNCE_INTERVAL_MS'),
     instanceName: env.INSTANCE_NAME ?? `vigil-${process.pid}`,
     authCacheMs: integer(env.AUTH_CACHE_MS, 5000, 'AUTH_CACHE_MS'),
@@ -97,6 +111,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!checkConfig.Check(config)) {
     const problems = [...checkConfig.Errors(config)].map((e) => `${e.instancePath || '/'} ${e.message}`);
     throw new Error(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  if (config.headersTimeoutMs > config.requestTimeoutMs) {
+    throw new Error('Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
   }
   if (config.mapPmtiles !== null && !existsSync(config.mapPmtiles)) {
     throw new Error(`Invalid configuration: MAP_PMTILES names ${config.mapPmtiles}, which does not exist`);

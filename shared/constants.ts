@@ -31,5 +31,10 @@ export const MAX_RECENT_FINDINGS = 100;
 export const MAX_PHOTO_BYTES = 3 * 1024 * 1024;
 /** Photo types the server stores. */
 export const PHOTO_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+/**
+ * Longest edge, in pixels, of a photo the server stores: phones send at most PHOTO_MAX_EDGE_PX; more room for other
+ * clients, but no 3 MB image that unpacks to gigabytes in the coordinator's browser.
+ */
+export const MAX_PHOTO_EDGE_PX = 12_000;
 /** Phones scale a photo so its longer edge is at most this many pixels before sending it. */
 export const PHOTO_MAX_EDGE_PX = 1600;

@@ -9,6 +9,7 @@ import { eq } from 'drizzle-orm';
 import { accessTokens } from '../../db/schema/index';
 import { buildTestApp, FIXTURE_PASSWORD, type TestApp } from '../helpers/app';
 import { arrival, finding, getJson, join, login, postEvents } from '../helpers/events';
+import { TINY_JPEG } from '../helpers/images';
 
 type Caller = 'none' | 'coordinator' | 'team' | 'display' | 'revoked';
 /** ok: the guard lets the call through (the answer is not 401/403); 401: not signed in; 403: the role may not. */
@@ -52,7 +53,7 @@ describe('access matrix', () => {
     tokens = { none: null, coordinator, team: team.token, display: t.own.displayToken, revoked: revokedToken };
 
     photoId = randomUUID();
-    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xd9]);
+    const jpeg = TINY_JPEG;
     const upload = await t.app.inject({ method: 'PUT', url: `/api/photos/${photoId}`, headers: { authorization: `Bearer ${team.token}`, 'content-type': 'image/jpeg' }, payload: jpeg });
     expect(upload.statusCode).toBe(201);
     const reported = finding(team.teamId, stationIds[0]!, 'serious', 5);

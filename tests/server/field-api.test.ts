@@ -14,15 +14,11 @@ import type { FieldKit } from '../../shared/schemas/forms';
 import type { EventInput } from '../../shared/schemas/events';
 import { checkFieldRules, loadFieldRules } from '../../server/modules/forms/field-rules';
 import { checklist, finding } from '../helpers/events';
+import { jpegOfSize, TINY_JPEG, TINY_PNG, TINY_WEBP } from '../helpers/images';
 
 const drivers: Driver[] = postgresAvailable ? ['pglite', 'postgres'] : ['pglite'];
 
-/** Bytes that start like a JPEG (the server checks the magic number, not the whole image). */
-function jpegBytes(size: number, seed = 1): Buffer {
-  const bytes = Buffer.alloc(size, seed);
-  bytes.set([0xff, 0xd8, 0xff, 0xe0]);
-  return bytes;
-}
+const jpegBytes = jpegOfSize;
 
 describe.each(drivers)('field API on %s', (driver) => {
   let t: TestApp;
@@ -84,7 +80,7 @@ describe.each(drivers)('field API on %s', (driver) => {
   describe('field rules for ingest', () => {
     it('judge checklists and findings against the mission\'s kit and its stored photos, naming the field', async () => {
       const photoId = randomUUID();
-      await putPhoto(team.token, photoId, jpegBytes(500));
+      await putPhoto(team.token, photoId, jpegBytes(1000));
       const good = checklist(team.teamId, randomUUID()) as EventInput;
       const withPhoto = { ...finding(team.teamId, randomUUID()), photoId } as EventInput;
       const missingPhoto = { ...finding(team.teamId, randomUUID()), photoId: randomUUID() } as EventInput;
@@ -146,8 +142,34 @@ describe.each(drivers)('field API on %s', (driver) => {
       expect(fake.json().code).toBe('PHOTO_TYPE_MISMATCH');
       const big = await putPhoto(team.token, randomUUID(), jpegBytes(MAX_PHOTO_BYTES + 1));
       expect(big.statusCode).toBe(413);
-      expect((await putPhoto(team.token, 'not-a-uuid', jpegBytes(100))).statusCode).toBe(400);
-      expect((await putPhoto(t.own.displayToken, randomUUID(), jpegBytes(100))).statusCode).toBe(403);
+      expect((await putPhoto(team.token, 'not-a-uuid', jpegBytes(1000))).statusCode).toBe(400);
+      expect((await putPhoto(t.own.displayToken, randomUUID(), jpegBytes(1000))).statusCode).toBe(403);
+    });
+
+    it('finding 7: stores only bytes that read as the declared image, naming what is wrong with the rest', async () => {
+      for (const [bytes, type] of [[TINY_JPEG, 'image/jpeg'], [TINY_PNG, 'image/png'], [TINY_WEBP, 'image/webp']] as const) {
+        const res = await putPhoto(team.token, randomUUID(), bytes, type);
+        expect(res.statusCode, `${type}: ${res.body}`).toBe(201);
+      }
+      // The review's three bytes: a JPEG's magic number and nothing else.
+      const stubId = randomUUID();
+      const stub = await putPhoto(team.token, stubId, Buffer.from([0xff, 0xd8, 0xff]));
+      expect(stub.statusCode).toBe(400);
+      expect(stub.json()).toMatchObject({ code: 'PHOTO_UNREADABLE', message: expect.stringContaining('cut off or damaged') });
+      // A real JPEG cut before its frame header, and one whose header claims a picture of 40,000 pixels a side.
+      expect((await putPhoto(team.token, randomUUID(), TINY_JPEG.subarray(0, 300))).json().code).toBe('PHOTO_UNREADABLE');
+      const huge = Buffer.from(TINY_PNG);
+      huge.writeUInt32BE(40_000, 16);
+      huge.writeUInt32BE(40_000, 20);
+      const bomb = await putPhoto(team.token, randomUUID(), huge, 'image/png');
+      expect(bomb.statusCode).toBe(400);
+      expect(bomb.json()).toMatchObject({ code: 'PHOTO_TOO_LARGE', message: expect.stringContaining('40000×40000') });
+      // One real type declared as another is named.
+      const png = await putPhoto(team.token, randomUUID(), TINY_PNG, 'image/jpeg');
+      expect(png.statusCode).toBe(415);
+      expect(png.json().message).toContain('image/png');
+      const stored = await t.app.inject({ method: 'GET', url: `/api/photos/${stubId}`, headers: { authorization: `Bearer ${coordinator}` } });
+      expect(stored.statusCode).toBe(404);
     });
   });
 });

@@ -7,6 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../db/client';
 import { PROJECT_ROOT } from '../../server/config';
+import { buildTestApp, FIXTURE_PASSWORD } from '../helpers/app';
+import { login } from '../helpers/events';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vigil-mission-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -52,6 +54,30 @@ describe('mission set-up CLI', () => {
       expect(counts).toEqual({ missions: 1, stations: 24, teams: 6, planned: 24, opening: 6 });
     } finally {
       await database.close();
+    }
+  }, 180_000);
+
+  it('finding 8: refuses what POST /api/teams refuses (one schema), naming the row and column, and creates nothing', async () => {
+    const evil = '<img src=x onerror=alert(1)>';
+    const teams = path.join(dir, 'evil-teams.csv');
+    writeFileSync(teams, `call_sign,members,phone,languages\nO01,Ann,,ru\n"${evil}",Bob,,ru\nO03,${'x'.repeat(201)},,ru\n`);
+    const refused = run('create', '--name', 'Evil', '--election-date', '2026-04-12', '--stations', 'examples/osh/stations.csv', '--teams', teams, '--username', 'evil', '--display-label', ' ');
+    expect(refused.status, refused.stdout).toBe(1);
+    expect(refused.stderr).toContain('Nothing was created');
+    expect(refused.stderr).toMatch(/teams row 2 call_sign: .*pattern/);
+    expect(refused.stderr).toMatch(/teams row 3 members: /);
+    expect(refused.stderr).toMatch(/display label: /);
+    expect(run('list').stdout).not.toContain('Evil');
+
+    // The API says no to the same call sign, by the same schema.
+    const t = await buildTestApp('pglite');
+    try {
+      const coordinator = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
+      const res = await t.app.inject({ method: 'POST', url: '/api/teams', headers: { authorization: `Bearer ${coordinator}` }, payload: { callSign: evil, members: ['Bob'], languages: ['ru'] } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().message).toContain('callSign');
+    } finally {
+      await t.close();
     }
   }, 180_000);
 });

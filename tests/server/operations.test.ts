@@ -11,6 +11,7 @@ import { arrival, checklist, finding, getJson, join, login, postEvents } from '.
 import { LiveDashboard, waitFor } from '../helpers/live-client';
 import { verifyMissionLog } from '../../server/modules/events/log-verifier';
 import { genesisHash } from '../../server/modules/events/hash-chain';
+import { TINY_JPEG } from '../helpers/images';
 
 const drivers: Driver[] = postgresAvailable ? ['pglite', 'postgres'] : ['pglite'];
 
@@ -263,7 +264,7 @@ describe.each(drivers)('mission operations on %s', (driver) => {
       expect((await getJson(t.app, f.coordinator, '/api/session')).body.mission.drill).toBe(true);
       const s = f.station['1001']!;
       const photo = randomUUID();
-      const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xd9]);
+      const jpeg = TINY_JPEG;
       expect((await t.app.inject({ method: 'PUT', url: `/api/photos/${photo}`, headers: { authorization: `Bearer ${f.t01.token}`, 'content-type': 'image/jpeg' }, payload: jpeg })).statusCode).toBe(201);
       await postEvents(t.app, f.coordinator, [planChanged(f.t01.teamId, [{ stationId: s }])]);
       await postEvents(t.app, f.t01.token, [arrival(f.t01.teamId, s, 30), { ...finding(f.t01.teamId, s, 'serious', 25), photoId: photo }, checklist(f.t01.teamId, s, 'good')]);

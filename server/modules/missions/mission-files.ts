@@ -2,9 +2,15 @@
  * A new mission from files, for the set-up CLI: the station list (CSV or GeoJSON, as the import reads it), the teams
  * (CSV: call_sign, members separated by `;`, phone, languages separated by `;`) or just a number of teams, and an
  * optional deployment plan (the plan import's CSV). Pure: reads text, returns the MissionPlan for setUpMission or
- * every problem found.
+ * every problem found. Each part is checked against the schema the API checks the same thing with (a team as
+ * POST /api/teams takes it, the coordinator's login, a display link's label), so the CLI stores nothing the API refuses.
  */
 import { parse } from 'csv-parse/sync';
+import type { TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { LoginBody } from '../../../shared/schemas/auth';
+import { DisplayLabel } from '../../../shared/schemas/displays';
+import { CreateTeamBody } from '../../../shared/schemas/teams';
 import type { Bounds } from '../../../db/schema/missions';
 import { LANGUAGES } from '../../../shared/schemas/forms';
 import { parseStationImport } from '../stations/station-import';
@@ -36,11 +42,28 @@ export function boundsOf(points: { lat: number; lng: number }[]): Bounds {
   ];
 }
 
+const checkTeam = Compile(CreateTeamBody);
+const checkLogin = Compile(LoginBody);
+const checkDisplayLabel = Compile(DisplayLabel);
+
+/** Every way `value` breaks the API's schema, as "where field: problem" lines. */
+function schemaProblems<T extends TSchema>(check: ReturnType<typeof Compile<T>>, value: unknown, where: string, fields: Record<string, string> = {}): string[] {
+  if (check.Check(value)) return [];
+  return [...check.Errors(value)].map((e) => {
+    const field = e.instancePath.split('/')[1] ?? '';
+    return `${where}${field ? ` ${fields[field] ?? field}` : ''}: ${e.message}`;
+  });
+}
+
+/** CSV column of each CreateTeamBody field, so a problem names what the user wrote. */
+const TEAM_COLUMNS: Record<string, string> = { callSign: 'call_sign', members: 'members', phone: 'phone', languages: 'languages' };
+
 function readTeams(files: MissionFiles, problems: string[]): MissionPlan['teams'] {
   if ('count' in files.teams) {
     const n = files.teams.count;
     if (!Number.isInteger(n) || n < 1 || n > 999) problems.push('teams: give a number of teams from 1 to 999');
     const width = String(n).length < 2 ? 2 : String(n).length;
+    problems.push(...schemaProblems(checkTeam, { callSign: 'T01', members: [], phone: null, languages: files.languages }, 'teams', { languages: 'languages (--languages)' }));
     return Array.from({ length: Math.max(0, Math.min(n, 999)) }, (_, i) => ({
       callSign: `T${String(i + 1).padStart(width, '0')}`,
       members: [],
@@ -66,19 +89,23 @@ function readTeams(files: MissionFiles, problems: string[]): MissionPlan['teams'
     const languages = (r.languages ?? '').split(/[;,\s]+/).filter(Boolean);
     const unknown = languages.filter((l) => !(LANGUAGES as readonly string[]).includes(l));
     if (unknown.length) problems.push(`${row}: unknown language ${unknown.join(', ')} (use ${LANGUAGES.join(', ')})`);
-    return [{
+    const team: CreateTeamBody = {
       callSign,
       members: (r.members ?? '').split(';').map((m) => m.trim()).filter(Boolean),
       phone: r.phone ? r.phone : null,
       languages: languages.length ? languages : files.languages,
-      assignedStationNumbers: [],
-    }];
+    };
+    const wrong = schemaProblems(checkTeam, team, row, TEAM_COLUMNS);
+    if (wrong.length) return problems.push(...wrong), [];
+    return [{ ...team, phone: team.phone ?? null, assignedStationNumbers: [] }];
   });
 }
 
 export function missionPlanFromFiles(files: MissionFiles): MissionFilesResult {
   const problems: string[] = [];
   if (!files.name.trim()) problems.push('name: is empty');
+  problems.push(...schemaProblems(checkLogin, { username: files.coordinator.username, password: files.coordinator.password }, 'coordinator'));
+  problems.push(...schemaProblems(checkDisplayLabel, files.displayLabel, 'display label'));
   if (!/^\d{4}-\d{2}-\d{2}$/.test(files.electionDate) || Number.isNaN(Date.parse(files.electionDate))) problems.push('election date: use YYYY-MM-DD');
   try {
     new Intl.DateTimeFormat('en', { timeZone: files.timeZone });

@@ -1,24 +1,47 @@
 /**
  * Finding photos. The phone names each photo with a UUID when it is taken and uploads it (retrying as often as it needs)
  * before the finding that names it; the same id with the same bytes answers "duplicate" and stores nothing.
- * The bytes must be what the content type says (magic numbers), so nothing but images is ever served back.
+ * The bytes must be what the content type says, so nothing but images is ever served back: `file-type` reads the magic
+ * numbers and `image-size` must find the image's width and height in its header (a cut-off or fake image has none).
+ * Photos are not re-encoded: that needs a native image library (sharp/libvips) and tens of milliseconds of CPU per photo
+ * on the ingest path, while phones already re-encode every picture through a canvas before sending it.
  */
 import { createHash } from 'node:crypto';
+import { fileTypeFromBuffer } from 'file-type';
+import { imageSize } from 'image-size';
 import type { Db } from '../../../db/client';
-import { MAX_PHOTO_BYTES, PHOTO_CONTENT_TYPES } from '../../../shared/constants';
+import { MAX_PHOTO_BYTES, MAX_PHOTO_EDGE_PX, PHOTO_CONTENT_TYPES } from '../../../shared/constants';
 import type { PhotoContentType, PhotoUploadReply } from '../../../shared/schemas/photos';
 import type { Principal } from '../auth/principal';
 import { HttpError } from '../../errors';
 import { findPhotoMeta, insertPhoto, readPhoto } from './photos.repository';
 
-/** The first bytes of each accepted image format. */
-function sniff(bytes: Uint8Array): PhotoContentType | null {
-  const starts = (...sig: number[]) => sig.every((b, i) => bytes[i] === b);
-  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
-  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
-  // RIFF....WEBP
-  if (starts(0x52, 0x49, 0x46, 0x46) && bytes[8] === 0x57 && bytes[9] === 0x45 && bytes[10] === 0x42 && bytes[11] === 0x50) return 'image/webp';
-  return null;
+/** image-size's name for each accepted type. */
+const SIZE_TYPE: Record<PhotoContentType, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
+
+/** Refuses bytes that are not a readable image of the declared type, naming what is wrong. */
+async function checkImage(bytes: Uint8Array, type: PhotoContentType): Promise<void> {
+  const detected = await fileTypeFromBuffer(bytes);
+  if (detected?.mime !== type) {
+    const seen = detected ? `they are ${detected.mime}` : 'no known file type';
+    throw new HttpError(415, `the bytes are not a ${type} image (${seen})`, 'PHOTO_TYPE_MISMATCH', [{ field: 'body', problem: `not ${type}` }]);
+  }
+  let size: { width: number; height: number; type?: string };
+  try {
+    size = imageSize(bytes);
+  } catch {
+    size = { width: 0, height: 0 };
+  }
+  if (size.type !== SIZE_TYPE[type] || !(size.width > 0 && size.height > 0)) {
+    throw new HttpError(400, `the ${type} image is cut off or damaged: it has no width and height`, 'PHOTO_UNREADABLE', [
+      { field: 'body', problem: 'not a readable image' },
+    ]);
+  }
+  if (size.width > MAX_PHOTO_EDGE_PX || size.height > MAX_PHOTO_EDGE_PX) {
+    throw new HttpError(400, `the image is ${size.width}×${size.height} pixels; at most ${MAX_PHOTO_EDGE_PX} on each side`, 'PHOTO_TOO_LARGE', [
+      { field: 'body', problem: 'too many pixels' },
+    ]);
+  }
 }
 
 export function isPhotoContentType(value: string): value is PhotoContentType {
@@ -31,9 +54,7 @@ export function createPhotosService(db: Db) {
     if (!isPhotoContentType(type)) throw new HttpError(415, `photos must be ${PHOTO_CONTENT_TYPES.join(', ')}`);
     if (bytes.length === 0) throw new HttpError(400, 'the photo is empty', 'PHOTO_EMPTY', [{ field: 'body', problem: 'no bytes' }]);
     if (bytes.length > MAX_PHOTO_BYTES) throw new HttpError(413, `a photo may have at most ${MAX_PHOTO_BYTES} bytes`);
-    if (sniff(bytes) !== type) {
-      throw new HttpError(415, `the bytes are not a ${type} image`, 'PHOTO_TYPE_MISMATCH', [{ field: 'body', problem: `not ${type}` }]);
-    }
+    await checkImage(bytes, type);
     const id = photoId.toLowerCase();
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const stored = await insertPhoto(db, {
