@@ -7,7 +7,7 @@
  */
 import type { AlertSettings } from './schemas/auth';
 import type { DisplayLinkSettings, DisplayRevoked } from './schemas/displays';
-import type { FeedEvent } from './schemas/events';
+import type { CatchUpRequest, FeedEvent } from './schemas/events';
 import type { StationStatus } from './schemas/stations';
 import type { TeamStatus } from './schemas/teams';
 
@@ -61,7 +61,7 @@ export interface TeamNotice {
 
 export interface ClientToServerEvents {
   /** Fetch stored events after a sequence (for filling a gap without reconnecting). */
-  catch_up: (request: { after: number; limit?: number }, ack: (result: Ack<{ events: FeedEvent[]; head: number }>) => void) => void;
+  catch_up: (request: CatchUpRequest, ack: (result: Ack<{ events: FeedEvent[]; head: number }>) => void) => void;
 }
 
 /** Between server instances (through the Redis adapter). */

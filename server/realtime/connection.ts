@@ -7,7 +7,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Socket } from 'socket.io';
 import { Compile } from 'typebox/compile';
-import { Type } from 'typebox';
+import { MAX_SEQ, Seq } from '../../shared/schemas/common';
+import { CatchUpRequest } from '../../shared/schemas/events';
 import { CATCH_UP_FRAME_EVENTS, MAX_EVENTS_PAGE } from '../../shared/constants';
 import { displayLinkRoom, teamRoom, tokenRoom, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/realtime';
 import type { Principal } from '../modules/auth/principal';
@@ -15,16 +16,12 @@ import { roomFor } from './broadcaster';
 
 type VigilSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
 
-const CatchUpRequest = Compile(
-  Type.Object(
-    { after: Type.Integer({ minimum: 0 }), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_EVENTS_PAGE })) },
-    { additionalProperties: false },
-  ),
-);
+const checkCatchUp = Compile(CatchUpRequest);
+const checkSeq = Compile(Seq);
 
 function handshakeAfter(socket: VigilSocket): number | null {
   const after = (socket.handshake.auth as { after?: unknown }).after;
-  return typeof after === 'number' && Number.isInteger(after) && after >= 0 ? after : null;
+  return checkSeq.Check(after) ? after : null;
 }
 
 export async function handleConnection(app: FastifyInstance, socket: VigilSocket): Promise<void> {
@@ -34,8 +31,8 @@ export async function handleConnection(app: FastifyInstance, socket: VigilSocket
 
   socket.on('catch_up', async (request, ack) => {
     if (typeof ack !== 'function') return;
-    if (!CatchUpRequest.Check(request)) {
-      return ack({ error: `catch_up needs { after: integer >= 0, limit?: 1..${MAX_EVENTS_PAGE} }` });
+    if (!checkCatchUp.Check(request)) {
+      return ack({ error: `catch_up needs { after: integer 0..${MAX_SEQ}, limit?: 1..${MAX_EVENTS_PAGE} }` });
     }
     try {
       // Asked of Postgres, not the token cache: a session logged out on an instance Redis cannot reach now (or revoked
