@@ -16,7 +16,10 @@ describe('the login page after too many failed sign-ins', () => {
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     const address = t.app.server.address();
     // The client resolves API paths against the page's origin: here, the test server's.
-    Object.defineProperty(globalThis, 'location', { value: new URL(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`), configurable: true });
+    Object.defineProperty(globalThis, 'location', {
+      value: new URL(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`),
+      configurable: true,
+    });
   }, 180_000);
   afterAll(async () => {
     Reflect.deleteProperty(globalThis, 'location');
@@ -26,14 +29,17 @@ describe('the login page after too many failed sign-ins', () => {
   it('finding 5: shows how long to wait, in words, from the Retry-After of the 429', async () => {
     const api = new ApiClient();
     const username = t.own.coordinator.username;
-    for (let i = 0; i < 2; i++) await expect(api.login({ username, password: `guess ${i}` })).rejects.toMatchObject({ status: 401 });
+    for (let i = 0; i < 2; i++)
+      await expect(api.login({ username, password: `guess ${i}` })).rejects.toMatchObject({ status: 401 });
     const refused = await api.login({ username, password: FIXTURE_PASSWORD }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ApiError);
     expect(refused).toMatchObject({ status: 429 });
     const seconds = (refused as ApiError).retryAfterSeconds!;
     expect(seconds).toBeGreaterThan(60);
     i18n.setLanguage('en', { remember: false });
-    expect(signInProblem(refused)).toBe(`Too many failed sign-ins for this user name from this network. Try again in ${Math.ceil(seconds / 60)} minutes.`);
+    expect(signInProblem(refused)).toBe(
+      `Too many failed sign-ins for this user name from this network. Try again in ${Math.ceil(seconds / 60)} minutes.`,
+    );
     i18n.setLanguage('ru', { remember: false });
     expect(signInProblem(refused)).toContain('минут');
     i18n.setLanguage('en', { remember: false });

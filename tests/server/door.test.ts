@@ -22,7 +22,11 @@ async function withApp<T>(driver: Driver, overrides: Partial<Config>, run: (t: T
 describe('HTTPS behaviour follows PUBLIC_URL', () => {
   it('finding 3: over plain HTTP with an http: PUBLIC_URL, no HSTS and no upgrade-insecure-requests; with https: both', async () => {
     const headersFor = (publicUrl: string) =>
-      withApp('pglite', { publicUrl }, async (t) => (await t.app.inject({ method: 'GET', url: '/api/version', remoteAddress: '192.0.2.7' })).headers);
+      withApp(
+        'pglite',
+        { publicUrl },
+        async (t) => (await t.app.inject({ method: 'GET', url: '/api/version', remoteAddress: '192.0.2.7' })).headers,
+      );
     const plain = await headersFor('http://192.0.2.2:3000');
     expect(plain['strict-transport-security']).toBeUndefined();
     expect(String(plain['content-security-policy'])).not.toContain('upgrade-insecure-requests');
@@ -45,14 +49,19 @@ describe.each(drivers)('the door on %s', (driver) => {
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) {
         // A phone on the venue's Wi-Fi (a private range), naming a new made-up address every time.
-        statuses.push((await join(t, 'ABCD-EFGH', '10.0.0.7', { 'x-forwarded-for': `198.51.100.${i + 1}` })).statusCode);
+        statuses.push(
+          (await join(t, 'ABCD-EFGH', '10.0.0.7', { 'x-forwarded-for': `198.51.100.${i + 1}` })).statusCode,
+        );
       }
       expect(statuses).toEqual([401, 401, 401, 429, 429]);
     });
     // Only a proxy named in TRUST_PROXY is believed: behind it, each forwarded client counts on its own.
     await withApp(driver, { joinFailuresPerAddress: 3, trustProxy: '10.0.0.2' }, async (t) => {
       const statuses: number[] = [];
-      for (let i = 0; i < 5; i++) statuses.push((await join(t, 'ABCD-EFGH', '10.0.0.2', { 'x-forwarded-for': `198.51.100.${i + 1}` })).statusCode);
+      for (let i = 0; i < 5; i++)
+        statuses.push(
+          (await join(t, 'ABCD-EFGH', '10.0.0.2', { 'x-forwarded-for': `198.51.100.${i + 1}` })).statusCode,
+        );
       expect(statuses).toEqual([401, 401, 401, 401, 401]);
     });
   }, 180_000);
@@ -75,7 +84,10 @@ describe.each(drivers)('the door on %s', (driver) => {
         if (res.statusCode === 429) waits.push(Number(res.headers['retry-after']));
       }
       expect(statuses).toEqual([...Array<number>(10).fill(401), ...Array<number>(12).fill(429)]);
-      for (const wait of waits) expect(wait).toBeGreaterThanOrEqual(1), expect(wait).toBeLessThanOrEqual(15 * 60);
+      for (const wait of waits) {
+        expect(wait).toBeGreaterThanOrEqual(1);
+        expect(wait).toBeLessThanOrEqual(15 * 60);
+      }
       // The right password for A from the attacked address waits, and is told how long.
       const held = await login(t, a, FIXTURE_PASSWORD, NAT);
       expect(held.statusCode).toBe(429);
@@ -108,14 +120,19 @@ describe.each(drivers)('the door on %s', (driver) => {
     it('finding 5: right passwords are never counted; guessing many usernames from one address meets the looser limit', async () => {
       const room = '203.0.113.20';
       // A situation room signing in again and again from one address.
-      for (let i = 0; i < 60; i++) expect((await login(t, t.own.coordinator.username, FIXTURE_PASSWORD, room)).statusCode).toBe(200);
+      for (let i = 0; i < 60; i++)
+        expect((await login(t, t.own.coordinator.username, FIXTURE_PASSWORD, room)).statusCode).toBe(200);
       const sprayed: number[] = [];
       for (let i = 0; i < 45; i++) sprayed.push((await login(t, `user-${i}`, 'password1', room)).statusCode);
       expect(sprayed).toEqual([...Array<number>(40).fill(401), ...Array<number>(5).fill(429)]);
     }, 180_000);
 
     it('finding 5: a burst of simultaneous guesses cannot slip past the count', async () => {
-      const statuses = await Promise.all(Array.from({ length: 30 }, (_, i) => login(t, t.own.coordinator.username, `burst ${i}`, '203.0.113.30').then((r) => r.statusCode)));
+      const statuses = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          login(t, t.own.coordinator.username, `burst ${i}`, '203.0.113.30').then((r) => r.statusCode),
+        ),
+      );
       expect(statuses.filter((s) => s === 401)).toHaveLength(10);
       expect(statuses.filter((s) => s === 429)).toHaveLength(20);
     }, 180_000);
@@ -126,12 +143,17 @@ describe.each(drivers)('the door on %s', (driver) => {
       const venue = '203.0.113.40';
       const codes = t.own.joinCodes.map((c) => c.code);
       for (let i = 0; i < 300; i += 20) {
-        const batch = await Promise.all(Array.from({ length: 20 }, (_, k) => join(t, codes[(i + k) % codes.length]!, venue).then((r) => r.statusCode)));
+        const batch = await Promise.all(
+          Array.from({ length: 20 }, (_, k) =>
+            join(t, codes[(i + k) % codes.length]!, venue).then((r) => r.statusCode),
+          ),
+        );
         expect(batch).toEqual(Array<number>(20).fill(200));
       }
       // Mistyped codes count: the default allows 100 failures per address and window, then the address waits.
       const failed: number[] = [];
-      for (let i = 0; i < 102; i++) failed.push((await join(t, `WRONG-${String(i).padStart(3, '0')}X`, venue)).statusCode);
+      for (let i = 0; i < 102; i++)
+        failed.push((await join(t, `WRONG-${String(i).padStart(3, '0')}X`, venue)).statusCode);
       expect(failed).toEqual([...Array<number>(100).fill(401), 429, 429]);
       const refused = await join(t, codes[0]!, venue);
       expect(refused.statusCode).toBe(429);

@@ -31,9 +31,15 @@ export const TOO_MANY_ATTEMPTS = 'TOO_MANY_ATTEMPTS';
 
 function tooMany(what: string, ttlMs: number): HttpError {
   const seconds = Math.max(1, Math.ceil(ttlMs / 1000));
-  return new HttpError(429, `too many failed ${what} from this address: try again in ${seconds} s`, TOO_MANY_ATTEMPTS, undefined, {
-    retryAfterSeconds: seconds,
-  });
+  return new HttpError(
+    429,
+    `too many failed ${what} from this address: try again in ${seconds} s`,
+    TOO_MANY_ATTEMPTS,
+    undefined,
+    {
+      retryAfterSeconds: seconds,
+    },
+  );
 }
 
 export function createAttemptGuard(counters: FailureCounters, limits: AttemptLimits) {
