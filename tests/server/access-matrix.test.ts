@@ -262,5 +262,5 @@ describe('access matrix', () => {
     } finally {
       await quiet.close();
     }
-  }, 180_000);
+  }, 300_000);
 });
