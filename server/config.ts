@@ -12,8 +12,12 @@ import { HEAD_ANNOUNCE_INTERVAL_MS } from '../shared/constants';
 const ConfigSchema = Type.Object({
   host: Type.String(),
   port: Type.Integer({ minimum: 0, maximum: 65535 }),
-  /** Absolute URL users reach this server at, used in the printed links. */
-  publicUrl: Type.String(),
+  /**
+   * Absolute URL users reach this server at, used in the printed links. When it is https:, browsers are told to stay
+   * on HTTPS (HSTS, CSP upgrade-insecure-requests); over plain http: they are not, or a phone on the situation room's
+   * Wi-Fi would be sent to an https: address nothing answers.
+   */
+  publicUrl: Type.String({ pattern: '^https?://' }),
   databaseUrl: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
   databasePoolSize: Type.Integer({ minimum: 1, maximum: 200 }),
   /** PGlite keeps its files here when no DATABASE_URL is set; null keeps them in memory (tests). */
@@ -25,14 +29,20 @@ const ConfigSchema = Type.Object({
   /** Folder with the built client; null disables static serving. */
   clientDir: Type.Union([Type.String(), Type.Null()]),
   logLevel: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
-  /** Logins and joins allowed per client address and minute. */
-  authRateLimitPerMinute: Type.Integer({ minimum: 1 }),
+  /** Failed logins allowed per (username, client address) in each AUTH_FAILURE_WINDOW_MS; then that username waits. */
+  loginFailuresPerUserAddress: Type.Integer({ minimum: 1 }),
+  /** Failed logins allowed per client address (any usernames) in each window: looser, against trying many names. */
+  loginFailuresPerAddress: Type.Integer({ minimum: 1 }),
+  /** Failed joins allowed per client address in each window (successful joins are never counted). */
+  joinFailuresPerAddress: Type.Integer({ minimum: 1 }),
+  authFailureWindowMs: Type.Integer({ minimum: 1000 }),
   /**
    * Which peers may tell the client's address in X-Forwarded-For (Fastify's trustProxy): proxy addresses or ranges,
-   * comma-separated (also 'loopback', 'linklocal', 'uniquelocal'). Trusting everyone would let any client pick its
-   * own address, and so its own rate-limit key.
+   * comma-separated (also 'loopback', 'linklocal', 'uniquelocal'); false (the default) trusts no one. Trusting a
+   * range a client may sit in (a venue's Wi-Fi is a private range) would let it pick its own address, and so its own
+   * rate-limit key.
    */
-  trustProxy: Type.String({ minLength: 1 }),
+  trustProxy: Type.Union([Type.Literal(false), Type.String({ minLength: 1 })]),
   /**
    * HTTP timeouts. A client must send its request head within headersTimeoutMs (a slow-headers client, "slowloris",
    * is cut off then, not after Node's 60 s) and the whole request within requestTimeoutMs (a 3 MB photo over a slow
@@ -76,8 +86,11 @@ function flag(value: string | undefined, fallback: boolean): boolean {
   return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
 }
 
-/** Proxies on this machine or a private network (a load balancer, nginx in docker compose); not the internet. */
-const DEFAULT_TRUSTED_PROXIES = 'loopback, linklocal, uniquelocal';
+/** TRUST_PROXY unset, empty, 'false' or 'none': the peer's own address is the client's. */
+function trustedProxies(value: string | undefined): false | string {
+  const trimmed = value?.trim() ?? '';
+  return trimmed === '' || ['false', 'none', 'no', 'off', '0'].includes(trimmed.toLowerCase()) ? false : trimmed;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const port = integer(env.PORT, 3000, 'PORT');
@@ -94,8 +107,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     demoCoordinatorPassword: env.VIGIL_COORDINATOR_PASSWORD || null,
     clientDir: flag(env.SERVE_CLIENT, true) ? path.join(ROOT, 'client', 'dist') : null,
     logLevel: (env.LOG_LEVEL ?? 'info') as Config['logLevel'],
-    authRateLimitPerMinute: integer(env.AUTH_RATE_LIMIT_PER_MINUTE, 20, 'AUTH_RATE_LIMIT_PER_MINUTE'),
-    trustProxy: env.TRUST_PROXY || DEFAULT_TRUSTED_PROXIES,
+    loginFailuresPerUserAddress: integer(env.LOGIN_FAILURES_PER_USER_ADDRESS, 10, 'LOGIN_FAILURES_PER_USER_ADDRESS'),
+    loginFailuresPerAddress: integer(env.LOGIN_FAILURES_PER_ADDRESS, 100, 'LOGIN_FAILURES_PER_ADDRESS'),
+    joinFailuresPerAddress: integer(env.JOIN_FAILURES_PER_ADDRESS, 100, 'JOIN_FAILURES_PER_ADDRESS'),
+    authFailureWindowMs: integer(env.AUTH_FAILURE_WINDOW_MS, 15 * 60_000, 'AUTH_FAILURE_WINDOW_MS'),
+    trustProxy: trustedProxies(env.TRUST_PROXY),
     headersTimeoutMs: integer(env.HTTP_HEADERS_TIMEOUT_MS, 10_000, 'HTTP_HEADERS_TIMEOUT_MS'),
     requestTimeoutMs: integer(env.HTTP_REQUEST_TIMEOUT_MS, 120_000, 'HTTP_REQUEST_TIMEOUT_MS'),
     connectionTimeoutMs: integer(env.HTTP_CONNECTION_TIMEOUT_MS, 60_000, 'HTTP_CONNECTION_TIMEOUT_MS'),

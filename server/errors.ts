@@ -58,6 +58,8 @@ function reply(statusCode: number, message: string, code?: string, details?: Fie
 export function registerErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HttpError, request, replyTo) => {
     if (error instanceof HttpError) {
+      const retryAfter = error.extra?.retryAfterSeconds;
+      if (typeof retryAfter === 'number') replyTo.header('retry-after', String(retryAfter));
       return replyTo.status(error.statusCode).send({ ...reply(error.statusCode, error.message, error.code, error.details), ...error.extra });
     }
     if ('validation' in error && error.validation) {

@@ -59,7 +59,6 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logLevel: 'silent',
     redisUrl: null,
     databaseUrl: null,
-    authRateLimitPerMinute: 1000,
     ...overrides,
   });
 }

@@ -107,8 +107,6 @@ export class VigilInstance {
         VIGIL_SEED_DEMO: 'false',
         LOG_LEVEL: 'warn',
         HEAD_ANNOUNCE_INTERVAL_MS: '300',
-        // Test and bench processes join and log in far more often than people do; a test of the limit sets its own.
-        AUTH_RATE_LIMIT_PER_MINUTE: '1000',
         ...this.options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

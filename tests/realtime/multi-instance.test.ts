@@ -227,10 +227,11 @@ describe.runIf(runnable)('two instances over Redis', () => {
     expect(onWall).toEqual([]);
   });
 
-  it('counts login and join attempts per address across instances, not per instance', async () => {
-    // Two more instances on the same Postgres and Redis, with a limit of 5 attempts a minute.
+  it('counts failed joins per address across instances, not per instance', async () => {
+    // Two more instances on the same Postgres and Redis, allowing 5 failed joins per address, behind a proxy on this
+    // machine (TRUST_PROXY: by default no one's X-Forwarded-For is believed).
     const limited = async (name: string) =>
-      new VigilInstance({ port: await freePort(), databaseUrl, redisUrl: redis.url, name, env: { AUTH_RATE_LIMIT_PER_MINUTE: '5' } });
+      new VigilInstance({ port: await freePort(), databaseUrl, redisUrl: redis.url, name, env: { JOIN_FAILURES_PER_ADDRESS: '5', TRUST_PROXY: 'loopback' } });
     const [c, d] = [await limited('C'), await limited('D')];
     await Promise.all([c.start(), d.start()]);
     try {
@@ -242,7 +243,7 @@ describe.runIf(runnable)('two instances over Redis', () => {
       for (let i = 0; i < 8; i++) statuses.push(await attempt(i % 2 === 0 ? c : d));
       // Counted on each instance alone, the first 429 would be the 11th attempt.
       expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
-      // Each route counts apart: logins are still allowed.
+      // Logins count apart: still allowed.
       expect((await api(d.url, 'POST', '/api/auth/login', null, { username: mission.coordinator.username, password: FIXTURE_PASSWORD })).status).toBe(200);
     } finally {
       await Promise.all([c.stop('SIGKILL'), d.stop('SIGKILL')]);

@@ -263,5 +263,5 @@ describe('access matrix', () => {
     } finally {
       await quiet.close();
     }
-  }, 180_000);
+  }, 300_000);
 });

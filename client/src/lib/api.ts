@@ -36,9 +36,16 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly code?: string,
+    /** The server's Retry-After in seconds (a 429 at the door, a 503), null without one. */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(message);
   }
+}
+
+function retryAfterOf(response: Response): number | null {
+  const seconds = Number(response.headers.get('retry-after') ?? NaN);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
 }
 
 export interface ApiClientOptions {
@@ -257,7 +264,7 @@ export class ApiClient {
     if (!response.ok) {
       const problem = await readError(response);
       if (response.status === 401) this.#onUnauthorized?.();
-      throw new ApiError(response.status, problem.message, problem.code);
+      throw new ApiError(response.status, problem.message, problem.code, retryAfterOf(response));
     }
     if (response.status === 204) return undefined as T;
     return (await response.json()) as T;

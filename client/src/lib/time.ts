@@ -37,3 +37,13 @@ export function missionMinutesOfDay(at: Date, timeZone: string): number {
   const minute = Number(parts.find((p) => p.type === 'minute')?.value ?? 0);
   return hour * 60 + minute;
 }
+
+/**
+ * A wait in words, for "try again in …": whole minutes (rounded up) from a minute on, else seconds, in the language
+ * asked for ("4 minutes", "4 минуты").
+ */
+export function waitInWords(seconds: number, language: string): string {
+  const minutes = Math.ceil(seconds / 60);
+  const [amount, unit] = seconds >= 60 ? [minutes, 'minute'] : [Math.max(1, Math.ceil(seconds)), 'second'];
+  return new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'long' }).format(amount);
+}

@@ -12,6 +12,7 @@ import {
   insertToken,
   revokeToken,
 } from './auth.repository';
+import type { AttemptGuard } from './attempt-guard';
 import type { Principal } from './principal';
 import { DUMMY_PASSWORD_HASH, hashJoinCode, hashSecret, newJoinCode, newToken, verifyPassword } from './secrets';
 
@@ -24,6 +25,8 @@ export interface AuthServiceOptions {
   /** Tells the other instances a token was revoked (through Redis), so they drop their cached copy. */
   notifier?: { tokenRevoked(tokenId: string): Promise<void> };
   clock?: () => Date;
+  /** Counts failed logins and joins, and refuses while a limit is used up (none: no limits, for tools and tests). */
+  guard?: AttemptGuard;
 }
 
 interface CachedToken {
@@ -47,8 +50,15 @@ export function createAuthService(db: Db, options: AuthServiceOptions = {}) {
     return toMissionSummary(mission);
   }
 
-  /** null when the username or password is wrong (which of them is not said). */
-  async function login(username: string, password: string): Promise<LoginReply | null> {
+  /**
+   * null when the username or password is wrong (which of them is not said); a 429 HttpError while the guard refuses
+   * this username from this address.
+   */
+  async function login(username: string, password: string, address = 'local'): Promise<LoginReply | null> {
+    return options.guard ? options.guard.login(username, address, () => checkLogin(username, password)) : checkLogin(username, password);
+  }
+
+  async function checkLogin(username: string, password: string): Promise<LoginReply | null> {
     const coordinator = await findCoordinatorByUsername(db, username);
     const valid = await verifyPassword(password, coordinator?.passwordHash ?? DUMMY_PASSWORD_HASH);
     if (!coordinator || !valid) return null;
@@ -72,7 +82,11 @@ export function createAuthService(db: Db, options: AuthServiceOptions = {}) {
   }
 
   /** A phone joins its team with the code; each phone gets its own device token, so a team may use two. */
-  async function join(code: string, deviceLabel = 'phone'): Promise<JoinReply | null> {
+  async function join(code: string, deviceLabel = 'phone', address = 'local'): Promise<JoinReply | null> {
+    return options.guard ? options.guard.join(address, () => checkJoin(code, deviceLabel)) : checkJoin(code, deviceLabel);
+  }
+
+  async function checkJoin(code: string, deviceLabel: string): Promise<JoinReply | null> {
     const found = await findJoinCode(db, hashJoinCode(code));
     if (!found) return null;
     const token = newToken();

@@ -1,6 +1,7 @@
 /** Builds the app's services once, with their dependencies, and hands them to routes and sockets. */
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
+import { createAttemptGuard } from '../../modules/auth/attempt-guard';
 import { createAuthService } from '../../modules/auth/auth.service';
 import { createCoverageService } from '../../modules/coverage/coverage.service';
 import { createMissionSettingsService } from '../../modules/missions/mission-settings.service';
@@ -25,7 +26,14 @@ export function createServices(app: FastifyInstance) {
   const { displayPolicies } = app;
   const events = createEventsService(db, app.realtime.broadcaster);
   const { broadcaster } = app.realtime;
-  const auth = createAuthService(db, { cacheMs: app.config.authCacheMs, notifier: broadcaster });
+  const { config } = app;
+  const guard = createAttemptGuard(app.failureCounters, {
+    loginFailuresPerUserAddress: config.loginFailuresPerUserAddress,
+    loginFailuresPerAddress: config.loginFailuresPerAddress,
+    joinFailuresPerAddress: config.joinFailuresPerAddress,
+    windowMs: config.authFailureWindowMs,
+  });
+  const auth = createAuthService(db, { cacheMs: config.authCacheMs, notifier: broadcaster, guard });
   const forms = createFormsService(db);
   return {
     auth,
@@ -61,5 +69,5 @@ export default fp(
   async (app) => {
     app.decorate('services', createServices(app));
   },
-  { name: 'services', dependencies: ['database', 'display-policies', 'realtime'] },
+  { name: 'services', dependencies: ['database', 'display-policies', 'realtime', 'security'] },
 );

@@ -1,18 +1,23 @@
 /**
- * Security headers and the rate limiter (used per route on login and join). With REDIS_URL the limiter counts in
- * Redis, so its limits hold across all instances (shared-rate-limit-store.ts).
+ * Security headers and the counters the login and join guards count failures with (modules/auth/attempt-guard.ts).
+ * With REDIS_URL they count in Redis, so their limits hold across all instances (shared-rate-limit-store.ts).
  */
 import fp from 'fastify-plugin';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { createClient, type RedisClientType } from 'redis';
-import { sharedRateLimitStore } from './shared-rate-limit-store';
+import { windowCounters, type WindowCounters } from './shared-rate-limit-store';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    failureCounters: WindowCounters;
+  }
+}
 
 /** Reconnect to Redis forever, backing off to at most this long; until then each instance counts by itself. */
 const REDIS_MAX_RECONNECT_DELAY_MS = 2000;
 
-function sharedStore(app: FastifyInstance, url: string) {
+function sharedCounters(app: FastifyInstance, url: string): WindowCounters {
   const client = createClient({
     url,
     // A command while Redis is away fails at once (and is counted locally) instead of waiting in a queue.
@@ -27,7 +32,7 @@ function sharedStore(app: FastifyInstance, url: string) {
     if (client.isReady) await client.close().catch(() => client.destroy());
     else if (client.isOpen) client.destroy();
   });
-  return sharedRateLimitStore({
+  return windowCounters({
     client,
     namespace: 'vigil:rate-limit:',
     onFallback: (err) => app.log.warn({ err }, 'rate limiter: redis failed; counted on this instance'),
@@ -36,7 +41,11 @@ function sharedStore(app: FastifyInstance, url: string) {
 
 export default fp(
   async (app) => {
+    const https = new URL(app.config.publicUrl).protocol === 'https:';
     await app.register(helmet, {
+      // Only behind TLS (PUBLIC_URL https:): over plain HTTP these would send browsers to an https: address that
+      // nothing answers, and the app would load blank (finding 3 of the hardening review).
+      strictTransportSecurity: https ? { maxAge: 180 * 24 * 60 * 60, includeSubDomains: false } : false,
       contentSecurityPolicy: {
         directives: {
           defaultSrc: ["'self'"],
@@ -48,19 +57,15 @@ export default fp(
           connectSrc: ["'self'", 'ws:', 'wss:', 'https:'],
           styleSrc: ["'self'", "'unsafe-inline'"],
           scriptSrc: ["'self'"],
+          upgradeInsecureRequests: https ? [] : null,
         },
       },
       crossOriginEmbedderPolicy: false,
     });
-    await app.register(rateLimit, {
-      global: false,
-      ...(app.config.redisUrl ? { store: sharedStore(app, app.config.redisUrl) } : {}),
-      errorResponseBuilder: (_request, context) => ({
-        statusCode: 429,
-        error: 'Too Many Requests',
-        message: `too many attempts: try again in ${context.after}`,
-      }),
-    });
+    app.decorate(
+      'failureCounters',
+      app.config.redisUrl ? sharedCounters(app, app.config.redisUrl) : windowCounters({ client: null, namespace: 'vigil:rate-limit:', onFallback: () => undefined }),
+    );
   },
   { name: 'security' },
 );

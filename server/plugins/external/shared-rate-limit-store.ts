@@ -1,15 +1,12 @@
 /**
- * A store for @fastify/rate-limit that counts in Redis, so a limit holds across every instance behind the load
- * balancer: counted per instance, "20 logins a minute per address" was 20 × instances. Each key is a fixed window
+ * Counters for the door's limits that count in Redis, so a limit holds across every instance behind the load
+ * balancer: counted per instance, "10 failed logins per window" was 10 × instances. Each key is a fixed window
  * (INCR, and PEXPIRE on the first hit, in one script). When Redis cannot answer at once, this instance counts by
  * itself until it can: a limit per instance is better than none, and a login never waits for Redis.
- * (The plugin's own Redis store speaks ioredis; the project's Redis client is node-redis.)
  */
-import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { RedisClientType } from 'redis';
 
-type Result = { current: number; ttl: number };
-type Callback = (error: Error | null, result?: Result) => void;
+export type Result = { current: number; ttl: number };
 
 const COUNT_SCRIPT = `
 local current = redis.call('INCR', KEYS[1])
@@ -40,53 +37,86 @@ export class LocalWindows {
     window.count++;
     return { current: window.count, ttl: window.endsAt - now };
   }
+
+  /** The count so far in the key's window (0 and ttl 0 when none is open). */
+  peek(key: string, now = Date.now()): Result {
+    const window = this.#windows.get(key);
+    return window === undefined || window.endsAt <= now ? { current: 0, ttl: 0 } : { current: window.count, ttl: window.endsAt - now };
+  }
+
+  /** Takes one back (an attempt counted before it was known to be good), never below 0 and never opening a window. */
+  uncount(key: string, now = Date.now()): void {
+    const window = this.#windows.get(key);
+    if (window !== undefined && window.endsAt > now && window.count > 0) window.count--;
+  }
+}
+
+const PEEK_SCRIPT = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then ttl = 0 end
+return { current, ttl }
+`;
+
+const UNCOUNT_SCRIPT = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if current > 0 then redis.call('DECR', KEYS[1]) end
+return current
+`;
+
+/** Named fixed-window counters: what the login and join guards count failures with. */
+export interface WindowCounters {
+  /** Adds one to the key's window (opening it for windowMs if none is open); the count after, and the window's rest. */
+  count(key: string, windowMs: number): Promise<Result>;
+  peek(key: string): Promise<Result>;
+  uncount(key: string): Promise<void>;
 }
 
 export interface SharedRateLimitOptions {
-  client: RedisClientType;
+  /** null: count on this instance only (no REDIS_URL). */
+  client: RedisClientType | null;
   /** Prefix of every key in Redis. */
   namespace: string;
   /** Told when Redis could not count (the request was counted locally instead). */
   onFallback: (error: unknown) => void;
 }
 
-/** The store class @fastify/rate-limit instantiates (it calls `new Store(options)` and then `child()` per route). */
-export function sharedRateLimitStore(options: SharedRateLimitOptions): FastifyRateLimitStoreCtor {
+export function windowCounters(options: SharedRateLimitOptions): WindowCounters {
   const local = new LocalWindows();
-
-  class SharedRateLimitStore {
-    constructor(
-      _pluginOptions?: unknown,
-      readonly prefix = options.namespace,
-    ) {}
-
-    incr(key: string, callback: Callback, timeWindow: number): void {
-      const fullKey = `${this.prefix}${key}`;
-      // Not ready (connecting, or Redis away): count here rather than queue the request behind the reconnection.
-      if (!options.client.isReady) {
-        callback(null, local.count(fullKey, timeWindow));
-        return;
-      }
-      options.client.eval(COUNT_SCRIPT, { keys: [fullKey], arguments: [String(timeWindow)] }).then(
-        (reply) => {
-          const [current, ttl] = reply as [number, number];
-          callback(null, { current, ttl });
-        },
-        (error: unknown) => {
-          options.onFallback(error);
-          callback(null, local.count(fullKey, timeWindow));
-        },
-      );
-    }
-
-    /**
-     * One store per limited route, counting apart. The plugin passes its merged options with the route as
-     * `routeInfo` (its type declaration says the route options themselves, which is not what index.js sends).
-     */
-    child(params: { routeInfo?: { method?: string | string[]; url?: string } }): SharedRateLimitStore {
-      const method = [params.routeInfo?.method ?? ''].flat().join(',');
-      return new SharedRateLimitStore(undefined, `${this.prefix}${method}${params.routeInfo?.url ?? ''}:`);
+  const { client, namespace } = options;
+  async function shared<T>(run: (client: RedisClientType) => Promise<T>, fallback: () => T): Promise<T> {
+    if (client === null || !client.isReady) return fallback();
+    try {
+      return await run(client);
+    } catch (error) {
+      options.onFallback(error);
+      return fallback();
     }
   }
-  return SharedRateLimitStore as unknown as FastifyRateLimitStoreCtor;
+  return {
+    count: (key, windowMs) =>
+      shared(
+        async (c) => {
+          const [current, ttl] = (await c.eval(COUNT_SCRIPT, { keys: [namespace + key], arguments: [String(windowMs)] })) as [number, number];
+          return { current, ttl };
+        },
+        () => local.count(namespace + key, windowMs),
+      ),
+    peek: (key) =>
+      shared(
+        async (c) => {
+          const [current, ttl] = (await c.eval(PEEK_SCRIPT, { keys: [namespace + key] })) as [number, number];
+          return { current, ttl };
+        },
+        () => local.peek(namespace + key),
+      ),
+    uncount: (key) =>
+      shared(
+        async (c) => {
+          await c.eval(UNCOUNT_SCRIPT, { keys: [namespace + key] });
+        },
+        () => local.uncount(namespace + key),
+      ),
+  };
 }
+

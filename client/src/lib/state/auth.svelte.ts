@@ -5,7 +5,8 @@
  */
 import type { SessionReply } from '../../../../shared/schemas/auth';
 import { ApiClient, ApiError } from '../api';
-import { t } from '../i18n/i18n.svelte';
+import { i18n, t } from '../i18n/i18n.svelte';
+import { waitInWords } from '../time';
 
 export type Route = 'coordinator' | 'operations' | 'report' | 'display' | 'not_found';
 export type AuthStatus = 'signed_out' | 'loading' | 'ready' | 'failed';
@@ -67,10 +68,7 @@ export class AuthState {
       this.status = 'ready';
     } catch (error) {
       this.status = 'signed_out';
-      this.problem =
-        error instanceof ApiError && error.status === 401
-          ? t('app.wrongPassword')
-          : t('app.signInFailed', { message: error instanceof Error ? error.message : String(error) });
+      this.problem = signInProblem(error);
     }
   }
 
@@ -163,3 +161,12 @@ function clearStoredToken(): void {
 }
 
 export const auth = new AuthState();
+
+/** What the login page says when signing in failed: a 429 says, in words, how long to wait (the server's Retry-After). */
+export function signInProblem(error: unknown): string {
+  if (error instanceof ApiError && error.status === 401) return t('app.wrongPassword');
+  if (error instanceof ApiError && error.status === 429 && error.retryAfterSeconds !== null) {
+    return t('app.tooManyAttempts', { wait: waitInWords(error.retryAfterSeconds, i18n.language) });
+  }
+  return t('app.signInFailed', { message: error instanceof Error ? error.message : String(error) });
+}

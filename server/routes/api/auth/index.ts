@@ -6,23 +6,19 @@ import { httpError } from '../../../errors';
 import { bearerToken } from '../../../plugins/app/auth';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  const limited = { rateLimit: { max: app.config.authRateLimitPerMinute, timeWindow: '1 minute' } };
-
   app.post('/login', {
-    config: limited,
-    schema: { tags: ['auth'], security: [], summary: 'Coordinator login', body: LoginBody, response: { 200: LoginReply, ...errorReplies } },
+    schema: { tags: ['auth'], security: [], summary: 'Coordinator login (429 with Retry-After while this username has had too many failures from this address)', body: LoginBody, response: { 200: LoginReply, ...errorReplies } },
     handler: async (request) => {
-      const session = await app.services.auth.login(request.body.username, request.body.password);
+      const session = await app.services.auth.login(request.body.username, request.body.password, request.ip);
       if (!session) throw httpError(401, 'wrong username or password');
       return session;
     },
   });
 
   app.post('/join', {
-    config: limited,
-    schema: { tags: ['auth'], security: [], summary: 'A team phone joins with its join code', body: JoinBody, response: { 200: JoinReply, ...errorReplies } },
+    schema: { tags: ['auth'], security: [], summary: 'A team phone joins with its join code (429 with Retry-After after too many failed joins from this address)', body: JoinBody, response: { 200: JoinReply, ...errorReplies } },
     handler: async (request) => {
-      const joined = await app.services.auth.join(request.body.code, request.headers['user-agent']?.slice(0, 80));
+      const joined = await app.services.auth.join(request.body.code, request.headers['user-agent']?.slice(0, 80), request.ip);
       if (!joined) throw httpError(401, 'unknown or revoked join code');
       return joined;
     },

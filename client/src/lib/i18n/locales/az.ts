@@ -363,6 +363,7 @@ export const az: Messages = {
     toDashboard: 'Koordinator panelinə keç',
     wrongPassword: 'İstifadəçi adı və ya parol yanlışdır.',
     signInFailed: 'Daxil olmaq mümkün olmadı: {{message}}',
+    tooManyAttempts: 'Bu şəbəkədən bu istifadəçi adı ilə çox sayda uğursuz giriş cəhdi olub. {{wait}} sonra yenidən cəhd edin.',
     sessionEnded: 'Sessiyanız bitdi. Yenidən daxil olun.',
     displayNoToken: 'Bu ekran linkində açar yoxdur. Koordinatordan divar ekranı linkini istəyin.',
     displayRevoked: 'Bu ekran linki artıq etibarlı deyil. Koordinatordan yenisini istəyin.',

@@ -365,6 +365,7 @@ export const en = {
     toDashboard: 'Go to the coordinator dashboard',
     wrongPassword: 'Wrong user name or password.',
     signInFailed: 'Could not sign in: {{message}}',
+    tooManyAttempts: 'Too many failed sign-ins for this user name from this network. Try again in {{wait}}.',
     sessionEnded: 'Your session has ended. Please sign in again.',
     displayNoToken: 'This display link has no token. Ask a coordinator for the wall display link.',
     displayRevoked: 'This display link is not valid any more. Ask a coordinator for a new one.',
