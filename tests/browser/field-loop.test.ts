@@ -117,7 +117,7 @@ describe.runIf(chromiumAvailable).each(drivers)('messages and answered help in C
     await phone.tap('[data-vigil-help-resolve]');
     await phone.context().close();
     await desk.context().close();
-  });
+  }, 240_000);
 
   it('a message naming a station goes to a team, is read on the phone, and both coordinators see the receipt live; the answer comes back', async () => {
     const joinCode = demo.joinCodes[1]!;
@@ -178,5 +178,5 @@ describe.runIf(chromiumAvailable).each(drivers)('messages and answered help in C
     );
     expect(stored.items.map((i) => i.text)).toEqual(['On our way, 10 minutes']);
     for (const page of [phone, writer, watcher]) await page.context().close();
-  });
+  }, 240_000);
 });
