@@ -150,9 +150,10 @@ const catalogue = {
     answers: ChecklistAnswers,
     assessment: Assessment,
   }),
+  // Away from a station (voters bussed in, a blocked road) a finding names no station and carries its `position`.
   finding: defineEvent('finding', {
     teamId: Uuid,
-    stationId: Uuid,
+    stationId: Type.Optional(Uuid),
     category: Code,
     severity: Severity,
     text: Text,

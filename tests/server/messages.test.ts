@@ -143,3 +143,52 @@ describe.each(drivers)('messages on %s', (driver) => {
     expect((await results(t02.token, [wrongReply]))[0]).toMatchObject({ status: 'rejected', field: '/replyTo' });
   });
 });
+
+describe.each(drivers)('incidents away from a station on %s', (driver) => {
+  let t: TestApp;
+  let coordinator: string;
+  let t01: { token: string; teamId: string };
+
+  beforeAll(async () => {
+    t = await buildTestApp(driver);
+    coordinator = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
+    t01 = await join(t.app, t.own.joinCodes[0]!.code);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('stores a finding with a position and no station, triages it, tells the team, and lists and exports it', async () => {
+    const { stationId: _none, ...base } = finding(t01.teamId, randomUUID(), 'serious', 5);
+    const away = { ...base, text: 'Voters bussed in near the bazaar', position: { lat: 42.8712, lng: 74.6011 } };
+    const nowhere = { ...base, id: randomUUID() };
+    const results = (await postEvents(t.app, t01.token, [away, nowhere])).json().results as { status: string; field?: string }[];
+    expect(results.map((r) => [r.status, r.field])).toEqual([['stored', undefined], ['rejected', '/stationId']]);
+
+    const triage = { id: randomUUID(), type: 'finding_status', findingId: away.id, status: 'acknowledged', occurredAt: minutesAgo(1), note: 'Police informed' };
+    expect((await postEvents(t.app, coordinator, [triage])).json().results[0].status).toBe('stored');
+
+    const listed = (await getJson(t.app, coordinator, '/api/findings')).body.findings as Record<string, unknown>[];
+    expect(listed).toEqual([
+      expect.objectContaining({ id: away.id, stationId: null, stationNumber: null, district: null, position: { lat: 42.8712, lng: 74.6011 }, status: 'acknowledged', acknowledgedBy: t.own.coordinator.username }),
+    ]);
+    // The wall gets category and severity, no place beyond "no station".
+    const wall = (await getJson(t.app, t.own.displayToken, '/api/findings/recent')).body.findings as Record<string, unknown>[];
+    expect(wall[0]).toMatchObject({ id: away.id, category: 'ballot_stuffing', severity: 'serious', stationId: null, stationNumber: null });
+    expect(JSON.stringify(wall)).not.toContain('42.8712');
+    expect(JSON.stringify(wall)).not.toContain('bazaar');
+
+    const items = (await getJson(t.app, t01.token, '/api/messages')).body.items as { kind: string; findingId: string; stationId: string | null; text: string }[];
+    expect(items).toEqual([expect.objectContaining({ kind: 'finding_status', findingId: away.id, stationId: null, text: 'Police informed' })]);
+
+    const csv = await t.app.inject({ method: 'GET', url: '/api/exports/findings.csv', headers: { authorization: `Bearer ${coordinator}` } });
+    const [header, row] = csv.body.trim().split('\n').filter((line) => !line.startsWith('#'));
+    expect(header!.split(',').slice(-2)).toEqual(['lat', 'lng']);
+    expect(row).toContain('Voters bussed in near the bazaar');
+    expect(row!.split(',').slice(-2)).toEqual(['42.8712', '74.6011']);
+    const geo = await t.app.inject({ method: 'GET', url: '/api/exports/findings.geojson', headers: { authorization: `Bearer ${coordinator}` } });
+    const feature = geo.json().features[0];
+    expect(feature.geometry.coordinates).toEqual([74.6011, 42.8712]);
+    expect(feature.properties).toMatchObject({ id: away.id, station: '', atStation: false });
+  });
+});

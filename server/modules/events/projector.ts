@@ -149,8 +149,8 @@ export class ReadModelBatch {
 
     // Stations the batch can change: those it names, those its teams are at now, those of the findings it triages.
     const findingStations = unique([
-      ...events.map((e) => (e.type === 'finding' && batch.#stationIds.has(e.stationId) ? e.stationId : undefined)),
-      ...findingRows.map((f) => f.stationId),
+      ...events.map((e) => (e.type === 'finding' && e.stationId !== undefined && batch.#stationIds.has(e.stationId) ? e.stationId : undefined)),
+      ...findingRows.map((f) => f.stationId ?? undefined),
     ]);
     const touchable = unique([...batch.#stationIds, ...openVisitRows.map((v) => v.stationId), ...findingStations]);
     const [stationStatusRows, openFindingRows] = await Promise.all([
@@ -164,7 +164,7 @@ export class ReadModelBatch {
     ]);
     for (const row of stationStatusRows) batch.#stations.set(row.stationId, row);
     for (const id of findingStations) batch.#openFindings.set(id, new Map());
-    for (const row of openFindingRows) batch.#openFindings.get(row.stationId)!.set(row.id, row.severity);
+    for (const row of openFindingRows) if (row.stationId !== null) batch.#openFindings.get(row.stationId)!.set(row.id, row.severity);
     return batch;
   }
 
@@ -419,11 +419,17 @@ export class ReadModelBatch {
   }
 
   #recordFinding(event: EventInputOf<'finding'>, at: Date, seq: number): Applied {
+    const stationId = event.stationId ?? null;
+    if (stationId === null && event.position === undefined) {
+      return reject('/stationId', 'a finding names its station, or carries a position when it happened away from one');
+    }
     const finding: FindingRow = {
       id: event.id,
       missionId: this.#missionId,
-      stationId: event.stationId,
+      stationId,
       teamId: event.teamId,
+      lat: stationId === null ? event.position!.lat : null,
+      lng: stationId === null ? event.position!.lng : null,
       category: event.category,
       severity: event.severity,
       status: 'new',
@@ -437,10 +443,12 @@ export class ReadModelBatch {
     this.#findings.set(finding.id, finding);
     this.#created.findings.add(finding.id);
     this.#dirty.findings.add(finding.id);
-    this.#openFindings.get(event.stationId)!.set(finding.id, finding.severity);
-    this.#refreshFindings(event.stationId, seq);
+    if (stationId !== null) {
+      this.#openFindings.get(stationId)!.set(finding.id, finding.severity);
+      this.#refreshFindings(stationId, seq);
+    }
     this.#seeTeam(event.teamId, at, seq, { position: event.position });
-    return { ok: true, teamId: event.teamId, stationId: event.stationId };
+    return { ok: true, teamId: event.teamId, stationId };
   }
 
   #changeFindingStatus(event: EventInputOf<'finding_status'>, at: Date, seq: number, by: string): Applied {
@@ -457,8 +465,10 @@ export class ReadModelBatch {
     }
     if (event.note !== undefined && event.note.trim() !== '') finding.lastNote = event.note;
     this.#dirty.findings.add(finding.id);
-    if (event.status === 'resolved') this.#openFindings.get(finding.stationId)!.delete(finding.id);
-    this.#refreshFindings(finding.stationId, seq);
+    if (finding.stationId !== null) {
+      if (event.status === 'resolved') this.#openFindings.get(finding.stationId)!.delete(finding.id);
+      this.#refreshFindings(finding.stationId, seq);
+    }
     // The team that reported it is told, with the note.
     this.#messages.notice({
       eventId: event.id,

@@ -231,6 +231,7 @@ export const az: Messages = {
       loading: 'Əhatə yüklənir…',
     },
     findings: {
+      offStation: 'məntəqədən kənarda',
       search: 'Axtarış',
       searchPlaceholder: 'Mətn, məntəqə, komanda… ( / )',
       category: 'Kateqoriya',

@@ -233,6 +233,7 @@ export const en = {
       loading: 'Loading coverage…',
     },
     findings: {
+      offStation: 'away from a station',
       search: 'Search',
       searchPlaceholder: 'Text, station, team… ( / )',
       category: 'Category',

@@ -231,6 +231,7 @@ export const ky: Messages = {
       loading: 'Камтуу жүктөлүүдө…',
     },
     findings: {
+      offStation: 'участоктон тышкары',
       search: 'Издөө',
       searchPlaceholder: 'Текст, участок, команда… ( / )',
       category: 'Категория',

@@ -231,6 +231,7 @@ export const ru: Messages = {
       loading: 'Загрузка охвата…',
     },
     findings: {
+      offStation: 'вне участка',
       search: 'Поиск',
       searchPlaceholder: 'Текст, участок, команда… ( / )',
       category: 'Категория',
