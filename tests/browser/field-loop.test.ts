@@ -74,8 +74,9 @@ describe.runIf(chromiumAvailable).each(drivers)('messages and answered help in C
     return res.json() as T;
   }
 
-  async function phonePage(code: string): Promise<Page> {
+  async function phonePage(code: string, geolocation?: { latitude: number; longitude: number }): Promise<Page> {
     const context = await browser.newContext({
+      ...(geolocation ? { geolocation: { ...geolocation, accuracy: 20 }, permissions: ['geolocation'] } : {}),
       viewport: { width: 393, height: 851 },
       deviceScaleFactor: 2,
       isMobile: true,
@@ -178,5 +179,31 @@ describe.runIf(chromiumAvailable).each(drivers)('messages and answered help in C
     );
     expect(stored.items.map((i) => i.text)).toEqual(['On our way, 10 minutes']);
     for (const page of [phone, writer, watcher]) await page.context().close();
+  }, 240_000);
+
+  it('an incident away from any station is reported from the phone by GPS and shows in the feed and the exports', async () => {
+    const joinCode = demo.joinCodes[3]!;
+    const phone = await phonePage(joinCode.code, { latitude: 42.87345, longitude: 74.60123 });
+    const { page: desk } = await offlineCoordinatorPage(browser, base, login());
+
+    await phone.tap('[data-vigil-report-away]');
+    await phone.waitForSelector('[data-vigil-away]');
+    await phone.tap('[data-vigil-locate]');
+    await phone.waitForSelector('[data-vigil-away-position]');
+    await phone.selectOption('form[data-vigil-finding] select[name=category]', { index: 1 });
+    await phone.tap('[data-severity=serious]');
+    await phone.fill('form[data-vigil-finding] textarea', 'Voters bussed in behind the bazaar');
+    await phone.tap('form[data-vigil-finding] button[type=submit]');
+    await phone.waitForFunction(() => document.body.dataset.vigilPending === '0' && document.body.dataset.vigilSent === '1');
+
+    await desk.click('[data-vigil-tab=findings]');
+    const row = desk.locator('[data-vigil-off-station]').first();
+    await row.waitFor({ timeout: 20_000 });
+    expect(await row.textContent()).toContain('away from a station');
+
+    const csv = await app.inject({ method: 'GET', url: '/api/exports/findings.csv', headers: { authorization: `Bearer ${coordinator}` } });
+    const line = csv.body.split('\n').find((l) => l.includes('Voters bussed in behind the bazaar'))!;
+    expect(line.split(',').slice(-2).map(Number).map((n) => n.toFixed(4))).toEqual(['42.8735', '74.6012']);
+    for (const page of [phone, desk]) await page.context().close();
   }, 240_000);
 });

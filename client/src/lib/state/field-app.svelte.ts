@@ -271,9 +271,10 @@ export class FieldAppState {
     return this.#report({ id: newId(), type: 'checklist', teamId: session.teamId, stationId, occurredAt: now(), form, phase, answers, assessment });
   }
 
+  /** `stationId` null: an incident away from any station, placed by `finding.position` (required then). */
   async submitFinding(
-    stationId: string,
-    finding: { category: string; severity: Severity; text: string; photo: { blob: Blob; contentType: string } | null },
+    stationId: string | null,
+    finding: { category: string; severity: Severity; text: string; photo: { blob: Blob; contentType: string } | null; position?: Position },
   ): Promise<void> {
     const session = this.#requireSession();
     const photoId = finding.photo ? newId() : undefined;
@@ -281,12 +282,12 @@ export class FieldAppState {
       id: newId(),
       type: 'finding',
       teamId: session.teamId,
-      stationId,
+      ...(stationId !== null ? { stationId } : {}),
       occurredAt: now(),
       category: finding.category,
       severity: finding.severity,
       text: finding.text,
-      ...this.#freshPosition(),
+      ...(finding.position ? { position: finding.position } : this.#freshPosition()),
       ...(photoId ? { photoId } : {}),
     };
     const items: NewOutboxItem[] = [];

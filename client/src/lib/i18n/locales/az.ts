@@ -108,6 +108,11 @@ export const az: Messages = {
       photoPreparing: 'Foto hazırlanır…',
       photoFailed: 'Foto oxuna bilmədi: {{message}}',
       submit: 'Bildirişi göndər',
+      notAtStation: 'Məntəqədən kənarda baş verəni bildir',
+      away: 'Məntəqədə deyil: bildiriş telefonun olduğu yerə bağlanır.',
+      awayAt: 'Burada: {{lat}}, {{lng}}',
+      useLocation: 'Yerimi istifadə et',
+      positionRequired: 'Bu bildiriş üçün telefonun yeri lazımdır: icazə verin və “Yerimi istifadə et” düyməsinə toxunun.',
       queued: 'Bildiriş saxlanıldı: əlaqə yaranan kimi göndəriləcək.',
     },
     help: {

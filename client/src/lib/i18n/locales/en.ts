@@ -110,6 +110,11 @@ export const en = {
       photoPreparing: 'Preparing the photo…',
       photoFailed: 'This photo could not be read: {{message}}',
       submit: 'Send finding',
+      notAtStation: 'Report something not at a station',
+      away: 'Not at a station: the report is placed where this phone is.',
+      awayAt: 'Here: {{lat}}, {{lng}}',
+      useLocation: 'Use my location',
+      positionRequired: 'This report needs the phone’s position: allow it and tap “Use my location”.',
       queued: 'Finding saved: it goes out as soon as there is a connection.',
     },
     help: {
