@@ -3,11 +3,12 @@
  * Handshake: `io(url, { transports: ['websocket'], auth: { token, after } })`; the server first sends what was missed
  * after `after` in `events` frames, then live `events` as they are stored.
  * Team (device) tokens get no feed at all: their socket carries only notices about their own team (`plan_updated`,
- * `help_resolved`), never `events`, `status`, `head` or catch-up, and `catch_up` is refused.
+ * `help_resolved`, `message`), never `events`, `status`, `head` or catch-up, and `catch_up` is refused.
  */
 import type { AlertSettings } from './schemas/auth';
 import type { DisplayLinkSettings, DisplayRevoked } from './schemas/displays';
 import type { CatchUpRequest, FeedEvent } from './schemas/events';
+import type { InboxItem } from './schemas/messages';
 import type { StationStatus } from './schemas/stations';
 import type { TeamStatus } from './schemas/teams';
 
@@ -51,6 +52,11 @@ export interface ServerToClientEvents {
   plan_updated: (notice: TeamNotice) => void;
   /** Team sockets only: this team's help request was closed (stored at `seq`); fetch the team's status again. */
   help_resolved: (notice: TeamNotice) => void;
+  /**
+   * Team sockets only: an item just put in this team's inbox (a coordinator's message; its help request acknowledged or
+   * closed; one of its findings triaged; its own answer, from its other phone). GET /api/messages has them all.
+   */
+  message: (item: InboxItem) => void;
 }
 
 /** News for one team's phones: only which team and where in the log; the phone fetches the rest over HTTP. */

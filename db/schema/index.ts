@@ -7,3 +7,4 @@ export * from './read-models';
 export * from './field-kits';
 export * from './photos';
 export * from './conflicts';
+export * from './messages';

@@ -91,12 +91,14 @@ export const findings = pgTable(
     missionId: uuid()
       .notNull()
       .references(() => missions.id),
-    stationId: uuid()
-      .notNull()
-      .references(() => stations.id),
+    /** Null for an incident away from any station: it has `lat`/`lng` instead. */
+    stationId: uuid().references(() => stations.id),
     teamId: uuid()
       .notNull()
       .references(() => teams.id),
+    /** Where an incident away from a station happened (the finding's position); null at a station. */
+    lat: doublePrecision(),
+    lng: doublePrecision(),
     category: text().notNull(),
     severity: text().$type<Severity>().notNull(),
     status: text().$type<FindingState>().notNull().default('new'),

@@ -3,13 +3,15 @@
  * Coordinators and displays sit in separate rooms: displays get their share of each event (display-redaction.ts),
  * under their mission's display policy. Each display link's sockets also share a room, so revoking the link reaches
  * them on every instance. Team phones are in no mission room: each sits in its team's room and gets only short notices
- * about its own team (a changed plan, a closed help request), never the feed.
+ * about its own team (a changed plan, a closed help request) and its inbox (`message`: coordinators' messages and
+ * notices about its help requests and findings), never the feed.
  */
 import type { Server } from 'socket.io';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, StatusPatch } from '../../shared/realtime';
 import { displayLinkRoom, missionRoom, teamRoom, tokenRoom } from '../../shared/realtime';
 import type { DisplayLinkSettings, DisplayPolicy } from '../../shared/schemas/displays';
 import type { FeedEvent, StoredEvent } from '../../shared/schemas/events';
+import type { InboxItem } from '../../shared/schemas/messages';
 import type { AlertSettings, Role } from '../../shared/schemas/auth';
 import type { DisplayPolicies } from '../modules/displays/display-policies';
 import { redactEventsForDisplay, redactPatchForDisplay } from '../modules/events/display-redaction';
@@ -63,7 +65,7 @@ export function createBroadcaster(io: VigilServer, options: BroadcasterOptions) 
   }
 
   return {
-    publish(missionId: string, events: StoredEvent[], patch: StatusPatch): void {
+    publish(missionId: string, events: StoredEvent[], patch: StatusPatch, deliveries: InboxItem[] = []): void {
       const coordinators = roomFor(missionId, 'coordinator');
       safely(() => {
         io.to(coordinators).emit('events', events);
@@ -79,6 +81,8 @@ export function createBroadcaster(io: VigilServer, options: BroadcasterOptions) 
         if (type === 'plan_changed') safely(() => io.to(teamRoom(teamId)).emit('plan_updated', { teamId, seq }));
         else if (type === 'help_resolved') safely(() => io.to(teamRoom(teamId)).emit('help_resolved', { teamId, seq }));
       }
+      // Messages and notices go whole to their team's phones only (never to displays: they carry free text).
+      for (const item of deliveries) safely(() => io.to(teamRoom(item.teamId)).emit('message', item));
     },
 
     /** Tells this instance's sockets of a mission its head, so a client that missed news catches up. */

@@ -57,6 +57,17 @@ export const PlanStop = Type.Object(
 );
 export type PlanStop = Static<typeof PlanStop>;
 
+/** Most teams one message may name. */
+export const MAX_MESSAGE_TEAMS = 500;
+
+/** Whom a coordinator's message goes to. */
+export const MessageRecipients = Type.Union([
+  Type.Object({ teamIds: Type.Array(Uuid, { minItems: 1, maxItems: MAX_MESSAGE_TEAMS, uniqueItems: true }) }, { additionalProperties: false }),
+  Type.Object({ district: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+  Type.Object({ all: Type.Literal(true) }, { additionalProperties: false }),
+]);
+export type MessageRecipients = Static<typeof MessageRecipients>;
+
 /** Who added an event; set by the server from the credentials, never by the sender. */
 export const Actor = Type.Object({
   role: Type.Union([Type.Literal('team'), Type.Literal('coordinator')]),
@@ -97,6 +108,10 @@ export const DISPLAY_FIELDS = {
   plan_changed: [],
   conflict_resolved: ['conflictId'],
   team_alert_acknowledged: ['alert'],
+  // Messages are between coordinators and teams: a wall learns only that one was sent, read or answered.
+  message_sent: [],
+  message_read: [],
+  team_message: [],
 } as const satisfies Record<string, readonly string[]>;
 /** Fields of every stored event that displays receive. */
 export const DISPLAY_ENVELOPE_FIELDS = ['id', 'type', 'occurredAt', 'seq', 'receivedAt', 'teamId', 'stationId'] as const;
@@ -136,9 +151,10 @@ const catalogue = {
     answers: ChecklistAnswers,
     assessment: Assessment,
   }),
+  // Away from a station (voters bussed in, a blocked road) a finding names no station and carries its `position`.
   finding: defineEvent('finding', {
     teamId: Uuid,
-    stationId: Uuid,
+    stationId: Type.Optional(Uuid),
     category: Code,
     severity: Severity,
     text: Text,
@@ -174,6 +190,23 @@ const catalogue = {
     teamId: Uuid,
     alert: TeamAlertKind,
     note: Type.Optional(Note),
+  }),
+  // Coordinators only: a message to one or more teams, the teams with a station of a district in their plan, or all.
+  message_sent: defineEvent('message_sent', {
+    to: MessageRecipients,
+    text: Text,
+    stationId: Type.Optional(Uuid),
+  }),
+  // A team's phone confirms it has read an item of its inbox (a message, or a notice about its help request or findings).
+  message_read: defineEvent('message_read', {
+    teamId: Uuid,
+    messageId: Type.String({ format: 'uuid', description: 'id of the message_sent (or notice) event read' }),
+  }),
+  // A team writes to its coordinators, answering an item of its inbox or on its own.
+  team_message: defineEvent('team_message', {
+    teamId: Uuid,
+    text: Text,
+    replyTo: Type.Optional(Type.String({ format: 'uuid', description: 'id of the inbox item answered' })),
   }),
 };
 

@@ -16,9 +16,10 @@ export const FindingSummary = Type.Object({
   category: Type.String(),
   severity: Severity,
   status: FindingState,
-  stationId: Uuid,
-  stationNumber: Type.String(),
-  district: Type.String(),
+  /** Null for an incident away from any station (then `position` says where, for coordinators). */
+  stationId: Type.Union([Uuid, Type.Null()]),
+  stationNumber: Type.Union([Type.String(), Type.Null()]),
+  district: Type.Union([Type.String(), Type.Null()]),
   /** Device time of the report. */
   reportedAt: IsoTime,
   /** The observers' free text: for coordinators, and for displays only when the mission allows it. */
@@ -47,6 +48,8 @@ export const TriageFinding = Type.Object({
   text: Type.String(),
   teamId: Uuid,
   teamCallSign: Type.String(),
+  /** Where an incident away from a station happened; null at a station. */
+  position: Type.Union([Type.Object({ lat: Type.Number(), lng: Type.Number() }), Type.Null()]),
   /** When the status last changed (device time of the triage), null while new. */
   statusChangedAt: Type.Union([IsoTime, Type.Null()]),
   /** The first triage: when and by which coordinator. */

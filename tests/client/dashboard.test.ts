@@ -39,6 +39,7 @@ function finding(over: Partial<TriageFinding> = {}): TriageFinding {
     text: 'Several ballots folded together',
     teamId: 'team-1',
     teamCallSign: 'T01',
+    position: null,
     statusChangedAt: null,
     acknowledgedAt: null,
     acknowledgedBy: null,

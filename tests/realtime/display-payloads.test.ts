@@ -18,6 +18,8 @@ type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const FINDING_TEXT = 'Chairman Bakirov pushed a stack of ballots into box 2';
 const ANSWER_TEXT = 'Secretary Osmonova refused to show the seal';
 const NOTE_TEXT = 'Call the driver on +996 700 111 222';
+const MESSAGE_TEXT = 'Go to Director Osmonov now';
+const ANSWER_MESSAGE_TEXT = 'On our way to Osmonov';
 const LAT = 42.861234;
 const LNG = 74.591234;
 const position = { lat: LAT, lng: LNG, accuracyM: 9 };
@@ -65,12 +67,13 @@ describe('what a wall display receives', () => {
 
   /** Personal data and free text that the fixture and the events below carry; none may reach a display. */
   let personal: string[];
-  const freeText = [FINDING_TEXT, ANSWER_TEXT, NOTE_TEXT, '+996 700'];
+  const freeText = [FINDING_TEXT, ANSWER_TEXT, NOTE_TEXT, '+996 700', MESSAGE_TEXT, ANSWER_MESSAGE_TEXT];
   const positions = [String(LAT), String(LNG)];
 
   /** One event of every type, carrying every kind of private detail it can. */
   async function postEverything(): Promise<number> {
     const findingId = randomUUID();
+    const messageId = randomUUID();
     const byTeam = await postEvents(t.app, team.token, [
       { id: randomUUID(), type: 'arrival', teamId: team.teamId, stationId: stationIds[0], occurredAt: minutesAgo(9), position },
       withAnswer(checklist(team.teamId, stationIds[0]!, 'very_bad', 'voting'), ANSWER_TEXT, minutesAgo(8)),
@@ -82,9 +85,14 @@ describe('what a wall display receives', () => {
     const byCoordinator = await postEvents(t.app, coordinator, [
       { id: randomUUID(), type: 'finding_status', findingId, status: 'escalated', occurredAt: minutesAgo(3), note: NOTE_TEXT },
       { id: randomUUID(), type: 'help_resolved', teamId: team.teamId, occurredAt: minutesAgo(2), note: NOTE_TEXT },
+      { id: messageId, type: 'message_sent', to: { all: true }, stationId: stationIds[0], occurredAt: minutesAgo(2), text: MESSAGE_TEXT },
     ]);
-    const results = [...byTeam.json().results, ...byCoordinator.json().results];
-    expect(results.map((r: { status: string }) => r.status)).toEqual(Array(8).fill('stored'));
+    const answers = await postEvents(t.app, team.token, [
+      { id: randomUUID(), type: 'message_read', teamId: team.teamId, messageId, occurredAt: minutesAgo(1) },
+      { id: randomUUID(), type: 'team_message', teamId: team.teamId, replyTo: messageId, occurredAt: minutesAgo(1), text: ANSWER_MESSAGE_TEXT },
+    ]);
+    const results = [...byTeam.json().results, ...byCoordinator.json().results, ...answers.json().results];
+    expect(results.map((r: { status: string }) => r.status)).toEqual(Array(11).fill('stored'));
     return results.at(-1).seq;
   }
 
@@ -156,7 +164,7 @@ describe('what a wall display receives', () => {
     const seen = JSON.stringify([await everythingOnTheSocket(t.own.displayToken), await httpAnswers(t.own.displayToken)]);
     expect(seen).toContain(FINDING_TEXT);
     for (const p of positions) expect(seen).toContain(p);
-    for (const secret of [...personal, ANSWER_TEXT, NOTE_TEXT, '+996 700']) expect(seen, secret).not.toContain(secret);
+    for (const secret of [...personal, ANSWER_TEXT, NOTE_TEXT, '+996 700', MESSAGE_TEXT, ANSWER_MESSAGE_TEXT]) expect(seen, secret).not.toContain(secret);
     await t.app.inject({ method: 'PUT', url: '/api/display-links/policy', headers: { authorization: `Bearer ${coordinator}` }, payload: { showsFindingText: false, showsTeamPositions: false } });
   });
 

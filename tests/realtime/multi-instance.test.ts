@@ -203,6 +203,25 @@ describe.runIf(runnable)('two instances over Redis', () => {
     }
   });
 
+  it("a help request acknowledged through B reaches the team's phone on A as a message with the note", async () => {
+    const device = (await api(b.url, 'POST', '/api/auth/join', null, { code: mission.joinCodes[0]!.code })).body;
+    const phone = io(a.url, { transports: ['websocket'], auth: { token: device.token }, reconnection: false, forceNew: true });
+    const messages: unknown[] = [];
+    phone.on('message', (item: unknown) => messages.push(item));
+    try {
+      await waitFor(() => phone.connected, 10_000, 'the team socket on A');
+      await post(b, [{ id: randomUUID(), type: 'help_request', teamId, occurredAt: new Date(Date.now() - 60_000).toISOString() }]);
+      const ack = { id: randomUUID(), type: 'team_alert_acknowledged', teamId, alert: 'help', occurredAt: new Date().toISOString(), note: 'Calling you now' };
+      const res = await api(b.url, 'POST', '/api/events', coordinator, { events: [ack] });
+      expect(res.body.results[0]).toMatchObject({ status: 'stored' });
+      posted += 1;
+      await waitFor(() => messages.length > 0, 5000, 'the acknowledgement on A');
+      expect(messages).toEqual([expect.objectContaining({ id: ack.id, teamId, kind: 'help_acknowledged', text: 'Calling you now', readAt: null })]);
+    } finally {
+      phone.close();
+    }
+  });
+
   it("alert settings saved through B reach coordinators' pages on A (not displays), as stored", async () => {
     const desk = new LiveDashboard(a.url, coordinator, 0);
     const wall = new LiveDashboard(a.url, mission.displayToken, 0);

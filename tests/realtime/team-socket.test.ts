@@ -109,6 +109,28 @@ describe('team sockets on one instance', () => {
     expect(theirs.frames).toEqual([]);
   });
 
+  it("gets each message and notice addressed to its team as `message`, and nothing addressed to others", async () => {
+    const mine = phone(t01.token);
+    const theirs = phone(t02.token);
+    await Promise.all([mine.connected(), theirs.connected()]);
+    const toT01 = { id: randomUUID(), type: 'message_sent', occurredAt: minutesAgo(0), to: { teamIds: [t01.teamId] }, text: 'Go to 1002 now', stationId: stations[1]! };
+    const toAll = { id: randomUUID(), type: 'message_sent', occurredAt: minutesAgo(0), to: { all: true }, text: 'Count starts late' };
+    await stored(coordinator, [toT01, toAll]);
+    await stored(t01.token, [{ id: randomUUID(), type: 'help_request', teamId: t01.teamId, occurredAt: minutesAgo(2) }]);
+    const ack = { id: randomUUID(), type: 'team_alert_acknowledged', teamId: t01.teamId, alert: 'help', occurredAt: minutesAgo(1), note: 'Calling you now' };
+    await stored(coordinator, [ack]);
+    await waitFor(() => mine.named('message').length === 3 && theirs.named('message').length === 1, 5000, 'the messages');
+    expect((mine.named('message') as { id: string; kind: string; text: string }[]).map((m) => [m.id, m.kind, m.text])).toEqual([
+      [toT01.id, 'message', 'Go to 1002 now'],
+      [toAll.id, 'message', 'Count starts late'],
+      [ack.id, 'help_acknowledged', 'Calling you now'],
+    ]);
+    expect(theirs.named('message')).toEqual([expect.objectContaining({ id: toAll.id, teamId: t02.teamId })]);
+    // What came live equals what the phone reads after a reconnect.
+    const inbox = (await getJson(t.app, t01.token, '/api/messages')).body.items as unknown[];
+    expect(inbox.slice(-3)).toEqual(mine.named('message'));
+  });
+
   it('refuses catch_up with an error', async () => {
     const mine = phone(t01.token);
     await mine.connected();

@@ -30,8 +30,12 @@ const samples: StoredEvent[] = [
   { ...stored, id: randomUUID(), type: 'plan_changed', teamId, stationId: null, stations: [{ stationId: 'route-stop-secret', phases: ['opening'] }], actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' } },
   { ...stored, id: randomUUID(), type: 'conflict_resolved', teamId: null, stationId, conflictId: randomUUID(), note: 'called the CEC hotline again', actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' } },
   { ...stored, id: randomUUID(), type: 'team_alert_acknowledged', teamId, stationId: null, alert: 'help', note: 'driver on the way', actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' } },
+  // Messages never reach a wall: neither the text, nor to whom, nor what a team answered.
+  { ...stored, id: randomUUID(), type: 'message_sent', teamId: null, stationId, to: { teamIds: ['recipient-secret'] }, text: 'message to Ivanov', actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' } },
+  { ...stored, id: randomUUID(), type: 'message_read', teamId, stationId: null, messageId: 'read-message-secret' },
+  { ...stored, id: randomUUID(), type: 'team_message', teamId, stationId: null, text: 'answer about Petrov', replyTo: 'reply-to-secret' },
 ];
-const secrets = ['Ivanov', 'Petrov', 'CEC hotline', '+996', 'driver', 'aigerim', 'p-1.jpg', '42.861234', '74.591234', 'T01', 'route-stop-secret'];
+const secrets = ['Ivanov', 'Petrov', 'CEC hotline', '+996', 'driver', 'aigerim', 'p-1.jpg', '42.861234', '74.591234', 'T01', 'route-stop-secret', 'recipient-secret', 'read-message-secret', 'reply-to-secret'];
 const checkFeedEvent = Compile(FeedEvent);
 
 describe('redaction for wall displays', () => {

@@ -26,6 +26,9 @@ describe('event validation', () => {
       { id: base.id, occurredAt: base.occurredAt, teamId: base.teamId, type: 'plan_changed', stations: [{ stationId: base.stationId, phases: ['opening', 'closing'] }, { stationId: randomUUID() }] },
       { id: base.id, occurredAt: base.occurredAt, type: 'conflict_resolved', conflictId: randomUUID(), note: 'both teams called' },
       { id: base.id, occurredAt: base.occurredAt, teamId: base.teamId, type: 'team_alert_acknowledged', alert: 'silent', note: 'called them' },
+      { id: base.id, occurredAt: base.occurredAt, type: 'message_sent', to: { district: 'Leninsky' }, text: 'Count starts late', stationId: base.stationId },
+      { id: base.id, occurredAt: base.occurredAt, teamId: base.teamId, type: 'message_read', messageId: randomUUID() },
+      { id: base.id, occurredAt: base.occurredAt, teamId: base.teamId, type: 'team_message', text: 'On our way', replyTo: randomUUID() },
     ];
     expect(samples.map((s) => s.type).sort()).toEqual([...EVENT_TYPES].sort());
     for (const sample of samples) expect(validateEvent(sample, now), sample.type).toMatchObject({ ok: true });
@@ -40,6 +43,7 @@ describe('event validation', () => {
     [{ ...base, type: 'arrival', teamId: undefined }, '/teamId'],
     [{ ...base, type: 'arrival', occurredAt: 'yesterday' }, '/occurredAt'],
     [{ ...base, type: 'arrival', extra: 1 }, '/extra'],
+    [{ id: base.id, occurredAt: base.occurredAt, type: 'message_sent', to: { teamIds: [] }, text: 'x' }, '/to/teamIds'],
   ])('names the field of a malformed event (%#)', (event, field) => {
     expect(validateEvent(event, now)).toMatchObject({ ok: false, field });
   });

@@ -22,6 +22,7 @@ import type { Summary } from '../../../shared/schemas/summary';
 import type { CreateTeamBody, CreatedTeamReply, JoinCodeReply, TeamsReply } from '../../../shared/schemas/teams';
 import type { VersionReply } from '../../../shared/schemas/version';
 import type { ConflictsReply } from '../../../shared/schemas/conflicts';
+import type { MessagesReply } from '../../../shared/schemas/messages';
 import type { ExportFile, MissionReport } from '../../../shared/schemas/exports';
 import type { ClearDrillReply, OperationsState, PlanImportReply } from '../../../shared/schemas/operations';
 import type { ImportPreviewReply, ImportProblem, ImportReply } from '../../../shared/schemas/stations';
@@ -176,6 +177,11 @@ export class ApiClient {
 
   clearDrill(confirmMissionName: string): Promise<ClearDrillReply> {
     return this.#request('POST', '/api/mission/drill/clear', { body: { confirmMissionName } });
+  }
+
+  /** Every message sent to teams with its receipts, and the teams' answers (coordinators). */
+  messages(): Promise<MessagesReply> {
+    return this.#request('GET', '/api/messages');
   }
 
   conflicts(status: 'open' | 'resolved' | 'all' = 'open'): Promise<ConflictsReply> {

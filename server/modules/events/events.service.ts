@@ -10,6 +10,7 @@
 import type { Db, Tx } from '../../../db/client';
 import type { EventInput, EventResult, EventsPage, StoredEvent } from '../../../shared/schemas/events';
 import type { StatusPatch } from '../../../shared/realtime';
+import type { InboxItem } from '../../../shared/schemas/messages';
 import type { Principal } from '../auth/principal';
 import { isDatabaseUnavailable } from '../../errors';
 import { eventHash } from './hash-chain';
@@ -29,7 +30,8 @@ import { ReadModelBatch } from './projector';
 
 /** Receives what was just committed; the realtime layer implements it. */
 export interface EventPublisher {
-  publish(missionId: string, events: StoredEvent[], patch: StatusPatch): void;
+  /** `deliveries`: items the events put in teams' inboxes (messages, notices), for those teams' phones. */
+  publish(missionId: string, events: StoredEvent[], patch: StatusPatch, deliveries: InboxItem[]): void;
 }
 
 export interface IngestOutcome {
@@ -97,12 +99,12 @@ export function createEventsService(db: Db, publisher: EventPublisher, clock: ()
   }
 
   async function writeAndPublish(missionId: string, batch: Job[]): Promise<void> {
-    const { perJob, patch } = await db.transaction((tx) => writeBatch(tx, missionId, batch));
+    const { perJob, patch, deliveries } = await db.transaction((tx) => writeBatch(tx, missionId, batch));
     const storedPerJob = perJob.map(({ rows }) => rows.map(toStoredEvent));
     // Settle before publishing: a phone's answer must never wait on the fan-out.
     batch.forEach((job, i) => job.settle({ results: perJob[i]!.results, stored: storedPerJob[i]! }));
     const stored = storedPerJob.flat();
-    if (stored.length > 0) publisher.publish(missionId, stored, patch);
+    if (stored.length > 0) publisher.publish(missionId, stored, patch, deliveries);
   }
 
   async function writeBatch(tx: Tx, missionId: string, batch: Job[]) {
@@ -172,7 +174,7 @@ export function createEventsService(db: Db, publisher: EventPublisher, clock: ()
       // Pipelined too: no write depends on another's answer, and any failure rolls back all of them.
       await Promise.all([insertEvents(tx, rows), readModels.flush(tx), saveHead(tx, missionId, lastSeq, lastHash)]);
     }
-    return { perJob, patch: readModels.patch() };
+    return { perJob, patch: readModels.patch(), deliveries: readModels.deliveries() };
   }
 
   async function listAfter(missionId: string, after: number, limit: number): Promise<EventsPage> {

@@ -16,6 +16,8 @@ import { toTeamStatus } from '../teams/teams.repository';
 import { checkFieldRules, loadFieldRules, type FieldRules } from '../forms/field-rules';
 import { ConflictBatch } from '../conflicts/conflicts.projection';
 import { PlanBatch } from '../teams/plan.projection';
+import { MessageBatch } from '../messages/messages.projection';
+import type { InboxItem } from '../../../shared/schemas/messages';
 
 type TeamStatusRow = typeof teamStatus.$inferSelect;
 type StationStatusRow = typeof stationStatus.$inferSelect;
@@ -40,6 +42,12 @@ function checkActor(principal: Principal, event: EventInput): Applied | null {
   }
   if (event.type === 'team_alert_acknowledged') {
     return principal.role === 'coordinator' ? null : reject('/type', "only coordinators acknowledge a team's alert");
+  }
+  if (event.type === 'message_sent') {
+    return principal.role === 'coordinator' ? null : reject('/type', 'only coordinators send messages to teams (a team answers with team_message)');
+  }
+  if ((event.type === 'message_read' || event.type === 'team_message') && principal.role !== 'team') {
+    return reject('/type', `only a team's phone posts ${event.type}`);
   }
   if (principal.role === 'team' && event.teamId !== principal.teamId) {
     return reject('/teamId', 'a team may post events only as itself');
@@ -77,11 +85,20 @@ export class ReadModelBatch {
   readonly #fieldRules: FieldRules;
   readonly #conflicts: ConflictBatch;
   readonly #plans = new PlanBatch();
+  readonly #messages: MessageBatch;
   /** Reports made before the mission went live after a drill are drill reports sent late: not part of the record. */
   #recordStartsAt: Date | null = null;
 
-  private constructor(missionId: string, teamIds: Set<string>, stationIds: Set<string>, fieldRules: FieldRules, conflicts: ConflictBatch) {
+  private constructor(
+    missionId: string,
+    teamIds: Set<string>,
+    stationIds: Set<string>,
+    fieldRules: FieldRules,
+    conflicts: ConflictBatch,
+    messages: MessageBatch,
+  ) {
     this.#missionId = missionId;
+    this.#messages = messages;
     this.#teamIds = teamIds;
     this.#stationIds = stationIds;
     this.#fieldRules = fieldRules;
@@ -95,7 +112,7 @@ export class ReadModelBatch {
     const plannedStationIds = events.flatMap((e) => (e.type === 'plan_changed' ? e.stations.map((s) => s.stationId) : []));
     const stationIds = unique([...events.map(stationOf), ...plannedStationIds]);
     const findingIds = unique(events.map((e) => (e.type === 'finding_status' ? e.findingId : undefined)));
-    const [teamRows, stationRows, findingRows, fieldRules, conflictBatch, missionRows] = await Promise.all([
+    const [teamRows, stationRows, findingRows, fieldRules, conflictBatch, missionRows, messageBatch] = await Promise.all([
       teamIds.length ? tx.select({ id: teams.id }).from(teams).where(and(eq(teams.missionId, missionId), inArray(teams.id, teamIds))) : [],
       stationIds.length
         ? tx.select({ id: stations.id }).from(stations).where(and(eq(stations.missionId, missionId), inArray(stations.id, stationIds)))
@@ -106,6 +123,7 @@ export class ReadModelBatch {
       loadFieldRules(tx, missionId, events),
       ConflictBatch.load(tx, missionId, events),
       tx.select({ recordStartsAt: missions.recordStartsAt }).from(missions).where(eq(missions.id, missionId)),
+      MessageBatch.load(tx, missionId, events),
     ]);
     const batch = new ReadModelBatch(
       missionId,
@@ -113,6 +131,7 @@ export class ReadModelBatch {
       new Set(stationRows.map((r) => r.id)),
       fieldRules,
       conflictBatch,
+      messageBatch,
     );
     batch.#recordStartsAt = missionRows[0]?.recordStartsAt ?? null;
     const members = [...batch.#teamIds];
@@ -130,8 +149,8 @@ export class ReadModelBatch {
 
     // Stations the batch can change: those it names, those its teams are at now, those of the findings it triages.
     const findingStations = unique([
-      ...events.map((e) => (e.type === 'finding' && batch.#stationIds.has(e.stationId) ? e.stationId : undefined)),
-      ...findingRows.map((f) => f.stationId),
+      ...events.map((e) => (e.type === 'finding' && e.stationId !== undefined && batch.#stationIds.has(e.stationId) ? e.stationId : undefined)),
+      ...findingRows.map((f) => f.stationId ?? undefined),
     ]);
     const touchable = unique([...batch.#stationIds, ...openVisitRows.map((v) => v.stationId), ...findingStations]);
     const [stationStatusRows, openFindingRows] = await Promise.all([
@@ -145,7 +164,7 @@ export class ReadModelBatch {
     ]);
     for (const row of stationStatusRows) batch.#stations.set(row.stationId, row);
     for (const id of findingStations) batch.#openFindings.set(id, new Map());
-    for (const row of openFindingRows) batch.#openFindings.get(row.stationId)!.set(row.id, row.severity);
+    for (const row of openFindingRows) if (row.stationId !== null) batch.#openFindings.get(row.stationId)!.set(row.id, row.severity);
     return batch;
   }
 
@@ -177,7 +196,7 @@ export class ReadModelBatch {
       case 'finding_status':
         return this.#changeFindingStatus(event, at, seq, principal.name);
       case 'team_alert_acknowledged':
-        return this.#acknowledgeAlert(event, at, seq);
+        return this.#acknowledgeAlert(event, at, seq, principal.name);
       case 'position':
         this.#seeTeam(event.teamId, at, seq, { position: event.position });
         return { ok: true, teamId: event.teamId, stationId: event.stationId ?? null };
@@ -185,7 +204,17 @@ export class ReadModelBatch {
         this.#seeTeam(event.teamId, at, seq, { position: event.position, help: { open: true, at } });
         return { ok: true, teamId: event.teamId, stationId: event.stationId ?? null };
       case 'help_resolved':
-        return this.#resolveHelp(event, at, seq, principal.role === 'team');
+        return this.#resolveHelp(event, at, seq, principal);
+      case 'message_sent': {
+        const verdict = this.#messages.send(event, at, seq, principal.name);
+        return verdict.ok ? verdict : reject(verdict.field, verdict.error);
+      }
+      case 'message_read':
+      case 'team_message': {
+        const verdict = event.type === 'message_read' ? this.#messages.read(event, at) : this.#messages.reply(event, at, seq, principal.name);
+        if (verdict.ok) this.#seeTeam(event.teamId, at, seq);
+        return verdict.ok ? verdict : reject(verdict.field, verdict.error);
+      }
       case 'plan_changed': {
         const verdict = this.#plans.change(event, (id) => this.#stationIds.has(id));
         return verdict.ok ? { ok: true, teamId: event.teamId, stationId: null } : reject(verdict.field, verdict.error);
@@ -236,7 +265,13 @@ export class ReadModelBatch {
       }),
       this.#conflicts.flush(tx),
       this.#plans.flush(tx),
+      this.#messages.flush(tx),
     ]);
+  }
+
+  /** What this batch put in teams' inboxes: each goes to its team's phones. */
+  deliveries(): InboxItem[] {
+    return this.#messages.deliveries();
   }
 
   /** The read-model rows this batch changed, as the realtime layer sends them. */
@@ -384,11 +419,17 @@ export class ReadModelBatch {
   }
 
   #recordFinding(event: EventInputOf<'finding'>, at: Date, seq: number): Applied {
+    const stationId = event.stationId ?? null;
+    if (stationId === null && event.position === undefined) {
+      return reject('/stationId', 'a finding names its station, or carries a position when it happened away from one');
+    }
     const finding: FindingRow = {
       id: event.id,
       missionId: this.#missionId,
-      stationId: event.stationId,
+      stationId,
       teamId: event.teamId,
+      lat: stationId === null ? event.position!.lat : null,
+      lng: stationId === null ? event.position!.lng : null,
       category: event.category,
       severity: event.severity,
       status: 'new',
@@ -402,10 +443,12 @@ export class ReadModelBatch {
     this.#findings.set(finding.id, finding);
     this.#created.findings.add(finding.id);
     this.#dirty.findings.add(finding.id);
-    this.#openFindings.get(event.stationId)!.set(finding.id, finding.severity);
-    this.#refreshFindings(event.stationId, seq);
+    if (stationId !== null) {
+      this.#openFindings.get(stationId)!.set(finding.id, finding.severity);
+      this.#refreshFindings(stationId, seq);
+    }
     this.#seeTeam(event.teamId, at, seq, { position: event.position });
-    return { ok: true, teamId: event.teamId, stationId: event.stationId };
+    return { ok: true, teamId: event.teamId, stationId };
   }
 
   #changeFindingStatus(event: EventInputOf<'finding_status'>, at: Date, seq: number, by: string): Applied {
@@ -422,13 +465,28 @@ export class ReadModelBatch {
     }
     if (event.note !== undefined && event.note.trim() !== '') finding.lastNote = event.note;
     this.#dirty.findings.add(finding.id);
-    if (event.status === 'resolved') this.#openFindings.get(finding.stationId)!.delete(finding.id);
-    this.#refreshFindings(finding.stationId, seq);
+    if (finding.stationId !== null) {
+      if (event.status === 'resolved') this.#openFindings.get(finding.stationId)!.delete(finding.id);
+      this.#refreshFindings(finding.stationId, seq);
+    }
+    // The team that reported it is told, with the note.
+    this.#messages.notice({
+      eventId: event.id,
+      teamId: finding.teamId,
+      seq,
+      kind: 'finding_status',
+      at,
+      fromName: by,
+      text: event.note?.trim() ? event.note : null,
+      stationId: finding.stationId,
+      findingId: finding.id,
+      status: event.status,
+    });
     return { ok: true, teamId: null, stationId: finding.stationId };
   }
 
   /** Help: the open request not yet acknowledged. Silence: any time (it covers the silence up to now). */
-  #acknowledgeAlert(event: EventInputOf<'team_alert_acknowledged'>, at: Date, seq: number): Applied {
+  #acknowledgeAlert(event: EventInputOf<'team_alert_acknowledged'>, at: Date, seq: number, by: string): Applied {
     const row = this.#team(event.teamId);
     if (event.alert === 'help') {
       if (!row.helpOpen) return reject('/teamId', 'this team has no open help request');
@@ -436,6 +494,8 @@ export class ReadModelBatch {
         return reject('/alert', "the team's help request is already acknowledged");
       }
       row.helpAcknowledgedAt = at;
+      // The team in trouble must see that someone has answered.
+      this.#messages.notice({ eventId: event.id, teamId: event.teamId, seq, kind: 'help_acknowledged', at, fromName: by, text: event.note?.trim() ? event.note : null });
     } else {
       if (row.silentAcknowledgedAt === null || row.silentAcknowledgedAt < at) row.silentAcknowledgedAt = at;
     }
@@ -444,8 +504,13 @@ export class ReadModelBatch {
     return { ok: true, teamId: event.teamId, stationId: null };
   }
 
-  #resolveHelp(event: EventInputOf<'help_resolved'>, at: Date, seq: number, byTeam: boolean): Applied {
+  #resolveHelp(event: EventInputOf<'help_resolved'>, at: Date, seq: number, principal: Principal): Applied {
     if (!this.#team(event.teamId).helpOpen) return reject('/teamId', 'this team has no open help request');
+    const byTeam = principal.role === 'team';
+    if (!byTeam) {
+      const text = event.note?.trim() ? event.note : null;
+      this.#messages.notice({ eventId: event.id, teamId: event.teamId, seq, kind: 'help_resolved', at, fromName: principal.name, text });
+    }
     this.#seeTeam(event.teamId, at, seq, { help: { open: false, at }, signOfLife: byTeam });
     return { ok: true, teamId: event.teamId, stationId: null };
   }

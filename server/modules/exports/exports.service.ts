@@ -155,10 +155,12 @@ export function createExportsService(db: Db, clock: () => Date = () => new Date(
       }
       case 'findings.csv':
         return csv(
-          ['seq', 'id', 'reported_at', 'team', 'station', 'district', 'category', 'severity', 'status', 'status_changed_at', 'text', 'photo_id'],
+          ['seq', 'id', 'reported_at', 'team', 'station', 'district', 'category', 'severity', 'status', 'status_changed_at', 'text', 'photo_id', 'lat', 'lng'],
           mapPages(findingPages(db, missionId, head.seq), ({ finding: f, payload }) => [
             f.seq, f.id, iso(f.reportedAt), team(f.teamId), station(f.stationId), district(f.stationId), f.category, f.severity, f.status,
             iso(f.statusChangedAt), String(payload.text ?? ''), String(payload.photoId ?? ''),
+            // Where an incident away from a station happened (empty at a station: the station says where).
+            f.lat ?? '', f.lng ?? '',
           ]),
         );
       case 'stations.csv':
@@ -181,11 +183,11 @@ export function createExportsService(db: Db, clock: () => Date = () => new Date(
       }
       case 'findings.geojson':
         return geojson(file, mission, head, mapFeatures(findingPages(db, missionId, head.seq), ({ finding: f, payload }) => {
-          const s = names.station.get(f.stationId);
+          const s = f.stationId === null ? undefined : names.station.get(f.stationId);
           const position = payload.position as { lat: number; lng: number } | undefined;
           return feature(position ?? s ?? null, {
             id: f.id, seq: f.seq, reportedAt: iso(f.reportedAt), team: team(f.teamId), station: station(f.stationId), district: district(f.stationId),
-            category: f.category, severity: f.severity, status: f.status, text: String(payload.text ?? ''),
+            category: f.category, severity: f.severity, status: f.status, text: String(payload.text ?? ''), atStation: f.stationId !== null,
           });
         }));
       case 'stations.geojson':

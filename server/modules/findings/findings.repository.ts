@@ -34,9 +34,9 @@ export async function listRecentFindings(
           photoId: withPhoto ? sql<string | null>`${events.payload}->>'photoId'` : sql<null>`null`,
         })
         .from(findings)
-        .innerJoin(stations, eq(stations.id, findings.stationId))
+        .leftJoin(stations, eq(stations.id, findings.stationId))
         .leftJoin(events, and(eq(events.missionId, findings.missionId), eq(events.id, findings.id)))
-    : db.select(columns).from(findings).innerJoin(stations, eq(stations.id, findings.stationId));
+    : db.select(columns).from(findings).leftJoin(stations, eq(stations.id, findings.stationId));
   const rows: (Omit<FindingSummary, 'reportedAt' | 'text' | 'photoId'> & { reportedAt: Date; text?: string | null; photoId?: string | null })[] = await base
     .where(eq(findings.missionId, missionId))
     .orderBy(desc(findings.seq))
@@ -64,6 +64,8 @@ export async function listTriageFindings(db: Db, missionId: string): Promise<Tri
       reportedAt: findings.reportedAt,
       teamId: findings.teamId,
       teamCallSign: teams.callSign,
+      lat: findings.lat,
+      lng: findings.lng,
       statusChangedAt: findings.statusChangedAt,
       acknowledgedAt: findings.acknowledgedAt,
       acknowledgedBy: findings.acknowledgedBy,
@@ -72,13 +74,14 @@ export async function listTriageFindings(db: Db, missionId: string): Promise<Tri
       photoId: sql<string | null>`${events.payload}->>'photoId'`,
     })
     .from(findings)
-    .innerJoin(stations, eq(stations.id, findings.stationId))
+    .leftJoin(stations, eq(stations.id, findings.stationId))
     .innerJoin(teams, eq(teams.id, findings.teamId))
     .leftJoin(events, and(eq(events.missionId, findings.missionId), eq(events.id, findings.id)))
     .where(eq(findings.missionId, missionId))
     .orderBy(desc(findings.seq));
-  return rows.map(({ reportedAt, statusChangedAt, acknowledgedAt, text, photoId, ...row }) => ({
+  return rows.map(({ reportedAt, statusChangedAt, acknowledgedAt, text, photoId, lat, lng, ...row }) => ({
     ...row,
+    position: lat !== null && lng !== null ? { lat, lng } : null,
     reportedAt: reportedAt.toISOString(),
     statusChangedAt: statusChangedAt?.toISOString() ?? null,
     acknowledgedAt: acknowledgedAt?.toISOString() ?? null,

@@ -1,7 +1,7 @@
 /** SQL for drill mode: the mission's flag and wiping its record back to genesis. Callers hold the transaction. */
 import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
-import { conflicts, events, findings, missions, photos, stationStatus, teamStatus, visits } from '../../../db/schema/index';
+import { conflicts, events, findings, missions, photos, stationStatus, teamInbox, teamStatus, visits } from '../../../db/schema/index';
 import { genesisHash } from '../events/hash-chain';
 
 export async function lockMission(tx: Tx, missionId: string) {
@@ -27,6 +27,8 @@ export async function wipeRecord(tx: Tx, missionId: string) {
     const deleted = await tx.delete(table).where(eq(table.missionId, missionId)).returning({ one: sql<number>`1` });
     return deleted.length;
   };
+  // The teams' inboxes are derived from the events too (not counted: no one asked for the figure).
+  await tx.delete(teamInbox).where(eq(teamInbox.missionId, missionId));
   // Read models that reference others go first.
   const deleted = {
     conflicts: await count(conflicts),

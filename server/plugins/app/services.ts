@@ -20,6 +20,7 @@ import { createOperationsService } from '../../modules/missions/operations.servi
 import { createConflictsService } from '../../modules/conflicts/conflicts.service';
 import { createPlanService } from '../../modules/teams/plan.service';
 import { createExportsService } from '../../modules/exports/exports.service';
+import { createMessagesService } from '../../modules/messages/messages.service';
 
 export function createServices(app: FastifyInstance) {
   const { db } = app.database;
@@ -61,6 +62,7 @@ export function createServices(app: FastifyInstance) {
     conflicts: createConflictsService(db),
     plan: createPlanService(db, events),
     exports: createExportsService(db),
+    messages: createMessagesService(db),
   };
 }
 export type Services = ReturnType<typeof createServices>;

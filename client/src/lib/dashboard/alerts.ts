@@ -14,7 +14,7 @@ export type AlertSettings = MissionSummary['alerts'];
 export type DashboardAlert =
   | { kind: 'help'; key: string; teamId: string; callSign: string; since: string; stationId: string | null }
   | { kind: 'silent'; key: string; teamId: string; callSign: string; since: string | null; silentMinutes: number }
-  | { kind: 'critical'; key: string; findingId: string; stationNumber: string; district: string; since: string; category: string };
+  | { kind: 'critical'; key: string; findingId: string; stationNumber: string | null; district: string | null; since: string; category: string };
 
 
 function parseClock(hhmm: string): number {

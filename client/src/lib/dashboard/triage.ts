@@ -41,9 +41,9 @@ export function mergeFetchedFeed(held: ReadonlyMap<string, FeedFinding>, fetched
 export function applyFeedEvents(rows: Map<string, FeedFinding>, events: readonly FeedEvent[], place: PlaceOf): boolean {
   let changed = false;
   for (const event of events) {
-    if (event.type === 'finding' && event.stationId !== null && event.teamId !== null) {
+    if (event.type === 'finding' && event.teamId !== null) {
       if (rows.has(event.id)) continue;
-      const station = place.station(event.stationId);
+      const station = event.stationId === null ? undefined : place.station(event.stationId);
       rows.set(event.id, {
         id: event.id,
         seq: event.seq,
@@ -52,8 +52,10 @@ export function applyFeedEvents(rows: Map<string, FeedFinding>, events: readonly
         severity: event.severity,
         status: 'new',
         stationId: event.stationId,
-        stationNumber: station?.number ?? '',
-        district: station?.district ?? '',
+        stationNumber: event.stationId === null ? null : (station?.number ?? ''),
+        district: event.stationId === null ? null : (station?.district ?? ''),
+        // Away from a station the finding's position says where (for coordinators it is always in the event).
+        position: event.stationId === null && event.position ? { lat: event.position.lat, lng: event.position.lng } : null,
         reportedAt: event.occurredAt,
         text: typeof event.text === 'string' ? event.text : '',
         ...(typeof event.photoId === 'string' ? { photoId: event.photoId } : {}),
@@ -147,7 +149,8 @@ export function findPatterns(findings: Iterable<TriageFinding>): Patterns {
   const perStation = new Map<string, number>();
   const stationsPerCategory = new Map<string, Set<string>>();
   for (const finding of findings) {
-    if (finding.severity === 'info') continue;
+    // Incidents away from stations have no station to repeat at nor district to be systematic in.
+    if (finding.severity === 'info' || finding.stationId === null || finding.district === null) continue;
     perStation.set(finding.stationId, (perStation.get(finding.stationId) ?? 0) + 1);
     const k = key(finding.district, finding.category);
     let set = stationsPerCategory.get(k);
@@ -170,6 +173,7 @@ export type PatternKind = 'systematic' | 'repeated' | 'isolated';
 
 /** Why a finding stands out: its category is systematic in its district, its station has repeated findings, or neither. */
 export function patternOf(finding: TriageFinding, patterns: Patterns): PatternKind {
+  if (finding.stationId === null || finding.district === null) return 'isolated';
   if (finding.severity !== 'info' && patterns.districtCategories.has(key(finding.district, finding.category))) return 'systematic';
   if (finding.severity !== 'info' && patterns.stations.has(finding.stationId)) return 'repeated';
   return 'isolated';

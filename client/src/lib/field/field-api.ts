@@ -7,6 +7,7 @@ import type { JoinReply } from '../../../../shared/schemas/auth';
 import type { ErrorReply } from '../../../../shared/schemas/common';
 import type { EventInput, PostEventsReply } from '../../../../shared/schemas/events';
 import type { FormsReply } from '../../../../shared/schemas/forms';
+import type { MessagesReply } from '../../../../shared/schemas/messages';
 import type { StationsReply } from '../../../../shared/schemas/stations';
 import type { TeamsReply } from '../../../../shared/schemas/teams';
 import type { OutboxTransport, SendFailure } from './outbox';
@@ -58,6 +59,10 @@ export class FieldApi {
 
   forms(): Promise<CallResult<FormsReply>> {
     return this.#call('GET', '/api/forms');
+  }
+
+  messages(): Promise<CallResult<MessagesReply>> {
+    return this.#call('GET', '/api/messages');
   }
 
   postEvents(events: EventInput[]): Promise<CallResult<PostEventsReply>> {

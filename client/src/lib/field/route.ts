@@ -7,11 +7,14 @@ export type FieldRoute =
   | { screen: 'outbox' }
   | { screen: 'station'; stationId: string }
   | { screen: 'checklist'; stationId: string }
-  | { screen: 'finding'; stationId: string };
+  | { screen: 'finding'; stationId: string }
+  /** A finding away from any station (where the phone is, by GPS). */
+  | { screen: 'incident' };
 
 export function parseRoute(hash: string): FieldRoute {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'outbox') return { screen: 'outbox' };
+  if (parts[0] === 'incident') return { screen: 'incident' };
   if (parts[0] === 'station' && parts[1]) {
     if (parts[2] === 'checklist') return { screen: 'checklist', stationId: parts[1] };
     if (parts[2] === 'finding') return { screen: 'finding', stationId: parts[1] };
@@ -26,6 +29,8 @@ export function routeHash(route: FieldRoute): string {
       return '#/';
     case 'outbox':
       return '#/outbox';
+    case 'incident':
+      return '#/incident';
     case 'station':
       return `#/station/${encodeURIComponent(route.stationId)}`;
     case 'checklist':

@@ -2,8 +2,8 @@
  * The observer's phone: who it is (the device token from joining, kept in localStorage), what it knows (stations, its
  * team, the forms: fetched when there is a network and kept in IndexedDB for when there is none), where it is, and the
  * outbox every report goes through. Reports are made here and only here, each with its UUID at the moment of the tap.
- * While online it keeps a socket open that carries only news of its own team (a changed plan, a closed help request):
- * on such news, and on every (re)connect, it fetches the plan and state again.
+ * While online it keeps a socket open that carries only news of its own team (a changed plan, a closed help request,
+ * its inbox's messages): on such news, and on every (re)connect, it fetches the plan, state and inbox again.
  */
 import type { JoinReply } from '../../../../shared/schemas/auth';
 import type { Assessment, EventInput, Phase, Severity } from '../../../../shared/schemas/events';
@@ -17,6 +17,7 @@ import { IdbOutboxStore, KeyValue, openFieldDb, type FieldDb } from '../field/fi
 import { Outbox, type NewOutboxItem, type OutboxItem, type OutboxStatus } from '../field/outbox';
 import { visitView, type VisitView } from '../field/plan';
 import { connectSocket, type VigilSocket } from '../socket';
+import { FieldInbox } from './field-inbox.svelte';
 
 const SESSION_KEY = 'vigil.field-session';
 /** Sent reports stay listed on the phone for two days, then make room. */
@@ -83,6 +84,14 @@ export class FieldAppState {
   /** The team's own latest word on help wins until the server has seen something newer. */
   helpOpen = $derived(this.#helpOpen());
 
+  /** Coordinators' messages and notices for the team, and its answers. */
+  readonly inbox = new FieldInbox({
+    session: () => this.session,
+    outbox: () => this.items,
+    helpRequestedAt: () => this.team?.status?.helpRequestedAt ?? null,
+    report: (event) => this.#report(event),
+  });
+
   #db: FieldDb | null = null;
   #outbox: Outbox | null = null;
   #cache: KeyValue<Cached<unknown>> | null = null;
@@ -116,6 +125,7 @@ export class FieldAppState {
     });
     this.#cleanup.push(this.#outbox.onChange(() => this.#queueReload()));
     await this.#loadCached();
+    await this.inbox.load(this.#cache as KeyValue<unknown>);
     await this.#reloadItems();
     this.phase = 'ready';
 
@@ -175,6 +185,7 @@ export class FieldAppState {
     if (this.session?.teamId !== teamId) {
       this.stations = [];
       this.team = null;
+      this.inbox.forget();
     }
     this.session = session;
     this.tokenRejected = false;
@@ -217,7 +228,7 @@ export class FieldAppState {
     const session = this.session;
     if (!session) return;
     const api = new FieldApi(session.token);
-    const [stations, teams, forms] = await Promise.all([api.stations(), api.teams(), api.forms()]);
+    const [stations, teams, forms, messages] = await Promise.all([api.stations(), api.teams(), api.forms(), api.messages()]);
     if (this.session !== session) return;
     const savedAt = new Date().toISOString();
     if (stations.ok) {
@@ -233,7 +244,8 @@ export class FieldAppState {
       this.kit = forms.data;
       await this.#cache?.set('forms', { savedAt, data: forms.data });
     }
-    const answers = [stations, teams, forms];
+    if (messages.ok) await this.inbox.replace(messages.data.items);
+    const answers = [stations, teams, forms, messages];
     if (answers.some((a) => a.ok)) this.online = true;
     if (answers.some((a) => !a.ok && a.status === 401)) this.tokenRejected = true;
   }
@@ -259,9 +271,10 @@ export class FieldAppState {
     return this.#report({ id: newId(), type: 'checklist', teamId: session.teamId, stationId, occurredAt: now(), form, phase, answers, assessment });
   }
 
+  /** `stationId` null: an incident away from any station, placed by `finding.position` (required then). */
   async submitFinding(
-    stationId: string,
-    finding: { category: string; severity: Severity; text: string; photo: { blob: Blob; contentType: string } | null },
+    stationId: string | null,
+    finding: { category: string; severity: Severity; text: string; photo: { blob: Blob; contentType: string } | null; position?: Position },
   ): Promise<void> {
     const session = this.#requireSession();
     const photoId = finding.photo ? newId() : undefined;
@@ -269,12 +282,12 @@ export class FieldAppState {
       id: newId(),
       type: 'finding',
       teamId: session.teamId,
-      stationId,
+      ...(stationId !== null ? { stationId } : {}),
       occurredAt: now(),
       category: finding.category,
       severity: finding.severity,
       text: finding.text,
-      ...this.#freshPosition(),
+      ...(finding.position ? { position: finding.position } : this.#freshPosition()),
       ...(photoId ? { photoId } : {}),
     };
     const items: NewOutboxItem[] = [];
@@ -399,6 +412,10 @@ export class FieldAppState {
     socket.on('connect', () => void this.refresh());
     socket.on('plan_updated', news);
     socket.on('help_resolved', news);
+    // Messages and notices come whole: shown at once, no fetch needed.
+    socket.on('message', (item) => {
+      if (item.teamId === this.session?.teamId) void this.inbox.receive(item);
+    });
     // Refused or dropped by the server (the token was revoked): the next fetch finds out and asks to join again.
     socket.on('disconnect', (reason) => {
       if (reason === 'io server disconnect') void this.refresh();
