@@ -15,7 +15,7 @@ import { registerErrorHandlers } from './errors';
 import database from './plugins/external/database';
 import security from './plugins/external/security';
 import swagger from './plugins/external/swagger';
-import requestLog from './plugins/external/request-log';
+import { RequestLog } from './plugins/external/request-log';
 import auth from './plugins/app/auth';
 import displayPolicies from './plugins/app/display-policies';
 import services from './plugins/app/services';
@@ -48,8 +48,8 @@ export interface BuildOptions {
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel },
-    // plugins/external/request-log.ts logs each request once, at a level by status and duration.
-    disableRequestLogging: true,
+    // Each request is logged once, at a level by status and duration (plugins/external/request-log.ts).
+    logController: new RequestLog(),
     bodyLimit: MAX_BODY_BYTES,
     // Behind the load balancer the client address comes from X-Forwarded-For (rate limits are per address), but only
     // when the load balancer is one we trust (TRUST_PROXY).
@@ -66,7 +66,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     done(null, body),
   );
 
-  await app.register(requestLog);
   await app.register(database, options.database ? { database: options.database } : {});
   await app.register(security);
   await app.register(swagger);
