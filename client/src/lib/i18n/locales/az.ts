@@ -465,7 +465,7 @@ export const az: Messages = {
       open: 'açıq: {{count}}',
       none: 'Yoxdur: iki komandanın eyni məntəqə və mərhələ üzrə hesabatları üst-üstə düşür.',
       assessment: 'ümumi qiymət',
-      question: 'sual “{{id}}”',
+      question: 'sual “{{label}}”',
       versus: ' və ',
       notePlaceholder: 'Nə qərara alındı (məs. hər iki komandaya zəng edildi)',
       note: 'Qərar barədə qeyd',

@@ -467,7 +467,7 @@ export const en = {
       open: '{{count}} open',
       none: 'None: where two teams reported on the same station and phase, they agree.',
       assessment: 'overall assessment',
-      question: 'question “{{id}}”',
+      question: 'question “{{label}}”',
       versus: ' vs ',
       notePlaceholder: 'What was decided (e.g. called both teams)',
       note: 'Resolution note',
