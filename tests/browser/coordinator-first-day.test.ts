@@ -1,6 +1,7 @@
 /**
  * What a first real day showed on the coordinators' pages (issue 19), at 1366×768 with no internet: clicking a
- * finding's text selects it and flies the map to its station; the header fits on one line; conflicts name the question
+ * finding's text selects it and flies the map to its station; the header fits on one line; an open conflict rings its
+ * station on the map and shows in its panel, and names the question
  * by its label in the chosen language; the plan's coverage table does not Title-Case Russian.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +102,19 @@ describe.runIf(chromiumAvailable)('coordinator pages on a first real day', () =>
     expect((await postAs(base, phones[1]!.token, [yes]))[0]!.status).toBe('stored');
     expect((await postAs(base, phones[2]!.token, [no]))[0]!.status).toBe('stored');
 
+    // The live page rings the station on the map, and its panel says so.
+    await page.waitForFunction(
+      async (id) => {
+        const source = window.__vigilMap?.getSource('open-conflicts') as { getData(): Promise<GeoJSON.FeatureCollection> } | undefined;
+        return (await source?.getData())?.features.some((f) => f.properties?.stationId === id) ?? false;
+      },
+      station.id,
+      { timeout: 15_000, polling: 200 },
+    );
+    expect(await page.evaluate(() => window.__vigilMap!.getLayer('open-conflicts-ring')?.type)).toBe('circle');
+    await page.click('#tab-stations');
+    await page.click(`tr[data-station-id="${station.id}"] td.number button`);
+    await page.waitForSelector(`[data-vigil-station-panel="${station.id}"] [data-vigil-panel-conflicts="1"]`, { timeout: 15_000 });
     await page.goto(`${base}/operations`);
     const conflict = page.locator(`[data-vigil-conflict-station="${station.number}"]`).first();
     await conflict.waitFor({ timeout: 15_000 });

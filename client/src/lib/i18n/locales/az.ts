@@ -277,6 +277,7 @@ export const az: Messages = {
   stationPanel: {
     title: 'Məntəqə',
     close: 'Məntəqə panelini bağla',
+    conflicts: 'Burada komandaların hesabatları uyğun gəlmir (açıq ziddiyyətlər: {{count}}).',
     loadFailed: 'Məntəqə yüklənmədi: {{message}}',
     loading: 'Yüklənir…',
     visits: 'Səfərlər',

@@ -279,6 +279,7 @@ export const en = {
   stationPanel: {
     title: 'Station',
     close: 'Close the station panel',
+    conflicts: 'Teams\' reports disagree here (open conflicts: {{count}}).',
     loadFailed: 'Could not load the station: {{message}}',
     loading: 'Loading…',
     visits: 'Visits',

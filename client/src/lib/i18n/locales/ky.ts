@@ -277,6 +277,7 @@ export const ky: Messages = {
   stationPanel: {
     title: 'Участок',
     close: 'Участоктун панелин жабуу',
+    conflicts: 'Бул жерде командалардын отчёттору дал келбейт (ачык карама-каршылыктар: {{count}}).',
     loadFailed: 'Участок жүктөлгөн жок: {{message}}',
     loading: 'Жүктөлүүдө…',
     visits: 'Баруулар',

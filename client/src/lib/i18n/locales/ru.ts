@@ -277,6 +277,7 @@ export const ru: Messages = {
   stationPanel: {
     title: 'Участок',
     close: 'Закрыть панель участка',
+    conflicts: 'Отчёты команд здесь расходятся (открытых противоречий: {{count}}).',
     loadFailed: 'Не удалось загрузить участок: {{message}}',
     loading: 'Загрузка…',
     visits: 'Посещения',
