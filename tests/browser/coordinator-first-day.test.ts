@@ -94,7 +94,7 @@ describe.runIf(chromiumAvailable)('coordinator pages on a first real day', () =>
     expect(header.barOverflows).toBe(false);
   });
 
-  it('names a conflict\'s question by its label in the chosen language, and does not Title-Case Russian', async () => {
+  it('rings a station with an open conflict on the map and in its panel, names the question by its label in the chosen language, and does not Title-Case Russian', async () => {
     const station = stations.find((s) => s.number === '1020') ?? stations[5]!;
     const yes = checklist(phones[1]!.teamId, station.id, 'good');
     const no = checklist(phones[2]!.teamId, station.id, 'good');
@@ -124,10 +124,57 @@ describe.runIf(chromiumAvailable)('coordinator pages on a first real day', () =>
     await page.evaluate(() => localStorage.setItem('vigil.language', 'ru'));
     await page.goto(`${base}/`);
     await page.selectOption('[data-vigil-language]', 'ru');
+    // The map's own words follow the language.
+    await page.waitForFunction(() => JSON.stringify(window.__vigilMap?.getLayoutProperty('district-label', 'text-field') ?? '').includes('примерные границы'), undefined, { timeout: 15_000 });
     await page.goto(`${base}/operations`);
     await conflict.waitFor({ timeout: 15_000 });
     expect(await conflict.textContent()).toContain('Работала ли автоматическая урна?');
     const closing = await page.locator('[data-vigil-coverage] tr[data-phase=closing] th').innerText();
     expect(closing).toBe('Подсчёт голосов');
+    // Each team's entry in the plan is whole: "T11 остановок: 12", not "T11 остановок:".
+    const cut = await page.$$eval('[data-vigil-team]', (buttons) =>
+      buttons.filter((b) => b.scrollWidth > b.clientWidth || b.getClientRects().length !== 1 || /:\s*$/.test((b as HTMLElement).innerText.trim())).map((b) => (b as HTMLElement).innerText),
+    );
+    expect(cut).toEqual([]);
   });
+
+  it('shows in Russian only words from the Russian locale: a line the same in English and Russian is an untranslated one', async () => {
+    // Proper nouns the pages show as they are: the mission's, its stations', districts', teams' and people's names.
+    const token = await login(app, demo.coordinator.username, demo.coordinator.password);
+    const get = async (url: string) => (await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } })).json();
+    const session = await get('/api/session');
+    const teams = (await get('/api/teams')).teams as { callSign: string; members: string[] }[];
+    const names = [session.mission.name, session.name ?? '', ...stations.flatMap((s) => [s.name, s.address, s.district]), ...teams.flatMap((t) => [t.callSign, ...(t.members ?? [])])];
+    const properWords = new Set(names.flatMap((n) => String(n).match(/\p{L}+/gu) ?? []));
+    // Words that are the same in both languages on purpose: the product, units and codes.
+    for (const word of ['Vigil', 'OK', 'CSV', 'GeoJSON', 'QR', 'API', 'ID', 'km', 'm', 'min', 'h', 'T']) properWords.add(word);
+
+    const visibleLines = async (path: string, language: 'en' | 'ru', ready: string) => {
+      await page.evaluate((l) => localStorage.setItem('vigil.language', l), language);
+      await page.goto(`${base}${path}`);
+      await page.waitForSelector(ready, { timeout: 20_000 });
+      const { text, ownLanguage } = await page.evaluate(() => ({
+        text: document.body.innerText,
+        // Text marked with its own language (each language's name in the picker) is meant to stay as it is, and what
+        // observers wrote (a finding's text) is shown as written.
+        ownLanguage: [...document.querySelectorAll('body [lang], [data-vigil-finding-text]')].map((e) => (e as HTMLElement).innerText.trim()),
+      }));
+      const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+      return new Set(lines.filter((line) => !ownLanguage.includes(line)));
+    };
+    const untranslated: string[] = [];
+    for (const [path, ready] of [['/', 'body[data-vigil-ready=true]'], ['/operations', '[data-vigil-coverage]']] as const) {
+      const en = await visibleLines(path, 'en', ready);
+      const ru = await visibleLines(path, 'ru', ready);
+      // The page did change language: most of its lines differ.
+      expect([...ru].filter((line) => !en.has(line)).length).toBeGreaterThan(10);
+      for (const line of ru) {
+        if (!en.has(line)) continue;
+        const words = line.match(/\p{L}+/gu) ?? [];
+        if (words.every((word) => properWords.has(word) || /^[A-Z]$/.test(word))) continue;
+        untranslated.push(`${path}: ${line}`);
+      }
+    }
+    expect(untranslated).toEqual([]);
+  }, 180_000);
 });

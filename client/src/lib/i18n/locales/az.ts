@@ -299,6 +299,7 @@ export const az: Messages = {
     none: 'heç biri',
   },
   map: {
+    approximateArea: '(təxmini ərazi)',
     label: 'Seçki məntəqələrinin xəritəsi',
     key: 'İşarələr',
     keyCluster: 'qrup: halqa = içindəki ən pisi',

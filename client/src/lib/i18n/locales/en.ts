@@ -301,6 +301,7 @@ export const en = {
     none: 'none',
   },
   map: {
+    approximateArea: '(approximate area)',
     label: 'Map of polling stations',
     key: 'Key',
     keyCluster: 'group: ring = worst inside',

@@ -299,6 +299,7 @@ export const ky: Messages = {
     none: 'эч нерсе',
   },
   map: {
+    approximateArea: '(болжолдуу чек аралар)',
     label: 'Шайлоо участокторунун картасы',
     key: 'Белгилер',
     keyCluster: 'топ: шакекче = ичиндеги эң начары',
