@@ -41,20 +41,17 @@ export default fp(
         // Without an error listener node-redis would crash the process; a Redis outage only delays news.
         client.on('error', (err: Error) => app.log.warn({ err: err.message, client: name }, 'redis error'));
       }
-      // The adapter publishes without waiting for or catching the answer; a publish in flight when Redis goes away
-      // would reject unhandled and take the whole process down (found by tests/faults/redis-outage.test.ts). A lost
-      // publish is only lost news: the head announcements make every dashboard catch up from Postgres.
-      const publish = pub.publish.bind(pub);
-      Object.defineProperty(pub, 'publish', {
-        value: (...args: Parameters<typeof publish>) => {
-          const sent = publish(...args);
-          sent.catch((err: Error) => app.log.warn({ err: err.message }, 'redis publish lost; clients will catch up'));
-          return sent;
-        },
-      });
       redisClients = [pub, sub];
       await Promise.all(redisClients.map((c) => c.connect()));
       io.adapter(createAdapter(pub, sub));
+      // The adapter fires its publishes without waiting for the answer; a publish in flight when Redis goes away used
+      // to reject unhandled and take the whole process down (found by tests/faults/redis-outage.test.ts; upstream
+      // socketio/socket.io-redis-adapter#513). patches/@socket.io+redis-adapter+8.3.0.patch hands that rejection to
+      // the adapter's "error" listeners. A lost publish is only lost news: the head announcements make every
+      // dashboard catch up from Postgres.
+      io.of('/').adapter.on('error', (err: Error) =>
+        app.log.warn({ err: err.message }, 'redis publish lost; clients will catch up'),
+      );
       app.log.info('socket.io fan-out through Redis');
     }
 
