@@ -15,6 +15,7 @@ import { httpError, registerErrorHandlers } from './errors';
 import database from './plugins/external/database';
 import security from './plugins/external/security';
 import swagger from './plugins/external/swagger';
+import { RequestLog } from './plugins/external/request-log';
 import auth from './plugins/app/auth';
 import displayPolicies from './plugins/app/display-policies';
 import services from './plugins/app/services';
@@ -48,6 +49,8 @@ export interface BuildOptions {
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel },
+    // Each request is logged once, at a level by status and duration (plugins/external/request-log.ts).
+    logController: new RequestLog(),
     bodyLimit: MAX_BODY_BYTES,
     connectionTimeout: config.connectionTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,

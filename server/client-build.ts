@@ -1,6 +1,7 @@
 /** `npm start` builds the client when it is missing or older than its sources, so a fresh clone just runs. */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { Plugin } from 'vite';
 import { PROJECT_ROOT, type Config } from './config';
 
 function newestMtimeMs(dir: string): number {
@@ -18,10 +19,58 @@ export async function ensureClientBuilt(config: Config): Promise<void> {
   const sources = [path.join(PROJECT_ROOT, 'client', 'src'), path.join(PROJECT_ROOT, 'shared')];
   const builtAt = existsSync(index) ? statSync(index).mtimeMs : 0;
   if (builtAt > 0 && sources.every((dir) => !existsSync(dir) || newestMtimeMs(dir) <= builtAt)) return;
-  process.stdout.write('Building the client (first start or sources changed)...\n');
+  process.stdout.write('Building the client (first start or sources changed); this takes about a minute...\n');
   // vite is a dev dependency: present after `npm install`; a production image builds the client at image build time.
   const { build } = await import('vite');
-  await build({ configFile: path.join(PROJECT_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+  await build({
+    configFile: path.join(PROJECT_ROOT, 'vite.config.ts'),
+    logLevel: 'warn',
+    plugins: [buildProgress((text) => process.stdout.write(text))],
+  });
+}
+
+/** How often the first-start build says how far it is. */
+export const BUILD_PROGRESS_INTERVAL_MS = 5000;
+
+/**
+ * Says how far the client build is (modules transformed, then bundling), every few seconds and at each step, so a
+ * first start does not sit silent for a minute. Vite's own progress line is for terminals and its log is all or nothing.
+ */
+export function buildProgress(write: (text: string) => void, intervalMs = BUILD_PROGRESS_INTERVAL_MS): Plugin {
+  let modules = 0;
+  let startedAt = 0;
+  let step = 'transforming modules';
+  let timer: NodeJS.Timeout | undefined;
+  const seconds = () => `${Math.round((Date.now() - startedAt) / 1000)} s`;
+  const stop = () => {
+    clearInterval(timer);
+    timer = undefined;
+  };
+  return {
+    name: 'vigil-build-progress',
+    apply: 'build',
+    buildStart() {
+      startedAt = Date.now();
+      modules = 0;
+      step = 'transforming modules';
+      stop();
+      timer = setInterval(() => write(`  building the client: ${step}, ${modules} done (${seconds()})\n`), intervalMs);
+      timer.unref();
+    },
+    transform() {
+      modules += 1;
+      return null;
+    },
+    buildEnd(error) {
+      if (error) stop();
+      else write(`  building the client: ${modules} modules transformed (${seconds()}); bundling and minifying...\n`);
+      step = 'bundling and minifying';
+    },
+    closeBundle() {
+      stop();
+      write(`  building the client: done in ${seconds()}\n`);
+    },
+  };
 }
 
 /** `<meta name="vigil-build" content="…">`, written into index.html by the Vite build (vite.config.ts). */

@@ -6,6 +6,7 @@ import { buildApp } from './app';
 import { loadConfig } from './config';
 import { ensureClientBuilt } from './client-build';
 import { ensureDemoMission, linkLines } from './demo';
+import { boxed } from './console-banner';
 
 const config = loadConfig();
 await ensureClientBuilt(config);
@@ -13,11 +14,12 @@ const app = await buildApp(config);
 const credentials = config.seedDemo ? await ensureDemoMission(app.database.db, config) : null;
 await app.listen({ host: config.host, port: config.port });
 
-const banner = ['', `Vigil is running at ${config.publicUrl}/ (${app.database.driver}${config.redisUrl ? ' + redis' : ''})`];
+const banner = [`Vigil is running at ${config.publicUrl}/ (${app.database.driver}${config.redisUrl ? ' + redis' : ''})`];
 if (credentials) banner.push(...linkLines(config, credentials));
 else if (config.seedDemo) banner.push('Demo mission exists; its links were printed by the instance that created it.');
-banner.push(`API documentation: ${config.publicUrl}/api/docs`, '');
-process.stdout.write(banner.join('\n') + '\n');
+banner.push(`API documentation: ${config.publicUrl}/api/docs`);
+// Requests are logged at debug (plugins/external/request-log.ts), so at the default level this box stays in view.
+process.stdout.write(`\n${boxed(banner)}\n`);
 
 let closing = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -8,7 +8,8 @@
  *   list
  *
  * `create` prints the coordinator's credentials, one join code and link per team, and the display link — once: the
- * database keeps only their hashes.
+ * database keeps only their hashes. The links start with PUBLIC_URL (or `--public-url`); without either, the CLI cannot
+ * know where the server is reached, so it says which address it assumed.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -25,7 +26,7 @@ import { setUpMission } from './modules/missions/mission-setup';
 const USAGE = `usage:
   npm run mission -- create --name NAME --election-date YYYY-MM-DD --stations stations.csv (--teams teams.csv | --team-count N)
                             [--plan plan.csv] [--time-zone Asia/Bishkek] [--languages en,ru] [--username coordinator]
-                            [--password SECRET] [--display-label "Situation room"] [--json]
+                            [--password SECRET] [--display-label "Situation room"] [--public-url URL] [--json]
   npm run mission -- list`;
 
 function fail(message: string): never {
@@ -48,13 +49,21 @@ const { values } = parseArgs({
     username: { type: 'string', default: 'coordinator' },
     password: { type: 'string' },
     'display-label': { type: 'string', default: 'Situation room' },
+    'public-url': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
   allowPositionals: false,
 });
 if (command !== 'create' && command !== 'list') fail(USAGE);
 
-const config = loadConfig();
+const publicUrl = values['public-url'] ?? process.env.PUBLIC_URL;
+if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(publicUrl)) fail(`--public-url / PUBLIC_URL must be an http(s) address, got "${publicUrl}"`);
+const config = loadConfig(publicUrl ? { ...process.env, PUBLIC_URL: publicUrl } : process.env);
+/** Said when the links' address is a guess: the server may run elsewhere or on another port. */
+const assumedAddressNote = publicUrl
+  ? null
+  : `The links assume the server is reached at ${config.publicUrl} (PUBLIC_URL is not set). If it is reached elsewhere, ` +
+    'use that address instead, or run again with PUBLIC_URL=https://… or --public-url.';
 const database = await openDatabase(
   config.databaseUrl
     ? { driver: 'postgres', url: config.databaseUrl, poolSize: 2 }
@@ -100,13 +109,14 @@ try {
       const credentials = await setUpMission(database.db, result.plan);
       if (!credentials) throw new Error('set-up returned nothing');
       if (values.json) {
-        process.stdout.write(`${JSON.stringify({ ...credentials, publicUrl: config.publicUrl, stations: result.plan.stations.length }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ ...credentials, publicUrl: config.publicUrl, publicUrlAssumed: !publicUrl, stations: result.plan.stations.length }, null, 2)}\n`);
       } else {
         process.stdout.write(
           [
             `Mission "${result.plan.mission.name}" created: ${credentials.missionId}`,
             `${result.plan.stations.length} stations, ${credentials.joinCodes.length} teams. These secrets are shown once:`,
             ...linkLines(config, credentials),
+            ...(assumedAddressNote ? ['', assumedAddressNote] : []),
             '',
           ].join('\n'),
         );

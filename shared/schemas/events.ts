@@ -11,6 +11,15 @@ export const PHASES = ['opening', 'voting', 'closing'] as const;
 export type Phase = (typeof PHASES)[number];
 export const Phase = oneOf(PHASES);
 
+/**
+ * How the team stood at the station when it filed a checklist: checked in `earlier`, checked in `from_checklist` (the
+ * phone offered it when the checklist was opened without a check-in), or `not_checked_in` (filled in anyway, typically
+ * an observer who forgot to check in). Optional: phones older than this field send checklists without it.
+ */
+export const CHECKLIST_CHECK_INS = ['earlier', 'from_checklist', 'not_checked_in'] as const;
+export type ChecklistCheckIn = (typeof CHECKLIST_CHECK_INS)[number];
+export const ChecklistCheckIn = oneOf(CHECKLIST_CHECK_INS);
+
 /** The four-point overall assessment, best first. */
 export const ASSESSMENTS = ['very_good', 'good', 'bad', 'very_bad'] as const;
 export type Assessment = (typeof ASSESSMENTS)[number];
@@ -150,6 +159,7 @@ const catalogue = {
     phase: Phase,
     answers: ChecklistAnswers,
     assessment: Assessment,
+    checkIn: Type.Optional(ChecklistCheckIn),
   }),
   // Away from a station (voters bussed in, a blocked road) a finding names no station and carries its `position`.
   finding: defineEvent('finding', {

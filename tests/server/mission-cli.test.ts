@@ -3,20 +3,28 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../db/client';
 import { PROJECT_ROOT } from '../../server/config';
 import { buildTestApp, FIXTURE_PASSWORD } from '../helpers/app';
 import { login } from '../helpers/events';
+import { createTestDatabase, postgresAvailable } from '../helpers/services';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vigil-mission-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(...args: string[]) {
+  return runWith({ DATA_DIR: dir, PUBLIC_URL: 'https://vigil.example.org' }, ...args);
+}
+
+function runWith(env: Record<string, string | undefined>, ...args: string[]) {
+  const base: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: '', DATA_DIR: dir };
+  delete base.PUBLIC_URL;
+  delete base.PORT;
   return spawnSync(process.execPath, ['--import', 'tsx', 'server/mission-cli.ts', ...args], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, DATA_DIR: dir, DATABASE_URL: '', PUBLIC_URL: 'https://vigil.example.org' },
+    env: { ...base, ...env },
     encoding: 'utf8',
     timeout: 120_000,
   });
@@ -79,5 +87,35 @@ describe('mission set-up CLI', () => {
     } finally {
       await t.close();
     }
+  }, 180_000);
+});
+
+// On the shared Postgres server: three more embedded databases would take minutes on a busy machine.
+describe.runIf(postgresAvailable)('mission set-up CLI links', () => {
+  let database: { url: string; drop: () => Promise<void> } | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => database?.drop());
+
+  it('prints its links with PUBLIC_URL, and says which address it assumed when PUBLIC_URL is not set', () => {
+    const create = (env: Record<string, string>, username: string, ...more: string[]) =>
+      runWith({ DATABASE_URL: database!.url, ...env }, 'create', '--name', `Links ${username}`, '--election-date', '2026-04-12', '--stations', 'examples/osh/stations.csv', '--team-count', '2', '--username', username, ...more);
+
+    const told = create({ PUBLIC_URL: 'https://vigil.example.org/' }, 'told');
+    expect(told.status, told.stderr).toBe(0);
+    expect(told.stdout).toMatch(/^Coordinator: https:\/\/vigil\.example\.org\/ user=told password=\S+$/m);
+    expect(told.stdout).toMatch(/^Team T01: join code (\S+) https:\/\/vigil\.example\.org\/join\?code=\1$/m);
+    expect(told.stdout).not.toContain('localhost');
+    expect(told.stdout).not.toContain('PUBLIC_URL is not set');
+
+    const guessed = create({ PORT: '4123' }, 'guessed');
+    expect(guessed.status, guessed.stderr).toBe(0);
+    expect(guessed.stdout).toMatch(/^Display: http:\/\/localhost:4123\/display\?token=\S+$/m);
+    expect(guessed.stdout).toContain('The links assume the server is reached at http://localhost:4123 (PUBLIC_URL is not set)');
+
+    const flagged = create({}, 'flagged', '--public-url', 'https://field.example.net', '--json');
+    expect(flagged.status, flagged.stderr).toBe(0);
+    expect(JSON.parse(flagged.stdout)).toMatchObject({ publicUrl: 'https://field.example.net', publicUrlAssumed: false });
   }, 180_000);
 });

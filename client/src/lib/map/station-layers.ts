@@ -98,6 +98,13 @@ export interface StyleOptions {
   glyphs?: string | null;
   /** The font stack the glyph URL serves. */
   font?: string;
+  /** Said under each district's name, in the page's language. */
+  approximateAreaLabel?: string;
+}
+
+/** A district's label: its name, and under it that its area is approximate (in the page's language). */
+export function districtLabelText(approximateArea: string): ExpressionSpecification {
+  return ['concat', ['get', 'district'], `\n${approximateArea}`];
 }
 
 /** Clusters dissolve into stations from this zoom on. */
@@ -306,7 +313,7 @@ export function overlayLayers(mission: MissionSummary, options: StyleOptions, ba
       filter: ofKind('district'),
       maxzoom: 14,
       layout: {
-        'text-field': ['concat', ['get', 'district'], '\n(approximate area)'],
+        'text-field': districtLabelText(options.approximateAreaLabel ?? '(approximate area)'),
         'text-font': font,
         'text-size': 12 * scale,
         'symbol-placement': 'point',

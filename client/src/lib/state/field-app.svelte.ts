@@ -6,7 +6,7 @@
  * its inbox's messages): on such news, and on every (re)connect, it fetches the plan, state and inbox again.
  */
 import type { JoinReply } from '../../../../shared/schemas/auth';
-import type { Assessment, EventInput, Phase, Severity } from '../../../../shared/schemas/events';
+import type { Assessment, ChecklistCheckIn, EventInput, Phase, Severity } from '../../../../shared/schemas/events';
 import type { FormsReply } from '../../../../shared/schemas/forms';
 import type { Position } from '../../../../shared/schemas/common';
 import type { Station } from '../../../../shared/schemas/stations';
@@ -65,6 +65,11 @@ export class FieldAppState {
   stations = $state.raw<Station[]>([]);
   stationsSavedAt = $state<string | null>(null);
   team = $state.raw<Team | null>(null);
+  /**
+   * Whether the team's plan is known (cached, or the first fetch has answered): until then the plan screen keeps the
+   * plan's place and shows no other station to tap, so the list does not move under a finger as data arrives.
+   */
+  planKnown = $state(false);
   kit = $state.raw<FormsReply | null>(null);
 
   items = $state.raw<OutboxItem[]>([]);
@@ -186,6 +191,7 @@ export class FieldAppState {
       this.stations = [];
       this.team = null;
       this.inbox.forget();
+      this.planKnown = false;
     }
     this.session = session;
     this.tokenRejected = false;
@@ -200,6 +206,7 @@ export class FieldAppState {
     localStorage.removeItem(SESSION_KEY);
     this.session = null;
     this.team = null;
+    this.planKnown = false;
     this.#syncSocket();
   }
 
@@ -231,19 +238,21 @@ export class FieldAppState {
     const [stations, teams, forms, messages] = await Promise.all([api.stations(), api.teams(), api.forms(), api.messages()]);
     if (this.session !== session) return;
     const savedAt = new Date().toISOString();
+    // All of it is shown in one go, before anything is written to the cache: stations shown a moment before the plan
+    // made the list jump under the observer's finger.
     if (stations.ok) {
       this.stations = stations.data.stations;
       this.stationsSavedAt = savedAt;
-      await this.#cache?.set('stations', { savedAt, data: stations.data.stations });
     }
-    if (teams.ok) {
-      this.team = teams.data.teams.find((t) => t.id === session.teamId) ?? null;
-      await this.#cache?.set('team', { savedAt, data: this.team });
-    }
-    if (forms.ok) {
-      this.kit = forms.data;
-      await this.#cache?.set('forms', { savedAt, data: forms.data });
-    }
+    if (teams.ok) this.team = teams.data.teams.find((t) => t.id === session.teamId) ?? null;
+    if (forms.ok) this.kit = forms.data;
+    // Known, or not to be had now: the other stations may show (the plan's place stays first either way).
+    this.planKnown = true;
+    await Promise.all([
+      stations.ok ? this.#cache?.set('stations', { savedAt, data: stations.data.stations }) : null,
+      teams.ok ? this.#cache?.set('team', { savedAt, data: this.team }) : null,
+      forms.ok ? this.#cache?.set('forms', { savedAt, data: forms.data }) : null,
+    ]);
     if (messages.ok) await this.inbox.replace(messages.data.items);
     const answers = [stations, teams, forms, messages];
     if (answers.some((a) => a.ok)) this.online = true;
@@ -256,26 +265,35 @@ export class FieldAppState {
 
   // ——— Reports ———
 
-  checkIn(stationId: string): Promise<void> {
+  /** Whether the station is on the team's planned route (a check-in elsewhere asks first). */
+  isPlanned(stationId: string): boolean {
+    return this.team?.assignedStationIds.includes(stationId) ?? false;
+  }
+
+  checkIn(stationId: string): Promise<string> {
     const session = this.#requireSession();
     return this.#report({ id: newId(), type: 'arrival', teamId: session.teamId, stationId, occurredAt: now(), ...this.#freshPosition() });
   }
 
-  checkOut(stationId: string): Promise<void> {
+  checkOut(stationId: string): Promise<string> {
     const session = this.#requireSession();
     return this.#report({ id: newId(), type: 'departure', teamId: session.teamId, stationId, occurredAt: now(), ...this.#freshPosition() });
   }
 
-  submitChecklist(stationId: string, form: string, phase: Phase, answers: Answers, assessment: Assessment): Promise<void> {
+  /** Returns the report's id (its outbox item), so the screen can tell whether it went out. */
+  submitChecklist(
+    stationId: string,
+    checklist: { form: string; phase: Phase; answers: Answers; assessment: Assessment; checkIn: ChecklistCheckIn },
+  ): Promise<string> {
     const session = this.#requireSession();
-    return this.#report({ id: newId(), type: 'checklist', teamId: session.teamId, stationId, occurredAt: now(), form, phase, answers, assessment });
+    return this.#report({ id: newId(), type: 'checklist', teamId: session.teamId, stationId, occurredAt: now(), ...checklist });
   }
 
   /** `stationId` null: an incident away from any station, placed by `finding.position` (required then). */
   async submitFinding(
     stationId: string | null,
     finding: { category: string; severity: Severity; text: string; photo: { blob: Blob; contentType: string } | null; position?: Position },
-  ): Promise<void> {
+  ): Promise<string> {
     const session = this.#requireSession();
     const photoId = finding.photo ? newId() : undefined;
     const event: EventInput = {
@@ -294,9 +312,10 @@ export class FieldAppState {
     if (finding.photo && photoId) items.push({ kind: 'photo', id: photoId, blob: finding.photo.blob, contentType: finding.photo.contentType });
     items.push({ kind: 'event', event: plain(event) });
     await this.#outbox!.enqueue(items);
+    return event.id;
   }
 
-  requestHelp(): Promise<void> {
+  requestHelp(): Promise<string> {
     const session = this.#requireSession();
     const stationId = this.visits.currentStationId;
     return this.#report({
@@ -309,7 +328,7 @@ export class FieldAppState {
     });
   }
 
-  resolveHelp(): Promise<void> {
+  resolveHelp(): Promise<string> {
     const session = this.#requireSession();
     return this.#report({ id: newId(), type: 'help_resolved', teamId: session.teamId, occurredAt: now() });
   }
@@ -361,8 +380,9 @@ export class FieldAppState {
     return this.session;
   }
 
-  async #report(event: EventInput): Promise<void> {
+  async #report(event: EventInput): Promise<string> {
     await this.#outbox!.enqueue([{ kind: 'event', event: plain(event) }]);
+    return event.id;
   }
 
   #freshPosition(): { position?: Position } {
@@ -453,7 +473,10 @@ export class FieldAppState {
       this.stations = stations.data as Station[];
       this.stationsSavedAt = stations.savedAt;
     }
-    if (team) this.team = team.data as Team | null;
+    if (team) {
+      this.team = team.data as Team | null;
+      this.planKnown = true;
+    }
     if (forms) this.kit = forms.data as FormsReply;
   }
 

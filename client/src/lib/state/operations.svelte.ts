@@ -4,6 +4,7 @@
  * a wiped drill).
  */
 import type { Conflict } from '../../../../shared/schemas/conflicts';
+import type { FormsReply } from '../../../../shared/schemas/forms';
 import type { OperationsState } from '../../../../shared/schemas/operations';
 import type { Station } from '../../../../shared/schemas/stations';
 import type { Team } from '../../../../shared/schemas/teams';
@@ -15,6 +16,8 @@ export class OperationsStore {
   stations = $state.raw<Station[]>([]);
   teams = $state.raw<Team[]>([]);
   conflicts = $state.raw<Conflict[]>([]);
+  /** The mission's field kit: conflicts name questions by id, the page shows their labels. */
+  kit = $state.raw<FormsReply | null>(null);
   problem = $state<string | null>(null);
   /** Bumped when another coordinator changed a plan, so an editor can tell the user. */
   planVersion = $state(0);
@@ -29,12 +32,14 @@ export class OperationsStore {
 
   async load(): Promise<void> {
     try {
-      const [ops, stations, teams, conflicts] = await Promise.all([
+      const [ops, stations, teams, conflicts, kit] = await Promise.all([
         this.#api.operations(),
         this.#api.stations(),
         this.#api.teams(),
         this.#api.conflicts(),
+        this.#api.forms(),
       ]);
+      this.kit = kit;
       this.ops = ops;
       this.stations = stations.stations;
       this.teams = teams.teams;
