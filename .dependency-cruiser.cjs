@@ -26,6 +26,7 @@ const AREA_RANKS = {
   coverage: 3,
   summary: 3,
   exports: 3,
+  messages: 3,
   events: 4,
   missions: 5,
 };
