@@ -94,7 +94,9 @@ export class FieldAppState {
     session: () => this.session,
     outbox: () => this.items,
     helpRequestedAt: () => this.team?.status?.helpRequestedAt ?? null,
-    report: (event) => this.#report(event),
+    report: async (event) => {
+      await this.#report(event);
+    },
   });
 
   #db: FieldDb | null = null;
