@@ -66,18 +66,25 @@ function addDays(date: string, days: number): string {
 export interface MissionMoment {
   date: string;
   minuteOfDay: number;
+  /** How far into that minute, in the mission's milliseconds. */
+  intoMinuteMs: number;
   ms: number;
 }
 
 export function missionMoment(at: Date | number, day: MissionDay): MissionMoment {
   const instant = typeof at === 'number' ? at : at.getTime();
   const clock = day.drillClock;
-  if (clock === null) return { ...dateTimeParts(new Date(instant), day.timeZone), ms: instant };
+  if (clock === null) return { ...dateTimeParts(new Date(instant), day.timeZone), intoMinuteMs: ((instant % 60_000) + 60_000) % 60_000, ms: instant };
   const realStart = Date.parse(clock.realStart);
   const scaledMs = (instant - realStart) * clock.speed;
   const minutes = parseClock(clock.startsAt) + scaledMs / 60_000;
   const whole = Math.floor(minutes);
-  return { date: addDays(day.observationDay, Math.floor(whole / 1440)), minuteOfDay: ((whole % 1440) + 1440) % 1440, ms: realStart + scaledMs };
+  return {
+    date: addDays(day.observationDay, Math.floor(whole / 1440)),
+    minuteOfDay: ((whole % 1440) + 1440) % 1440,
+    intoMinuteMs: (minutes - whole) * 60_000,
+    ms: realStart + scaledMs,
+  };
 }
 
 /** Back from the mission's time line to a real instant. */

@@ -43,7 +43,7 @@ export const DrillClock = Type.Object(
   {
     realStart: IsoTime,
     startsAt: ClockTime,
-    speed: Type.Number({ minimum: 1, maximum: 10_000 }),
+    speed: Type.Number({ minimum: 1, maximum: 100_000 }),
   },
   { additionalProperties: false },
 );

@@ -28,7 +28,7 @@ export const DrillBody = Type.Object(
      * Only with `drill: true`: the drill plays a compressed day (the simulator says so), so alerts follow its clock.
      * The day's `startsAt` (HH:MM) begins now and runs `speed` times faster than real time.
      */
-    clock: Type.Optional(Type.Object({ startsAt: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }), speed: Type.Number({ minimum: 1, maximum: 10_000 }) }, { additionalProperties: false })),
+    clock: Type.Optional(Type.Object({ startsAt: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }), speed: Type.Number({ minimum: 1, maximum: 100_000 }) }, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );
