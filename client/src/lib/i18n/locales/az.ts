@@ -373,6 +373,7 @@ export const az: Messages = {
   wall: {
     wholeCity: 'Bütün şəhər',
     district: '{{name}} rayonu',
+    atStations: '{{count}} məntəqədə',
     map: 'Xəritə',
     loadingStations: 'Məntəqələr yüklənir…',
     loading: 'Yüklənir…',

@@ -375,6 +375,7 @@ export const en = {
   wall: {
     wholeCity: 'Whole city',
     district: '{{name}} district',
+    atStations: 'at {{count}} stations',
     map: 'Map',
     loadingStations: 'Loading stations…',
     loading: 'Loading…',

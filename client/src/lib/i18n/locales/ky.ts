@@ -373,6 +373,7 @@ export const ky: Messages = {
   wall: {
     wholeCity: 'Бүт шаар',
     district: '{{name}} району',
+    atStations: '{{count}} участокто',
     map: 'Карта',
     loadingStations: 'Участоктор жүктөлүүдө…',
     loading: 'Жүктөлүүдө…',

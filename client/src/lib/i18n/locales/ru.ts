@@ -373,6 +373,7 @@ export const ru: Messages = {
   wall: {
     wholeCity: 'Весь город',
     district: 'Район: {{name}}',
+    atStations: 'на участках: {{count}}',
     map: 'Карта',
     loadingStations: 'Загрузка участков…',
     loading: 'Загрузка…',
