@@ -49,6 +49,15 @@ const DAY_END = 22 * 60 + 30;
 
 const clockOf = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 
+/** '90s', '10m', '1h' (a bare number is seconds) in milliseconds; null below a second or unreadable. */
+export function parseDuration(text: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) return null;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's']!;
+  const ms = Number(match[1]) * unit;
+  return ms >= 1000 ? ms : null;
+}
+
 /** How many times faster than real time the drill's clock runs when the day plays in `durationMs`. */
 export function drillSpeed(durationMs: number): number {
   return Math.min(100_000, Math.max(1, ((DAY_END - DAY_START) * 60_000) / durationMs));
