@@ -49,7 +49,9 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
+    // Ceilings, not speed targets: a test waits on conditions, and on a busy 2-core box a fresh app (migrations included)
+    // can take tens of seconds to build. A stuck test still fails, after two minutes.
+    testTimeout: 120_000,
+    hookTimeout: 240_000,
   },
 });

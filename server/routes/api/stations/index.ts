@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errorReplies } from '../../../../shared/schemas/common';
-import { ImportPreviewReply, ImportRejectedReply, ImportReply, StationsReply } from '../../../../shared/schemas/stations';
+import { ImportPreviewReply, ImportRejectedReply, ImportReply, StationsQuery, StationsReply } from '../../../../shared/schemas/stations';
 import { StationDetailReply, StationParams } from '../../../../shared/schemas/map';
 import { httpError } from '../../../errors';
 
@@ -11,10 +11,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['stations'],
       summary: 'The mission\'s polling stations with their live status',
-      querystring: Type.Object(
-        { changedAfter: Type.Optional(Type.Integer({ minimum: 0, description: 'only stations whose status changed after this seq' })) },
-        { additionalProperties: false },
-      ),
+      querystring: StationsQuery,
       response: { 200: StationsReply, ...errorReplies },
     },
     handler: async (request) => app.services.stations.list(request.principal!.missionId, request.query.changedAfter),
