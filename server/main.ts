@@ -7,8 +7,10 @@ import { loadConfig } from './config';
 import { ensureClientBuilt } from './client-build';
 import { ensureDemoMission, linkLines } from './demo';
 import { boxed } from './console-banner';
+import { demoDayRequested, playDemoDay } from './demo-day';
 
 const config = loadConfig();
+const demoDayMs = demoDayRequested(process.argv.slice(2));
 await ensureClientBuilt(config);
 const app = await buildApp(config);
 const credentials = config.seedDemo ? await ensureDemoMission(app.database.db, config) : null;
@@ -20,6 +22,16 @@ else if (config.seedDemo) banner.push('Demo mission exists; its links were print
 banner.push(`API documentation: ${config.publicUrl}/api/docs`);
 // Requests are logged at debug (plugins/external/request-log.ts), so at the default level this box stays in view.
 process.stdout.write(`\n${boxed(banner)}\n`);
+
+if (demoDayMs !== null) {
+  if (credentials) {
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    void playDemoDay(`http://127.0.0.1:${port}`, credentials, demoDayMs, (line) => process.stdout.write(`${line}\n`));
+  } else {
+    process.stdout.write('Demo day not played: this start has no demo mission credentials (set VIGIL_SEED_DEMO).\n');
+  }
+}
 
 let closing = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

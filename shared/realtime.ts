@@ -46,7 +46,7 @@ export interface ServerToClientEvents {
   revoked: (notice: DisplayRevoked) => void;
   /** Coordinators only: a coordinator changed the mission's alert settings (stored); every coordinator's page follows. */
   alert_settings: (settings: AlertSettings) => void;
-  /** A coordinator cleared the mission's drill data: the log starts again at genesis; reload everything. */
+  /** A coordinator cleared the mission's drill data (the log starts again at genesis) or switched drill mode: reload everything. */
   mission_reset: (notice: { head: number }) => void;
   /** Team sockets only: a coordinator changed this team's planned route (stored at `seq`); fetch the plan again. */
   plan_updated: (notice: TeamNotice) => void;

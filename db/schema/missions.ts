@@ -32,6 +32,16 @@ export const missions = pgTable('missions', {
    * refused so they never enter the live record. Null for a mission that never rehearsed.
    */
   recordStartsAt: timestamp({ withTimezone: true }),
+  /**
+   * When the current drill started (drill mode turned on, or its data last cleared): its local date is the drill's
+   * observation day, the "today" of coverage and of the silent-team alert. Null while live.
+   */
+  drillStartedAt: timestamp({ withTimezone: true }),
+  /**
+   * A drill that plays a compressed day (the simulator) runs its own clock: from `realStart` on, the drill's time is
+   * `startsAt` (HH:MM of the observation day) plus the real time elapsed times `speed`. Null: the drill runs in real time.
+   */
+  drillClock: jsonb().$type<{ realStart: string; startsAt: string; speed: number }>(),
   /** A team not heard from for this long during polling hours raises an alert on the coordinators' page. */
   silentTeamAlertMinutes: integer().notNull().default(45),
   /** Polling hours in the mission's time zone, HH:MM (the silent-team alert applies only inside them). */

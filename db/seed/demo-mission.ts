@@ -55,6 +55,8 @@ export type DemoMissionRecord = Omit<
   | 'displayShowsTeamPositions'
   | 'drill'
   | 'recordStartsAt'
+  | 'drillStartedAt'
+  | 'drillClock'
   // Alert thresholds: the column defaults (45 min silent, polling 07:00–20:00, 15 min for critical findings).
   | 'silentTeamAlertMinutes'
   | 'pollingStartsAt'

@@ -113,9 +113,12 @@ export function createBroadcaster(io: VigilServer, options: BroadcasterOptions) 
       io.local.in(room).disconnectSockets(true);
     },
 
-    /** The mission's drill record was wiped: every page (coordinators and displays, every instance) reloads its state. */
-    missionReset(missionId: string): void {
-      safely(() => io.to([roomFor(missionId, 'coordinator'), roomFor(missionId, 'display')]).emit('mission_reset', { head: 0 }));
+    /**
+     * The mission's drill record was wiped, or drill mode switched: every page (coordinators and displays, every
+     * instance) reloads its state.
+     */
+    missionReset(missionId: string, head: number): void {
+      safely(() => io.to([roomFor(missionId, 'coordinator'), roomFor(missionId, 'display')]).emit('mission_reset', { head }));
     },
 
     /** A coordinator saved the mission's alert settings: every coordinator's page, on every instance, follows them. */

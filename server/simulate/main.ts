@@ -4,19 +4,12 @@
  * VIGIL_USER and VIGIL_PASSWORD.
  */
 import { parseArgs } from 'node:util';
-import { simulateDay } from './simulator';
+import { parseDuration, simulateDay } from './simulator';
 
 const USAGE = `usage: npm run simulate -- [--url http://localhost:3000] --user NAME --password SECRET [--duration 10m] [--seed 1] [--drill]
   --duration  real time the day (06:30–22:30) takes: 90s, 10m, 1h (default 10m)
   --drill     switch the mission to drill mode first (only while its log is empty); without it the mission must be in drill mode`;
 
-export function parseDuration(text: string): number | null {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match) return null;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's']!;
-  const ms = Number(match[1]) * unit;
-  return ms >= 1000 ? ms : null;
-}
 
 const { values } = parseArgs({
   options: {

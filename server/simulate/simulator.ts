@@ -46,6 +46,22 @@ export interface SimulationReport {
 
 const DAY_START = 6 * 60 + 30;
 const DAY_END = 22 * 60 + 30;
+
+const clockOf = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+
+/** '90s', '10m', '1h' (a bare number is seconds) in milliseconds; null below a second or unreadable. */
+export function parseDuration(text: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) return null;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's']!;
+  const ms = Number(match[1]) * unit;
+  return ms >= 1000 ? ms : null;
+}
+
+/** How many times faster than real time the drill's clock runs when the day plays in `durationMs`. */
+export function drillSpeed(durationMs: number): number {
+  return Math.min(100_000, Math.max(1, ((DAY_END - DAY_START) * 60_000) / durationMs));
+}
 const MAX_ATTEMPTS = 12;
 
 class ApiError extends Error {
@@ -356,8 +372,10 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
   };
 
   const msPerMinute = options.durationMs / (DAY_END - DAY_START);
+  // The day runs compressed: the drill's own clock, started with it, lets the coordinators' alerts (silent teams,
+  // polling hours) keep its pace, as they would on the real day.
+  await call('PUT', '/api/mission/drill', coordinator, { drill: true, clock: { startsAt: clockOf(DAY_START), speed: drillSpeed(options.durationMs) } });
   const started = Date.now();
-  const clock = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
   let lastLoggedHour = -1;
   let next = 0;
   while (next < day.actions.length) {
@@ -386,7 +404,7 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
     const hour = Math.floor(Math.min(due, DAY_END) / 60);
     if (hour !== lastLoggedHour) {
       lastLoggedHour = hour;
-      log(`${clock(Math.min(due, DAY_END))}  ${report.stored} events stored, ${report.rejected.length} refused`);
+      log(`${clockOf(Math.min(due, DAY_END))}  ${report.stored} events stored, ${report.rejected.length} refused`);
     }
   }
   report.retries = stats.retries;

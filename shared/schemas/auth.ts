@@ -38,6 +38,16 @@ export const AlertSettings = Type.Object(
 );
 export type AlertSettings = Static<typeof AlertSettings>;
 
+/** A drill's own clock: from `realStart`, its time is `startsAt` on the observation day plus real time × `speed`. */
+export const DrillClock = Type.Object(
+  {
+    realStart: IsoTime,
+    startsAt: ClockTime,
+    speed: Type.Number({ minimum: 1, maximum: 100_000 }),
+  },
+  { additionalProperties: false },
+);
+
 export const MissionSummary = Type.Object({
   id: Uuid,
   name: Type.String(),
@@ -52,6 +62,13 @@ export const MissionSummary = Type.Object({
   isDemo: Type.Boolean(),
   /** Rehearsal: everything in the log is drill data (see README, "Drills"). */
   drill: Type.Boolean(),
+  /**
+   * The day being observed, YYYY-MM-DD: the election date, or in a drill the day the drill started. "Covered today" and
+   * the silent-team alert count this day only.
+   */
+  observationDay: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+  /** A drill playing a compressed day runs its own clock (see shared/observation-day.ts); null in real time. */
+  drillClock: Type.Union([DrillClock, Type.Null()]),
   /** When the coordinators' page raises alerts (the mission's own settings). */
   alerts: AlertSettings,
 });

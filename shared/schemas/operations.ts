@@ -16,10 +16,22 @@ export const OperationsState = Type.Object({
   drill: Type.Boolean(),
   head: ChainHead,
   events: Type.Integer({ minimum: 0 }),
+  /** Events other than plan changes: drill mode switches only while this is 0 (a plan is the same in a drill and live). */
+  reports: Type.Integer({ minimum: 0 }),
 });
 export type OperationsState = Static<typeof OperationsState>;
 
-export const DrillBody = Type.Object({ drill: Type.Boolean() }, { additionalProperties: false });
+export const DrillBody = Type.Object(
+  {
+    drill: Type.Boolean(),
+    /**
+     * Only with `drill: true`: the drill plays a compressed day (the simulator says so), so alerts follow its clock.
+     * The day's `startsAt` (HH:MM) begins now and runs `speed` times faster than real time.
+     */
+    clock: Type.Optional(Type.Object({ startsAt: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }), speed: Type.Number({ minimum: 1, maximum: 100_000 }) }, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
 export type DrillBody = Static<typeof DrillBody>;
 
 /** Wiping is irreversible: the caller repeats the mission's name (as the page asks the coordinator to). */
@@ -34,6 +46,8 @@ export const ClearDrillReply = Type.Object({
     conflicts: Type.Integer({ minimum: 0 }),
     photos: Type.Integer({ minimum: 0 }),
   }),
+  /** The plan that stands, recorded again as the fresh chain's first events (one plan_changed per team with a route). */
+  replanned: Type.Integer({ minimum: 0 }),
   head: ChainHead,
 });
 export type ClearDrillReply = Static<typeof ClearDrillReply>;

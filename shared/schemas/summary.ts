@@ -29,9 +29,9 @@ export const Summary = Type.Object({
     total: Count,
     /** Stations with a team checked in right now. */
     coveredNow: Count,
-    /** Stations visited at least once since election day began (`dayStartedAt`). */
+    /** Stations visited at least once since the observation day began (`dayStartedAt`). */
     coveredToday: Count,
-    /** Midnight at the start of the election date, in the mission's time zone. */
+    /** Midnight at the start of the observation day (the election date, or the day a drill started), mission time zone. */
     dayStartedAt: IsoTime,
   }),
   teams: Type.Object({

@@ -127,6 +127,74 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
     }, 90_000);
   }
 
+  /** Stations with an open finding that are not inside the map pane, clear of everything drawn over it. */
+  async function hiddenFindingStations(page: Page): Promise<string[]> {
+    const stations = (await api(base, 'GET', '/api/stations', demo.displayToken)).body.stations as { number: string; lng: number; lat: number; status: { openFindings: number } }[];
+    const open = stations.filter((st) => st.status.openFindings > 0).map((st) => ({ number: st.number, lng: st.lng, lat: st.lat }));
+    expect(open.length).toBeGreaterThan(3);
+    return page.evaluate((points) => {
+      const map = window.__vigilMap!;
+      const canvas = map.getCanvas().getBoundingClientRect();
+      const pane = document.querySelector('.map-pane')!.getBoundingClientRect();
+      const covers = [...document.querySelectorAll('[data-vigil-view], .legend-slot')].map((el) => el.getBoundingClientRect());
+      const visible = { left: Math.max(pane.left, 0), top: Math.max(pane.top, 0), right: Math.min(pane.right, innerWidth), bottom: Math.min(pane.bottom, innerHeight) };
+      return points
+        .filter(({ lng, lat }) => {
+          const p = map.project([lng, lat]);
+          const x = canvas.left + p.x;
+          const y = canvas.top + p.y;
+          const inside = x >= visible.left + 4 && x <= visible.right - 4 && y >= visible.top + 4 && y <= visible.bottom - 4;
+          const covered = covers.some((r) => x >= r.left - 4 && x <= r.right + 4 && y >= r.top - 4 && y <= r.bottom + 4);
+          return !inside || covered;
+        })
+        .map((point) => point.number);
+    }, open);
+  }
+
+  for (const viewport of [{ width: 1920, height: 1080 }, { width: 3840, height: 2160 }]) {
+    it(`at ${viewport.width}×${viewport.height} every station with an open finding is on the map, clear of the bars, label and legend, NOT LIVE bar included`, async () => {
+      const page = await openWall(demo.displayToken, viewport);
+      await page.waitForSelector('[data-vigil-alert=critical]', { timeout: 10_000 });
+      await mapAtRest(page);
+      expect(await hiddenFindingStations(page)).toEqual([]);
+      // The connection drops: the NOT LIVE bar pushes the map down, and the map fits again below it.
+      await page.context().setOffline(true);
+      await page.waitForSelector('[data-vigil-stale]', { timeout: 40_000 });
+      await page.waitForTimeout(300);
+      await mapAtRest(page);
+      expect(await hiddenFindingStations(page)).toEqual([]);
+      await page.context().setOffline(false);
+      await page.close();
+    }, 90_000);
+  }
+
+  it('a district view counts that district alone and outlines it; the ticker fades no row while it has room', async () => {
+    const created = (await api(base, 'POST', '/api/display-links', coordinator, { label: 'District wall', rotationSeconds: 5 })).body;
+    const page = await openWall(created.token);
+    // Given room for every row, the ticker fades none of them (the bottom fade is only for a list that is cut).
+    const maskWhenRoom = await page.evaluate(() => {
+      const ol = document.querySelector<HTMLElement>('[data-vigil-ticker] ol')!;
+      ol.style.flex = 'none';
+      ol.style.maxHeight = 'none';
+      return new Promise<string>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(getComputedStyle(ol).maskImage))));
+    });
+    expect(maskWhenRoom).toBe('none');
+    await page.waitForFunction(() => document.querySelector('[data-vigil-wall]')?.getAttribute('data-view') !== 'city', undefined, { timeout: 20_000 });
+    const district = (await page.getAttribute('[data-vigil-wall]', 'data-view'))!;
+    await page.waitForSelector(`[data-vigil-figures][data-scope="${district}"]`, { timeout: 5000 });
+    const stations = ((await api(base, 'GET', '/api/stations', demo.displayToken)).body.stations as { district: string; status: { presentTeamIds: string[]; openFindings: number } }[]).filter((st) => st.district === district);
+    const legend = await page.$$eval('.legend-slot li', (items) => items.map((li) => Number(li.getAttribute('data-count'))));
+    expect(legend.reduce((a, b) => a + b, 0)).toBe(stations.length);
+    expect(await figure(page, 'coveredNow')).toBe(stations.filter((st) => st.status.presentTeamIds.length > 0).length);
+    expect(await figure(page, 'openFindings')).toBe(stations.reduce((sum, st) => sum + st.status.openFindings, 0));
+    expect(await page.textContent('[data-figure="coveredNow"] .sub')).toContain(`of ${stations.length} stations`);
+    // Its area is outlined and filled: the district fill layer draws that district only.
+    await mapAtRest(page);
+    const filled = await page.evaluate(() => [...new Set(window.__vigilMap!.queryRenderedFeatures({ layers: ['district-fill'] }).map((f) => f.properties.district as string))]);
+    expect(filled).toEqual([district]);
+    await page.close();
+  }, 60_000);
+
   it('a finding posted through the API reaches the ticker and the figures within a second', async () => {
     const page = await openWall(demo.displayToken);
     const before = await figure(page, 'open-serious');

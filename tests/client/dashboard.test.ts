@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { FeedEvent, StoredEventOf } from '../../shared/schemas/events';
 import type { TriageFinding } from '../../shared/schemas/findings';
 import type { Team } from '../../shared/schemas/teams';
-import { deriveAlerts, helpAlertOpen, silentSince, withinPollingHours, type AlertSettings } from '../../client/src/lib/dashboard/alerts';
+import { deriveAlerts, helpAlertOpen, neverHeardFrom, silence, silentSince, withinPollingHours, type AlertSettings } from '../../client/src/lib/dashboard/alerts';
+import type { MissionDay } from '../../shared/observation-day';
 import {
   EMPTY_FILTER,
   allowedActions,
@@ -23,6 +24,8 @@ const ZONE = 'Asia/Bishkek'; // UTC+6, no daylight saving
 const SETTINGS: AlertSettings = { silentTeamMinutes: 45, pollingStartsAt: '07:00', pollingEndsAt: '20:00', criticalAckMinutes: 15 };
 /** 12:00 in Bishkek. */
 const NOON = new Date('2025-11-30T06:00:00Z');
+/** The election day itself: 2025-11-30 in Bishkek, in real time. */
+const DAY: MissionDay = { timeZone: ZONE, observationDay: '2025-11-30', drillClock: null };
 const minutesBefore = (at: Date, minutes: number) => new Date(at.getTime() - minutes * 60_000).toISOString();
 
 function finding(over: Partial<TriageFinding> = {}): TriageFinding {
@@ -158,29 +161,68 @@ describe('systematic vs isolated', () => {
 
 describe('alerts with an injected clock', () => {
   it('knows the polling hours in the mission time zone, across midnight too', () => {
-    expect(withinPollingHours(NOON, ZONE, SETTINGS)).toBe(true);
-    expect(withinPollingHours(new Date('2025-11-30T00:59:00Z'), ZONE, SETTINGS)).toBe(false); // 06:59 local
-    expect(withinPollingHours(new Date('2025-11-30T01:00:00Z'), ZONE, SETTINGS)).toBe(true); // 07:00 local
-    expect(withinPollingHours(new Date('2025-11-30T14:00:00Z'), ZONE, SETTINGS)).toBe(false); // 20:00 local
+    expect(withinPollingHours(NOON, DAY, SETTINGS)).toBe(true);
+    expect(withinPollingHours(new Date('2025-11-30T00:59:00Z'), DAY, SETTINGS)).toBe(false); // 06:59 local
+    expect(withinPollingHours(new Date('2025-11-30T01:00:00Z'), DAY, SETTINGS)).toBe(true); // 07:00 local
+    expect(withinPollingHours(new Date('2025-11-30T14:00:00Z'), DAY, SETTINGS)).toBe(false); // 20:00 local
     const night = { ...SETTINGS, pollingStartsAt: '20:00', pollingEndsAt: '04:00' };
-    expect(withinPollingHours(new Date('2025-11-30T16:00:00Z'), ZONE, night)).toBe(true); // 22:00 local
-    expect(withinPollingHours(NOON, ZONE, night)).toBe(false);
+    expect(withinPollingHours(new Date('2025-11-30T16:00:00Z'), DAY, night)).toBe(true); // 22:00 local
+    expect(withinPollingHours(NOON, DAY, night)).toBe(false);
   });
 
   it('raises a silent team after the threshold during polling hours, until acknowledged or heard from again', () => {
     const quiet = team({ lastSeenAt: minutesBefore(NOON, 50) });
-    expect(silentSince(team({ lastSeenAt: minutesBefore(NOON, 44) }), NOON, ZONE, SETTINGS)).toBeNull();
-    expect(silentSince(quiet, NOON, ZONE, SETTINGS)?.toISOString()).toBe(quiet.status.lastSeenAt);
+    expect(silentSince(team({ lastSeenAt: minutesBefore(NOON, 44) }), NOON, DAY, SETTINGS)).toBeNull();
+    expect(silentSince(quiet, NOON, DAY, SETTINGS)?.toISOString()).toBe(quiet.status.lastSeenAt);
     // Outside polling hours nobody is expected to report.
-    expect(silentSince(quiet, new Date('2025-11-30T15:00:00Z'), ZONE, SETTINGS)).toBeNull();
+    expect(silentSince(quiet, new Date('2025-11-30T15:00:00Z'), DAY, SETTINGS)).toBeNull();
     const acked = team({ lastSeenAt: minutesBefore(NOON, 50), silentAcknowledgedAt: minutesBefore(NOON, 2) });
-    expect(silentSince(acked, NOON, ZONE, SETTINGS)).toBeNull();
+    expect(silentSince(acked, NOON, DAY, SETTINGS)).toBeNull();
     // Heard from after the acknowledgement, then silent again: the alert comes back.
     const later = new Date(NOON.getTime() + 60 * 60_000);
     const again = team({ lastSeenAt: minutesBefore(NOON, 1), silentAcknowledgedAt: minutesBefore(NOON, 2) });
-    expect(silentSince(again, later, ZONE, SETTINGS)).not.toBeNull();
+    expect(silentSince(again, later, DAY, SETTINGS)).not.toBeNull();
     // Never heard from: silent from the start of polling (07:00 local = 01:00Z).
-    expect(silentSince(team({ lastSeenAt: null }), NOON, ZONE, SETTINGS)?.toISOString()).toBe('2025-11-30T01:00:00.000Z');
+    expect(silentSince(team({ lastSeenAt: null }), NOON, DAY, SETTINGS)?.toISOString()).toBe('2025-11-30T01:00:00.000Z');
+  });
+
+  it('raises silent teams only on the observation day: never on other days, nor before a brand-new mission\'s election day', () => {
+    const quiet = team({ lastSeenAt: null });
+    const dayBefore = new Date(NOON.getTime() - 24 * 3600_000);
+    const weekAfter = new Date(NOON.getTime() + 7 * 24 * 3600_000);
+    expect(silentSince(quiet, NOON, DAY, SETTINGS)).not.toBeNull();
+    expect(silentSince(quiet, dayBefore, DAY, SETTINGS)).toBeNull();
+    expect(silentSince(quiet, weekAfter, DAY, SETTINGS)).toBeNull();
+    expect(deriveAlerts([quiet], [], dayBefore, DAY, SETTINGS)).toEqual([]);
+    // Not heard from after the opening is a state in words; before the opening (or another day) it is not.
+    expect(neverHeardFrom(quiet, NOON, DAY, SETTINGS)).toBe(true);
+    expect(neverHeardFrom(quiet, new Date('2025-11-30T00:30:00Z'), DAY, SETTINGS)).toBe(false);
+    expect(neverHeardFrom(quiet, dayBefore, DAY, SETTINGS)).toBe(false);
+    // In a drill the observation day is the day it started, so a drill on 12 November raises alerts on 12 November.
+    const drill: MissionDay = { ...DAY, observationDay: '2025-11-12' };
+    expect(silentSince(quiet, new Date('2025-11-12T06:00:00Z'), drill, SETTINGS)).not.toBeNull();
+    expect(silentSince(quiet, NOON, drill, SETTINGS)).toBeNull();
+  });
+
+  it('a compressed drill runs the alert on its own clock: polling hours and the silence pass at the drill\'s pace', () => {
+    // The day from 06:30 plays from 18:00 real time (outside real polling hours) at 96 times real speed.
+    const realStart = '2025-11-12T12:00:00Z'; // 18:00 in Bishkek
+    const drill: MissionDay = { timeZone: ZONE, observationDay: '2025-11-12', drillClock: { realStart, startsAt: '06:30', speed: 96 } };
+    const atDrill = (hhmm: string) => {
+      const [h, m] = hhmm.split(':').map(Number);
+      return new Date(Date.parse(realStart) + ((h! * 60 + m! - 390) * 60_000) / 96);
+    };
+    expect(withinPollingHours(atDrill('06:59'), drill, SETTINGS)).toBe(false);
+    expect(withinPollingHours(atDrill('07:00'), drill, SETTINGS)).toBe(true);
+    const quiet = team({ lastSeenAt: atDrill('13:00').toISOString() });
+    expect(silence(quiet, atDrill('13:40'), drill, SETTINGS)).toBeNull();
+    expect(silence(quiet, atDrill('14:00'), drill, SETTINGS)).toEqual({ since: atDrill('13:00'), minutes: 60 });
+    expect(deriveAlerts([quiet], [], atDrill('14:00'), drill, SETTINGS)).toMatchObject([{ kind: 'silent', silentMinutes: 60 }]);
+    // Without the drill's clock and day, the same moment (12 November, real time) raises nothing: what issue 19 saw.
+    expect(silentSince(quiet, atDrill('14:00'), { ...drill, drillClock: null, observationDay: '2025-11-30' }, SETTINGS)).toBeNull();
+    // After the drill's 20:00 nobody is expected to report; a team never heard from counts from the drill's 07:00.
+    expect(silence(quiet, atDrill('20:30'), drill, SETTINGS)).toBeNull();
+    expect(silence(team({ lastSeenAt: null }), atDrill('08:00'), drill, SETTINGS)).toEqual({ since: atDrill('07:00'), minutes: 60 });
   });
 
   it('keeps a help request raised until acknowledged, and raises a newer request again', () => {
@@ -198,7 +240,7 @@ describe('alerts with an injected clock', () => {
     expect(isOverdue(overdue, NOON, 15)).toBe(true);
     expect(isOverdue(fresh, NOON, 15)).toBe(false);
     expect(isOverdue(seen, NOON, 15)).toBe(false);
-    const alerts = deriveAlerts(teams, [overdue, fresh, seen], NOON, ZONE, SETTINGS);
+    const alerts = deriveAlerts(teams, [overdue, fresh, seen], NOON, DAY, SETTINGS);
     expect(alerts.map((a) => a.key)).toEqual(['help:team-T02', `critical:${overdue.id}`, 'silent:team-T03']);
     expect(alerts[2]).toMatchObject({ kind: 'silent', silentMinutes: 90 });
   });
@@ -207,10 +249,10 @@ describe('alerts with an injected clock', () => {
     let now = NOON;
     const clock = new MissionClock(() => now);
     const quiet = team({ lastSeenAt: minutesBefore(NOON, 40) });
-    expect(deriveAlerts([quiet], [], clock.now, ZONE, SETTINGS)).toEqual([]);
+    expect(deriveAlerts([quiet], [], clock.now, DAY, SETTINGS)).toEqual([]);
     now = new Date(NOON.getTime() + 6 * 60_000);
     clock.tick();
-    expect(deriveAlerts([quiet], [], clock.now, ZONE, SETTINGS).map((a) => a.kind)).toEqual(['silent']);
+    expect(deriveAlerts([quiet], [], clock.now, DAY, SETTINGS).map((a) => a.kind)).toEqual(['silent']);
   });
 });
 

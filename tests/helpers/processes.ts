@@ -76,6 +76,10 @@ export interface InstanceOptions {
   redisUrl: string | null;
   name: string;
   env?: Record<string, string>;
+  /** Command-line arguments after server/main.ts (as `npm start -- …` passes them). */
+  args?: string[];
+  /** How long the start may take (seeding the demo into a fresh PGlite on a busy machine takes a while). */
+  startTimeoutMs?: number;
 }
 
 export class VigilInstance {
@@ -94,7 +98,7 @@ export class VigilInstance {
   async start(): Promise<void> {
     this.output = '';
     // One process (no tsx wrapper in between), so a SIGKILL really kills the server and leaves no orphan.
-    this.#child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    this.#child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...(this.options.args ?? [])], {
       cwd: PROJECT_ROOT,
       env: {
         ...process.env,
@@ -114,7 +118,7 @@ export class VigilInstance {
     this.#child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.#child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     const child = this.#child;
-    await waitFor(() => this.output.includes('Vigil is running') || child.exitCode !== null, 180_000, `${this.options.name} to start`);
+    await waitFor(() => this.output.includes('Vigil is running') || child.exitCode !== null, this.options.startTimeoutMs ?? 180_000, `${this.options.name} to start`);
     if (child.exitCode !== null) throw new Error(`${this.options.name} exited: ${this.output}`);
   }
 

@@ -282,10 +282,8 @@ describe.each(drivers)('mission operations on %s', (driver) => {
         expect((await clear('not the name')).statusCode).toBe(400);
         const cleared = await clear(name);
         expect(cleared.statusCode).toBe(200);
-        expect(cleared.json()).toEqual({
-          deleted: { events: 7, visits: 2, findings: 1, conflicts: 1, photos: 1 },
-          head: { seq: 0, hash: genesisHash(t.own.missionId) },
-        });
+        // The plan that stands (T01's new route, T02's from the fixture) is recorded again as the fresh chain's first events.
+        expect(cleared.json()).toMatchObject({ deleted: { events: 7, visits: 2, findings: 1, conflicts: 1, photos: 1 }, replanned: 2, head: { seq: 2 } });
         await waitFor(() => resets === 1, 5000, 'mission_reset on the dashboard');
       } finally {
         dashboard.close();
@@ -293,27 +291,73 @@ describe.each(drivers)('mission operations on %s', (driver) => {
 
       const count = async (table: string) =>
         rowsOf<{ n: number }>(await t.database.db.execute(sql.raw(`select count(*)::int as n from ${table} where mission_id = '${t.own.missionId}'`)))[0]!.n;
-      for (const table of ['events', 'visits', 'findings', 'conflicts', 'photos']) expect(await count(table), table).toBe(0);
+      for (const table of ['visits', 'findings', 'conflicts', 'photos']) expect(await count(table), table).toBe(0);
+      expect(await count('events')).toBe(2);
       const stations = (await getJson(t.app, f.coordinator, '/api/stations')).body.stations as { status: { visitCount: number; openFindings: number; presentTeamIds: string[] } }[];
       expect(stations).toHaveLength(3);
       expect(stations.every((st) => st.status.visitCount === 0 && st.status.openFindings === 0 && st.status.presentTeamIds.length === 0)).toBe(true);
       const teams = (await getJson(t.app, f.coordinator, '/api/teams')).body.teams as { id: string; assignedStationIds: string[]; status: { helpOpen: boolean; lastSeenAt: string | null } }[];
       expect(teams.find((team) => team.id === f.t01.teamId)!.assignedStationIds).toEqual([s]);
       expect(teams.every((team) => !team.status.helpOpen && team.status.lastSeenAt === null)).toBe(true);
-      expect(await verifyMissionLog(t.database.db, t.own.missionId)).toMatchObject({ ok: true, events: 0 });
+      expect(await verifyMissionLog(t.database.db, t.own.missionId)).toMatchObject({ ok: true, events: 2 });
+      const [first] = rowsOf<{ seq: number; type: string; prev_hash: string }>(
+        await t.database.db.execute(sql.raw(`select seq::int as seq, type, prev_hash from events where mission_id = '${t.own.missionId}' order by seq`)),
+      );
+      expect(first).toEqual({ seq: 1, type: 'plan_changed', prev_hash: genesisHash(t.own.missionId) });
       // The other mission is untouched.
       expect((await verifyMissionLog(t.database.db, t.other.missionId)).ok).toBe(true);
 
       // The same phones go on; the live record starts at seq 1 of a fresh chain.
-      expect((await setDrill(false)).json()).toMatchObject({ drill: false, head: { seq: 0 } });
+      expect((await setDrill(false)).json()).toMatchObject({ drill: false, head: { seq: 2 }, reports: 0 });
       // A phone that was offline during the drill sends a drill report late: it stays out of the live record.
       const late = (await postEvents(t.app, f.t02.token, [arrival(f.t02.teamId, s, 40)])).json().results[0];
       expect(late).toMatchObject({ status: 'rejected', field: '/occurredAt' });
       const live = (await postEvents(t.app, f.t01.token, [{ ...arrival(f.t01.teamId, s, 0), occurredAt: new Date(Date.now() + 1000).toISOString() }])).json().results[0];
-      expect(live).toMatchObject({ status: 'stored', seq: 1 });
-      expect(await verifyMissionLog(t.database.db, t.own.missionId)).toMatchObject({ ok: true, events: 1 });
+      expect(live).toMatchObject({ status: 'stored', seq: 3 });
+      expect(await verifyMissionLog(t.database.db, t.own.missionId)).toMatchObject({ ok: true, events: 3 });
       expect((await clear(name)).statusCode).toBe(409);
       expect((await setDrill(true)).json()).toMatchObject({ code: 'LOG_NOT_EMPTY' });
+    });
+
+    it('a plan saved before a drill, or before going live, never blocks drill mode; the plan stays in the record', async () => {
+      const s = f.station['1001']!;
+      // The README's order: plan first (live mission, empty of reports), then rehearse.
+      expect((await postEvents(t.app, f.coordinator, [planChanged(f.t01.teamId, [{ stationId: s }])])).json().results[0]).toMatchObject({ status: 'stored', seq: 1 });
+      expect((await setDrill(true)).json()).toMatchObject({ drill: true, events: 1, reports: 0 });
+      // Planning again during the drill, then going live before any report: still allowed.
+      await postEvents(t.app, f.coordinator, [planChanged(f.t02.teamId, [{ stationId: s }])]);
+      expect((await setDrill(false)).json()).toMatchObject({ drill: false, events: 2, reports: 0 });
+      expect((await setDrill(true)).json()).toMatchObject({ drill: true });
+      // Once the drill holds a report, going live needs a wipe; a live record with reports never becomes a drill.
+      const soon = new Date(Date.now() + 1000).toISOString();
+      expect((await postEvents(t.app, f.t01.token, [{ ...arrival(f.t01.teamId, s, 0), occurredAt: soon }])).json().results[0].status).toBe('stored');
+      expect((await setDrill(false)).json()).toMatchObject({ code: 'DRILL_DATA_PRESENT' });
+      expect((await clear((await mission()).body.name as string)).json()).toMatchObject({ deleted: { events: 3 }, replanned: 2, head: { seq: 2 } });
+      expect((await setDrill(false)).json()).toMatchObject({ drill: false, reports: 0 });
+      await postEvents(t.app, f.t01.token, [{ ...arrival(f.t01.teamId, s, 0), occurredAt: new Date(Date.now() + 2000).toISOString() }]);
+      expect((await setDrill(true)).json()).toMatchObject({ code: 'LOG_NOT_EMPTY' });
+      const teams = (await getJson(t.app, f.coordinator, '/api/teams')).body.teams as { id: string; assignedStationIds: string[] }[];
+      expect(teams.filter((team) => team.assignedStationIds.includes(s)).map((team) => team.id).sort()).toEqual([f.t01.teamId, f.t02.teamId].sort());
+      expect(await verifyMissionLog(t.database.db, t.own.missionId)).toMatchObject({ ok: true, events: 3 });
+    });
+
+    it('the observation day is the election date, or in a drill the day it started; covered today counts that day', async () => {
+      const session = async () => (await getJson(t.app, f.coordinator, '/api/session')).body.mission as { observationDay: string; drillClock: unknown; drill: boolean };
+      expect(await session()).toMatchObject({ drill: false, observationDay: '2025-11-30', drillClock: null });
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Bishkek', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+      expect((await setDrill(true)).statusCode).toBe(200);
+      expect(await session()).toMatchObject({ drill: true, observationDay: today, drillClock: null });
+      // A report made today counts as covered today in the drill (the election date is not today).
+      await postEvents(t.app, f.t01.token, [arrival(f.t01.teamId, f.station['1001']!, 1)]);
+      const summary = (await getJson(t.app, f.coordinator, '/api/summary')).body as { stations: { coveredToday: number; dayStartedAt: string } };
+      expect(summary.stations.coveredToday).toBe(1);
+      expect(Date.now() - Date.parse(summary.stations.dayStartedAt)).toBeLessThan(24 * 3600_000);
+      // A simulator brings the clock of its compressed day.
+      const clocked = await t.app.inject({ method: 'PUT', url: '/api/mission/drill', headers: { authorization: `Bearer ${f.coordinator}` }, payload: { drill: true, clock: { startsAt: '06:30', speed: 96 } } });
+      expect(clocked.statusCode).toBe(200);
+      expect((await session()).drillClock).toMatchObject({ startsAt: '06:30', speed: 96 });
+      const bad = await t.app.inject({ method: 'PUT', url: '/api/mission/drill', headers: { authorization: `Bearer ${f.coordinator}` }, payload: { drill: false, clock: { startsAt: '06:30', speed: 2 } } });
+      expect(bad.json()).toMatchObject({ code: 'CLOCK_WITHOUT_DRILL' });
     });
 
     it('only coordinators switch and clear drills', async () => {

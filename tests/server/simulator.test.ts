@@ -10,7 +10,10 @@ import { postgresAvailable } from '../helpers/services';
 import { getJson, login } from '../helpers/events';
 import { missionPlanFromFiles } from '../../server/modules/missions/mission-files';
 import { setUpMission, type MissionCredentials } from '../../server/modules/missions/mission-setup';
-import { simulateDay, type SimulationReport } from '../../server/simulate/simulator';
+import { drillSpeed, simulateDay, type SimulationReport } from '../../server/simulate/simulator';
+import { deriveAlerts } from '../../client/src/lib/dashboard/alerts';
+import type { MissionSummary } from '../../shared/schemas/auth';
+import type { Team } from '../../shared/schemas/teams';
 import { verifyMissionLog } from '../../server/modules/events/log-verifier';
 import { SEVERITIES, PHASES } from '../../shared/schemas/events';
 
@@ -122,16 +125,35 @@ describe.each(drivers)('rehearsal simulator on %s', (driver) => {
     expect(summary.head).toBe(report.stored);
   });
 
+  it('the silent team raises the silent-team alert by the drill\'s own clock, as on the real day', async () => {
+    const token = await login(t.app, osh.coordinator.username, 'rehearse it well');
+    const mission = (await getJson(t.app, token, '/api/session')).body.mission as MissionSummary;
+    expect(mission.drill).toBe(true);
+    expect(mission.drillClock).toMatchObject({ startsAt: '06:30', speed: drillSpeed(8000) });
+    const teams = (await getJson(t.app, token, '/api/teams')).body.teams as Team[];
+    const silentTeam = teams.find((team) => team.callSign === report.silentTeam)!;
+    // At the drill's 19:00 the team that went quiet after 13:00 has been silent for hours; teams heard since are not.
+    const clock = mission.drillClock!;
+    const at = (minute: number) => new Date(Date.parse(clock.realStart) + ((minute - 390) * 60_000) / clock.speed);
+    const alerts = deriveAlerts(teams.map((team) => ({ ...team, status: { ...team.status, lastSeenAt: team.status.lastSeenAt && Date.parse(team.status.lastSeenAt) > at(19 * 60).getTime() ? at(18 * 60 + 50).toISOString() : team.status.lastSeenAt } })), [], at(19 * 60), mission, mission.alerts);
+    expect(alerts.filter((a) => a.kind === 'silent').map((a) => a.teamId)).toEqual([silentTeam.id]);
+    expect(alerts[0]).toMatchObject({ kind: 'silent' });
+    expect((alerts[0] as { silentMinutes: number }).silentMinutes).toBeGreaterThan(5 * 60);
+  });
+
   it('the drill is wiped: an empty log whose chain verifies, and the mission can go live', async () => {
     expect(await verifyMissionLog(t.database.db, osh.missionId)).toMatchObject({ ok: true, events: report.stored });
     const token = await login(t.app, osh.coordinator.username, 'rehearse it well');
     const cleared = await t.app.inject({ method: 'POST', url: '/api/mission/drill/clear', headers: { authorization: `Bearer ${token}` }, payload: { confirmMissionName: 'Osh rehearsal test' } });
     expect(cleared.statusCode).toBe(200);
     expect(cleared.json().deleted.events).toBe(report.stored);
-    expect(await verifyMissionLog(t.database.db, osh.missionId)).toMatchObject({ ok: true, events: 0 });
+    // Only the plan that stands is left, recorded again at the start of a fresh chain.
+    const { replanned } = cleared.json() as { replanned: number };
+    expect(replanned).toBe(6);
+    expect(await verifyMissionLog(t.database.db, osh.missionId)).toMatchObject({ ok: true, events: replanned });
     const summary = (await getJson(t.app, token, '/api/summary')).body;
-    expect(summary).toMatchObject({ head: 0, stations: { coveredNow: 0, coveredToday: 0 }, teams: { helpOpen: 0 } });
+    expect(summary).toMatchObject({ head: replanned, stations: { coveredNow: 0, coveredToday: 0 }, teams: { helpOpen: 0 } });
     const live = await t.app.inject({ method: 'PUT', url: '/api/mission/drill', headers: { authorization: `Bearer ${token}` }, payload: { drill: false } });
-    expect(live.json()).toMatchObject({ drill: false, events: 0 });
+    expect(live.json()).toMatchObject({ drill: false, events: replanned, reports: 0 });
   });
 });

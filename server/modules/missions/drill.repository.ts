@@ -1,6 +1,6 @@
 /** SQL for drill mode: the mission's flag and wiping its record back to genesis. Callers hold the transaction. */
-import { eq, sql } from 'drizzle-orm';
-import type { Tx } from '../../../db/client';
+import { and, eq, ne, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../../db/client';
 import { conflicts, events, findings, missions, photos, stationStatus, teamInbox, teamStatus, visits } from '../../../db/schema/index';
 import { genesisHash } from '../events/hash-chain';
 
@@ -14,8 +14,21 @@ export async function lockMission(tx: Tx, missionId: string) {
 }
 
 /** Going live after a drill also records when the live record starts (reports made before it are refused). */
-export async function saveDrill(tx: Tx, missionId: string, drill: boolean, recordStartsAt?: Date): Promise<void> {
-  await tx.update(missions).set(recordStartsAt ? { drill, recordStartsAt } : { drill }).where(eq(missions.id, missionId));
+export async function saveDrill(
+  tx: Tx,
+  missionId: string,
+  change: Pick<typeof missions.$inferInsert, 'drill' | 'recordStartsAt' | 'drillStartedAt' | 'drillClock'>,
+): Promise<void> {
+  await tx.update(missions).set(change).where(eq(missions.id, missionId));
+}
+
+/** Events other than plan changes: what makes a log a record of observations (drill or live). */
+export async function countReports(db: Db | Tx, missionId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(events)
+    .where(and(eq(events.missionId, missionId), ne(events.type, 'plan_changed')));
+  return row?.n ?? 0;
 }
 
 /**

@@ -5,13 +5,14 @@ import type { Db, Tx } from '../../../db/client';
 import { missions } from '../../../db/schema/index';
 import type { AlertSettings, MissionSummary } from '../../../shared/schemas/auth';
 import type { DisplayPolicy } from '../../../shared/schemas/displays';
+import { observationDayOf } from '../../../shared/observation-day';
 import { genesisHash } from '../events/hash-chain';
 
 type Reader = Db | Tx;
 export type MissionRow = typeof missions.$inferSelect;
 export type NewMission = Omit<typeof missions.$inferInsert, 'id' | 'lastSeq' | 'lastHash' | 'createdAt'> & { id?: string };
 
-export function toMissionSummary(row: MissionRow): MissionSummary {
+export function toMissionSummary(row: MissionRow, now: Date = new Date()): MissionSummary {
   return {
     id: row.id,
     name: row.name,
@@ -23,6 +24,8 @@ export function toMissionSummary(row: MissionRow): MissionSummary {
     languages: row.languages,
     isDemo: row.isDemo,
     drill: row.drill,
+    observationDay: observationDayOf(row, now),
+    drillClock: row.drill ? (row.drillClock ?? null) : null,
     alerts: {
       silentTeamMinutes: row.silentTeamAlertMinutes,
       pollingStartsAt: row.pollingStartsAt,

@@ -54,7 +54,9 @@ function rowsOf<T>(result: unknown): T[] {
 export async function readSummary(db: Db, missionId: string, activeSince: Date): Promise<SummaryRow | undefined> {
   const result = await db.execute(sql`
     with m as (
-      select id, last_seq, (election_date::date::timestamp at time zone time_zone) as day_start
+      -- The observation day: the election date, or in a drill the day the drill started (shared/observation-day.ts).
+      select id, last_seq, ((case when drill then (coalesce(drill_started_at, now()) at time zone time_zone)::date
+                                  else election_date::date end)::timestamp at time zone time_zone) as day_start
       from missions where id = ${missionId}
     )
     select m.last_seq::text as head, m.day_start, s.*, t.*, f.*

@@ -58,7 +58,7 @@ export function createServices(app: FastifyInstance) {
     stations: createStationsService(db),
     stationDetail: createStationDetailService(db, forms),
     teams: createTeamsService(db, displayPolicies, auth),
-    operations: createOperationsService(db, app.realtime.broadcaster),
+    operations: createOperationsService(db, app.realtime.broadcaster, events),
     conflicts: createConflictsService(db),
     plan: createPlanService(db, events),
     exports: createExportsService(db),

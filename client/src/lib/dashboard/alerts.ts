@@ -6,7 +6,7 @@
 import type { MissionSummary } from '../../../../shared/schemas/auth';
 import type { Team } from '../../../../shared/schemas/teams';
 import { isOverdue } from './triage';
-import { missionMinutesOfDay } from '../time';
+import { missionMoment, parseClock, realInstant, type MissionDay, type MissionMoment } from '../../../../shared/observation-day';
 import type { TriageFinding } from '../../../../shared/schemas/findings';
 
 export type AlertSettings = MissionSummary['alerts'];
@@ -17,26 +17,41 @@ export type DashboardAlert =
   | { kind: 'critical'; key: string; findingId: string; stationNumber: string | null; district: string | null; since: string; category: string };
 
 
-function parseClock(hhmm: string): number {
-  const [h, m] = hhmm.split(':').map(Number);
-  return (h ?? 0) * 60 + (m ?? 0);
-}
-
-/** Inside the polling hours (start inclusive, end exclusive; an end before the start runs past midnight). */
-export function withinPollingHours(at: Date, timeZone: string, settings: AlertSettings): boolean {
-  const now = missionMinutesOfDay(at, timeZone);
+/** Inside the polling hours at a minute of the day (start inclusive, end exclusive; an end before the start runs past midnight). */
+function insidePollingHours(now: number, settings: AlertSettings): boolean {
   const start = parseClock(settings.pollingStartsAt);
   const end = parseClock(settings.pollingEndsAt);
   if (start === end) return true;
   return start < end ? now >= start && now < end : now >= start || now < end;
 }
 
-/** The start of today's polling hours as an instant (for teams never heard from). */
-export function pollingStartToday(at: Date, timeZone: string, settings: AlertSettings): Date {
-  const sinceStart = (missionMinutesOfDay(at, timeZone) - parseClock(settings.pollingStartsAt) + 1440) % 1440;
-  const start = new Date(at.getTime() - sinceStart * 60_000);
-  start.setSeconds(0, 0);
-  return start;
+/** Inside the polling hours, by the mission's clock (a compressed drill's own clock included). */
+export function withinPollingHours(at: Date, day: MissionDay, settings: AlertSettings): boolean {
+  return insidePollingHours(missionMoment(at, day).minuteOfDay, settings);
+}
+
+/**
+ * Polling is open now on the observation day: the only day anyone is expected to report. Before it (a brand-new
+ * mission, the weeks of preparation) and after it, nobody is silent.
+ */
+export function pollingOpen(at: Date, day: MissionDay, settings: AlertSettings): boolean {
+  const moment = missionMoment(at, day);
+  if (!insidePollingHours(moment.minuteOfDay, settings)) return false;
+  const start = parseClock(settings.pollingStartsAt);
+  // Hours that run past midnight belong to the day they opened on.
+  const openedOn = moment.minuteOfDay >= start ? moment.date : previousDay(moment.date);
+  return openedOn === day.observationDay;
+}
+
+function previousDay(date: string): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y!, m! - 1, d! - 1)).toISOString().slice(0, 10);
+}
+
+/** The opening of today's polling hours on the mission's time line (`MissionMoment.ms`). */
+function openingMs(now: MissionMoment, settings: AlertSettings): number {
+  const sinceStart = (now.minuteOfDay - parseClock(settings.pollingStartsAt) + 1440) % 1440;
+  return now.ms - sinceStart * 60_000 - now.intoMinuteMs;
 }
 
 const at = (iso: string | null) => (iso === null ? null : Date.parse(iso));
@@ -50,18 +65,30 @@ export function helpAlertOpen(team: Team): boolean {
 }
 
 /**
- * A team is silent when, during polling hours, nothing was heard from it for longer than the threshold (a team never
- * heard from counts from the start of polling). An acknowledgement made after its last sign of life covers the silence
- * until the team is heard from again.
+ * A team is silent when, during the observation day's polling hours, nothing was heard from it for longer than the
+ * threshold (a team never heard from counts from the opening). Time runs by the mission's clock: a compressed drill's
+ * minutes pass as fast as its day does. An acknowledgement made after its last sign of life covers the silence until the
+ * team is heard from again. Returns when the silence began and how many of the mission's minutes it has lasted.
  */
-export function silentSince(team: Team, now: Date, timeZone: string, settings: AlertSettings): Date | null {
-  if (!withinPollingHours(now, timeZone, settings)) return null;
+export function silence(team: Team, now: Date, day: MissionDay, settings: AlertSettings): { since: Date; minutes: number } | null {
+  if (!pollingOpen(now, day, settings)) return null;
+  const moment = missionMoment(now, day);
   const seen = at(team.status.lastSeenAt);
-  const since = seen ?? pollingStartToday(now, timeZone, settings).getTime();
-  if (now.getTime() - since <= settings.silentTeamMinutes * 60_000) return null;
+  const since = seen === null ? openingMs(moment, settings) : missionMoment(seen, day).ms;
+  if (moment.ms - since <= settings.silentTeamMinutes * 60_000) return null;
   const acked = at(team.status.silentAcknowledgedAt);
-  if (acked !== null && acked >= since) return null;
-  return new Date(since);
+  if (acked !== null && missionMoment(acked, day).ms >= since) return null;
+  return { since: realInstant(since, day), minutes: Math.floor((moment.ms - since) / 60_000) };
+}
+
+/** When the team's silence began (see `silence`), or null. */
+export function silentSince(team: Team, now: Date, day: MissionDay, settings: AlertSettings): Date | null {
+  return silence(team, now, day, settings)?.since ?? null;
+}
+
+/** Never heard from although polling opened on the observation day: a state to say in words, never "OK". */
+export function neverHeardFrom(team: Team, now: Date, day: MissionDay, settings: AlertSettings): boolean {
+  return team.status.lastSeenAt === null && pollingOpen(now, day, settings);
 }
 
 /** Help requests first (oldest first), then overdue critical findings, then silent teams (longest silent first). */
@@ -69,7 +96,7 @@ export function deriveAlerts(
   teams: Iterable<Team>,
   findings: Iterable<TriageFinding>,
   now: Date,
-  timeZone: string,
+  day: MissionDay,
   settings: AlertSettings,
 ): DashboardAlert[] {
   const help: DashboardAlert[] = [];
@@ -79,7 +106,7 @@ export function deriveAlerts(
     if (helpAlertOpen(team)) {
       help.push({ kind: 'help', key: `help:${team.id}`, teamId: team.id, callSign: team.callSign, since: team.status.helpRequestedAt ?? now.toISOString(), stationId: team.status.currentStationId });
     }
-    const quiet = silentSince(team, now, timeZone, settings);
+    const quiet = silence(team, now, day, settings);
     if (quiet !== null) {
       silent.push({
         kind: 'silent',
@@ -87,7 +114,7 @@ export function deriveAlerts(
         teamId: team.id,
         callSign: team.callSign,
         since: team.status.lastSeenAt,
-        silentMinutes: Math.floor((now.getTime() - quiet.getTime()) / 60_000),
+        silentMinutes: quiet.minutes,
       });
     }
   }

@@ -206,6 +206,29 @@ export function overlayLayers(mission: MissionSummary, options: StyleOptions, ba
     layout: { 'line-cap': 'round', 'line-join': 'round' },
     paint: { 'line-color': '#1d2633', 'line-width': 2 * scale, 'line-dasharray': [1, 1.6], 'line-opacity': 0.65 },
   });
+  if (text) {
+    layers.push({
+      id: LAYER_IDS.districtLabels,
+      type: 'symbol',
+      source: GROUND_SOURCE_ID,
+      filter: ofKind('district'),
+      maxzoom: 14,
+      layout: {
+        'text-field': districtLabelText(options.approximateAreaLabel ?? '(approximate area)'),
+        'text-font': font,
+        'text-size': 12 * scale,
+        'symbol-placement': 'point',
+        // The least important words on the map: drawn under the stations and placed after them, they move aside or
+        // wait rather than cover a cluster, a station or a team.
+        'text-variable-anchor': ['center', 'top', 'bottom', 'left', 'right'],
+        'text-radial-offset': 0.8,
+        'text-allow-overlap': false,
+        'text-padding': 4,
+        'symbol-sort-key': 100,
+      },
+      paint: { 'text-color': colours.district, 'text-halo-color': colours.halo, 'text-halo-width': 1.5 },
+    });
+  }
   if (options.cluster) {
     layers.push(
       {
@@ -229,8 +252,9 @@ export function overlayLayers(mission: MissionSummary, options: StyleOptions, ba
         layout: {
           'icon-image': ['concat', 'vigil-state-', worstStateExpression(['get', 'worst'])],
           'icon-size': 0.55 * scale,
+          // Always drawn, and in the collision index: labels (district names, call signs) give way to clusters.
           'icon-allow-overlap': true,
-          'icon-ignore-placement': true,
+          'icon-ignore-placement': false,
           'icon-offset': text ? [0, -9] : [0, 0],
           ...(text
             ? {
@@ -239,7 +263,7 @@ export function overlayLayers(mission: MissionSummary, options: StyleOptions, ba
                 'text-size': 11 * scale,
                 'text-offset': [0, 0.55],
                 'text-allow-overlap': true,
-                'text-ignore-placement': true,
+                'text-ignore-placement': false,
               }
             : {}),
         },
@@ -256,7 +280,8 @@ export function overlayLayers(mission: MissionSummary, options: StyleOptions, ba
       'icon-image': ['concat', 'vigil-state-', ['get', 'state']],
       'icon-size': ['interpolate', ['linear'], ['zoom'], 9, iconSize(0.42 * scale), 12, iconSize(0.6 * scale), 16, iconSize(1 * scale)],
       'icon-allow-overlap': true,
-      'icon-ignore-placement': true,
+      // In the collision index: labels give way to stations, never the other way round.
+      'icon-ignore-placement': false,
       // The most urgent drawn last, on top.
       'symbol-sort-key': ['-', 10, ['get', 'rank']],
     },
@@ -297,30 +322,17 @@ export function overlayLayers(mission: MissionSummary, options: StyleOptions, ba
             'text-field': ['get', 'callSign'],
             'text-font': font,
             'text-size': 12 * scale,
-            'text-anchor': 'left',
-            'text-offset': [1.9, -1.1],
-            'text-allow-overlap': true,
+            // Call signs never pile up on each other: each takes the first free side of its marker, or waits.
+            'text-variable-anchor': ['left', 'right', 'top', 'bottom'],
+            'text-radial-offset': 1.6,
+            'text-justify': 'auto',
+            'text-allow-overlap': false,
+            'text-optional': true,
           }
         : {}),
     },
     paint: { 'text-color': '#1d2633', 'text-halo-color': '#ffffff', 'text-halo-width': 2 },
   });
-  if (text) {
-    layers.push({
-      id: LAYER_IDS.districtLabels,
-      type: 'symbol',
-      source: GROUND_SOURCE_ID,
-      filter: ofKind('district'),
-      maxzoom: 14,
-      layout: {
-        'text-field': districtLabelText(options.approximateAreaLabel ?? '(approximate area)'),
-        'text-font': font,
-        'text-size': 12 * scale,
-        'symbol-placement': 'point',
-      },
-      paint: { 'text-color': colours.district, 'text-halo-color': colours.halo, 'text-halo-width': 1.5 },
-    });
-  }
   return layers;
 }
 

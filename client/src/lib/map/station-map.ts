@@ -4,7 +4,7 @@
  * never by reloading a source per event. Patches arriving within one animation frame go to the map as one diff.
  */
 import { GeoJSONSource, Map as MapLibreMap, NavigationControl, prewarm, setWorkerUrl } from 'maplibre-gl';
-import type { GeoJSONSourceDiff, MapGeoJSONFeature, MapLayerMouseEvent } from 'maplibre-gl';
+import type { GeoJSONSourceDiff, MapGeoJSONFeature, MapLayerMouseEvent, PaddingOptions } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 // The bundler moves maplibre's module out of node_modules, so its own guess of the worker's address would be wrong.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
@@ -141,9 +141,25 @@ export class StationMap {
     if (interactive) this.#enableClicks(options.onselect);
   }
 
-  /** Moves the view to a box ([west, south, east, north]), gliding over `durationMs`. */
-  showBox(box: [number, number, number, number], durationMs: number): void {
-    this.map.fitBounds(box, { padding: this.#paddingPx, duration: durationMs, essential: true });
+  /**
+   * Moves the view to a box ([west, south, east, north]), gliding over `durationMs`. `padding` keeps the box clear of
+   * whatever lies over the map's edges (a wall's labels and legend); the map is measured first, so a container that
+   * just changed size (a bar appeared above it) is fitted as it is now.
+   */
+  showBox(box: [number, number, number, number], durationMs: number, padding?: PaddingOptions): void {
+    this.map.resize();
+    this.map.fitBounds(box, { padding: padding ?? this.#paddingPx, duration: durationMs, essential: true });
+  }
+
+  /** Outlines and fills one district's area (others stay dashed) without moving the view; null clears. */
+  outlineDistrict(district: string | null): void {
+    const area = district === null ? undefined : this.#districts.find((candidate) => candidate.properties.district === district);
+    this.#whenLoaded(() => {
+      if (this.#focusedDistrict !== null) this.map.setFeatureState({ source: GROUND_SOURCE_ID, id: groundKey.district(this.#focusedDistrict) }, { focused: false });
+      this.#focusedDistrict = area === undefined ? null : area.properties.district;
+      if (this.#focusedDistrict !== null) this.map.setFeatureState({ source: GROUND_SOURCE_ID, id: groundKey.district(this.#focusedDistrict) }, { focused: true });
+      if (this.map.getLayer(LAYER_IDS.districtFill) !== undefined) this.map.setFilter(LAYER_IDS.districtFill, districtFillFilter(this.#focusedDistrict));
+    });
   }
 
   /** Queues new states; they reach the map together with everything else queued (see FLUSH_INTERVAL_MS). */
@@ -229,12 +245,7 @@ export class StationMap {
   /** Zooms to a district's area and outlines it; null clears the outline. Returns false for an unknown district. */
   focusDistrict(district: string | null): boolean {
     const area = district === null ? undefined : this.#districts.find((candidate) => candidate.properties.district === district);
-    this.#whenLoaded(() => {
-      if (this.#focusedDistrict !== null) this.map.setFeatureState({ source: GROUND_SOURCE_ID, id: groundKey.district(this.#focusedDistrict) }, { focused: false });
-      this.#focusedDistrict = area === undefined ? null : area.properties.district;
-      if (this.#focusedDistrict !== null) this.map.setFeatureState({ source: GROUND_SOURCE_ID, id: groundKey.district(this.#focusedDistrict) }, { focused: true });
-      if (this.map.getLayer(LAYER_IDS.districtFill) !== undefined) this.map.setFilter(LAYER_IDS.districtFill, districtFillFilter(this.#focusedDistrict));
-    });
+    this.outlineDistrict(district);
     if (area === undefined) return district === null;
     let [west, south, east, north] = [Infinity, Infinity, -Infinity, -Infinity];
     for (const [lng, lat] of area.geometry.coordinates[0] ?? []) {

@@ -112,7 +112,7 @@ export class CoverageState extends ServerFigures<CoverageReply> {
 
 /** Alerts from the live team rows, the feed and the clock; recomputed whenever any of them moves. */
 export function currentAlerts(teams: readonly Team[], feed: TriageFeedState, clock: MissionClock, mission: MissionSummary): DashboardAlert[] {
-  return deriveAlerts(teams, feed.items, clock.now, mission.timeZone, mission.alerts);
+  return deriveAlerts(teams, feed.items, clock.now, mission, mission.alerts);
 }
 
 /** A triage step as an event; resolves to null when stored, else the server's reason. */

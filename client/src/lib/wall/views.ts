@@ -37,8 +37,15 @@ export function boxAround(points: Iterable<{ lng: number; lat: number }>): Box |
   return [west, south, east, north];
 }
 
-export function wallViews(stations: readonly PlacedStation[], cityLabel: string, districtLabel: (district: string) => string): WallView[] {
-  const city = boxAround(stations);
+/** The city view holds every station and the city's outline (`outline`: its positions); each district its stations. */
+export function wallViews(
+  stations: readonly PlacedStation[],
+  cityLabel: string,
+  districtLabel: (district: string) => string,
+  outline: readonly { lng: number; lat: number }[] = [],
+): WallView[] {
+  if (stations.length === 0) return [];
+  const city = boxAround([...stations, ...outline]);
   if (city === null) return [];
   const byDistrict = new Map<string, PlacedStation[]>();
   for (const station of stations) {

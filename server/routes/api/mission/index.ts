@@ -20,11 +20,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: coordinatorsOnly,
     schema: {
       tags: ['operations'],
-      summary: 'Turn drill mode on (only with an empty log) or off (going live: only with an empty log, so clear the drill first)',
+      summary: 'Turn drill mode on or off (going live) while the log holds no reports (plan changes may be there; clear a drill first)',
+      description: 'With `clock`, a drill plays a compressed day (the simulator): alerts follow its clock. Open pages reload.',
       body: DrillBody,
       response: { 200: OperationsState, 409: ErrorReply, ...errorReplies },
     },
-    handler: async (request) => app.services.operations.setDrill(request.principal!.missionId, request.body.drill),
+    handler: async (request) => app.services.operations.setDrill(request.principal!.missionId, request.body),
   });
 
   app.post('/drill/clear', {
@@ -32,11 +33,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['operations'],
       summary: 'Delete the drill\'s events and everything derived from them; the log starts again at genesis and open pages reload',
-      description: 'Only in drill mode. Stations, teams, the plan, join codes, display links and the field kit stay.',
+      description: 'Only in drill mode. Stations, teams, the plan (recorded again as the fresh chain\'s first events), join codes, display links and the field kit stay.',
       body: ClearDrillBody,
       response: { 200: ClearDrillReply, 409: ErrorReply, ...errorReplies },
     },
-    handler: async (request) => app.services.operations.clearDrill(request.principal!.missionId, request.body.confirmMissionName),
+    handler: async (request) => app.services.operations.clearDrill(request.principal!, request.body.confirmMissionName),
   });
   app.put('/alert-settings', {
     onRequest: coordinatorsOnly,
