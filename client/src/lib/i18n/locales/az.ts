@@ -319,6 +319,9 @@ export const az: Messages = {
     team_alert_acknowledged: 'Komanda siqnalı qəbul edildi',
     plan_changed: 'Plan dəyişdi',
     conflict_resolved: 'Ziddiyyət həll edildi',
+    message_sent: 'Komandalara mesaj',
+    message_read: 'Mesaj oxundu',
+    team_message: 'Komandadan mesaj',
   },
   stateShape: {
     critical: 'üçbucaq',

@@ -321,6 +321,9 @@ export const en = {
     team_alert_acknowledged: 'Team alert acknowledged',
     plan_changed: 'Plan changed',
     conflict_resolved: 'Conflict resolved',
+    message_sent: 'Message to teams',
+    message_read: 'Message read',
+    team_message: 'Message from a team',
   },
   stateShape: {
     critical: 'triangle',

@@ -319,6 +319,9 @@ export const ky: Messages = {
     team_alert_acknowledged: 'Команда тууралуу сигнал кабыл алынды',
     plan_changed: 'План өзгөрдү',
     conflict_resolved: 'Карама-каршылык чечилди',
+    message_sent: 'Командаларга билдирүү',
+    message_read: 'Билдирүү окулду',
+    team_message: 'Командадан билдирүү',
   },
   stateShape: {
     critical: 'үч бурчтук',

@@ -319,6 +319,9 @@ export const ru: Messages = {
     team_alert_acknowledged: 'Сигнал о команде принят',
     plan_changed: 'План изменён',
     conflict_resolved: 'Конфликт разрешён',
+    message_sent: 'Сообщение командам',
+    message_read: 'Сообщение прочитано',
+    team_message: 'Сообщение от команды',
   },
   stateShape: {
     critical: 'треугольник',
