@@ -8,7 +8,7 @@
 import type { AlertSettings } from './schemas/auth';
 import type { DisplayLinkSettings, DisplayRevoked } from './schemas/displays';
 import type { FeedEvent } from './schemas/events';
-import type { StationStatus } from './schemas/stations';
+import type { Station, StationStatus } from './schemas/stations';
 import type { TeamStatus } from './schemas/teams';
 
 /**
@@ -51,6 +51,8 @@ export interface ServerToClientEvents {
   plan_updated: (notice: TeamNotice) => void;
   /** Team sockets only: this team's help request was closed (stored at `seq`); fetch the team's status again. */
   help_resolved: (notice: TeamNotice) => void;
+  /** Coordinators and displays: stations' details changed (a coordinator placed an unplaced station); stored first. */
+  stations_changed: (notice: { stations: Station[] }) => void;
 }
 
 /** News for one team's phones: only which team and where in the log; the phone fetches the rest over HTTP. */
