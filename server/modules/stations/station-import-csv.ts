@@ -91,7 +91,8 @@ export function resolveColumns(
     if (field === undefined || used.has(index) || field in mapping) return; // extra columns are allowed and ignored
     const earlier = columnOf.get(field);
     if (earlier === undefined) columnOf.set(field, index);
-    else problems.add(0, name, `is the same field as ${noun} "${header[earlier]}"`);
+    // GeoJSON features may each name a field differently: two names are a problem only within one feature.
+    else if (noun === 'column') problems.add(0, name, `is the same field as ${noun} "${header[earlier]}"`);
   });
   const missing = REQUIRED_FIELDS.filter((field) => !columnOf.has(field));
   for (const field of missing) {

@@ -7,6 +7,7 @@ import { resolveColumns, type ColumnMapping } from './station-import-csv';
 import {
   MAX_IMPORT_ROWS,
   STATION_FIELDS,
+  fieldNamed,
   type FoundFields,
   type StationField,
   type StationRowCollector,
@@ -39,17 +40,24 @@ function readPoint(geometry: unknown): { lng: unknown; lat: unknown } | { field:
   return { lng: coordinates[0], lat: coordinates[1] };
 }
 
-/** The station fields among the properties, by the names `resolveColumns` chose. */
-function readProperties(properties: Record<string, unknown>, nameOf: Map<StationField, string>): FoundFields {
+/** The station fields among the properties: mapped ones by their mapped name, the others by their usual names. */
+function readProperties(properties: Record<string, unknown>, mapping: ColumnMapping, row: number, collector: StationRowCollector): FoundFields {
   const found: FoundFields = {};
-  for (const [field, name] of nameOf) {
-    if (POSITION_FIELDS.includes(field)) continue;
-    if (name in properties) found[field] = { value: properties[name], source: name };
+  for (const [field, name] of Object.entries(mapping) as [StationField, string | null | undefined][]) {
+    if (typeof name === 'string' && name in properties) found[field] = { value: properties[name], source: name };
+  }
+  const mappedNames = new Set(Object.values(mapping));
+  for (const [name, value] of Object.entries(properties)) {
+    const field = fieldNamed(name);
+    if (field === undefined || POSITION_FIELDS.includes(field) || field in mapping || mappedNames.has(name)) continue;
+    const earlier = found[field];
+    if (earlier) collector.problems.add(row, name, `is the same field as property "${earlier.source}"`);
+    else found[field] = { value, source: name };
   }
   return found;
 }
 
-function readFeature(feature: unknown, row: number, nameOf: Map<StationField, string>, collector: StationRowCollector): void {
+function readFeature(feature: unknown, row: number, mapping: ColumnMapping, collector: StationRowCollector): void {
   if (!isObject(feature) || feature.type !== 'Feature') {
     collector.problems.add(row, 'type', 'must be "Feature"');
     return;
@@ -61,7 +69,7 @@ function readFeature(feature: unknown, row: number, nameOf: Map<StationField, st
     collector.problems.add(row, 'properties', 'is required: an object with the station fields');
     return;
   }
-  const found = readProperties(feature.properties, nameOf);
+  const found = readProperties(feature.properties, mapping, row, collector);
   if (!positionProblem) {
     found.lng = { value: point.lng, source: LNG_SOURCE };
     found.lat = { value: point.lat, source: LAT_SOURCE };
@@ -112,5 +120,5 @@ export function readGeoJsonStations(input: string, collector: StationRowCollecto
   collector.mapping.lng = LNG_SOURCE;
   if (!collector.problems.isEmpty) return;
 
-  for (const [index, feature] of features.entries()) readFeature(feature, index + 1, nameOf, collector);
+  for (const [index, feature] of features.entries()) readFeature(feature, index + 1, mapping, collector);
 }

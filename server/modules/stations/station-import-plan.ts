@@ -38,7 +38,7 @@ export const CLEARABLE_FIELDS = ['code', 'name', 'address', 'region', 'electoral
 const COMPARED_FIELDS = ['code', 'name', 'address', 'region', 'electoralDistrict', 'lat', 'lng', 'registeredVoters'] as const satisfies (keyof StationImportResolvedRow)[];
 
 /** A point further than this from its district's median, and further than DISTRICT_SPREAD_FACTOR times the district's median spread, is suspicious. */
-const DISTRICT_OUTLIER_MIN_KM = 25;
+const DISTRICT_OUTLIER_MIN_KM = 10;
 const DISTRICT_SPREAD_FACTOR = 6;
 /** Districts with fewer placed stations have no "usual place" to compare with. */
 const DISTRICT_MIN_STATIONS = 4;

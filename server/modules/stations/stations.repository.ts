@@ -156,9 +156,10 @@ export async function searchStations(
   const key = searchKey(query);
   const pattern = `%${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const keyOf = (column: SQL | typeof stations.code) => sql`regexp_replace(lower(${column}), ${SEARCH_KEY_SQL_PATTERN}, '', 'g')`;
-  const distance = near
-    ? sql`coalesce(power(${stations.lat} - ${near.lat}, 2) + power((${stations.lng} - ${near.lng}) * ${Math.cos((near.lat * Math.PI) / 180)}, 2), 1e9)`
-    : sql`0`;
+  const exactCode = sql`(${keyOf(stations.code)} = ${key}) desc`;
+  const order = near
+    ? [exactCode, sql`coalesce(power(${stations.lat} - ${near.lat}::double precision, 2) + power((${stations.lng} - ${near.lng}::double precision) * ${Math.cos((near.lat * Math.PI) / 180)}::double precision, 2), 1e9)`, asc(stations.code)]
+    : [exactCode, asc(stations.code)];
   const rows = await db
     .select({ station: stations, status: stationStatus })
     .from(stations)
@@ -169,7 +170,7 @@ export async function searchStations(
         sql`(${keyOf(stations.code)} like ${pattern} or ${keyOf(sql`${stations.name}`)} like ${pattern} or ${keyOf(sql`${stations.address}`)} like ${pattern})`,
       ),
     )
-    .orderBy(sql`(${keyOf(stations.code)} = ${key}) desc`, distance, asc(stations.code))
+    .orderBy(...order)
     .limit(limit);
   return rows.map(({ station, status }) => toStation(station, status));
 }
