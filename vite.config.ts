@@ -14,6 +14,16 @@ const projectRoot = fileURLToPath(new URL('.', import.meta.url));
 const clientRoot = fileURLToPath(new URL('./client', import.meta.url));
 const serverUrl = 'http://localhost:3000';
 
+/** The unit tier: files that need no service, browser, process or app (see `projects` below). */
+const UNIT_TESTS = [
+  'tests/client/**/*.test.ts',
+  'tests/db/**/*.test.ts',
+  'tests/server/conflict-rules.test.ts',
+  'tests/server/display-redaction.test.ts',
+  'tests/server/domain-rules.test.ts',
+  'tests/server/station-import.test.ts',
+];
+
 /**
  * Stamps every build with an id in index.html. The server announces the id of the page it serves now, and an
  * unattended wall display reloads itself when that differs from the one it was loaded from.
@@ -30,6 +40,9 @@ export default defineConfig({
   // No svelte.config.js: Svelte 5 reads TypeScript in components by itself, and the defaults are what we want.
   plugins: [svelte({ configFile: false }), buildId(), ...fieldApp(clientRoot)],
   root: clientRoot,
+  // `$shared/schemas/events` instead of `../../../../shared/schemas/events`; the same alias is in tsconfig.json (for
+  // tsc, svelte-check, tsx at run time and dependency-cruiser). Vitest's projects inherit it.
+  resolve: { alias: { $shared: fileURLToPath(new URL('./shared', import.meta.url)) } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -46,10 +59,60 @@ export default defineConfig({
   },
   test: {
     root: '.',
-    include: ['tests/**/*.test.ts'],
+    // No top-level `include`: the projects below inherit this block, and an inherited list would be merged into theirs.
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
+    // Ceilings, not speed targets: a test waits on conditions, and on a busy 2-core box a fresh app (migrations included)
+    // can take tens of seconds to build. A stuck test still fails, after two minutes.
+    testTimeout: 120_000,
+    hookTimeout: 240_000,
+    // Four tiers, run in this order by `npm test`; each alone by `npm run test:<name>`. A file belongs to the first
+    // tier whose needs cover what it really uses.
+    projects: [
+      {
+        extends: true,
+        test: {
+          // The inner loop: pure functions and state classes. No database (not even PGlite), no Redis, no browser,
+          // no child process, no app: the whole tier runs in well under a minute.
+          name: 'unit',
+          include: UNIT_TESTS,
+          // Files share a worker's module cache: importing the schemas, the catalogue and i18n once per worker instead
+          // of once per file halves the tier's time. Safe because these files hold no services and restore any global
+          // they stub (vi.unstubAllGlobals).
+          isolate: false,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The real app through fastify.inject and real sockets, on PGlite and on Postgres; Redis; child processes
+          // (CLIs, several instances). The bench harness check lives here too: it boots instances, it times nothing.
+          // Everything not claimed by another tier lands here, so a new test file always runs somewhere.
+          name: 'integration',
+          include: ['tests/**/*.test.ts'],
+          exclude: [...UNIT_TESTS, 'tests/browser/**', 'tests/faults/**'],
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Real Chromium (playwright-core, /usr/bin/chromium) against a real server.
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts'],
+          sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Services and instances killed and restarted under load.
+          name: 'faults',
+          include: ['tests/faults/**/*.test.ts'],
+          sequence: { groupOrder: 3 },
+        },
+      },
+    ],
   },
 });

@@ -11,7 +11,7 @@ import type { Database } from '../db/client';
 import { MAX_BODY_BYTES } from '../shared/constants';
 import type { Config } from './config';
 import { createBuildIdReader } from './client-build';
-import { registerErrorHandlers } from './errors';
+import { httpError, registerErrorHandlers } from './errors';
 import database from './plugins/external/database';
 import security from './plugins/external/security';
 import swagger from './plugins/external/swagger';
@@ -48,6 +48,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: MAX_BODY_BYTES,
+    // Opening the database runs its migrations, which on a large mission or a busy machine take longer than Fastify's
+    // default 10 s; a start that really hangs is still reported, after two minutes.
+    pluginTimeout: 120_000,
     // Behind the load balancer the client address comes from X-Forwarded-For (rate limits are per address), but only
     // when the load balancer is one we trust (TRUST_PROXY).
     trustProxy: config.trustProxy,
@@ -58,6 +61,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('config', config);
   app.decorate('clientBuild', createBuildIdReader(config.clientDir));
   registerErrorHandlers(app);
+  rejectNonFiniteQueryNumbers(app);
   // Station imports arrive as raw CSV or GeoJSON text.
   app.addContentTypeParser(['text/csv', 'text/plain', 'application/geo+json'], { parseAs: 'string' }, (_req, body, done) =>
     done(null, body),
@@ -98,6 +102,24 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await registerClient(app, config);
   return app;
+}
+
+/**
+ * Ajv coerces the query text `Infinity` (or `1e309`) to the number Infinity, which passes `type: integer`, and then
+ * skips `minimum`/`maximum` (it applies them to finite numbers only). A schema's bounds cannot catch it, so after
+ * validation any non-finite number in the query or path is refused here, for every route.
+ */
+function rejectNonFiniteQueryNumbers(app: FastifyInstance) {
+  app.addHook('preHandler', async (request) => {
+    for (const [part, values] of [['querystring', request.query], ['params', request.params]] as const) {
+      if (!values || typeof values !== 'object') continue;
+      for (const [key, value] of Object.entries(values)) {
+        if (typeof value === 'number' && !Number.isFinite(value)) {
+          throw httpError(400, `${part}/${key}: must be a finite number`, 'VALIDATION', [{ field: `${part}/${key}`, problem: 'must be a finite number' }]);
+        }
+      }
+    }
+  });
 }
 
 /** Serves the built Svelte client; any non-API path gets index.html so client-side routes (/display) load. */

@@ -7,7 +7,7 @@
  */
 import type { AlertSettings } from './schemas/auth';
 import type { DisplayLinkSettings, DisplayRevoked } from './schemas/displays';
-import type { FeedEvent } from './schemas/events';
+import type { CatchUpRequest, FeedEvent } from './schemas/events';
 import type { Station, StationStatus } from './schemas/stations';
 import type { TeamStatus } from './schemas/teams';
 
@@ -63,15 +63,18 @@ export interface TeamNotice {
 
 export interface ClientToServerEvents {
   /** Fetch stored events after a sequence (for filling a gap without reconnecting). */
-  catch_up: (request: { after: number; limit?: number }, ack: (result: Ack<{ events: FeedEvent[]; head: number }>) => void) => void;
+  catch_up: (request: CatchUpRequest, ack: (result: Ack<{ events: FeedEvent[]; head: number }>) => void) => void;
 }
 
 /** Between server instances (through the Redis adapter). */
 export interface InterServerEvents {
   /** A mission's display policy changed: drop any cached copy. */
   display_policy_changed: (missionId: string) => void;
-  /** An access token was revoked (a logout, a display link): drop any cached copy of it. */
-  token_revoked: (tokenId: string) => void;
+  /**
+   * An access token was revoked (a logout, a display link): drop any cached copy of it and disconnect its sockets, then
+   * acknowledge, so the revoking instance can answer only once no instance will send that token anything more.
+   */
+  token_revoked: (tokenId: string, done: () => void) => void;
 }
 
 export const MISSION_ROOM_PREFIX = 'mission:';
@@ -91,8 +94,11 @@ export function teamRoom(teamId: string): string {
   return `${TEAM_ROOM_PREFIX}${teamId}`;
 }
 
-/** Every socket opened with one device token: logging out disconnects them on every instance. */
-export const DEVICE_ROOM_PREFIX = 'device:';
-export function deviceRoom(tokenId: string): string {
-  return `${DEVICE_ROOM_PREFIX}${tokenId}`;
+/**
+ * Every socket opened with one coordinator session or device token: logging out (or the token expiring, or a password
+ * change revoking it) disconnects them on every instance.
+ */
+export const TOKEN_ROOM_PREFIX = 'token:';
+export function tokenRoom(tokenId: string): string {
+  return `${TOKEN_ROOM_PREFIX}${tokenId}`;
 }

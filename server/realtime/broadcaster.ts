@@ -7,7 +7,7 @@
  */
 import type { Server } from 'socket.io';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, StatusPatch } from '../../shared/realtime';
-import { deviceRoom, displayLinkRoom, missionRoom, teamRoom } from '../../shared/realtime';
+import { displayLinkRoom, missionRoom, teamRoom, tokenRoom } from '../../shared/realtime';
 import type { DisplayLinkSettings, DisplayPolicy } from '../../shared/schemas/displays';
 import type { FeedEvent, StoredEvent } from '../../shared/schemas/events';
 import type { AlertSettings, Role } from '../../shared/schemas/auth';
@@ -20,6 +20,9 @@ export type VigilServer = Server<ClientToServerEvents, ServerToClientEvents, Int
 export function roomFor(missionId: string, role: Role): string {
   return role === 'display' ? `${missionRoom(missionId)}:display` : missionRoom(missionId);
 }
+
+/** How long a logout waits for the other instances to confirm they dropped the token's sockets. */
+const REVOCATION_ACK_TIMEOUT_MS = 2000;
 
 export const REVOKED_REASON = 'This display link was revoked by a coordinator.';
 
@@ -127,17 +130,33 @@ export function createBroadcaster(io: VigilServer, options: BroadcasterOptions) 
     },
 
     /**
-     * Tells the other instances to forget a revoked token they may hold in their authentication cache, and disconnects
-     * the phones' sockets opened with it (a logged-out device hears nothing more), on every instance.
+     * Disconnects the sockets opened with a revoked token (a coordinator's session or a phone's device token) here, and
+     * tells every other instance to forget the token and disconnect its sockets too. Resolves once they all said so
+     * (or after REVOCATION_ACK_TIMEOUT_MS with Redis away: their sweep then drops them), so the logout answers only
+     * when no instance will send that token anything more.
      */
-    tokenRevoked(tokenId: string): void {
-      if (options.severalInstances) safely(() => io.serverSideEmit('token_revoked', tokenId));
-      safely(() => io.in(deviceRoom(tokenId)).disconnectSockets(true));
+    async tokenRevoked(tokenId: string): Promise<void> {
+      io.local.in(tokenRoom(tokenId)).disconnectSockets(true);
+      if (!options.severalInstances) return;
+      // The adapter's own wait (requestsTimeout) never ends while Redis is away: it waits in Redis's offline queue.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          onError(new Error(`token revocation not confirmed by every instance within ${REVOCATION_ACK_TIMEOUT_MS} ms`));
+          resolve();
+        }, REVOCATION_ACK_TIMEOUT_MS);
+        const done = () => (clearTimeout(timer), resolve());
+        try {
+          io.serverSideEmit('token_revoked', tokenId, (error: Error | null) => (error && onError(error), done()));
+        } catch (error) {
+          onError(error);
+          done();
+        }
+      });
     },
 
-    /** The same disconnection for this instance's sockets only: the periodic sweep that also works while Redis is down. */
-    deviceRevokedHere(tokenId: string): void {
-      io.local.in(deviceRoom(tokenId)).disconnectSockets(true);
+    /** The same disconnection for this instance's sockets only: told by another instance, or the periodic sweep. */
+    tokenRevokedHere(tokenId: string): void {
+      io.local.in(tokenRoom(tokenId)).disconnectSockets(true);
     },
 
     displayPolicyChanged(missionId: string): void {

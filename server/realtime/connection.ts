@@ -7,24 +7,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { Socket } from 'socket.io';
 import { Compile } from 'typebox/compile';
-import { Type } from 'typebox';
+import { MAX_SEQ, Seq } from '../../shared/schemas/common';
+import { CatchUpRequest } from '../../shared/schemas/events';
 import { CATCH_UP_FRAME_EVENTS, MAX_EVENTS_PAGE } from '../../shared/constants';
-import { deviceRoom, displayLinkRoom, teamRoom, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/realtime';
+import { displayLinkRoom, teamRoom, tokenRoom, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/realtime';
 import type { Principal } from '../modules/auth/principal';
 import { roomFor } from './broadcaster';
 
 type VigilSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
 
-const CatchUpRequest = Compile(
-  Type.Object(
-    { after: Type.Integer({ minimum: 0 }), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_EVENTS_PAGE })) },
-    { additionalProperties: false },
-  ),
-);
+const checkCatchUp = Compile(CatchUpRequest);
+const checkSeq = Compile(Seq);
 
 function handshakeAfter(socket: VigilSocket): number | null {
   const after = (socket.handshake.auth as { after?: unknown }).after;
-  return typeof after === 'number' && Number.isInteger(after) && after >= 0 ? after : null;
+  return checkSeq.Check(after) ? after : null;
 }
 
 export async function handleConnection(app: FastifyInstance, socket: VigilSocket): Promise<void> {
@@ -34,10 +31,17 @@ export async function handleConnection(app: FastifyInstance, socket: VigilSocket
 
   socket.on('catch_up', async (request, ack) => {
     if (typeof ack !== 'function') return;
-    if (!CatchUpRequest.Check(request)) {
-      return ack({ error: `catch_up needs { after: integer >= 0, limit?: 1..${MAX_EVENTS_PAGE} }` });
+    if (!checkCatchUp.Check(request)) {
+      return ack({ error: `catch_up needs { after: integer 0..${MAX_SEQ}, limit?: 1..${MAX_EVENTS_PAGE} }` });
     }
     try {
+      // Asked of Postgres, not the token cache: a session logged out on an instance Redis cannot reach now (or revoked
+      // by a password change) gets nothing more from the log, even before the sweep drops this socket.
+      if ((await app.services.auth.deadTokens([principal.tokenId])).length > 0) {
+        ack({ error: 'unauthorized: this token was revoked or has expired' });
+        socket.disconnect(true);
+        return;
+      }
       ack({ data: await feed.page(principal, request.after, request.limit ?? CATCH_UP_FRAME_EVENTS) });
     } catch (err) {
       app.log.warn({ err }, 'catch_up failed');
@@ -45,8 +49,10 @@ export async function handleConnection(app: FastifyInstance, socket: VigilSocket
     }
   });
 
+  // A coordinator's socket also sits in its session's room, so a logout, an expiry or a password change drops it as it
+  // drops a phone's (a display link's room does that job for displays).
   const rooms = [roomFor(principal.missionId, principal.role)];
-  if (principal.role === 'display') rooms.push(displayLinkRoom(principal.tokenId));
+  rooms.push(principal.role === 'display' ? displayLinkRoom(principal.tokenId) : tokenRoom(principal.tokenId));
   await socket.join(rooms);
 
   // Without `after` the client has loaded the read models and wants only what comes next.
@@ -78,5 +84,5 @@ async function handleTeamConnection(socket: VigilSocket, principal: Principal): 
     socket.disconnect(true);
     return;
   }
-  await socket.join([teamRoom(principal.teamId), deviceRoom(principal.tokenId)]);
+  await socket.join([teamRoom(principal.teamId), tokenRoom(principal.tokenId)]);
 }

@@ -7,7 +7,7 @@ import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient, type RedisClientType } from 'redis';
-import { DEVICE_ROOM_PREFIX, DISPLAY_LINK_ROOM_PREFIX, MISSION_ROOM_PREFIX } from '../../shared/realtime';
+import { DISPLAY_LINK_ROOM_PREFIX, MISSION_ROOM_PREFIX, TOKEN_ROOM_PREFIX } from '../../shared/realtime';
 import { createBroadcaster, type Broadcaster, type VigilServer } from './broadcaster';
 import { handleConnection } from './connection';
 
@@ -41,20 +41,17 @@ export default fp(
         // Without an error listener node-redis would crash the process; a Redis outage only delays news.
         client.on('error', (err: Error) => app.log.warn({ err: err.message, client: name }, 'redis error'));
       }
-      // The adapter publishes without waiting for or catching the answer; a publish in flight when Redis goes away
-      // would reject unhandled and take the whole process down (found by tests/faults/redis-outage.test.ts). A lost
-      // publish is only lost news: the head announcements make every dashboard catch up from Postgres.
-      const publish = pub.publish.bind(pub);
-      Object.defineProperty(pub, 'publish', {
-        value: (...args: Parameters<typeof publish>) => {
-          const sent = publish(...args);
-          sent.catch((err: Error) => app.log.warn({ err: err.message }, 'redis publish lost; clients will catch up'));
-          return sent;
-        },
-      });
       redisClients = [pub, sub];
       await Promise.all(redisClients.map((c) => c.connect()));
       io.adapter(createAdapter(pub, sub));
+      // The adapter fires its publishes without waiting for the answer; a publish in flight when Redis goes away used
+      // to reject unhandled and take the whole process down (found by tests/faults/redis-outage.test.ts; upstream
+      // socketio/socket.io-redis-adapter#513). patches/@socket.io+redis-adapter+8.3.0.patch hands that rejection to
+      // the adapter's "error" listeners. A lost publish is only lost news: the head announcements make every
+      // dashboard catch up from Postgres.
+      io.of('/').adapter.on('error', (err: Error) =>
+        app.log.warn({ err: err.message }, 'redis publish lost; clients will catch up'),
+      );
       app.log.info('socket.io fan-out through Redis');
     }
 
@@ -66,8 +63,12 @@ export default fp(
     });
     // Another instance changed a mission's display policy: read it again before sending to displays.
     io.on('display_policy_changed', (missionId) => app.displayPolicies.forget(missionId));
-    // Another instance revoked a token: stop trusting our cached copy of it at once.
-    io.on('token_revoked', (tokenId) => app.services.auth.forget(tokenId));
+    // Another instance revoked a token: stop trusting our cached copy of it and drop its sockets here, then say so.
+    io.on('token_revoked', (tokenId, done) => {
+      app.services.auth.forget(tokenId);
+      broadcaster.tokenRevokedHere(tokenId);
+      if (typeof done === 'function') done();
+    });
     const realtime: Realtime = {
       io,
       broadcaster,
@@ -91,11 +92,11 @@ export default fp(
       io.on('connection', (socket) => handleConnection(app, socket));
     });
 
-    // Every instance tells its own sockets each mission's head, and drops its sockets of display links and device
-    // tokens revoked (or expired) meanwhile. Both read Postgres, so they work with Redis down (when a revocation's news may not have arrived).
+    // Every instance tells its own sockets each mission's head, and drops its sockets of display links, coordinator
+    // sessions and device tokens revoked (or expired) meanwhile. Both read Postgres, so they work with Redis down (when a revocation's news may not have arrived).
     const announcer = setInterval(() => {
       void announceHeads().catch((err) => app.log.warn({ err }, 'head announcement failed'));
-      void sweepRevokedDisplays().catch((err) => app.log.warn({ err }, 'display link sweep failed'));
+      void sweepRevokedTokens().catch((err) => app.log.warn({ err }, 'revoked token sweep failed'));
     }, app.config.headAnnounceIntervalMs);
     announcer.unref();
 
@@ -109,17 +110,17 @@ export default fp(
       }
     }
 
-    async function sweepRevokedDisplays() {
+    async function sweepRevokedTokens() {
       const linkIds: string[] = [];
       for (const room of io.of('/').adapter.rooms.keys()) {
         if (room.startsWith(DISPLAY_LINK_ROOM_PREFIX)) linkIds.push(room.slice(DISPLAY_LINK_ROOM_PREFIX.length));
       }
       for (const linkId of await app.services.displayLinks.deadLinks(linkIds)) broadcaster.displayRevokedHere(linkId);
-      const deviceTokenIds: string[] = [];
+      const tokenIds: string[] = [];
       for (const room of io.of('/').adapter.rooms.keys()) {
-        if (room.startsWith(DEVICE_ROOM_PREFIX)) deviceTokenIds.push(room.slice(DEVICE_ROOM_PREFIX.length));
+        if (room.startsWith(TOKEN_ROOM_PREFIX)) tokenIds.push(room.slice(TOKEN_ROOM_PREFIX.length));
       }
-      for (const tokenId of await app.services.auth.deadTokens(deviceTokenIds)) broadcaster.deviceRevokedHere(tokenId);
+      for (const tokenId of await app.services.auth.deadTokens(tokenIds)) broadcaster.tokenRevokedHere(tokenId);
     }
 
     app.addHook('preClose', async () => {

@@ -62,7 +62,7 @@ function client(base: string, stats: { retries: number }, log: (line: string) =>
     let delay = 250;
     for (let attempt = 1; ; attempt++) {
       let status = 0;
-      let text = '';
+      let text: string;
       let retryAfter: string | null = null;
       try {
         const res = await fetch(`${base}${path}`, {
@@ -321,7 +321,7 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
     try {
       mission = await call('PUT', '/api/mission/drill', coordinator, { drill: true });
     } catch (error) {
-      if (error instanceof ApiError && error.status === 409) throw new Error(`cannot switch "${mission.name}" to drill mode: ${error.message}`);
+      if (error instanceof ApiError && error.status === 409) throw new Error(`cannot switch "${mission.name}" to drill mode: ${error.message}`, { cause: error });
       throw error;
     }
     log(`Mission "${mission.name}" is now in drill mode.`);

@@ -7,7 +7,12 @@ export function oneOf<const T extends readonly string[]>(values: T): TUnsafe<T[n
 
 export const Uuid = Type.String({ format: 'uuid', description: 'UUID' });
 export const IsoTime = Type.String({ format: 'date-time', description: 'ISO 8601 time with zone' });
-export const Seq = Type.Integer({ minimum: 0, description: 'Per-mission event sequence number' });
+/**
+ * Sequences are Postgres bigints, but a JavaScript number is exact only up to 2^53 - 1: that is the bound every sequence
+ * in a query or command is checked against, so `?after=99999999999999999999999` is a 400, not a bigint overflow (500).
+ */
+export const MAX_SEQ = Number.MAX_SAFE_INTEGER;
+export const Seq = Type.Integer({ minimum: 0, maximum: MAX_SEQ, description: 'Per-mission event sequence number' });
 
 export const Latitude = Type.Number({ minimum: -90, maximum: 90 });
 export const Longitude = Type.Number({ minimum: -180, maximum: 180 });

@@ -4,8 +4,8 @@
  * The `type` names are public API (phones and other tools send them).
  */
 import { Type, type Static, type TProperties } from 'typebox';
-import { IsoTime, Position, Seq, Uuid, oneOf } from './common';
-import { MAX_TEXT_CHARS } from '../constants';
+import { IsoTime, MAX_SEQ, Position, Seq, Uuid, oneOf } from './common';
+import { MAX_EVENTS_PAGE, MAX_TEXT_CHARS } from '../constants';
 
 export const PHASES = ['opening', 'voting', 'closing'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -75,6 +75,7 @@ const storedFields = {
   teamId: Type.Union([Uuid, Type.Null()]),
   stationId: Type.Union([Uuid, Type.Null()]),
 };
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the schema is kept for its Static type below
 const StoredExtra = Type.Object(storedFields);
 
 /**
@@ -235,8 +236,8 @@ export type PostEventsReply = Static<typeof PostEventsReply>;
 
 export const EventsQuery = Type.Object(
   {
-    after: Type.Integer({ minimum: 0, default: 0 }),
-    limit: Type.Integer({ minimum: 1, maximum: 5000, default: 1000 }),
+    after: Type.Integer({ minimum: 0, maximum: MAX_SEQ, default: 0 }),
+    limit: Type.Integer({ minimum: 1, maximum: MAX_EVENTS_PAGE, default: 1000 }),
   },
   { additionalProperties: false },
 );
@@ -256,3 +257,10 @@ export const FeedPage = Type.Object({
   head: Seq,
 });
 export type FeedPage = Static<typeof FeedPage>;
+
+/** The socket's `catch_up` command: the same bounds as GET /api/events. */
+export const CatchUpRequest = Type.Object(
+  { after: Seq, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_EVENTS_PAGE })) },
+  { additionalProperties: false },
+);
+export type CatchUpRequest = Static<typeof CatchUpRequest>;

@@ -1,6 +1,11 @@
 import { Type, type Static } from 'typebox';
-import { IsoTime, Latitude, Longitude, Seq, Uuid, oneOf, FieldProblem } from './common';
+import { IsoTime, Latitude, Longitude, MAX_SEQ, Seq, Uuid, oneOf, FieldProblem } from './common';
 import { Assessment, PHASES, Severity } from './events';
+
+export const StationsQuery = Type.Object(
+  { changedAfter: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_SEQ, description: 'only stations whose status changed after this seq' })) },
+  { additionalProperties: false },
+);
 
 export const LatestAssessment = Type.Object({ assessment: Assessment, at: IsoTime, teamId: Uuid });
 export const LatestAssessments = Type.Object({

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IN_CI, postgresAvailable } from '../helpers/services';
 import { hasBinary } from '../helpers/processes';
-import { LiveDashboard, waitFor } from '../helpers/live-client';
+import { LiveDashboard } from '../helpers/live-client';
 import { PhoneFleet } from '../helpers/phones';
 import { api, expectAcknowledgedExactlyOnce, expectDashboardsEqualDatabase, expectFiguresMatchLog, joinPhones, loginCoordinator, startTwoInstances, stationIdsOf, type TwoInstances } from '../helpers/faults';
 

@@ -45,7 +45,7 @@ export class RedisProcess {
     this.#child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: 'ignore',
     });
-    await waitForPort(this.port, 10_000);
+    await waitForPort(this.port, 60_000);
   }
 
   async stop(): Promise<void> {
@@ -116,7 +116,7 @@ export class VigilInstance {
     this.#child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.#child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     const child = this.#child;
-    await waitFor(() => this.output.includes('Vigil is running') || child.exitCode !== null, 60_000, `${this.options.name} to start`);
+    await waitFor(() => this.output.includes('Vigil is running') || child.exitCode !== null, 180_000, `${this.options.name} to start`);
     if (child.exitCode !== null) throw new Error(`${this.options.name} exited: ${this.output}`);
   }
 
@@ -190,7 +190,7 @@ export class PostgresProcess {
     this.#child = child;
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    await waitFor(() => this.output.includes('ready to accept connections') || child.exitCode !== null, 30_000, 'private Postgres to start');
+    await waitFor(() => this.output.includes('ready to accept connections') || child.exitCode !== null, 120_000, 'private Postgres to start');
     if (child.exitCode !== null) throw new Error(`private Postgres exited: ${this.output}`);
   }
 

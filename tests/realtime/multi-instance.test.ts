@@ -12,6 +12,8 @@ import { freePort, hasBinary, RedisProcess, VigilInstance } from '../helpers/pro
 import { isExactLog, LiveDashboard, waitFor } from '../helpers/live-client';
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
+import { sql } from 'drizzle-orm';
+import { hashSecret } from '../../server/modules/auth/secrets';
 
 const redisServer = hasBinary('redis-server');
 if (!redisServer && IN_CI) throw new Error('redis-server is required on CI for the multi-instance tests');
@@ -246,6 +248,67 @@ describe.runIf(runnable)('two instances over Redis', () => {
       await Promise.all([c.stop('SIGKILL'), d.stop('SIGKILL')]);
     }
   });
+
+  const socketOn = (instance: VigilInstance, token: string) => {
+    const socket = io(instance.url, { transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true });
+    const frames: string[] = [];
+    socket.onAny((name: string) => frames.push(name));
+    const ended = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    return { socket, frames, ended, connected: () => waitFor(() => socket.connected, 10_000, `a socket on ${instance.options.name}`) };
+  };
+
+  it("finding 1: a coordinator's sockets on A and B are dropped when the session logs out through B, and hear nothing after", async () => {
+    const session = (await api(a.url, 'POST', '/api/auth/login', null, { username: mission.coordinator.username, password: FIXTURE_PASSWORD })).body.token;
+    const onA = socketOn(a, session);
+    const onB = socketOn(b, session);
+    const control = dashboardOn(a, posted);
+    try {
+      await Promise.all([onA.connected(), onB.connected(), control.connected()]);
+      expect((await api(b.url, 'POST', '/api/auth/logout', session)).status).toBe(204);
+      // The logout answers once every instance has dropped the session's sockets: nothing can reach them after it.
+      const framesAtLogout = [onA.frames.length, onB.frames.length];
+      expect(await Promise.all([onA.ended, onB.ended])).toEqual(['io server disconnect', 'io server disconnect']);
+      await post(b, [positionEvent()]);
+      await post(a, [positionEvent()]);
+      await waitFor(() => control.applied.length === 2, 10_000, 'the events on a signed-in dashboard');
+      expect([onA.frames.length, onB.frames.length]).toEqual(framesAtLogout);
+      expect([...onA.frames, ...onB.frames]).not.toContain('events');
+    } finally {
+      onA.socket.close();
+      onB.socket.close();
+    }
+  });
+
+  async function bothBackOnRedis(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const ready = async (url: string) => (await api(url, 'GET', '/ready', null)).body.redis === 'ready';
+    while (Date.now() < deadline && !((await ready(a.url)) && (await ready(b.url)))) await new Promise((r) => setTimeout(r, 100));
+  }
+
+  it('finding 1: with Redis down, the sweep drops a session logged out through B, or expired, from A; its catch_up is refused', async () => {
+    const signIn = async () => (await api(a.url, 'POST', '/api/auth/login', null, { username: mission.coordinator.username, password: FIXTURE_PASSWORD })).body.token as string;
+    const [loggedOut, expiring] = [await signIn(), await signIn()];
+    const out = socketOn(a, loggedOut);
+    const expired = socketOn(a, expiring);
+    try {
+      await Promise.all([out.connected(), expired.connected()]);
+      await redis.stop();
+      expect((await api(b.url, 'POST', '/api/auth/logout', loggedOut)).status).toBe(204);
+      // Straight after the logout, before or after A's sweep got to it: the log is closed to that session.
+      const asked = await out.socket.timeout(3000).emitWithAck('catch_up', { after: 0 }).catch(() => ({ error: 'unauthorized: disconnected' }));
+      expect(asked).toEqual({ error: expect.stringContaining('unauthorized') });
+      await database.db.execute(sql`update access_tokens set expires_at = now() - interval '1 second' where token_hash = ${hashSecret(expiring)}`);
+      // Promised: within AUTH_CACHE_MS (5 s) + one head interval (300 ms here); waited for with a generous ceiling.
+      await waitFor(() => !out.socket.connected && !expired.socket.connected, 30_000, 'the sweep to drop both sockets');
+      expect(await Promise.all([out.ended, expired.ended])).toEqual(['io server disconnect', 'io server disconnect']);
+    } finally {
+      out.socket.close();
+      expired.socket.close();
+      await redis.start();
+      // Later tests need both instances back on Redis; a failure here is reported by them, not by masking this one's.
+      await bothBackOnRedis(60_000);
+    }
+  }, 90_000);
 
   it('drains on SIGTERM and exits cleanly', async () => {
     const code = await b.stop('SIGTERM');

@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
+import { eq } from 'drizzle-orm';
+import { accessTokens } from '../../db/schema/index';
 import { buildTestApp, FIXTURE_PASSWORD, type TestApp } from '../helpers/app';
 import { arrival, finding, getJson, join, login, postEvents } from '../helpers/events';
 
@@ -193,4 +195,72 @@ describe('access matrix', () => {
     phone.close();
     expect(frames).toEqual(['plan_updated']);
   });
+
+  it("finding 1: a coordinator's and a team's live sockets are dropped at logout and hear nothing after it", async () => {
+    const session = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
+    const device = await join(t.app, t.own.joinCodes[0]!.code);
+    const watcher = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
+    const open = (token: string) => {
+      const socket = io(url, { transports: ['websocket'], auth: { token, after: 0 }, reconnection: false, forceNew: true });
+      const frames: string[] = [];
+      const ended = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+      return { socket, frames, ended };
+    };
+    const desk = open(session);
+    const phone = open(device.token);
+    const control = open(watcher);
+    try {
+      await Promise.all([desk, phone, control].map(({ socket }) => new Promise<void>((resolve, reject) => (socket.once('connect', resolve), socket.once('connect_error', reject)))));
+      for (const { socket, frames } of [desk, phone, control]) socket.onAny((name: string) => frames.push(name));
+
+      const within = <T>(promise: Promise<T>, what: string) =>
+        Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no ${what} within 10 s`)), 10_000))]);
+      for (const [token, { ended }] of [[session, desk], [device.token, phone]] as const) {
+        const out = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { authorization: `Bearer ${token}` } });
+        expect(out.statusCode).toBe(204);
+        expect(await within(ended, 'disconnect after logout')).toBe('io server disconnect');
+      }
+      // News after the logouts: a still-signed-in coordinator hears it, the logged-out sockets hear nothing.
+      const plan = { id: randomUUID(), type: 'plan_changed', occurredAt: new Date().toISOString(), teamId: device.teamId, stations: [{ stationId: stationIds[2]! }] };
+      expect((await postEvents(t.app, watcher, [plan])).json().results[0].status).toBe('stored');
+      const deadline = Date.now() + 10_000;
+      while (!control.frames.includes('events') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(control.frames).toContain('events');
+      expect(desk.frames).toEqual([]);
+      expect(phone.frames).toEqual([]);
+      // The logged-out session cannot open a new socket either.
+      const again = io(url, { transports: ['websocket'], auth: { token: session }, reconnection: false, forceNew: true });
+      expect(await new Promise<string>((resolve) => again.once('connect_error', (err) => resolve(err.message)))).toContain('unauthorized');
+      again.close();
+    } finally {
+      for (const { socket } of [desk, phone, control]) socket.close();
+    }
+  });
+
+  it('finding 1: a session revoked or expired where no news reaches this instance gets no catch_up, and is dropped', async () => {
+    // A sweep far away, so only catch_up's own check can refuse: as on an instance Redis could not tell of a logout.
+    const quiet = await buildTestApp('pglite', { headAnnounceIntervalMs: 600_000 });
+    try {
+      await quiet.app.listen({ host: '127.0.0.1', port: 0 });
+      const address = quiet.app.server.address();
+      const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      for (const change of [{ revokedAt: new Date() }, { expiresAt: new Date(Date.now() - 1000) }]) {
+        const session = await login(quiet.app, quiet.own.coordinator.username, FIXTURE_PASSWORD);
+        const socket = io(base, { transports: ['websocket'], auth: { token: session }, reconnection: false, forceNew: true });
+        try {
+          await new Promise<void>((resolve, reject) => (socket.once('connect', resolve), socket.once('connect_error', reject)));
+          expect(await socket.timeout(5000).emitWithAck('catch_up', { after: 0 })).toMatchObject({ data: { head: expect.any(Number) } });
+          const ended = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+          const tokenId = (await quiet.app.services.auth.authenticate(session))!.tokenId;
+          await quiet.database.db.update(accessTokens).set(change).where(eq(accessTokens.id, tokenId));
+          expect(await socket.timeout(5000).emitWithAck('catch_up', { after: 0 }), JSON.stringify(change)).toEqual({ error: expect.stringContaining('unauthorized') });
+          expect(await ended).toBe('io server disconnect');
+        } finally {
+          socket.close();
+        }
+      }
+    } finally {
+      await quiet.close();
+    }
+  }, 180_000);
 });

@@ -9,6 +9,63 @@ import { io } from 'socket.io-client';
 import { buildTestApp, FIXTURE_PASSWORD, type TestApp } from '../helpers/app';
 import { getJson, join, login } from '../helpers/events';
 
+/** Every route, with the path tricks (traversal, bad ids) the fuzzer also tries. */
+const ROUTES: [string, string][] = [
+  ['POST', '/api/events'],
+  ['GET', '/api/events'],
+  ['POST', '/api/auth/login'],
+  ['POST', '/api/auth/join'],
+  ['GET', '/api/session'],
+  ['GET', '/api/stations'],
+  ['POST', '/api/stations/import'],
+  ['GET', '/api/teams'],
+  ['GET', '/api/teams/trails'],
+  ['GET', '/api/map'],
+  ['GET', '/api/map/glyphs/Noto%20Sans%20Regular/0-255.pbf'],
+  ['GET', '/api/map/glyphs/x/..%2F..%2Fpackage.json'],
+  ['GET', '/api/stations/00000000-0000-4000-8000-000000000000/detail'],
+  ['GET', '/api/stations/not-a-uuid/detail'],
+  ['GET', '/health'],
+  ['GET', '/ready'],
+  ['DELETE', '/api/events'],
+  ['GET', '/api/nowhere'],
+  ['GET', '/api/display-links'],
+  ['POST', '/api/display-links'],
+  ['PATCH', '/api/display-links/00000000-0000-4000-8000-000000000000'],
+  ['DELETE', '/api/display-links/not-a-uuid'],
+  ['PUT', '/api/display-links/policy'],
+  ['GET', '/api/summary'],
+  ['GET', '/api/findings/recent'],
+  ['GET', '/api/findings'],
+  ['GET', '/api/coverage'],
+  ['PUT', '/api/mission/alert-settings'],
+  ['GET', '/api/version'],
+  ['GET', '/api/forms'],
+  ['PUT', '/api/forms'],
+  ['PUT', '/api/photos/00000000-0000-4000-8000-000000000000'],
+  ['GET', '/api/photos/../../etc/passwd'],
+  ['GET', '/api/mission'],
+  ['POST', '/api/teams'],
+  ['PUT', '/api/mission/drill'],
+  ['POST', '/api/mission/drill/clear'],
+  ['GET', '/api/conflicts'],
+  ['POST', '/api/plan/import'],
+  ['GET', '/api/exports/summary'],
+  ['GET', '/api/exports/events.csv'],
+  ['GET', '/api/exports/checklists.csv'],
+  ['GET', '/api/exports/stations.geojson'],
+  ['GET', '/api/exports/../../etc/passwd'],
+];
+
+/** Numbers a query string can spell that JavaScript or Postgres cannot hold: infinities, overflow, ±0, exponents, 64-bit edges. */
+const NUMERIC_EXTREMES = [
+  'Infinity', '-Infinity', '+Infinity', 'NaN', '1e309', '-1e309', '1e308', '1E3', '1e-7', '-1e-400', '99999999999999999999999',
+  '9223372036854775807', '9223372036854775808', '-9223372036854775808', '-9223372036854775809', '18446744073709551615',
+  '18446744073709551616', '2147483647', '2147483648', '4294967296', '9007199254740991', '9007199254740992', '9007199254740993',
+  '0', '-0', '+0', '0.0', '1.5', '0x10', '0b11', '1_000', ' 1', '', '-1',
+];
+const NUMERIC_PARAMS = ['after', 'limit', 'changedAfter'];
+
 const REQUESTS = Number(process.env.VIGIL_FUZZ_REQUESTS ?? 10_000);
 
 async function count(t: TestApp, table: string): Promise<number> {
@@ -30,6 +87,13 @@ describe('fuzzing the API', () => {
     ids = { team: team.teamId, station: (await getJson(t.app, coordinator, '/api/stations')).body.stations[0].id };
   });
   afterAll(async () => t?.close());
+
+  /** The app on a real port for the socket tests (listening once). */
+  async function listening(): Promise<string> {
+    if (!t.app.server.listening) await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const address = t.app.server.address();
+    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  }
 
   it(`answers ${REQUESTS} generated bad requests with 4xx (or a clean 2xx) and writes only what it acknowledged`, async () => {
     const eventsBefore = await count(t, 'events');
@@ -81,54 +145,9 @@ describe('fuzzing the API', () => {
       fc.array(junkValue, { maxLength: 4 }),
     );
     const request = fc.record({
-      route: fc.constantFrom(
-        ['POST', '/api/events'],
-        ['GET', '/api/events'],
-        ['POST', '/api/auth/login'],
-        ['POST', '/api/auth/join'],
-        ['GET', '/api/session'],
-        ['GET', '/api/stations'],
-        ['POST', '/api/stations/import'],
-        ['GET', '/api/teams'],
-        ['GET', '/api/teams/trails'],
-        ['GET', '/api/map'],
-        ['GET', '/api/map/glyphs/Noto%20Sans%20Regular/0-255.pbf'],
-        ['GET', '/api/map/glyphs/x/..%2F..%2Fpackage.json'],
-        ['GET', '/api/stations/00000000-0000-4000-8000-000000000000/detail'],
-        ['GET', '/api/stations/not-a-uuid/detail'],
-        ['GET', '/health'],
-        ['GET', '/ready'],
-        ['DELETE', '/api/events'],
-        ['GET', '/api/nowhere'],
-        ['GET', '/api/display-links'],
-        ['POST', '/api/display-links'],
-        ['PATCH', '/api/display-links/00000000-0000-4000-8000-000000000000'],
-        ['DELETE', '/api/display-links/not-a-uuid'],
-        ['PUT', '/api/display-links/policy'],
-        ['GET', '/api/summary'],
-        ['GET', '/api/findings/recent'],
-        ['GET', '/api/findings'],
-        ['GET', '/api/coverage'],
-        ['PUT', '/api/mission/alert-settings'],
-        ['GET', '/api/version'],
-        ['GET', '/api/forms'],
-        ['PUT', '/api/forms'],
-        ['PUT', '/api/photos/00000000-0000-4000-8000-000000000000'],
-        ['GET', '/api/photos/../../etc/passwd'],
-        ['GET', '/api/mission'],
-        ['POST', '/api/teams'],
-        ['PUT', '/api/mission/drill'],
-        ['POST', '/api/mission/drill/clear'],
-        ['GET', '/api/conflicts'],
-        ['POST', '/api/plan/import'],
-        ['GET', '/api/exports/summary'],
-        ['GET', '/api/exports/events.csv'],
-        ['GET', '/api/exports/checklists.csv'],
-        ['GET', '/api/exports/stations.geojson'],
-        ['GET', '/api/exports/../../etc/passwd'],
-      ),
+      route: fc.constantFrom(...ROUTES),
       who: fc.constantFrom('coordinator', 'team', 'display', 'none', 'junk'),
-      query: fc.dictionary(fc.constantFrom('after', 'limit', 'changedAfter', 'format', 'status', 'dryRun', 'x'), fc.oneof(fc.string({ maxLength: 12 }), fc.integer().map(String)), { maxKeys: 3 }),
+      query: fc.dictionary(fc.constantFrom('after', 'limit', 'changedAfter', 'format', 'status', 'dryRun', 'x'), fc.oneof(fc.string({ maxLength: 12 }), fc.integer().map(String), fc.constantFrom(...NUMERIC_EXTREMES)), { maxKeys: 3 }),
       encoding: fc.constantFrom('json', 'text', 'csv', 'geojson', 'garbage', 'truncated-json', 'latin1'),
       body,
     });
@@ -172,10 +191,69 @@ describe('fuzzing the API', () => {
     expect(await count(t, 'photos')).toBe(photosBefore + photosCreated);
   }, 600_000);
 
+  it('finding 6: every numeric extreme in every query parameter of every route answers 4xx or 2xx, never 5xx', async () => {
+    const fiveHundreds: string[] = [];
+    let refused = 0;
+    for (const [method, url] of ROUTES) {
+      for (const param of NUMERIC_PARAMS) {
+        for (const value of NUMERIC_EXTREMES) {
+          const res = await t.app.inject({
+            method: method as 'GET',
+            url: `${url}${url.includes('?') ? '&' : '?'}${param}=${encodeURIComponent(value)}`,
+            headers: { authorization: `Bearer ${tokens.coordinator}`, ...(method === 'GET' ? {} : { 'content-type': 'application/json' }) },
+            ...(method === 'GET' ? {} : { payload: '{}' }),
+          });
+          if (res.statusCode >= 500) fiveHundreds.push(`${method} ${url}?${param}=${value} → ${res.statusCode}`);
+          if (res.statusCode === 400) refused += 1;
+        }
+      }
+    }
+    expect(fiveHundreds).toEqual([]);
+    expect(refused).toBeGreaterThan(0);
+    // Where the parameter exists, out of range is a 400 naming it; in range (±0, exponents, the largest exact integer) is served.
+    const status = async (url: string) =>
+      (await t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tokens.coordinator}` } })).statusCode;
+    for (const [url, param] of [['/api/events', 'after'], ['/api/events', 'limit'], ['/api/stations', 'changedAfter'], ['/api/findings/recent', 'limit']] as const) {
+      for (const value of ['Infinity', '-Infinity', '1e309', '99999999999999999999999', '9223372036854775807', '9007199254740992', '-1', '1.5', 'NaN']) {
+        const res = await t.app.inject({ method: 'GET', url: `${url}?${param}=${encodeURIComponent(value)}`, headers: { authorization: `Bearer ${tokens.coordinator}` } });
+        expect(res.statusCode, `${url}?${param}=${value}: ${res.body}`).toBe(400);
+        expect(res.json().message).toContain(param);
+      }
+    }
+    for (const value of ['0', '-0', '+0', '1e1', '0.0']) {
+      expect(await status(`/api/events?after=${encodeURIComponent(value)}`)).toBe(200);
+      expect(await status(`/api/stations?changedAfter=${encodeURIComponent(value)}`)).toBe(200);
+    }
+    expect(await status('/api/events?after=9007199254740991')).toBe(200);
+  }, 300_000);
+
+  it('finding 6: catch_up and the handshake refuse out-of-range sequences with a clear error, not a database failure', async () => {
+    const url = await listening();
+    const fresh = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
+    const extremes = [1e20, 2 ** 53, 2 ** 63, 2 ** 64, Number.MAX_VALUE, -1, -Number.MAX_VALUE, 1.5, 1e-7, 'Infinity', '1e309', '0'];
+    for (const after of [...extremes, null]) {
+      // A handshake with a wild `after` still connects, and the socket keeps answering.
+      const socket = io(url, { transports: ['websocket'], auth: { token: fresh, after }, reconnection: false, forceNew: true });
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      for (const value of extremes) {
+        for (const request of [{ after: value }, { after: 0, limit: value }]) {
+          const result = (await socket.timeout(10_000).emitWithAck('catch_up', request as never)) as { data?: unknown; error?: string };
+          expect(result.error, `catch_up ${JSON.stringify(request)}`).toMatch(/^catch_up needs/);
+        }
+      }
+      for (const value of [0, -0, 9007199254740991]) {
+        const result = (await socket.timeout(10_000).emitWithAck('catch_up', { after: value })) as { data?: unknown; error?: string };
+        expect(result, `catch_up after ${value}`).toHaveProperty('data');
+      }
+      socket.close();
+    }
+  }, 120_000);
+
   it('survives generated socket handshakes and catch_up commands', async () => {
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = t.app.server.address();
-    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const url = await listening();
     const fresh = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
     const socket = io(url, { transports: ['websocket'], auth: { token: fresh, after: 0 } });
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));

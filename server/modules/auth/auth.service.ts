@@ -22,7 +22,7 @@ export interface AuthServiceOptions {
   /** How long a looked-up token is trusted without asking the database again; 0 disables the cache. */
   cacheMs?: number;
   /** Tells the other instances a token was revoked (through Redis), so they drop their cached copy. */
-  notifier?: { tokenRevoked(tokenId: string): void };
+  notifier?: { tokenRevoked(tokenId: string): Promise<void> };
   clock?: () => Date;
 }
 
@@ -130,10 +130,10 @@ export function createAuthService(db: Db, options: AuthServiceOptions = {}) {
     for (const [hash, entry] of cache) if (entry.principal.tokenId === tokenId) cache.delete(hash);
   }
 
-  /** A token was revoked here: forget it, and tell the other instances to forget it too. */
-  function revoked(tokenId: string): void {
+  /** A token was revoked here: forget it, and tell the other instances to forget it (and drop its sockets) too. */
+  async function revoked(tokenId: string): Promise<void> {
     forget(tokenId);
-    options.notifier?.tokenRevoked(tokenId);
+    await options.notifier?.tokenRevoked(tokenId);
   }
 
   /** GET /api/session: who the token is, its mission, and for a display link its own settings. */
@@ -156,7 +156,7 @@ export function createAuthService(db: Db, options: AuthServiceOptions = {}) {
 
   async function logout(principal: Principal, token: string): Promise<void> {
     await revokeToken(db, principal.missionId, hashSecret(token));
-    revoked(principal.tokenId);
+    await revoked(principal.tokenId);
   }
 
   /** Which of these token ids no longer open anything (revoked, expired or gone): their sockets are dropped. */

@@ -48,10 +48,24 @@ export function answerCell(value: unknown): Cell {
   return typeof value === 'object' ? JSON.stringify(value) : (value as Cell);
 }
 
+/** A cell a spreadsheet would read as a formula (OWASP "CSV Injection"), including the full-width look-alikes. */
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/**
+ * The one CSV writer every export goes through. Text that a spreadsheet would run as a formula (finding text, answers,
+ * imported addresses: anything people typed) is neutralised as OWASP recommends: csv-stringify's `escape_formulas`
+ * prefixes `'`, and the cell is quoted. Only text cells: a real number such as -3 stays an unquoted number.
+ */
+const CSV_OPTIONS = {
+  escape_formulas: true,
+  cast: { string: (value: string) => (FORMULA_START.test(value) ? { value, quoted: true } : value) },
+};
+export const toCsv = (rows: Cell[][]): string => stringify(rows, CSV_OPTIONS);
+
 async function* csvText(preamble: string, columns: string[], pages: AsyncIterable<Cell[][]>): AsyncGenerator<string> {
   yield preamble;
-  yield stringify([columns]);
-  for await (const rows of pages) if (rows.length) yield stringify(rows);
+  yield toCsv([columns]);
+  for await (const rows of pages) if (rows.length) yield toCsv(rows);
 }
 
 async function* mapPages<T>(pages: AsyncIterable<T[]>, toRow: (row: T) => Cell[]): AsyncGenerator<Cell[][]> {

@@ -33,7 +33,7 @@ export function createServices(app: FastifyInstance) {
       ...broadcaster,
       displayRevoked: (linkId: string) => {
         // A display link is its token: no instance may keep trusting it from its cache.
-        auth.revoked(linkId);
+        void auth.revoked(linkId);
         broadcaster.displayRevoked(linkId);
       },
     }),

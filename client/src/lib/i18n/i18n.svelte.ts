@@ -48,11 +48,17 @@ function initialLanguage(): Language {
   return 'en';
 }
 
+/** Every dotted path to a text in English: a key that is not one fails the type check, a typo included. */
+type KeyPaths<T, Prefix extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : KeyPaths<T[K], `${Prefix}${K}.`>;
+}[keyof T & string];
+export type MessageKey = KeyPaths<typeof en>;
+
 class I18n {
   language = $state<Language>(initialLanguage());
 
   /** A UI message in the current language; reading it in a template subscribes to language changes. */
-  t = (key: string, values?: Record<string, string | number>): string => instance.t(key, { ...values, lng: this.language });
+  t = (key: MessageKey, values?: Record<string, string | number>): string => instance.t(key, { ...values, lng: this.language });
 
   /** A mission's own text (a form question, a category) in the current language, English when it has none. */
   text = (value: LocalizedText | undefined): string => (value ? (value[this.language] ?? value.en) : '');

@@ -10,6 +10,7 @@ import {
   StationPositionBody,
   StationSearchQuery,
   StationSearchReply,
+  StationsQuery,
   StationsReply,
 } from '../../../../shared/schemas/stations';
 import { MAX_STATION_IMPORT_BYTES } from '../../../../shared/constants';
@@ -22,10 +23,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['stations'],
       summary: 'The mission\'s polling stations with their live status',
-      querystring: Type.Object(
-        { changedAfter: Type.Optional(Type.Integer({ minimum: 0, description: 'only stations whose status changed after this seq' })) },
-        { additionalProperties: false },
-      ),
+      querystring: StationsQuery,
       response: { 200: StationsReply, ...errorReplies },
     },
     handler: async (request) => app.services.stations.list(request.principal!.missionId, request.query.changedAfter),
