@@ -8,6 +8,8 @@ export const MAX_EVENT_AGE_MS = 14 * 24 * 60 * 60 * 1000;
 export const MAX_EVENTS_PER_BATCH = 500;
 /** Largest request body the API accepts, in bytes (imports of a national station list fit). */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+/** A station list of 200,000 rows with every column is about 25 MB. */
+export const MAX_STATION_IMPORT_BYTES = 64 * 1024 * 1024;
 /** Largest page of the catch-up feed. */
 export const MAX_EVENTS_PAGE = 5000;
 /** Catch-up is sent to a reconnecting socket in frames of this many events. */

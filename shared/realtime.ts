@@ -9,7 +9,7 @@ import type { AlertSettings } from './schemas/auth';
 import type { DisplayLinkSettings, DisplayRevoked } from './schemas/displays';
 import type { CatchUpRequest, FeedEvent } from './schemas/events';
 import type { InboxItem } from './schemas/messages';
-import type { StationStatus } from './schemas/stations';
+import type { Station, StationStatus } from './schemas/stations';
 import type { TeamStatus } from './schemas/teams';
 
 /**
@@ -57,6 +57,8 @@ export interface ServerToClientEvents {
    * closed; one of its findings triaged; its own answer, from its other phone). GET /api/messages has them all.
    */
   message: (item: InboxItem) => void;
+  /** Coordinators and displays: stations' details changed (a coordinator placed an unplaced station); stored first. */
+  stations_changed: (notice: { stations: Station[] }) => void;
 }
 
 /** News for one team's phones: only which team and where in the log; the phone fetches the rest over HTTP. */

@@ -8,19 +8,32 @@ export const stations = pgTable(
     missionId: uuid()
       .notNull()
       .references(() => missions.id),
-    /** The election commission's number, e.g. "1001"; unique within a mission. */
+    /** The election commission's number, e.g. "1001"; unique within its district (national lists restart per county). */
     number: text().notNull(),
+    /**
+     * Unique in the mission: what phones show, search and type, what exports and the plan CSV carry. Defaults to the
+     * number, or `district-number` when numbers repeat across districts.
+     */
+    code: text().notNull(),
+    /** Named by the file, or else by its address, or else by its code (decided at import). */
     name: text().notNull(),
     address: text().notNull(),
     /** Administrative district (rayon), e.g. Leninsky. */
     district: text().notNull(),
+    /** Optional level above the district (a county above its localities). */
+    region: text(),
     /** Electoral district (okrug), e.g. "21". */
     electoralDistrict: text(),
-    lat: doublePrecision().notNull(),
-    lng: doublePrecision().notNull(),
+    /** Both null for an unplaced station (most national lists have no coordinates). */
+    lat: doublePrecision(),
+    lng: doublePrecision(),
     registeredVoters: integer(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [unique().on(t.missionId, t.number), index().on(t.missionId)],
+  (t) => [
+    unique().on(t.missionId, t.district, t.number),
+    unique().on(t.missionId, t.code),
+    index().on(t.missionId),
+  ],
 );

@@ -8,7 +8,7 @@
 import type { Polygon } from 'geojson';
 import type { missions } from '../schema/missions';
 import type { teams } from '../schema/teams';
-import type { StationImportRow } from '../../shared/schemas/stations';
+import type { StationImportResolvedRow } from '../../shared/schemas/stations';
 import { BISHKEK_BOUNDS, BISHKEK_CENTER, BISHKEK_OUTLINE } from './bishkek-outline';
 import { DISTRICT_NAMES, ELECTORAL_DISTRICT_OF, districtPolygon, type DistrictName } from './districts';
 import { distanceM, pointInPolygon, polygonBounds } from './geometry';
@@ -64,7 +64,8 @@ export type DemoMissionRecord = Omit<
   | 'criticalAckMinutes'
 > & { outline: Polygon; isDemo: true };
 
-export type DemoStation = StationImportRow & { id: string; district: DistrictName; electoralDistrict: string };
+/** Demo stations are all placed and numbered uniquely across the city, so each one's code is its number. */
+export type DemoStation = StationImportResolvedRow & { id: string; district: DistrictName; electoralDistrict: string; lat: number; lng: number };
 
 export type DemoTeam = Pick<typeof teams.$inferSelect, 'id' | 'callSign' | 'languages'> & {
   members: [string, string];
@@ -112,9 +113,11 @@ export function buildDemoMission(seed = DEFAULT_DEMO_SEED): DemoMission {
     for (const position of positionsByDistrict.get(district) ?? []) {
       stations.push({
         id: ids.uuid(),
-        number: String(nextNumber++),
+        number: String(nextNumber),
+        code: String(nextNumber++),
         ...venues.next(),
         district,
+        region: null,
         electoralDistrict: ELECTORAL_DISTRICT_OF[district],
         lat: roundCoordinate(position.lat),
         lng: roundCoordinate(position.lng),

@@ -20,6 +20,7 @@ export function buildLargeMission(stationCount: number, seed = DEFAULT_DEMO_SEED
       ...around,
       id: random.uuid(),
       number,
+      code: number,
       name: `Polling station ${number}`,
       lat: Math.round((around.lat + (random.next() - 0.5) * 2 * SPREAD_DEGREES) * 1e6) / 1e6,
       lng: Math.round((around.lng + (random.next() - 0.5) * 2 * SPREAD_DEGREES) * 1e6) / 1e6,

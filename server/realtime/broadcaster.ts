@@ -13,6 +13,7 @@ import type { DisplayLinkSettings, DisplayPolicy } from '../../shared/schemas/di
 import type { FeedEvent, StoredEvent } from '../../shared/schemas/events';
 import type { InboxItem } from '../../shared/schemas/messages';
 import type { AlertSettings, Role } from '../../shared/schemas/auth';
+import type { Station } from '../../shared/schemas/stations';
 import type { DisplayPolicies } from '../modules/displays/display-policies';
 import { redactEventsForDisplay, redactPatchForDisplay } from '../modules/events/display-redaction';
 
@@ -65,6 +66,11 @@ export function createBroadcaster(io: VigilServer, options: BroadcasterOptions) 
   }
 
   return {
+    /** A station's details changed (stored already): coordinators and displays update their maps. */
+    stationsChanged(missionId: string, stations: Station[]): void {
+      safely(() => io.to(roomFor(missionId, 'coordinator')).emit('stations_changed', { stations }));
+      safely(() => io.to(roomFor(missionId, 'display')).emit('stations_changed', { stations }));
+    },
     publish(missionId: string, events: StoredEvent[], patch: StatusPatch, deliveries: InboxItem[] = []): void {
       const coordinators = roomFor(missionId, 'coordinator');
       safely(() => {

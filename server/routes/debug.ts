@@ -1,6 +1,6 @@
 /**
  * Only with VIGIL_DEBUG_METRICS=1 (the benchmarks): this process's event-loop delay, measured by Node's own histogram
- * (perf_hooks.monitorEventLoopDelay), since start or since the last reset. Never registered otherwise.
+ * (perf_hooks.monitorEventLoopDelay), and its heap with the peak since the last reset. Never registered otherwise.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -13,7 +13,30 @@ const EventLoopDelay = Type.Object({
   maxMs: Type.Number(),
 });
 
+const Memory = Type.Object({ heapUsedMiB: Type.Number(), peakHeapUsedMiB: Type.Number(), rssMiB: Type.Number() });
+/** How often the heap is sampled for its peak: a large import's peak lasts much longer than this. */
+const HEAP_SAMPLE_INTERVAL_MS = 25;
+
 const routes: FastifyPluginAsyncTypebox = async (app) => {
+  const mib = (bytes: number) => Math.round(bytes / 1048576);
+  let peakHeap = process.memoryUsage().heapUsed;
+  const sampler = setInterval(() => {
+    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+  }, HEAP_SAMPLE_INTERVAL_MS);
+  sampler.unref();
+  app.addHook('onClose', async () => clearInterval(sampler));
+
+  app.get('/debug/memory', {
+    schema: { hide: true, querystring: Type.Object({ reset: Type.Optional(Type.Boolean()) }), response: { 200: Memory } },
+    handler: async (request) => {
+      const now = process.memoryUsage();
+      peakHeap = Math.max(peakHeap, now.heapUsed);
+      const figures = { heapUsedMiB: mib(now.heapUsed), peakHeapUsedMiB: mib(peakHeap), rssMiB: mib(now.rss) };
+      if (request.query.reset) peakHeap = now.heapUsed;
+      return figures;
+    },
+  });
+
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
   app.addHook('onClose', async () => histogram.disable());

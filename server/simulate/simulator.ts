@@ -143,7 +143,11 @@ const FINDING_TEXTS: Record<string, string[]> = {
   campaigning: ['Campaign leaflets near the entrance', 'Party agitators within 50 m of the station'],
 };
 
-function distance(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
+type MaybePlaced = { lat: number | null; lng: number | null };
+
+/** Unplaced stations are "infinitely far": never anyone's nearest neighbour. */
+function distance(a: MaybePlaced, b: MaybePlaced): number {
+  if (a.lat === null || a.lng === null || b.lat === null || b.lng === null) return Number.POSITIVE_INFINITY;
   return Math.hypot(a.lat - b.lat, (a.lng - b.lng) * Math.cos((a.lat * Math.PI) / 180));
 }
 
@@ -235,12 +239,14 @@ function planDay(
       }
     };
     const travel = (from: Station, to: Station, depart: number, arrive: number) => {
+      if (from.lat === null || from.lng === null || to.lat === null || to.lng === null) return;
       const mid = Math.round((depart + arrive) / 2);
       const position = { lat: (from.lat + to.lat) / 2 + random.between(-0.001, 0.001), lng: (from.lng + to.lng) / 2 + random.between(-0.001, 0.001), accuracyM: random.int(5, 40) };
       add(mid, () => [{ id: id(), type: 'position', occurredAt: now(), teamId: team.id, position }]);
     };
     const visit = (station: Station, arrive: number, leave: number) => {
-      add(arrive, () => [{ id: id(), type: 'arrival', occurredAt: now(), teamId: team.id, stationId: station.id, position: { lat: station.lat, lng: station.lng, accuracyM: random.int(5, 25) } }]);
+      const position = station.lat !== null && station.lng !== null ? { position: { lat: station.lat, lng: station.lng, accuracyM: random.int(5, 25) } } : {};
+      add(arrive, () => [{ id: id(), type: 'arrival', occurredAt: now(), teamId: team.id, stationId: station.id, ...position }]);
       add(leave, () => [{ id: id(), type: 'departure', occurredAt: now(), teamId: team.id, stationId: station.id }]);
     };
 

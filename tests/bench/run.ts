@@ -12,7 +12,7 @@
  * Load generators are separate processes (load-ingest.ts, load-dashboards.ts, pgbench); the servers are child
  * processes; everything talks to 127.0.0.1 only and stops by itself.
  * BENCH_QUICK=1 shrinks every run so CI can prove the harness works (its figures mean nothing).
- * BENCH_ONLY=ingest,scaleout,catchup,fanout,display,map,slowloris (any of them, comma-separated) runs those parts.
+ * BENCH_ONLY=ingest,scaleout,catchup,fanout,display,map,slowloris,import (any of them, comma-separated) runs those parts.
  * --write appends the table to BENCHMARKS.md with machine, date and commit.
  */
 import { execSync, fork, spawn, spawnSync } from 'node:child_process';
@@ -35,10 +35,11 @@ import { displaySoakSection } from './display-soak';
 import type { IngestLoad, IngestLoadResult } from './load-ingest';
 import { mapSection } from './map-bench';
 import { slowlorisSection } from './slowloris';
+import { importSection } from './import-bench';
 import { closedLoop, round, summarize } from './measure';
 
 const QUICK = process.env.BENCH_QUICK === '1';
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'ingest,scaleout,catchup,fanout,display,map,slowloris').split(',').map((s) => s.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'ingest,scaleout,catchup,fanout,display,map,slowloris,import').split(',').map((s) => s.trim()));
 const INGEST_SECONDS = QUICK ? 1 : 10;
 const INGEST_WORKERS = 16;
 const OFFERED_RATE = QUICK ? 500 : 10_000;
@@ -246,6 +247,11 @@ async function main() {
         instances.push(instance);
         return instance;
       }, log)));
+    }
+    if (ONLY.has('import')) {
+      const instance = await startInstance(url, 'import', null);
+      instances.push(instance);
+      rows.push(...(await importSection(instance, credentials, 'bench-password', log)));
     }
   } finally {
     await Promise.all(instances.map((i) => i.stop('SIGKILL')));

@@ -160,7 +160,7 @@ describe.runIf(chromiumAvailable).each(drivers)('field app in a phone-sized Chro
     const joinCode = demo.joinCodes[0]!;
     const teamId = joinCode.teamId;
     const plan = (await team(teamId)).assignedStationIds;
-    const first = stationOf(plan[0]!);
+    const first = stationOf(plan[0]!) as Station & { lat: number; lng: number }; // demo stations are all placed
     const { context, page } = await phone({ geolocation: { latitude: first.lat, longitude: first.lng, accuracy: 15 } });
     const before = (await api('/api/events?after=0&limit=1')).head as number;
 

@@ -12,6 +12,8 @@ const HEADER = 'number,name,address,district,electoral_district,lat,lng,register
 
 const SCHOOL_61: StationImportRow = {
   number: '1001',
+  code: null,
+  region: null,
   name: 'School No. 61',
   address: 'Chui Ave 154',
   district: 'Pervomaisky',
@@ -22,6 +24,8 @@ const SCHOOL_61: StationImportRow = {
 };
 const KINDERGARTEN_104: StationImportRow = {
   number: '1002',
+  code: null,
+  region: null,
   name: 'Kindergarten No. 104',
   address: 'Manas Ave 12',
   district: 'Leninsky',
@@ -33,14 +37,15 @@ const KINDERGARTEN_104: StationImportRow = {
 
 function rowsOf(text: string, format: 'csv' | 'geojson'): StationImportRow[] {
   const result = parseStationImport(text, format);
-  if (!result.ok) throw new Error(`expected rows, got problems: ${JSON.stringify(result.problems)}`);
+  if (!result.ok) throw new Error(`expected rows, got problems: ${JSON.stringify(result.problems.all())}`);
   return result.rows;
 }
 
+/** The errors (what blocks an import), without their severity and kind. */
 function problemsOf(text: string, format: 'csv' | 'geojson'): ImportProblem[] {
   const result = parseStationImport(text, format);
   if (result.ok) throw new Error(`expected problems, got ${result.rows.length} rows`);
-  return result.problems;
+  return result.problems.all().filter((p) => p.severity === 'error').map(({ row, field, problem }) => ({ row, field, problem }));
 }
 
 function csv(...lines: string[]): string {
@@ -122,12 +127,10 @@ describe('CSV station import', () => {
     ]);
   });
 
-  it('reports each missing required column once, on row 0, with the accepted aliases', () => {
-    const problems = problemsOf(csv('number,name,district,lng', '1001,School No. 61,Pervomaisky,74.6'), 'csv');
-    expect(problems).toEqual([
-      { row: 0, field: 'address', problem: 'column is missing' },
-      { row: 0, field: 'lat', problem: 'column is missing (also accepted: latitude)' },
-    ]);
+  it('reports each missing required column once, on row 0, naming the columns found and expected', () => {
+    const problems = problemsOf(csv('Nr,name,County,lng', '1001,School No. 61,Pervomaisky,74.6'), 'csv');
+    expect(problems.map((p) => p.field)).toEqual(['number', 'district']);
+    expect(problems[0]?.problem).toMatch(/^column is missing \(also accepted: station, stationnumber\)\. The file's columns are "Nr", "name", "County", "lng"; expected number and district/);
   });
 
   it('reports two columns that mean the same field', () => {
@@ -159,7 +162,6 @@ describe('CSV station import', () => {
     expect(problemsOf(text, 'csv')).toEqual([
       { row: 1, field: 'latitude', problem: 'must be a number between -90 and 90' },
       { row: 1, field: 'voters', problem: 'must be a whole number between 0 and 10000000' },
-      { row: 2, field: 'name', problem: 'is required' },
       { row: 2, field: 'longitude', problem: 'must be a number between -180 and 180' },
       { row: 3, field: 'name', problem: 'must be at most 300 characters' },
     ]);
@@ -172,7 +174,7 @@ describe('CSV station import', () => {
       '1002,School No. 5,Chui Ave 1,Pervomaisky,23,42.8761,74.6012,2400',
       '1001,School No. 6,Chui Ave 2,Pervomaisky,23,42.8761,74.6012,2400',
     );
-    expect(problemsOf(text, 'csv')).toEqual([{ row: 3, field: 'number', problem: 'duplicates row 1' }]);
+    expect(problemsOf(text, 'csv')).toEqual([{ row: 3, field: 'number', problem: 'duplicates row 1 (same number in the same district)' }]);
   });
 
   it('reports a row with the wrong number of values', () => {
@@ -195,17 +197,12 @@ describe('CSV station import', () => {
     expect(problem?.problem).toMatch(/^could not be read as CSV: .*quote/i);
   });
 
-  it('lists every problem of a broken file, up to the cap', () => {
+  it('lists every problem of a broken file, and the first few hundred in a reply', () => {
     const badRows = Array.from({ length: 600 }, (_, i) => `${2000 + i},School,Chui Ave 1,Leninsky,,north,74.6,`);
-    const problems = problemsOf(csv(HEADER, ...badRows), 'csv');
-    expect(problems).toHaveLength(MAX_IMPORT_PROBLEMS);
-    expect(problems[0]).toEqual({ row: 1, field: 'lat', problem: 'must be a number between -90 and 90 (found "north")' });
-    expect(problems[MAX_IMPORT_PROBLEMS - 2]?.row).toBe(MAX_IMPORT_PROBLEMS - 1);
-    expect(problems[MAX_IMPORT_PROBLEMS - 1]).toEqual({
-      row: 0,
-      field: '',
-      problem: `too many problems: only the first ${MAX_IMPORT_PROBLEMS - 1} are listed`,
-    });
+    const result = parseStationImport(csv(HEADER, ...badRows), 'csv');
+    expect(result.problems.all()).toHaveLength(600);
+    expect(result.problems.listed()).toHaveLength(MAX_IMPORT_PROBLEMS);
+    expect(result.problems.kinds()).toEqual([{ kind: 'lat: must be a number between -90 and 90', severity: 'error', count: 600, rows: [1, 2, 3, 4, 5] }]);
   });
 
   it(`refuses a file of more than ${MAX_IMPORT_ROWS} rows`, () => {
@@ -271,13 +268,13 @@ describe('GeoJSON station import', () => {
       geometry: { type: 'Polygon', coordinates: [[[74.5, 42.8], [74.6, 42.8], [74.6, 42.9], [74.5, 42.8]]] },
       properties: { ...SCHOOL_61, number: '1003' },
     };
-    const noGeometry = { type: 'Feature', geometry: null, properties: { ...SCHOOL_61, number: '1004' } };
+    const noGeometry = { type: 'Feature', properties: { ...SCHOOL_61, number: '1004' } };
     const noProperties = { type: 'Feature', geometry: { type: 'Point', coordinates: [74.6, 42.8] } };
     const shortCoordinates = { ...noProperties, geometry: { type: 'Point', coordinates: [74.6] }, properties: SCHOOL_61 };
     const text = featureCollection([pointFeature(KINDERGARTEN_104), polygon, noGeometry, noProperties, shortCoordinates, 'x']);
     expect(problemsOf(text, 'geojson')).toEqual([
       { row: 2, field: 'geometry', problem: 'must be a Point, not Polygon' },
-      { row: 3, field: 'geometry', problem: 'is required: a Point with coordinates [longitude, latitude]' },
+      { row: 3, field: 'geometry', problem: 'is required: a Point with coordinates [longitude, latitude], or null for an unplaced station' },
       { row: 4, field: 'properties', problem: 'is required: an object with the station fields' },
       { row: 5, field: 'coordinates', problem: 'must be [longitude, latitude]' },
       { row: 6, field: 'type', problem: 'must be "Feature"' },
@@ -285,18 +282,26 @@ describe('GeoJSON station import', () => {
   });
 
   it('reports missing and invalid properties and coordinates by name', () => {
-    const missingName = pointFeature({ ...SCHOOL_61, name: '' });
-    const { address: _address, ...withoutAddress } = SCHOOL_61;
-    const missingAddress = { ...(pointFeature(SCHOOL_61) as object), properties: { ...withoutAddress, number: '1002' } };
+    const missingNumber = pointFeature({ ...SCHOOL_61, number: '' });
+    const { district: _district, ...withoutDistrict } = SCHOOL_61;
+    const missingDistrict = { ...(pointFeature(SCHOOL_61) as object), properties: { ...withoutDistrict, number: '1002' } };
     const outOfRange = pointFeature({ ...SCHOOL_61, number: '1003', lat: 91, lng: 'east' as unknown as number });
-    const text = featureCollection([missingName, missingAddress, outOfRange, pointFeature(SCHOOL_61)]);
+    const text = featureCollection([missingNumber, missingDistrict, outOfRange, pointFeature(SCHOOL_61), pointFeature(SCHOOL_61)]);
     expect(problemsOf(text, 'geojson')).toEqual([
-      { row: 1, field: 'name', problem: 'is required' },
-      { row: 2, field: 'address', problem: 'is required' },
+      { row: 1, field: 'number', problem: 'is required' },
+      { row: 2, field: 'district', problem: 'is required' },
       { row: 3, field: 'coordinates[1]', problem: 'must be a number between -90 and 90' },
       { row: 3, field: 'coordinates[0]', problem: 'must be a number between -180 and 180 (found "east")' },
-      { row: 4, field: 'number', problem: 'duplicates row 1' },
+      { row: 5, field: 'number', problem: 'duplicates row 4 (same number in the same district)' },
     ]);
+  });
+
+  it('reads a feature with geometry null as an unplaced station, and says so', () => {
+    const unplaced = { type: 'Feature', geometry: null, properties: { ...KINDERGARTEN_104 } };
+    const result = parseStationImport(featureCollection([unplaced]), 'geojson');
+    expect(result.ok).toBe(true);
+    expect(result.rows).toEqual([{ ...KINDERGARTEN_104, lat: null, lng: null }]);
+    expect(result.problems.kinds()).toEqual([{ kind: 'no position → unplaced (not on the map)', severity: 'notice', count: 1, rows: [1] }]);
   });
 
   it('reads back, unchanged, the demo mission written as GeoJSON', () => {

@@ -71,21 +71,21 @@ export async function* stationPages(db: Db, missionId: string): AsyncGenerator<E
       .select({ station: stations, status: stationStatus })
       .from(stations)
       .innerJoin(stationStatus, eq(stationStatus.stationId, stations.id))
-      .where(and(eq(stations.missionId, missionId), gt(stations.number, after)))
-      .orderBy(asc(stations.number))
+      .where(and(eq(stations.missionId, missionId), gt(stations.code, after)))
+      .orderBy(asc(stations.code))
       .limit(EXPORT_PAGE_ROWS);
     if (page.length === 0) return;
     yield page;
-    after = page[page.length - 1]!.station.number;
+    after = page[page.length - 1]!.station.code;
     if (page.length < EXPORT_PAGE_ROWS) return;
   }
 }
 
-/** Call signs and station numbers for naming rows (a mission has hundreds or thousands, not millions). */
+/** Call signs and station codes for naming rows (a mission has hundreds or thousands, not millions). */
 export async function readNames(db: Db, missionId: string) {
   const [teamRows, stationRows, openConflicts, planned] = await Promise.all([
     db.select({ id: teams.id, callSign: teams.callSign }).from(teams).where(eq(teams.missionId, missionId)),
-    db.select({ id: stations.id, number: stations.number, district: stations.district, lat: stations.lat, lng: stations.lng }).from(stations).where(eq(stations.missionId, missionId)),
+    db.select({ id: stations.id, code: stations.code, district: stations.district, region: stations.region, lat: stations.lat, lng: stations.lng }).from(stations).where(eq(stations.missionId, missionId)),
     db
       .select({ stationId: conflicts.stationId, n: sql<number>`count(*)::int` })
       .from(conflicts)
@@ -112,10 +112,10 @@ export type ExportNames = Awaited<ReturnType<typeof readNames>>;
 
 const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 
-/** Per district and phase: stations, how many were observed and the latest assessments' counts, from station_status. */
+/** Per region, district and phase (region empty when the list has none): stations, how many were observed and the latest assessments' counts, from station_status. */
 export async function readDistrictTable(db: Db, missionId: string) {
   const result = await db.execute(sql`
-    select s.district, p.phase,
+    select coalesce(s.region, '') as region, s.district, p.phase,
       count(*)::int as stations,
       count(*) filter (where st.latest_assessments ? p.phase)::int as observed,
       count(*) filter (where st.latest_assessments->p.phase->>'assessment' = 'very_good')::int as very_good,
@@ -126,9 +126,9 @@ export async function readDistrictTable(db: Db, missionId: string) {
     join station_status st on st.station_id = s.id
     cross join (values ('opening', 1), ('voting', 2), ('closing', 3)) as p(phase, rank)
     where s.mission_id = ${missionId}
-    group by s.district, p.phase, p.rank
-    order by s.district, p.rank`);
-  return rowsOf<{ district: string; phase: string; stations: number; observed: number; very_good: number; good: number; bad: number; very_bad: number }>(result);
+    group by s.region, s.district, p.phase, p.rank
+    order by coalesce(s.region, ''), s.district, p.rank`);
+  return rowsOf<{ region: string; district: string; phase: string; stations: number; observed: number; very_good: number; good: number; bad: number; very_bad: number }>(result);
 }
 
 /** Findings per district: reported and still open, by severity. */

@@ -91,7 +91,7 @@ export function createExportsService(db: Db, clock: () => Date = () => new Date(
 
   async function stationsCsvRows(missionId: string, names: ExportNames) {
     return mapPages(stationPages(db, missionId), ({ station: s, status }) => [
-      s.number, s.name, s.address, s.district, s.electoralDistrict, s.lat, s.lng, s.registeredVoters,
+      s.code, s.number, s.name, s.address, s.region, s.district, s.electoralDistrict, s.lat, s.lng, s.registeredVoters,
       (names.plannedBy.get(s.id) ?? []).join(';'),
       status.visitCount, iso(status.firstVisitAt), iso(status.lastVisitAt),
       status.presentTeamIds.map((id) => names.team.get(id) ?? id).join(';'),
@@ -113,7 +113,7 @@ export function createExportsService(db: Db, clock: () => Date = () => new Date(
     const names = await readNames(db, missionId);
     const preamble = preambleOf(file, mission, head, mission.drill);
     const team = (id: string | null) => (id ? (names.team.get(id) ?? id) : '');
-    const station = (id: string | null) => (id ? (names.station.get(id)?.number ?? id) : '');
+    const station = (id: string | null) => (id ? (names.station.get(id)?.code ?? id) : '');
     const district = (id: string | null) => (id ? (names.station.get(id)?.district ?? '') : '');
     const csv = (columns: string[], pages: AsyncIterable<Cell[][]>): ExportStream => ({
       filename: file,
@@ -166,7 +166,7 @@ export function createExportsService(db: Db, clock: () => Date = () => new Date(
       case 'stations.csv':
         return csv(
           [
-            'number', 'name', 'address', 'district', 'electoral_district', 'lat', 'lng', 'registered_voters', 'planned_teams',
+            'code', 'number', 'name', 'address', 'region', 'district', 'electoral_district', 'lat', 'lng', 'registered_voters', 'planned_teams',
             'visits', 'first_visit_at', 'last_visit_at', 'teams_present', ...PHASES.map((p) => `${p}_assessment`),
             'open_findings', 'worst_open_severity', 'open_conflicts',
           ],
@@ -177,23 +177,23 @@ export function createExportsService(db: Db, clock: () => Date = () => new Date(
         const findingsOf = (d: string, open: boolean) =>
           findingRows.filter((f) => f.district === d).reduce((n, f) => n + (open ? f.open : f.reported), 0);
         return csv(
-          ['district', 'phase', 'stations', 'observed', 'very_good', 'good', 'bad', 'very_bad', 'findings_reported', 'findings_open'],
-          once(table.map((r) => [r.district, r.phase, r.stations, r.observed, r.very_good, r.good, r.bad, r.very_bad, findingsOf(r.district, false), findingsOf(r.district, true)])),
+          ['region', 'district', 'phase', 'stations', 'observed', 'very_good', 'good', 'bad', 'very_bad', 'findings_reported', 'findings_open'],
+          once(table.map((r) => [r.region, r.district, r.phase, r.stations, r.observed, r.very_good, r.good, r.bad, r.very_bad, findingsOf(r.district, false), findingsOf(r.district, true)])),
         );
       }
       case 'findings.geojson':
         return geojson(file, mission, head, mapFeatures(findingPages(db, missionId, head.seq), ({ finding: f, payload }) => {
           const s = f.stationId === null ? undefined : names.station.get(f.stationId);
           const position = payload.position as { lat: number; lng: number } | undefined;
-          return feature(position ?? s ?? null, {
+          return feature(position ?? (s && s.lat !== null && s.lng !== null ? { lat: s.lat, lng: s.lng } : null), {
             id: f.id, seq: f.seq, reportedAt: iso(f.reportedAt), team: team(f.teamId), station: station(f.stationId), district: district(f.stationId),
             category: f.category, severity: f.severity, status: f.status, text: String(payload.text ?? ''), atStation: f.stationId !== null,
           });
         }));
       case 'stations.geojson':
         return geojson(file, mission, head, mapFeatures(stationPages(db, missionId), ({ station: s, status }) =>
-          feature(s, {
-            number: s.number, name: s.name, address: s.address, district: s.district, electoralDistrict: s.electoralDistrict,
+          feature(s.lat !== null && s.lng !== null ? { lat: s.lat, lng: s.lng } : null, {
+            code: s.code, number: s.number, name: s.name, address: s.address, region: s.region, district: s.district, electoralDistrict: s.electoralDistrict,
             registeredVoters: s.registeredVoters, plannedTeams: names.plannedBy.get(s.id) ?? [], visits: status.visitCount,
             teamsPresent: status.presentTeamIds.map((id) => names.team.get(id) ?? id),
             assessments: Object.fromEntries(PHASES.map((p) => [p, (status.latestAssessments as LatestAssessments)[p]?.assessment ?? null])),

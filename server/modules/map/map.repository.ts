@@ -1,13 +1,15 @@
 /** SQL for the map: station positions by district, and the positions teams reported or checked in at. */
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { events, stations, teams } from '../../../db/schema/index';
 
+/** Placed stations only: an unplaced one has no place in a district's area. */
 export async function listStationPoints(db: Db, missionId: string): Promise<{ district: string; lat: number; lng: number }[]> {
-  return db
+  const rows = await db
     .select({ district: stations.district, lat: stations.lat, lng: stations.lng })
     .from(stations)
-    .where(eq(stations.missionId, missionId));
+    .where(and(eq(stations.missionId, missionId), isNotNull(stations.lat), isNotNull(stations.lng)));
+  return rows.filter((r): r is { district: string; lat: number; lng: number } => r.lat !== null && r.lng !== null);
 }
 
 export interface TrailEventRow {

@@ -14,6 +14,8 @@ import { CreateTeamBody } from '../../../shared/schemas/teams';
 import type { Bounds } from '../../../db/schema/missions';
 import { LANGUAGES } from '../../../shared/schemas/forms';
 import { parseStationImport } from '../stations/station-import';
+import { planStationImport } from '../stations/station-import-plan';
+import { searchKey } from '../../../shared/station-search';
 import { parsePlanCsv } from '../teams/plan-import';
 import type { MissionPlan } from './mission-setup';
 
@@ -30,6 +32,8 @@ export interface MissionFiles {
 }
 
 export type MissionFilesResult = { ok: true; plan: MissionPlan } | { ok: false; problems: string[] };
+
+const WHOLE_WORLD: Bounds = [[-180, -85], [180, 85]];
 
 /** The stations' bounding box with a margin, so the map opens on the whole city. */
 export function boundsOf(points: { lat: number; lng: number }[]): Bounds {
@@ -112,24 +116,29 @@ export function missionPlanFromFiles(files: MissionFiles): MissionFilesResult {
   } catch {
     problems.push(`time zone: "${files.timeZone}" is not an IANA zone such as Asia/Bishkek`);
   }
-  const stations = parseStationImport(files.stations.text, files.stations.format);
-  if (stations.ok && stations.rows.length === 0) problems.push('stations: the file holds no stations');
-  if (!stations.ok) for (const p of stations.problems) problems.push(`stations row ${p.row}${p.field ? ` ${p.field}` : ''}: ${p.problem}`);
+  const parsed = parseStationImport(files.stations.text, files.stations.format);
+  const stations = planStationImport(parsed.rows, parsed.lines, [], { bounds: null, clear: new Set(), problems: parsed.problems }).rows.map((p) => p.row);
+  if (parsed.problems.isEmpty && stations.length === 0) problems.push('stations: the file holds no stations');
+  for (const p of parsed.problems.all()) {
+    if (p.severity === undefined || p.severity === 'error') problems.push(`stations row ${p.row}${p.field ? ` ${p.field}` : ''}: ${p.problem}`);
+  }
   const teams = readTeams(files, problems);
-  if (stations.ok && files.plan !== undefined) {
+  if (parsed.problems.isEmpty && files.plan !== undefined) {
     const byCallSign = new Map(teams.map((t) => [t.callSign, t.callSign]));
-    const byNumber = new Map(stations.rows.map((s) => [s.number, s.number]));
-    const plan = parsePlanCsv(files.plan, byCallSign, byNumber);
+    const byCode = new Map(stations.map((s) => [searchKey(s.code), s.code]));
+    const plan = parsePlanCsv(files.plan, byCallSign, byCode);
     for (const p of plan.problems) problems.push(`plan row ${p.row}${p.field ? ` ${p.field}` : ''}: ${p.problem}`);
     for (const route of plan.teams) {
       const team = teams.find((t) => t.callSign === route.callSign)!;
-      team.assignedStationNumbers = route.stations.map((s) => s.number);
+      team.assignedStationNumbers = route.stations.map((s) => s.stationId);
       team.assignedPhases = route.stations.map((s) => s.phases);
     }
   }
-  if (problems.length > 0 || !stations.ok || stations.rows.length === 0) return { ok: false, problems };
-  const lat = stations.rows.reduce((sum, s) => sum + s.lat, 0) / stations.rows.length;
-  const lng = stations.rows.reduce((sum, s) => sum + s.lng, 0) / stations.rows.length;
+  if (problems.length > 0 || !parsed.problems.isEmpty || stations.length === 0) return { ok: false, problems };
+  const placed = stations.filter((s): s is typeof s & { lat: number; lng: number } => s.lat !== null && s.lng !== null);
+  // A list without any position opens on the whole world until stations are placed.
+  const lat = placed.length ? placed.reduce((sum, s) => sum + s.lat, 0) / placed.length : 0;
+  const lng = placed.length ? placed.reduce((sum, s) => sum + s.lng, 0) / placed.length : 0;
   return {
     ok: true,
     plan: {
@@ -139,11 +148,11 @@ export function missionPlanFromFiles(files: MissionFiles): MissionFilesResult {
         timeZone: files.timeZone,
         centerLat: lat,
         centerLng: lng,
-        bounds: boundsOf(stations.rows),
+        bounds: placed.length ? boundsOf(placed) : WHOLE_WORLD,
         outline: null,
         languages: files.languages,
       },
-      stations: stations.rows,
+      stations,
       teams,
       coordinator: files.coordinator,
       displayLabel: files.displayLabel,

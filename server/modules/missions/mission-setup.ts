@@ -4,25 +4,27 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
-import type { StationImportRow } from '../../../shared/schemas/stations';
+import type { StationImportResolvedRow } from '../../../shared/schemas/stations';
 import type { Phase } from '../../../shared/schemas/events';
 import { insertCoordinator, insertJoinCode, insertToken } from '../auth/auth.repository';
 import { hashJoinCode, hashPassword, hashSecret, newJoinCode, newToken } from '../auth/secrets';
-import { upsertStations, stationIdsByNumber } from '../stations/stations.repository';
+import { applyStationImport, stationIdsByCode } from '../stations/stations.repository';
 import { insertTeam } from '../teams/teams.repository';
 import { insertMission, type NewMission } from './missions.repository';
 
 export interface MissionPlan {
   mission: NewMission;
-  stations: (StationImportRow & { id?: string })[];
+  /** Code defaults to the number and region to none, as for a list whose numbers are unique. */
+  stations: (Omit<StationImportResolvedRow, 'code' | 'region'> & { code?: string; region?: string | null; id?: string })[];
   teams: {
     id?: string;
     callSign: string;
     members: string[];
     phone: string | null;
     languages: string[];
+    /** Station codes (named so from before codes; in the demo a code is the number). */
     assignedStationNumbers: string[];
-    /** Phases observed at each planned station (same order as the numbers); all three where absent. */
+    /** Phases observed at each planned station (same order as the codes); all three where absent. */
     assignedPhases?: Phase[][];
   }[];
   coordinator: { username: string; displayName: string; password: string };
@@ -53,8 +55,19 @@ export async function setUpMission(db: Db, plan: MissionPlan, onlyIfNoMission = 
       if ((rows[0]?.n ?? 0) > 0) return null;
     }
     const missionId = await insertMission(tx, plan.mission);
-    await upsertStations(tx, missionId, plan.stations);
-    const stationIds = await stationIdsByNumber(tx, missionId);
+    await applyStationImport(
+      tx,
+      missionId,
+      plan.stations.map(({ id, ...row }, index) => ({
+        line: index + 1,
+        id: null,
+        newId: id,
+        row: { ...row, code: row.code ?? row.number, region: row.region ?? null },
+        change: 'created',
+        changedFields: [],
+      })),
+    );
+    const stationIds = await stationIdsByCode(tx, missionId);
 
     const joinCodes: MissionCredentials['joinCodes'] = [];
     for (const team of plan.teams) {

@@ -7,6 +7,7 @@ import {
   CSV_COLUMN_OF,
   MAX_IMPORT_ROWS,
   REQUIRED_FIELDS,
+  STATION_FIELDS,
   aliasesOf,
   fieldNamed,
   type FoundFields,
@@ -52,26 +53,64 @@ function readRecords(text: string, collector: StationRowCollector): string[][] |
   }
 }
 
-/** Which column holds which field; reports missing required columns and two columns for one field. */
-function readHeader(header: readonly string[], collector: StationRowCollector): Map<StationField, number> {
+/** A field → column mapping as the API takes it: column names, or null for "the file has no such column". */
+export type ColumnMapping = Partial<Record<StationField, string | null>>;
+
+const SAMPLE_ROWS = 5;
+
+function sameName(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/**
+ * Which column holds which field: the mapping's choices first, then the usual names for the rest. Reports a mapping
+ * naming a column the file lacks, two columns for one field, and missing required fields, naming the columns found.
+ */
+export function resolveColumns(
+  header: readonly string[],
+  mapping: ColumnMapping,
+  problems: StationRowCollector['problems'],
+  noun = 'column',
+): Map<StationField, number> {
   const columnOf = new Map<StationField, number>();
+  const used = new Set<number>();
+  const found = header.map((name) => `"${name}"`).join(', ');
+  for (const [field, column] of Object.entries(mapping) as [StationField, string | null | undefined][]) {
+    if (column === null || column === undefined) continue;
+    const index = header.findIndex((name) => sameName(name, column));
+    if (index < 0) {
+      problems.add(0, column, `is mapped to ${CSV_COLUMN_OF[field]} but the file has no such ${noun} (found: ${found})`, 'error', 'mapping names a missing column');
+      continue;
+    }
+    if (used.has(index)) problems.add(0, column, `is mapped to two fields`, 'error', 'one column mapped to two fields');
+    columnOf.set(field, index);
+    used.add(index);
+  }
   header.forEach((name, index) => {
     const field = fieldNamed(name);
-    if (field === undefined) return; // extra columns (notes, coordinates in other systems) are allowed and ignored
+    if (field === undefined || used.has(index) || field in mapping) return; // extra columns are allowed and ignored
     const earlier = columnOf.get(field);
     if (earlier === undefined) columnOf.set(field, index);
-    else collector.problems.add(0, name, `is the same field as column "${header[earlier]}"`);
+    // GeoJSON features may each name a field differently: two names are a problem only within one feature.
+    else if (noun === 'column') problems.add(0, name, `is the same field as ${noun} "${header[earlier]}"`);
   });
-  for (const field of REQUIRED_FIELDS) {
-    if (columnOf.has(field)) continue;
+  const missing = REQUIRED_FIELDS.filter((field) => !columnOf.has(field));
+  for (const field of missing) {
     const aliases = aliasesOf(field);
     const hint = aliases.length > 0 ? ` (also accepted: ${aliases.join(', ')})` : '';
-    collector.problems.add(0, CSV_COLUMN_OF[field], `column is missing${hint}`);
+    problems.add(
+      0,
+      CSV_COLUMN_OF[field],
+      `${noun} is missing${hint}. The file's ${noun}s are ${found || 'none'}; expected ${REQUIRED_FIELDS.map((f) => CSV_COLUMN_OF[f]).join(' and ')} ` +
+        `(and optionally ${STATION_FIELDS.filter((f) => !REQUIRED_FIELDS.includes(f)).map((f) => CSV_COLUMN_OF[f]).join(', ')}): map them`,
+      'error',
+      `${CSV_COLUMN_OF[field]}: ${noun} is missing (map one)`,
+    );
   }
   return columnOf;
 }
 
-export function readCsvStations(input: string, collector: StationRowCollector): void {
+export function readCsvStations(input: string, collector: StationRowCollector, mapping: ColumnMapping = {}): void {
   const text = input.startsWith(BYTE_ORDER_MARK) ? input.slice(1) : input;
   if (text.trim() === '') {
     collector.problems.add(0, '', 'the file is empty');
@@ -80,13 +119,15 @@ export function readCsvStations(input: string, collector: StationRowCollector): 
   const records = readRecords(text, collector);
   if (!records) return;
   const [header = [], ...dataRows] = records;
-  const columnOf = readHeader(header, collector);
+  collector.columns = header;
+  collector.sample = dataRows.slice(0, SAMPLE_ROWS);
+  const columnOf = resolveColumns(header, mapping, collector.problems);
+  collector.mapping = Object.fromEntries(STATION_FIELDS.map((f) => [f, columnOf.has(f) ? (header[columnOf.get(f)!] ?? null) : null]));
   if (dataRows.length === 0) collector.problems.add(0, '', 'the file has a header but no station rows');
   if (dataRows.length > MAX_IMPORT_ROWS) collector.problems.add(0, '', `the file has more than ${MAX_IMPORT_ROWS} rows`);
   if (!collector.problems.isEmpty) return; // with a broken header every row would repeat the same complaint
 
   for (const [index, record] of dataRows.entries()) {
-    if (collector.problems.isFull) return;
     const row = index + 1;
     const extraValues = record.slice(header.length);
     if (record.length < header.length || extraValues.some((value) => value !== '')) {

@@ -1,9 +1,12 @@
 /**
  * Station lists as GeoJSON, the way GIS tools (QGIS, geojson.io) export them: a FeatureCollection of Point features
- * whose properties carry the station's fields and whose coordinates are [longitude, latitude].
+ * whose properties carry the station's fields and whose coordinates are [longitude, latitude]. A feature whose
+ * geometry is null is an unplaced station.
  */
+import { resolveColumns, type ColumnMapping } from './station-import-csv';
 import {
   MAX_IMPORT_ROWS,
+  STATION_FIELDS,
   fieldNamed,
   type FoundFields,
   type StationField,
@@ -20,10 +23,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The point's coordinates, or a problem with the geometry. */
+/** The point's coordinates (null for an unplaced station), or a problem with the geometry. */
 function readPoint(geometry: unknown): { lng: unknown; lat: unknown } | { field: string; problem: string } {
-  if (geometry === undefined || geometry === null) {
-    return { field: 'geometry', problem: 'is required: a Point with coordinates [longitude, latitude]' };
+  if (geometry === null) return { lng: null, lat: null };
+  if (geometry === undefined) {
+    return { field: 'geometry', problem: 'is required: a Point with coordinates [longitude, latitude], or null for an unplaced station' };
   }
   if (!isObject(geometry) || geometry.type !== 'Point') {
     const type = isObject(geometry) && typeof geometry.type === 'string' ? geometry.type : typeof geometry;
@@ -36,12 +40,16 @@ function readPoint(geometry: unknown): { lng: unknown; lat: unknown } | { field:
   return { lng: coordinates[0], lat: coordinates[1] };
 }
 
-/** The station fields among the properties; reports two properties naming one field. */
-function readProperties(properties: Record<string, unknown>, row: number, collector: StationRowCollector): FoundFields {
+/** The station fields among the properties: mapped ones by their mapped name, the others by their usual names. */
+function readProperties(properties: Record<string, unknown>, mapping: ColumnMapping, row: number, collector: StationRowCollector): FoundFields {
   const found: FoundFields = {};
+  for (const [field, name] of Object.entries(mapping) as [StationField, string | null | undefined][]) {
+    if (typeof name === 'string' && name in properties) found[field] = { value: properties[name], source: name };
+  }
+  const mappedNames = new Set(Object.values(mapping));
   for (const [name, value] of Object.entries(properties)) {
     const field = fieldNamed(name);
-    if (field === undefined || POSITION_FIELDS.includes(field)) continue;
+    if (field === undefined || POSITION_FIELDS.includes(field) || field in mapping || mappedNames.has(name)) continue;
     const earlier = found[field];
     if (earlier) collector.problems.add(row, name, `is the same field as property "${earlier.source}"`);
     else found[field] = { value, source: name };
@@ -49,7 +57,7 @@ function readProperties(properties: Record<string, unknown>, row: number, collec
   return found;
 }
 
-function readFeature(feature: unknown, row: number, collector: StationRowCollector): void {
+function readFeature(feature: unknown, row: number, mapping: ColumnMapping, collector: StationRowCollector): void {
   if (!isObject(feature) || feature.type !== 'Feature') {
     collector.problems.add(row, 'type', 'must be "Feature"');
     return;
@@ -61,7 +69,7 @@ function readFeature(feature: unknown, row: number, collector: StationRowCollect
     collector.problems.add(row, 'properties', 'is required: an object with the station fields');
     return;
   }
-  const found = readProperties(feature.properties, row, collector);
+  const found = readProperties(feature.properties, mapping, row, collector);
   if (!positionProblem) {
     found.lng = { value: point.lng, source: LNG_SOURCE };
     found.lat = { value: point.lat, source: LAT_SOURCE };
@@ -69,7 +77,16 @@ function readFeature(feature: unknown, row: number, collector: StationRowCollect
   collector.add(row, found, (field) => field, positionProblem ? POSITION_FIELDS : []);
 }
 
-export function readGeoJsonStations(input: string, collector: StationRowCollector): void {
+/** Every property name used by the features, in order of first use. */
+function propertyNames(features: unknown[]): string[] {
+  const names = new Set<string>();
+  for (const feature of features) {
+    if (isObject(feature) && isObject(feature.properties)) for (const name of Object.keys(feature.properties)) names.add(name);
+  }
+  return [...names];
+}
+
+export function readGeoJsonStations(input: string, collector: StationRowCollector, mapping: ColumnMapping = {}): void {
   const text = input.startsWith(BYTE_ORDER_MARK) ? input.slice(1) : input;
   if (text.trim() === '') {
     collector.problems.add(0, '', 'the file is empty');
@@ -90,9 +107,18 @@ export function readGeoJsonStations(input: string, collector: StationRowCollecto
   if (features.length === 0) collector.problems.add(0, 'features', 'has no station features');
   if (features.length > MAX_IMPORT_ROWS) collector.problems.add(0, 'features', `has more than ${MAX_IMPORT_ROWS} features`);
   if (!collector.problems.isEmpty) return;
+  const names = propertyNames(features).filter((name) => !['lat', 'lng', 'latitude', 'longitude', 'lon', 'long'].includes(name.toLowerCase()));
+  collector.columns = names;
+  collector.sample = features.slice(0, 5).map((f) => names.map((n) => {
+    const value = isObject(f) && isObject(f.properties) ? f.properties[n] : undefined;
+    return value === undefined || value === null ? '' : String(value);
+  }));
+  const columnOf = resolveColumns(names, { ...mapping, lat: null, lng: null }, collector.problems, 'property');
+  const nameOf = new Map([...columnOf].map(([field, index]) => [field, names[index]!] as const));
+  collector.mapping = Object.fromEntries(STATION_FIELDS.map((f) => [f, nameOf.get(f) ?? null]));
+  collector.mapping.lat = LAT_SOURCE;
+  collector.mapping.lng = LNG_SOURCE;
+  if (!collector.problems.isEmpty) return;
 
-  for (const [index, feature] of features.entries()) {
-    if (collector.problems.isFull) return;
-    readFeature(feature, index + 1, collector);
-  }
+  for (const [index, feature] of features.entries()) readFeature(feature, index + 1, mapping, collector);
 }

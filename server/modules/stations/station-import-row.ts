@@ -7,22 +7,31 @@
  * import and the API can never disagree about what a valid station is.
  */
 import { Compile } from 'typebox/compile';
-import { StationImportRow, type ImportProblem } from '../../../shared/schemas/stations';
+import {
+  StationImportRow,
+  type ImportProblem,
+  type ImportProblemKind,
+  type ProblemSeverity,
+  type StationImportField,
+} from '../../../shared/schemas/stations';
+import { searchKey } from '../../../shared/station-search';
 
-/** Beyond this many data rows a file is refused unread: Bishkek has about 230 stations, the whole country about 2,600. */
+/** Beyond this many data rows a file is refused unread: a national list runs to 20,000–200,000 stations. */
 export const MAX_IMPORT_ROWS = 200_000;
-/** Longest problem list returned, the last entry saying that more were found. A file this broken needs redoing anyway. */
+/** Longest problem list in a JSON reply; every problem is counted by kind and downloadable as CSV. */
 export const MAX_IMPORT_PROBLEMS = 500;
 
-export type StationField = keyof StationImportRow;
+export type StationField = StationImportField;
 export const STATION_FIELDS = Object.keys(StationImportRow.properties) as StationField[];
 
 /** Column names in CSV files and documentation: snake_case as spreadsheet users expect. */
 export const CSV_COLUMN_OF: Readonly<Record<StationField, string>> = {
   number: 'number',
+  district: 'district',
+  code: 'code',
   name: 'name',
   address: 'address',
-  district: 'district',
+  region: 'region',
   electoralDistrict: 'electoral_district',
   lat: 'lat',
   lng: 'lng',
@@ -32,9 +41,11 @@ export const CSV_COLUMN_OF: Readonly<Record<StationField, string>> = {
 /** Every name a field goes by, compared after `normalizeName`, so camelCase, snake_case and "Station Number" all match. */
 const NAMES_OF: Readonly<Record<StationField, readonly string[]>> = {
   number: ['number', 'station', 'stationnumber'],
+  district: ['district'],
+  code: ['code', 'stationcode'],
   name: ['name'],
   address: ['address'],
-  district: ['district'],
+  region: ['region', 'oblast'],
   electoralDistrict: ['electoraldistrict', 'okrug'],
   lat: ['lat', 'latitude'],
   lng: ['lng', 'lon', 'long', 'longitude'],
@@ -140,32 +151,55 @@ function convert(value: unknown, rule: FieldRule): Converted {
 
 // ---- Problems ----------------------------------------------------------------------------------------------------
 
-/** Problems in file order, capped at MAX_IMPORT_PROBLEMS with a last entry saying the list was cut. */
+/** "must be a number (found "x")" and "duplicates row 12" group as one kind each. */
+function kindOf(field: string, problem: string): string {
+  const general = problem.replace(/\s*\((found|[\d.]+, not|also accepted)[^)]*\)\s*$/, '').replace(/\brow \d+\b/, 'an earlier row').replace(/"[^"]*"/g, '"…"');
+  return field ? `${field}: ${general}` : general;
+}
+
+const SEVERITY_ORDER: Record<ProblemSeverity, number> = { error: 0, warning: 1, notice: 2 };
+
+/** Every problem of a file, in file order; errors block the import, warnings and notices do not. */
 export class ProblemList {
   private readonly problems: ImportProblem[] = [];
-  private cut = false;
+  private errors = 0;
 
-  add(row: number, field: string, problem: string): void {
-    if (this.cut) return;
-    if (this.problems.length < MAX_IMPORT_PROBLEMS - 1) {
-      this.problems.push({ row, field, problem });
-      return;
-    }
-    this.problems.push({ row: 0, field: '', problem: `too many problems: only the first ${MAX_IMPORT_PROBLEMS - 1} are listed` });
-    this.cut = true;
+  add(row: number, field: string, problem: string, severity: ProblemSeverity = 'error', kind = kindOf(field, problem)): void {
+    this.problems.push({ row, field, problem, severity, kind });
+    if (severity === 'error') this.errors += 1;
   }
 
-  /** Once full, parsers stop reading: nothing more would be reported. */
-  get isFull(): boolean {
-    return this.cut;
+  get errorCount(): number {
+    return this.errors;
   }
 
+  /** No errors (warnings and notices allowed). */
   get isEmpty(): boolean {
-    return this.problems.length === 0;
+    return this.errors === 0;
   }
 
-  toArray(): ImportProblem[] {
-    return [...this.problems];
+  all(): ImportProblem[] {
+    return this.problems;
+  }
+
+  /** The first MAX_IMPORT_PROBLEMS, errors first, then warnings, then notices. */
+  listed(): ImportProblem[] {
+    return [...this.problems]
+      .sort((a, b) => SEVERITY_ORDER[a.severity ?? 'error'] - SEVERITY_ORDER[b.severity ?? 'error'] || a.row - b.row)
+      .slice(0, MAX_IMPORT_PROBLEMS);
+  }
+
+  kinds(): ImportProblemKind[] {
+    const byKind = new Map<string, ImportProblemKind>();
+    for (const p of this.problems) {
+      const severity = p.severity ?? 'error';
+      const key = `${severity}\u0000${p.kind ?? p.problem}`;
+      const entry = byKind.get(key) ?? { kind: p.kind ?? p.problem, severity, count: 0, rows: [] };
+      entry.count += 1;
+      if (entry.rows.length < 5) entry.rows.push(p.row);
+      byKind.set(key, entry);
+    }
+    return [...byKind.values()].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.count - a.count);
   }
 }
 
@@ -178,16 +212,33 @@ export interface FoundValue {
 }
 export type FoundFields = Partial<Record<StationField, FoundValue>>;
 
-/** On failure `rows` still holds the rows that were good, for a preview beside the problems. */
-export type StationImportResult = { ok: true; rows: StationImportRow[] } | { ok: false; problems: ImportProblem[]; rows: StationImportRow[] };
+/**
+ * What a file holds: its good rows (with their 1-based line), every problem, and what the mapping step shows.
+ * `ok` is false when any problem is an error; the good rows are still there for a preview.
+ */
+export interface StationImportResult {
+  ok: boolean;
+  rows: StationImportRow[];
+  lines: number[];
+  problems: ProblemList;
+  columns: string[];
+  sample: string[][];
+  mapping: Partial<Record<StationField, string | null>>;
+}
 
 const validator = Compile(StationImportRow);
+const POSITION_FIELDS: readonly StationField[] = ['lat', 'lng'];
 
-/** Collects the rows of one file, reporting every problem, and answers with all rows or all problems. */
+/** Collects the rows of one file, reporting every problem. */
 export class StationRowCollector {
   readonly problems = new ProblemList();
+  columns: string[] = [];
+  sample: string[][] = [];
+  mapping: Partial<Record<StationField, string | null>> = {};
   private readonly rows: StationImportRow[] = [];
-  private readonly rowOfNumber = new Map<string, number>();
+  private readonly lines: number[] = [];
+  private readonly rowOfKey = new Map<string, number>();
+  private readonly rowOfCode = new Map<string, number>();
 
   /**
    * `row` is 1-based over data rows. `nameOfMissing` names a field the file does not have at all (a GeoJSON property
@@ -214,20 +265,53 @@ export class StationRowCollector {
       if (field === undefined || !RULE_OF[field] || isSettled(field)) continue; // "required" errors: found above
       problemOf.set(field, describeRule(RULE_OF[field]));
     }
+    const positionGiven = POSITION_FIELDS.map((f) => candidate[f] !== null && candidate[f] !== undefined);
+    if (positionGiven[0] !== positionGiven[1] && !POSITION_FIELDS.some(isSettled)) {
+      problemOf.set(positionGiven[0] ? 'lng' : 'lat', 'is blank while the other coordinate is given: give both or neither');
+    }
     const sourceOf = (field: StationField) => found[field]?.source ?? nameOfMissing(field);
     for (const field of STATION_FIELDS) {
       const problem = problemOf.get(field);
       if (problem) this.problems.add(row, sourceOf(field), problem);
     }
-    if (!isSettled('number') && typeof candidate.number === 'string') {
-      const earlierRow = this.rowOfNumber.get(candidate.number);
-      if (earlierRow === undefined) this.rowOfNumber.set(candidate.number, row);
-      else this.problems.add(row, sourceOf('number'), `duplicates row ${earlierRow}`);
+    if (!isSettled('number') && !isSettled('district') && typeof candidate.number === 'string' && typeof candidate.district === 'string') {
+      const key = stationKey(candidate.district, candidate.number);
+      const earlierRow = this.rowOfKey.get(key);
+      if (earlierRow === undefined) this.rowOfKey.set(key, row);
+      else this.problems.add(row, sourceOf('number'), `duplicates row ${earlierRow} (same number in the same district)`);
     }
-    if (problemOf.size === 0 && alreadyReported.length === 0 && validator.Check(candidate)) this.rows.push(candidate);
+    if (!isSettled('code') && typeof candidate.code === 'string') {
+      const code = normalizeCode(candidate.code);
+      const earlierRow = this.rowOfCode.get(code);
+      if (earlierRow === undefined) this.rowOfCode.set(code, row);
+      else this.problems.add(row, sourceOf('code'), `duplicates the code of row ${earlierRow}`);
+    }
+    if (problemOf.size === 0 && alreadyReported.length === 0 && validator.Check(candidate)) {
+      if (candidate.lat === null) {
+        this.problems.add(row, sourceOf('lat'), 'no position: the station will be unplaced', 'notice', 'no position → unplaced (not on the map)');
+      }
+      this.rows.push(candidate);
+      this.lines.push(row);
+    }
   }
 
   result(): StationImportResult {
-    return this.problems.isEmpty ? { ok: true, rows: this.rows } : { ok: false, problems: this.problems.toArray(), rows: this.rows };
+    return {
+      ok: this.problems.isEmpty,
+      rows: this.rows,
+      lines: this.lines,
+      problems: this.problems,
+      columns: this.columns,
+      sample: this.sample,
+      mapping: this.mapping,
+    };
   }
 }
+
+/** (district, number): how a station is matched. */
+export function stationKey(district: string, number: string): string {
+  return `${district}\u0000${number}`;
+}
+
+/** Codes compare like searches do: case, spaces and dashes do not count. */
+export const normalizeCode = searchKey;

@@ -1,54 +1,173 @@
-/** Station list and station import. */
+/** Station list, search, placement and import. */
+import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../../../db/client';
-import type { ImportPreviewReply, ImportReply, StationImportRow, StationsReply } from '../../../shared/schemas/stations';
+import type {
+  ImportPreviewReply,
+  ImportReply,
+  Station,
+  StationSearchReply,
+  StationsReply,
+} from '../../../shared/schemas/stations';
 import { HttpError } from '../../errors';
 import { readHead } from '../events/events.repository';
-import { listStations, upsertStations } from './stations.repository';
-import { parseStationImport } from './station-import';
+import {
+  applyStationImport,
+  listStations,
+  listStationsById,
+  lockStationImport,
+  readMissionBounds,
+  readStation,
+  readStoredStations,
+  searchStations,
+  setStationPosition,
+} from './stations.repository';
+import { parseStationImport, type ColumnMapping } from './station-import';
+import { CLEARABLE_FIELDS, planStationImport, type ImportPlan } from './station-import-plan';
+import { STATION_FIELDS, type StationField, type StationImportResult } from './station-import-row';
 
-export function createStationsService(db: Db) {
+/** Rows a dry run lists (new and changed first); the counts always cover the whole file. */
+export const IMPORT_PREVIEW_ROWS = 2000;
+/** Codes of stored stations missing from the file listed in a dry run; all are counted. */
+const NOT_IN_FILE_LISTED = 200;
+
+export interface StationImportOptions {
+  format: 'csv' | 'geojson';
+  /** JSON text as the API takes it: field → column name, or null. */
+  mapping?: string;
+  /** Comma-separated fields whose blank cells clear the stored value. */
+  clear?: string;
+}
+
+/** Who hears that a station moved: the socket layer, wired in by the app. */
+export interface StationsNotifier {
+  stationsChanged(missionId: string, stations: Station[]): void;
+}
+
+function readMapping(text: string | undefined): ColumnMapping {
+  if (text === undefined || text.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'mapping: must be a JSON object from station field to column name', 'MAPPING_INVALID');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new HttpError(400, 'mapping: must be a JSON object from station field to column name', 'MAPPING_INVALID');
+  }
+  const mapping: ColumnMapping = {};
+  for (const [field, column] of Object.entries(value)) {
+    if (!(STATION_FIELDS as string[]).includes(field)) {
+      throw new HttpError(400, `mapping: "${field}" is not a station field (use ${STATION_FIELDS.join(', ')})`, 'MAPPING_INVALID');
+    }
+    if (column !== null && (typeof column !== 'string' || column.length > 200)) {
+      throw new HttpError(400, `mapping: ${field} must name a column (text) or be null`, 'MAPPING_INVALID');
+    }
+    mapping[field as StationField] = column === null ? null : column;
+  }
+  return mapping;
+}
+
+function readClear(text: string | undefined): Set<StationField> {
+  const fields = (text ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+  for (const field of fields) {
+    if (!(CLEARABLE_FIELDS as readonly string[]).includes(field)) {
+      throw new HttpError(400, `clear: "${field}" cannot be cleared (use ${CLEARABLE_FIELDS.join(', ')})`, 'MAPPING_INVALID');
+    }
+  }
+  return new Set(fields as StationField[]);
+}
+
+export function createStationsService(db: Db, notifier?: StationsNotifier) {
   async function list(missionId: string, changedAfter?: number): Promise<StationsReply> {
     // Head first: a station changed after it is re-sent live, one changed before it is in the list.
     const head = await readHead(db, missionId);
     return { head, stations: await listStations(db, missionId, changedAfter) };
   }
 
-  /** All rows or none: any bad row rejects the file with every problem listed. */
-  async function importFile(missionId: string, text: string, format: 'csv' | 'geojson'): Promise<ImportReply> {
-    const parsed = parseStationImport(text, format);
-    if (!parsed.ok) {
-      throw new HttpError(400, `the ${format} file has ${parsed.problems.length} problem(s); nothing was imported`, 'IMPORT_INVALID', undefined, {
-        problems: parsed.problems,
-      });
+  async function search(missionId: string, q: string, limit: number, near?: string): Promise<StationSearchReply> {
+    const [lat, lng] = (near ?? '').split(',').map(Number);
+    const point = near !== undefined && lat !== undefined && lng !== undefined ? { lat, lng } : undefined;
+    if (point && (Math.abs(point.lat) > 90 || Math.abs(point.lng) > 180)) {
+      throw new HttpError(400, 'near: must be LAT,LNG with latitude within ±90 and longitude within ±180', 'FST_ERR_VALIDATION');
     }
-    const counts = await db.transaction((tx) => upsertStations(tx, missionId, parsed.rows));
-    return { rows: parsed.rows.length, ...counts };
+    return { stations: await searchStations(db, missionId, q, limit, point) };
   }
 
-  /** What importing the file would do, row by row, without writing: good rows, their changes, every problem. */
-  async function previewFile(missionId: string, text: string, format: 'csv' | 'geojson'): Promise<ImportPreviewReply> {
-    const parsed = parseStationImport(text, format);
-    const stored = new Map((await listStations(db, missionId)).map((s) => [s.number, s]));
-    const fields = ['name', 'address', 'district', 'electoralDistrict', 'lat', 'lng', 'registeredVoters'] as const satisfies (keyof StationImportRow)[];
-    const rows = parsed.rows.map((row) => {
-      const current = stored.get(row.number);
-      if (!current) return { row, change: 'created' as const, changedFields: [] };
-      const changedFields = fields.filter((f) => current[f] !== row[f]);
-      return { row, change: changedFields.length ? ('updated' as const) : ('unchanged' as const), changedFields };
+  /** The stations of one team's plan, and the head to follow live events from. */
+  async function ofPlan(missionId: string, stationIds: readonly string[]): Promise<StationsReply> {
+    const head = await readHead(db, missionId);
+    return { head, stations: await listStationsById(db, missionId, stationIds) };
+  }
+
+  /** Places (or moves) a station; every coordinator's map hears of it. */
+  async function place(missionId: string, stationId: string, lat: number, lng: number): Promise<Station> {
+    if (!(await setStationPosition(db, missionId, stationId, lat, lng))) throw new HttpError(404, 'no such station in this mission', 'NOT_FOUND');
+    const station = await readStation(db, missionId, stationId);
+    if (!station) throw new HttpError(404, 'no such station in this mission', 'NOT_FOUND');
+    notifier?.stationsChanged(missionId, [station]);
+    return station;
+  }
+
+  function parse(text: string, options: StationImportOptions): { parsed: StationImportResult; clear: Set<StationField> } {
+    const mapping = readMapping(options.mapping);
+    const clear = readClear(options.clear);
+    return { parsed: parseStationImport(text, options.format, mapping), clear };
+  }
+
+  async function planOf(reader: Parameters<typeof readStoredStations>[0], missionId: string, parsed: StationImportResult, clear: Set<StationField>): Promise<ImportPlan> {
+    const [stored, bounds] = await Promise.all([readStoredStations(reader, missionId), readMissionBounds(reader, missionId)]);
+    return planStationImport(parsed.rows, parsed.lines, stored, { bounds, clear, problems: parsed.problems });
+  }
+
+  /** Any error rejects the whole file with its problems; warnings and notices do not. */
+  async function importFile(missionId: string, text: string, options: StationImportOptions): Promise<ImportReply> {
+    const { parsed, clear } = parse(text, options);
+    const rejected = () =>
+      new HttpError(400, `the ${options.format} file has ${parsed.problems.errorCount} problem(s); nothing was imported`, 'IMPORT_INVALID', undefined, {
+        problems: parsed.problems.listed(),
+        problemKinds: parsed.problems.kinds(),
+        columns: parsed.columns,
+      });
+    if (!parsed.problems.isEmpty) throw rejected();
+    const plan = await db.transaction(async (tx) => {
+      await lockStationImport(tx, missionId);
+      const planned = await planOf(tx, missionId, parsed, clear);
+      if (!parsed.problems.isEmpty) return null;
+      await applyStationImport(tx, missionId, planned.rows);
+      return planned;
     });
-    const named = new Set(parsed.rows.map((r) => r.number));
+    if (!plan) throw rejected();
+    return { rows: parsed.rows.length, ...plan.counts, problemKinds: parsed.problems.kinds() };
+  }
+
+  /** What importing the file would do, without writing: the same counts the import reports, and every problem. */
+  async function previewFile(missionId: string, text: string, options: StationImportOptions): Promise<ImportPreviewReply> {
+    const { parsed, clear } = parse(text, options);
+    const plan = await planOf(db, missionId, parsed, clear);
+    const order = { created: 0, updated: 1, unchanged: 2 } as const;
+    const listed = [...plan.rows].sort((a, b) => order[a.change] - order[b.change] || a.line - b.line).slice(0, IMPORT_PREVIEW_ROWS);
     return {
       dryRun: true,
-      rows,
-      problems: parsed.ok ? [] : parsed.problems,
-      counts: {
-        created: rows.filter((r) => r.change === 'created').length,
-        updated: rows.filter((r) => r.change === 'updated').length,
-        unchanged: rows.filter((r) => r.change === 'unchanged').length,
-      },
-      notInFile: [...stored.keys()].filter((n) => !named.has(n)),
+      columns: parsed.columns,
+      sample: parsed.sample,
+      mapping: parsed.mapping,
+      totalRows: parsed.rows.length,
+      rows: listed.map(({ line, row, change, changedFields }) => ({ line, row, change, changedFields })),
+      problems: parsed.problems.listed(),
+      problemKinds: parsed.problems.kinds(),
+      counts: plan.counts,
+      notInFileCount: plan.notInFile.length,
+      notInFile: plan.notInFile.slice(0, NOT_IN_FILE_LISTED).map((s) => s.code),
     };
   }
 
-  return { list, importFile, previewFile };
+  /** Every problem of the file (errors, warnings, notices) as CSV, for fixing the file in a spreadsheet. */
+  async function problemsCsv(missionId: string, text: string, options: StationImportOptions): Promise<string> {
+    const { parsed, clear } = parse(text, options);
+    await planOf(db, missionId, parsed, clear);
+    const rows = parsed.problems.all().map((p) => [p.row, p.field, p.severity ?? 'error', p.kind ?? '', p.problem]);
+    return stringify([['row', 'column', 'severity', 'kind', 'problem'], ...rows]);
+  }
+
+  return { list, search, ofPlan, place, importFile, previewFile, problemsCsv };
 }

@@ -7,6 +7,7 @@
 import { parse } from 'csv-parse/sync';
 import { PHASES, MAX_PLAN_STOPS, type Phase } from '../../../shared/schemas/events';
 import { detectDelimiter } from '../stations/station-import-csv';
+import { searchKey } from '../../../shared/station-search';
 
 export interface PlanProblem {
   row: number;
@@ -22,7 +23,7 @@ export interface ParsedPlan {
 const MAX_PLAN_ROWS = 20_000;
 const COLUMNS = {
   team: ['team', 'call_sign', 'callsign', 'team_call_sign'],
-  station: ['station', 'station_number', 'number'],
+  station: ['station', 'station_code', 'code', 'station_number', 'number'],
   order: ['order', 'route_order'],
   phases: ['phases', 'phase'],
 } as const;
@@ -37,7 +38,8 @@ export function parsePhases(text: string): Phase[] | null {
   return PHASES.filter((p) => words.includes(p));
 }
 
-export function parsePlanCsv(text: string, teamsByCallSign: Map<string, string>, stationsByNumber: Map<string, string>): ParsedPlan {
+/** `stationsByCode` is keyed by `searchKey(code)`: the station column takes a code however it is spaced or cased. */
+export function parsePlanCsv(text: string, teamsByCallSign: Map<string, string>, stationsByCode: Map<string, string>): ParsedPlan {
   const problems: PlanProblem[] = [];
   const clean = text.replace(/^\uFEFF/, '');
   let records: string[][];
@@ -75,7 +77,7 @@ export function parsePlanCsv(text: string, teamsByCallSign: Map<string, string>,
     const number = cell(record, 'station');
     const orderText = cell(record, 'order');
     const teamId = teamsByCallSign.get(callSign);
-    const stationId = stationsByNumber.get(number);
+    const stationId = stationsByCode.get(searchKey(number));
     const order = Number(orderText);
     const phases = parsePhases(cell(record, 'phases'));
     const before = problems.length;

@@ -6,14 +6,16 @@ import type { PlanImportReply } from '../../../shared/schemas/operations';
 import { HttpError } from '../../errors';
 import type { Principal } from '../auth/principal';
 import type { EventsService } from '../events/events.service';
-import { stationIdsByNumber } from '../stations/stations.repository';
+import { stationIdsByCode } from '../stations/stations.repository';
+import { searchKey } from '../../../shared/station-search';
 import { listTeams } from './teams.repository';
 import { parsePlanCsv } from './plan-import';
 
 export function createPlanService(db: Db, events: Pick<EventsService, 'ingest'>) {
   async function importCsv(principal: Principal, text: string, dryRun: boolean): Promise<PlanImportReply> {
-    const [teams, stations] = await Promise.all([listTeams(db, principal.missionId), stationIdsByNumber(db, principal.missionId)]);
-    const parsed = parsePlanCsv(text, new Map(teams.map((t) => [t.callSign, t.id])), stations);
+    const [teams, stations] = await Promise.all([listTeams(db, principal.missionId), stationIdsByCode(db, principal.missionId)]);
+    const byCode = new Map([...stations].map(([code, id]) => [searchKey(code), id]));
+    const parsed = parsePlanCsv(text, new Map(teams.map((t) => [t.callSign, t.id])), byCode);
     if (parsed.problems.length > 0) {
       throw new HttpError(400, `the plan has ${parsed.problems.length} problem(s); nothing was changed`, 'PLAN_INVALID', undefined, {
         problems: parsed.problems,

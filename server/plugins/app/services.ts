@@ -55,7 +55,7 @@ export function createServices(app: FastifyInstance) {
     forms,
     map: createMapService(db, app.config),
     photos: createPhotosService(db),
-    stations: createStationsService(db),
+    stations: createStationsService(db, broadcaster),
     stationDetail: createStationDetailService(db, forms),
     teams: createTeamsService(db, displayPolicies, auth),
     operations: createOperationsService(db, app.realtime.broadcaster, events),

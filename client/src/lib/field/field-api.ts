@@ -8,7 +8,7 @@ import type { ErrorReply } from '../../../../shared/schemas/common';
 import type { EventInput, PostEventsReply } from '../../../../shared/schemas/events';
 import type { FormsReply } from '../../../../shared/schemas/forms';
 import type { MessagesReply } from '../../../../shared/schemas/messages';
-import type { StationsReply } from '../../../../shared/schemas/stations';
+import type { StationSearchReply, StationsReply } from '../../../../shared/schemas/stations';
 import type { TeamsReply } from '../../../../shared/schemas/teams';
 import type { OutboxTransport, SendFailure } from './outbox';
 
@@ -49,8 +49,16 @@ export class FieldApi {
     return this.#call('POST', '/api/auth/join', { json: { code } });
   }
 
+  /** Only this team's planned stations: a national list is far too much for a phone on a slow network. */
   stations(): Promise<CallResult<StationsReply>> {
-    return this.#call('GET', '/api/stations');
+    return this.#call('GET', '/api/stations/plan');
+  }
+
+  /** Any station of the mission by code, name or address, nearest first when the phone knows where it is. */
+  searchStations(query: string, near: { lat: number; lng: number } | null, limit: number): Promise<CallResult<StationSearchReply>> {
+    const params = new URLSearchParams({ q: query, limit: String(limit) });
+    if (near) params.set('near', `${near.lat.toFixed(5)},${near.lng.toFixed(5)}`);
+    return this.#call('GET', `/api/stations/search?${params}`);
   }
 
   teams(): Promise<CallResult<TeamsReply>> {

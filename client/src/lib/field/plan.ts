@@ -2,6 +2,7 @@
  * Where the team is in its day, from what this phone reported (sent or still waiting: the observer's own word counts
  * at once, offline too) and from the server's view of the team (which also knows what the team's other phone did).
  */
+import { searchKey } from '../../../../shared/station-search';
 import type { Station } from '../../../../shared/schemas/stations';
 import type { TeamStatus } from '../../../../shared/schemas/teams';
 import type { OutboxItem } from './outbox';
@@ -59,11 +60,16 @@ function fold(text: string): string {
   return text.toLocaleLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
 }
 
-/** Stations whose number starts with, or whose name or address contains, the text; numbers first. */
+/**
+ * Stations whose code starts with, or whose name or address contains, the text; codes first. Codes compare as the
+ * server's search does (case, spaces and dashes ignored: "ab 12" finds `AB-12`).
+ */
 export function searchStations(stations: readonly Station[], text: string, limit: number): Station[] {
   const query = fold(text.trim());
-  if (query === '') return [];
-  const byNumber = stations.filter((s) => s.number.startsWith(query));
-  const byWords = stations.filter((s) => !s.number.startsWith(query) && (fold(s.name).includes(query) || fold(s.address).includes(query)));
-  return [...byNumber, ...byWords].slice(0, limit);
+  const codeQuery = searchKey(text);
+  if (query === '' || codeQuery === '') return [];
+  const codeMatches = (s: Station) => searchKey(s.code).startsWith(codeQuery);
+  const byCode = stations.filter(codeMatches);
+  const byWords = stations.filter((s) => !codeMatches(s) && (fold(s.name).includes(query) || fold(s.address).includes(query)));
+  return [...byCode, ...byWords].slice(0, limit);
 }

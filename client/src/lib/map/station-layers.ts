@@ -52,11 +52,18 @@ export interface StationFeatureProperties {
 }
 export type StationFeature = Feature<Point, StationFeatureProperties>;
 
-export function stationFeature(station: Station, state: StationState): StationFeature {
+export type PlacedStation = Station & { lat: number; lng: number };
+
+/** Unplaced stations (no position yet) are listed beside the map, never drawn on it. */
+export function isPlaced(station: Station): station is PlacedStation {
+  return station.lat !== null && station.lng !== null;
+}
+
+export function stationFeature(station: PlacedStation, state: StationState): StationFeature {
   return {
     type: 'Feature',
     geometry: { type: 'Point', coordinates: [station.lng, station.lat] },
-    properties: { id: station.id, number: station.number, name: station.name, district: station.district, state, rank: stationStateRank(state) },
+    properties: { id: station.id, number: station.code, name: station.name, district: station.district, state, rank: stationStateRank(state) },
   };
 }
 

@@ -62,7 +62,10 @@ export class FieldAppState {
   problem = $state<string | null>(null);
   online = $state(true);
 
+  /** The plan's stations and the last search's results: all this phone keeps (offline too), never the whole country. */
   stations = $state.raw<Station[]>([]);
+  /** The last server search: its text and what it found (kept offline with the stations). */
+  searchResults = $state.raw<{ query: string; stations: Station[] } | null>(null);
   stationsSavedAt = $state<string | null>(null);
   team = $state.raw<Team | null>(null);
   /**
@@ -243,7 +246,7 @@ export class FieldAppState {
     // All of it is shown in one go, before anything is written to the cache: stations shown a moment before the plan
     // made the list jump under the observer's finger.
     if (stations.ok) {
-      this.stations = stations.data.stations;
+      this.stations = withFound(stations.data.stations, this.searchResults?.stations ?? []);
       this.stationsSavedAt = savedAt;
     }
     if (teams.ok) this.team = teams.data.teams.find((t) => t.id === session.teamId) ?? null;
@@ -251,7 +254,7 @@ export class FieldAppState {
     // Known, or not to be had now: the other stations may show (the plan's place stays first either way).
     this.planKnown = true;
     await Promise.all([
-      stations.ok ? this.#cache?.set('stations', { savedAt, data: stations.data.stations }) : null,
+      stations.ok ? this.#cache?.set('stations', { savedAt, data: this.stations }) : null,
       teams.ok ? this.#cache?.set('team', { savedAt, data: this.team }) : null,
       forms.ok ? this.#cache?.set('forms', { savedAt, data: forms.data }) : null,
     ]);
@@ -469,8 +472,31 @@ export class FieldAppState {
     return local.open;
   }
 
+  /**
+   * Finds stations beyond the plan on the server (nearest first when the phone knows its position). The results join
+   * the stations kept offline, so a found station can be opened and checked into without a connection afterwards.
+   * Offline or on failure the last results stay; the caller searches the kept stations meanwhile.
+   */
+  async searchServer(query: string, limit: number): Promise<void> {
+    const session = this.session;
+    if (!session || query.trim() === '') return;
+    const answer = await new FieldApi(session.token).searchStations(query.trim(), this.position, limit);
+    if (!answer.ok || this.session !== session) return;
+    this.searchResults = { query, stations: answer.data.stations };
+    this.stations = withFound(this.stations, answer.data.stations);
+    const savedAt = new Date().toISOString();
+    await this.#cache?.set('stations', { savedAt, data: this.stations });
+    await this.#cache?.set('search', { savedAt, data: this.searchResults });
+  }
+
   async #loadCached(): Promise<void> {
-    const [stations, team, forms] = await Promise.all([this.#cache!.get('stations'), this.#cache!.get('team'), this.#cache!.get('forms')]);
+    const [stations, team, forms, search] = await Promise.all([
+      this.#cache!.get('stations'),
+      this.#cache!.get('team'),
+      this.#cache!.get('forms'),
+      this.#cache!.get('search'),
+    ]);
+    if (search) this.searchResults = search.data as { query: string; stations: Station[] };
     if (stations) {
       this.stations = stations.data as Station[];
       this.stationsSavedAt = stations.savedAt;
@@ -509,3 +535,10 @@ function now(): string {
 }
 
 export const fieldApp = new FieldAppState();
+
+/** `kept` with `found` added or refreshed, by id: plan stations never drop out because a search did not find them. */
+function withFound(kept: readonly Station[], found: readonly Station[]): Station[] {
+  const byId = new Map(kept.map((s) => [s.id, s]));
+  for (const station of found) byId.set(station.id, station);
+  return [...byId.values()];
+}

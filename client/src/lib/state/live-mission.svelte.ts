@@ -213,6 +213,10 @@ export class LiveMission {
       this.#heard();
       this.#applied(sequencer.accept(events));
     });
+    socket.on('stations_changed', ({ stations }) => {
+      this.#heard();
+      this.#applyStationDetails(stations);
+    });
     socket.on('status', (patch) => {
       this.#heard();
       this.#applyPatch(patch);
@@ -539,9 +543,34 @@ export class LiveMission {
     return entry;
   }
 
+  /**
+   * A coordinator placed or moved stations: details replace ours (the status stays whichever is newer); a station that
+   * now has a position is (re)drawn on the map.
+   */
+  #applyStationDetails(stations: readonly Station[]): void {
+    const drawn: StationEntry[] = [];
+    for (const station of stations) {
+      const entry = this.#stations.get(station.id);
+      if (!entry) continue;
+      const status = station.status.updatedSeq > entry.station.status.updatedSeq ? station.status : entry.station.status;
+      entry.station = { ...station, status };
+      if (station.lat !== null && station.lng !== null) drawn.push(entry);
+    }
+    this.#publish([], drawn);
+  }
+
+  /** Stations without a position, by code: listed beside the map. Reading it inside `$derived` follows `stationsVersion`. */
+  unplacedStations(): Station[] {
+    void this.stationsVersion;
+    return this.#order.flatMap((id) => {
+      const station = this.#stations.get(id)?.station;
+      return station && (station.lat === null || station.lng === null) ? [station] : [];
+    });
+  }
+
   #sortOrder(): void {
     this.#order.sort((a, b) =>
-      byStationNumber.compare(this.#stations.get(a)?.station.number ?? '', this.#stations.get(b)?.station.number ?? ''),
+      byStationNumber.compare(this.#stations.get(a)?.station.code ?? '', this.#stations.get(b)?.station.code ?? ''),
     );
   }
 

@@ -1,7 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errorReplies } from '../../../../shared/schemas/common';
-import { ImportPreviewReply, ImportRejectedReply, ImportReply, StationsQuery, StationsReply } from '../../../../shared/schemas/stations';
+import {
+  ImportPreviewReply,
+  ImportRejectedReply,
+  ImportReply,
+  Station,
+  StationImportQuery,
+  StationPositionBody,
+  StationSearchQuery,
+  StationSearchReply,
+  StationsQuery,
+  StationsReply,
+} from '../../../../shared/schemas/stations';
+import { MAX_STATION_IMPORT_BYTES } from '../../../../shared/constants';
 import { StationDetailReply, StationParams } from '../../../../shared/schemas/map';
 import { httpError } from '../../../errors';
 
@@ -28,31 +40,97 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (request) => app.services.stationDetail.detail(request.principal!.missionId, request.params.stationId),
   });
 
-  app.post('/import', {
+  app.get('/search', {
+    onRequest: app.allow('coordinator', 'team'),
+    schema: {
+      tags: ['stations'],
+      summary: 'Find stations by code, name or address (case, spaces and dashes ignored); nearest first with near=LAT,LNG',
+      querystring: StationSearchQuery,
+      response: { 200: StationSearchReply, ...errorReplies },
+    },
+    handler: async (request) =>
+      app.services.stations.search(request.principal!.missionId, request.query.q, request.query.limit ?? 20, request.query.near),
+  });
+
+  app.get('/plan', {
+    onRequest: app.allow('team'),
+    schema: {
+      tags: ['stations'],
+      summary: "The calling team's planned stations with their live status: what a phone keeps offline instead of the whole list",
+      response: { 200: StationsReply, ...errorReplies },
+    },
+    handler: async (request) => {
+      const principal = request.principal!;
+      const { teams } = await app.services.teams.list(principal);
+      const ids = teams.find((team) => team.id === principal.teamId)?.assignedStationIds ?? [];
+      return app.services.stations.ofPlan(principal.missionId, ids);
+    },
+  });
+
+  app.put('/:stationId/position', {
     onRequest: app.allow('coordinator'),
     schema: {
       tags: ['stations'],
-      summary: 'Import or update stations (by number) from CSV or GeoJSON; all rows or none',
+      summary: 'Place a station on the map (or move it): every coordinator and display hears of it',
+      params: StationParams,
+      body: StationPositionBody,
+      response: { 200: Station, ...errorReplies },
+    },
+    handler: async (request) =>
+      app.services.stations.place(request.principal!.missionId, request.params.stationId, request.body.lat, request.body.lng),
+  });
+
+  const importText = (request: { headers: Record<string, string | string[] | undefined>; body: unknown; query: { format?: 'csv' | 'geojson' } }) => {
+    const contentType = String(request.headers['content-type'] ?? '');
+    const format = request.query.format ?? (contentType.includes('csv') ? 'csv' : contentType.includes('json') ? 'geojson' : null);
+    if (!format) throw httpError(415, 'send text/csv or application/geo+json, or say ?format=csv|geojson');
+    const body = request.body;
+    const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? '');
+    return { format, text };
+  };
+
+  app.post('/import', {
+    onRequest: app.allow('coordinator'),
+    bodyLimit: MAX_STATION_IMPORT_BYTES,
+    schema: {
+      tags: ['stations'],
+      summary: 'Import or update stations, matched by (district, number), from CSV or GeoJSON; all rows or none',
       description:
         'Send the file as the body with Content-Type text/csv or application/geo+json (or ?format=csv|geojson). ' +
-        'CSV columns: number,name,address,district,electoral_district,lat,lng,registered_voters.',
-      querystring: Type.Object(
-        {
-          format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('geojson')])),
-          dryRun: Type.Optional(Type.Boolean({ description: 'preview: the good rows with what each would change, and every problem; nothing is written' })),
-        },
-        { additionalProperties: false },
-      ),
+        'CSV columns: number,district (required), code,name,address,region,electoral_district,lat,lng,registered_voters; ' +
+        'other headers can be mapped with ?mapping={"number":"Nr",...}. A blank optional cell keeps the stored value ' +
+        'unless ?clear=field,... names it. Errors block the import; warnings (implausible positions) and notices do not.',
+      querystring: StationImportQuery,
       response: { 200: Type.Union([ImportReply, ImportPreviewReply]), 400: ImportRejectedReply, 401: errorReplies[401], 403: errorReplies[403], 413: errorReplies[413], 415: errorReplies[415] },
     },
     handler: async (request) => {
-      const contentType = request.headers['content-type'] ?? '';
-      const format = request.query.format ?? (contentType.includes('csv') ? 'csv' : contentType.includes('json') ? 'geojson' : null);
-      if (!format) throw httpError(415, 'send text/csv or application/geo+json, or say ?format=csv|geojson');
-      const body = request.body;
-      const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? '');
-      if (request.query.dryRun) return app.services.stations.previewFile(request.principal!.missionId, text, format);
-      return app.services.stations.importFile(request.principal!.missionId, text, format);
+      const { format, text } = importText(request);
+      const options = { format, mapping: request.query.mapping, clear: request.query.clear };
+      if (request.query.dryRun) return app.services.stations.previewFile(request.principal!.missionId, text, options);
+      return app.services.stations.importFile(request.principal!.missionId, text, options);
+    },
+  });
+
+  app.post('/import/problems', {
+    onRequest: app.allow('coordinator'),
+    bodyLimit: MAX_STATION_IMPORT_BYTES,
+    schema: {
+      tags: ['stations'],
+      summary: "Every problem of a station file (errors, warnings, notices) as CSV: the same body and parameters as /import",
+      querystring: StationImportQuery,
+      response: { 200: Type.String({ description: 'text/csv: row,column,severity,kind,problem' }), ...errorReplies },
+    },
+    handler: async (request, reply) => {
+      const { format, text } = importText(request);
+      const csv = await app.services.stations.problemsCsv(request.principal!.missionId, text, {
+        format,
+        mapping: request.query.mapping,
+        clear: request.query.clear,
+      });
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="station-import-problems.csv"')
+        .send(csv);
     },
   });
 };

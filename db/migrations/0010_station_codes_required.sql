@@ -1,0 +1,1 @@
+ALTER TABLE "stations" ALTER COLUMN "code" SET NOT NULL;

@@ -1,0 +1,179 @@
+/**
+ * What importing a file does to the stored stations, decided once so the dry run and the real import report the same
+ * counts: each row matched by (district, number), the file's values merged over the stored ones (a blank optional cell
+ * keeps the stored value unless the field is to be cleared), codes decided, implausible positions warned about.
+ * Pure: the caller supplies the stored stations and the mission's bounds.
+ */
+import type { StationImportResolvedRow, StationImportRow } from '../../../shared/schemas/stations';
+import type { Bounds } from '../../../db/schema/missions';
+import { normalizeCode, stationKey, type ProblemList, type StationField } from './station-import-row';
+
+export interface StoredStation extends StationImportResolvedRow {
+  id: string;
+}
+
+export type StationChangeKind = 'created' | 'updated' | 'unchanged';
+
+export interface PlannedRow {
+  line: number;
+  /** The stored station's id; null for a new one. */
+  id: string | null;
+  /** Id to give a new station (seeds keep theirs); a random one when absent. */
+  newId?: string;
+  row: StationImportResolvedRow;
+  change: StationChangeKind;
+  changedFields: (keyof StationImportResolvedRow)[];
+}
+
+export interface ImportPlan {
+  rows: PlannedRow[];
+  counts: { created: number; updated: number; unchanged: number; unplaced: number };
+  /** Stored stations the file does not name. */
+  notInFile: StoredStation[];
+}
+
+/** Fields a blank cell may clear when asked to; number and district are the key, name and address fall back. */
+export const CLEARABLE_FIELDS = ['code', 'name', 'address', 'region', 'electoralDistrict', 'lat', 'lng', 'registeredVoters'] as const satisfies StationField[];
+
+const COMPARED_FIELDS = ['code', 'name', 'address', 'region', 'electoralDistrict', 'lat', 'lng', 'registeredVoters'] as const satisfies (keyof StationImportResolvedRow)[];
+
+/** A point further than this from its district's median, and further than DISTRICT_SPREAD_FACTOR times the district's median spread, is suspicious. */
+const DISTRICT_OUTLIER_MIN_KM = 10;
+const DISTRICT_SPREAD_FACTOR = 6;
+/** Districts with fewer placed stations have no "usual place" to compare with. */
+const DISTRICT_MIN_STATIONS = 4;
+/** The mission's bounds are widened by this share of their size before a point counts as outside. */
+const BOUNDS_MARGIN_SHARE = 0.1;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Equirectangular distance: plenty for "tens of kilometres away". */
+function distanceKm(aLat: number, aLng: number, bLat: number, bLng: number): number {
+  const x = ((bLng - aLng) * Math.PI) / 180 * Math.cos((((aLat + bLat) / 2) * Math.PI) / 180);
+  const y = ((bLat - aLat) * Math.PI) / 180;
+  return Math.sqrt(x * x + y * y) * 6371;
+}
+
+function outsideBounds(lat: number, lng: number, bounds: Bounds): boolean {
+  const [[west, south], [east, north]] = bounds;
+  const marginLng = (east - west) * BOUNDS_MARGIN_SHARE;
+  const marginLat = (north - south) * BOUNDS_MARGIN_SHARE;
+  return lng < west - marginLng || lng > east + marginLng || lat < south - marginLat || lat > north + marginLat;
+}
+
+export function planStationImport(
+  rows: readonly StationImportRow[],
+  lines: readonly number[],
+  stored: readonly StoredStation[],
+  options: { bounds: Bounds | null; clear: ReadonlySet<StationField>; problems: ProblemList },
+): ImportPlan {
+  const { bounds, clear, problems } = options;
+  const storedByKey = new Map(stored.map((s) => [stationKey(s.district, s.number), s]));
+  const fileKeys = new Set(rows.map((r) => stationKey(r.district, r.number)));
+
+  // Numbers "repeat" when one number is used in two districts, stored or in the file: new codes then carry the district.
+  const districtOfNumber = new Map<string, string>();
+  let numbersRepeat = false;
+  for (const s of [...stored, ...rows]) {
+    const earlier = districtOfNumber.get(s.number);
+    if (earlier === undefined) districtOfNumber.set(s.number, s.district);
+    else if (earlier !== s.district) numbersRepeat = true;
+  }
+
+  const pick = <F extends StationField & keyof StationImportResolvedRow>(row: StationImportRow, current: StoredStation | undefined, field: F) => {
+    const value = row[field];
+    if (value !== null) return value;
+    if (current && !clear.has(field)) return current[field];
+    return null;
+  };
+
+  const planned: PlannedRow[] = rows.map((row, index) => {
+    const current = storedByKey.get(stationKey(row.district, row.number));
+    const code = pick(row, current, 'code') ?? (numbersRepeat ? `${row.district}-${row.number}` : row.number);
+    const address = pick(row, current, 'address') ?? '';
+    const keepPosition = row.lat === null && current && !clear.has('lat') && !clear.has('lng');
+    const resolved: StationImportResolvedRow = {
+      number: row.number,
+      district: row.district,
+      code: String(code),
+      name: (pick(row, current, 'name') as string | null) || address || String(code),
+      address: String(address),
+      region: pick(row, current, 'region') as string | null,
+      electoralDistrict: pick(row, current, 'electoralDistrict') as string | null,
+      lat: keepPosition ? current.lat : row.lat,
+      lng: keepPosition ? current.lng : row.lng,
+      registeredVoters: pick(row, current, 'registeredVoters') as number | null,
+    };
+    if (!current) return { line: lines[index]!, id: null, row: resolved, change: 'created', changedFields: [] };
+    const changedFields = COMPARED_FIELDS.filter((f) => current[f] !== resolved[f]);
+    return { line: lines[index]!, id: current.id, row: resolved, change: changedFields.length ? 'updated' : 'unchanged', changedFields };
+  });
+
+  // Codes stay unique in the mission, compared the way phones search them.
+  const keyOfCode = new Map<string, string>();
+  for (const s of stored) if (!fileKeys.has(stationKey(s.district, s.number))) keyOfCode.set(normalizeCode(s.code), `station ${s.code} (${s.district})`);
+  for (const p of planned) {
+    const code = normalizeCode(p.row.code);
+    const holder = keyOfCode.get(code);
+    if (holder !== undefined) problems.add(p.line, 'code', `"${p.row.code}" is already the code of ${holder}`, 'error', 'code: already used by another station');
+    else keyOfCode.set(code, `row ${p.line}`);
+  }
+
+  warnAboutPositions(planned, stored, fileKeys, bounds, problems);
+
+  const counts = { created: 0, updated: 0, unchanged: 0, unplaced: 0 };
+  for (const p of planned) {
+    counts[p.change] += 1;
+    if (p.row.lat === null) counts.unplaced += 1;
+  }
+  return { rows: planned, counts, notInFile: stored.filter((s) => !fileKeys.has(stationKey(s.district, s.number))) };
+}
+
+function warnAboutPositions(
+  planned: readonly PlannedRow[],
+  stored: readonly StoredStation[],
+  fileKeys: ReadonlySet<string>,
+  bounds: Bounds | null,
+  problems: ProblemList,
+): void {
+  const pointsOfDistrict = new Map<string, { lat: number; lng: number }[]>();
+  const addPoint = (district: string, lat: number | null, lng: number | null) => {
+    if (lat === null || lng === null || (lat === 0 && lng === 0)) return;
+    const list = pointsOfDistrict.get(district) ?? [];
+    list.push({ lat, lng });
+    pointsOfDistrict.set(district, list);
+  };
+  for (const s of stored) if (!fileKeys.has(stationKey(s.district, s.number))) addPoint(s.district, s.lat, s.lng);
+  for (const p of planned) addPoint(p.row.district, p.row.lat, p.row.lng);
+
+  const usualPlace = new Map<string, { lat: number; lng: number; limitKm: number }>();
+  for (const [district, points] of pointsOfDistrict) {
+    if (points.length < DISTRICT_MIN_STATIONS) continue;
+    const lat = median(points.map((p) => p.lat));
+    const lng = median(points.map((p) => p.lng));
+    const spread = median(points.map((p) => distanceKm(lat, lng, p.lat, p.lng)));
+    usualPlace.set(district, { lat, lng, limitKm: Math.max(DISTRICT_OUTLIER_MIN_KM, spread * DISTRICT_SPREAD_FACTOR) });
+  }
+
+  for (const { line, row } of planned) {
+    if (row.lat === null || row.lng === null) continue;
+    if (row.lat === 0 && row.lng === 0) {
+      problems.add(line, 'lat', 'is 0,0 (in the Gulf of Guinea): probably a missing position', 'warning', 'position 0,0');
+      continue;
+    }
+    if (bounds && outsideBounds(row.lat, row.lng, bounds)) {
+      problems.add(line, 'lat', `${row.lat},${row.lng} is outside the mission's map area`, 'warning', "position outside the mission's map area");
+      continue;
+    }
+    const usual = usualPlace.get(row.district);
+    if (!usual) continue;
+    const km = distanceKm(usual.lat, usual.lng, row.lat, row.lng);
+    if (km > usual.limitKm) {
+      problems.add(line, 'lat', `is ${Math.round(km)} km from the other stations of ${row.district}`, 'warning', "position far from its district's other stations");
+    }
+  }
+}
