@@ -21,7 +21,7 @@ import type { DrillBody } from '../../../shared/schemas/operations';
 import type { Principal } from '../auth/principal';
 import { countEvents } from '../events/events.repository';
 import type { EventsService } from '../events/events.service';
-import { listTeams } from '../teams/teams.repository';
+import type { createTeamsService } from '../teams/teams.service';
 import { countReports, lockMission, saveDrill, wipeRecord } from './drill.repository';
 
 export interface ResetPublisher {
@@ -33,6 +33,7 @@ export function createOperationsService(
   db: Db,
   publisher: ResetPublisher,
   events: Pick<EventsService, 'ingest'>,
+  teams: Pick<ReturnType<typeof createTeamsService>, 'list'>,
   clock: () => Date = () => new Date(),
 ) {
   async function readState(missionId: string): Promise<OperationsState> {
@@ -108,9 +109,10 @@ export function createOperationsService(
   /** The routes the read model keeps across a wipe, stored again as plan_changed events so the log explains them. */
   async function recordPlanAgain(principal: Principal): Promise<number> {
     const occurredAt = clock().toISOString();
-    const changes: EventInputOf<'plan_changed'>[] = (await listTeams(db, principal.missionId))
-      .filter((team) => team.route.length > 0)
-      .map((team) => ({ id: randomUUID(), type: 'plan_changed', occurredAt, teamId: team.id, stations: team.route }));
+    // A coordinator's list: every team with its route (only displays get teams without one).
+    const changes: EventInputOf<'plan_changed'>[] = (await teams.list(principal)).teams.flatMap((team) =>
+      team.route && team.route.length > 0 ? [{ id: randomUUID(), type: 'plan_changed' as const, occurredAt, teamId: team.id, stations: team.route }] : [],
+    );
     if (changes.length === 0) return 0;
     const { results } = await events.ingest(principal, changes);
     const refused = results.find((r) => r.status !== 'stored');

@@ -36,6 +36,7 @@ export function createServices(app: FastifyInstance) {
   });
   const auth = createAuthService(db, { cacheMs: config.authCacheMs, notifier: broadcaster, guard });
   const forms = createFormsService(db);
+  const teams = createTeamsService(db, displayPolicies, auth);
   return {
     auth,
     displayLinks: createDisplayLinksService(db, displayPolicies, {
@@ -57,8 +58,8 @@ export function createServices(app: FastifyInstance) {
     photos: createPhotosService(db),
     stations: createStationsService(db, broadcaster),
     stationDetail: createStationDetailService(db, forms),
-    teams: createTeamsService(db, displayPolicies, auth),
-    operations: createOperationsService(db, app.realtime.broadcaster, events),
+    teams,
+    operations: createOperationsService(db, app.realtime.broadcaster, events, teams),
     conflicts: createConflictsService(db),
     plan: createPlanService(db, events),
     exports: createExportsService(db),
