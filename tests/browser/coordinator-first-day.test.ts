@@ -58,8 +58,8 @@ describe.runIf(chromiumAvailable)('coordinator pages on a first real day', () =>
     expect((await postAs(base, phones[0]!.token, [report]))[0]!.status).toBe('stored');
     const text = page.locator(`[data-vigil-finding="${report.id}"] [data-vigil-finding-text]`);
     await text.waitFor({ timeout: 15_000 });
-    const away = stations.find((s) => Math.abs(s.lat - station.lat) > 0.03) ?? stations[0]!;
-    await page.evaluate(({ lng, lat }) => window.__vigilMap!.jumpTo({ center: [lng, lat], zoom: 15 }), { lng: away.lng, lat: away.lat });
+    const away = stations.find((s) => Math.abs(s.lat! - station.lat!) > 0.03) ?? stations[0]!;
+    await page.evaluate(({ lng, lat }) => window.__vigilMap!.jumpTo({ center: [lng, lat], zoom: 15 }), { lng: away.lng!, lat: away.lat! });
 
     await text.click();
     expect(await page.getAttribute(`[data-vigil-finding="${report.id}"]`, 'aria-current')).toBe('true');
@@ -70,7 +70,7 @@ describe.runIf(chromiumAvailable)('coordinator pages on a first real day', () =>
         const centre = map.getCenter();
         return !map.isMoving() && Math.abs(centre.lng - lng) < 0.002 && Math.abs(centre.lat - lat) < 0.002;
       },
-      { lng: station.lng, lat: station.lat },
+      { lng: station.lng!, lat: station.lat! },
       { timeout: 10_000, polling: 100 },
     );
   });

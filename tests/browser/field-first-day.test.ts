@@ -97,7 +97,7 @@ describe.runIf(chromiumAvailable)('the field app on a first real day', () => {
     const joinCode = demo.joinCodes[1]!;
     const plan = await planOf(joinCode.teamId);
     const first = plan[0]!;
-    const context = await browser.newContext({ ...PHONE, geolocation: { latitude: first.lat, longitude: first.lng, accuracy: 10 } });
+    const context = await browser.newContext({ ...PHONE, geolocation: { latitude: first.lat!, longitude: first.lng!, accuracy: 10 } });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     // Records, as the page changes, whether a check-in button ever showed while the plan was not laid out, and where
@@ -163,7 +163,7 @@ describe.runIf(chromiumAvailable)('the field app on a first real day', () => {
     const joinCode = demo.joinCodes[2]!;
     const plan = await planOf(joinCode.teamId);
     const [first, second] = [plan[0]!, plan[1]!];
-    const context = await browser.newContext({ ...PHONE, geolocation: { latitude: first.lat, longitude: first.lng, accuracy: 10 } });
+    const context = await browser.newContext({ ...PHONE, geolocation: { latitude: first.lat!, longitude: first.lng!, accuracy: 10 } });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(`${base}/join?code=${joinCode.code}`);
