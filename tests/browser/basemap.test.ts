@@ -16,7 +16,7 @@ import { loadConfig } from '../../server/config';
 import { ensureDemoMission } from '../../server/demo';
 import type { MissionCredentials } from '../../server/modules/missions/mission-setup';
 import { testConfig } from '../helpers/app';
-import { chromiumAvailable, colourDistance, launchChromium, offlineCoordinatorPage, pixelAt } from '../helpers/browser';
+import { chromiumAvailable, colourDistance, launchChromium, offlineCoordinatorPage, pixelAt, BUSY_MACHINE_WAIT_MS } from '../helpers/browser';
 import { singleTilePmtiles, solidPng } from '../helpers/pmtiles';
 
 /** The archive's one colour: unlike anything else on the map. */
@@ -76,7 +76,7 @@ describe.runIf(chromiumAvailable)('a local PMTiles basemap in Chromium, offline'
       const rect = window.__vigilMap!.getCanvas().getBoundingClientRect();
       return { x: rect.left + 6, y: rect.top + 6 };
     });
-    await expect.poll(async () => colourDistance(await pixelAt(page, corner.x, corner.y), BASEMAP_RGB), { timeout: 5000 }).toBeLessThan(20);
+    await expect.poll(async () => colourDistance(await pixelAt(page, corner.x, corner.y), BASEMAP_RGB), { timeout: BUSY_MACHINE_WAIT_MS }).toBeLessThan(20);
     expect(basemapRequests.length).toBeGreaterThan(0);
     for (const request of basemapRequests) {
       expect(request.range).toMatch(/^bytes=\d+-\d+$/);

@@ -15,7 +15,7 @@ import { ensureDemoMission } from '../../server/demo';
 import type { MissionCredentials } from '../../server/modules/missions/mission-setup';
 import type { Station } from '../../shared/schemas/stations';
 import { testConfig } from '../helpers/app';
-import { chromiumAvailable, launchChromium, offlineCoordinatorPage } from '../helpers/browser';
+import { chromiumAvailable, launchChromium, offlineCoordinatorPage, BUSY_MACHINE_WAIT_MS } from '../helpers/browser';
 import { joinTeams, postAs, type Phone } from '../helpers/demo-activity';
 import { checklist, finding, login } from '../helpers/events';
 
@@ -63,7 +63,7 @@ describe.runIf(chromiumAvailable)('coordinator pages on a first real day', () =>
 
     await text.click();
     expect(await page.getAttribute(`[data-vigil-finding="${report.id}"]`, 'aria-current')).toBe('true');
-    await page.waitForSelector(`[data-vigil-station-panel="${station.id}"]`, { timeout: 10_000 });
+    await page.waitForSelector(`[data-vigil-station-panel="${station.id}"]`, { timeout: BUSY_MACHINE_WAIT_MS });
     await page.waitForFunction(
       ({ lng, lat }) => {
         const map = window.__vigilMap!;
@@ -71,7 +71,7 @@ describe.runIf(chromiumAvailable)('coordinator pages on a first real day', () =>
         return !map.isMoving() && Math.abs(centre.lng - lng) < 0.002 && Math.abs(centre.lat - lat) < 0.002;
       },
       { lng: station.lng!, lat: station.lat! },
-      { timeout: 10_000, polling: 100 },
+      { timeout: BUSY_MACHINE_WAIT_MS, polling: 100 },
     );
   });
 

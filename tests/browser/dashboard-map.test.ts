@@ -18,7 +18,7 @@ import { ensureDemoMission } from '../../server/demo';
 import type { MissionCredentials } from '../../server/modules/missions/mission-setup';
 import { STATION_STATE_COLOURS } from '../../shared/station-state';
 import { testConfig } from '../helpers/app';
-import { chromiumAvailable, colourDistance, hexToRgb, launchChromium, offlineCoordinatorPage, pixelAt } from '../helpers/browser';
+import { chromiumAvailable, colourDistance, hexToRgb, launchChromium, offlineCoordinatorPage, pixelAt, BUSY_MACHINE_WAIT_MS } from '../helpers/browser';
 import { joinTeams, playMorning, postAs, type Phone } from '../helpers/demo-activity';
 import { checklist, login, minutesAgo } from '../helpers/events';
 
@@ -198,8 +198,8 @@ describe.runIf(chromiumAvailable)('coordinator map in Chromium, offline', () => 
     const point = await screenPoint(station.lng, station.lat);
     await page.mouse.click(point.x, point.y);
     const panel = page.locator(`[data-vigil-station-panel="${station.id}"]`);
-    await panel.waitFor({ timeout: 5000 });
-    await panel.locator('[data-vigil-visits] tr[data-visit]').first().waitFor({ timeout: 5000 });
+    await panel.waitFor({ timeout: BUSY_MACHINE_WAIT_MS });
+    await panel.locator('[data-vigil-visits] tr[data-visit]').first().waitFor({ timeout: BUSY_MACHINE_WAIT_MS });
     expect(await panel.locator('[data-vigil-visits] tbody').textContent()).toContain('T01');
     expect(await panel.locator('[data-vigil-panel-finding]').first().textContent()).toContain('Stuffed ballots seen in box 2');
     expect(await panel.locator('[data-vigil-panel-finding]').first().getAttribute('data-status')).toBe('new');
@@ -207,7 +207,7 @@ describe.runIf(chromiumAvailable)('coordinator map in Chromium, offline', () => 
     // A checklist filed now appears in the panel with its answers, without a click.
     await postAs(base, phone.token, [checklist(phone.teamId, station.id, 'bad', 'voting')]);
     const filed = panel.locator('[data-vigil-checklist]').first();
-    await filed.waitFor({ timeout: 5000 });
+    await filed.waitFor({ timeout: BUSY_MACHINE_WAIT_MS });
     expect(await filed.locator('dd[data-question="secrecy"]').textContent()).toBe('No');
     expect(await filed.locator('summary').textContent()).toContain('Bad');
 
@@ -215,9 +215,9 @@ describe.runIf(chromiumAvailable)('coordinator map in Chromium, offline', () => 
     const findingId = await panel.locator('[data-vigil-panel-finding]').first().getAttribute('data-vigil-panel-finding');
     const coordinator = await login(app, demo.coordinator.username, demo.coordinator.password);
     await postAs(base, coordinator, [{ id: randomUUID(), type: 'finding_status', findingId, status: 'escalated', occurredAt: new Date().toISOString() }]);
-    await page.waitForSelector(`[data-vigil-panel-finding="${findingId}"][data-status="escalated"]`, { timeout: 5000 });
+    await page.waitForSelector(`[data-vigil-panel-finding="${findingId}"][data-status="escalated"]`, { timeout: BUSY_MACHINE_WAIT_MS });
     await postAs(base, phone.token, [{ id: randomUUID(), type: 'departure', teamId: phone.teamId, stationId: station.id, occurredAt: new Date().toISOString() }]);
-    await page.waitForFunction((id) => !document.querySelector(`[data-vigil-station-panel="${id}"] [data-vigil-visits]`)?.textContent?.includes('still there'), station.id, { timeout: 5000 });
+    await page.waitForFunction((id) => !document.querySelector(`[data-vigil-station-panel="${id}"] [data-vigil-visits]`)?.textContent?.includes('still there'), station.id, { timeout: BUSY_MACHINE_WAIT_MS });
     expect(await panel.locator('[data-vigil-history] li').first().getAttribute('data-type')).toBe('departure');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'station-panel.png') });
     await page.click('[data-vigil-station-panel] button.close');
@@ -235,9 +235,9 @@ describe.runIf(chromiumAvailable)('coordinator map in Chromium, offline', () => 
     await page.evaluate(({ a, b }) => window.__vigilMap!.fitBounds([[Math.min(a.lng, b.lng), Math.min(a.lat, b.lat)], [Math.max(a.lng, b.lng), Math.max(a.lat, b.lat)]], { padding: 80, duration: 0, maxZoom: 14 }), { a: first, b: second });
     await idle();
     await postAs(base, phone.token, [{ id: randomUUID(), type: 'arrival', teamId: phone.teamId, stationId: first.id, occurredAt: minutesAgo(30) }]);
-    await expect.poll(markerAt, { timeout: 5000 }).toEqual([expect.closeTo(first.lng, 5), expect.closeTo(first.lat, 5)]);
+    await expect.poll(markerAt, { timeout: BUSY_MACHINE_WAIT_MS }).toEqual([expect.closeTo(first.lng, 5), expect.closeTo(first.lat, 5)]);
     await postAs(base, phone.token, [{ id: randomUUID(), type: 'arrival', teamId: phone.teamId, stationId: second.id, occurredAt: minutesAgo(2) }]);
-    await expect.poll(markerAt, { timeout: 5000 }).toEqual([expect.closeTo(second.lng, 5), expect.closeTo(second.lat, 5)]);
+    await expect.poll(markerAt, { timeout: BUSY_MACHINE_WAIT_MS }).toEqual([expect.closeTo(second.lng, 5), expect.closeTo(second.lat, 5)]);
     const trail = await page.evaluate((teamId) => {
       const found = window.__vigilMap!.querySourceFeatures('ground').find((f) => f.properties.kind === 'trail' && f.properties.id === teamId);
       return found ? (found.geometry as GeoJSON.LineString).coordinates.length : 0;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ensureClientBuilt } from '../../server/client-build';
 import { loadConfig } from '../../server/config';
-import { chromiumAvailable, launchChromium, saveScreenshot } from '../helpers/browser';
+import { chromiumAvailable, launchChromium, saveScreenshot, BUSY_MACHINE_WAIT_MS } from '../helpers/browser';
 import { createTestDatabase, postgresAvailable } from '../helpers/services';
 import { freePort, hasBinary, RedisProcess, VigilInstance } from '../helpers/processes';
 
@@ -88,10 +88,10 @@ describe.runIf(runnable)('the dashboard across a server restart', () => {
       { id: before, type: 'finding', teamId: t1.teamId, stationId: t1.route[0], occurredAt: now(), category: 'ballot_stuffing', severity: 'critical', text: 'Before the outage' },
     ]);
     // Posted to B, shown by the page on A: news travels through Redis.
-    await page.waitForSelector(`[data-vigil-finding="${before}"]`, { timeout: 5000 });
+    await page.waitForSelector(`[data-vigil-finding="${before}"]`, { timeout: BUSY_MACHINE_WAIT_MS });
 
     await a.stop('SIGTERM');
-    await page.waitForSelector('[data-vigil-indicator]:not([data-connection=live])', { timeout: 10_000 });
+    await page.waitForSelector('[data-vigil-indicator]:not([data-connection=live])', { timeout: BUSY_MACHINE_WAIT_MS });
     await page.waitForSelector('[data-vigil-indicator][data-connection=offline]', { timeout: 20_000 });
     expect(await page.textContent('[data-vigil-indicator]')).toMatch(/Offline since \d\d:\d\d/);
     await saveScreenshot(page, 'dashboard-offline');
@@ -117,13 +117,13 @@ describe.runIf(runnable)('the dashboard across a server restart', () => {
     await a.start();
     await page.waitForSelector('[data-vigil-indicator][data-connection=live]', { timeout: 30_000 });
     const head = (await call(b.url, 'GET', '/api/events?after=0&limit=1', coordinator)).head as number;
-    await page.waitForSelector(`[data-vigil-indicator][data-last-seq="${head}"]`, { state: 'attached', timeout: 10_000 });
+    await page.waitForSelector(`[data-vigil-indicator][data-last-seq="${head}"]`, { state: 'attached', timeout: BUSY_MACHINE_WAIT_MS });
 
     // The feed: every finding of the database, in its status, with its last note.
     await page.selectOption('[data-vigil-status-filter]', { index: 0 });
     const database = (await call(b.url, 'GET', '/api/findings', coordinator)).findings as { id: string; status: string; lastNote: string | null }[];
     await expect
-      .poll(() => page.$$eval('[data-vigil-finding]', (items) => items.map((el) => `${el.getAttribute('data-vigil-finding')}:${el.getAttribute('data-status')}`)), { timeout: 10_000 })
+      .poll(() => page.$$eval('[data-vigil-finding]', (items) => items.map((el) => `${el.getAttribute('data-vigil-finding')}:${el.getAttribute('data-status')}`)), { timeout: BUSY_MACHINE_WAIT_MS })
       .toEqual(database.map((f) => `${f.id}:${f.status}`));
     expect(await page.textContent(`[data-vigil-finding="${before}"]`)).toContain('CEC informed');
     expect(await page.textContent(`[data-vigil-finding="${during}"]`)).toContain('During the outage');
@@ -133,7 +133,7 @@ describe.runIf(runnable)('the dashboard across a server restart', () => {
     const coverage = await call(b.url, 'GET', '/api/coverage', coordinator);
     for (const row of [{ district: 'city', ...coverage.overall }, ...coverage.districts]) {
       const selector = `[data-vigil-coverage-row="${row.district}"]`;
-      await expect.poll(() => page.getAttribute(selector, 'data-visited'), { timeout: 10_000 }).toBe(String(row.visited));
+      await expect.poll(() => page.getAttribute(selector, 'data-visited'), { timeout: BUSY_MACHINE_WAIT_MS }).toBe(String(row.visited));
       expect(await page.getAttribute(selector, 'data-present')).toBe(String(row.presentNow));
       expect(await page.getAttribute(selector, 'data-never')).toBe(String(row.neverVisited));
     }
@@ -149,7 +149,7 @@ describe.runIf(runnable)('the dashboard across a server restart', () => {
     // The alert settings changed while it was away are the ones it now follows.
     await page.click('[data-vigil-tab=setup]');
     await page.click('[data-vigil-alert-settings] summary');
-    await expect.poll(() => page.inputValue('input[name=critical-minutes]'), { timeout: 5000 }).toBe('90');
+    await expect.poll(() => page.inputValue('input[name=critical-minutes]'), { timeout: BUSY_MACHINE_WAIT_MS }).toBe('90');
     expect(await page.inputValue('input[name=silent-minutes]')).toBe('30');
   }, 120_000); // a stop, an offline spell and a restart with reconnect back-off: longer than the default 30 s
 });

@@ -18,7 +18,7 @@ import { loadConfig } from '../../server/config';
 import { ensureDemoMission } from '../../server/demo';
 import type { MissionCredentials } from '../../server/modules/missions/mission-setup';
 import { testConfig } from '../helpers/app';
-import { chromiumAvailable, launchChromium, saveScreenshot } from '../helpers/browser';
+import { chromiumAvailable, launchChromium, saveScreenshot, BUSY_MACHINE_WAIT_MS } from '../helpers/browser';
 import { PROJECT_ROOT } from '../../server/config';
 import { joinTeams, playMorning, postAs, type Phone } from '../helpers/demo-activity';
 
@@ -85,7 +85,7 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     await page.fill('input[name=password]', demo.coordinator.password);
     await page.click('form[data-vigil-login] button[type=submit]');
     await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
-    await page.waitForSelector('[data-vigil-feed][data-loaded=true]', { state: 'attached', timeout: 10_000 });
+    await page.waitForSelector('[data-vigil-feed][data-loaded=true]', { state: 'attached', timeout: BUSY_MACHINE_WAIT_MS });
     return page;
   }
 
@@ -168,8 +168,8 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
       { id: findingId, type: 'finding', teamId: phone.teamId, stationId: station, occurredAt: new Date().toISOString(), category: 'ballot_stuffing', severity: 'critical', text: 'A man put a bundle of ballots into the box' },
     ]);
     expect(results.map((r) => r.status)).toEqual(['stored', 'stored']);
-    await first.waitForSelector(`[data-vigil-finding="${findingId}"][data-status=new]`, { timeout: 5000 });
-    await first.waitForSelector(`tr[data-station-id="${station}"][data-state=critical]`, { state: 'attached', timeout: 5000 });
+    await first.waitForSelector(`[data-vigil-finding="${findingId}"][data-status=new]`, { timeout: BUSY_MACHINE_WAIT_MS });
+    await first.waitForSelector(`tr[data-station-id="${station}"][data-state=critical]`, { state: 'attached', timeout: BUSY_MACHINE_WAIT_MS });
     await first.waitForFunction(() => {
       const marks = (window as unknown as { __marks: Record<string, number> }).__marks;
       return (marks.feed ?? -1) > 0 && (marks.station ?? -1) > 0;
@@ -182,7 +182,7 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     expect(stationMs).toBeLessThan(1000);
     expect(await first.textContent(`[data-vigil-finding="${findingId}"]`)).toContain('A man put a bundle of ballots into the box');
     // The silent T19 has spoken: its alert is gone.
-    await first.waitForSelector(`[data-alert-key="silent:${phone.teamId}"]`, { state: 'detached', timeout: 5000 });
+    await first.waitForSelector(`[data-alert-key="silent:${phone.teamId}"]`, { state: 'detached', timeout: BUSY_MACHINE_WAIT_MS });
   });
 
   it('triage by keyboard in one browser shows in a second browser at once, with who and when', async () => {
@@ -194,19 +194,19 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     const selected = first.locator('[data-vigil-finding][aria-current=true]');
     const id = (await selected.getAttribute('data-vigil-finding'))!;
     await first.locator('body').press('a');
-    await second.waitForSelector(`[data-vigil-finding="${id}"][data-status=acknowledged]`, { state: 'attached', timeout: 5000 });
+    await second.waitForSelector(`[data-vigil-finding="${id}"][data-status=acknowledged]`, { state: 'attached', timeout: BUSY_MACHINE_WAIT_MS });
     expect(await second.textContent(`[data-vigil-finding="${id}"] .times`)).toContain(demo.coordinator.username);
 
     // Keys do nothing while typing: "a" in the note field is a letter, not an acknowledgement.
     await first.locator('body').press('e');
-    await second.waitForSelector(`[data-vigil-finding="${id}"][data-status=escalated]`, { state: 'attached', timeout: 5000 });
+    await second.waitForSelector(`[data-vigil-finding="${id}"][data-status=escalated]`, { state: 'attached', timeout: BUSY_MACHINE_WAIT_MS });
     await first.locator('body').press('r');
     await first.waitForSelector('[data-vigil-note]:focus');
     await first.keyboard.type('Police called, box sealed');
     // The second screen shows open findings by default: a resolved one leaves it unless all are shown.
     await second.selectOption('[data-vigil-status-filter]', { index: 0 });
     await first.click(`[data-vigil-finding="${id}"] [data-vigil-action=resolved]`);
-    await second.waitForSelector(`[data-vigil-finding="${id}"][data-status=resolved]`, { state: 'attached', timeout: 5000 });
+    await second.waitForSelector(`[data-vigil-finding="${id}"][data-status=resolved]`, { state: 'attached', timeout: BUSY_MACHINE_WAIT_MS });
     expect(await second.textContent(`[data-vigil-finding="${id}"]`)).toContain('Police called, box sealed');
     const row = (await get('/api/findings')).findings.find((f: { id: string }) => f.id === id);
     expect(row).toMatchObject({ status: 'resolved', acknowledgedBy: demo.coordinator.username, lastNote: 'Police called, box sealed' });
@@ -229,8 +229,8 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     const silent = phones[19]!;
     const helper = phones[4]!;
     for (const page of [first, second]) {
-      await page.waitForSelector(`[data-alert-key="silent:${silent.teamId}"]`, { timeout: 5000 });
-      await page.waitForSelector(`[data-alert-key="help:${helper.teamId}"]`, { timeout: 5000 });
+      await page.waitForSelector(`[data-alert-key="silent:${silent.teamId}"]`, { timeout: BUSY_MACHINE_WAIT_MS });
+      await page.waitForSelector(`[data-alert-key="help:${helper.teamId}"]`, { timeout: BUSY_MACHINE_WAIT_MS });
     }
     // The help request flashed and beeped on arrival; the team list says it in words too.
     expect(Number(await second.evaluate(() => document.body.dataset.vigilBeeps ?? '0'))).toBeGreaterThanOrEqual(1);
@@ -242,8 +242,8 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     await first.click(`[data-alert-key="silent:${silent.teamId}"] [data-vigil-alert-ack]`);
     await first.click(`[data-alert-key="help:${helper.teamId}"] [data-vigil-alert-ack]`);
     for (const page of [first, second]) {
-      await page.waitForSelector(`[data-alert-key="silent:${silent.teamId}"]`, { state: 'detached', timeout: 5000 });
-      await page.waitForSelector(`[data-alert-key="help:${helper.teamId}"]`, { state: 'detached', timeout: 5000 });
+      await page.waitForSelector(`[data-alert-key="silent:${silent.teamId}"]`, { state: 'detached', timeout: BUSY_MACHINE_WAIT_MS });
+      await page.waitForSelector(`[data-alert-key="help:${helper.teamId}"]`, { state: 'detached', timeout: BUSY_MACHINE_WAIT_MS });
     }
     expect(await first.getAttribute(`[data-vigil-team="${helper.teamId}"]`, 'data-state')).toBe('helpAcknowledged');
     // Acknowledgements are events: a fresh page (a reload) shows the same.
@@ -255,22 +255,22 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     // A new help request raises it again.
     await postAs(base, helper.token, [{ id: randomUUID(), type: 'help_resolved', teamId: helper.teamId, occurredAt: new Date().toISOString() }]);
     await postAs(base, helper.token, [{ id: randomUUID(), type: 'help_request', teamId: helper.teamId, occurredAt: new Date().toISOString() }]);
-    await second.waitForSelector(`[data-alert-key="help:${helper.teamId}"]`, { timeout: 5000 });
+    await second.waitForSelector(`[data-alert-key="help:${helper.teamId}"]`, { timeout: BUSY_MACHINE_WAIT_MS });
   });
 
   it("follows the mission's alert settings as a coordinator changes them in the Setup tab, on every coordinator's screen", async () => {
-    for (const page of [first, second]) await page.waitForSelector('[data-vigil-alert=critical]', { timeout: 5000 });
+    for (const page of [first, second]) await page.waitForSelector('[data-vigil-alert=critical]', { timeout: BUSY_MACHINE_WAIT_MS });
     await first.click('[data-vigil-tab=setup]');
     await first.click('[data-vigil-alert-settings] summary');
     await first.fill('input[name=critical-minutes]', '60');
     await first.click('[data-vigil-alert-settings] button[type=submit]');
     // The overdue critical finding (25 minutes old) is within the new hour: its alert goes, here and on the other
     // coordinator's screen, which was not reloaded.
-    for (const page of [first, second]) await page.waitForSelector('[data-vigil-alert=critical]', { state: 'detached', timeout: 5000 });
+    for (const page of [first, second]) await page.waitForSelector('[data-vigil-alert=critical]', { state: 'detached', timeout: BUSY_MACHINE_WAIT_MS });
     expect((await get('/api/session')).mission.alerts.criticalAckMinutes).toBe(60);
     await first.fill('input[name=critical-minutes]', '15');
     await first.click('[data-vigil-alert-settings] button[type=submit]');
-    for (const page of [first, second]) await page.waitForSelector('[data-vigil-alert=critical]', { timeout: 5000 });
+    for (const page of [first, second]) await page.waitForSelector('[data-vigil-alert=critical]', { timeout: BUSY_MACHINE_WAIT_MS });
   });
 
   it('speaks Russian once chosen, and remembers it across a reload', async () => {

@@ -13,7 +13,7 @@ import { ensureDemoMission } from '../../server/demo';
 import type { MissionCredentials } from '../../server/modules/missions/mission-setup';
 import { STATION_STATE_COLOURS } from '../../shared/station-state';
 import { testConfig } from '../helpers/app';
-import { chromiumAvailable, colourDistance, hexToRgb, launchChromium, pixelAt, saveScreenshot } from '../helpers/browser';
+import { chromiumAvailable, colourDistance, hexToRgb, launchChromium, pixelAt, saveScreenshot, BUSY_MACHINE_WAIT_MS } from '../helpers/browser';
 import type { FastifyInstance } from 'fastify';
 import { PNG } from 'pngjs';
 
@@ -99,7 +99,7 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
       const data = (await (window.__vigilMap!.getSource('stations') as import('maplibre-gl').GeoJSONSource).getData()) as GeoJSON.FeatureCollection;
       return data.features.find((f) => f.properties?.id === id)?.properties?.state;
     }, station.id);
-    await expect.poll(mapState, { timeout: 5000, interval: 20 }).toBe('present');
+    await expect.poll(mapState, { timeout: BUSY_MACHINE_WAIT_MS, interval: 20 }).toBe('present');
     const elapsedMs = Date.now() - postedAt;
     console.info(`station recoloured ${elapsedMs} ms after the POST`);
     expect(await mapState()).toBe('present');
@@ -139,12 +139,12 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
     expect(res.json().results[0]).toMatchObject({ status: 'stored' });
 
     const item = page.locator(`[data-vigil-finding="${findingId}"]`);
-    await item.waitFor({ timeout: 5000 });
+    await item.waitFor({ timeout: BUSY_MACHINE_WAIT_MS });
     expect(await item.textContent()).toContain('Bundle of ballots in the box');
     // The feed loads a finding's photo when the coordinator opens that finding.
     await item.locator('button.line').click();
     const img = page.locator(`[data-vigil-finding-photo="${photoId}"] img`);
-    await img.waitFor({ timeout: 5000 });
+    await img.waitFor({ timeout: BUSY_MACHINE_WAIT_MS });
     expect(await img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(40);
     await saveScreenshot(page, 'coordinator-latest-findings');
     // Photos are for coordinators: the wall's copy of the same list never names one.
@@ -167,7 +167,7 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
     await page.waitForSelector('[data-vigil-join-team] option', { state: 'attached' });
     await page.selectOption('[data-vigil-join-team]', { label: 'T03' });
     await page.click('[data-vigil-join-issue]');
-    await page.waitForSelector('[data-vigil-join-qr] svg', { timeout: 5000 });
+    await page.waitForSelector('[data-vigil-join-qr] svg', { timeout: BUSY_MACHINE_WAIT_MS });
     const code = (await page.textContent('[data-vigil-join-code]'))!.trim();
     expect(await page.textContent('[data-vigil-join-issued] a')).toBe(`${base}/join?code=${code}`);
     const joined = await app.inject({ method: 'POST', url: '/api/auth/join', payload: { code } });

@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ensureClientBuilt } from '../../server/client-build';
 import { loadConfig } from '../../server/config';
 import { buildTestApp, FIXTURE_PASSWORD, type TestApp } from '../helpers/app';
-import { chromiumAvailable, launchChromium, saveScreenshot } from '../helpers/browser';
+import { chromiumAvailable, launchChromium, saveScreenshot, BUSY_MACHINE_WAIT_MS } from '../helpers/browser';
 import { getJson, join } from '../helpers/events';
 
 describe.runIf(chromiumAvailable)('mission operations in Chromium', () => {
@@ -79,10 +79,10 @@ describe.runIf(chromiumAvailable)('mission operations in Chromium', () => {
     await a.click('[data-vigil-save-plan]');
     await a.waitForSelector('[data-vigil-plan-saved]');
     // The phone shows the new plan within seconds, untouched.
-    await phone.waitForFunction(() => document.querySelector('[data-vigil-plan] li[data-vigil-station="1002"]') === null, null, { timeout: 5_000 });
+    await phone.waitForFunction(() => document.querySelector('[data-vigil-plan] li[data-vigil-station="1002"]') === null, null, { timeout: BUSY_MACHINE_WAIT_MS });
     expect(await phone.locator('[data-vigil-plan] li').count()).toBe(1);
     expect(phoneRequests).toBeGreaterThan(requestsBefore);
-    await b.waitForFunction(() => document.querySelector('[data-vigil-unassigned-count]')?.textContent === '1 stations', null, { timeout: 10_000 });
+    await b.waitForFunction(() => document.querySelector('[data-vigil-unassigned-count]')?.textContent === '1 stations', null, { timeout: BUSY_MACHINE_WAIT_MS });
     expect(await stopCount(b, 'T01')).toContain('1 stop');
 
     // A: T02 takes it, dragged from the unassigned list to the front of its route, for opening only.
@@ -91,7 +91,7 @@ describe.runIf(chromiumAvailable)('mission operations in Chromium', () => {
     await a.locator('[data-vigil-stop="1002"] label:has-text("voting") input').uncheck();
     await a.locator('[data-vigil-stop="1002"] label:has-text("closing") input').uncheck();
     await a.click('[data-vigil-save-plan]');
-    await b.waitForFunction(() => document.querySelector('[data-vigil-team="T02"]')?.textContent?.includes('2 stops'), null, { timeout: 10_000 });
+    await b.waitForFunction(() => document.querySelector('[data-vigil-team="T02"]')?.textContent?.includes('2 stops'), null, { timeout: BUSY_MACHINE_WAIT_MS });
     await b.click('[data-vigil-team="T02"]');
     expect(await b.locator('[data-vigil-route] li').evaluateAll((items) => items.map((li) => li.getAttribute('data-vigil-stop')))).toEqual(['1002', '1003']);
     expect(await b.locator('[data-vigil-coverage] tr[data-phase="opening"] td').innerText()).toBe('3 of 3 stations');
@@ -147,6 +147,6 @@ describe.runIf(chromiumAvailable)('mission operations in Chromium', () => {
     expect(coordinatorStations.map((s) => [s.number, s.name])).toContainEqual(['1001', 'School No. 1 (renamed)']);
     expect(coordinatorStations).toHaveLength(4);
     // The new station shows up in the plan editor's unassigned list.
-    await page.waitForSelector('[data-vigil-free="2001"]', { timeout: 10_000 });
+    await page.waitForSelector('[data-vigil-free="2001"]', { timeout: BUSY_MACHINE_WAIT_MS });
   }, 120_000);
 });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { ensureClientBuilt } from '../../server/client-build';
 import { loadConfig } from '../../server/config';
-import { chromiumAvailable, launchChromium, saveScreenshot } from '../helpers/browser';
+import { chromiumAvailable, launchChromium, saveScreenshot, BUSY_MACHINE_WAIT_MS } from '../helpers/browser';
 import { createTestDatabase, postgresAvailable } from '../helpers/services';
 import { freePort, hasBinary, RedisProcess, VigilInstance } from '../helpers/processes';
 
@@ -76,13 +76,13 @@ describe.runIf(runnable)('a page on instance A, a check-in on instance B', () =>
     });
     expect((await res.json()).results[0].status).toBe('stored');
     // The station list sits in its tab, so it may be out of sight: its row is there all the same.
-    await page.waitForSelector(`tr[data-station-id="${stationId}"][data-state=present]`, { state: 'attached', timeout: 5000 });
+    await page.waitForSelector(`tr[data-station-id="${stationId}"][data-state=present]`, { state: 'attached', timeout: BUSY_MACHINE_WAIT_MS });
     console.info(`page on A recoloured ${Date.now() - postedAt} ms after the POST to B was sent`);
     // The map's own data says so too (states are patched into the source by id).
     await expect.poll(() => page.evaluate(async (id) => {
       const data = (await (window.__vigilMap!.getSource('stations') as import('maplibre-gl').GeoJSONSource).getData()) as GeoJSON.FeatureCollection;
       return data.features.find((f) => f.properties?.id === id)?.properties?.state;
-    }, stationId!), { timeout: 5000 }).toBe('present');
+    }, stationId!), { timeout: BUSY_MACHINE_WAIT_MS }).toBe('present');
     await saveScreenshot(page, 'two-instances-page-on-a');
     await page.close();
   });

@@ -18,7 +18,7 @@ import { loadConfig, PROJECT_ROOT } from '../../server/config';
 import { ensureDemoMission } from '../../server/demo';
 import type { MissionCredentials } from '../../server/modules/missions/mission-setup';
 import { testConfig } from '../helpers/app';
-import { chromiumAvailable, launchChromium, saveScreenshot } from '../helpers/browser';
+import { chromiumAvailable, launchChromium, saveScreenshot, BUSY_MACHINE_WAIT_MS } from '../helpers/browser';
 import { joinTeams, playMorning, postAs, type Phone } from '../helpers/demo-activity';
 import { freePort, VigilInstance } from '../helpers/processes';
 
@@ -72,7 +72,7 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
     page.on('pageerror', (err) => console.error('page error:', err.message));
     await page.goto(`${base}/display?token=${encodeURIComponent(token)}`);
     await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
-    await page.waitForSelector('[data-vigil-figures]', { timeout: 10_000 });
+    await page.waitForSelector('[data-vigil-figures]', { timeout: BUSY_MACHINE_WAIT_MS });
     await mapAtRest(page);
     return page;
   }
@@ -88,11 +88,11 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
   for (const viewport of [{ width: 1920, height: 1080 }, { width: 3840, height: 2160 }]) {
     it(`lays out map, figures, ticker and alerts on a ${viewport.width}×${viewport.height} wall, legible and without scrolling`, async () => {
       const page = await openWall(demo.displayToken, viewport);
-      await page.waitForSelector('[data-vigil-ticker] li[data-finding-id]', { timeout: 10_000 });
-      await page.waitForSelector('[data-vigil-alert=critical]', { timeout: 10_000 });
-      await page.waitForSelector('[data-vigil-alert=help]', { timeout: 10_000 });
+      await page.waitForSelector('[data-vigil-ticker] li[data-finding-id]', { timeout: BUSY_MACHINE_WAIT_MS });
+      await page.waitForSelector('[data-vigil-alert=critical]', { timeout: BUSY_MACHINE_WAIT_MS });
+      await page.waitForSelector('[data-vigil-alert=help]', { timeout: BUSY_MACHINE_WAIT_MS });
       // The districts' approximate areas are drawn on the wall too, under its stations.
-      await page.waitForFunction(() => window.__vigilMap!.querySourceFeatures('ground').some((f) => f.properties.kind === 'district'), undefined, { timeout: 10_000 });
+      await page.waitForFunction(() => window.__vigilMap!.querySourceFeatures('ground').some((f) => f.properties.kind === 'district'), undefined, { timeout: BUSY_MACHINE_WAIT_MS });
       await mapAtRest(page);
       expect(await page.evaluate(() => window.__vigilMap!.queryRenderedFeatures({ layers: ['district-line'] }).length)).toBeGreaterThan(0);
       const file = await saveScreenshot(page, `wall-display-${viewport.width}x${viewport.height}`);
@@ -154,7 +154,7 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
   for (const viewport of [{ width: 1920, height: 1080 }, { width: 3840, height: 2160 }]) {
     it(`at ${viewport.width}×${viewport.height} every station with an open finding is on the map, clear of the bars, label and legend, NOT LIVE bar included`, async () => {
       const page = await openWall(demo.displayToken, viewport);
-      await page.waitForSelector('[data-vigil-alert=critical]', { timeout: 10_000 });
+      await page.waitForSelector('[data-vigil-alert=critical]', { timeout: BUSY_MACHINE_WAIT_MS });
       await mapAtRest(page);
       expect(await hiddenFindingStations(page)).toEqual([]);
       // The connection drops: the NOT LIVE bar pushes the map down, and the map fits again below it.
@@ -181,7 +181,7 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
     expect(maskWhenRoom).toBe('none');
     await page.waitForFunction(() => document.querySelector('[data-vigil-wall]')?.getAttribute('data-view') !== 'city', undefined, { timeout: 20_000 });
     const district = (await page.getAttribute('[data-vigil-wall]', 'data-view'))!;
-    await page.waitForSelector(`[data-vigil-figures][data-scope="${district}"]`, { timeout: 5000 });
+    await page.waitForSelector(`[data-vigil-figures][data-scope="${district}"]`, { timeout: BUSY_MACHINE_WAIT_MS });
     const stations = ((await api(base, 'GET', '/api/stations', demo.displayToken)).body.stations as { district: string; status: { presentTeamIds: string[]; openFindings: number } }[]).filter((st) => st.district === district);
     const legend = await page.$$eval('.legend-slot li', (items) => items.map((li) => Number(li.getAttribute('data-count'))));
     expect(legend.reduce((a, b) => a + b, 0)).toBe(stations.length);
@@ -202,9 +202,9 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
     const event = { id: randomUUID(), type: 'finding', teamId: phone.teamId, stationId: phone.route[0], occurredAt: new Date().toISOString(), category: 'carousel', severity: 'serious', text: 'Same group of voters came back twice' };
     const postedAt = Date.now();
     expect((await postAs(base, phone.token, [event]))[0]!.status).toBe('stored');
-    await page.waitForSelector(`[data-vigil-ticker] li[data-finding-id="${event.id}"]`, { timeout: 5000 });
+    await page.waitForSelector(`[data-vigil-ticker] li[data-finding-id="${event.id}"]`, { timeout: BUSY_MACHINE_WAIT_MS });
     const tickerMs = Date.now() - postedAt;
-    await page.waitForSelector(`[data-figure="open-serious"][data-value="${before + 1}"]`, { timeout: 5000 });
+    await page.waitForSelector(`[data-figure="open-serious"][data-value="${before + 1}"]`, { timeout: BUSY_MACHINE_WAIT_MS });
     const figuresMs = Date.now() - postedAt;
     console.info(`finding on the wall: ticker ${tickerMs} ms, figures ${figuresMs} ms after the POST was sent`);
     const row = await page.textContent(`[data-vigil-ticker] li[data-finding-id="${event.id}"]`);
@@ -219,7 +219,7 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
     const page = await openWall(created.token);
     const revokedAt = Date.now();
     expect((await api(base, 'DELETE', `/api/display-links/${created.link.id}`, coordinator)).status).toBe(204);
-    await page.waitForSelector('[data-vigil-locked]', { timeout: 10_000 });
+    await page.waitForSelector('[data-vigil-locked]', { timeout: BUSY_MACHINE_WAIT_MS });
     console.info(`wall locked ${Date.now() - revokedAt} ms after the revocation`);
     expect(await page.locator('[data-vigil-map]').count()).toBe(0);
     expect(await page.locator('[data-vigil-ticker]').count()).toBe(0);
@@ -232,7 +232,7 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
     // A link may name the wall's language: even this notice speaks it.
     const russian = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await russian.goto(`${base}/display?token=${encodeURIComponent(created.token)}&lang=ru`);
-    await russian.waitForSelector('[data-vigil-locked] h1:has-text("Экран отключён")', { timeout: 10_000 });
+    await russian.waitForSelector('[data-vigil-locked] h1:has-text("Экран отключён")', { timeout: BUSY_MACHINE_WAIT_MS });
     await russian.close();
   });
 
@@ -262,8 +262,8 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
     const row = desk.locator(`li[data-link-id="${listed.id}"]`);
     await row.locator('button[data-action=revoke]').click();
     await row.locator('button[data-action=revoke]').click(); // the second click confirms
-    await wall.waitForSelector('[data-vigil-locked]', { timeout: 10_000 });
-    await desk.waitForSelector(`li[data-link-id="${listed.id}"].revoked`, { timeout: 5000 });
+    await wall.waitForSelector('[data-vigil-locked]', { timeout: BUSY_MACHINE_WAIT_MS });
+    await desk.waitForSelector(`li[data-link-id="${listed.id}"].revoked`, { timeout: BUSY_MACHINE_WAIT_MS });
     await wall.close();
     await desk.close();
   });
@@ -323,7 +323,7 @@ describe.runIf(chromiumAvailable)('the wall display against a server process', (
     expect(await page.locator('[data-vigil-stale]').count()).toBe(0);
 
     await instance.stop('SIGTERM');
-    await page.waitForSelector('[data-vigil-stale]', { timeout: 10_000 });
+    await page.waitForSelector('[data-vigil-stale]', { timeout: BUSY_MACHINE_WAIT_MS });
     await saveScreenshot(page, 'wall-display-not-live');
     const restartedAt = Date.now();
     await instance.start();
@@ -340,7 +340,7 @@ describe.runIf(chromiumAvailable)('the wall display against a server process', (
     await page.waitForSelector(`[data-vigil-ticker] li[data-finding-id="${event.id}"]`, { timeout: 30_000 });
     await page.waitForSelector('[data-vigil-wall][data-stale=false]', { timeout: 30_000 });
     console.info(`wall live again ${Date.now() - restartedAt} ms after the restart began`);
-    await page.waitForSelector('[data-figure="open-minor"][data-value="1"]', { timeout: 5000 });
+    await page.waitForSelector('[data-figure="open-minor"][data-value="1"]', { timeout: BUSY_MACHINE_WAIT_MS });
     expect(await page.getAttribute('[data-vigil-indicator]', 'data-connection')).toBe('live');
     await page.close();
   }, 120_000);
