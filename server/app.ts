@@ -17,6 +17,7 @@ import security from './plugins/external/security';
 import swagger from './plugins/external/swagger';
 import { RequestLog } from './plugins/external/request-log';
 import auth from './plugins/app/auth';
+import largeReads from './plugins/app/large-reads';
 import displayPolicies from './plugins/app/display-policies';
 import services from './plugins/app/services';
 import realtime from './realtime/socket-server';
@@ -85,6 +86,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(realtime);
   await app.register(services);
   await app.register(auth);
+  await app.register(largeReads);
 
   await app.register(healthRoutes);
   if (config.debugMetrics) await app.register(debugRoutes);

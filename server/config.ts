@@ -62,6 +62,8 @@ const ConfigSchema = Type.Object({
    * A revocation drops it at once on the revoking instance and, through Redis, on the others.
    */
   authCacheMs: Type.Integer({ minimum: 0, maximum: 60_000 }),
+  /** Large reads (the full station list, exports) one token may have in flight on an instance; one more gets 429. */
+  largeReadsPerToken: Type.Integer({ minimum: 1, maximum: 1000 }),
   /** Serve GET /debug/event-loop (event-loop delay of this process) for the benchmarks; off in production. */
   debugMetrics: Type.Boolean(),
   /** Optional online MapLibre style URL (e.g. OpenFreeMap); null keeps the offline map. */
@@ -119,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     headAnnounceIntervalMs: integer(env.HEAD_ANNOUNCE_INTERVAL_MS, HEAD_ANNOUNCE_INTERVAL_MS, 'HEAD_ANNOUNCE_INTERVAL_MS'),
     instanceName: env.INSTANCE_NAME ?? `vigil-${process.pid}`,
     authCacheMs: integer(env.AUTH_CACHE_MS, 5000, 'AUTH_CACHE_MS'),
+    largeReadsPerToken: integer(env.LARGE_READS_PER_TOKEN, 2, 'LARGE_READS_PER_TOKEN'),
     debugMetrics: flag(env.VIGIL_DEBUG_METRICS, false),
     mapStyleUrl: env.MAP_STYLE_URL || null,
     mapPmtiles: env.MAP_PMTILES ? path.resolve(env.MAP_PMTILES) : null,

@@ -22,6 +22,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/:file', {
     onRequest: coordinatorsOnly,
+    preHandler: app.largeRead,
     schema: {
       tags: ['exports'],
       summary: 'Stream an export: events, visits, checklists (a column per question), findings, stations, districts (CSV); findings, stations (GeoJSON)',

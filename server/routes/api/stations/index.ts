@@ -20,6 +20,7 @@ import { httpError } from '../../../errors';
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('', {
     onRequest: app.allow('coordinator', 'team', 'display'),
+    preHandler: app.largeRead,
     schema: {
       tags: ['stations'],
       summary: 'The mission\'s polling stations with their live status',
