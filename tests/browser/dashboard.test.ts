@@ -16,6 +16,7 @@ import { buildApp } from '../../server/app';
 import { ensureClientBuilt } from '../../server/client-build';
 import { loadConfig } from '../../server/config';
 import { ensureDemoMission } from '../../server/demo';
+import { localDate } from '../../shared/observation-day';
 import type { MissionCredentials } from '../../server/modules/missions/mission-setup';
 import { testConfig } from '../helpers/app';
 import { chromiumAvailable, launchChromium, saveScreenshot, BUSY_MACHINE_WAIT_MS } from '../helpers/browser';
@@ -50,8 +51,11 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     const config = testConfig({ clientDir, demoCoordinatorPassword: 'demo-password-1' });
     app = await buildApp(config, { database });
     demo = (await ensureDemoMission(database.db, config))!;
-    // Polling hours around now, whatever the hour the test runs: teams never heard from are silent since 3 hours ago.
-    await database.db.execute(sql`update missions set polling_starts_at = ${bishkekClock(-180)}, polling_ends_at = ${bishkekClock(180)} where id = ${demo.missionId}`);
+    // Election day is today and its polling hours are around now, whatever the hour the test runs: teams never heard
+    // from are silent since 3 hours ago (the silent-team alert belongs to the observation day only).
+    await database.db.execute(
+      sql`update missions set election_date = ${localDate(new Date(), 'Asia/Bishkek')}, polling_starts_at = ${bishkekClock(-180)}, polling_ends_at = ${bishkekClock(180)} where id = ${demo.missionId}`,
+    );
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
