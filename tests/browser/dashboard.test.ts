@@ -34,6 +34,13 @@ function bishkekClock(offsetMinutes: number): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Bishkek', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(Date.now() + offsetMinutes * 60_000));
 }
 
+/** `bishkekClock(offset)`, kept within today's local date: polling hours must not cross midnight (early runs get 00:00). */
+function pollingEdge(offsetMinutes: number): string {
+  const today = localDate(new Date(), 'Asia/Bishkek');
+  if (localDate(new Date(Date.now() + offsetMinutes * 60_000), 'Asia/Bishkek') === today) return bishkekClock(offsetMinutes);
+  return offsetMinutes < 0 ? '00:00' : '23:59';
+}
+
 describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
   let database: Database;
   let app: FastifyInstance;
@@ -54,7 +61,7 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     // Election day is today and its polling hours are around now, whatever the hour the test runs: teams never heard
     // from are silent since 3 hours ago (the silent-team alert belongs to the observation day only).
     await database.db.execute(
-      sql`update missions set election_date = ${localDate(new Date(), 'Asia/Bishkek')}, polling_starts_at = ${bishkekClock(-180)}, polling_ends_at = ${bishkekClock(180)} where id = ${demo.missionId}`,
+      sql`update missions set election_date = ${localDate(new Date(), 'Asia/Bishkek')}, polling_starts_at = ${pollingEdge(-180)}, polling_ends_at = ${pollingEdge(180)} where id = ${demo.missionId}`,
     );
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
