@@ -15,6 +15,8 @@ await ensureClientBuilt(config);
 const app = await buildApp(config);
 const credentials = config.seedDemo ? await ensureDemoMission(app.database.db, config) : null;
 await app.listen({ host: config.host, port: config.port });
+// Fastify logs "Server listening at …" just after listen resolves: let it out first, so the box of links stays last.
+await new Promise<void>((resolve) => setTimeout(resolve, 50));
 
 const banner = [`Vigil is running at ${config.publicUrl}/ (${app.database.driver}${config.redisUrl ? ' + redis' : ''})`];
 if (credentials) banner.push(...linkLines(config, credentials));
