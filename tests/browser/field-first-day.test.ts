@@ -132,12 +132,13 @@ describe.runIf(chromiumAvailable)('the field app on a first real day', () => {
     const topNow = await page.evaluate(() => document.querySelector('[data-vigil-plan] li')!.getBoundingClientRect().top + window.scrollY);
     expect(topNow).toBe(layout.firstRowTop);
 
-    // A station near the team that is not on its plan: its check-in asks first, and "Cancel" sends nothing.
+    // A station that is not on the team's plan, found by searching (the phone keeps only its plan's stations): its
+    // check-in asks first, and "Cancel" sends nothing.
     const planned = new Set(plan.map((s) => s.number));
-    const nearby = await page.$$eval('[data-vigil-nearest] li', (rows) => rows.map((r) => (r as HTMLElement).dataset.vigilStation!));
-    const outside = nearby.find((number) => !planned.has(number))!;
-    expect(outside).toBeDefined();
-    const row = `[data-vigil-nearest] li[data-vigil-station="${outside}"]`;
+    const outside = stations.find((s) => !planned.has(s.number))!.number;
+    await page.fill('[data-vigil-search]', outside);
+    const row = `[data-vigil-search-results] li[data-vigil-station="${outside}"]`;
+    await page.waitForSelector(row);
     await page.tap(`${row} [data-vigil-check-in]`);
     await page.waitForSelector(`${row} [data-vigil-confirm-check-in="${outside}"]`);
     expect(await page.textContent(`${row} [data-vigil-confirm-check-in]`)).toContain(`Station ${outside} is not in your plan`);
