@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { IsoTime, Seq, Uuid, oneOf } from './common';
+import { Station } from './stations';
 
 /** What put an item in a team's inbox. `reply` is the team's own answer (a `team_message`). */
 export const INBOX_KINDS = ['message', 'help_acknowledged', 'help_resolved', 'finding_status', 'reply'] as const;
@@ -22,6 +23,11 @@ export const InboxItem = Type.Object({
   from: Type.String(),
   text: Type.Union([Type.String(), Type.Null()]),
   stationId: Type.Union([Uuid, Type.Null()]),
+  /**
+   * The station `stationId` names, as it stood when the item was read or sent: phones keep only their plan's stations,
+   * and a coordinator may send a team anywhere, so the item carries what the phone needs to show, open and check in.
+   */
+  station: Type.Union([Station, Type.Null()]),
   findingId: Type.Union([Uuid, Type.Null()]),
   status: Type.Union([Type.String(), Type.Null()]),
   replyTo: Type.Union([Uuid, Type.Null()]),

@@ -16,6 +16,7 @@ const item = (seq: number, over: Partial<InboxItem> = {}): InboxItem => ({
   from: 'coordinator',
   text: `message ${seq}`,
   stationId: null,
+  station: null,
   findingId: null,
   status: null,
   replyTo: null,

@@ -81,6 +81,9 @@ describe.each(drivers)('messages on %s', (driver) => {
       ['message', 'All teams: the count starts at 20:30', null, null],
     ]);
     expect(mine.items[0]).toMatchObject({ id: one.id, teamId: t01.teamId, from: t.own.coordinator.username });
+    // The named station rides along, whole: phones keep only their plan's stations.
+    expect(mine.items[0]!.station).toMatchObject({ id: station['1002'], number: '1002', status: { visitCount: 0 } });
+    expect(mine.items[1]!.station).toBeNull();
     const theirs = await inbox(t02.token);
     expect(theirs.items.map((i) => i.id)).toEqual([district.id, all.id]);
 

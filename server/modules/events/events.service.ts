@@ -26,6 +26,7 @@ import {
   toStoredEvent,
   type EventRow,
 } from './events.repository';
+import { attachStations } from '../messages/messages.service';
 import { ReadModelBatch } from './projector';
 
 /** Receives what was just committed; the realtime layer implements it. */
@@ -174,7 +175,8 @@ export function createEventsService(db: Db, publisher: EventPublisher, clock: ()
       // Pipelined too: no write depends on another's answer, and any failure rolls back all of them.
       await Promise.all([insertEvents(tx, rows), readModels.flush(tx), saveHead(tx, missionId, lastSeq, lastHash)]);
     }
-    return { perJob, patch: readModels.patch(), deliveries: readModels.deliveries() };
+    // Read inside the transaction: a failure here fails the batch, which the phones then send again.
+    return { perJob, patch: readModels.patch(), deliveries: await attachStations(tx, missionId, readModels.deliveries()) };
   }
 
   async function listAfter(missionId: string, after: number, limit: number): Promise<EventsPage> {

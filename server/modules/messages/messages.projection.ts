@@ -10,13 +10,15 @@ import type { Tx } from '../../../db/client';
 import { stations, teamAssignments, teamInbox, teams } from '../../../db/schema/index';
 import type { EventInput, EventInputOf } from '../../../shared/schemas/events';
 import type { InboxItem } from '../../../shared/schemas/messages';
+import type { Station } from '../../../shared/schemas/stations';
 
 export type InboxRow = typeof teamInbox.$inferSelect;
 export type MessageVerdict = { ok: true; teamId: string | null; stationId: string | null } | { ok: false; field: string; error: string };
 
 const keyOf = (eventId: string, teamId: string) => `${eventId}|${teamId}`;
 
-export function toInboxItem(row: InboxRow): InboxItem {
+/** `station`: the station the row names, when the caller has read it (see attachStations in messages.service.ts). */
+export function toInboxItem(row: InboxRow, station: Station | null = null): InboxItem {
   return {
     id: row.eventId,
     seq: row.seq,
@@ -26,6 +28,7 @@ export function toInboxItem(row: InboxRow): InboxItem {
     from: row.fromName,
     text: row.text,
     stationId: row.stationId,
+    station: station?.id === row.stationId ? station : null,
     findingId: row.findingId,
     status: row.status,
     replyTo: row.replyTo,

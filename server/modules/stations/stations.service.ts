@@ -1,6 +1,6 @@
 /** Station list, search, placement and import. */
 import { stringify } from 'csv-stringify/sync';
-import type { Db } from '../../../db/client';
+import type { Db, Tx } from '../../../db/client';
 import type {
   ImportPreviewReply,
   ImportReply,
@@ -75,6 +75,11 @@ function readClear(text: string | undefined): Set<StationField> {
     }
   }
   return new Set(fields as StationField[]);
+}
+
+/** The named stations of the mission with their status, for another area that must show them (an inbox item). */
+export function readStationsById(reader: Db | Tx, missionId: string, ids: readonly string[]): Promise<Station[]> {
+  return listStationsById(reader, missionId, ids);
 }
 
 export function createStationsService(db: Db, notifier?: StationsNotifier) {

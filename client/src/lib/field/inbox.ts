@@ -42,6 +42,7 @@ export function inboxView(items: readonly InboxItem[], outbox: readonly OutboxIt
         from: callSign,
         text: event.text,
         stationId: null,
+        station: null,
         findingId: null,
         status: null,
         replyTo: event.replyTo ?? null,

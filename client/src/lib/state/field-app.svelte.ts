@@ -88,7 +88,6 @@ export class FieldAppState {
 
   pendingCount = $derived(this.items.filter((i) => i.state === 'pending').length);
   visits: VisitView = $derived(visitView(this.items, this.team?.status ?? null, this.team?.visitedStationIds ?? []));
-  stationById = $derived(new Map(this.stations.map((s) => [s.id, s])));
   /** The team's own latest word on help wins until the server has seen something newer. */
   helpOpen = $derived(this.#helpOpen());
 
@@ -101,6 +100,17 @@ export class FieldAppState {
       await this.#report(event);
     },
   });
+
+  /**
+   * Every station this phone can show and check into: its plan's and found ones, and those its inbox names (a
+   * coordinator may send the team beyond its plan). Kept stations come last so that their fresher status wins.
+   */
+  stationById = $derived(
+    new Map([
+      ...this.inbox.items.flatMap((item) => (item.station ? [[item.station.id, item.station] as const] : [])),
+      ...this.stations.map((s) => [s.id, s] as const),
+    ]),
+  );
 
   #db: FieldDb | null = null;
   #outbox: Outbox | null = null;
