@@ -11,8 +11,8 @@ import { findings, missions, stationStatus, stations, teamStatus, teams, visits 
 import { SEVERITIES, type EventInput, type EventInputOf, type Severity } from '../../../shared/schemas/events';
 import type { StatusPatch } from '../../../shared/realtime';
 import type { Principal } from '../auth/principal';
-import { toStationStatus } from '../stations/stations.repository';
-import { toTeamStatus } from '../teams/teams.repository';
+import { toStationStatus } from '../stations/station-wire';
+import { toTeamStatus } from '../teams/team-status';
 import { checkFieldRules, loadFieldRules, type FieldRules } from '../forms/field-rules';
 import { ConflictBatch } from '../conflicts/conflicts.projection';
 import { PlanBatch } from '../teams/plan.projection';

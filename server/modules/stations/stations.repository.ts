@@ -7,22 +7,9 @@ import type { Bounds } from '../../../db/schema/missions';
 import type { Station, StationImportResolvedRow, StationStatus } from '../../../shared/schemas/stations';
 import { SEARCH_KEY_SQL_PATTERN, searchKey } from '../../../shared/station-search';
 import type { PlannedRow, StoredStation } from './station-import-plan';
+import { toStation, toStationStatus } from './station-wire';
 
 type Reader = Db | Tx;
-type StatusRow = typeof stationStatus.$inferSelect;
-
-export function toStationStatus(row: StatusRow): StationStatus {
-  return {
-    presentTeamIds: row.presentTeamIds,
-    visitCount: row.visitCount,
-    firstVisitAt: row.firstVisitAt?.toISOString() ?? null,
-    lastVisitAt: row.lastVisitAt?.toISOString() ?? null,
-    latestAssessments: row.latestAssessments,
-    openFindings: row.openFindings,
-    worstOpenSeverity: row.worstOpenSeverity,
-    updatedSeq: row.updatedSeq,
-  };
-}
 
 /** The mission's stations with status, ordered by number; with `changedAfter`, only those changed since that sequence. */
 export async function listStations(db: Reader, missionId: string, changedAfter?: number): Promise<Station[]> {
@@ -46,23 +33,6 @@ export async function readStation(db: Reader, missionId: string, stationId: stri
     .innerJoin(stationStatus, eq(stationStatus.stationId, stations.id))
     .where(and(eq(stations.missionId, missionId), eq(stations.id, stationId)));
   return row === undefined ? undefined : toStation(row.station, row.status);
-}
-
-function toStation(station: typeof stations.$inferSelect, status: StatusRow): Station {
-  return {
-    id: station.id,
-    number: station.number,
-    code: station.code,
-    name: station.name,
-    address: station.address,
-    district: station.district,
-    region: station.region,
-    electoralDistrict: station.electoralDistrict,
-    lat: station.lat,
-    lng: station.lng,
-    registeredVoters: station.registeredVoters,
-    status: toStationStatus(status),
-  };
 }
 
 export async function readStationStatuses(db: Reader, ids: string[]): Promise<{ id: string; status: StationStatus }[]> {

@@ -5,25 +5,9 @@ import type { Db, Tx } from '../../../db/client';
 import { teamAssignments, teamStatus, teams, visits } from '../../../db/schema/index';
 import type { Phase } from '../../../shared/schemas/events';
 import type { TeamStatus } from '../../../shared/schemas/teams';
+import { toTeamStatus } from './team-status';
 
 type Reader = Db | Tx;
-type StatusRow = typeof teamStatus.$inferSelect;
-
-export function toTeamStatus(row: StatusRow): TeamStatus {
-  return {
-    lastSeenAt: row.lastSeenAt?.toISOString() ?? null,
-    currentStationId: row.currentStationId,
-    lastPosition:
-      row.lastLat !== null && row.lastLng !== null && row.lastPositionAt
-        ? { lat: row.lastLat, lng: row.lastLng, at: row.lastPositionAt.toISOString() }
-        : null,
-    helpOpen: row.helpOpen,
-    helpRequestedAt: row.helpRequestedAt?.toISOString() ?? null,
-    helpAcknowledgedAt: row.helpAcknowledgedAt?.toISOString() ?? null,
-    silentAcknowledgedAt: row.silentAcknowledgedAt?.toISOString() ?? null,
-    updatedSeq: row.updatedSeq,
-  };
-}
 
 export interface TeamRecord {
   id: string;
