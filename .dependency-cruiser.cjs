@@ -10,10 +10,12 @@
 
 /**
  * The areas of server/modules, from the ground up. An area may import an area of a LOWER rank, never one of its own
- * rank or above. Read-side areas sit below `events`, whose projector writes their read models; `missions` (setting a
- * mission up, its files, drills, operations) composes everything below it.
+ * rank or above. `log` (the event log's head, rows, hash chain and verifier) is the ground every area stands on.
+ * Read-side areas sit below `events`, whose projector writes their read models; `missions` (setting a mission up, its
+ * files, drills, operations) composes everything below it.
  */
 const AREA_RANKS = {
+  log: -1,
   auth: 0,
   photos: 0,
   forms: 1,
@@ -32,13 +34,11 @@ const AREA_RANKS = {
 };
 
 /**
- * Ground files: pure building blocks with no import from another area, which any area may use. (The log's head and
- * lock are to join them in a ground module of their own.)
+ * Ground files: pure building blocks with no import from another area, which any area may use.
  */
 const GROUND_FILES = [
   'server/modules/auth/principal.ts',
   'server/modules/auth/secrets.ts',
-  'server/modules/events/hash-chain.ts',
   'server/modules/events/display-redaction.ts',
   'server/modules/events/event-validation.ts',
 ];

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { openDatabase } from '../db/client';
 import { loadConfig } from './config';
-import { verifyAllLogs } from './modules/events/log-verifier';
+import { verifyAllLogs } from './modules/log/log-verifier';
 
 const config = loadConfig();
 const database = await openDatabase(

@@ -10,7 +10,7 @@ import { expect } from 'vitest';
 import postgres from 'postgres';
 import { openDatabase } from '../../db/client';
 import { setUpMission, type MissionCredentials } from '../../server/modules/missions/mission-setup';
-import { verifyMissionLog } from '../../server/modules/events/log-verifier';
+import { verifyMissionLog } from '../../server/modules/log/log-verifier';
 import { FIXTURE_PASSWORD } from './app';
 import { freePort, RedisProcess, VigilInstance } from './processes';
 import { createTestDatabase } from './services';

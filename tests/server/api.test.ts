@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { buildTestApp, FIXTURE_PASSWORD, type Driver, type TestApp } from '../helpers/app';
 import { postgresAvailable } from '../helpers/services';
 import { arrival, checklist, departure, finding, getJson, join, login, minutesAgo, postEvents } from '../helpers/events';
-import { eventHash, genesisHash } from '../../server/modules/events/hash-chain';
+import { eventHash, genesisHash } from '../../server/modules/log/hash-chain';
 
 const drivers: Driver[] = postgresAvailable ? ['pglite', 'postgres'] : ['pglite'];
 

@@ -2,12 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { validateEvent, reportableId } from '../../server/modules/events/event-validation';
-import { eventHash, genesisHash, type ChainedFields } from '../../server/modules/events/hash-chain';
+import { eventHash, genesisHash, type ChainedFields } from '../../server/modules/log/hash-chain';
 import { hashJoinCode, hashPassword, newJoinCode, normalizeJoinCode, verifyPassword } from '../../server/modules/auth/secrets';
 import { MAX_CLOCK_AHEAD_MS, MAX_EVENT_AGE_MS } from '../../shared/constants';
 import { EVENT_TYPES, type StoredEvent } from '../../shared/schemas/events';
 import type { events } from '../../db/schema/events';
-import { toStoredEvent } from '../../server/modules/events/events.repository';
+import { toStoredEvent } from '../../server/modules/log/rows';
 
 const now = new Date('2025-11-30T10:00:00Z');
 const base = { id: randomUUID(), teamId: randomUUID(), stationId: randomUUID(), occurredAt: '2025-11-30T09:59:00Z' };

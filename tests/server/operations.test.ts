@@ -9,8 +9,8 @@ import { buildTestApp, FIXTURE_PASSWORD, type Driver, type TestApp } from '../he
 import { postgresAvailable } from '../helpers/services';
 import { arrival, checklist, finding, getJson, join, login, postEvents } from '../helpers/events';
 import { LiveDashboard, waitFor } from '../helpers/live-client';
-import { verifyMissionLog } from '../../server/modules/events/log-verifier';
-import { genesisHash } from '../../server/modules/events/hash-chain';
+import { verifyMissionLog } from '../../server/modules/log/log-verifier';
+import { genesisHash } from '../../server/modules/log/hash-chain';
 import { TINY_JPEG } from '../helpers/images';
 
 const drivers: Driver[] = postgresAvailable ? ['pglite', 'postgres'] : ['pglite'];

@@ -14,7 +14,7 @@ import { drillSpeed, simulateDay, type SimulationReport } from '../../server/sim
 import { deriveAlerts } from '../../client/src/lib/dashboard/alerts';
 import type { MissionSummary } from '../../shared/schemas/auth';
 import type { Team } from '../../shared/schemas/teams';
-import { verifyMissionLog } from '../../server/modules/events/log-verifier';
+import { verifyMissionLog } from '../../server/modules/log/log-verifier';
 import { SEVERITIES, PHASES } from '../../shared/schemas/events';
 
 const drivers: Driver[] = postgresAvailable ? ['postgres'] : ['pglite'];

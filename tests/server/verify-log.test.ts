@@ -6,12 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { and, eq, sql } from 'drizzle-orm';
 import { events } from '../../db/schema/index';
-import { eventHash } from '../../server/modules/events/hash-chain';
+import { eventHash } from '../../server/modules/log/hash-chain';
 import { PROJECT_ROOT } from '../../server/config';
 import { buildTestApp, FIXTURE_PASSWORD, type Driver, type TestApp } from '../helpers/app';
 import { postgresAvailable } from '../helpers/services';
 import { arrival, departure, finding, getJson, join, login, postEvents } from '../helpers/events';
-import { verifyAllLogs, verifyMissionLog } from '../../server/modules/events/log-verifier';
+import { verifyAllLogs, verifyMissionLog } from '../../server/modules/log/log-verifier';
 
 /** Arrival, finding, departure, arrival: four events of the own mission, through the API. */
 async function writeFourEvents(t: TestApp): Promise<void> {

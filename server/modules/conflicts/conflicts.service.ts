@@ -1,7 +1,7 @@
 /** Conflicting reports for coordinators to resolve (the read model kept by conflicts.projection.ts). */
 import type { Db } from '../../../db/client';
 import type { Conflict, ConflictsReply } from '../../../shared/schemas/conflicts';
-import { readHead } from '../events/events.repository';
+import { readHead } from '../log/head';
 import { listConflicts, type ConflictRow } from './conflicts.repository';
 
 export function toConflict(row: ConflictRow): Conflict {

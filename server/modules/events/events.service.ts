@@ -13,19 +13,11 @@ import type { StatusPatch } from '../../../shared/realtime';
 import type { InboxItem } from '../../../shared/schemas/messages';
 import type { Principal } from '../auth/principal';
 import { isDatabaseUnavailable } from '../../errors';
-import { eventHash } from './hash-chain';
+import { eventHash } from '../log/hash-chain';
 import { reportableId, validateEvent, type Validated } from './event-validation';
-import {
-  findStoredSeqs,
-  insertEvents,
-  listEventsAfter,
-  lockHead,
-  payloadOf,
-  readHead,
-  saveHead,
-  toStoredEvent,
-  type EventRow,
-} from './events.repository';
+import { lockHead, readHead, saveHead } from '../log/head';
+import { listEventsAfter, payloadOf, toStoredEvent, type EventRow } from '../log/rows';
+import { findStoredSeqs, insertEvents } from './events.repository';
 import { attachStations } from '../messages/messages.service';
 import { ReadModelBatch } from './projector';
 

@@ -3,7 +3,7 @@ import type { Db } from '../../../db/client';
 import type { RecentFindingsReply, TriageFindingsReply } from '../../../shared/schemas/findings';
 import type { Principal } from '../auth/principal';
 import type { DisplayPolicies } from '../displays/display-policies';
-import { readHead } from '../events/events.repository';
+import { readHead } from '../log/head';
 import { listRecentFindings, listTriageFindings } from './findings.repository';
 
 export function createFindingsService(db: Db, policies: DisplayPolicies) {

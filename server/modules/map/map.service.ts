@@ -7,7 +7,7 @@ import concaveman from 'concaveman';
 import type { Db } from '../../../db/client';
 import { MAP_FONT, MAP_GLYPHS_PATH, TRAIL_POINTS, type DistrictArea, type MapConfigReply, type TeamTrailsReply, type TrailPoint } from '../../../shared/schemas/map';
 import type { Config } from '../../config';
-import { readHead } from '../events/events.repository';
+import { readHead } from '../log/head';
 import { listStationPoints, listTrailEvents } from './map.repository';
 
 /** The one font stack served; any requested stack gets it (a PMTiles style may ask for others). */

@@ -2,7 +2,7 @@
 import type { Db, Tx } from '../../../db/client';
 import type { InboxItem, MessagesReply, SentMessage } from '../../../shared/schemas/messages';
 import type { Principal } from '../auth/principal';
-import { readHead } from '../events/events.repository';
+import { readHead } from '../log/head';
 import { readStationsById } from '../stations/stations.service';
 import { toInboxItem } from './messages.projection';
 import { listInboxOfKind, listTeamInbox } from './messages.repository';

@@ -2,7 +2,7 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client';
 import { conflicts, events, findings, missions, photos, stationStatus, teamInbox, teamStatus, visits } from '../../../db/schema/index';
-import { genesisHash } from '../events/hash-chain';
+import { genesisHash } from '../log/hash-chain';
 
 export async function lockMission(tx: Tx, missionId: string) {
   const [row] = await tx

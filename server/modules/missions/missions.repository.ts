@@ -6,7 +6,7 @@ import { missions } from '../../../db/schema/index';
 import type { AlertSettings, MissionSummary } from '../../../shared/schemas/auth';
 import type { DisplayPolicy } from '../../../shared/schemas/displays';
 import { observationDayOf } from '../../../shared/observation-day';
-import { genesisHash } from '../events/hash-chain';
+import { genesisHash } from '../log/hash-chain';
 
 type Reader = Db | Tx;
 export type MissionRow = typeof missions.$inferSelect;

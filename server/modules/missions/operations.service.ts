@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventInputOf } from '../../../shared/schemas/events';
 import type { DrillBody } from '../../../shared/schemas/operations';
 import type { Principal } from '../auth/principal';
-import { countEvents } from '../events/events.repository';
+import { countEvents } from '../log/rows';
 import type { EventsService } from '../events/events.service';
 import type { createTeamsService } from '../teams/teams.service';
 import { countReports, lockMission, saveDrill, wipeRecord } from './drill.repository';

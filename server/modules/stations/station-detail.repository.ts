@@ -4,7 +4,7 @@ import type { Db } from '../../../db/client';
 import { events, findings, teams, visits } from '../../../db/schema/index';
 import type { FindingState } from '../../../shared/schemas/findings';
 import type { Severity } from '../../../shared/schemas/events';
-import { type EventRow } from '../events/events.repository';
+import { type EventRow } from '../log/rows';
 
 export interface VisitRow {
   id: string;

@@ -9,7 +9,8 @@ import {
   type StationDetailReply,
 } from '../../../shared/schemas/map';
 import { HttpError } from '../../errors';
-import { readHead, toStoredEvent } from '../events/events.repository';
+import { readHead } from '../log/head';
+import { toStoredEvent } from '../log/rows';
 import type { FormsService } from '../forms/forms.service';
 import {
   listStationChecklists,

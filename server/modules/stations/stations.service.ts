@@ -9,7 +9,7 @@ import type {
   StationsReply,
 } from '../../../shared/schemas/stations';
 import { HttpError } from '../../errors';
-import { readHead } from '../events/events.repository';
+import { readHead } from '../log/head';
 import {
   applyStationImport,
   listStations,

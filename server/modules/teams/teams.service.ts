@@ -7,7 +7,7 @@ import type { AuthService } from '../auth/auth.service';
 import type { Principal } from '../auth/principal';
 import type { DisplayPolicies } from '../displays/display-policies';
 import { redactTeamStatusForDisplay } from '../events/display-redaction';
-import { readHead } from '../events/events.repository';
+import { readHead } from '../log/head';
 import { insertTeam, listTeams, teamWithCallSign, type TeamRecord } from './teams.repository';
 
 /** No members or phone; no planned route or visit history (where a team goes is not for a room that may hold guests). */

@@ -5,8 +5,8 @@
  */
 import type { Db } from '../../../db/client';
 import { eventHash, genesisHash } from './hash-chain';
-import { listEventsAfter, type EventRow } from './events.repository';
-import { findMission, listMissions } from '../missions/missions.repository';
+import { listLogIds, readHeadWithHash } from './head';
+import { listEventsAfter, type EventRow } from './rows';
 
 const PAGE_EVENTS = 5000;
 
@@ -15,7 +15,7 @@ export type Verdict =
   | { ok: false; missionId: string; events: number; seq: number; eventId: string | null; problem: string };
 
 export async function verifyMissionLog(db: Db, missionId: string): Promise<Verdict> {
-  const mission = await findMission(db, missionId);
+  const mission = await readHeadWithHash(db, missionId);
   if (!mission) throw new Error(`no mission ${missionId}`);
   let expectedSeq = 1;
   let prevHash = genesisHash(missionId);
@@ -60,6 +60,6 @@ export async function verifyMissionLog(db: Db, missionId: string): Promise<Verdi
 
 export async function verifyAllLogs(db: Db): Promise<Verdict[]> {
   const verdicts: Verdict[] = [];
-  for (const mission of await listMissions(db)) verdicts.push(await verifyMissionLog(db, mission.id));
+  for (const missionId of await listLogIds(db)) verdicts.push(await verifyMissionLog(db, missionId));
   return verdicts;
 }
