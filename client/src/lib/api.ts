@@ -25,7 +25,21 @@ import type { ConflictsReply } from '../../../shared/schemas/conflicts';
 import type { MessagesReply } from '../../../shared/schemas/messages';
 import type { ExportFile, MissionReport } from '../../../shared/schemas/exports';
 import type { ClearDrillReply, OperationsState, PlanImportReply } from '../../../shared/schemas/operations';
-import type { ImportPreviewReply, ImportProblem, ImportReply } from '../../../shared/schemas/stations';
+import type { ImportPreviewReply, ImportProblem, ImportReply, Station, StationImportField, StationPositionBody } from '../../../shared/schemas/stations';
+
+/** Which of the file's columns holds each station field (null: the file has none): the import's `mapping` parameter. */
+export type StationColumnMapping = Partial<Record<StationImportField, string | null>>;
+
+function stationContentType(format: 'csv' | 'geojson'): string {
+  return format === 'csv' ? 'text/csv' : 'application/geo+json';
+}
+
+function stationImportPath(path: string, format: 'csv' | 'geojson', mapping: StationColumnMapping | null, dryRun: boolean): string {
+  const query = new URLSearchParams({ format });
+  if (dryRun) query.set('dryRun', 'true');
+  if (mapping !== null) query.set('mapping', JSON.stringify(mapping));
+  return `${path}?${query}`;
+}
 
 /** Long enough for a 100,000-station list over a poor mobile link, short enough that a dead request is noticed. */
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -197,12 +211,38 @@ export class ApiClient {
     return this.#upload(`/api/plan/import${dryRun ? '?dryRun=true' : ''}`, 'text/csv', csv);
   }
 
-  previewStations(text: string, format: 'csv' | 'geojson') {
-    return this.#upload<ImportPreviewReply>(`/api/stations/import?format=${format}&dryRun=true`, format === 'csv' ? 'text/csv' : 'application/geo+json', text);
+  /** A station file checked (dry run): what would change, every problem, and the file's columns for the mapping step. */
+  previewStations(text: string, format: 'csv' | 'geojson', mapping: StationColumnMapping | null = null) {
+    return this.#upload<ImportPreviewReply>(stationImportPath('/api/stations/import', format, mapping, true), stationContentType(format), text);
   }
 
-  importStations(text: string, format: 'csv' | 'geojson') {
-    return this.#upload<ImportReply>(`/api/stations/import?format=${format}`, format === 'csv' ? 'text/csv' : 'application/geo+json', text);
+  importStations(text: string, format: 'csv' | 'geojson', mapping: StationColumnMapping | null = null) {
+    return this.#upload<ImportReply>(stationImportPath('/api/stations/import', format, mapping, false), stationContentType(format), text);
+  }
+
+  /** Every problem of a station file (errors, warnings, notices) as a CSV Blob to save; the same file and mapping. */
+  async stationProblemsCsv(text: string, format: 'csv' | 'geojson', mapping: StationColumnMapping | null): Promise<{ blob: Blob; filename: string }> {
+    const headers: Record<string, string> = { 'content-type': stationContentType(format) };
+    if (this.#token !== null) headers.authorization = `Bearer ${this.#token}`;
+    let response: Response;
+    try {
+      response = await fetch(new URL(stationImportPath('/api/stations/import/problems', format, mapping, false), location.origin), {
+        method: 'POST',
+        headers,
+        body: text,
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (cause) {
+      throw new ApiError(0, cause instanceof Error ? `Server unreachable: ${cause.message}` : 'Server unreachable');
+    }
+    if (!response.ok) throw new ApiError(response.status, (await readError(response)).message);
+    const disposition = response.headers.get('content-disposition') ?? '';
+    return { blob: await response.blob(), filename: /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'station-import-problems.csv' };
+  }
+
+  /** Places (or moves) a station on the map; every coordinator hears of it live. */
+  placeStation(stationId: string, body: StationPositionBody): Promise<Station> {
+    return this.#request('PUT', `/api/stations/${encodeURIComponent(stationId)}/position`, { body });
   }
 
   /** An export as a Blob for the browser to save (exports need the bearer token, so no plain link). */

@@ -4,7 +4,7 @@
  * never by reloading a source per event. Patches arriving within one animation frame go to the map as one diff.
  */
 import { GeoJSONSource, Map as MapLibreMap, NavigationControl, prewarm, setWorkerUrl } from 'maplibre-gl';
-import type { GeoJSONSourceDiff, MapGeoJSONFeature, MapLayerMouseEvent, PaddingOptions } from 'maplibre-gl';
+import type { GeoJSONSourceDiff, MapGeoJSONFeature, MapLayerMouseEvent, MapMouseEvent, PaddingOptions } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 // The bundler moves maplibre's module out of node_modules, so its own guess of the worker's address would be wrong.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
@@ -103,6 +103,8 @@ export class StationMap {
   #districts: DistrictArea[] = [];
   #focusedDistrict: string | null = null;
   #dimmed = new Set<string>();
+  /** Set while a coordinator is placing a station: the next click on the map is its position, not a selection. */
+  #onpick: ((point: { lng: number; lat: number }) => void) | null = null;
 
   constructor(options: StationMapOptions) {
     const interactive = options.interactive ?? true;
@@ -138,7 +140,21 @@ export class StationMap {
       this.map.once('idle', () => options.onDrawn?.());
     });
 
-    if (interactive) this.#enableClicks(options.onselect);
+    if (interactive) {
+      this.#enableClicks(options.onselect);
+      // After the layers' handlers, which skip a click that places a station.
+      this.map.on('click', (event: MapMouseEvent) => {
+        const onpick = this.#onpick;
+        if (onpick === null) return;
+        onpick({ lng: event.lngLat.lng, lat: event.lngLat.lat });
+      });
+    }
+  }
+
+  /** While set, a click anywhere on the map reports its position (to place a station) instead of selecting; null ends it. */
+  pickPoint(onpick: ((point: { lng: number; lat: number }) => void) | null): void {
+    this.#onpick = onpick;
+    this.map.getCanvas().style.cursor = onpick === null ? '' : 'crosshair';
   }
 
   /**
@@ -302,14 +318,16 @@ export class StationMap {
 
   #enableClicks(onselect: ((stationId: string) => void) | undefined): void {
     for (const layer of [LAYER_IDS.stations, LAYER_IDS.clusters]) {
-      this.map.on('mouseenter', layer, () => (this.map.getCanvas().style.cursor = 'pointer'));
-      this.map.on('mouseleave', layer, () => (this.map.getCanvas().style.cursor = ''));
+      this.map.on('mouseenter', layer, () => (this.map.getCanvas().style.cursor = this.#onpick === null ? 'pointer' : 'crosshair'));
+      this.map.on('mouseleave', layer, () => (this.map.getCanvas().style.cursor = this.#onpick === null ? '' : 'crosshair'));
     }
     this.map.on('click', LAYER_IDS.stations, (event: MapLayerMouseEvent) => {
+      if (this.#onpick !== null) return;
       const id = event.features?.[0]?.properties.id;
       if (typeof id === 'string') onselect?.(id);
     });
     this.map.on('click', LAYER_IDS.clusters, (event: MapLayerMouseEvent) => {
+      if (this.#onpick !== null) return;
       const feature: MapGeoJSONFeature | undefined = event.features?.[0];
       const clusterId = feature?.properties.cluster_id;
       if (typeof clusterId !== 'number' || feature?.geometry.type !== 'Point') return;
