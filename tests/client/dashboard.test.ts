@@ -14,7 +14,7 @@ import {
   isOverdue,
   matchesFilter,
   mergeFetchedFeed,
-  patternOf,
+  patternsOf,
   type FeedFinding,
   type PlaceOf,
 } from '../../client/src/lib/dashboard/triage';
@@ -146,16 +146,26 @@ describe('systematic vs isolated', () => {
     const notes = [finding({ stationId: 's8', severity: 'info' }), finding({ stationId: 's8', severity: 'info' })];
     const all = [...inDistrict, ...twoDistricts, ...repeated, lone, ...notes];
     const patterns = findPatterns(all);
-    expect(inDistrict.map((f) => patternOf(f, patterns))).toEqual(['systematic', 'systematic', 'systematic']);
-    expect(twoDistricts.map((f) => patternOf(f, patterns))).toEqual(['isolated', 'isolated']);
-    expect(repeated.map((f) => patternOf(f, patterns))).toEqual(['repeated', 'repeated']);
-    expect(patternOf(lone, patterns)).toBe('isolated');
-    expect(notes.map((f) => patternOf(f, patterns))).toEqual(['isolated', 'isolated']);
+    expect(inDistrict.map((f) => patternsOf(f, patterns))).toEqual([['systematic'], ['systematic'], ['systematic']]);
+    expect(twoDistricts.map((f) => patternsOf(f, patterns))).toEqual([[], []]);
+    expect(repeated.map((f) => patternsOf(f, patterns))).toEqual([['repeated'], ['repeated']]);
+    expect(patternsOf(lone, patterns)).toEqual([]);
+    expect(notes.map((f) => patternsOf(f, patterns))).toEqual([[], []]);
     expect(patterns.districts.get('Leninsky')).toEqual(['carousel_voting']);
     // The same station three times is repeated, not systematic: the district rule counts distinct stations.
     const same = findPatterns(['x', 'y', 'z'].map(() => finding({ stationId: 's9', category: 'd' })));
     expect(same.districts.size).toBe(0);
     expect(same.stations.get('s9')).toBe(3);
+  });
+
+  it('gives a finding both reasons when its category is systematic in the district and its station has repeated findings', () => {
+    const twice = [finding({ stationId: 's1', category: 'carousel_voting' }), finding({ stationId: 's1', category: 'carousel_voting' })];
+    const others = ['s2', 's3'].map((stationId) => finding({ stationId, category: 'carousel_voting' }));
+    const patterns = findPatterns([...twice, ...others]);
+    expect(twice.map((f) => patternsOf(f, patterns))).toEqual([['systematic', 'repeated'], ['systematic', 'repeated']]);
+    expect(others.map((f) => patternsOf(f, patterns))).toEqual([['systematic'], ['systematic']]);
+    // An observer's note is never a pattern, even at a station with repeated findings.
+    expect(patternsOf(finding({ stationId: 's1', category: 'carousel_voting', severity: 'info' }), patterns)).toEqual([]);
   });
 });
 
