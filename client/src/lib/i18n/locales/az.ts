@@ -362,6 +362,7 @@ export const az: Messages = {
     key: 'İşarələr',
     keyCluster: 'qrup: halqa = içindəki ən pisi',
     keyTeam: 'komanda, nöqtəli xətt: son yerlər',
+    keyBadge: 'işarənin yanında kiçik üçbucaq: orada açıq kiçik pozuntular da var',
     keyDistrict: 'rayon (təxmini)',
     failed: 'Bu brauzerdə xəritəni çəkmək mümkün deyil ({{message}}). Məntəqələrin siyahısı yenə canlı yenilənir.',
     basemapFailed: 'Əsas xəritə əlçatan deyil ({{message}}): oflayn xəritə göstərilir.',

@@ -364,6 +364,7 @@ export const en = {
     key: 'Key',
     keyCluster: 'group: ring = worst inside',
     keyTeam: 'team, dotted: last places',
+    keyBadge: 'small triangle by a shape: minor findings open there too',
     keyDistrict: 'district (approximate)',
     failed: 'The map cannot be drawn in this browser ({{message}}). The station list still updates live.',
     basemapFailed: 'Basemap not available ({{message}}): showing the offline map.',
