@@ -2,7 +2,8 @@
  * What a first real day showed on the coordinators' pages (issue 19), at 1366×768 with no internet: clicking a
  * finding's text selects it and flies the map to its station; the header fits on one line; an open conflict rings its
  * station on the map and shows in its panel, and names the question
- * by its label in the chosen language; the plan's coverage table does not Title-Case Russian.
+ * by its label in the chosen language; the plan's coverage table does not Title-Case Russian; the alert strip names a
+ * station once for all its overdue critical findings, in words that are never cut.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -92,6 +93,28 @@ describe.runIf(chromiumAvailable)('coordinator pages on a first real day', () =>
     expect(header.linkLines).toBe(1);
     expect(header.linkHeight).toBeLessThan(header.lineHeight * 1.5);
     expect(header.barOverflows).toBe(false);
+  });
+
+  it('names a station once in the alert strip for its two overdue critical findings, in words read whole at 1366 px', async () => {
+    const station = stations.find((s) => s.number === '1030') ?? stations[10]!;
+    // Reported 25 minutes ago by two teams, and nobody acknowledged either: both are overdue.
+    for (const phone of [phones[3]!, phones[4]!]) {
+      expect((await postAs(base, phone.token, [finding(phone.teamId, station.id, 'critical', 25)]))[0]!.status).toBe('stored');
+    }
+    const entry = page.locator(`[data-vigil-alert=critical][data-alert-station="${station.id}"]`);
+    await page.waitForSelector(`[data-vigil-alert=critical][data-alert-station="${station.id}"][data-alert-count="2"]`, { timeout: BUSY_MACHINE_WAIT_MS });
+    expect(await entry.count()).toBe(1);
+    const text = await entry.locator('.text').evaluate((el) => ({
+      words: (el as HTMLElement).innerText,
+      clipped: el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight || getComputedStyle(el).textOverflow === 'ellipsis',
+      entryClipped: el.parentElement!.scrollWidth > el.parentElement!.clientWidth,
+    }));
+    expect(text.words).toContain(station.number);
+    expect(text.words).toContain('2');
+    expect(text.words).toContain('not acknowledged');
+    expect(text.words).not.toContain('…');
+    expect(text.clipped).toBe(false);
+    expect(text.entryClipped).toBe(false);
   });
 
   it('rings a station with an open conflict on the map and in its panel, names the question by its label in the chosen language, and does not Title-Case Russian', async () => {

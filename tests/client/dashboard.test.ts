@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { FeedEvent, StoredEventOf } from '../../shared/schemas/events';
 import type { TriageFinding } from '../../shared/schemas/findings';
 import type { Team } from '../../shared/schemas/teams';
-import { deriveAlerts, helpAlertOpen, neverHeardFrom, silence, silentSince, withinPollingHours, type AlertSettings } from '../../client/src/lib/dashboard/alerts';
+import { criticalAlertsByStation, deriveAlerts, helpAlertOpen, neverHeardFrom, silence, silentSince, withinPollingHours, type AlertSettings } from '../../client/src/lib/dashboard/alerts';
 import type { MissionDay } from '../../shared/observation-day';
 import {
   EMPTY_FILTER,
@@ -251,8 +251,27 @@ describe('alerts with an injected clock', () => {
     expect(isOverdue(fresh, NOON, 15)).toBe(false);
     expect(isOverdue(seen, NOON, 15)).toBe(false);
     const alerts = deriveAlerts(teams, [overdue, fresh, seen], NOON, DAY, SETTINGS);
-    expect(alerts.map((a) => a.key)).toEqual(['help:team-T02', `critical:${overdue.id}`, 'silent:team-T03']);
+    expect(alerts.map((a) => a.key)).toEqual(['help:team-T02', 'critical:station:st-1', 'silent:team-T03']);
     expect(alerts[2]).toMatchObject({ kind: 'silent', silentMinutes: 90 });
+  });
+
+  it('gives a station one critical alert however many of its critical findings are overdue, oldest first; off-station findings stay alone', () => {
+    const first = finding({ severity: 'critical', stationId: 'st-2', stationNumber: '1002', reportedAt: minutesBefore(NOON, 40) });
+    const second = finding({ severity: 'critical', stationId: 'st-2', stationNumber: '1002', reportedAt: minutesBefore(NOON, 20) });
+    const elsewhere = finding({ severity: 'critical', stationId: 'st-3', stationNumber: '1003', reportedAt: minutesBefore(NOON, 30) });
+    const away = [1, 2].map(() => finding({ severity: 'critical', stationId: null, stationNumber: null, district: null, reportedAt: minutesBefore(NOON, 25) }));
+    const grouped = criticalAlertsByStation([second, elsewhere, ...away, first]);
+    expect(grouped.map((a) => [a.key, a.findingIds])).toEqual([
+      ['critical:station:st-2', [first.id, second.id]],
+      ['critical:station:st-3', [elsewhere.id]],
+      [`critical:${away[0]!.id}`, [away[0]!.id]],
+      [`critical:${away[1]!.id}`, [away[1]!.id]],
+    ]);
+    expect(grouped[0]).toMatchObject({ findingId: first.id, stationNumber: '1002', since: first.reportedAt });
+    // Through deriveAlerts: only overdue ones count, and the station is named once.
+    const fresh = finding({ severity: 'critical', stationId: 'st-2', reportedAt: minutesBefore(NOON, 2) });
+    const alerts = deriveAlerts([], [first, second, fresh], NOON, DAY, SETTINGS);
+    expect(alerts).toMatchObject([{ kind: 'critical', stationId: 'st-2', findingIds: [first.id, second.id] }]);
   });
 
   it('re-derives alerts as the injected clock moves', () => {

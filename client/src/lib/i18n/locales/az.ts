@@ -227,6 +227,7 @@ export const az: Messages = {
       silent: '{{callSign}} komandası {{elapsed}} səssizdir',
       silentNever: '{{callSign}} komandası məntəqələr açılandan bəri əlaqə saxlamayıb',
       critical: '{{number}} məntəqəsində ({{district}}) kritik pozuntu {{elapsed}} qəbul edilməyib',
+      criticalMany: '{{number}} məntəqəsində ({{district}}) qəbul edilməmiş kritik pozuntular: {{count}}, birincisi {{elapsed}}',
       acknowledge: 'Qəbul et',
       show: 'Göstər',
       failed: 'Qəbul etmək olmadı: {{message}}',

@@ -229,6 +229,7 @@ export const en = {
       silent: 'Team {{callSign}} silent for {{elapsed}}',
       silentNever: 'Team {{callSign}} not heard from since polling opened',
       critical: 'Critical finding at station {{number}} ({{district}}) not acknowledged for {{elapsed}}',
+      criticalMany: '{{count}} critical findings at station {{number}} ({{district}}) not acknowledged, the first for {{elapsed}}',
       acknowledge: 'Acknowledge',
       show: 'Show',
       failed: 'Could not acknowledge: {{message}}',

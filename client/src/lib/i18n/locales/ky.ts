@@ -227,6 +227,7 @@ export const ky: Messages = {
       silent: '{{callSign}} командасы {{elapsed}} бери үнсүз',
       silentNever: '{{callSign}} командасы участоктор ачылгандан бери байланышка чыккан жок',
       critical: '{{number}} участогундагы ({{district}}) критикалык бузуу {{elapsed}} бери кабыл алына элек',
+      criticalMany: '{{number}} участогундагы ({{district}}) кабыл алына элек критикалык бузуулар: {{count}}, биринчиси {{elapsed}} бери',
       acknowledge: 'Кабыл алуу',
       show: 'Көрсөтүү',
       failed: 'Кабыл алуу мүмкүн болгон жок: {{message}}',

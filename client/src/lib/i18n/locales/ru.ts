@@ -227,6 +227,7 @@ export const ru: Messages = {
       silent: 'Команда {{callSign}} молчит {{elapsed}}',
       silentNever: 'Команда {{callSign}} не выходила на связь с открытия участков',
       critical: 'Критическое нарушение на участке {{number}} ({{district}}) не принято уже {{elapsed}}',
+      criticalMany: 'Критических нарушений на участке {{number}} ({{district}}) не принято: {{count}}, первое — уже {{elapsed}}',
       acknowledge: 'Принять',
       show: 'Показать',
       failed: 'Не удалось принять: {{message}}',
