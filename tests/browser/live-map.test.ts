@@ -14,7 +14,7 @@ import type { MissionCredentials } from '../../server/modules/missions/mission-s
 import { STATION_STATE_COLOURS } from '../../shared/station-state';
 import { testConfig } from '../helpers/app';
 import { arrival, finding, postEvents } from '../helpers/events';
-import { chromiumAvailable, colourDistance, hexToRgb, launchChromium, pixelAt, saveScreenshot, BUSY_MACHINE_WAIT_MS } from '../helpers/browser';
+import { chromiumAvailable, colourDistance, hexToRgb, launchChromium, pixelAt, saveScreenshot, useInReadme, BUSY_MACHINE_WAIT_MS } from '../helpers/browser';
 import type { FastifyInstance } from 'fastify';
 import { PNG } from 'pngjs';
 
@@ -76,7 +76,7 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
     expect(await page.locator('tr[data-station-id]').count()).toBe(228);
     expect(await page.locator('[data-vigil-demo]').count()).toBe(1);
     expect(await page.getAttribute(`tr[data-station-id="${station.id}"]`, 'data-state')).toBe('never_visited');
-    await saveScreenshot(page, 'live-map-coordinator');
+    useInReadme(await saveScreenshot(page, 'live-map-coordinator'), 'live-map');
     await page.close();
   });
 
@@ -185,7 +185,8 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
     expect(await item.textContent()).toContain('Bundle of ballots in the box');
     // The feed loads a finding's photo when the coordinator opens that finding.
     await item.locator('button.line').click();
-    const img = page.locator(`[data-vigil-finding-photo="${photoId}"] img`);
+    // In the feed's row (the station panel the click opens shows it too).
+    const img = item.locator(`[data-vigil-finding-photo="${photoId}"] img`);
     await img.waitFor({ timeout: BUSY_MACHINE_WAIT_MS });
     expect(await img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(40);
     await saveScreenshot(page, 'coordinator-latest-findings');
