@@ -237,6 +237,7 @@ export const en = {
     coverage: {
       city: 'Whole city',
       district: 'District',
+      region: 'Region',
       stations: 'Stations',
       visited: 'Visited',
       presentNow: 'Team now',
@@ -466,6 +467,9 @@ export const en = {
   wall: {
     wholeCity: 'Whole city',
     district: '{{name}} district',
+    districtInRegion: '{{name}} district, {{region}}',
+    region: '{{name}} region',
+    regionDistricts: 'Districts of {{region}}',
     atStations: 'at {{count}} stations',
     map: 'Map',
     loadingStations: 'Loading stations…',

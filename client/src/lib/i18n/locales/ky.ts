@@ -235,6 +235,7 @@ export const ky: Messages = {
     coverage: {
       city: 'Бүт шаар',
       district: 'Район',
+      region: 'Аймак',
       stations: 'Участоктор',
       visited: 'Барылган',
       presentNow: 'Азыр команда',
@@ -464,6 +465,9 @@ export const ky: Messages = {
   wall: {
     wholeCity: 'Бүт шаар',
     district: '{{name}} району',
+    districtInRegion: '{{name}} району, {{region}}',
+    region: '{{name}} аймагы',
+    regionDistricts: '{{region}}: райондор',
     atStations: '{{count}} участокто',
     map: 'Карта',
     loadingStations: 'Участоктор жүктөлүүдө…',
