@@ -15,7 +15,7 @@ describe('wall views', () => {
   it('starts with the whole city fitted to its stations, then each district in name order', () => {
     const views = wallViews(stations, 'Whole city', (d) => `${d} district`);
     expect(views.map((v) => v.id)).toEqual(['city', 'Leninsky', 'Oktyabrsky', 'Pervomaisky']);
-    expect(views[0]).toEqual({ id: 'city', label: 'Whole city', bounds: [74.55, 42.83, 74.65, 42.9] });
+    expect(views[0]).toEqual({ id: 'city', kind: 'city', name: '', label: 'Whole city', bounds: [74.55, 42.83, 74.65, 42.9] });
     expect(views[1]).toMatchObject({ label: 'Leninsky district', bounds: [74.55, 42.84, 74.57, 42.86] });
   });
 
@@ -30,6 +30,26 @@ describe('wall views', () => {
 
   it('has only the city view when every station is in one district', () => {
     expect(wallViews(stations.slice(0, 2), 'Whole city', (d) => d).map((v) => v.id)).toEqual(['city']);
+  });
+
+  it('shows each region, then its districts, and districts without a region last', () => {
+    const withRegions = [
+      { lng: 74.55, lat: 42.84, district: 'Sector II', region: 'North' },
+      { lng: 74.56, lat: 42.85, district: 'Sector I', region: 'North' },
+      { lng: 74.65, lat: 42.83, district: 'Sector IV', region: 'East' },
+      { lng: 74.6, lat: 42.9, district: 'Old town', region: null },
+    ];
+    const views = wallViews(withRegions, 'Whole city', (d, r) => (r === null ? d : `${d}, ${r}`), [], (r) => `${r} region`);
+    expect(views.map((v) => [v.kind, v.name, v.label])).toEqual([
+      ['city', '', 'Whole city'],
+      // A region of one district: its view already is that district's.
+      ['region', 'East', 'East region'],
+      ['region', 'North', 'North region'],
+      ['district', 'Sector I', 'Sector I, North'],
+      ['district', 'Sector II', 'Sector II, North'],
+      ['district', 'Old town', 'Old town'],
+    ]);
+    expect(views.find((v) => v.name === 'North')).toMatchObject({ id: 'region:North', bounds: [74.55, 42.84, 74.56, 42.85] });
   });
 });
 
