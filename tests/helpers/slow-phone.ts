@@ -44,7 +44,9 @@ export async function nationalMissionWithPlan(base: string, coordinatorToken: st
   // Spread over districts with hard names (quotes, commas, Roman numerals); the first is unplaced.
   const imported = all.filter((s) => s.region !== null);
   const unplaced = imported.find((s) => s.lat === null && s.district.includes('"'))!;
-  const placed = imported.filter((s) => s.lat !== null && s.lng !== null && s.lat > 40).filter((_, i) => i % 997 === 0).slice(0, PLAN_SIZE - 1);
+  const candidates = imported.filter((s) => s.lat !== null && s.lng !== null && s.lat > 40);
+  const stride = Math.max(1, Math.floor(candidates.length / PLAN_SIZE));
+  const placed = candidates.filter((_, i) => i % stride === 0).slice(0, PLAN_SIZE - 1);
   const plan = [unplaced, ...placed];
   const planCsv = ['team,station,order', ...plan.map((s, i) => `${csvCell(callSign)},${csvCell(s.code)},${i + 1}`)].join('\n') + '\n';
   await call(base, 'POST', '/api/plan/import', coordinatorToken, planCsv, 'text/csv');
