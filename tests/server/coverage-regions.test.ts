@@ -1,12 +1,13 @@
 /**
- * Coverage with a region above the district: each region carries its own totals (the sum of its districts), each
- * district names its region, and districts of a list without regions stay as they were.
+ * Coverage and the district export with a region above the district: each region carries its own totals (the sum of
+ * its districts), each district names its region, and districts of a list without regions stay as they were.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { parse } from 'csv-parse/sync';
 import { buildTestApp, FIXTURE_PASSWORD, type Driver, type TestApp } from '../helpers/app';
 import { postgresAvailable } from '../helpers/services';
-import { arrival, checklist, getJson, join, login, postEvents } from '../helpers/events';
+import { arrival, checklist, finding, getJson, join, login, postEvents } from '../helpers/events';
 import { NATIONAL_MAPPING, nationalList } from '../helpers/national-list';
 import type { CoverageReply } from '../../shared/schemas/coverage';
 import type { Station } from '../../shared/schemas/stations';
@@ -67,5 +68,39 @@ describe.each(drivers)('coverage by region and district on %s', (driver) => {
     expect(plain.length).toBeGreaterThan(0);
     expect(body.districts.slice(-plain.length)).toEqual(plain);
     expect(body.overall.total).toBe(body.districts.reduce((n, d) => n + d.total, 0));
+  });
+
+  it("districts.csv follows each region's districts with the region's own totals per phase, and leaves plain districts alone", async () => {
+    const stations = (await getJson(t.app, coordinator, '/api/stations')).body.stations as Station[];
+    const team = await join(t.app, t.own.joinCodes[0]!.code);
+    const [a, b] = list.districts.filter((d) => list.regionOf.get(d) === list.regions[2]);
+    await postEvents(t.app, team.token, [
+      finding(team.teamId, stations.find((s) => s.district === a && s.number === '3')!.id, 'serious', 15),
+      finding(team.teamId, stations.find((s) => s.district === b && s.number === '4')!.id, 'minor', 14),
+    ]);
+    const res = await t.app.inject({ method: 'GET', url: '/api/exports/districts.csv', headers: { authorization: `Bearer ${coordinator}` } });
+    expect(res.statusCode).toBe(200);
+    const rows = parse(res.body, { columns: true, comment: '#', skip_empty_lines: true }) as Record<string, string>[];
+    const coverage = (await getJson(t.app, coordinator, '/api/coverage')).body as CoverageReply;
+    for (const region of coverage.regions) {
+      const block = rows.filter((r) => r.region === region.region);
+      // Its districts' rows first (three phases each), then its three total rows.
+      expect(block.slice(-3).map((r) => [r.district, r.phase])).toEqual([['', 'opening'], ['', 'voting'], ['', 'closing']]);
+      expect(new Set(block.slice(0, -3).map((r) => r.district))).toEqual(new Set(region.districts));
+      for (const phase of ['opening', 'voting', 'closing']) {
+        const parts = block.filter((r) => r.phase === phase && r.district !== '');
+        const total = block.find((r) => r.phase === phase && r.district === '')!;
+        expect(Number(total.stations)).toBe(region.total);
+        for (const key of ['stations', 'observed', 'good', 'findings_reported', 'findings_open']) {
+          expect(Number(total[key]), `${region.region} ${phase} ${key}`).toBe(parts.reduce((n, r) => n + Number(r[key]), 0));
+        }
+      }
+      expect(Number(block.find((r) => r.phase === 'opening' && r.district === '')!.observed)).toBe(region.observedByPhase.opening);
+    }
+    expect(Number(rows.find((r) => r.region === list.regions[2] && r.district === '' && r.phase === 'voting')!.findings_reported)).toBe(2);
+    // Districts without a region: their rows only, no total row.
+    const plain = rows.filter((r) => r.region === '');
+    expect(plain.every((r) => r.district !== '')).toBe(true);
+    expect(plain).toHaveLength(coverage.districts.filter((d) => d.region === null).length * 3);
   });
 });
