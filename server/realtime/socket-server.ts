@@ -115,7 +115,7 @@ export default fp(
       for (const room of io.of('/').adapter.rooms.keys()) {
         if (room.startsWith(DISPLAY_LINK_ROOM_PREFIX)) linkIds.push(room.slice(DISPLAY_LINK_ROOM_PREFIX.length));
       }
-      for (const linkId of await app.services.displayLinks.deadLinks(linkIds)) broadcaster.displayRevokedHere(linkId);
+      for (const linkId of await app.services.auth.deadTokens(linkIds)) broadcaster.displayRevokedHere(linkId);
       const tokenIds: string[] = [];
       for (const room of io.of('/').adapter.rooms.keys()) {
         if (room.startsWith(TOKEN_ROOM_PREFIX)) tokenIds.push(room.slice(TOKEN_ROOM_PREFIX.length));

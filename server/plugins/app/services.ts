@@ -34,19 +34,26 @@ export function createServices(app: FastifyInstance) {
     joinFailuresPerAddress: config.joinFailuresPerAddress,
     windowMs: config.authFailureWindowMs,
   });
-  const auth = createAuthService(db, { cacheMs: config.authCacheMs, notifier: broadcaster, guard });
+  const auth = createAuthService(db, {
+    cacheMs: config.authCacheMs,
+    notifier: broadcaster,
+    guard,
+    // Called only once requests arrive, by when displayLinks below exists.
+    displaySettings: (missionId, linkId) => displayLinks.settingsOf(missionId, linkId),
+  });
+  const displayLinks = createDisplayLinksService(db, displayPolicies, {
+    ...broadcaster,
+    displayRevoked: (linkId: string) => {
+      // A display link is its token: no instance may keep trusting it from its cache.
+      void auth.revoked(linkId);
+      broadcaster.displayRevoked(linkId);
+    },
+  });
   const forms = createFormsService(db);
   const teams = createTeamsService(db, displayPolicies, auth);
   return {
     auth,
-    displayLinks: createDisplayLinksService(db, displayPolicies, {
-      ...broadcaster,
-      displayRevoked: (linkId: string) => {
-        // A display link is its token: no instance may keep trusting it from its cache.
-        void auth.revoked(linkId);
-        broadcaster.displayRevoked(linkId);
-      },
-    }),
+    displayLinks,
     events,
     feed: createFeedService(events, displayPolicies),
     findings: createFindingsService(db, displayPolicies),
