@@ -48,7 +48,7 @@ export interface NationalList {
   farPoints: number;
 }
 
-const ROMAN: [number, string][] = [[10, 'X'], [9, 'IX'], [5, 'V'], [4, 'IV'], [1, 'I']];
+const ROMAN: [number, string][] = [[100, 'C'], [90, 'XC'], [50, 'L'], [40, 'XL'], [10, 'X'], [9, 'IX'], [5, 'V'], [4, 'IV'], [1, 'I']];
 function roman(n: number): string {
   let out = '';
   for (const [value, letters] of ROMAN) for (; n >= value; n -= value) out += letters;
