@@ -77,7 +77,16 @@ export type Services = ReturnType<typeof createServices>;
 
 export default fp(
   async (app) => {
-    app.decorate('services', createServices(app));
+    const services = createServices(app);
+    app.decorate('services', services);
+    // Sockets get only what they ask of the services, through this port (never app.services).
+    app.realtime.attach({
+      authenticate: services.auth.authenticate,
+      forget: services.auth.forget,
+      deadTokens: services.auth.deadTokens,
+      head: services.events.head,
+      feedPage: services.feed.page,
+    });
   },
   { name: 'services', dependencies: ['database', 'display-policies', 'realtime', 'security'] },
 );
