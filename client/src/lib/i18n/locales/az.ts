@@ -236,6 +236,7 @@ export const az: Messages = {
     coverage: {
       city: 'Bütün şəhər',
       district: 'Rayon',
+      region: 'Region',
       stations: 'Məntəqələr',
       visited: 'Ziyarət edilib',
       presentNow: 'İndi komanda',
@@ -466,6 +467,9 @@ export const az: Messages = {
   wall: {
     wholeCity: 'Bütün şəhər',
     district: '{{name}} rayonu',
+    districtInRegion: '{{name}} rayonu, {{region}}',
+    region: '{{name}} regionu',
+    regionDistricts: '{{region}}: rayonlar',
     atStations: '{{count}} məntəqədə',
     map: 'Xəritə',
     loadingStations: 'Məntəqələr yüklənir…',

@@ -238,6 +238,7 @@ export const en = {
     coverage: {
       city: 'Whole city',
       district: 'District',
+      region: 'Region',
       stations: 'Stations',
       visited: 'Visited',
       presentNow: 'Team now',
@@ -468,6 +469,9 @@ export const en = {
   wall: {
     wholeCity: 'Whole city',
     district: '{{name}} district',
+    districtInRegion: '{{name}} district, {{region}}',
+    region: '{{name}} region',
+    regionDistricts: 'Districts of {{region}}',
     atStations: 'at {{count}} stations',
     map: 'Map',
     loadingStations: 'Loading stations…',

@@ -236,6 +236,7 @@ export const ky: Messages = {
     coverage: {
       city: 'Бүт шаар',
       district: 'Район',
+      region: 'Аймак',
       stations: 'Участоктор',
       visited: 'Барылган',
       presentNow: 'Азыр команда',
@@ -466,6 +467,9 @@ export const ky: Messages = {
   wall: {
     wholeCity: 'Бүт шаар',
     district: '{{name}} району',
+    districtInRegion: '{{name}} району, {{region}}',
+    region: '{{name}} аймагы',
+    regionDistricts: '{{region}}: райондор',
     atStations: '{{count}} участокто',
     map: 'Карта',
     loadingStations: 'Участоктор жүктөлүүдө…',

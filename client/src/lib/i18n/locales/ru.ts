@@ -236,6 +236,7 @@ export const ru: Messages = {
     coverage: {
       city: 'Весь город',
       district: 'Район',
+      region: 'Регион',
       stations: 'Участки',
       visited: 'Посещены',
       presentNow: 'Команда сейчас',
@@ -466,6 +467,9 @@ export const ru: Messages = {
   wall: {
     wholeCity: 'Весь город',
     district: 'Район: {{name}}',
+    districtInRegion: 'Район: {{name}} ({{region}})',
+    region: 'Регион: {{name}}',
+    regionDistricts: 'Районы: {{region}}',
     atStations: 'на участках: {{count}}',
     map: 'Карта',
     loadingStations: 'Загрузка участков…',
