@@ -107,6 +107,14 @@ export const findings = pgTable(
     /** The first triage (acknowledged, escalated or resolved): when and by which coordinator. */
     acknowledgedAt: timestamp({ withTimezone: true }),
     acknowledgedBy: text(),
+    /** The latest triage's coordinator (statusChangedAt is its time). */
+    statusChangedBy: text(),
+    /** The resolution: when and by whom. */
+    resolvedAt: timestamp({ withTimezone: true }),
+    resolvedBy: text(),
+    /** The coordinator (username) the finding is assigned to, and since when; null when nobody has it. */
+    assignedTo: text(),
+    assignedAt: timestamp({ withTimezone: true }),
     /** The note of the latest triage that had one. */
     lastNote: text(),
     seq: bigint({ mode: 'number' }).notNull(),

@@ -110,6 +110,8 @@ export const DISPLAY_FIELDS = {
   checklist: ['form', 'phase', 'assessment'],
   finding: ['category', 'severity'],
   finding_status: ['findingId', 'status'],
+  // Who handles a finding is coordinators' business: a wall never learns the assignee.
+  finding_assigned: [],
   position: [],
   help_request: [],
   help_resolved: [],
@@ -176,6 +178,11 @@ const catalogue = {
     findingId: Type.String({ format: 'uuid', description: 'id of the finding event' }),
     status: FindingStatusChange,
     note: Type.Optional(Note),
+  }),
+  // Coordinators only: gives a finding to a coordinator of the mission ("mine" in the feed), or takes it back (null).
+  finding_assigned: defineEvent('finding_assigned', {
+    findingId: Type.String({ format: 'uuid', description: 'id of the finding event' }),
+    assignee: Type.Union([Type.String({ minLength: 1, maxLength: 128, description: "a coordinator's username" }), Type.Null()]),
   }),
   position: defineEvent('position', { teamId: Uuid, position: Position, stationId: Type.Optional(Uuid) }),
   help_request: defineEvent('help_request', {

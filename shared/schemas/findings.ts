@@ -55,6 +55,14 @@ export const TriageFinding = Type.Object({
   /** The first triage: when and by which coordinator. */
   acknowledgedAt: Type.Union([IsoTime, Type.Null()]),
   acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
+  /** The coordinator of the latest triage (statusChangedAt is when), null while new. */
+  statusChangedBy: Type.Union([Type.String(), Type.Null()]),
+  /** The resolution: when and by which coordinator, null while open. */
+  resolvedAt: Type.Union([IsoTime, Type.Null()]),
+  resolvedBy: Type.Union([Type.String(), Type.Null()]),
+  /** The coordinator (username) who has taken the finding on, and since when; null when nobody has. */
+  assignedTo: Type.Union([Type.String(), Type.Null()]),
+  assignedAt: Type.Union([IsoTime, Type.Null()]),
   /** The note of the latest triage that had one. */
   lastNote: Type.Union([Type.String(), Type.Null()]),
 });

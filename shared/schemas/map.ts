@@ -88,6 +88,14 @@ export const StationFinding = Type.Object({
   text: Type.Union([Type.String(), Type.Null()]),
   photoId: Type.Union([Type.String(), Type.Null()]),
   reportedAt: IsoTime,
+  /** Triage, who and when: the first (acknowledgement), the latest, the resolution; and who has the finding now. */
+  acknowledgedAt: Type.Union([IsoTime, Type.Null()]),
+  acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
+  statusChangedAt: Type.Union([IsoTime, Type.Null()]),
+  statusChangedBy: Type.Union([Type.String(), Type.Null()]),
+  resolvedAt: Type.Union([IsoTime, Type.Null()]),
+  resolvedBy: Type.Union([Type.String(), Type.Null()]),
+  assignedTo: Type.Union([Type.String(), Type.Null()]),
 });
 export type StationFinding = Static<typeof StationFinding>;
 

@@ -46,6 +46,11 @@ function finding(over: Partial<TriageFinding> = {}): TriageFinding {
     statusChangedAt: null,
     acknowledgedAt: null,
     acknowledgedBy: null,
+    statusChangedBy: null,
+    resolvedAt: null,
+    resolvedBy: null,
+    assignedTo: null,
+    assignedAt: null,
     lastNote: null,
     ...over,
   };
@@ -95,7 +100,28 @@ describe('findings feed', () => {
     // Replayed or older news changes nothing.
     expect(applyFeedEvents(rows, [statusEvent(6, reported.id, 'acknowledged')], place)).toBe(false);
     applyFeedEvents(rows, [statusEvent(8, reported.id, 'resolved')], place);
-    expect(rows.get(reported.id)).toMatchObject({ status: 'resolved', lastNote: 'called the CEC' });
+    expect(rows.get(reported.id)).toMatchObject({
+      status: 'resolved',
+      lastNote: 'called the CEC',
+      statusChangedBy: 'aigerim.s',
+      resolvedBy: 'aigerim.s',
+      resolvedAt: envelope.occurredAt,
+    });
+  });
+
+  it('applies assignments, and taking one back', () => {
+    const rows = new Map<string, FeedFinding>();
+    const reported = findingEvent(5);
+    applyFeedEvents(rows, [reported], place);
+    const assign = (seq: number, assignee: string | null): StoredEventOf<'finding_assigned'> => ({
+      ...envelope, id: randomUUID(), seq, type: 'finding_assigned', teamId: null, stationId: 'st-1', findingId: reported.id, assignee,
+      actor: { role: 'coordinator', id: 'c1', name: 'aigerim.s' },
+    });
+    applyFeedEvents(rows, [assign(6, 'aigerim.s')], place);
+    expect(rows.get(reported.id)).toMatchObject({ assignedTo: 'aigerim.s', assignedAt: envelope.occurredAt });
+    applyFeedEvents(rows, [assign(7, null)], place);
+    expect(rows.get(reported.id)).toMatchObject({ assignedTo: null, assignedAt: null });
+    expect(applyFeedEvents(rows, [assign(6, 'aigerim.s')], place)).toBe(false);
   });
 
   it('merges a fetched list with what came live after its head', () => {
@@ -127,6 +153,14 @@ describe('findings feed', () => {
     expect(shown({ teamId: 'team-2' })).toEqual(['b']);
     expect(shown({ text: 'POLICE door' })).toEqual(['a']);
     expect(shown({ text: 't02' })).toEqual(['b']);
+  });
+
+  it('shows only the findings assigned to me under "Mine"', () => {
+    const a = finding({ assignedTo: 'aigerim.s' });
+    const b = finding({ assignedTo: 'bakyt' });
+    const c = finding();
+    expect([a, b, c].filter((f) => matchesFilter(f, { ...EMPTY_FILTER, assignedTo: 'aigerim.s' }))).toEqual([a]);
+    expect([a, b, c].filter((f) => matchesFilter(f, EMPTY_FILTER))).toEqual([a, b, c]);
   });
 
   it('offers only the triage steps the server accepts', () => {

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
 import { buildTestApp, FIXTURE_PASSWORD, type Driver, type TestApp } from '../helpers/app';
 import { postgresAvailable } from '../helpers/services';
@@ -126,6 +127,82 @@ describe.each(drivers)('dashboard API on %s', (driver) => {
     await postEvents(t.app, coordinator, [resolve]);
     ({ body } = await getJson(t.app, coordinator, '/api/findings'));
     expect(body.findings.find((f: { id: string }) => f.id === reported.id)).toMatchObject({ status: 'resolved', lastNote: 'called the CEC hotline', acknowledgedAt: ack.occurredAt });
+  });
+
+  it('records who and when for each transition, and assigns a finding to a coordinator: in GET /api/findings, the station panel and findings.csv', async () => {
+    const reported = finding(team.teamId, stationIds[1]!, 'serious', 30);
+    await postEvents(t.app, team.token, [reported]);
+    const me = t.own.coordinator.username;
+    const ack = { id: randomUUID(), type: 'finding_status', findingId: reported.id, status: 'acknowledged', occurredAt: minutesAgo(25) };
+    const escalate = { id: randomUUID(), type: 'finding_status', findingId: reported.id, status: 'escalated', occurredAt: minutesAgo(20) };
+    const assign = { id: randomUUID(), type: 'finding_assigned', findingId: reported.id, assignee: me, occurredAt: minutesAgo(19) };
+    const stored = (await postEvents(t.app, coordinator, [ack, escalate, assign])).json().results;
+    expect(stored.map((r: { status: string }) => r.status)).toEqual(['stored', 'stored', 'stored']);
+    const rowOf = async () => (await getJson(t.app, coordinator, '/api/findings')).body.findings.find((f: { id: string }) => f.id === reported.id);
+    expect(await rowOf()).toMatchObject({
+      acknowledgedAt: ack.occurredAt,
+      acknowledgedBy: me,
+      statusChangedAt: escalate.occurredAt,
+      statusChangedBy: me,
+      resolvedAt: null,
+      resolvedBy: null,
+      assignedTo: me,
+      assignedAt: assign.occurredAt,
+    });
+    // Assigning it again to the same coordinator is refused; the one who has it can give it back.
+    const again = await postEvents(t.app, coordinator, [{ ...assign, id: randomUUID() }]);
+    expect(again.json().results[0]).toMatchObject({ status: 'rejected', field: '/assignee' });
+    const resolve = { id: randomUUID(), type: 'finding_status', findingId: reported.id, status: 'resolved', occurredAt: minutesAgo(10), note: 'commission recounted' };
+    await postEvents(t.app, coordinator, [resolve]);
+    expect(await rowOf()).toMatchObject({ status: 'resolved', resolvedAt: resolve.occurredAt, resolvedBy: me, statusChangedBy: me, assignedTo: me });
+
+    const panel = (await getJson(t.app, coordinator, `/api/stations/${stationIds[1]}/detail`)).body.findings.find((f: { id: string }) => f.id === reported.id);
+    expect(panel).toMatchObject({ acknowledgedBy: me, acknowledgedAt: ack.occurredAt, resolvedBy: me, resolvedAt: resolve.occurredAt, assignedTo: me });
+
+    const res = await t.app.inject({ method: 'GET', url: '/api/exports/findings.csv', headers: { authorization: `Bearer ${coordinator}` } });
+    const rows = parse(res.body, { columns: true, comment: '#' }) as Record<string, string>[];
+    expect(rows.find((r) => r.id === reported.id)).toMatchObject({
+      acknowledged_at: ack.occurredAt,
+      acknowledged_by: me,
+      status_changed_at: resolve.occurredAt,
+      status_changed_by: me,
+      resolved_at: resolve.occurredAt,
+      resolved_by: me,
+      assigned_to: me,
+    });
+
+    const unassign = { id: randomUUID(), type: 'finding_assigned', findingId: reported.id, assignee: null, occurredAt: minutesAgo(5) };
+    expect((await postEvents(t.app, coordinator, [unassign])).json().results[0]).toMatchObject({ status: 'stored' });
+    expect(await rowOf()).toMatchObject({ assignedTo: null, assignedAt: null });
+
+    // A wall sees that a finding changed hands, never to whom.
+    const feed = (await getJson(t.app, display, '/api/events?after=0&limit=5000')).body.events;
+    const shown = feed.find((e: { id: string }) => e.id === assign.id);
+    expect(shown).toMatchObject({ type: 'finding_assigned' });
+    expect(shown).not.toHaveProperty('assignee');
+    expect(shown).not.toHaveProperty('findingId');
+    expect(shown).not.toHaveProperty('actor');
+  });
+
+  it('refuses assignments from teams, of unknown findings, and to anyone not a coordinator of the mission; writes nothing', async () => {
+    const reported = finding(team.teamId, stationIds[0]!, 'minor', 15);
+    await postEvents(t.app, team.token, [reported]);
+    const before = await count(t, 'select count(*)::int as n from events');
+    const assign = (over: object) => ({ id: randomUUID(), type: 'finding_assigned', findingId: reported.id, assignee: t.own.coordinator.username, occurredAt: minutesAgo(1), ...over });
+    const byTeam = await postEvents(t.app, team.token, [assign({})]);
+    expect(byTeam.json().results[0]).toMatchObject({ status: 'rejected', field: '/type' });
+    const unknown = await postEvents(t.app, coordinator, [assign({ findingId: randomUUID() })]);
+    expect(unknown.json().results[0]).toMatchObject({ status: 'rejected', field: '/findingId' });
+    // The other mission's coordinator is no coordinator of this one, and cannot triage this mission's findings either.
+    const stranger = await postEvents(t.app, coordinator, [assign({ assignee: t.other.coordinator.username })]);
+    expect(stranger.json().results[0]).toMatchObject({ status: 'rejected', field: '/assignee' });
+    const nobody = await postEvents(t.app, coordinator, [assign({ assignee: 'no.such.user' })]);
+    expect(nobody.json().results[0]).toMatchObject({ status: 'rejected', field: '/assignee' });
+    const fromOther = await postEvents(t.app, otherCoordinator, [assign({ assignee: t.other.coordinator.username })]);
+    expect(fromOther.json().results[0]).toMatchObject({ status: 'rejected', field: '/findingId' });
+    const notAssigned = await postEvents(t.app, coordinator, [assign({ assignee: null })]);
+    expect(notAssigned.json().results[0]).toMatchObject({ status: 'rejected', field: '/assignee' });
+    expect(await count(t, 'select count(*)::int as n from events')).toBe(before);
   });
 
   it('rejects bad triage input with a 4xx naming the problem and writes nothing', async () => {

@@ -23,6 +23,8 @@ const samples: StoredEvent[] = [
   { ...stored, id: randomUUID(), type: 'checklist', teamId, stationId, form: 'voting-v1', phase: 'voting', answers: { remarks: 'chairman Ivanov shouted', q2: true }, assessment: 'bad' },
   { ...stored, id: randomUUID(), type: 'finding', teamId, stationId, category: 'ballot_stuffing', severity: 'critical', text: 'saw Mr Petrov stuff ballots', position, photoId: 'p-1.jpg' },
   { ...stored, id: randomUUID(), type: 'finding_status', teamId: null, stationId, findingId: randomUUID(), status: 'escalated', note: 'called the CEC hotline', actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' } },
+  // Who handles a finding is coordinators' business: neither the assignee nor which finding reaches a wall.
+  { ...stored, id: randomUUID(), type: 'finding_assigned', teamId: null, stationId, findingId: 'assigned-finding-secret', assignee: 'assignee-secret', actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' } },
   { ...stored, id: randomUUID(), type: 'position', teamId, stationId: null, position },
   { ...stored, id: randomUUID(), type: 'help_request', teamId, stationId, position, note: 'phone +996 555 123 456' },
   { ...stored, id: randomUUID(), type: 'help_resolved', teamId, stationId: null, note: 'driver picked them up' },
@@ -35,7 +37,7 @@ const samples: StoredEvent[] = [
   { ...stored, id: randomUUID(), type: 'message_read', teamId, stationId: null, messageId: 'read-message-secret' },
   { ...stored, id: randomUUID(), type: 'team_message', teamId, stationId: null, text: 'answer about Petrov', replyTo: 'reply-to-secret' },
 ];
-const secrets = ['Ivanov', 'Petrov', 'CEC hotline', '+996', 'driver', 'aigerim', 'p-1.jpg', '42.861234', '74.591234', 'T01', 'route-stop-secret', 'recipient-secret', 'read-message-secret', 'reply-to-secret'];
+const secrets = ['Ivanov', 'Petrov', 'CEC hotline', '+996', 'driver', 'aigerim', 'p-1.jpg', '42.861234', '74.591234', 'T01', 'route-stop-secret', 'recipient-secret', 'read-message-secret', 'reply-to-secret', 'assigned-finding-secret', 'assignee-secret'];
 const checkFeedEvent = Compile(FeedEvent);
 
 describe('redaction for wall displays', () => {
@@ -67,7 +69,7 @@ describe('redaction for wall displays', () => {
 
     // Whatever the policy: never notes, answers, photos or who posted.
     const everything = JSON.stringify(samples.map((e) => redactEventForDisplay(e, { showsFindingText: true, showsTeamPositions: true })));
-    for (const secret of ['Ivanov', 'CEC hotline', '+996', 'driver', 'aigerim', 'p-1.jpg', 'T01', 'route-stop-secret']) expect(everything).not.toContain(secret);
+    for (const secret of ['Ivanov', 'CEC hotline', '+996', 'driver', 'aigerim', 'p-1.jpg', 'T01', 'route-stop-secret', 'assignee-secret']) expect(everything).not.toContain(secret);
   });
 
   it('never changes the event it was given', () => {

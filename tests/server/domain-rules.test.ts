@@ -20,6 +20,7 @@ describe('event validation', () => {
       { ...base, type: 'checklist', form: 'voting-v1', phase: 'voting', answers: { q1: true, q2: 3, q3: 'x', q4: ['a'], q5: null }, assessment: 'good' },
       { ...base, type: 'finding', category: 'ballot_stuffing', severity: 'critical', text: 'seen', photoId: 'p-1.jpg' },
       { id: base.id, occurredAt: base.occurredAt, type: 'finding_status', findingId: randomUUID(), status: 'escalated', note: '' },
+      { id: base.id, occurredAt: base.occurredAt, type: 'finding_assigned', findingId: randomUUID(), assignee: 'aigerim.s' },
       { id: base.id, occurredAt: base.occurredAt, teamId: base.teamId, type: 'position', position: { lat: 0, lng: 0 } },
       { id: base.id, occurredAt: base.occurredAt, teamId: base.teamId, type: 'help_request' },
       { id: base.id, occurredAt: base.occurredAt, teamId: base.teamId, type: 'help_resolved', note: 'ok' },

@@ -122,7 +122,7 @@ describe('fuzzing the API', () => {
     const eventLike = fc.record(
       {
         id: fc.oneof(fc.uuid(), fc.string({ maxLength: 40 }), fc.integer()),
-        type: fc.oneof(fc.constantFrom('arrival', 'departure', 'checklist', 'finding', 'finding_status', 'position', 'help_request', 'help_resolved', 'plan_changed', 'conflict_resolved', 'team_alert_acknowledged', 'Arrival', ''), junkValue),
+        type: fc.oneof(fc.constantFrom('arrival', 'departure', 'checklist', 'finding', 'finding_status', 'finding_assigned', 'position', 'help_request', 'help_resolved', 'plan_changed', 'conflict_resolved', 'team_alert_acknowledged', 'Arrival', ''), junkValue),
         teamId: fc.oneof(fc.constant(ids.team), fc.uuid(), junkValue),
         stationId: fc.oneof(fc.constant(ids.station), fc.uuid(), junkValue),
         occurredAt: fc.oneof(fc.date({ min: new Date('1970-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()), junkValue),

@@ -11,7 +11,7 @@
  */
 import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
-import { findings, missions, stationStatus, stations, teamStatus, teams, visits } from '../../../db/schema/index';
+import { coordinators, findings, missions, stationStatus, stations, teamStatus, teams, visits } from '../../../db/schema/index';
 import type { EventInput, Severity } from '../../../shared/schemas/events';
 import type { StatusPatch } from '../../../shared/realtime';
 import type { InboxItem } from '../../../shared/schemas/messages';
@@ -37,6 +37,9 @@ function reject(field: string, error: string): Applied {
 function checkActor(principal: Principal, event: EventInput): Applied | null {
   if (event.type === 'finding_status') {
     return principal.role === 'coordinator' ? null : reject('/type', 'only coordinators change the status of a finding');
+  }
+  if (event.type === 'finding_assigned') {
+    return principal.role === 'coordinator' ? null : reject('/type', 'only coordinators assign a finding');
   }
   if (event.type === 'plan_changed' || event.type === 'conflict_resolved') {
     return principal.role === 'coordinator' ? null : reject('/type', `only coordinators post ${event.type}`);
@@ -75,6 +78,8 @@ export class ReadModelBatch {
   readonly #messages: MessageBatch;
   /** Reports made before the mission went live after a drill are drill reports sent late: not part of the record. */
   readonly #recordStartsAt: Date | null;
+  /** Usernames of the mission's coordinators that the batch assigns findings to. */
+  readonly #coordinatorNames: ReadonlySet<string>;
 
   private constructor(parts: {
     teamIds: ReadonlySet<string>;
@@ -87,6 +92,7 @@ export class ReadModelBatch {
     conflicts: ConflictBatch;
     messages: MessageBatch;
     recordStartsAt: Date | null;
+    coordinatorNames: ReadonlySet<string>;
   }) {
     this.#teamIds = parts.teamIds;
     this.#stationIds = parts.stationIds;
@@ -98,6 +104,7 @@ export class ReadModelBatch {
     this.#conflicts = parts.conflicts;
     this.#messages = parts.messages;
     this.#recordStartsAt = parts.recordStartsAt;
+    this.#coordinatorNames = parts.coordinatorNames;
   }
 
   /** Loads, in a few queries, every row the batch's events may read or change. */
@@ -106,8 +113,9 @@ export class ReadModelBatch {
     // A plan names its stations in a list: they must be the mission's too.
     const plannedStationIds = events.flatMap((e) => (e.type === 'plan_changed' ? e.stations.map((s) => s.stationId) : []));
     const stationIds = unique([...events.map(stationOf), ...plannedStationIds]);
-    const findingIds = unique(events.map((e) => (e.type === 'finding_status' ? e.findingId : undefined)));
-    const [teamRows, stationRows, findingRows, fieldRules, conflicts, missionRows, messages] = await Promise.all([
+    const findingIds = unique(events.map((e) => (e.type === 'finding_status' || e.type === 'finding_assigned' ? e.findingId : undefined)));
+    const assignees = unique(events.map((e) => (e.type === 'finding_assigned' ? (e.assignee ?? undefined) : undefined)));
+    const [teamRows, stationRows, findingRows, fieldRules, conflicts, missionRows, messages, coordinatorRows] = await Promise.all([
       teamIds.length ? tx.select({ id: teams.id }).from(teams).where(and(eq(teams.missionId, missionId), inArray(teams.id, teamIds))) : [],
       stationIds.length
         ? tx.select({ id: stations.id }).from(stations).where(and(eq(stations.missionId, missionId), inArray(stations.id, stationIds)))
@@ -119,6 +127,12 @@ export class ReadModelBatch {
       ConflictBatch.load(tx, missionId, events),
       tx.select({ recordStartsAt: missions.recordStartsAt }).from(missions).where(eq(missions.id, missionId)),
       MessageBatch.load(tx, missionId, events),
+      assignees.length
+        ? tx
+            .select({ username: coordinators.username })
+            .from(coordinators)
+            .where(and(eq(coordinators.missionId, missionId), inArray(coordinators.username, assignees)))
+        : [],
     ]);
     const missionTeamIds = new Set(teamRows.map((r) => r.id));
     const missionStationIds = new Set(stationRows.map((r) => r.id));
@@ -159,6 +173,7 @@ export class ReadModelBatch {
       conflicts,
       messages,
       recordStartsAt: missionRows[0]?.recordStartsAt ?? null,
+      coordinatorNames: new Set(coordinatorRows.map((r) => r.username)),
     });
   }
 
@@ -213,6 +228,13 @@ export class ReadModelBatch {
           status: event.status,
         });
         return { ok: true, teamId: null, stationId: finding.stationId };
+      }
+      case 'finding_assigned': {
+        if (event.assignee !== null && !this.#coordinatorNames.has(event.assignee)) {
+          return reject('/assignee', 'no such coordinator in this mission');
+        }
+        const verdict = this.#findings.assign(event, at);
+        return verdict.ok ? { ok: true, teamId: null, stationId: verdict.finding.stationId } : reject(verdict.field, verdict.error);
       }
       case 'team_alert_acknowledged': {
         const verdict = this.#teams.acknowledgeAlert(event, at, seq);

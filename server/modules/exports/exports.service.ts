@@ -188,12 +188,15 @@ export function createExportsService(db: Db, clock: () => Date = () => new Date(
       }
       case 'findings.csv':
         return csv(
-          ['seq', 'id', 'reported_at', 'team', 'station', 'district', 'category', 'severity', 'status', 'status_changed_at', 'text', 'photo_id', 'lat', 'lng'],
+          ['seq', 'id', 'reported_at', 'team', 'station', 'district', 'category', 'severity', 'status', 'status_changed_at', 'text', 'photo_id', 'lat', 'lng',
+            'acknowledged_at', 'acknowledged_by', 'status_changed_by', 'resolved_at', 'resolved_by', 'assigned_to'],
           mapPages(findingPages(db, missionId, head.seq), ({ finding: f, payload }) => [
             f.seq, f.id, iso(f.reportedAt), team(f.teamId), station(f.stationId), district(f.stationId), f.category, f.severity, f.status,
             iso(f.statusChangedAt), String(payload.text ?? ''), String(payload.photoId ?? ''),
             // Where an incident away from a station happened (empty at a station: the station says where).
             f.lat ?? '', f.lng ?? '',
+            // Who did what when: the first triage, the latest, the resolution, and who has the finding now.
+            iso(f.acknowledgedAt), f.acknowledgedBy ?? '', f.statusChangedBy ?? '', iso(f.resolvedAt), f.resolvedBy ?? '', f.assignedTo ?? '',
           ]),
         );
       case 'stations.csv':

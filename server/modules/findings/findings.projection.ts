@@ -59,6 +59,11 @@ export class FindingBatch {
       statusChangedAt: null,
       acknowledgedAt: null,
       acknowledgedBy: null,
+      statusChangedBy: null,
+      resolvedAt: null,
+      resolvedBy: null,
+      assignedTo: null,
+      assignedAt: null,
       lastNote: null,
       seq,
     };
@@ -85,6 +90,11 @@ export class FindingBatch {
     if (finding.status === event.status) return { ok: false, field: '/status', error: `the finding is already ${event.status}` };
     finding.status = event.status;
     finding.statusChangedAt = at;
+    finding.statusChangedBy = by;
+    if (event.status === 'resolved') {
+      finding.resolvedAt = at;
+      finding.resolvedBy = by;
+    }
     // Any triage means a coordinator has seen it: the first one is the acknowledgement the feed times.
     if (finding.acknowledgedAt === null) {
       finding.acknowledgedAt = at;
@@ -96,6 +106,22 @@ export class FindingBatch {
       if (event.status === 'resolved') this.#openByStation.get(finding.stationId)!.delete(finding.id);
       this.#refreshStation(finding.stationId, seq);
     }
+    return { ok: true, finding };
+  }
+
+  /**
+   * A coordinator gives the finding to `assignee` (a coordinator of the mission, checked by the caller) or takes it
+   * back. A resolved finding can still change hands: who answers for it afterwards is part of the record too.
+   */
+  assign(event: EventInputOf<'finding_assigned'>, at: Date): { ok: true; finding: FindingRow } | { ok: false; field: string; error: string } {
+    const finding = this.#rows.get(event.findingId);
+    if (!finding) return { ok: false, field: '/findingId', error: 'no such finding in this mission' };
+    if (finding.assignedTo === event.assignee) {
+      return { ok: false, field: '/assignee', error: event.assignee === null ? 'the finding is assigned to nobody' : `the finding is already assigned to ${event.assignee}` };
+    }
+    finding.assignedTo = event.assignee;
+    finding.assignedAt = event.assignee === null ? null : at;
+    this.#dirty.add(finding.id);
     return { ok: true, finding };
   }
 
@@ -117,6 +143,11 @@ export class FindingBatch {
             statusChangedAt: f.statusChangedAt,
             acknowledgedAt: f.acknowledgedAt,
             acknowledgedBy: f.acknowledgedBy,
+            statusChangedBy: f.statusChangedBy,
+            resolvedAt: f.resolvedAt,
+            resolvedBy: f.resolvedBy,
+            assignedTo: f.assignedTo,
+            assignedAt: f.assignedAt,
             lastNote: f.lastNote,
           })
           .where(eq(findings.id, id));

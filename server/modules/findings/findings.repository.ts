@@ -69,6 +69,11 @@ export async function listTriageFindings(db: Db, missionId: string): Promise<Tri
       statusChangedAt: findings.statusChangedAt,
       acknowledgedAt: findings.acknowledgedAt,
       acknowledgedBy: findings.acknowledgedBy,
+      statusChangedBy: findings.statusChangedBy,
+      resolvedAt: findings.resolvedAt,
+      resolvedBy: findings.resolvedBy,
+      assignedTo: findings.assignedTo,
+      assignedAt: findings.assignedAt,
       lastNote: findings.lastNote,
       text: sql<string | null>`${events.payload}->>'text'`,
       photoId: sql<string | null>`${events.payload}->>'photoId'`,
@@ -79,12 +84,14 @@ export async function listTriageFindings(db: Db, missionId: string): Promise<Tri
     .leftJoin(events, and(eq(events.missionId, findings.missionId), eq(events.id, findings.id)))
     .where(eq(findings.missionId, missionId))
     .orderBy(desc(findings.seq));
-  return rows.map(({ reportedAt, statusChangedAt, acknowledgedAt, text, photoId, lat, lng, ...row }) => ({
+  return rows.map(({ reportedAt, statusChangedAt, acknowledgedAt, resolvedAt, assignedAt, text, photoId, lat, lng, ...row }) => ({
     ...row,
     position: lat !== null && lng !== null ? { lat, lng } : null,
     reportedAt: reportedAt.toISOString(),
     statusChangedAt: statusChangedAt?.toISOString() ?? null,
     acknowledgedAt: acknowledgedAt?.toISOString() ?? null,
+    resolvedAt: resolvedAt?.toISOString() ?? null,
+    assignedAt: assignedAt?.toISOString() ?? null,
     text: text ?? '',
     ...(typeof photoId === 'string' ? { photoId } : {}),
   }));

@@ -43,6 +43,13 @@ export interface FindingRow {
   text: string | null;
   photoId: string | null;
   reportedAt: Date;
+  acknowledgedAt: Date | null;
+  acknowledgedBy: string | null;
+  statusChangedAt: Date | null;
+  statusChangedBy: string | null;
+  resolvedAt: Date | null;
+  resolvedBy: string | null;
+  assignedTo: string | null;
 }
 
 /** The station's findings with their triage status and the observers' text, newest first. */
@@ -59,6 +66,13 @@ export async function listStationFindings(db: Db, missionId: string, stationId: 
       text: sql<string | null>`${events.payload}->>'text'`,
       photoId: sql<string | null>`${events.payload}->>'photoId'`,
       reportedAt: findings.reportedAt,
+      acknowledgedAt: findings.acknowledgedAt,
+      acknowledgedBy: findings.acknowledgedBy,
+      statusChangedAt: findings.statusChangedAt,
+      statusChangedBy: findings.statusChangedBy,
+      resolvedAt: findings.resolvedAt,
+      resolvedBy: findings.resolvedBy,
+      assignedTo: findings.assignedTo,
     })
     .from(findings)
     .innerJoin(teams, eq(teams.id, findings.teamId))

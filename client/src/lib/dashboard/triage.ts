@@ -1,6 +1,6 @@
 /**
  * The coordinators' findings feed as pure functions: a fetched list (GET /api/findings) merged with live `finding` and
- * `finding_status` events, the feed's filters, what counts as overdue, and which findings are systematic.
+ * `finding_status` and `finding_assigned` events, the feed's filters, what counts as overdue, and which findings are systematic.
  */
 import { SEVERITIES, type FeedEvent, type Severity } from '../../../../shared/schemas/events';
 import type { FindingState, TriageFinding } from '../../../../shared/schemas/findings';
@@ -64,6 +64,11 @@ export function applyFeedEvents(rows: Map<string, FeedFinding>, events: readonly
         statusChangedAt: null,
         acknowledgedAt: null,
         acknowledgedBy: null,
+        statusChangedBy: null,
+        resolvedAt: null,
+        resolvedBy: null,
+        assignedTo: null,
+        assignedAt: null,
         lastNote: null,
       });
       changed = true;
@@ -71,15 +76,24 @@ export function applyFeedEvents(rows: Map<string, FeedFinding>, events: readonly
       const row = rows.get(event.findingId);
       if (row === undefined || row.changedSeq >= event.seq) continue;
       const note = typeof event.note === 'string' && event.note.trim() !== '' ? event.note : null;
+      const by = event.actor?.name ?? null;
       rows.set(row.id, {
         ...row,
         status: event.status,
         statusChangedAt: event.occurredAt,
+        statusChangedBy: by,
+        ...(event.status === 'resolved' ? { resolvedAt: event.occurredAt, resolvedBy: by } : {}),
         acknowledgedAt: row.acknowledgedAt ?? event.occurredAt,
-        acknowledgedBy: row.acknowledgedBy ?? event.actor?.name ?? null,
+        acknowledgedBy: row.acknowledgedBy ?? by,
         lastNote: note ?? row.lastNote,
         changedSeq: event.seq,
       });
+      changed = true;
+    } else if (event.type === 'finding_assigned') {
+      // Coordinators' feeds carry the finding and assignee; a display's never do, and a display has no triage feed.
+      const row = event.findingId === undefined ? undefined : rows.get(event.findingId);
+      if (row === undefined || row.changedSeq >= event.seq || event.assignee === undefined) continue;
+      rows.set(row.id, { ...row, assignedTo: event.assignee, assignedAt: event.assignee === null ? null : event.occurredAt, changedSeq: event.seq });
       changed = true;
     }
   }
@@ -94,17 +108,20 @@ export interface FeedFilter {
   /** 'open' = anything not resolved. */
   status: FindingState | 'open' | null;
   teamId: string | null;
+  /** "Mine": only the findings assigned to this coordinator (username); null shows everyone's. */
+  assignedTo: string | null;
   /** Matched case-insensitively against text, category, station number, district, team and last note. */
   text: string;
 }
 
-export const EMPTY_FILTER: FeedFilter = { severities: [], category: null, district: null, status: null, teamId: null, text: '' };
+export const EMPTY_FILTER: FeedFilter = { severities: [], category: null, district: null, status: null, teamId: null, assignedTo: null, text: '' };
 
 export function matchesFilter(finding: TriageFinding, filter: FeedFilter): boolean {
   if (filter.severities.length > 0 && !filter.severities.includes(finding.severity)) return false;
   if (filter.category !== null && finding.category !== filter.category) return false;
   if (filter.district !== null && finding.district !== filter.district) return false;
   if (filter.teamId !== null && finding.teamId !== filter.teamId) return false;
+  if (filter.assignedTo !== null && finding.assignedTo !== filter.assignedTo) return false;
   if (filter.status === 'open' ? finding.status === 'resolved' : filter.status !== null && finding.status !== filter.status) return false;
   const text = filter.text.trim().toLocaleLowerCase();
   if (text === '') return true;

@@ -64,7 +64,8 @@ export class AuthState {
       const reply = await new ApiClient().login({ username, password });
       storeToken({ token: reply.token, expiresAt: reply.expiresAt });
       this.token = reply.token;
-      this.current = { role: reply.role, teamId: null, name: reply.coordinator.displayName, mission: reply.mission, display: null };
+      // The username, as GET /api/auth/session gives it after a reload: findings are assigned by it ("mine").
+      this.current = { role: reply.role, teamId: null, name: reply.coordinator.username, mission: reply.mission, display: null };
       this.status = 'ready';
     } catch (error) {
       this.status = 'signed_out';

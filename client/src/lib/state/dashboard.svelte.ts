@@ -128,6 +128,12 @@ export async function postTriage(api: ApiClient, findingId: string, status: Find
   return resultOf(api, event);
 }
 
+/** A coordinator takes a finding on (`assignee`: their username) or gives it back (null); null when stored, else why not. */
+export async function postAssignment(api: ApiClient, findingId: string, assignee: string | null): Promise<string | null> {
+  const event: EventInput = { id: crypto.randomUUID(), type: 'finding_assigned', occurredAt: new Date().toISOString(), findingId, assignee };
+  return resultOf(api, event);
+}
+
 /** A coordinator acknowledges a team's alert; resolves to null when stored, else the server's reason. */
 export async function postAlertAcknowledgement(api: ApiClient, teamId: string, alert: TeamAlertKind, note = ''): Promise<string | null> {
   const event: EventInput = {
