@@ -236,6 +236,28 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     await documentView(first, 'dashboard-findings');
   });
 
+  it('"Assign to me" gives a finding to its coordinator on every screen, "Mine" shows only theirs, and who resolved shows', async () => {
+    const me = demo.coordinator.username;
+    await first.selectOption('[data-vigil-status-filter]', 'open');
+    const id = (await first.locator('[data-vigil-finding]').first().getAttribute('data-vigil-finding'))!;
+    // The previous step left the top finding selected; a click on a selected finding would close it.
+    if ((await first.getAttribute(`[data-vigil-finding="${id}"]`, 'aria-current')) !== 'true') await first.click(`[data-vigil-finding="${id}"] .line`);
+    await first.click(`[data-vigil-finding="${id}"] [data-vigil-assign-to-me]`);
+    await second.waitForSelector(`[data-vigil-finding="${id}"] [data-vigil-assigned-to="${me}"]`, { state: 'attached', timeout: BUSY_MACHINE_WAIT_MS });
+    await second.click('[data-vigil-mine-filter]');
+    await second.waitForSelector('[data-vigil-feed-shown="1"]', { state: 'attached', timeout: BUSY_MACHINE_WAIT_MS });
+    expect(await second.locator('[data-vigil-finding]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-vigil-finding')))).toEqual([id]);
+    expect((await get('/api/findings')).findings.find((f: { id: string }) => f.id === id)).toMatchObject({ assignedTo: me });
+
+    await first.click(`[data-vigil-finding="${id}"] [data-vigil-unassign]`);
+    await second.waitForSelector('[data-vigil-feed-shown="0"]', { state: 'attached', timeout: BUSY_MACHINE_WAIT_MS });
+    await second.click('[data-vigil-mine-filter]');
+    // The finding resolved in the previous step says who resolved it, and when.
+    const resolved = (await get('/api/findings')).findings.find((f: { status: string }) => f.status === 'resolved');
+    await second.waitForSelector(`[data-vigil-finding="${resolved.id}"] [data-vigil-resolved-by]`, { state: 'attached', timeout: BUSY_MACHINE_WAIT_MS });
+    expect(await second.textContent(`[data-vigil-finding="${resolved.id}"] [data-vigil-resolved-by]`)).toContain(me);
+  });
+
   it('a silent team and a help request raise alerts that stay until a coordinator acknowledges them, on every screen', async () => {
     const silent = phones[19]!;
     const helper = phones[4]!;
