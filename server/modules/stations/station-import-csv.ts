@@ -39,7 +39,7 @@ export function detectDelimiter(headerLine: string): string {
   return best;
 }
 
-function parseOptions(headerLine: string): Options {
+function parseOptions(headerLine: string, stopAfterLimit: boolean): Options {
   return {
     delimiter: detectDelimiter(headerLine),
     trim: true,
@@ -48,8 +48,9 @@ function parseOptions(headerLine: string): Options {
     skip_records_with_empty_values: true,
     // Rows of the wrong length are reported per row below rather than failing the whole file.
     relax_column_count: true,
-    // Header, the most rows allowed, and one more to notice that there are too many.
-    to: MAX_IMPORT_ROWS + 2,
+    // Header, the most rows allowed, and one more to notice that there are too many. A stream that stops early would
+    // end before its source does (a premature close); there the reader skips rows past the limit instead.
+    ...(stopAfterLimit ? { to: MAX_IMPORT_ROWS + 2 } : {}),
   };
 }
 
@@ -136,6 +137,8 @@ class CsvRecordReader {
       this.headerBroken = !this.collector.problems.isEmpty;
       return;
     }
+    // Counting stops one past the limit: enough to refuse the file.
+    if (this.dataRows > MAX_IMPORT_ROWS) return;
     this.dataRows += 1;
     if (this.collector.sample.length < SAMPLE_ROWS) this.collector.sample.push(record);
     // With a broken header every row would repeat the same complaint; past the limit the file is refused anyway.
@@ -173,7 +176,7 @@ export function readCsvStations(input: string, collector: StationRowCollector, m
   if (text.trim() !== '') {
     let records: string[][];
     try {
-      records = parse(text, parseOptions(text.split(/\r\n|\n|\r/, 1)[0] ?? ''));
+      records = parse(text, parseOptions(text.split(/\r\n|\n|\r/, 1)[0] ?? '', true));
     } catch (error) {
       reportUnreadable(collector, error);
       return;
@@ -211,7 +214,7 @@ export async function readCsvStationStream(source: AsyncIterable<Buffer | string
     }
     yield decoder.end();
   }
-  const parser = parseStream(parseOptions(head.split(/\r\n|\n|\r/, 1)[0] ?? ''));
+  const parser = parseStream(parseOptions(head.split(/\r\n|\n|\r/, 1)[0] ?? '', false));
   let sourceError: unknown = null;
   const fed = pipeline(Readable.from(text(), { objectMode: false }), parser).catch((error: unknown) => {
     sourceError = error;

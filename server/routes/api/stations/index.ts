@@ -16,25 +16,9 @@ import {
 import { MAX_STATION_IMPORT_BYTES } from '../../../../shared/constants';
 import { StationDetailReply, StationParams } from '../../../../shared/schemas/map';
 import { httpError } from '../../../errors';
-import type { ImportSource } from '../../../modules/stations/stations.service';
+import { bodyChunks } from '../../body-chunks';
 
 const STATION_FILE_TYPES = ['text/csv', 'text/plain', 'application/geo+json'];
-
-/**
- * The body's chunks as they arrive, refused with 413 past `limit` bytes: a streamed body has no parser to enforce the
- * route's bodyLimit, and a chunked upload declares no length for the onRequest check.
- */
-async function* bodyChunks(body: unknown, limit: number): ImportSource {
-  if (typeof body === 'string' || Buffer.isBuffer(body)) yield body;
-  else if (body !== null && typeof body === 'object' && Symbol.asyncIterator in body) {
-    let bytes = 0;
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      bytes += chunk.length;
-      if (bytes > limit) throw httpError(413, `the body is over ${limit} bytes; this endpoint takes at most ${limit}`, 'BODY_TOO_LARGE');
-      yield chunk;
-    }
-  } else yield JSON.stringify(body ?? ''); // application/json, parsed by Fastify's own parser
-}
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   // Station files stream into the import: a national list runs to 25 MB, read record by record rather than held whole
