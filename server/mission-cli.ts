@@ -19,7 +19,7 @@ import { loadConfig } from './config';
 import { linkLines } from './demo';
 import { newPassword } from './modules/auth/secrets';
 import { findCoordinatorByUsername } from './modules/auth/auth.repository';
-import { listMissions } from './modules/missions/missions.repository';
+import { listMissions } from './modules/mission-record/mission-record';
 import { missionPlanFromFiles } from './modules/missions/mission-files';
 import { setUpMission } from './modules/missions/mission-setup';
 

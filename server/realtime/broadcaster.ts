@@ -6,8 +6,7 @@
  * about its own team (a changed plan, a closed help request) and its inbox (`message`: coordinators' messages and
  * notices about its help requests and findings), never the feed.
  */
-import type { Server } from 'socket.io';
-import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, StatusPatch } from '../../shared/realtime';
+import type { StatusPatch } from '../../shared/realtime';
 import { displayLinkRoom, missionRoom, teamRoom, tokenRoom } from '../../shared/realtime';
 import type { DisplayLinkSettings, DisplayPolicy } from '../../shared/schemas/displays';
 import type { FeedEvent, StoredEvent } from '../../shared/schemas/events';
@@ -17,7 +16,7 @@ import type { Station } from '../../shared/schemas/stations';
 import type { DisplayPolicies } from '../modules/displays/display-policies';
 import { redactEventsForDisplay, redactPatchForDisplay } from '../modules/events/display-redaction';
 
-export type VigilServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents>;
+import type { VigilServer } from './socket-types';
 
 export function roomFor(missionId: string, role: Role): string {
   return role === 'display' ? `${missionRoom(missionId)}:display` : missionRoom(missionId);

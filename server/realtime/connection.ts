@@ -4,17 +4,21 @@
  * in between is lost (an event may arrive twice; clients drop what they hold by `seq`). Everything sent goes through
  * the feed service, so a display gets exactly its share of each event however it asks.
  */
-import type { FastifyInstance } from 'fastify';
-import type { Socket } from 'socket.io';
+import type { FastifyBaseLogger } from 'fastify';
 import { Compile } from 'typebox/compile';
 import { MAX_SEQ, Seq } from '../../shared/schemas/common';
 import { CatchUpRequest } from '../../shared/schemas/events';
 import { CATCH_UP_FRAME_EVENTS, MAX_EVENTS_PAGE } from '../../shared/constants';
-import { displayLinkRoom, teamRoom, tokenRoom, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/realtime';
+import { displayLinkRoom, teamRoom, tokenRoom } from '../../shared/realtime';
 import type { Principal } from '../modules/auth/principal';
-import { roomFor } from './broadcaster';
+import { roomFor, type Broadcaster } from './broadcaster';
+import type { RealtimePort, VigilSocket } from './socket-types';
 
-type VigilSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
+export interface ConnectionContext {
+  port: RealtimePort;
+  broadcaster: Broadcaster;
+  log: FastifyBaseLogger;
+}
 
 const checkCatchUp = Compile(CatchUpRequest);
 const checkSeq = Compile(Seq);
@@ -24,10 +28,9 @@ function handshakeAfter(socket: VigilSocket): number | null {
   return checkSeq.Check(after) ? after : null;
 }
 
-export async function handleConnection(app: FastifyInstance, socket: VigilSocket): Promise<void> {
+export async function handleConnection({ port, broadcaster, log }: ConnectionContext, socket: VigilSocket): Promise<void> {
   const principal = socket.data.principal;
   if (principal.role === 'team') return handleTeamConnection(socket, principal);
-  const feed = app.services.feed;
 
   socket.on('catch_up', async (request, ack) => {
     if (typeof ack !== 'function') return;
@@ -37,14 +40,14 @@ export async function handleConnection(app: FastifyInstance, socket: VigilSocket
     try {
       // Asked of Postgres, not the token cache: a session logged out on an instance Redis cannot reach now (or revoked
       // by a password change) gets nothing more from the log, even before the sweep drops this socket.
-      if ((await app.services.auth.deadTokens([principal.tokenId])).length > 0) {
+      if ((await port.deadTokens([principal.tokenId])).length > 0) {
         ack({ error: 'unauthorized: this token was revoked or has expired' });
         socket.disconnect(true);
         return;
       }
-      ack({ data: await feed.page(principal, request.after, request.limit ?? CATCH_UP_FRAME_EVENTS) });
+      ack({ data: await port.feedPage(principal, request.after, request.limit ?? CATCH_UP_FRAME_EVENTS) });
     } catch (err) {
-      app.log.warn({ err }, 'catch_up failed');
+      log.warn({ err }, 'catch_up failed');
       ack({ error: 'unavailable: try again' });
     }
   });
@@ -60,15 +63,15 @@ export async function handleConnection(app: FastifyInstance, socket: VigilSocket
   if (after === null) return;
   try {
     for (;;) {
-      const page = await feed.page(principal, after, CATCH_UP_FRAME_EVENTS);
+      const page = await port.feedPage(principal, after, CATCH_UP_FRAME_EVENTS);
       if (page.events.length === 0 || !socket.connected) break;
-      app.realtime.broadcaster.sendCatchUp(socket.id, page.events);
+      broadcaster.sendCatchUp(socket.id, page.events);
       after = page.events[page.events.length - 1]!.seq;
       if (page.events.length < CATCH_UP_FRAME_EVENTS) break;
     }
   } catch (err) {
     // The head announcements will show the client it is behind; it then asks again with catch_up.
-    app.log.warn({ err }, 'catch-up on connect failed');
+    log.warn({ err }, 'catch-up on connect failed');
   }
 }
 

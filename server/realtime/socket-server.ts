@@ -8,14 +8,17 @@ import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient, type RedisClientType } from 'redis';
 import { DISPLAY_LINK_ROOM_PREFIX, MISSION_ROOM_PREFIX, TOKEN_ROOM_PREFIX } from '../../shared/realtime';
-import { createBroadcaster, type Broadcaster, type VigilServer } from './broadcaster';
+import { createBroadcaster, type Broadcaster } from './broadcaster';
 import { handleConnection } from './connection';
+import type { RealtimePort, VigilServer } from './socket-types';
 
 export interface Realtime {
   io: VigilServer;
   broadcaster: Broadcaster;
   /** 'off' without REDIS_URL; otherwise whether both Redis connections are up. */
   redisState(): 'off' | 'ready' | 'down';
+  /** Hands over what sockets ask of the services; called once by the services plugin, before the app listens. */
+  attach(port: RealtimePort): void;
 }
 
 /** Reconnect to Redis forever, backing off to at most this long: Redis coming back must heal fan-out by itself. */
@@ -55,6 +58,13 @@ export default fp(
       app.log.info('socket.io fan-out through Redis');
     }
 
+    let attached: RealtimePort | null = null;
+    /** The services' port; sockets and sweeps run only once the app listens, by when it is attached. */
+    function services(): RealtimePort {
+      if (!attached) throw new Error('realtime used before the services attached their port');
+      return attached;
+    }
+
     const broadcaster = createBroadcaster(io, {
       policies: app.displayPolicies,
       clientBuild: app.clientBuild,
@@ -65,7 +75,7 @@ export default fp(
     io.on('display_policy_changed', (missionId) => app.displayPolicies.forget(missionId));
     // Another instance revoked a token: stop trusting our cached copy of it and drop its sockets here, then say so.
     io.on('token_revoked', (tokenId, done) => {
-      app.services.auth.forget(tokenId);
+      services().forget(tokenId);
       broadcaster.tokenRevokedHere(tokenId);
       if (typeof done === 'function') done();
     });
@@ -73,24 +83,25 @@ export default fp(
       io,
       broadcaster,
       redisState: () => (redisClients.length === 0 ? 'off' : redisClients.every((c) => c.isReady) ? 'ready' : 'down'),
+      attach: (port) => {
+        attached = port;
+      },
     };
     app.decorate('realtime', realtime);
 
-    app.after(() => {
-      io.use(async (socket, next) => {
-        try {
-          const token = (socket.handshake.auth as { token?: unknown }).token;
-          const principal = typeof token === 'string' ? await app.services.auth.authenticate(token) : null;
-          if (!principal) return next(new Error('unauthorized: unknown, expired or revoked token'));
-          socket.data.principal = principal;
-          next();
-        } catch (err) {
-          app.log.warn({ err }, 'socket authentication failed');
-          next(new Error('unavailable: try again'));
-        }
-      });
-      io.on('connection', (socket) => handleConnection(app, socket));
+    io.use(async (socket, next) => {
+      try {
+        const token = (socket.handshake.auth as { token?: unknown }).token;
+        const principal = typeof token === 'string' ? await services().authenticate(token) : null;
+        if (!principal) return next(new Error('unauthorized: unknown, expired or revoked token'));
+        socket.data.principal = principal;
+        next();
+      } catch (err) {
+        app.log.warn({ err }, 'socket authentication failed');
+        next(new Error('unavailable: try again'));
+      }
     });
+    io.on('connection', (socket) => handleConnection({ port: services(), broadcaster, log: app.log }, socket));
 
     // Every instance tells its own sockets each mission's head, and drops its sockets of display links, coordinator
     // sessions and device tokens revoked (or expired) meanwhile. Both read Postgres, so they work with Redis down (when a revocation's news may not have arrived).
@@ -106,7 +117,7 @@ export default fp(
         if (room.startsWith(MISSION_ROOM_PREFIX)) missionIds.add(room.slice(MISSION_ROOM_PREFIX.length).split(':')[0] ?? '');
       }
       for (const missionId of missionIds) {
-        broadcaster.announceHead(missionId, await app.services.events.head(missionId));
+        broadcaster.announceHead(missionId, await services().head(missionId));
       }
     }
 
@@ -115,12 +126,12 @@ export default fp(
       for (const room of io.of('/').adapter.rooms.keys()) {
         if (room.startsWith(DISPLAY_LINK_ROOM_PREFIX)) linkIds.push(room.slice(DISPLAY_LINK_ROOM_PREFIX.length));
       }
-      for (const linkId of await app.services.displayLinks.deadLinks(linkIds)) broadcaster.displayRevokedHere(linkId);
+      for (const linkId of await services().deadTokens(linkIds)) broadcaster.displayRevokedHere(linkId);
       const tokenIds: string[] = [];
       for (const room of io.of('/').adapter.rooms.keys()) {
         if (room.startsWith(TOKEN_ROOM_PREFIX)) tokenIds.push(room.slice(TOKEN_ROOM_PREFIX.length));
       }
-      for (const tokenId of await app.services.auth.deadTokens(tokenIds)) broadcaster.tokenRevokedHere(tokenId);
+      for (const tokenId of await services().deadTokens(tokenIds)) broadcaster.tokenRevokedHere(tokenId);
     }
 
     app.addHook('preClose', async () => {

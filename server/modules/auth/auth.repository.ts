@@ -1,6 +1,6 @@
 /** SQL for coordinators, bearer tokens and join codes. Only hashes of secrets are ever stored or looked up. */
 import { randomUUID } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, or } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client';
 import { accessTokens, coordinators, joinCodes, teams, type TokenKind } from '../../../db/schema/index';
 
@@ -70,4 +70,21 @@ export async function findJoinCode(db: Reader, codeHash: string) {
     .innerJoin(teams, eq(teams.id, joinCodes.teamId))
     .where(and(eq(joinCodes.codeHash, codeHash), isNull(joinCodes.revokedAt)));
   return row;
+}
+
+/** Which of these token ids no longer open anything (sessions, phone tokens and display links alike: revoked, expired, or gone). */
+export async function deadTokenIds(db: Reader, ids: string[], now: Date): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const live = await db
+    .select({ id: accessTokens.id })
+    .from(accessTokens)
+    .where(
+      and(
+        inArray(accessTokens.id, ids),
+        isNull(accessTokens.revokedAt),
+        or(isNull(accessTokens.expiresAt), gt(accessTokens.expiresAt, now)),
+      ),
+    );
+  const alive = new Set(live.map((row) => row.id));
+  return ids.filter((id) => !alive.has(id));
 }

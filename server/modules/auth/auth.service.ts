@@ -1,13 +1,15 @@
 /** Logging in, joining as a team, and turning a bearer token into a Principal. */
-import type { Db } from '../../../db/client';
+import type { Db, Tx } from '../../../db/client';
 import type { JoinReply, LoginReply, SessionReply } from '../../../shared/schemas/auth';
+import type { DisplayLinkSettings } from '../../../shared/schemas/displays';
 import { SESSION_TTL_MS } from '../../../shared/constants';
-import { deadTokenIds, findDisplayLink, toDisplayLinkSettings } from '../displays/display-links.repository';
-import { findMission, toMissionSummary } from '../missions/missions.repository';
+import { findMission, toMissionSummary } from '../mission-record/mission-record';
 import {
+  deadTokenIds,
   findCoordinatorByUsername,
   findJoinCode,
   findTokenByHash,
+  insertCoordinator,
   insertJoinCode,
   insertToken,
   revokeToken,
@@ -27,6 +29,11 @@ export interface AuthServiceOptions {
   clock?: () => Date;
   /** Counts failed logins and joins, and refuses while a limit is used up (none: no limits, for tools and tests). */
   guard?: AttemptGuard;
+  /**
+   * A display link's own settings, for its session (the displays area owns them; it sits above auth, so it is passed
+   * in rather than imported). Without it a display's session carries no settings.
+   */
+  displaySettings?: (missionId: string, linkId: string) => Promise<DisplayLinkSettings | null>;
 }
 
 interface CachedToken {
@@ -34,6 +41,26 @@ interface CachedToken {
   expiresAt: Date | null;
   trustedUntil: number;
 }
+
+/**
+ * Mission set-up's credentials, written within its one transaction: the coordinator (password hashed beforehand, as
+ * hashing is slow), a join code per team and the first display link. Codes and tokens are returned once, in clear.
+ */
+export const setUpCredentials = {
+  coordinator(tx: Db | Tx, values: { missionId: string; username: string; displayName: string; passwordHash: string }): Promise<string> {
+    return insertCoordinator(tx, values);
+  },
+  async joinCode(tx: Db | Tx, missionId: string, teamId: string): Promise<string> {
+    const code = newJoinCode();
+    await insertJoinCode(tx, { codeHash: hashJoinCode(code), missionId, teamId });
+    return code;
+  },
+  async displayToken(tx: Db | Tx, missionId: string, label: string): Promise<string> {
+    const token = newToken();
+    await insertToken(tx, { tokenHash: hashSecret(token), kind: 'display', missionId, label });
+    return token;
+  },
+};
 
 export function createAuthService(db: Db, options: AuthServiceOptions = {}) {
   const clock = options.clock ?? (() => new Date());
@@ -152,20 +179,18 @@ export function createAuthService(db: Db, options: AuthServiceOptions = {}) {
 
   /** GET /api/session: who the token is, its mission, and for a display link its own settings. */
   async function session(principal: Principal): Promise<SessionReply> {
-    const display = principal.role === 'display' ? await findDisplayLink(db, principal.missionId, principal.tokenId) : undefined;
+    const display = principal.role === 'display' ? await options.displaySettings?.(principal.missionId, principal.tokenId) : null;
     return {
       role: principal.role,
       teamId: principal.teamId,
       name: principal.name,
       mission: await missionSummary(principal.missionId),
-      display: display ? toDisplayLinkSettings(display) : null,
+      display: display ?? null,
     };
   }
 
-  async function createJoinCode(missionId: string, teamId: string): Promise<string> {
-    const code = newJoinCode();
-    await insertJoinCode(db, { codeHash: hashJoinCode(code), missionId, teamId });
-    return code;
+  function createJoinCode(missionId: string, teamId: string): Promise<string> {
+    return setUpCredentials.joinCode(db, missionId, teamId);
   }
 
   async function logout(principal: Principal, token: string): Promise<void> {

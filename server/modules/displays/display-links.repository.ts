@@ -1,5 +1,5 @@
 /** SQL for display links: bearer tokens of kind 'display', named by their id. Only hashes of the tokens are stored. */
-import { and, asc, eq, gt, inArray, isNull, or } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client';
 import { accessTokens } from '../../../db/schema/index';
 import type { DisplayLink, DisplayLinkSettings } from '../../../shared/schemas/displays';
@@ -65,21 +65,4 @@ export async function revokeDisplayLink(db: Reader, missionId: string, id: strin
     .where(and(ofMission(missionId), eq(accessTokens.id, id), isNull(accessTokens.revokedAt)))
     .returning();
   return row;
-}
-
-/** Which of these token ids no longer open anything (revoked, expired, or gone). */
-export async function deadTokenIds(db: Reader, ids: string[], now: Date): Promise<string[]> {
-  if (ids.length === 0) return [];
-  const live = await db
-    .select({ id: accessTokens.id })
-    .from(accessTokens)
-    .where(
-      and(
-        inArray(accessTokens.id, ids),
-        isNull(accessTokens.revokedAt),
-        or(isNull(accessTokens.expiresAt), gt(accessTokens.expiresAt, now)),
-      ),
-    );
-  const alive = new Set(live.map((row) => row.id));
-  return ids.filter((id) => !alive.has(id));
 }

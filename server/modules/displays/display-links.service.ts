@@ -15,9 +15,8 @@ import type {
 } from '../../../shared/schemas/displays';
 import { HttpError } from '../../errors';
 import { hashSecret, newToken } from '../auth/secrets';
-import { readDisplayPolicy, saveDisplayPolicy } from '../missions/missions.repository';
+import { readDisplayPolicy, saveDisplayPolicy } from './display-policies.repository';
 import {
-  deadTokenIds,
   findDisplayLink,
   insertDisplayLink,
   listDisplayLinks,
@@ -92,12 +91,13 @@ export function createDisplayLinksService(
     return policy;
   }
 
-  /** Of these display link ids (sockets held by this instance), those revoked or expired meanwhile. */
-  function deadLinks(ids: string[]): Promise<string[]> {
-    return deadTokenIds(db, ids, clock());
+  /** What a display link's own session says about it (GET /api/session); null when the link is gone. */
+  async function settingsOf(missionId: string, linkId: string): Promise<DisplayLinkSettings | null> {
+    const row = await findDisplayLink(db, missionId, linkId);
+    return row ? toDisplayLinkSettings(row) : null;
   }
 
-  return { list, create, update, revoke, setPolicy, deadLinks };
+  return { list, create, update, revoke, setPolicy, settingsOf };
 }
 
 export type DisplayLinksService = ReturnType<typeof createDisplayLinksService>;

@@ -8,7 +8,7 @@
  */
 import type { Db } from '../../../db/client';
 import type { DisplayPolicy } from '../../../shared/schemas/displays';
-import { readDisplayPolicy } from '../missions/missions.repository';
+import { readDisplayPolicy } from './display-policies.repository';
 import { STRICTEST_DISPLAY_POLICY } from '../events/display-redaction';
 
 export const DISPLAY_POLICY_TTL_MS = 3000;

@@ -15,8 +15,7 @@ import type { ExportFile, MissionReport } from '../../../shared/schemas/exports'
 import type { ChainHead } from '../../../shared/schemas/operations';
 import type { LatestAssessments } from '../../../db/schema/read-models';
 import { HttpError } from '../../errors';
-import { DEFAULT_FIELD_KIT } from '../forms/default-kit';
-import { findFieldKit } from '../forms/forms.repository';
+import { readFieldKit } from '../forms/forms.service';
 import {
   eventPages,
   findingPages,
@@ -101,7 +100,7 @@ export function createExportsService(db: Db, clock: () => Date = () => new Date(
   }
 
   async function checklistColumns(missionId: string): Promise<string[]> {
-    const kit = (await findFieldKit(db, missionId)) ?? DEFAULT_FIELD_KIT;
+    const kit = await readFieldKit(db, missionId);
     const ids: string[] = [];
     for (const form of kit.forms) for (const q of form.questions) if (!ids.includes(q.id)) ids.push(q.id);
     return ids;

@@ -11,9 +11,8 @@
 import type { Db, Tx } from '../../../db/client';
 import type { EventInput } from '../../../shared/schemas/events';
 import type { FieldKit } from '../../../shared/schemas/forms';
-import { existingPhotoIds } from '../photos/photos.repository';
-import { DEFAULT_FIELD_KIT } from './default-kit';
-import { findFieldKit } from './forms.repository';
+import { readExistingPhotoIds } from '../photos/photos.service';
+import { readFieldKit } from './forms.service';
 import { validateAgainstKit, type KitVerdict } from './form-validation';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -27,8 +26,8 @@ export interface FieldRules {
 export async function loadFieldRules(db: Db | Tx, missionId: string, events: readonly EventInput[]): Promise<FieldRules> {
   // Photos are stored under UUIDs; any other photoId cannot name one (and must not reach a uuid column).
   const named = [...new Set(events.flatMap((e) => (e.type === 'finding' && e.photoId && UUID.test(e.photoId) ? [e.photoId.toLowerCase()] : [])))];
-  const [kit, photoIds] = await Promise.all([findFieldKit(db, missionId), existingPhotoIds(db, missionId, named)]);
-  return { kit: kit ?? DEFAULT_FIELD_KIT, photoIds };
+  const [kit, photoIds] = await Promise.all([readFieldKit(db, missionId), readExistingPhotoIds(db, missionId, named)]);
+  return { kit, photoIds };
 }
 
 export function checkFieldRules(event: EventInput, rules: FieldRules): KitVerdict {

@@ -1,7 +1,7 @@
 /** The field kit a mission's phones fill in: its own if it has one, the default kit otherwise. */
 import canonicalize from 'canonicalize';
 import { Compile } from 'typebox/compile';
-import type { Db } from '../../../db/client';
+import type { Db, Tx } from '../../../db/client';
 import { FieldKit, type ChecklistForm, type FormsReply } from '../../../shared/schemas/forms';
 import { HttpError } from '../../errors';
 import { DEFAULT_FIELD_KIT } from './default-kit';
@@ -23,11 +23,13 @@ export function fieldKitProblems(kit: unknown): { field: string; problem: string
   return checkFieldKit(kit);
 }
 
+/** The kit that checklists and findings of the mission are judged against (and exports are labelled by). */
+export async function readFieldKit(reader: Db | Tx, missionId: string): Promise<FieldKit> {
+  return (await findFieldKit(reader, missionId)) ?? DEFAULT_FIELD_KIT;
+}
+
 export function createFormsService(db: Db) {
-  /** The kit that checklists and findings of the mission are judged against. */
-  async function kitFor(missionId: string): Promise<FieldKit> {
-    return (await findFieldKit(db, missionId)) ?? DEFAULT_FIELD_KIT;
-  }
+  const kitFor = (missionId: string): Promise<FieldKit> => readFieldKit(db, missionId);
 
   async function get(missionId: string): Promise<FormsReply> {
     const own = await findFieldKit(db, missionId);

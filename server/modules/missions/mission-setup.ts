@@ -6,11 +6,11 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import type { StationImportResolvedRow } from '../../../shared/schemas/stations';
 import type { Phase } from '../../../shared/schemas/events';
-import { insertCoordinator, insertJoinCode, insertToken } from '../auth/auth.repository';
-import { hashJoinCode, hashPassword, hashSecret, newJoinCode, newToken } from '../auth/secrets';
-import { applyStationImport, stationIdsByCode } from '../stations/stations.repository';
-import { insertTeam } from '../teams/teams.repository';
-import { insertMission, type NewMission } from './missions.repository';
+import { setUpCredentials } from '../auth/auth.service';
+import { hashPassword } from '../auth/secrets';
+import { readStationIdsByCode, writeStationRows } from '../stations/stations.service';
+import { writeTeam } from '../teams/teams.service';
+import { insertMission, type NewMission } from '../mission-record/mission-record';
 
 export interface MissionPlan {
   mission: NewMission;
@@ -55,7 +55,7 @@ export async function setUpMission(db: Db, plan: MissionPlan, onlyIfNoMission = 
       if ((rows[0]?.n ?? 0) > 0) return null;
     }
     const missionId = await insertMission(tx, plan.mission);
-    await applyStationImport(
+    await writeStationRows(
       tx,
       missionId,
       plan.stations.map(({ id, ...row }, index) => ({
@@ -67,7 +67,7 @@ export async function setUpMission(db: Db, plan: MissionPlan, onlyIfNoMission = 
         changedFields: [],
       })),
     );
-    const stationIds = await stationIdsByCode(tx, missionId);
+    const stationIds = await readStationIdsByCode(tx, missionId);
 
     const joinCodes: MissionCredentials['joinCodes'] = [];
     for (const team of plan.teams) {
@@ -76,20 +76,18 @@ export async function setUpMission(db: Db, plan: MissionPlan, onlyIfNoMission = 
         if (!id) throw new Error(`team ${team.callSign} is assigned unknown station ${number}`);
         return id;
       });
-      const teamId = await insertTeam(tx, missionId, { ...team, assignedStationIds });
-      const code = newJoinCode();
-      await insertJoinCode(tx, { codeHash: hashJoinCode(code), missionId, teamId });
+      const teamId = await writeTeam(tx, missionId, { ...team, assignedStationIds });
+      const code = await setUpCredentials.joinCode(tx, missionId, teamId);
       joinCodes.push({ callSign: team.callSign, teamId, code });
     }
 
-    await insertCoordinator(tx, {
+    await setUpCredentials.coordinator(tx, {
       missionId,
       username: plan.coordinator.username,
       displayName: plan.coordinator.displayName,
       passwordHash,
     });
-    const displayToken = newToken();
-    await insertToken(tx, { tokenHash: hashSecret(displayToken), kind: 'display', missionId, label: plan.displayLabel });
+    const displayToken = await setUpCredentials.displayToken(tx, missionId, plan.displayLabel);
 
     return {
       missionId,

@@ -1,71 +1,10 @@
-/** SQL for missions. */
-import { randomUUID } from 'node:crypto';
-import { asc, eq } from 'drizzle-orm';
+/** SQL for what the missions area keeps in the mission's row (the row itself is mission-record's). */
+import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client';
 import { missions } from '../../../db/schema/index';
-import type { AlertSettings, MissionSummary } from '../../../shared/schemas/auth';
-import type { DisplayPolicy } from '../../../shared/schemas/displays';
-import { observationDayOf } from '../../../shared/observation-day';
-import { genesisHash } from '../log/hash-chain';
+import type { AlertSettings } from '../../../shared/schemas/auth';
 
 type Reader = Db | Tx;
-export type MissionRow = typeof missions.$inferSelect;
-export type NewMission = Omit<typeof missions.$inferInsert, 'id' | 'lastSeq' | 'lastHash' | 'createdAt'> & { id?: string };
-
-export function toMissionSummary(row: MissionRow, now: Date = new Date()): MissionSummary {
-  return {
-    id: row.id,
-    name: row.name,
-    electionDate: row.electionDate,
-    timeZone: row.timeZone,
-    center: { lat: row.centerLat, lng: row.centerLng },
-    bounds: row.bounds,
-    outline: (row.outline as MissionSummary['outline']) ?? null,
-    languages: row.languages,
-    isDemo: row.isDemo,
-    drill: row.drill,
-    observationDay: observationDayOf(row, now),
-    drillClock: row.drill ? (row.drillClock ?? null) : null,
-    alerts: {
-      silentTeamMinutes: row.silentTeamAlertMinutes,
-      pollingStartsAt: row.pollingStartsAt,
-      pollingEndsAt: row.pollingEndsAt,
-      criticalAckMinutes: row.criticalAckMinutes,
-    },
-  };
-}
-
-export async function findMission(db: Reader, missionId: string): Promise<MissionRow | undefined> {
-  const [row] = await db.select().from(missions).where(eq(missions.id, missionId));
-  return row;
-}
-
-export async function listMissions(db: Reader): Promise<MissionRow[]> {
-  return db.select().from(missions).orderBy(asc(missions.createdAt));
-}
-
-/** A new mission's log starts at sequence 0 with the genesis hash. */
-export async function insertMission(tx: Tx, mission: NewMission): Promise<string> {
-  const id = mission.id ?? randomUUID();
-  await tx.insert(missions).values({ ...mission, id, lastSeq: 0, lastHash: genesisHash(id) });
-  return id;
-}
-
-/** What the mission lets wall displays receive; undefined when there is no such mission. */
-export async function readDisplayPolicy(db: Reader, missionId: string): Promise<DisplayPolicy | undefined> {
-  const [row] = await db
-    .select({ showsFindingText: missions.displayShowsFindingText, showsTeamPositions: missions.displayShowsTeamPositions })
-    .from(missions)
-    .where(eq(missions.id, missionId));
-  return row;
-}
-
-export async function saveDisplayPolicy(db: Reader, missionId: string, policy: DisplayPolicy): Promise<void> {
-  await db
-    .update(missions)
-    .set({ displayShowsFindingText: policy.showsFindingText, displayShowsTeamPositions: policy.showsTeamPositions })
-    .where(eq(missions.id, missionId));
-}
 
 /** Saves the mission's alert settings; false when there is no such mission. */
 export async function saveAlertSettings(db: Reader, missionId: string, settings: AlertSettings): Promise<boolean> {

@@ -9,12 +9,12 @@
 import { createHash } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
 import { imageSize } from 'image-size';
-import type { Db } from '../../../db/client';
+import type { Db, Tx } from '../../../db/client';
 import { MAX_PHOTO_BYTES, MAX_PHOTO_EDGE_PX, PHOTO_CONTENT_TYPES } from '../../../shared/constants';
 import type { PhotoContentType, PhotoUploadReply } from '../../../shared/schemas/photos';
 import type { Principal } from '../auth/principal';
 import { HttpError } from '../../errors';
-import { findPhotoMeta, insertPhoto, readPhoto } from './photos.repository';
+import { existingPhotoIds, findPhotoMeta, insertPhoto, readPhoto } from './photos.repository';
 
 /** image-size's name for each accepted type. */
 const SIZE_TYPE: Record<PhotoContentType, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
@@ -46,6 +46,11 @@ async function checkImage(bytes: Uint8Array, type: PhotoContentType): Promise<vo
 
 export function isPhotoContentType(value: string): value is PhotoContentType {
   return (PHOTO_CONTENT_TYPES as readonly string[]).includes(value);
+}
+
+/** Which of these photo ids are stored in the mission (findings may name only those), read within the caller's transaction. */
+export function readExistingPhotoIds(reader: Db | Tx, missionId: string, ids: string[]): Promise<Set<string>> {
+  return existingPhotoIds(reader, missionId, ids);
 }
 
 export function createPhotosService(db: Db) {

@@ -20,9 +20,10 @@ import {
   readStoredStations,
   searchStations,
   setStationPosition,
+  stationIdsByCode,
 } from './stations.repository';
 import { readStationImport, type ColumnMapping } from './station-import';
-import { CLEARABLE_FIELDS, planStationImport, type ImportPlan } from './station-import-plan';
+import { CLEARABLE_FIELDS, planStationImport, type ImportPlan, type PlannedRow } from './station-import-plan';
 import { STATION_FIELDS, type StationField, type StationImportResult } from './station-import-row';
 
 /** Rows a dry run lists (new and changed first); the counts always cover the whole file. */
@@ -81,6 +82,16 @@ function readClear(text: string | undefined): Set<StationField> {
 }
 
 /** The named stations of the mission with their status, for another area that must show them (an inbox item). */
+/** Station id by code, read within the caller's transaction (plans and mission set-up name stations by code). */
+export function readStationIdsByCode(reader: Db | Tx, missionId: string): Promise<Map<string, string>> {
+  return stationIdsByCode(reader, missionId);
+}
+
+/** Mission set-up writes its whole list inside its own transaction, the same way an import does. */
+export function writeStationRows(tx: Tx, missionId: string, rows: readonly PlannedRow[]): Promise<void> {
+  return applyStationImport(tx, missionId, rows);
+}
+
 export function readStationsById(reader: Db | Tx, missionId: string, ids: readonly string[]): Promise<Station[]> {
   return listStationsById(reader, missionId, ids);
 }

@@ -1,19 +1,26 @@
 /** The deployment plan: imported from CSV as `plan_changed` events (one per team named), so it is in the record and live. */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../../db/client';
-import type { EventInputOf } from '../../../shared/schemas/events';
+import type { EventInputOf, EventResult } from '../../../shared/schemas/events';
 import type { PlanImportReply } from '../../../shared/schemas/operations';
 import { HttpError } from '../../errors';
 import type { Principal } from '../auth/principal';
-import type { EventsService } from '../events/events.service';
-import { stationIdsByCode } from '../stations/stations.repository';
+import { readStationIdsByCode } from '../stations/stations.service';
 import { searchKey } from '../../../shared/station-search';
 import { listTeams } from './teams.repository';
 import { parsePlanCsv } from './plan-import';
 
-export function createPlanService(db: Db, events: Pick<EventsService, 'ingest'>) {
+/**
+ * How the plan reaches the log: the events service's ingest, passed in (events sits above teams, since its projector
+ * writes the teams' read models).
+ */
+export interface PlanIngest {
+  ingest(principal: Principal, events: EventInputOf<'plan_changed'>[]): Promise<{ results: EventResult[] }>;
+}
+
+export function createPlanService(db: Db, events: PlanIngest) {
   async function importCsv(principal: Principal, text: string, dryRun: boolean): Promise<PlanImportReply> {
-    const [teams, stations] = await Promise.all([listTeams(db, principal.missionId), stationIdsByCode(db, principal.missionId)]);
+    const [teams, stations] = await Promise.all([listTeams(db, principal.missionId), readStationIdsByCode(db, principal.missionId)]);
     const byCode = new Map([...stations].map(([code, id]) => [searchKey(code), id]));
     const parsed = parsePlanCsv(text, new Map(teams.map((t) => [t.callSign, t.id])), byCode);
     if (parsed.problems.length > 0) {

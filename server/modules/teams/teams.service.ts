@@ -1,5 +1,5 @@
 /** Teams as each role may see them: personal data (members, phone) only for coordinators and the team itself. */
-import type { Db } from '../../../db/client';
+import type { Db, Tx } from '../../../db/client';
 import type { DisplayPolicy } from '../../../shared/schemas/displays';
 import type { CreateTeamBody, CreatedTeamReply, JoinCodeReply, Team, TeamsReply } from '../../../shared/schemas/teams';
 import { HttpError } from '../../errors';
@@ -8,12 +8,17 @@ import type { Principal } from '../auth/principal';
 import type { DisplayPolicies } from '../displays/display-policies';
 import { redactTeamStatusForDisplay } from '../events/display-redaction';
 import { readHead } from '../log/head';
-import { insertTeam, listTeams, teamWithCallSign, type TeamRecord } from './teams.repository';
+import { insertTeam, listTeams, teamWithCallSign, type NewTeam, type TeamRecord } from './teams.repository';
 
 /** No members or phone; no planned route or visit history (where a team goes is not for a room that may hold guests). */
 function forDisplay(team: TeamRecord, policy: DisplayPolicy): Team {
   const { members: _members, phone: _phone, visitedStationIds: _visited, route: _route, ...rest } = team;
   return { ...rest, assignedStationIds: [], status: redactTeamStatusForDisplay(team.status, policy) };
+}
+
+/** A team with its status row and route, written within the caller's transaction (mission set-up). */
+export function writeTeam(tx: Tx, missionId: string, team: NewTeam): Promise<string> {
+  return insertTeam(tx, missionId, team);
 }
 
 export function createTeamsService(db: Db, policies: DisplayPolicies, auth: Pick<AuthService, 'createJoinCode'>) {

@@ -34,19 +34,26 @@ export function createServices(app: FastifyInstance) {
     joinFailuresPerAddress: config.joinFailuresPerAddress,
     windowMs: config.authFailureWindowMs,
   });
-  const auth = createAuthService(db, { cacheMs: config.authCacheMs, notifier: broadcaster, guard });
+  const auth = createAuthService(db, {
+    cacheMs: config.authCacheMs,
+    notifier: broadcaster,
+    guard,
+    // Called only once requests arrive, by when displayLinks below exists.
+    displaySettings: (missionId, linkId) => displayLinks.settingsOf(missionId, linkId),
+  });
+  const displayLinks = createDisplayLinksService(db, displayPolicies, {
+    ...broadcaster,
+    displayRevoked: (linkId: string) => {
+      // A display link is its token: no instance may keep trusting it from its cache.
+      void auth.revoked(linkId);
+      broadcaster.displayRevoked(linkId);
+    },
+  });
   const forms = createFormsService(db);
   const teams = createTeamsService(db, displayPolicies, auth);
   return {
     auth,
-    displayLinks: createDisplayLinksService(db, displayPolicies, {
-      ...broadcaster,
-      displayRevoked: (linkId: string) => {
-        // A display link is its token: no instance may keep trusting it from its cache.
-        void auth.revoked(linkId);
-        broadcaster.displayRevoked(linkId);
-      },
-    }),
+    displayLinks,
     events,
     feed: createFeedService(events, displayPolicies),
     findings: createFindingsService(db, displayPolicies),
@@ -70,7 +77,16 @@ export type Services = ReturnType<typeof createServices>;
 
 export default fp(
   async (app) => {
-    app.decorate('services', createServices(app));
+    const services = createServices(app);
+    app.decorate('services', services);
+    // Sockets get only what they ask of the services, through this port (never app.services).
+    app.realtime.attach({
+      authenticate: services.auth.authenticate,
+      forget: services.auth.forget,
+      deadTokens: services.auth.deadTokens,
+      head: services.events.head,
+      feedPage: services.feed.page,
+    });
   },
   { name: 'services', dependencies: ['database', 'display-policies', 'realtime', 'security'] },
 );
