@@ -38,6 +38,19 @@ export function stationState(status: StationStatus): StationState {
   return visited ? 'visited' : 'never_visited';
 }
 
+/** A second, smaller mark beside a station's shape: an open finding its state does not show. */
+export type FindingBadge = 'minor' | null;
+
+/**
+ * Open critical and serious findings always win the station's state, but a team present or a bad assessment outranks
+ * minor ones and would hide them: a coordinator glancing at a green star must still see that something is open there.
+ */
+export function findingBadge(status: StationStatus): FindingBadge {
+  if (status.openFindings === 0) return null;
+  const state = stationState(status);
+  return state === 'present' || state === 'bad_assessment' ? 'minor' : null;
+}
+
 /**
  * Colours per state, picked from the Okabe–Ito colour-blind-safe palette where it has the hue we need. Never the only cue:
  * pair them with {@link STATION_STATE_LETTERS} or the state in words.

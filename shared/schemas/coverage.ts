@@ -23,8 +23,17 @@ export const CoverageFigures = Type.Object({
 });
 export type CoverageFigures = Static<typeof CoverageFigures>;
 
-export const DistrictCoverage = Type.Object({ district: Type.String(), ...CoverageFigures.properties });
+export const DistrictCoverage = Type.Object({
+  district: Type.String(),
+  /** The region above the district, when the station list has one (null otherwise). */
+  region: Type.Union([Type.String(), Type.Null()]),
+  ...CoverageFigures.properties,
+});
 export type DistrictCoverage = Static<typeof DistrictCoverage>;
+
+/** A region's own totals (the sum of its districts) and its districts' names, in the order `districts` lists them. */
+export const RegionCoverage = Type.Object({ region: Type.String(), districts: Type.Array(Type.String()), ...CoverageFigures.properties });
+export type RegionCoverage = Static<typeof RegionCoverage>;
 
 export const CoverageHour = Type.Object({
   /** Start of the hour (an instant; shown in the mission's time zone). */
@@ -38,8 +47,10 @@ export const CoverageReply = Type.Object({
   head: Seq,
   computedAt: IsoTime,
   overall: CoverageFigures,
-  /** By district name. */
+  /** By region (districts without one last), then by district name. */
   districts: Type.Array(DistrictCoverage),
+  /** By region name; empty when no station has a region, so a list without that level looks as it always did. */
+  regions: Type.Array(RegionCoverage),
   /** Check-ins (arrivals) and findings per hour of device time, from the first hour with any to the last; no gaps. */
   timeline: Type.Array(CoverageHour),
 });

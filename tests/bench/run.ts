@@ -8,11 +8,12 @@
  *     vs a bare Socket.IO broadcast to the same number of clients; server memory per connected dashboard;
  *   - the wall display's JS heap, DOM nodes and listeners through a 14-hour day in compressed time (display-soak.ts);
  *   - the coordinator map's first render and long tasks under 100 updates/s with 10,000 and 100,000 stations (map-bench.ts);
- *   - /health p99 with 1,500 slow-headers (slowloris) clients held open vs none (slowloris.ts).
+ *   - /health p99 with 1,500 slow-headers (slowloris) clients held open vs none (slowloris.ts);
+ *   - a phone's time to plan on a 20,000-station mission over an emulated 1.6 Mbit/s, 300 ms link (phone-bench.ts).
  * Load generators are separate processes (load-ingest.ts, load-dashboards.ts, pgbench); the servers are child
  * processes; everything talks to 127.0.0.1 only and stops by itself.
  * BENCH_QUICK=1 shrinks every run so CI can prove the harness works (its figures mean nothing).
- * BENCH_ONLY=ingest,scaleout,catchup,fanout,display,map,slowloris,import (any of them, comma-separated) runs those parts.
+ * BENCH_ONLY=ingest,scaleout,catchup,fanout,display,map,slowloris,import,phone (any of them, comma-separated) runs those parts.
  * --write appends the table to BENCHMARKS.md with machine, date and commit.
  */
 import { execSync, fork, spawn, spawnSync } from 'node:child_process';
@@ -36,10 +37,11 @@ import type { IngestLoad, IngestLoadResult } from './load-ingest';
 import { mapSection } from './map-bench';
 import { slowlorisSection } from './slowloris';
 import { IMPORT_HEAP_CAP_MIB, importSection } from './import-bench';
+import { phoneSection } from './phone-bench';
 import { closedLoop, round, summarize } from './measure';
 
 const QUICK = process.env.BENCH_QUICK === '1';
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'ingest,scaleout,catchup,fanout,display,map,slowloris,import').split(',').map((s) => s.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'ingest,scaleout,catchup,fanout,display,map,slowloris,import,phone').split(',').map((s) => s.trim()));
 const INGEST_SECONDS = QUICK ? 1 : 10;
 const INGEST_WORKERS = 16;
 const OFFERED_RATE = QUICK ? 500 : 10_000;
@@ -254,6 +256,7 @@ async function main() {
       instances.push(instance);
       rows.push(...(await importSection(instance, credentials, 'bench-password', log)));
     }
+    if (ONLY.has('phone')) rows.push(...(await phoneSection(log)));
   } finally {
     await Promise.all(instances.map((i) => i.stop('SIGKILL')));
     await redis.stop();

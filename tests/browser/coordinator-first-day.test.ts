@@ -2,7 +2,8 @@
  * What a first real day showed on the coordinators' pages (issue 19), at 1366×768 with no internet: clicking a
  * finding's text selects it and flies the map to its station; the header fits on one line; an open conflict rings its
  * station on the map and shows in its panel, and names the question
- * by its label in the chosen language; the plan's coverage table does not Title-Case Russian.
+ * by its label in the chosen language; the plan's coverage table does not Title-Case Russian; the alert strip names a
+ * station once for all its overdue critical findings, in words that are never cut.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -94,6 +95,28 @@ describe.runIf(chromiumAvailable)('coordinator pages on a first real day', () =>
     expect(header.barOverflows).toBe(false);
   });
 
+  it('names a station once in the alert strip for its two overdue critical findings, in words read whole at 1366 px', async () => {
+    const station = stations.find((s) => s.number === '1030') ?? stations[10]!;
+    // Reported 25 minutes ago by two teams, and nobody acknowledged either: both are overdue.
+    for (const phone of [phones[3]!, phones[4]!]) {
+      expect((await postAs(base, phone.token, [finding(phone.teamId, station.id, 'critical', 25)]))[0]!.status).toBe('stored');
+    }
+    const entry = page.locator(`[data-vigil-alert=critical][data-alert-station="${station.id}"]`);
+    await page.waitForSelector(`[data-vigil-alert=critical][data-alert-station="${station.id}"][data-alert-count="2"]`, { timeout: BUSY_MACHINE_WAIT_MS });
+    expect(await entry.count()).toBe(1);
+    const text = await entry.locator('.text').evaluate((el) => ({
+      words: (el as HTMLElement).innerText,
+      clipped: el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight || getComputedStyle(el).textOverflow === 'ellipsis',
+      entryClipped: el.parentElement!.scrollWidth > el.parentElement!.clientWidth,
+    }));
+    expect(text.words).toContain(station.number);
+    expect(text.words).toContain('2');
+    expect(text.words).toContain('not acknowledged');
+    expect(text.words).not.toContain('…');
+    expect(text.clipped).toBe(false);
+    expect(text.entryClipped).toBe(false);
+  });
+
   it('rings a station with an open conflict on the map and in its panel, names the question by its label in the chosen language, and does not Title-Case Russian', async () => {
     const station = stations.find((s) => s.number === '1020') ?? stations[5]!;
     const yes = checklist(phones[1]!.teamId, station.id, 'good');
@@ -143,38 +166,75 @@ describe.runIf(chromiumAvailable)('coordinator pages on a first real day', () =>
     const token = await login(app, demo.coordinator.username, demo.coordinator.password);
     const get = async (url: string) => (await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } })).json();
     const session = await get('/api/session');
-    const teams = (await get('/api/teams')).teams as { callSign: string; members: string[] }[];
+    const teams = (await get('/api/teams')).teams as { id: string; callSign: string; members: string[]; assignedStationIds: string[] }[];
     const names = [session.mission.name, session.name ?? '', ...stations.flatMap((s) => [s.name, s.address, s.district]), ...teams.flatMap((t) => [t.callSign, ...(t.members ?? [])])];
     const properWords = new Set(names.flatMap((n) => String(n).match(/\p{L}+/gu) ?? []));
     // Words that are the same in both languages on purpose: the product, units and codes.
     for (const word of ['Vigil', 'OK', 'CSV', 'GeoJSON', 'QR', 'API', 'ID', 'km', 'm', 'min', 'h', 'T']) properWords.add(word);
 
-    const visibleLines = async (path: string, language: 'en' | 'ru', ready: string) => {
-      await page.evaluate((l) => localStorage.setItem('vigil.language', l), language);
-      await page.goto(`${base}${path}`);
-      await page.waitForSelector(ready, { timeout: 20_000 });
-      const { text, ownLanguage } = await page.evaluate(() => ({
+    // What a page shows in a language (`{lang}` in its path is the language's code), line by line, after `then` (a tap that opens more of it) if given. A blank page
+    // first, so a change of the hash alone is a fresh load that reads the language again.
+    const visibleLines = async (on: Page, path: string, language: 'en' | 'ru', ready: string, then?: (on: Page) => Promise<void>) => {
+      await on.evaluate((l) => localStorage.setItem('vigil.language', l), language);
+      await on.goto('about:blank');
+      await on.goto(`${base}${path.replace('{lang}', language)}`);
+      await on.waitForSelector(ready, { timeout: 20_000 });
+      await then?.(on);
+      const { text, options, ownLanguage } = await on.evaluate(() => ({
         text: document.body.innerText,
+        // A closed list's choices (categories, phases) are words on the page too.
+        options: [...document.querySelectorAll('option')].filter((o) => o.closest('body [lang]') === null).map((o) => o.textContent ?? ''),
         // Text marked with its own language (each language's name in the picker) is meant to stay as it is, and what
         // observers wrote (a finding's text) is shown as written.
         ownLanguage: [...document.querySelectorAll('body [lang], [data-vigil-finding-text]')].map((e) => (e as HTMLElement).innerText.trim()),
       }));
-      const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+      const lines = [...text.split('\n'), ...options].map((line) => line.trim()).filter(Boolean);
       return new Set(lines.filter((line) => !ownLanguage.includes(line)));
     };
+
+    // A phone of a team of its own, at the first station of its plan.
+    const phoneContext = await browser.newContext({ viewport: { width: 393, height: 851 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const phone = await phoneContext.newPage();
+    await phone.goto(`${base}/field`);
+    const joinCode = demo.joinCodes.at(-1)!;
+    const plan = teams.find((team) => team.id === joinCode.teamId)!.assignedStationIds;
+    const pages: [Page, string, string, ((on: Page) => Promise<void>)?][] = [
+      [page, '/', 'body[data-vigil-ready=true]'],
+      [page, '/operations', '[data-vigil-coverage]'],
+      [page, '/operations/summary', '[data-vigil-report] [data-vigil-report-visited]'],
+      // A wall speaks the language its link names.
+      [page, `/display?token=${demo.displayToken}&lang={lang}`, '[data-vigil-wall] [data-vigil-ticker]'],
+      // The phone's sign-in, before it has joined.
+      [phone, '/field', 'form[data-vigil-join]'],
+    ];
+    const phonePages: typeof pages = [
+      [phone, '/field#/', '[data-vigil-plan] li'],
+      [phone, `/field#/station/${plan[0]!}`, '[data-vigil-station-screen]'],
+      [phone, `/field#/station/${plan[0]!}/checklist`, '[data-phase=voting]', async (on) => {
+        await on.tap('[data-phase=voting]');
+        await on.waitForSelector('form[data-vigil-checklist]', { timeout: 20_000 });
+      }],
+      [phone, `/field#/station/${plan[0]!}/finding`, 'form[data-vigil-finding]'],
+    ];
     const untranslated: string[] = [];
-    for (const [path, ready] of [['/', 'body[data-vigil-ready=true]'], ['/operations', '[data-vigil-coverage]']] as const) {
-      const en = await visibleLines(path, 'en', ready);
-      const ru = await visibleLines(path, 'ru', ready);
+    const compare = async ([on, path, ready, then]: (typeof pages)[number]) => {
+      const en = await visibleLines(on, path, 'en', ready, then);
+      const ru = await visibleLines(on, path, 'ru', ready, then);
       // The page did change language: most of its lines differ.
-      expect([...ru].filter((line) => !en.has(line)).length).toBeGreaterThan(10);
+      expect([...ru].filter((line) => !en.has(line)).length, path).toBeGreaterThan(3);
       for (const line of ru) {
         if (!en.has(line)) continue;
         const words = line.match(/\p{L}+/gu) ?? [];
         if (words.every((word) => properWords.has(word) || /^[A-Z]$/.test(word))) continue;
         untranslated.push(`${path}: ${line}`);
       }
-    }
+    };
+    for (const entry of pages) await compare(entry);
+    await phone.evaluate(() => localStorage.setItem('vigil.language', 'en'));
+    await phone.goto(`${base}/join?code=${joinCode.code}`);
+    await phone.waitForSelector('[data-vigil-plan] li', { timeout: 20_000 });
+    for (const entry of phonePages) await compare(entry);
+    await phoneContext.close();
     expect(untranslated).toEqual([]);
-  }, 180_000);
+  }, 300_000);
 });

@@ -249,7 +249,8 @@ describe.runIf(chromiumAvailable)('coordinator map in Chromium, offline', () => 
   it('keeps a key beside the map telling each state by its own shape, and fits 1366×768 without the page scrolling', async () => {
     const key = page.locator('[data-vigil-map-key]');
     expect(await key.isVisible()).toBe(true);
-    const shapes = await key.locator('svg[data-shape]').evaluateAll((svgs) => svgs.map((svg) => svg.querySelector('path')!.getAttribute('d')));
+    // One shape per state; the key's line about the small mark beside a shape draws shapes of its own.
+    const shapes = await key.locator('li:not([data-vigil-badge-key]) svg[data-shape]').evaluateAll((svgs) => svgs.map((svg) => svg.querySelector('path')!.getAttribute('d')));
     expect(shapes).toHaveLength(7);
     expect(new Set(shapes).size).toBe(7);
     const sizes = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight }));

@@ -231,7 +231,7 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     await first.locator('body').press('k');
     expect(await first.getAttribute('[data-vigil-finding][aria-current=true]', 'data-vigil-finding')).toBe(top);
     expect(await first.locator('[data-vigil-finding][data-overdue=true] [data-vigil-overdue]').count()).toBeGreaterThanOrEqual(1);
-    expect(await first.locator('[data-vigil-finding][data-pattern=systematic]').count()).toBeGreaterThanOrEqual(3);
+    expect(await first.locator('[data-vigil-finding][data-pattern~=systematic]').count()).toBeGreaterThanOrEqual(3);
     await mapAtRest(first);
     await documentView(first, 'dashboard-findings');
   });

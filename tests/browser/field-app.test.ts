@@ -23,7 +23,7 @@ import type { StoredEvent } from '../../shared/schemas/events';
 import type { Station } from '../../shared/schemas/stations';
 import type { Team } from '../../shared/schemas/teams';
 import { testConfig } from '../helpers/app';
-import { chromiumAvailable, launchChromium, saveScreenshot } from '../helpers/browser';
+import { chromiumAvailable, launchChromium, saveScreenshot, useInReadme } from '../helpers/browser';
 import { createTestDatabase, postgresAvailable } from '../helpers/services';
 
 const drivers = postgresAvailable ? (['pglite', 'postgres'] as const) : (['pglite'] as const);
@@ -330,7 +330,8 @@ describe.runIf(chromiumAvailable).each(drivers)('field app in a phone-sized Chro
     await waitForCounts(page, { pending: 3, sent: 0 });
     await page.goto(`${base}/field#/`);
     await page.waitForSelector('[data-vigil-plan] li');
-    await saveScreenshot(page, 'field-app-offline');
+    const shot = await saveScreenshot(page, 'field-app-offline');
+    if (driver === 'pglite') useInReadme(shot, 'field-app');
 
     // Reload, still offline: nothing is lost.
     await page.reload();

@@ -13,7 +13,8 @@ import { ensureDemoMission } from '../../server/demo';
 import type { MissionCredentials } from '../../server/modules/missions/mission-setup';
 import { STATION_STATE_COLOURS } from '../../shared/station-state';
 import { testConfig } from '../helpers/app';
-import { chromiumAvailable, colourDistance, hexToRgb, launchChromium, pixelAt, saveScreenshot, BUSY_MACHINE_WAIT_MS } from '../helpers/browser';
+import { arrival, finding, postEvents } from '../helpers/events';
+import { chromiumAvailable, colourDistance, hexToRgb, launchChromium, pixelAt, saveScreenshot, useInReadme, BUSY_MACHINE_WAIT_MS } from '../helpers/browser';
 import type { FastifyInstance } from 'fastify';
 import { PNG } from 'pngjs';
 
@@ -75,7 +76,7 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
     expect(await page.locator('tr[data-station-id]').count()).toBe(228);
     expect(await page.locator('[data-vigil-demo]').count()).toBe(1);
     expect(await page.getAttribute(`tr[data-station-id="${station.id}"]`, 'data-state')).toBe('never_visited');
-    await saveScreenshot(page, 'live-map-coordinator');
+    useInReadme(await saveScreenshot(page, 'live-map-coordinator'), 'live-map');
     await page.close();
   });
 
@@ -107,6 +108,47 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
     expect(colourDistance(after, hexToRgb(STATION_STATE_COLOURS.present))).toBeLessThan(40);
     await saveScreenshot(page, 'live-map-display');
     await page.close();
+  });
+
+  it('keeps open minor findings visible beside the star of a station with a team present, on the wall and the coordinator map', async () => {
+    const stations = (await app.inject({ method: 'GET', url: '/api/stations', headers: { authorization: `Bearer ${demo.displayToken}` } })).json().stations;
+    const busy = stations.find((s: { number: string }) => s.number === '1002') as typeof station;
+    const joined = (await app.inject({ method: 'POST', url: '/api/auth/join', payload: { code: demo.joinCodes[2]!.code } })).json();
+    const results = (await postEvents(app, joined.token, [arrival(joined.teamId, busy.id, 30), finding(joined.teamId, busy.id, 'minor', 20), finding(joined.teamId, busy.id, 'minor', 10)])).json().results;
+    expect(results.map((r: { status: string }) => r.status)).toEqual(['stored', 'stored', 'stored']);
+
+    // What the map drew at the station, as MapLibre itself reports it: the state of the shape, and any badge beside it.
+    const drawnAt = (page: Page) =>
+      page.evaluate(async ({ id, lng, lat }) => {
+        const map = window.__vigilMap!;
+        map.jumpTo({ center: [lng, lat], zoom: 15 });
+        await new Promise((resolve) => map.once('idle', resolve));
+        const p = map.project([lng, lat]);
+        const around: [[number, number], [number, number]] = [[p.x - 30, p.y - 30], [p.x + 30, p.y + 30]];
+        const layers = ['stations-icon', 'stations-finding-badge'].filter((layer) => map.getLayer(layer) !== undefined);
+        const features = map.queryRenderedFeatures(around, { layers }).filter((f) => f.properties.id === id);
+        return {
+          state: features.find((f) => f.layer.id === 'stations-icon')?.properties.state as string | undefined,
+          badge: features.find((f) => f.layer.id === 'stations-finding-badge')?.properties.badge as string | undefined,
+        };
+      }, busy);
+
+    const wall = await openPage(`/display?token=${demo.displayToken}`);
+    await wall.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
+    await expect.poll(() => drawnAt(wall), { timeout: BUSY_MACHINE_WAIT_MS, interval: 200 }).toEqual({ state: 'present', badge: 'minor' });
+    expect(await wall.locator('[data-vigil-badge-key]').count()).toBe(1);
+    await wall.close();
+
+    const desk = await openPage('/');
+    if (await desk.locator('form[data-vigil-login]').count()) {
+      await desk.fill('input[name=username]', demo.coordinator.username);
+      await desk.fill('input[name=password]', demo.coordinator.password);
+      await desk.click('form[data-vigil-login] button[type=submit]');
+    }
+    await desk.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
+    await expect.poll(() => drawnAt(desk), { timeout: BUSY_MACHINE_WAIT_MS, interval: 200 }).toEqual({ state: 'present', badge: 'minor' });
+    expect(await desk.locator('[data-vigil-map-key] [data-vigil-badge-key]').count()).toBe(1);
+    await desk.close();
   });
 
   it('shows a coordinator the latest findings live, with the text and the photo a phone uploaded', async () => {
@@ -143,7 +185,8 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
     expect(await item.textContent()).toContain('Bundle of ballots in the box');
     // The feed loads a finding's photo when the coordinator opens that finding.
     await item.locator('button.line').click();
-    const img = page.locator(`[data-vigil-finding-photo="${photoId}"] img`);
+    // In the feed's row (the station panel the click opens shows it too).
+    const img = item.locator(`[data-vigil-finding-photo="${photoId}"] img`);
     await img.waitFor({ timeout: BUSY_MACHINE_WAIT_MS });
     expect(await img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(40);
     await saveScreenshot(page, 'coordinator-latest-findings');

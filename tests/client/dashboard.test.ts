@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { FeedEvent, StoredEventOf } from '../../shared/schemas/events';
 import type { TriageFinding } from '../../shared/schemas/findings';
 import type { Team } from '../../shared/schemas/teams';
-import { deriveAlerts, helpAlertOpen, neverHeardFrom, silence, silentSince, withinPollingHours, type AlertSettings } from '../../client/src/lib/dashboard/alerts';
+import { criticalAlertsByStation, deriveAlerts, helpAlertOpen, neverHeardFrom, silence, silentSince, withinPollingHours, type AlertSettings } from '../../client/src/lib/dashboard/alerts';
 import type { MissionDay } from '../../shared/observation-day';
 import {
   EMPTY_FILTER,
@@ -14,7 +14,7 @@ import {
   isOverdue,
   matchesFilter,
   mergeFetchedFeed,
-  patternOf,
+  patternsOf,
   type FeedFinding,
   type PlaceOf,
 } from '../../client/src/lib/dashboard/triage';
@@ -146,16 +146,26 @@ describe('systematic vs isolated', () => {
     const notes = [finding({ stationId: 's8', severity: 'info' }), finding({ stationId: 's8', severity: 'info' })];
     const all = [...inDistrict, ...twoDistricts, ...repeated, lone, ...notes];
     const patterns = findPatterns(all);
-    expect(inDistrict.map((f) => patternOf(f, patterns))).toEqual(['systematic', 'systematic', 'systematic']);
-    expect(twoDistricts.map((f) => patternOf(f, patterns))).toEqual(['isolated', 'isolated']);
-    expect(repeated.map((f) => patternOf(f, patterns))).toEqual(['repeated', 'repeated']);
-    expect(patternOf(lone, patterns)).toBe('isolated');
-    expect(notes.map((f) => patternOf(f, patterns))).toEqual(['isolated', 'isolated']);
+    expect(inDistrict.map((f) => patternsOf(f, patterns))).toEqual([['systematic'], ['systematic'], ['systematic']]);
+    expect(twoDistricts.map((f) => patternsOf(f, patterns))).toEqual([[], []]);
+    expect(repeated.map((f) => patternsOf(f, patterns))).toEqual([['repeated'], ['repeated']]);
+    expect(patternsOf(lone, patterns)).toEqual([]);
+    expect(notes.map((f) => patternsOf(f, patterns))).toEqual([[], []]);
     expect(patterns.districts.get('Leninsky')).toEqual(['carousel_voting']);
     // The same station three times is repeated, not systematic: the district rule counts distinct stations.
     const same = findPatterns(['x', 'y', 'z'].map(() => finding({ stationId: 's9', category: 'd' })));
     expect(same.districts.size).toBe(0);
     expect(same.stations.get('s9')).toBe(3);
+  });
+
+  it('gives a finding both reasons when its category is systematic in the district and its station has repeated findings', () => {
+    const twice = [finding({ stationId: 's1', category: 'carousel_voting' }), finding({ stationId: 's1', category: 'carousel_voting' })];
+    const others = ['s2', 's3'].map((stationId) => finding({ stationId, category: 'carousel_voting' }));
+    const patterns = findPatterns([...twice, ...others]);
+    expect(twice.map((f) => patternsOf(f, patterns))).toEqual([['systematic', 'repeated'], ['systematic', 'repeated']]);
+    expect(others.map((f) => patternsOf(f, patterns))).toEqual([['systematic'], ['systematic']]);
+    // An observer's note is never a pattern, even at a station with repeated findings.
+    expect(patternsOf(finding({ stationId: 's1', category: 'carousel_voting', severity: 'info' }), patterns)).toEqual([]);
   });
 });
 
@@ -241,8 +251,27 @@ describe('alerts with an injected clock', () => {
     expect(isOverdue(fresh, NOON, 15)).toBe(false);
     expect(isOverdue(seen, NOON, 15)).toBe(false);
     const alerts = deriveAlerts(teams, [overdue, fresh, seen], NOON, DAY, SETTINGS);
-    expect(alerts.map((a) => a.key)).toEqual(['help:team-T02', `critical:${overdue.id}`, 'silent:team-T03']);
+    expect(alerts.map((a) => a.key)).toEqual(['help:team-T02', 'critical:station:st-1', 'silent:team-T03']);
     expect(alerts[2]).toMatchObject({ kind: 'silent', silentMinutes: 90 });
+  });
+
+  it('gives a station one critical alert however many of its critical findings are overdue, oldest first; off-station findings stay alone', () => {
+    const first = finding({ severity: 'critical', stationId: 'st-2', stationNumber: '1002', reportedAt: minutesBefore(NOON, 40) });
+    const second = finding({ severity: 'critical', stationId: 'st-2', stationNumber: '1002', reportedAt: minutesBefore(NOON, 20) });
+    const elsewhere = finding({ severity: 'critical', stationId: 'st-3', stationNumber: '1003', reportedAt: minutesBefore(NOON, 30) });
+    const away = [1, 2].map(() => finding({ severity: 'critical', stationId: null, stationNumber: null, district: null, reportedAt: minutesBefore(NOON, 25) }));
+    const grouped = criticalAlertsByStation([second, elsewhere, ...away, first]);
+    expect(grouped.map((a) => [a.key, a.findingIds])).toEqual([
+      ['critical:station:st-2', [first.id, second.id]],
+      ['critical:station:st-3', [elsewhere.id]],
+      [`critical:${away[0]!.id}`, [away[0]!.id]],
+      [`critical:${away[1]!.id}`, [away[1]!.id]],
+    ]);
+    expect(grouped[0]).toMatchObject({ findingId: first.id, stationNumber: '1002', since: first.reportedAt });
+    // Through deriveAlerts: only overdue ones count, and the station is named once.
+    const fresh = finding({ severity: 'critical', stationId: 'st-2', reportedAt: minutesBefore(NOON, 2) });
+    const alerts = deriveAlerts([], [first, second, fresh], NOON, DAY, SETTINGS);
+    expect(alerts).toMatchObject([{ kind: 'critical', stationId: 'st-2', findingIds: [first.id, second.id] }]);
   });
 
   it('re-derives alerts as the injected clock moves', () => {

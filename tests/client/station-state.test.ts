@@ -4,6 +4,7 @@ import {
   STATION_STATES,
   STATION_STATE_COLOURS,
   STATION_STATE_LETTERS,
+  findingBadge,
   stationState,
   stationStateRank,
 } from '../../shared/station-state';
@@ -105,5 +106,20 @@ describe('station state presentation', () => {
     expect(new Set(letters).size).toBe(STATION_STATES.length);
     for (const colour of colours) expect(colour).toMatch(/^#[0-9a-f]{6}$/);
     for (const letter of letters) expect(letter).toMatch(/^\S{1,2}$/);
+  });
+});
+
+describe('findingBadge', () => {
+  it('marks open minor findings that a team present or a bad assessment would hide, and nothing the state already shows', () => {
+    const present = { ...visited, presentTeamIds: [TEAM] };
+    const bad = { ...visited, latestAssessments: { voting: { assessment: 'bad' as const, at: AT, teamId: TEAM } } };
+    expect(findingBadge(status({ ...present, openFindings: 2, worstOpenSeverity: 'minor' }))).toBe('minor');
+    expect(findingBadge(status({ ...present, openFindings: 1, worstOpenSeverity: 'info' }))).toBe('minor');
+    expect(findingBadge(status({ ...bad, openFindings: 1, worstOpenSeverity: 'minor' }))).toBe('minor');
+    // The state itself says it: no second mark.
+    expect(findingBadge(status({ ...present, openFindings: 1, worstOpenSeverity: 'critical' }))).toBeNull();
+    expect(findingBadge(status({ ...visited, openFindings: 1, worstOpenSeverity: 'minor' }))).toBeNull();
+    // Nothing open (a stale worst severity stays behind after resolving): no mark.
+    expect(findingBadge(status({ ...present, openFindings: 0, worstOpenSeverity: 'minor' }))).toBeNull();
   });
 });

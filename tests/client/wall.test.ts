@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { addLive, mergeFetched, withStatus, type TickerFinding } from '../../client/src/lib/live/recent-findings';
 import { MAX_WAIT_FOR_QUIET_MS, QUIET_AFTER_MS, outOfDate, shouldReload, type ReloadCheck } from '../../client/src/lib/wall/reload';
 import { boxAround, wallViews } from '../../client/src/lib/wall/views';
+import { districtFigures } from '../../client/src/lib/wall/district-figures';
+import type { Station } from '../../shared/schemas/stations';
+import type { StationState } from '../../shared/station-state';
 
 describe('wall views', () => {
   const stations = [
@@ -15,7 +18,7 @@ describe('wall views', () => {
   it('starts with the whole city fitted to its stations, then each district in name order', () => {
     const views = wallViews(stations, 'Whole city', (d) => `${d} district`);
     expect(views.map((v) => v.id)).toEqual(['city', 'Leninsky', 'Oktyabrsky', 'Pervomaisky']);
-    expect(views[0]).toEqual({ id: 'city', label: 'Whole city', bounds: [74.55, 42.83, 74.65, 42.9] });
+    expect(views[0]).toEqual({ id: 'city', kind: 'city', name: '', label: 'Whole city', bounds: [74.55, 42.83, 74.65, 42.9] });
     expect(views[1]).toMatchObject({ label: 'Leninsky district', bounds: [74.55, 42.84, 74.57, 42.86] });
   });
 
@@ -30,6 +33,57 @@ describe('wall views', () => {
 
   it('has only the city view when every station is in one district', () => {
     expect(wallViews(stations.slice(0, 2), 'Whole city', (d) => d).map((v) => v.id)).toEqual(['city']);
+  });
+
+  it('shows each region, then its districts, and districts without a region last', () => {
+    const withRegions = [
+      { lng: 74.55, lat: 42.84, district: 'Sector II', region: 'North' },
+      { lng: 74.56, lat: 42.85, district: 'Sector I', region: 'North' },
+      { lng: 74.65, lat: 42.83, district: 'Sector IV', region: 'East' },
+      { lng: 74.6, lat: 42.9, district: 'Old town', region: null },
+    ];
+    const views = wallViews(withRegions, 'Whole city', (d, r) => (r === null ? d : `${d}, ${r}`), [], (r) => `${r} region`);
+    expect(views.map((v) => [v.kind, v.name, v.label])).toEqual([
+      ['city', '', 'Whole city'],
+      // A region of one district: its view already is that district's.
+      ['region', 'East', 'East region'],
+      ['region', 'North', 'North region'],
+      ['district', 'Sector I', 'Sector I, North'],
+      ['district', 'Sector II', 'Sector II, North'],
+      ['district', 'Old town', 'Old town'],
+    ]);
+    expect(views.find((v) => v.name === 'North')).toMatchObject({ id: 'region:North', bounds: [74.55, 42.84, 74.56, 42.85] });
+  });
+});
+
+describe('wall figures of a district or a region', () => {
+  let n = 0;
+  const entry = (district: string, region: string | null, present: boolean, state: StationState = 'never_visited'): { station: Station; state: StationState } => ({
+    station: {
+      id: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+      number: String(n), code: String(n), name: '', address: '', district, region, electoralDistrict: null, lat: null, lng: null, registeredVoters: null,
+      status: { presentTeamIds: present ? ['t'] : [], visitCount: present ? 1 : 0, firstVisitAt: null, lastVisitAt: present ? '2026-12-06T08:00:00Z' : null, latestAssessments: {}, openFindings: 0, worstOpenSeverity: null, updatedSeq: 0 },
+    },
+    state,
+  });
+  const entries = [
+    entry('Sector I', 'North', true, 'present'),
+    entry('Sector I', 'North', false),
+    entry('Sector II', 'North', false),
+    entry('Sector IV', 'South', true, 'present'),
+    entry('Old town', null, false),
+  ];
+
+  it("a region counts its stations alone, with a line per district; a district's view has no lines", () => {
+    const north = districtFigures(entries, { kind: 'region', name: 'North' }, '2026-12-06T00:00:00Z');
+    expect(north).toMatchObject({ area: { kind: 'region', name: 'North' }, total: 3, coveredNow: 1, coveredToday: 1 });
+    expect(north.counts.present).toBe(1);
+    expect(north.districts).toEqual([
+      { district: 'Sector I', total: 2, coveredNow: 1, coveredToday: 1 },
+      { district: 'Sector II', total: 1, coveredNow: 0, coveredToday: 0 },
+    ]);
+    const sector = districtFigures(entries, { kind: 'district', name: 'Sector I' }, null);
+    expect(sector).toMatchObject({ total: 2, coveredNow: 1, districts: [] });
   });
 });
 

@@ -2,7 +2,7 @@
  * Debian's Chromium driven by playwright-core (never a downloaded browser). On CI it must be there; elsewhere the
  * browser tests skip with a message when it is missing.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
@@ -29,6 +29,16 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM_PATH,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/**
+ * The README's pictures are screenshots these tests take of what they check: running the browser tests renews them,
+ * so they never show a screen the app no longer has.
+ */
+export function useInReadme(file: string, name: string): void {
+  const docs = path.join(PROJECT_ROOT, 'docs', 'screenshots');
+  mkdirSync(docs, { recursive: true });
+  copyFileSync(file, path.join(docs, `${name}.png`));
 }
 
 export async function saveScreenshot(page: Page, name: string): Promise<string> {

@@ -15,6 +15,8 @@ export interface NationalListOptions {
   /** How many stations get 0,0 and how many a point far outside `bounds`. */
   zeroPoints?: number;
   farPoints?: number;
+  /** How many regions (counties) group the districts, in turn; 0 leaves the region column blank (a list with no such level). */
+  regions?: number;
   seed?: number;
 }
 
@@ -38,9 +40,32 @@ export interface NationalList {
   csv: string;
   /** Expected facts, for assertions. */
   districts: string[];
+  /** Each district's region (null without a region level), by district name. */
+  regionOf: Map<string, string | null>;
+  regions: string[];
   unplaced: number;
   zeroPoints: number;
   farPoints: number;
+}
+
+const ROMAN: [number, string][] = [[100, 'C'], [90, 'XC'], [50, 'L'], [40, 'XL'], [10, 'X'], [9, 'IX'], [5, 'V'], [4, 'IV'], [1, 'I']];
+function roman(n: number): string {
+  let out = '';
+  for (const [value, letters] of ROMAN) for (; n >= value; n -= value) out += letters;
+  return out;
+}
+
+/**
+ * District names as hard as real ones: Roman-numeral sectors that prefix one another ("Sector I", "Sector II", "Sector
+ * III"), diacritics, and names with commas and quotes that a CSV must quote. Always unique.
+ */
+const PLACES = ['Sfântu Gheorghe', 'Târgu Mureș', 'Râmnicu Vâlcea', 'Călărași', 'Brașov', 'Piatra-Neamț', 'Bistrița', 'Săcele', 'Ștefănești', 'Țăndărei', 'Iași', 'Făgăraș', 'Mioveni', 'Bârlad'];
+export function districtName(i: number): string {
+  if (i % 3 === 0) return `Sector ${roman(Math.floor(i / 3) + 1)}`;
+  const place = PLACES[i % PLACES.length]!;
+  const round = Math.floor(i / PLACES.length);
+  if (i % 3 === 1) return `Comuna ${place}${round > 0 ? ` ${roman(round + 1)}` : ''}`;
+  return `Orașul ${place}, cartierul "${roman(round + 1)}"`;
 }
 
 function cell(value: string | number | null): string {
@@ -49,10 +74,13 @@ function cell(value: string | number | null): string {
 }
 
 export function nationalList(options: NationalListOptions): NationalList {
-  const { stations, districts = 40, unplacedShare = 0.3, bounds, zeroPoints = 3, farPoints = 3, seed = 2026 } = options;
+  const { stations, districts = 40, unplacedShare = 0.3, bounds, zeroPoints = 3, farPoints = 3, regions = 8, seed = 2026 } = options;
   const random = new SeededRandom(seed, 'national-list');
   const [[west, south], [east, north]] = bounds;
-  const districtNames = Array.from({ length: districts }, (_, i) => `Comuna Sfântu ${String.fromCharCode(65 + (i % 26))}${i >= 26 ? 'ă' : ''}${Math.floor(i / 26) || ''}`);
+  const districtNames = Array.from({ length: districts }, (_, i) => districtName(i));
+  if (new Set(districtNames).size !== districts) throw new Error('national list: district names repeat');
+  const regionNames = Array.from({ length: regions }, (_, r) => `Județul ${r}`);
+  const regionOf = new Map(districtNames.map((name, d) => [name, regions === 0 ? null : regionNames[d % regions]!]));
   const centres = districtNames.map(() => ({ lat: random.between(south + (north - south) * 0.2, north - (north - south) * 0.2), lng: random.between(west + (east - west) * 0.2, east - (east - west) * 0.2) }));
   const lines = [NATIONAL_HEADERS.map(cell).join(',')];
   let unplaced = 0;
@@ -78,7 +106,7 @@ export function nationalList(options: NationalListOptions): NationalList {
     lines.push(
       [
         number,
-        `Județul ${d % 8}`,
+        regionOf.get(districtNames[d]!) ?? '',
         districtNames[d]!,
         i % 7 === 0 ? '' : `${venue} nr. ${number}`,
         `${street} ${number}, bloc ${d}, scara "B"`,
@@ -88,5 +116,5 @@ export function nationalList(options: NationalListOptions): NationalList {
       ].map(cell).join(','),
     );
   }
-  return { csv: lines.join('\n') + '\n', districts: districtNames, unplaced, zeroPoints, farPoints };
+  return { csv: lines.join('\n') + '\n', districts: districtNames, regionOf, regions: regionNames, unplaced, zeroPoints, farPoints };
 }

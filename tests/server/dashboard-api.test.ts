@@ -180,9 +180,11 @@ describe.each(drivers)('dashboard API on %s', (driver) => {
     const leninsky = body.districts.find((d: { district: string }) => d.district === 'Leninsky');
     const sverdlovsky = body.districts.find((d: { district: string }) => d.district === 'Sverdlovsky');
     // Station 1001 has a finding but no visit (not visited); 1002 has an arrival and a voting checklist; team present.
-    expect(leninsky).toEqual({ district: 'Leninsky', total: 2, visited: 1, presentNow: 1, neverVisited: 1, observedByPhase: { opening: 0, voting: 1, closing: 0 } });
+    expect(leninsky).toEqual({ district: 'Leninsky', region: null, total: 2, visited: 1, presentNow: 1, neverVisited: 1, observedByPhase: { opening: 0, voting: 1, closing: 0 } });
     expect(sverdlovsky).toMatchObject({ total: 1, visited: 0, neverVisited: 1 });
     expect(body.overall).toMatchObject({ total: 3, visited: 1, presentNow: 1, neverVisited: 2 });
+    // A list without regions: no region level, as before regions existed.
+    expect(body.regions).toEqual([]);
     const checkIns = body.timeline.reduce((n: number, h: { checkIns: number }) => n + h.checkIns, 0);
     const findings = body.timeline.reduce((n: number, h: { findings: number }) => n + h.findings, 0);
     expect(checkIns).toBe(await count(t, `select count(*)::int as n from events where mission_id = '${t.own.missionId}' and type = 'arrival'`));

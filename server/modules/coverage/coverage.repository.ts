@@ -31,6 +31,9 @@ export async function readCoverage(db: Db, missionId: string): Promise<CoverageR
       const districtRows = rowsOf<Record<string, unknown>>(
         await tx.execute(sql`
           select st.district,
+                 -- A district belongs to one region; should a list disagree with itself, the first name in order wins
+                 -- rather than splitting the district's figures in two.
+                 min(st.region) as region,
                  count(*)::int as total,
                  count(*) filter (where s.visit_count > 0 or s.first_visit_at is not null or s.latest_assessments <> '{}'::jsonb)::int as visited,
                  count(*) filter (where jsonb_array_length(s.present_team_ids) > 0)::int as present_now,
@@ -38,7 +41,7 @@ export async function readCoverage(db: Db, missionId: string): Promise<CoverageR
           from station_status s join stations st on st.id = s.station_id
           where s.mission_id = ${missionId}
           group by st.district
-          order by st.district
+          order by min(st.region) nulls last, st.district
         `),
       );
       const hourRows = rowsOf<{ hour: string | Date; check_ins: number; findings: number }>(
@@ -58,6 +61,7 @@ export async function readCoverage(db: Db, missionId: string): Promise<CoverageR
         const visited = n(row, 'visited');
         return {
           district: String(row.district),
+          region: row.region === null || row.region === undefined || row.region === '' ? null : String(row.region),
           total,
           visited,
           presentNow: n(row, 'present_now'),

@@ -1,6 +1,6 @@
 /** Coverage per district and phase, and the day hour by hour, for the coordinators' coverage panel. */
 import type { Db } from '../../../db/client';
-import type { CoverageFigures, CoverageHour, CoverageReply } from '../../../shared/schemas/coverage';
+import type { CoverageFigures, CoverageHour, CoverageReply, DistrictCoverage, RegionCoverage } from '../../../shared/schemas/coverage';
 import { readCoverage } from './coverage.repository';
 
 const HOUR_MS = 3_600_000;
@@ -20,6 +20,20 @@ export function sumCoverage(parts: readonly CoverageFigures[]): CoverageFigures 
     sum.observedByPhase.closing += part.observedByPhase.closing;
   }
   return sum;
+}
+
+/** Groups districts under their regions, each with the sum of its districts; districts without a region stay out. */
+export function regionsOf(districts: readonly DistrictCoverage[]): RegionCoverage[] {
+  const byRegion = new Map<string, DistrictCoverage[]>();
+  for (const d of districts) {
+    if (d.region === null) continue;
+    const list = byRegion.get(d.region);
+    if (list === undefined) byRegion.set(d.region, [d]);
+    else list.push(d);
+  }
+  return [...byRegion.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([region, parts]) => ({ region, districts: parts.map((d) => d.district), ...sumCoverage(parts) }));
 }
 
 /** Every hour from the first with news to the last (at most MAX_TIMELINE_HOURS), quiet hours as zeros. */
@@ -45,6 +59,7 @@ export function createCoverageService(db: Db, clock: () => Date = () => new Date
       computedAt: clock().toISOString(),
       overall: sumCoverage(rows.districts),
       districts: rows.districts,
+      regions: regionsOf(rows.districts),
       timeline: fillHours(rows.hours),
     };
   }

@@ -75,6 +75,40 @@ async function* once<T>(rows: T[]): AsyncGenerator<T[]> {
   yield rows;
 }
 
+type DistrictTableRow = Awaited<ReturnType<typeof readDistrictTable>>[number];
+const COUNTED = ['stations', 'observed', 'very_good', 'good', 'bad', 'very_bad'] as const;
+
+/**
+ * The district table with each region's own totals: after a region's districts, one row per phase with the district
+ * left empty, summing them. Rows carry the districts they cover (for their findings). Districts without a region get
+ * no total row, so a list without regions exports as it always did.
+ */
+export function withRegionTotals(table: readonly DistrictTableRow[]): (DistrictTableRow & { districts: string[] })[] {
+  const out: (DistrictTableRow & { districts: string[] })[] = [];
+  const flush = (block: DistrictTableRow[]) => {
+    const region = block[0]?.region ?? '';
+    if (region === '') return;
+    for (const phase of PHASES) {
+      const rows = block.filter((r) => r.phase === phase);
+      const total = { region, district: '', phase, stations: 0, observed: 0, very_good: 0, good: 0, bad: 0, very_bad: 0, districts: [...new Set(rows.map((r) => r.district))] };
+      for (const r of rows) for (const key of COUNTED) total[key] += r[key];
+      out.push(total);
+    }
+  };
+  // The table comes ordered by region, then district: each region's rows are one block.
+  let block: DistrictTableRow[] = [];
+  for (const row of table) {
+    if (block.length > 0 && block[0]!.region !== row.region) {
+      flush(block);
+      block = [];
+    }
+    block.push(row);
+    out.push({ ...row, districts: [row.district] });
+  }
+  flush(block);
+  return out;
+}
+
 export function createExportsService(db: Db, clock: () => Date = () => new Date()) {
   async function missionOf(missionId: string) {
     const [row] = await db.select().from(missions).where(eq(missions.id, missionId));
@@ -173,11 +207,11 @@ export function createExportsService(db: Db, clock: () => Date = () => new Date(
         );
       case 'districts.csv': {
         const [table, findingRows] = await Promise.all([readDistrictTable(db, missionId), readDistrictFindings(db, missionId)]);
-        const findingsOf = (d: string, open: boolean) =>
-          findingRows.filter((f) => f.district === d).reduce((n, f) => n + (open ? f.open : f.reported), 0);
+        const findingsOf = (districts: readonly string[], open: boolean) =>
+          findingRows.filter((f) => districts.includes(f.district)).reduce((n, f) => n + (open ? f.open : f.reported), 0);
         return csv(
           ['region', 'district', 'phase', 'stations', 'observed', 'very_good', 'good', 'bad', 'very_bad', 'findings_reported', 'findings_open'],
-          once(table.map((r) => [r.region, r.district, r.phase, r.stations, r.observed, r.very_good, r.good, r.bad, r.very_bad, findingsOf(r.district, false), findingsOf(r.district, true)])),
+          once(withRegionTotals(table).map((r) => [r.region, r.district, r.phase, r.stations, r.observed, r.very_good, r.good, r.bad, r.very_bad, findingsOf(r.districts, false), findingsOf(r.districts, true)])),
         );
       }
       case 'findings.geojson':

@@ -11,10 +11,54 @@ import type { TriageFinding } from '../../../../shared/schemas/findings';
 
 export type AlertSettings = MissionSummary['alerts'];
 
+/**
+ * Overdue critical findings of one station, as one alert: a second finding at a station already alerted adds to its
+ * count rather than a second line naming the same station. `findingId` and `since` are the oldest one's.
+ */
+export interface CriticalAlert {
+  kind: 'critical';
+  key: string;
+  findingId: string;
+  findingIds: string[];
+  stationId: string | null;
+  stationNumber: string | null;
+  district: string | null;
+  since: string;
+  category: string;
+}
+
 export type DashboardAlert =
   | { kind: 'help'; key: string; teamId: string; callSign: string; since: string; stationId: string | null }
   | { kind: 'silent'; key: string; teamId: string; callSign: string; since: string | null; silentMinutes: number }
-  | { kind: 'critical'; key: string; findingId: string; stationNumber: string | null; district: string | null; since: string; category: string };
+  | CriticalAlert;
+
+/**
+ * One alert per station for its overdue critical findings, oldest first. A finding away from any station has nothing
+ * to share a line with and stays alone.
+ */
+export function criticalAlertsByStation(overdue: Iterable<TriageFinding>): CriticalAlert[] {
+  const byStation = new Map<string, CriticalAlert>();
+  for (const finding of [...overdue].sort((a, b) => a.reportedAt.localeCompare(b.reportedAt))) {
+    const key = finding.stationId === null ? `critical:${finding.id}` : `critical:station:${finding.stationId}`;
+    const held = byStation.get(key);
+    if (held !== undefined) {
+      held.findingIds.push(finding.id);
+      continue;
+    }
+    byStation.set(key, {
+      kind: 'critical',
+      key,
+      findingId: finding.id,
+      findingIds: [finding.id],
+      stationId: finding.stationId,
+      stationNumber: finding.stationNumber,
+      district: finding.district,
+      since: finding.reportedAt,
+      category: finding.category,
+    });
+  }
+  return [...byStation.values()];
+}
 
 
 /** Inside the polling hours at a minute of the day (start inclusive, end exclusive; an end before the start runs past midnight). */
@@ -91,7 +135,10 @@ export function neverHeardFrom(team: Team, now: Date, day: MissionDay, settings:
   return team.status.lastSeenAt === null && pollingOpen(now, day, settings);
 }
 
-/** Help requests first (oldest first), then overdue critical findings, then silent teams (longest silent first). */
+/**
+ * Help requests first (oldest first), then overdue critical findings one line per station (oldest first), then silent
+ * teams (longest silent first).
+ */
 export function deriveAlerts(
   teams: Iterable<Team>,
   findings: Iterable<TriageFinding>,
@@ -101,7 +148,7 @@ export function deriveAlerts(
 ): DashboardAlert[] {
   const help: DashboardAlert[] = [];
   const silent: DashboardAlert[] = [];
-  const critical: DashboardAlert[] = [];
+  const overdue: TriageFinding[] = [];
   for (const team of teams) {
     if (helpAlertOpen(team)) {
       help.push({ kind: 'help', key: `help:${team.id}`, teamId: team.id, callSign: team.callSign, since: team.status.helpRequestedAt ?? now.toISOString(), stationId: team.status.currentStationId });
@@ -118,13 +165,9 @@ export function deriveAlerts(
       });
     }
   }
-  for (const finding of findings) {
-    if (isOverdue(finding, now, settings.criticalAckMinutes)) {
-      critical.push({ kind: 'critical', key: `critical:${finding.id}`, findingId: finding.id, stationNumber: finding.stationNumber, district: finding.district, since: finding.reportedAt, category: finding.category });
-    }
-  }
+  for (const finding of findings) if (isOverdue(finding, now, settings.criticalAckMinutes)) overdue.push(finding);
+  const critical = criticalAlertsByStation(overdue);
   help.sort((a, b) => a.since!.localeCompare(b.since!));
-  critical.sort((a, b) => a.since!.localeCompare(b.since!));
   silent.sort((a, b) => (b.kind === 'silent' && a.kind === 'silent' ? b.silentMinutes - a.silentMinutes : 0));
   return [...help, ...critical, ...silent];
 }

@@ -169,14 +169,18 @@ export function findPatterns(findings: Iterable<TriageFinding>): Patterns {
   return { stations, districtCategories, districts };
 }
 
-export type PatternKind = 'systematic' | 'repeated' | 'isolated';
+export type PatternKind = 'systematic' | 'repeated';
 
-/** Why a finding stands out: its category is systematic in its district, its station has repeated findings, or neither. */
-export function patternOf(finding: TriageFinding, patterns: Patterns): PatternKind {
-  if (finding.stationId === null || finding.district === null) return 'isolated';
-  if (finding.severity !== 'info' && patterns.districtCategories.has(key(finding.district, finding.category))) return 'systematic';
-  if (finding.severity !== 'info' && patterns.stations.has(finding.stationId)) return 'repeated';
-  return 'isolated';
+/**
+ * Every reason a finding stands out, most telling first: its category is systematic in its district, its station has
+ * repeated findings. Both can hold at once, and a coordinator needs to see both; none means an isolated finding.
+ */
+export function patternsOf(finding: TriageFinding, patterns: Patterns): PatternKind[] {
+  if (finding.stationId === null || finding.district === null || finding.severity === 'info') return [];
+  const kinds: PatternKind[] = [];
+  if (patterns.districtCategories.has(key(finding.district, finding.category))) kinds.push('systematic');
+  if (patterns.stations.has(finding.stationId)) kinds.push('repeated');
+  return kinds;
 }
 
 /** Worst first, then newest: the order the eye should take. Not used for the feed itself (newest first). */

@@ -18,6 +18,7 @@ import {
   STATION_STATES,
   STATION_STATE_COLOURS,
   stationStateRank,
+  type FindingBadge,
   type StationState,
 } from '../../../../shared/station-state';
 import { TEAM_ICON, iconName } from './state-shapes';
@@ -33,6 +34,7 @@ export const LAYER_IDS = {
   clusters: 'stations-cluster',
   clusterIcon: 'stations-cluster-icon',
   stations: 'stations-icon',
+  stationBadges: 'stations-finding-badge',
   stationLabels: 'stations-label',
   teams: 'teams-icon',
   districtLabels: 'district-label',
@@ -49,6 +51,8 @@ export interface StationFeatureProperties {
   state: StationState;
   /** Position of the state in STATION_STATES (0 = most urgent): clusters keep the smallest. */
   rank: number;
+  /** The state whose small shape marks an open finding the state hides (findingBadge), or '' for none. */
+  badge: string;
 }
 export type StationFeature = Feature<Point, StationFeatureProperties>;
 
@@ -59,11 +63,11 @@ export function isPlaced(station: Station): station is PlacedStation {
   return station.lat !== null && station.lng !== null;
 }
 
-export function stationFeature(station: PlacedStation, state: StationState): StationFeature {
+export function stationFeature(station: PlacedStation, state: StationState, badge: FindingBadge): StationFeature {
   return {
     type: 'Feature',
     geometry: { type: 'Point', coordinates: [station.lng, station.lat] },
-    properties: { id: station.id, number: station.code, name: station.name, district: station.district, state, rank: stationStateRank(state) },
+    properties: { id: station.id, number: station.code, name: station.name, district: station.district, state, rank: stationStateRank(state), badge: badge ?? '' },
   };
 }
 
@@ -291,6 +295,22 @@ export function overlayLayers(mission: MissionSummary, options: StyleOptions, ba
       'icon-ignore-placement': false,
       // The most urgent drawn last, on top.
       'symbol-sort-key': ['-', 10, ['get', 'rank']],
+    },
+    paint: { 'icon-opacity': ['case', ['boolean', ['feature-state', 'dimmed'], false], 0.25, 1] },
+  });
+  layers.push({
+    // An open finding the station's shape does not show (a team's star over minor findings): that finding's own
+    // shape, smaller, at the shape's upper left. Team markers sit at the upper right, so neither covers the other.
+    id: LAYER_IDS.stationBadges,
+    type: 'symbol',
+    source: STATIONS_SOURCE_ID,
+    filter: options.cluster ? ['all', ['!', ['has', 'point_count']], ['!=', ['get', 'badge'], '']] : ['!=', ['get', 'badge'], ''],
+    layout: {
+      'icon-image': ['concat', 'vigil-state-', ['get', 'badge']],
+      'icon-size': ['interpolate', ['linear'], ['zoom'], 9, 0.3 * scale, 12, 0.4 * scale, 16, 0.6 * scale],
+      'icon-offset': [-20, -20],
+      'icon-allow-overlap': true,
+      'icon-ignore-placement': true,
     },
     paint: { 'icon-opacity': ['case', ['boolean', ['feature-state', 'dimmed'], false], 0.25, 1] },
   });

@@ -11,7 +11,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { LineString, Point } from 'geojson';
 import type { MissionSummary } from '../../../../shared/schemas/auth';
 import type { DistrictArea, TrailPoint } from '../../../../shared/schemas/map';
-import { STATION_STATES, stationStateRank, type StationState } from '../../../../shared/station-state';
+import { STATION_STATES, stationStateRank, type FindingBadge, type StationState } from '../../../../shared/station-state';
 import {
   GROUND_SOURCE_ID,
   LAYER_IDS,
@@ -58,6 +58,7 @@ const TEAM_FLUSH_INTERVAL_MS = 1000;
 export interface StationStateChange {
   id: string;
   state: StationState;
+  badge: FindingBadge;
 }
 
 export interface TeamPlace {
@@ -92,7 +93,7 @@ export class StationMap {
   #loaded = false;
   readonly #paddingPx: number;
   /** Station states and team places waiting for the next diff. */
-  #queuedStates = new Map<string, StationState>();
+  #queuedStates = new Map<string, Omit<StationStateChange, 'id'>>();
   #queuedTeams = new Map<string, TeamPlace>();
   #flushTimer: ReturnType<typeof setTimeout> | null = null;
   #flushDueAt = 0;
@@ -180,7 +181,7 @@ export class StationMap {
 
   /** Queues new states; they reach the map together with everything else queued (see FLUSH_INTERVAL_MS). */
   setStates(changes: readonly StationStateChange[]): void {
-    for (const change of changes) this.#queuedStates.set(change.id, change.state);
+    for (const { id, state, badge } of changes) this.#queuedStates.set(id, { state, badge });
     this.#scheduleFlush();
   }
 
@@ -305,11 +306,12 @@ export class StationMap {
 
   #flushStates(): void {
     if (this.#queuedStates.size === 0) return;
-    const update = [...this.#queuedStates].map(([id, state]) => ({
+    const update = [...this.#queuedStates].map(([id, { state, badge }]) => ({
       id,
       addOrUpdateProperties: [
         { key: 'state', value: state },
         { key: 'rank', value: stationStateRank(state) },
+        { key: 'badge', value: badge ?? '' },
       ],
     }));
     this.#queuedStates.clear();

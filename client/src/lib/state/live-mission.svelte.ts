@@ -12,7 +12,7 @@ import type { FeedEvent } from '../../../../shared/schemas/events';
 import type { Station, StationStatus } from '../../../../shared/schemas/stations';
 import type { Team, TeamStatus } from '../../../../shared/schemas/teams';
 import { MAX_EVENTS_PAGE } from '../../../../shared/constants';
-import { STATION_STATES, stationState, type StationState } from '../../../../shared/station-state';
+import { STATION_STATES, findingBadge, stationState, type FindingBadge, type StationState } from '../../../../shared/station-state';
 import { ApiError, type ApiClient } from '../api';
 import { catchUp, connectSocket, type VigilSocket } from '../socket';
 import { EventSequencer, type GapRequest } from '../live/event-sequencer';
@@ -51,11 +51,20 @@ export interface HelpRequest {
 export interface StationEntry {
   station: Station;
   state: StationState;
+  /** An open finding the state hides (a team present at a station with minor findings). */
+  badge: FindingBadge;
+}
+
+/** A station whose state or badge changed, as the map needs it. */
+export interface StationMarkChange {
+  id: string;
+  state: StationState;
+  badge: FindingBadge;
 }
 
 /** What the live picture needs from a map; the map component implements it and attaches itself. */
 export interface StationMapSink {
-  setStates(changes: readonly { id: string; state: StationState }[]): void;
+  setStates(changes: readonly StationMarkChange[]): void;
   addStations(entries: readonly StationEntry[]): void;
 }
 
@@ -483,7 +492,7 @@ export class LiveMission {
   }
 
   #applyPatch(patch: StatusPatch): void {
-    const changes: { id: string; state: StationState }[] = [];
+    const changes: StationMarkChange[] = [];
     for (const row of patch.stations) {
       const entry = this.#stations.get(row.id);
       if (entry === undefined) {
@@ -509,7 +518,7 @@ export class LiveMission {
   }
 
   #upsertStations(stations: readonly Station[]): void {
-    const changes: { id: string; state: StationState }[] = [];
+    const changes: StationMarkChange[] = [];
     const added: StationEntry[] = [];
     for (const station of stations) {
       const entry = this.#stations.get(station.id);
@@ -535,7 +544,7 @@ export class LiveMission {
   }
 
   #addStation(station: Station): StationEntry {
-    const entry: StationEntry = { station, state: stationState(station.status) };
+    const entry: StationEntry = { station, state: stationState(station.status), badge: findingBadge(station.status) };
     this.#stations.set(station.id, entry);
     this.#order.push(station.id);
     this.counts[entry.state]++;
@@ -575,18 +584,20 @@ export class LiveMission {
   }
 
   /** Replaces a station's status if the new one is newer; records a change of state for the map. */
-  #setStatus(entry: StationEntry, status: StationStatus, changes: { id: string; state: StationState }[]): void {
+  #setStatus(entry: StationEntry, status: StationStatus, changes: StationMarkChange[]): void {
     if (status.updatedSeq <= entry.station.status.updatedSeq) return;
     entry.station = { ...entry.station, status };
     const state = stationState(status);
-    if (state === entry.state) return;
+    const badge = findingBadge(status);
+    if (state === entry.state && badge === entry.badge) return;
     this.counts[entry.state]--;
     this.counts[state]++;
     entry.state = state;
-    changes.push({ id: entry.station.id, state });
+    entry.badge = badge;
+    changes.push({ id: entry.station.id, state, badge });
   }
 
-  #publish(changes: readonly { id: string; state: StationState }[], added: readonly StationEntry[]): void {
+  #publish(changes: readonly StationMarkChange[], added: readonly StationEntry[]): void {
     if (changes.length === 0 && added.length === 0) return;
     if (added.length > 0) this.#sink?.addStations(added);
     if (changes.length > 0) this.#sink?.setStates(changes);

@@ -227,6 +227,7 @@ export const az: Messages = {
       silent: '{{callSign}} komandası {{elapsed}} səssizdir',
       silentNever: '{{callSign}} komandası məntəqələr açılandan bəri əlaqə saxlamayıb',
       critical: '{{number}} məntəqəsində ({{district}}) kritik pozuntu {{elapsed}} qəbul edilməyib',
+      criticalMany: '{{number}} məntəqəsində ({{district}}) qəbul edilməmiş kritik pozuntular: {{count}}, birincisi {{elapsed}}',
       acknowledge: 'Qəbul et',
       show: 'Göstər',
       failed: 'Qəbul etmək olmadı: {{message}}',
@@ -235,6 +236,7 @@ export const az: Messages = {
     coverage: {
       city: 'Bütün şəhər',
       district: 'Rayon',
+      region: 'Region',
       stations: 'Məntəqələr',
       visited: 'Ziyarət edilib',
       presentNow: 'İndi komanda',
@@ -362,6 +364,7 @@ export const az: Messages = {
     key: 'İşarələr',
     keyCluster: 'qrup: halqa = içindəki ən pisi',
     keyTeam: 'komanda, nöqtəli xətt: son yerlər',
+    keyBadge: 'işarənin yanında kiçik üçbucaq: orada açıq kiçik pozuntular da var',
     keyDistrict: 'rayon (təxmini)',
     failed: 'Bu brauzerdə xəritəni çəkmək mümkün deyil ({{message}}). Məntəqələrin siyahısı yenə canlı yenilənir.',
     basemapFailed: 'Əsas xəritə əlçatan deyil ({{message}}): oflayn xəritə göstərilir.',
@@ -464,6 +467,9 @@ export const az: Messages = {
   wall: {
     wholeCity: 'Bütün şəhər',
     district: '{{name}} rayonu',
+    districtInRegion: '{{name}} rayonu, {{region}}',
+    region: '{{name}} regionu',
+    regionDistricts: '{{region}}: rayonlar',
     atStations: '{{count}} məntəqədə',
     map: 'Xəritə',
     loadingStations: 'Məntəqələr yüklənir…',

@@ -229,6 +229,7 @@ export const en = {
       silent: 'Team {{callSign}} silent for {{elapsed}}',
       silentNever: 'Team {{callSign}} not heard from since polling opened',
       critical: 'Critical finding at station {{number}} ({{district}}) not acknowledged for {{elapsed}}',
+      criticalMany: '{{count}} critical findings at station {{number}} ({{district}}) not acknowledged, the first for {{elapsed}}',
       acknowledge: 'Acknowledge',
       show: 'Show',
       failed: 'Could not acknowledge: {{message}}',
@@ -237,6 +238,7 @@ export const en = {
     coverage: {
       city: 'Whole city',
       district: 'District',
+      region: 'Region',
       stations: 'Stations',
       visited: 'Visited',
       presentNow: 'Team now',
@@ -364,6 +366,7 @@ export const en = {
     key: 'Key',
     keyCluster: 'group: ring = worst inside',
     keyTeam: 'team, dotted: last places',
+    keyBadge: 'small triangle by a shape: minor findings open there too',
     keyDistrict: 'district (approximate)',
     failed: 'The map cannot be drawn in this browser ({{message}}). The station list still updates live.',
     basemapFailed: 'Basemap not available ({{message}}): showing the offline map.',
@@ -466,6 +469,9 @@ export const en = {
   wall: {
     wholeCity: 'Whole city',
     district: '{{name}} district',
+    districtInRegion: '{{name}} district, {{region}}',
+    region: '{{name}} region',
+    regionDistricts: 'Districts of {{region}}',
     atStations: 'at {{count}} stations',
     map: 'Map',
     loadingStations: 'Loading stations…',

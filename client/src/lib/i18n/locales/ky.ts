@@ -227,6 +227,7 @@ export const ky: Messages = {
       silent: '{{callSign}} командасы {{elapsed}} бери үнсүз',
       silentNever: '{{callSign}} командасы участоктор ачылгандан бери байланышка чыккан жок',
       critical: '{{number}} участогундагы ({{district}}) критикалык бузуу {{elapsed}} бери кабыл алына элек',
+      criticalMany: '{{number}} участогундагы ({{district}}) кабыл алына элек критикалык бузуулар: {{count}}, биринчиси {{elapsed}} бери',
       acknowledge: 'Кабыл алуу',
       show: 'Көрсөтүү',
       failed: 'Кабыл алуу мүмкүн болгон жок: {{message}}',
@@ -235,6 +236,7 @@ export const ky: Messages = {
     coverage: {
       city: 'Бүт шаар',
       district: 'Район',
+      region: 'Аймак',
       stations: 'Участоктор',
       visited: 'Барылган',
       presentNow: 'Азыр команда',
@@ -362,6 +364,7 @@ export const ky: Messages = {
     key: 'Белгилер',
     keyCluster: 'топ: шакекче = ичиндеги эң начары',
     keyTeam: 'команда, чекиттүү сызык: акыркы жерлер',
+    keyBadge: 'белгинин жанындагы кичине үч бурчтук: ал жерде ачык майда бузуулар да бар',
     keyDistrict: 'район (болжолдуу)',
     failed: 'Бул браузерде картаны тартуу мүмкүн эмес ({{message}}). Участоктордун тизмеси баары бир түз жаңыланып турат.',
     basemapFailed: 'Негизги карта жеткиликсиз ({{message}}): офлайн карта көрсөтүлүүдө.',
@@ -464,6 +467,9 @@ export const ky: Messages = {
   wall: {
     wholeCity: 'Бүт шаар',
     district: '{{name}} району',
+    districtInRegion: '{{name}} району, {{region}}',
+    region: '{{name}} аймагы',
+    regionDistricts: '{{region}}: райондор',
     atStations: '{{count}} участокто',
     map: 'Карта',
     loadingStations: 'Участоктор жүктөлүүдө…',

@@ -227,6 +227,7 @@ export const ru: Messages = {
       silent: 'Команда {{callSign}} молчит {{elapsed}}',
       silentNever: 'Команда {{callSign}} не выходила на связь с открытия участков',
       critical: 'Критическое нарушение на участке {{number}} ({{district}}) не принято уже {{elapsed}}',
+      criticalMany: 'Критических нарушений на участке {{number}} ({{district}}) не принято: {{count}}, первое — уже {{elapsed}}',
       acknowledge: 'Принять',
       show: 'Показать',
       failed: 'Не удалось принять: {{message}}',
@@ -235,6 +236,7 @@ export const ru: Messages = {
     coverage: {
       city: 'Весь город',
       district: 'Район',
+      region: 'Регион',
       stations: 'Участки',
       visited: 'Посещены',
       presentNow: 'Команда сейчас',
@@ -362,6 +364,7 @@ export const ru: Messages = {
     key: 'Условные обозначения',
     keyCluster: 'группа: кольцо = худший участок внутри',
     keyTeam: 'команда, пунктир: последние места',
+    keyBadge: 'маленький треугольник у значка: там есть и открытые незначительные нарушения',
     keyDistrict: 'район (приблизительно)',
     failed: 'В этом браузере карту нарисовать нельзя ({{message}}). Список участков всё равно обновляется в реальном времени.',
     basemapFailed: 'Подложка карты недоступна ({{message}}): показана офлайн-карта.',
@@ -464,6 +467,9 @@ export const ru: Messages = {
   wall: {
     wholeCity: 'Весь город',
     district: 'Район: {{name}}',
+    districtInRegion: 'Район: {{name}} ({{region}})',
+    region: 'Регион: {{name}}',
+    regionDistricts: 'Районы: {{region}}',
     atStations: 'на участках: {{count}}',
     map: 'Карта',
     loadingStations: 'Загрузка участков…',
