@@ -65,6 +65,9 @@ function outsideBounds(lat: number, lng: number, bounds: Bounds): boolean {
   return lng < west - marginLng || lng > east + marginLng || lat < south - marginLat || lat > north + marginLat;
 }
 
+/** Shared by every row without changes: a national list has 200,000 of them. Never mutated. */
+const NO_CHANGES: PlannedRow['changedFields'] = [];
+
 export function planStationImport(
   rows: readonly StationImportRow[],
   lines: readonly number[],
@@ -108,19 +111,24 @@ export function planStationImport(
       lng: keepPosition ? current.lng : row.lng,
       registeredVoters: pick(row, current, 'registeredVoters') as number | null,
     };
-    if (!current) return { line: lines[index]!, id: null, row: resolved, change: 'created', changedFields: [] };
+    if (!current) return { line: lines[index]!, id: null, row: resolved, change: 'created', changedFields: NO_CHANGES };
     const changedFields = COMPARED_FIELDS.filter((f) => current[f] !== resolved[f]);
-    return { line: lines[index]!, id: current.id, row: resolved, change: changedFields.length ? 'updated' : 'unchanged', changedFields };
+    if (changedFields.length === 0) return { line: lines[index]!, id: current.id, row: resolved, change: 'unchanged', changedFields: NO_CHANGES };
+    return { line: lines[index]!, id: current.id, row: resolved, change: 'updated', changedFields };
   });
 
   // Codes stay unique in the mission, compared the way phones search them.
-  const keyOfCode = new Map<string, string>();
-  for (const s of stored) if (!fileKeys.has(stationKey(s.district, s.number))) keyOfCode.set(normalizeCode(s.code), `station ${s.code} (${s.district})`);
+  // Holders are stored stations or file lines (numbers, not "row N" texts: a national list has 200,000 of them).
+  const holderOfCode = new Map<string, StoredStation | number>();
+  for (const s of stored) if (!fileKeys.has(stationKey(s.district, s.number))) holderOfCode.set(normalizeCode(s.code), s);
   for (const p of planned) {
     const code = normalizeCode(p.row.code);
-    const holder = keyOfCode.get(code);
-    if (holder !== undefined) problems.add(p.line, 'code', `"${p.row.code}" is already the code of ${holder}`, 'error', 'code: already used by another station');
-    else keyOfCode.set(code, `row ${p.line}`);
+    const holder = holderOfCode.get(code);
+    if (holder === undefined) holderOfCode.set(code, p.line);
+    else {
+      const named = typeof holder === 'number' ? `row ${holder}` : `station ${holder.code} (${holder.district})`;
+      problems.add(p.line, 'code', `"${p.row.code}" is already the code of ${named}`, 'error', 'code: already used by another station');
+    }
   }
 
   warnAboutPositions(planned, stored, fileKeys, bounds, problems);
