@@ -94,9 +94,13 @@ export function planStationImport(
     return null;
   };
 
+  /** Rows whose code Vigil made up (no code in the file or stored): those may be given another to stay unique. */
+  const madeUpCode = new Set<number>();
   const planned: PlannedRow[] = rows.map((row, index) => {
     const current = storedByKey.get(stationKey(row.district, row.number));
-    const code = pick(row, current, 'code') ?? (numbersRepeat ? `${row.district}-${row.number}` : row.number);
+    const givenCode = pick(row, current, 'code');
+    if (givenCode === null) madeUpCode.add(lines[index]!);
+    const code = givenCode ?? (numbersRepeat ? `${row.district}-${row.number}` : row.number);
     const address = pick(row, current, 'address') ?? '';
     const keepPosition = row.lat === null && current && !clear.has('lat') && !clear.has('lng');
     const resolved: StationImportResolvedRow = {
@@ -121,11 +125,21 @@ export function planStationImport(
   // Holders are stored stations or file lines (numbers, not "row N" texts: a national list has 200,000 of them).
   const holderOfCode = new Map<string, StoredStation | number>();
   for (const s of stored) if (!fileKeys.has(stationKey(s.district, s.number))) holderOfCode.set(normalizeCode(s.code), s);
-  for (const p of planned) {
+  // Codes the file gives (or stations keep) first, so a made-up one never takes a code the file asks for.
+  const givenFirst = [...planned.filter((p) => !madeUpCode.has(p.line)), ...planned.filter((p) => madeUpCode.has(p.line))];
+  for (const p of givenFirst) {
     const code = normalizeCode(p.row.code);
     const holder = holderOfCode.get(code);
     if (holder === undefined) holderOfCode.set(code, p.line);
-    else {
+    else if (madeUpCode.has(p.line) && !holderOfCode.has(normalizeCode(`${p.row.district}/${p.row.number}`))) {
+      // "Sector 1-12" and "Sector 11-2" read the same when searched (spaces and dashes are ignored); a slash is not, so
+      // the second station becomes "Sector 11/2" rather than refusing a list that gave no codes at all.
+      const other = `${p.row.district}/${p.row.number}`;
+      if (p.row.name === p.row.code) p.row.name = other;
+      problems.add(p.line, 'code', `"${p.row.code}" would be searched like the code of another station: given "${other}"`, 'notice', 'code: made unique with "/"');
+      p.row.code = other;
+      holderOfCode.set(normalizeCode(other), p.line);
+    } else {
       const named = typeof holder === 'number' ? `row ${holder}` : `station ${holder.code} (${holder.district})`;
       problems.add(p.line, 'code', `"${p.row.code}" is already the code of ${named}`, 'error', 'code: already used by another station');
     }
