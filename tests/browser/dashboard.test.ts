@@ -260,6 +260,32 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     expect(await second.textContent(`[data-vigil-finding="${resolved.id}"] [data-vigil-resolved-by]`)).toContain(me);
   });
 
+  it('an incident away from a station is its own layer on the map, coloured by severity; a click selects it in the feed', async () => {
+    const phone = phones[2]!;
+    const id = randomUUID();
+    // Beside the first station of the team's route, away from it.
+    const near = (await get('/api/stations')).stations.find((s: { id: string }) => s.id === phone.route[0])!;
+    const position = { lat: near.lat + 0.004, lng: near.lng + 0.004, accuracyM: 15 };
+    await postAs(base, phone.token, [{ id, type: 'finding', teamId: phone.teamId, occurredAt: new Date().toISOString(), category: 'carousel', severity: 'critical', text: 'Bus unloading voters on the road', position }]);
+    const incidentIds = () =>
+      first.evaluate(() => window.__vigilMap!.querySourceFeatures('off-station-incidents').map((f) => [f.properties.findingId, f.properties.severity]));
+    await first.waitForFunction((findingId) => window.__vigilMap!.querySourceFeatures('off-station-incidents').some((f) => f.properties.findingId === findingId), id, { timeout: BUSY_MACHINE_WAIT_MS, polling: 100 });
+    expect(await incidentIds()).toContainEqual([id, 'critical']);
+    // A click on it selects the finding in the feed.
+    await first.click('[data-vigil-tab=teams]');
+    await first.evaluate((p) => window.__vigilMap!.jumpTo({ center: [p.lng, p.lat], zoom: 15 }), position);
+    await mapAtRest(first);
+    const point = await first.evaluate((p) => {
+      const map = window.__vigilMap!;
+      const at = map.project([p.lng, p.lat]);
+      const box = map.getCanvas().getBoundingClientRect();
+      return { x: box.left + at.x, y: box.top + at.y };
+    }, position);
+    await first.mouse.click(point.x, point.y);
+    await first.waitForSelector(`[data-vigil-finding="${id}"][aria-current=true]`, { timeout: BUSY_MACHINE_WAIT_MS });
+    await documentView(first, 'dashboard-off-station-incident');
+  });
+
   it('a silent team and a help request raise alerts that stay until a coordinator acknowledges them, on every screen', async () => {
     const silent = phones[19]!;
     const helper = phones[4]!;

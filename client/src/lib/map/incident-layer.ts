@@ -1,0 +1,58 @@
+/**
+ * Findings away from any station (a blocked road, voters bussed in): their own layer, since they have no station symbol
+ * to badge. A handful of points in a small source replaced whole when the feed changes, like the conflict rings. Each is
+ * a square-ish ringed dot coloured by severity, so it reads apart from the station shapes; a click selects the finding.
+ */
+import type { GeoJSONSource, Map as MapLibreMap, MapLayerMouseEvent } from 'maplibre-gl';
+import type { Severity } from '../../../../shared/schemas/events';
+
+export const INCIDENTS_SOURCE_ID = 'off-station-incidents';
+export const INCIDENTS_LAYER_ID = 'off-station-incidents-dot';
+
+/** Okabe–Ito colours by severity (the feed's order: info lightest, critical most urgent). */
+const SEVERITY_COLOURS: Record<Severity, string> = { info: '#56b4e9', minor: '#f0e442', serious: '#e69f00', critical: '#d55e00' };
+
+export interface IncidentPoint {
+  findingId: string;
+  severity: Severity;
+  lng: number;
+  lat: number;
+}
+
+/** Shows `points` (replacing the previous set); the first call also makes a click on one call `onselect`. */
+export function showIncidents(map: MapLibreMap, points: readonly IncidentPoint[], onselect: ((findingId: string) => void) | null): void {
+  const data: GeoJSON.FeatureCollection<GeoJSON.Point> = {
+    type: 'FeatureCollection',
+    features: points.map((p) => ({
+      type: 'Feature',
+      properties: { findingId: p.findingId, severity: p.severity },
+      geometry: { type: 'Point', coordinates: [p.lng, p.lat] },
+    })),
+  };
+  const source = map.getSource<GeoJSONSource>(INCIDENTS_SOURCE_ID);
+  if (source !== undefined) {
+    source.setData(data);
+    return;
+  }
+  map.addSource(INCIDENTS_SOURCE_ID, { type: 'geojson', data });
+  map.addLayer({
+    id: INCIDENTS_LAYER_ID,
+    type: 'circle',
+    source: INCIDENTS_SOURCE_ID,
+    paint: {
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 6, 15, 10],
+      'circle-color': ['match', ['get', 'severity'], ...Object.entries(SEVERITY_COLOURS).flat(), '#999999'] as unknown as string,
+      // A thick dark ring: station symbols have none, so an incident never passes for a station.
+      'circle-stroke-color': '#1a1a1a',
+      'circle-stroke-width': 3,
+    },
+  });
+  if (onselect !== null) {
+    map.on('click', INCIDENTS_LAYER_ID, (event: MapLayerMouseEvent) => {
+      const id = event.features?.[0]?.properties?.findingId;
+      if (typeof id === 'string') onselect(id);
+    });
+    map.on('mouseenter', INCIDENTS_LAYER_ID, () => (map.getCanvas().style.cursor = 'pointer'));
+    map.on('mouseleave', INCIDENTS_LAYER_ID, () => (map.getCanvas().style.cursor = ''));
+  }
+}
