@@ -4,6 +4,8 @@ import { addLive, mergeFetched, withStatus, type TickerFinding } from '../../cli
 import { MAX_WAIT_FOR_QUIET_MS, QUIET_AFTER_MS, outOfDate, shouldReload, type ReloadCheck } from '../../client/src/lib/wall/reload';
 import { boxAround, wallViews } from '../../client/src/lib/wall/views';
 import { districtFigures } from '../../client/src/lib/wall/district-figures';
+import { RecentFindingsState } from '../../client/src/lib/state/recent-findings.svelte';
+import type { DisplayEventOf } from '../../shared/schemas/events';
 import type { Station } from '../../shared/schemas/stations';
 import type { StationState } from '../../shared/station-state';
 
@@ -161,5 +163,20 @@ describe('the findings ticker list', () => {
     expect(resolved[1]).toMatchObject({ status: 'resolved', statusSeq: 6 });
     expect(withStatus(resolved, 'f4', 'acknowledged', 5)).toBe(resolved);
     expect(withStatus(list, 'f99', 'resolved', 7)).toBe(list);
+  });
+});
+
+describe("the wall's ticker, live", () => {
+  it('takes in a finding away from any station as it arrives: no number, no district, and nothing but what a wall gets', () => {
+    const ticker = new RecentFindingsState((id) => (id === 'st-1' ? { number: '1001', district: 'Leninsky' } : undefined));
+    const envelope = { occurredAt: '2025-11-30T10:00:00.000Z', receivedAt: '2025-11-30T10:00:01.000Z', teamId: 'team-1' };
+    const offStation: DisplayEventOf<'finding'> = { ...envelope, id: 'f-away', seq: 8, type: 'finding', stationId: null, category: 'carousel', severity: 'critical' };
+    const atStation: DisplayEventOf<'finding'> = { ...envelope, id: 'f-at', seq: 7, type: 'finding', stationId: 'st-1', category: 'intimidation', severity: 'minor' };
+    ticker.applied([atStation, offStation]);
+    expect(ticker.items.map((f) => [f.id, f.stationNumber, f.district, f.severity])).toEqual([
+      ['f-away', null, null, 'critical'],
+      ['f-at', '1001', 'Leninsky', 'minor'],
+    ]);
+    expect(ticker.items[0]).not.toHaveProperty('text');
   });
 });

@@ -48,8 +48,9 @@ export class RecentFindingsState implements LiveFollower {
     let items = this.items;
     const fresh: TickerFinding[] = [];
     for (const event of events) {
-      if (event.type === 'finding' && event.stationId !== null) {
-        const place = this.#placeOf(event.stationId);
+      if (event.type === 'finding') {
+        // Away from a station there is no number nor district: the wall says "away from a station".
+        const place = event.stationId === null ? null : this.#placeOf(event.stationId);
         fresh.push({
           id: event.id,
           seq: event.seq,
@@ -58,8 +59,8 @@ export class RecentFindingsState implements LiveFollower {
           status: 'new',
           statusSeq: event.seq,
           stationId: event.stationId,
-          stationNumber: place?.number ?? '',
-          district: place?.district ?? '',
+          stationNumber: event.stationId === null ? null : (place?.number ?? ''),
+          district: event.stationId === null ? null : (place?.district ?? ''),
           reportedAt: event.occurredAt,
           ...(typeof event.text === 'string' ? { text: event.text } : {}),
           ...('photoId' in event && typeof event.photoId === 'string' ? { photoId: event.photoId } : {}),
