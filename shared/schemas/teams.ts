@@ -5,6 +5,7 @@ import { Phase } from './events';
 export const TeamStatus = Type.Object({
   lastSeenAt: Type.Union([IsoTime, Type.Null()]),
   currentStationId: Type.Union([Uuid, Type.Null()]),
+  /** Null too for a display whose mission does not show it team positions: every reader gets the same shape. */
   lastPosition: Type.Union([Type.Object({ lat: Type.Number(), lng: Type.Number(), at: IsoTime }), Type.Null()]),
   helpOpen: Type.Boolean(),
   helpRequestedAt: Type.Union([IsoTime, Type.Null()]),

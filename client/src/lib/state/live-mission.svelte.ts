@@ -10,7 +10,7 @@ import type { AlertSettings } from '../../../../shared/schemas/auth';
 import type { DisplayLinkSettings } from '../../../../shared/schemas/displays';
 import type { FeedEvent } from '../../../../shared/schemas/events';
 import type { Station, StationStatus } from '../../../../shared/schemas/stations';
-import type { Team, TeamStatus } from '../../../../shared/schemas/teams';
+import type { Team } from '../../../../shared/schemas/teams';
 import { MAX_EVENTS_PAGE } from '../../../../shared/constants';
 import { STATION_STATES, findingBadge, stationState, type FindingBadge, type StationState } from '../../../../shared/station-state';
 import { ApiError, type ApiClient } from '../api';
@@ -510,7 +510,8 @@ export class LiveMission {
       if (team === undefined) {
         this.#resync(row.status.updatedSeq - 1);
       } else if (row.status.updatedSeq > team.status.updatedSeq) {
-        this.#teams.set(row.id, { ...team, status: mergeTeamStatus(team.status, row.status) });
+        // A display's rows carry lastPosition too (null when the mission hides positions), so a row replaces ours whole.
+        this.#teams.set(row.id, { ...team, status: row.status });
         teamsChanged = true;
       }
     }
@@ -620,12 +621,6 @@ export class LiveMission {
 
 function sameHelpRequests(a: readonly HelpRequest[], b: readonly HelpRequest[]): boolean {
   return a.length === b.length && a.every((x, i) => x.teamId === b[i]!.teamId && x.since === b[i]!.since && x.callSign === b[i]!.callSign);
-}
-
-/** Displays receive team rows without `lastPosition` (shared/realtime.ts), though the type says it is always there. */
-function mergeTeamStatus(held: TeamStatus, incoming: TeamStatus): TeamStatus {
-  const position = (incoming as Partial<TeamStatus>).lastPosition;
-  return position === undefined ? { ...incoming, lastPosition: held.lastPosition ?? null } : incoming;
 }
 
 export const liveMission = new LiveMission();
