@@ -140,6 +140,26 @@ describe.each(drivers)('national station lists on %s', (driver) => {
     expect(display.statusCode).toBe(403);
   });
 
+  it('gives a made-up code that would be searched like another one a slash instead of refusing the list', async () => {
+    // "Sector 1" + 12 and "Sector 11" + 2 both make "sector112" once spaces and dashes are ignored, as search does.
+    const csv = 'number,district,address\n12,Sector 1,Strada 1\n2,Sector 11,Strada 2\n2,Sector 1,Strada 3\n';
+    const dryRes = await importCsv(csv, { dryRun: 'true' });
+    expect(dryRes.statusCode, dryRes.body).toBe(200);
+    const dry = dryRes.json() as ImportPreviewReply;
+    expect(dry.counts.created).toBe(3);
+    expect(dry.problemKinds).toContainEqual(expect.objectContaining({ kind: 'code: made unique with "/"', count: 1 }));
+    const res = await importCsv(csv);
+    expect(res.statusCode).toBe(200);
+    expect((res.json() as ImportReply).created).toBe(3);
+    const codes = (await stations()).filter((s) => s.district.startsWith('Sector ')).map((s) => s.code).sort();
+    expect(codes).toEqual(['Sector 1-12', 'Sector 1-2', 'Sector 11/2']);
+    const found = await getJson(t.app, coordinator, `/api/stations/search?q=${encodeURIComponent('sector 11/2')}`);
+    expect((found.body.stations as Station[]).map((s) => s.code)).toEqual(['Sector 11/2']);
+    // Re-importing keeps the codes the stations now have.
+    const again = (await importCsv(csv, { dryRun: 'true' })).json() as ImportPreviewReply;
+    expect(again.counts).toMatchObject({ created: 0, updated: 0, unchanged: 3 });
+  });
+
   it('a phone loads only its plan, checks in at an unplaced station planned by code, and a coordinator places it live', async () => {
     await importCsv('number,district,address\n5,Alamedin,Ulitsa Lenina 5\n');
     const unplaced = (await stations()).find((s) => s.number === '5')!;

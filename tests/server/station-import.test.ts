@@ -5,7 +5,9 @@ import {
   MAX_IMPORT_PROBLEMS,
   MAX_IMPORT_ROWS,
   parseStationImport,
+  readStationImport,
 } from '../../server/modules/stations/station-import';
+import { ProblemList } from '../../server/modules/stations/station-import-row';
 import { buildDemoMission } from '../../db/seed/demo-mission';
 
 const HEADER = 'number,name,address,district,electoral_district,lat,lng,registered_voters';
@@ -307,5 +309,62 @@ describe('GeoJSON station import', () => {
   it('reads back, unchanged, the demo mission written as GeoJSON', () => {
     const stations = buildDemoMission().stations.map(({ id: _id, ...row }) => row);
     expect(rowsOf(featureCollection(stations.map(pointFeature)), 'geojson')).toEqual(stations);
+  });
+});
+
+/** The text as bytes in pieces of `size`: pieces split multi-byte characters, quoted fields and lines. */
+async function* inPieces(text: string, size: number): AsyncIterable<Buffer> {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+describe('a station file read as a stream', () => {
+  const files: [string, string][] = [
+    ['commas, quoted commas and newlines, diacritics', csv(HEADER, '1001,"Școala ""Nr. 61"", corp A",Chui Ave 154,Pervomaisky,23,42.8761,74.6012,2400', '1002,"Grădinița\nnr. 104",Manas Ave 12,Leninsky,,42.85,74.57,', '1003,Lyceum,"Ave 1, bloc 2",Leninsky,,,,')],
+    ['semicolons, a byte-order mark and Windows line endings', '\uFEFF' + ['number;name;address;district', '1;Școală;Strada 1;Ialoveni', '2;Liceu;Strada 2;Ialoveni'].join('\r\n')],
+    ['a header on its own, without a line break', 'number,name,address,district'],
+    ['problems: a bad number, a short row, a repeated number', csv(HEADER, '1001,a,b,Leninsky,,north,74.6,', '1002,a', '1001,c,d,Leninsky,,,,')],
+    ['an unreadable file', 'number,name\n"unterminated,quote\n'],
+    ['an empty file', '  \n'],
+  ];
+
+  it.each(files)('gives what reading it whole gives: %s', async (_name, text) => {
+    const whole = parseStationImport(text, 'csv');
+    for (const size of [1, 7, 64 * 1024]) {
+      const streamed = await readStationImport(inPieces(text, size), 'csv', {}, 'all');
+      expect({ ...streamed, problems: streamed.problems.all() }).toEqual({ ...whole, problems: whole.problems.all() });
+    }
+  });
+
+  it('keeps only the problems a reply lists when asked, with the same list and counts as keeping them all', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => (i % 3 === 0 ? `${i},a,b,c,,,,` : i % 5 === 0 ? `${i},a,b,c,,north,74.6,` : `${i},a,b,c,,42.8,74.6,`));
+    const text = csv(HEADER, ...rows);
+    const all = await readStationImport(inPieces(text, 4096), 'csv', {}, 'all');
+    const listed = await readStationImport(inPieces(text, 4096), 'csv', {}, 'listed');
+    expect(all.problems.all().length).toBeGreaterThan(2 * MAX_IMPORT_PROBLEMS);
+    expect(listed.problems.listed()).toEqual(all.problems.listed());
+    expect(listed.problems.kinds()).toEqual(all.problems.kinds());
+    expect(listed.problems.errorCount).toBe(all.problems.errorCount);
+    expect(() => listed.problems.all()).toThrow();
+  });
+
+  it('lists errors before later-found warnings and notices in a bounded list, whatever order they come in', () => {
+    const bounded = new ProblemList({ keep: 'listed' });
+    const full = new ProblemList({ keep: 'all' });
+    for (const list of [bounded, full]) {
+      for (let row = 1; row <= 1500; row++) list.add(row, 'lat', 'no position', 'notice', 'no position');
+      for (let row = 1500; row >= 1; row -= 3) list.add(row, 'code', `"x" is already the code of row 1`, 'error', 'code: already used');
+    }
+    expect(bounded.listed()).toEqual(full.listed());
+    expect(bounded.listed()[0]).toMatchObject({ row: 3, severity: 'error' });
+    expect(bounded.kinds()).toEqual(full.kinds());
+  });
+
+  it('throws what the source throws (a body too large, a dropped connection), rather than reporting the file', async () => {
+    async function* failing(): AsyncIterable<Buffer> {
+      yield Buffer.from(csv(HEADER, '1001,a,b,c,,,,'));
+      throw new Error('connection dropped');
+    }
+    await expect(readStationImport(failing(), 'csv', {}, 'listed')).rejects.toThrow('connection dropped');
   });
 });

@@ -65,6 +65,9 @@ function outsideBounds(lat: number, lng: number, bounds: Bounds): boolean {
   return lng < west - marginLng || lng > east + marginLng || lat < south - marginLat || lat > north + marginLat;
 }
 
+/** Shared by every row without changes: a national list has 200,000 of them. Never mutated. */
+const NO_CHANGES: PlannedRow['changedFields'] = [];
+
 export function planStationImport(
   rows: readonly StationImportRow[],
   lines: readonly number[],
@@ -91,9 +94,13 @@ export function planStationImport(
     return null;
   };
 
+  /** Rows whose code Vigil made up (no code in the file or stored): those may be given another to stay unique. */
+  const madeUpCode = new Set<number>();
   const planned: PlannedRow[] = rows.map((row, index) => {
     const current = storedByKey.get(stationKey(row.district, row.number));
-    const code = pick(row, current, 'code') ?? (numbersRepeat ? `${row.district}-${row.number}` : row.number);
+    const givenCode = pick(row, current, 'code');
+    if (givenCode === null) madeUpCode.add(lines[index]!);
+    const code = givenCode ?? (numbersRepeat ? `${row.district}-${row.number}` : row.number);
     const address = pick(row, current, 'address') ?? '';
     const keepPosition = row.lat === null && current && !clear.has('lat') && !clear.has('lng');
     const resolved: StationImportResolvedRow = {
@@ -108,19 +115,34 @@ export function planStationImport(
       lng: keepPosition ? current.lng : row.lng,
       registeredVoters: pick(row, current, 'registeredVoters') as number | null,
     };
-    if (!current) return { line: lines[index]!, id: null, row: resolved, change: 'created', changedFields: [] };
+    if (!current) return { line: lines[index]!, id: null, row: resolved, change: 'created', changedFields: NO_CHANGES };
     const changedFields = COMPARED_FIELDS.filter((f) => current[f] !== resolved[f]);
-    return { line: lines[index]!, id: current.id, row: resolved, change: changedFields.length ? 'updated' : 'unchanged', changedFields };
+    if (changedFields.length === 0) return { line: lines[index]!, id: current.id, row: resolved, change: 'unchanged', changedFields: NO_CHANGES };
+    return { line: lines[index]!, id: current.id, row: resolved, change: 'updated', changedFields };
   });
 
   // Codes stay unique in the mission, compared the way phones search them.
-  const keyOfCode = new Map<string, string>();
-  for (const s of stored) if (!fileKeys.has(stationKey(s.district, s.number))) keyOfCode.set(normalizeCode(s.code), `station ${s.code} (${s.district})`);
-  for (const p of planned) {
+  // Holders are stored stations or file lines (numbers, not "row N" texts: a national list has 200,000 of them).
+  const holderOfCode = new Map<string, StoredStation | number>();
+  for (const s of stored) if (!fileKeys.has(stationKey(s.district, s.number))) holderOfCode.set(normalizeCode(s.code), s);
+  // Codes the file gives (or stations keep) first, so a made-up one never takes a code the file asks for.
+  const givenFirst = [...planned.filter((p) => !madeUpCode.has(p.line)), ...planned.filter((p) => madeUpCode.has(p.line))];
+  for (const p of givenFirst) {
     const code = normalizeCode(p.row.code);
-    const holder = keyOfCode.get(code);
-    if (holder !== undefined) problems.add(p.line, 'code', `"${p.row.code}" is already the code of ${holder}`, 'error', 'code: already used by another station');
-    else keyOfCode.set(code, `row ${p.line}`);
+    const holder = holderOfCode.get(code);
+    if (holder === undefined) holderOfCode.set(code, p.line);
+    else if (madeUpCode.has(p.line) && !holderOfCode.has(normalizeCode(`${p.row.district}/${p.row.number}`))) {
+      // "Sector 1-12" and "Sector 11-2" read the same when searched (spaces and dashes are ignored); a slash is not, so
+      // the second station becomes "Sector 11/2" rather than refusing a list that gave no codes at all.
+      const other = `${p.row.district}/${p.row.number}`;
+      if (p.row.name === p.row.code) p.row.name = other;
+      problems.add(p.line, 'code', `"${p.row.code}" would be searched like the code of another station: given "${other}"`, 'notice', 'code: made unique with "/"');
+      p.row.code = other;
+      holderOfCode.set(normalizeCode(other), p.line);
+    } else {
+      const named = typeof holder === 'number' ? `row ${holder}` : `station ${holder.code} (${holder.district})`;
+      problems.add(p.line, 'code', `"${p.row.code}" is already the code of ${named}`, 'error', 'code: already used by another station');
+    }
   }
 
   warnAboutPositions(planned, stored, fileKeys, bounds, problems);

@@ -159,14 +159,41 @@ function kindOf(field: string, problem: string): string {
 
 const SEVERITY_ORDER: Record<ProblemSeverity, number> = { error: 0, warning: 1, notice: 2 };
 
-/** Every problem of a file, in file order; errors block the import, warnings and notices do not. */
+const bySeverityThenRow = (a: ImportProblem, b: ImportProblem) =>
+  SEVERITY_ORDER[a.severity ?? 'error'] - SEVERITY_ORDER[b.severity ?? 'error'] || a.row - b.row;
+
+/**
+ * The problems of a file; errors block the import, warnings and notices do not. Every problem is counted by kind as it
+ * comes. `keep: 'all'` keeps every problem (for the problems CSV); `keep: 'listed'` keeps only the ones a reply lists,
+ * so a 200,000-row file with a notice on every third row costs a few hundred problems' memory, not 60,000.
+ */
 export class ProblemList {
-  private readonly problems: ImportProblem[] = [];
+  private problems: ImportProblem[] = [];
+  private readonly byKind = new Map<string, ImportProblemKind>();
   private errors = 0;
+  private readonly keepAll: boolean;
+
+  constructor(options: { keep: 'all' | 'listed' } = { keep: 'all' }) {
+    this.keepAll = options.keep === 'all';
+  }
 
   add(row: number, field: string, problem: string, severity: ProblemSeverity = 'error', kind = kindOf(field, problem)): void {
-    this.problems.push({ row, field, problem, severity, kind });
     if (severity === 'error') this.errors += 1;
+    const key = `${severity}\u0000${kind}`;
+    const entry = this.byKind.get(key) ?? { kind, severity, count: 0, rows: [] };
+    entry.count += 1;
+    if (entry.rows.length < 5) entry.rows.push(row);
+    this.byKind.set(key, entry);
+    this.problems.push({ row, field, problem, severity, kind });
+    // Trimming in batches keeps adding cheap; the kept ones are still the first to list.
+    if (!this.keepAll && this.problems.length >= 2 * MAX_IMPORT_PROBLEMS) this.problems = this.problems.sort(bySeverityThenRow).slice(0, MAX_IMPORT_PROBLEMS);
+  }
+
+  /** Forgets every problem: the file is refused as a whole for a reason that makes its rows' problems moot. */
+  clear(): void {
+    this.problems = [];
+    this.byKind.clear();
+    this.errors = 0;
   }
 
   get errorCount(): number {
@@ -178,28 +205,19 @@ export class ProblemList {
     return this.errors === 0;
   }
 
+  /** Every problem in the order found; only a list that keeps them all has them. */
   all(): ImportProblem[] {
+    if (!this.keepAll) throw new Error('this problem list keeps only the listed problems');
     return this.problems;
   }
 
   /** The first MAX_IMPORT_PROBLEMS, errors first, then warnings, then notices. */
   listed(): ImportProblem[] {
-    return [...this.problems]
-      .sort((a, b) => SEVERITY_ORDER[a.severity ?? 'error'] - SEVERITY_ORDER[b.severity ?? 'error'] || a.row - b.row)
-      .slice(0, MAX_IMPORT_PROBLEMS);
+    return [...this.problems].sort(bySeverityThenRow).slice(0, MAX_IMPORT_PROBLEMS);
   }
 
   kinds(): ImportProblemKind[] {
-    const byKind = new Map<string, ImportProblemKind>();
-    for (const p of this.problems) {
-      const severity = p.severity ?? 'error';
-      const key = `${severity}\u0000${p.kind ?? p.problem}`;
-      const entry = byKind.get(key) ?? { kind: p.kind ?? p.problem, severity, count: 0, rows: [] };
-      entry.count += 1;
-      if (entry.rows.length < 5) entry.rows.push(p.row);
-      byKind.set(key, entry);
-    }
-    return [...byKind.values()].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.count - a.count);
+    return [...this.byKind.values()].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.count - a.count);
   }
 }
 
@@ -227,11 +245,14 @@ export interface StationImportResult {
 }
 
 const validator = Compile(StationImportRow);
+/** Fields whose values repeat across many rows (a few hundred districts, a few dozen regions and okrugs). */
+const SHARED_VALUE_FIELDS: readonly StationField[] = ['district', 'region', 'electoralDistrict'];
+const MAX_SHARED_VALUES = 50_000;
 const POSITION_FIELDS: readonly StationField[] = ['lat', 'lng'];
 
 /** Collects the rows of one file, reporting every problem. */
 export class StationRowCollector {
-  readonly problems = new ProblemList();
+  readonly problems: ProblemList;
   columns: string[] = [];
   sample: string[][] = [];
   mapping: Partial<Record<StationField, string | null>> = {};
@@ -239,6 +260,11 @@ export class StationRowCollector {
   private readonly lines: number[] = [];
   private readonly rowOfKey = new Map<string, number>();
   private readonly rowOfCode = new Map<string, number>();
+  private readonly sharedValues = new Map<string, string>();
+
+  constructor(options: { keepProblems: 'all' | 'listed' } = { keepProblems: 'all' }) {
+    this.problems = new ProblemList({ keep: options.keepProblems });
+  }
 
   /**
    * `row` is 1-based over data rows. `nameOfMissing` names a field the file does not have at all (a GeoJSON property
@@ -257,10 +283,12 @@ export class StationRowCollector {
     for (const field of STATION_FIELDS) {
       if (isSettled(field)) continue;
       const converted = convert(found[field]?.value, RULE_OF[field]);
-      if (converted.ok) candidate[field] = converted.value;
+      if (converted.ok) candidate[field] = typeof converted.value === 'string' && SHARED_VALUE_FIELDS.includes(field) ? this.shared(converted.value) : converted.value;
       else problemOf.set(field, converted.problem);
     }
-    for (const error of validator.Errors(candidate)) {
+    // Checking is cheap and nearly every row passes; listing errors is not, so only for rows that fail.
+    const valid = validator.Check(candidate);
+    if (!valid) for (const error of validator.Errors(candidate)) {
       const field = error.instancePath.split('/')[1] as StationField | undefined;
       if (field === undefined || !RULE_OF[field] || isSettled(field)) continue; // "required" errors: found above
       problemOf.set(field, describeRule(RULE_OF[field]));
@@ -286,13 +314,30 @@ export class StationRowCollector {
       if (earlierRow === undefined) this.rowOfCode.set(code, row);
       else this.problems.add(row, sourceOf('code'), `duplicates the code of row ${earlierRow}`);
     }
-    if (problemOf.size === 0 && alreadyReported.length === 0 && validator.Check(candidate)) {
+    if (problemOf.size === 0 && alreadyReported.length === 0 && valid) {
       if (candidate.lat === null) {
         this.problems.add(row, sourceOf('lat'), 'no position: the station will be unplaced', 'notice', 'no position → unplaced (not on the map)');
       }
       this.rows.push(candidate);
       this.lines.push(row);
     }
+  }
+
+  /** One string for each distinct value: a district's name repeats on thousands of rows, each its own copy as parsed. */
+  private shared(value: string): string {
+    const earlier = this.sharedValues.get(value);
+    if (earlier !== undefined) return earlier;
+    if (this.sharedValues.size < MAX_SHARED_VALUES) this.sharedValues.set(value, value);
+    return value;
+  }
+
+  /** Drops the rows and their problems (a file refused whole, read as a stream before that was known). */
+  discardRows(): void {
+    this.problems.clear();
+    this.rows.length = 0;
+    this.lines.length = 0;
+    this.rowOfKey.clear();
+    this.rowOfCode.clear();
   }
 
   result(): StationImportResult {

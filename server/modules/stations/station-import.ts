@@ -1,11 +1,11 @@
 /**
  * Reads a station list a coordinator uploads (CSV or GeoJSON) into validated `StationImportRow`s, with every problem
  * found (row, column or property, what is wrong, how serious) so the file can be fixed in one go. Any error blocks the
- * import. Pure: no database, no I/O.
+ * import. No database; the streaming reader reads only its source.
  */
 import type { Static } from 'typebox';
 import type { ImportFormat } from '../../../shared/schemas/stations';
-import { readCsvStations, type ColumnMapping } from './station-import-csv';
+import { readCsvStationStream, readCsvStations, type ColumnMapping } from './station-import-csv';
 import { readGeoJsonStations } from './station-import-geojson';
 import { StationRowCollector, type StationImportResult } from './station-import-row';
 
@@ -16,5 +16,25 @@ export function parseStationImport(text: string, format: Static<typeof ImportFor
   const collector = new StationRowCollector();
   if (format === 'csv') readCsvStations(text, collector, mapping);
   else readGeoJsonStations(text, collector, mapping);
+  return collector.result();
+}
+
+/**
+ * The same from a stream of bytes (a request body). CSV is parsed as it arrives; a GeoJSON document is one JSON value
+ * and is read whole. `keepProblems: 'listed'` keeps only the problems a reply lists (all are still counted by kind).
+ */
+export async function readStationImport(
+  source: AsyncIterable<Buffer | string>,
+  format: Static<typeof ImportFormat>,
+  mapping: ColumnMapping,
+  keepProblems: 'all' | 'listed',
+): Promise<StationImportResult> {
+  const collector = new StationRowCollector({ keepProblems });
+  if (format === 'csv') await readCsvStationStream(source, collector, mapping);
+  else {
+    const chunks: Buffer[] = [];
+    for await (const chunk of source) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    readGeoJsonStations(Buffer.concat(chunks).toString('utf8'), collector, mapping);
+  }
   return collector.result();
 }

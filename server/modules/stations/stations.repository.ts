@@ -80,36 +80,74 @@ export async function lockStationImport(tx: Tx, missionId: string): Promise<void
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`station-import:${missionId}`}))`);
 }
 
-/** Rows per statement: 1,000 rows of 13 values stays well under Postgres' 65,535 bind parameters. */
-const CHUNK_ROWS = 1000;
-
 /**
- * Writes an import plan in bulk: new stations (with their empty status rows) by multi-row inserts, changed ones by one
- * UPDATE … FROM (VALUES …) per chunk. Unchanged rows are not touched. Ids and events are kept, so a corrected list
- * never loses what was observed.
+ * Rows per statement. Each chunk travels as one JSON parameter, so the bind-parameter limit does not apply; 2,000 rows
+ * (about 400 kB of JSON) keeps each statement short and the server's copy of it small.
  */
-export async function applyStationImport(tx: Tx, missionId: string, planned: readonly PlannedRow[]): Promise<void> {
-  const fresh = planned.filter((p) => p.change === 'created').map((p) => ({ ...p.row, id: p.newId ?? randomUUID(), missionId }));
-  for (let i = 0; i < fresh.length; i += CHUNK_ROWS) {
-    const chunk = fresh.slice(i, i + CHUNK_ROWS);
-    await tx.insert(stations).values(chunk);
-    await tx.insert(stationStatus).values(chunk.map((s) => ({ stationId: s.id, missionId })));
-  }
-  const changed = planned.filter((p) => p.change === 'updated' && p.id !== null);
-  for (let i = 0; i < changed.length; i += CHUNK_ROWS) {
-    const values = changed.slice(i, i + CHUNK_ROWS).map(({ id, row }) => updateValues(id!, row));
-    await tx.execute(sql`
-      update stations as s set
-        code = v.code, name = v.name, address = v.address, region = v.region, electoral_district = v.electoral_district,
-        lat = v.lat, lng = v.lng, registered_voters = v.registered_voters, updated_at = now()
-      from (values ${sql.join(values, sql`, `)}) as v(id, code, name, address, region, electoral_district, lat, lng, registered_voters)
-      where s.id = v.id and s.mission_id = ${missionId}`);
-  }
+const CHUNK_ROWS = 2000;
+
+/** The columns an import writes, as `jsonb_to_recordset` reads them from each chunk's JSON. */
+const IMPORT_RECORD = sql.raw(
+  'id uuid, number text, district text, code text, name text, address text, region text, electoral_district text, ' +
+    'lat double precision, lng double precision, registered_voters integer',
+);
+
+function importRecord(id: string, row: StationImportResolvedRow) {
+  return {
+    id,
+    number: row.number,
+    district: row.district,
+    code: row.code,
+    name: row.name,
+    address: row.address,
+    region: row.region,
+    electoral_district: row.electoralDistrict,
+    lat: row.lat,
+    lng: row.lng,
+    registered_voters: row.registeredVoters,
+  };
 }
 
-function updateValues(id: string, row: StationImportResolvedRow): SQL {
-  return sql`(${id}::uuid, ${row.code}::text, ${row.name}::text, ${row.address}::text, ${row.region}::text, ${row.electoralDistrict}::text,
-    ${row.lat}::double precision, ${row.lng}::double precision, ${row.registeredVoters}::integer)`;
+/**
+ * Writes an import plan in bulk: each chunk of new stations (with their empty status rows) is one INSERT … SELECT from
+ * the chunk's JSON, each chunk of changed ones one UPDATE … FROM it. Unchanged rows are not sent at all. Ids and events
+ * are kept, so a corrected list never loses what was observed.
+ */
+export async function applyStationImport(tx: Tx, missionId: string, planned: Iterable<PlannedRow>): Promise<void> {
+  let fresh: ReturnType<typeof importRecord>[] = [];
+  let changed: ReturnType<typeof importRecord>[] = [];
+  for (const p of planned) {
+    if (p.change === 'created') fresh.push(importRecord(p.newId ?? randomUUID(), p.row));
+    else if (p.change === 'updated' && p.id !== null) changed.push(importRecord(p.id, p.row));
+    if (fresh.length >= CHUNK_ROWS) fresh = await insertChunk(tx, missionId, fresh);
+    if (changed.length >= CHUNK_ROWS) changed = await updateChunk(tx, missionId, changed);
+  }
+  if (fresh.length > 0) await insertChunk(tx, missionId, fresh);
+  if (changed.length > 0) await updateChunk(tx, missionId, changed);
+}
+
+async function insertChunk(tx: Tx, missionId: string, records: ReturnType<typeof importRecord>[]): Promise<[]> {
+  await tx.execute(sql`
+    with created as (
+      insert into stations (id, mission_id, number, district, code, name, address, region, electoral_district, lat, lng, registered_voters)
+      select r.id, ${missionId}::uuid, r.number, r.district, r.code, r.name, r.address, r.region, r.electoral_district, r.lat, r.lng, r.registered_voters
+      from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(${IMPORT_RECORD})
+      returning id)
+    insert into station_status (station_id, mission_id) select id, ${missionId}::uuid from created`);
+  return [];
+}
+
+async function updateChunk(tx: Tx, missionId: string, records: ReturnType<typeof importRecord>[]): Promise<[]> {
+  // The plan already left unchanged rows out; comparing again here costs nothing and keeps updated_at honest.
+  await tx.execute(sql`
+    update stations as s set
+      code = r.code, name = r.name, address = r.address, region = r.region, electoral_district = r.electoral_district,
+      lat = r.lat, lng = r.lng, registered_voters = r.registered_voters, updated_at = now()
+    from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(${IMPORT_RECORD})
+    where s.id = r.id and s.mission_id = ${missionId}
+      and (s.code, s.name, s.address, s.region, s.electoral_district, s.lat, s.lng, s.registered_voters)
+        is distinct from (r.code, r.name, r.address, r.region, r.electoral_district, r.lat, r.lng, r.registered_voters)`);
+  return [];
 }
 
 /**

@@ -22,7 +22,7 @@ import {
   setStationPosition,
   stationIdsByCode,
 } from './stations.repository';
-import { parseStationImport, type ColumnMapping } from './station-import';
+import { readStationImport, type ColumnMapping } from './station-import';
 import { CLEARABLE_FIELDS, planStationImport, type ImportPlan, type PlannedRow } from './station-import-plan';
 import { STATION_FIELDS, type StationField, type StationImportResult } from './station-import-row';
 
@@ -38,6 +38,9 @@ export interface StationImportOptions {
   /** Comma-separated fields whose blank cells clear the stored value. */
   clear?: string;
 }
+
+/** A station file as it arrives: the request body's chunks (or one string). */
+export type ImportSource = AsyncIterable<Buffer | string>;
 
 /** Who hears that a station moved: the socket layer, wired in by the app. */
 export interface StationsNotifier {
@@ -124,10 +127,11 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
     return station;
   }
 
-  function parse(text: string, options: StationImportOptions): { parsed: StationImportResult; clear: Set<StationField> } {
+  /** The options are checked before the body is read, so a bad mapping is refused without reading 25 MB. */
+  async function parse(source: ImportSource, options: StationImportOptions, keepProblems: 'all' | 'listed'): Promise<{ parsed: StationImportResult; clear: Set<StationField> }> {
     const mapping = readMapping(options.mapping);
     const clear = readClear(options.clear);
-    return { parsed: parseStationImport(text, options.format, mapping), clear };
+    return { parsed: await readStationImport(source, options.format, mapping, keepProblems), clear };
   }
 
   async function planOf(reader: Parameters<typeof readStoredStations>[0], missionId: string, parsed: StationImportResult, clear: Set<StationField>): Promise<ImportPlan> {
@@ -136,8 +140,8 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
   }
 
   /** Any error rejects the whole file with its problems; warnings and notices do not. */
-  async function importFile(missionId: string, text: string, options: StationImportOptions): Promise<ImportReply> {
-    const { parsed, clear } = parse(text, options);
+  async function importFile(missionId: string, source: ImportSource, options: StationImportOptions): Promise<ImportReply> {
+    const { parsed, clear } = await parse(source, options, 'listed');
     const rejected = () =>
       new HttpError(400, `the ${options.format} file has ${parsed.problems.errorCount} problem(s); nothing was imported`, 'IMPORT_INVALID', undefined, {
         problems: parsed.problems.listed(),
@@ -157,8 +161,8 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
   }
 
   /** What importing the file would do, without writing: the same counts the import reports, and every problem. */
-  async function previewFile(missionId: string, text: string, options: StationImportOptions): Promise<ImportPreviewReply> {
-    const { parsed, clear } = parse(text, options);
+  async function previewFile(missionId: string, source: ImportSource, options: StationImportOptions): Promise<ImportPreviewReply> {
+    const { parsed, clear } = await parse(source, options, 'listed');
     const plan = await planOf(db, missionId, parsed, clear);
     const order = { created: 0, updated: 1, unchanged: 2 } as const;
     const listed = [...plan.rows].sort((a, b) => order[a.change] - order[b.change] || a.line - b.line).slice(0, IMPORT_PREVIEW_ROWS);
@@ -178,8 +182,8 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
   }
 
   /** Every problem of the file (errors, warnings, notices) as CSV, for fixing the file in a spreadsheet. */
-  async function problemsCsv(missionId: string, text: string, options: StationImportOptions): Promise<string> {
-    const { parsed, clear } = parse(text, options);
+  async function problemsCsv(missionId: string, source: ImportSource, options: StationImportOptions): Promise<string> {
+    const { parsed, clear } = await parse(source, options, 'all');
     await planOf(db, missionId, parsed, clear);
     const rows = parsed.problems.all().map((p) => [p.row, p.field, p.severity ?? 'error', p.kind ?? '', p.problem]);
     return stringify([['row', 'column', 'severity', 'kind', 'problem'], ...rows]);

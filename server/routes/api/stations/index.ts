@@ -16,8 +16,16 @@ import {
 import { MAX_STATION_IMPORT_BYTES } from '../../../../shared/constants';
 import { StationDetailReply, StationParams } from '../../../../shared/schemas/map';
 import { httpError } from '../../../errors';
+import { bodyChunks } from '../../body-chunks';
+
+const STATION_FILE_TYPES = ['text/csv', 'text/plain', 'application/geo+json'];
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
+  // Station files stream into the import: a national list runs to 25 MB, read record by record rather than held whole
+  // (as text and again as parsed records). Only this plugin's routes see the stream.
+  app.removeContentTypeParser(STATION_FILE_TYPES);
+  app.addContentTypeParser(STATION_FILE_TYPES, (_request, payload, done) => done(null, payload));
+
   app.get('', {
     onRequest: app.allow('coordinator', 'team', 'display'),
     preHandler: app.largeRead,
@@ -81,13 +89,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       app.services.stations.place(request.principal!.missionId, request.params.stationId, request.body.lat, request.body.lng),
   });
 
-  const importText = (request: { headers: Record<string, string | string[] | undefined>; body: unknown; query: { format?: 'csv' | 'geojson' } }) => {
+  const importBody = (request: { headers: Record<string, string | string[] | undefined>; body: unknown; query: { format?: 'csv' | 'geojson' } }) => {
     const contentType = String(request.headers['content-type'] ?? '');
     const format = request.query.format ?? (contentType.includes('csv') ? 'csv' : contentType.includes('json') ? 'geojson' : null);
     if (!format) throw httpError(415, 'send text/csv or application/geo+json, or say ?format=csv|geojson');
-    const body = request.body;
-    const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? '');
-    return { format, text };
+    return { format, source: bodyChunks(request.body, MAX_STATION_IMPORT_BYTES) };
   };
 
   app.post('/import', {
@@ -105,10 +111,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Union([ImportReply, ImportPreviewReply]), 400: ImportRejectedReply, 401: errorReplies[401], 403: errorReplies[403], 413: errorReplies[413], 415: errorReplies[415] },
     },
     handler: async (request) => {
-      const { format, text } = importText(request);
+      const { format, source } = importBody(request);
       const options = { format, mapping: request.query.mapping, clear: request.query.clear };
-      if (request.query.dryRun) return app.services.stations.previewFile(request.principal!.missionId, text, options);
-      return app.services.stations.importFile(request.principal!.missionId, text, options);
+      if (request.query.dryRun) return app.services.stations.previewFile(request.principal!.missionId, source, options);
+      return app.services.stations.importFile(request.principal!.missionId, source, options);
     },
   });
 
@@ -122,8 +128,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.String({ description: 'text/csv: row,column,severity,kind,problem' }), ...errorReplies },
     },
     handler: async (request, reply) => {
-      const { format, text } = importText(request);
-      const csv = await app.services.stations.problemsCsv(request.principal!.missionId, text, {
+      const { format, source } = importBody(request);
+      const csv = await app.services.stations.problemsCsv(request.principal!.missionId, source, {
         format,
         mapping: request.query.mapping,
         clear: request.query.clear,
