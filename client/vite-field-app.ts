@@ -6,12 +6,10 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Plugin } from 'vite';
+import { FIELD_APP_PAGE, isFieldAppPath } from '../shared/field-app.js';
 
 /** The public files (client/public) the app needs offline, besides what the bundle produces. */
 const PUBLIC_FILES = ['/manifest.webmanifest', '/icons/icon-192.png', '/icons/icon-512.png', '/icons/icon-maskable-512.png'];
-/** Paths that open the field app (the server maps them the same way: server/app.ts). */
-export const FIELD_APP_PATHS = ['/field', '/join'];
-
 export function fieldApp(clientRoot: string): Plugin[] {
   const page: Plugin = {
     name: 'vigil-field-page',
@@ -25,8 +23,8 @@ export function fieldApp(clientRoot: string): Plugin[] {
     configureServer(server) {
       server.middlewares.use((request, _response, next) => {
         const [pathname, query] = (request.url ?? '').split('?');
-        if (pathname !== undefined && FIELD_APP_PATHS.includes(pathname.replace(/\/+$/, ''))) {
-          request.url = `/field.html${query ? `?${query}` : ''}`;
+        if (pathname !== undefined && isFieldAppPath(pathname)) {
+          request.url = `${FIELD_APP_PAGE}${query ? `?${query}` : ''}`;
         }
         next();
       });
@@ -44,7 +42,7 @@ export function fieldApp(clientRoot: string): Plugin[] {
         (file) => file.type === 'chunk' && file.isEntry && file.facadeModuleId?.endsWith('field.html'),
       );
       if (!entry || entry.type !== 'chunk') throw new Error('the field app entry (field.html) is missing from the build');
-      const files = new Set<string>(['/field.html', ...PUBLIC_FILES]);
+      const files = new Set<string>([FIELD_APP_PAGE, ...PUBLIC_FILES]);
       const visit = (fileName: string) => {
         const file = bundle[fileName];
         if (!file || files.has(`/${fileName}`)) return;

@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fastifyStatic from '@fastify/static';
 import type { Database } from '../db/client';
 import { MAX_BODY_BYTES } from '../shared/constants';
+import { FIELD_APP_PAGE, FIELD_APP_PATHS } from '../shared/field-app';
 import type { Config } from './config';
 import { createBuildIdReader } from './client-build';
 import { httpError, registerErrorHandlers } from './errors';
@@ -162,8 +163,8 @@ async function registerClient(app: FastifyInstance, config: Config) {
   }
   await app.register(fastifyStatic, { root: dir, wildcard: false, index: ['index.html'] });
   // The observer's phone app has its own page (client/field.html): join links and the installed app open it.
-  for (const url of ['/field', '/join']) {
-    app.get(url, { schema: { hide: true } }, (_request, reply) => reply.sendFile('field.html'));
+  for (const url of FIELD_APP_PATHS) {
+    app.get(url, { schema: { hide: true } }, (_request, reply) => reply.sendFile(FIELD_APP_PAGE.slice(1)));
   }
   app.get('/*', { schema: { hide: true } }, (request, reply) => {
     if (request.url.startsWith('/api/') || request.url.startsWith('/socket.io')) {

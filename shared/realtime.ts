@@ -14,7 +14,8 @@ import type { TeamStatus } from './schemas/teams';
 
 /**
  * Read-model rows changed by stored events, sent right after them so maps recolour without recomputing rules.
- * Apply a row only if its `updatedSeq` is newer than the one held. Displays get team rows without `lastPosition`.
+ * Apply a row only if its `updatedSeq` is newer than the one held. Displays get `lastPosition` null unless the mission
+ * shows them team positions (server/modules/events/display-redaction.ts).
  */
 export interface StatusPatch {
   stations: { id: string; status: StationStatus }[];

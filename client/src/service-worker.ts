@@ -7,6 +7,8 @@
  * build is a new worker with a new cache, and the old cache is dropped when it takes over.
  */
 
+import { FIELD_APP_PAGE, isFieldAppPath } from '../../shared/field-app';
+
 // Written without the WebWorker lib, which cannot share a program with the DOM lib: only what is used here.
 interface ExtendableEvent extends Event {
   waitUntil(promise: Promise<unknown>): void;
@@ -28,9 +30,6 @@ declare const VIGIL_PRECACHE: { version: string; files: string[] };
 const worker = self as unknown as ServiceWorkerScope;
 const CACHE_PREFIX = 'vigil-field-';
 const CACHE = `${CACHE_PREFIX}${VIGIL_PRECACHE.version}`;
-const SHELL = '/field.html';
-/** Addresses that open the field app. */
-const APP_PATHS = new Set(['/field', '/field/', '/join', '/field.html']);
 const PRECACHED = new Set(VIGIL_PRECACHE.files);
 
 worker.addEventListener('install', (event) => {
@@ -59,8 +58,8 @@ worker.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== worker.location.origin) return;
-  if (request.mode === 'navigate' && APP_PATHS.has(url.pathname)) {
-    event.respondWith(fromCache(SHELL, request));
+  if (request.mode === 'navigate' && (isFieldAppPath(url.pathname) || url.pathname === FIELD_APP_PAGE)) {
+    event.respondWith(fromCache(FIELD_APP_PAGE, request));
   } else if (PRECACHED.has(url.pathname)) {
     event.respondWith(fromCache(url.pathname, request));
   }

@@ -4,11 +4,11 @@
  */
 import type { Polygon, Position } from 'geojson';
 
+// The seed's spacing and routes measure distances as the phone's "nearest stations" does: one formula for both.
+export { distanceM } from '../../shared/geo';
+
 /** [[west, south], [east, north]] in degrees. */
 export type LngLatBounds = [[number, number], [number, number]];
-
-const METRES_PER_DEGREE_LAT = 110_574;
-const METRES_PER_DEGREE_LNG_AT_EQUATOR = 111_320;
 
 /**
  * Ray casting towards +longitude. The comparisons are half-open (a point on a bottom or left edge is inside, on a top
@@ -119,12 +119,4 @@ export function ringSignedArea(ring: readonly Position[]): number {
     twiceArea += xj * yi - xi * yj;
   }
   return twiceArea / 2;
-}
-
-/** Equirectangular distance in metres: within a city the error is far below a metre. */
-export function distanceM(a: { lng: number; lat: number }, b: { lng: number; lat: number }): number {
-  const meanLatRad = (((a.lat + b.lat) / 2) * Math.PI) / 180;
-  const dx = (b.lng - a.lng) * METRES_PER_DEGREE_LNG_AT_EQUATOR * Math.cos(meanLatRad);
-  const dy = (b.lat - a.lat) * METRES_PER_DEGREE_LAT;
-  return Math.hypot(dx, dy);
 }

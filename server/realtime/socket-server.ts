@@ -7,6 +7,7 @@ import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient, type RedisClientType } from 'redis';
+import { REDIS_RECONNECT_BACKOFF, backoffMs } from '../../shared/backoff';
 import { DISPLAY_LINK_ROOM_PREFIX, MISSION_ROOM_PREFIX, TOKEN_ROOM_PREFIX } from '../../shared/realtime';
 import { createBroadcaster, type Broadcaster } from './broadcaster';
 import { handleConnection } from './connection';
@@ -21,9 +22,6 @@ export interface Realtime {
   attach(port: RealtimePort): void;
 }
 
-/** Reconnect to Redis forever, backing off to at most this long: Redis coming back must heal fan-out by itself. */
-const REDIS_MAX_RECONNECT_DELAY_MS = 2000;
-
 export default fp(
   async (app) => {
     const io: VigilServer = new Server(app.server, {
@@ -37,7 +35,7 @@ export default fp(
     if (app.config.redisUrl) {
       const pub = createClient({
         url: app.config.redisUrl,
-        socket: { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, REDIS_MAX_RECONNECT_DELAY_MS) },
+        socket: { reconnectStrategy: (retries: number) => backoffMs(retries, REDIS_RECONNECT_BACKOFF) },
       }) as RedisClientType;
       const sub = pub.duplicate();
       for (const [name, client] of [['pub', pub], ['sub', sub]] as const) {

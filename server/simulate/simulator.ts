@@ -9,6 +9,7 @@
  * rehearsal never mixes with a live record and can be wiped afterwards.
  */
 import { SeededRandom } from '../../db/seed/seeded-random';
+import { backoffMs, type Backoff } from '../../shared/backoff';
 import type { EventInput, Assessment, Phase, Severity } from '../../shared/schemas/events';
 import type { FormsReply, ChecklistForm } from '../../shared/schemas/forms';
 import type { Station } from '../../shared/schemas/stations';
@@ -63,6 +64,8 @@ export function drillSpeed(durationMs: number): number {
   return Math.min(100_000, Math.max(1, ((DAY_END - DAY_START) * 60_000) / durationMs));
 }
 const MAX_ATTEMPTS = 12;
+/** Between attempts, unless the server says when (Retry-After). */
+const RETRY_BACKOFF: Backoff = { firstMs: 250, maxMs: 5_000 };
 
 class ApiError extends Error {
   constructor(readonly status: number, readonly body: unknown, message: string) {
@@ -75,7 +78,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.
 /** One HTTP call with the phone's retry rules: network errors, 408, 429 and 5xx are retried with backoff. */
 function client(base: string, stats: { retries: number }, log: (line: string) => void) {
   return async function call<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-    let delay = 250;
     for (let attempt = 1; ; attempt++) {
       let status = 0;
       let text: string;
@@ -101,10 +103,9 @@ function client(base: string, stats: { retries: number }, log: (line: string) =>
         throw new ApiError(status, parsed, `${method} ${path} → ${status || 'network error'}: ${message}`);
       }
       stats.retries += 1;
-      const wait = retryAfter && /^\d+$/.test(retryAfter) ? Number(retryAfter) * 1000 : delay;
+      const wait = retryAfter && /^\d+$/.test(retryAfter) ? Number(retryAfter) * 1000 : backoffMs(attempt - 1, RETRY_BACKOFF);
       log(`  retrying ${method} ${path} in ${Math.round(wait / 100) / 10} s (${status || text})`);
       await sleep(wait);
-      delay = Math.min(delay * 2, 5000);
     }
   };
 }

@@ -5,6 +5,7 @@ import { Phase } from './events';
 export const TeamStatus = Type.Object({
   lastSeenAt: Type.Union([IsoTime, Type.Null()]),
   currentStationId: Type.Union([Uuid, Type.Null()]),
+  /** Null too for a display whose mission does not show it team positions: every reader gets the same shape. */
   lastPosition: Type.Union([Type.Object({ lat: Type.Number(), lng: Type.Number(), at: IsoTime }), Type.Null()]),
   helpOpen: Type.Boolean(),
   helpRequestedAt: Type.Union([IsoTime, Type.Null()]),
@@ -15,6 +16,10 @@ export const TeamStatus = Type.Object({
   updatedSeq: Seq,
 });
 export type TeamStatus = Static<typeof TeamStatus>;
+
+/** One stop of a team's planned route, as stored: the phases are always spelled out (compare PlanStop, the input). */
+export const RouteStop = Type.Object({ stationId: Uuid, phases: Type.Array(Phase) });
+export type RouteStop = Static<typeof RouteStop>;
 
 /**
  * A team as its reader may see it. Members and phone are personal data: only coordinators and the team itself get them
@@ -29,12 +34,16 @@ export const Team = Type.Object({
   /** Planned stations in route order. */
   assignedStationIds: Type.Array(Uuid),
   /** The plan in route order with the phases the team observes at each stop (not sent to displays). */
-  route: Type.Optional(Type.Array(Type.Object({ stationId: Uuid, phases: Type.Array(Phase) }))),
+  route: Type.Optional(Type.Array(RouteStop)),
   /** Stations the team has checked in at so far today, by any of its phones (not sent to displays). */
   visitedStationIds: Type.Optional(Type.Array(Uuid)),
   status: TeamStatus,
 });
 export type Team = Static<typeof Team>;
+
+/** A team whole, as the server reads it: every field a role may be shown is there (teams.service.ts trims it per role). */
+export const FullTeam = Type.Required(Team);
+export type FullTeam = Static<typeof FullTeam>;
 
 export const TeamsReply = Type.Object({ teams: Type.Array(Team), head: Seq });
 export type TeamsReply = Static<typeof TeamsReply>;

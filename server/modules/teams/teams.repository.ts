@@ -4,24 +4,12 @@ import { asc, eq, inArray, and } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client';
 import { teamAssignments, teamStatus, teams, visits } from '../../../db/schema/index';
 import type { Phase } from '../../../shared/schemas/events';
-import type { TeamStatus } from '../../../shared/schemas/teams';
+import type { FullTeam, RouteStop, TeamStatus } from '../../../shared/schemas/teams';
 import { toTeamStatus } from './team-status';
 
 type Reader = Db | Tx;
 
-export interface TeamRecord {
-  id: string;
-  callSign: string;
-  members: string[];
-  phone: string | null;
-  languages: string[];
-  assignedStationIds: string[];
-  route: { stationId: string; phases: Phase[] }[];
-  visitedStationIds: string[];
-  status: TeamStatus;
-}
-
-export async function listTeams(db: Reader, missionId: string, onlyTeamId?: string): Promise<TeamRecord[]> {
+export async function listTeams(db: Reader, missionId: string, onlyTeamId?: string): Promise<FullTeam[]> {
   const filter = onlyTeamId ? and(eq(teams.missionId, missionId), eq(teams.id, onlyTeamId)) : eq(teams.missionId, missionId);
   const rows = await db
     .select({ team: teams, status: teamStatus })
@@ -45,7 +33,7 @@ export async function listTeams(db: Reader, missionId: string, onlyTeamId?: stri
     : [];
   const visitedBy = new Map<string, string[]>();
   for (const v of visited) visitedBy.set(v.teamId, [...(visitedBy.get(v.teamId) ?? []), v.stationId]);
-  const routeOf = new Map<string, { stationId: string; phases: Phase[] }[]>();
+  const routeOf = new Map<string, RouteStop[]>();
   for (const stop of routes) {
     routeOf.set(stop.teamId, [...(routeOf.get(stop.teamId) ?? []), { stationId: stop.stationId, phases: stop.phases }]);
   }

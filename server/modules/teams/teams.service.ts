@@ -1,17 +1,17 @@
 /** Teams as each role may see them: personal data (members, phone) only for coordinators and the team itself. */
 import type { Db, Tx } from '../../../db/client';
 import type { DisplayPolicy } from '../../../shared/schemas/displays';
-import type { CreateTeamBody, CreatedTeamReply, JoinCodeReply, Team, TeamsReply } from '../../../shared/schemas/teams';
+import type { CreateTeamBody, CreatedTeamReply, FullTeam, JoinCodeReply, Team, TeamsReply } from '../../../shared/schemas/teams';
 import { HttpError } from '../../errors';
 import type { AuthService } from '../auth/auth.service';
 import type { Principal } from '../auth/principal';
 import type { DisplayPolicies } from '../displays/display-policies';
 import { redactTeamStatusForDisplay } from '../events/display-redaction';
 import { readHead } from '../log/head';
-import { insertTeam, listTeams, teamWithCallSign, type NewTeam, type TeamRecord } from './teams.repository';
+import { insertTeam, listTeams, teamWithCallSign, type NewTeam } from './teams.repository';
 
 /** No members or phone; no planned route or visit history (where a team goes is not for a room that may hold guests). */
-function forDisplay(team: TeamRecord, policy: DisplayPolicy): Team {
+function forDisplay(team: FullTeam, policy: DisplayPolicy): Team {
   const { members: _members, phone: _phone, visitedStationIds: _visited, route: _route, ...rest } = team;
   return { ...rest, assignedStationIds: [], status: redactTeamStatusForDisplay(team.status, policy) };
 }

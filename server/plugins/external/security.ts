@@ -6,6 +6,7 @@ import fp from 'fastify-plugin';
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import { createClient, type RedisClientType } from 'redis';
+import { REDIS_RECONNECT_BACKOFF, backoffMs } from '../../../shared/backoff';
 import { windowCounters, type WindowCounters } from './shared-rate-limit-store';
 
 declare module 'fastify' {
@@ -14,15 +15,12 @@ declare module 'fastify' {
   }
 }
 
-/** Reconnect to Redis forever, backing off to at most this long; until then each instance counts by itself. */
-const REDIS_MAX_RECONNECT_DELAY_MS = 2000;
-
 function sharedCounters(app: FastifyInstance, url: string): WindowCounters {
   const client = createClient({
     url,
     // A command while Redis is away fails at once (and is counted locally) instead of waiting in a queue.
     disableOfflineQueue: true,
-    socket: { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, REDIS_MAX_RECONNECT_DELAY_MS) },
+    socket: { reconnectStrategy: (retries: number) => backoffMs(retries, REDIS_RECONNECT_BACKOFF) },
   }) as RedisClientType;
   client.on('error', (err: Error) => app.log.warn({ err: err.message, client: 'rate-limit' }, 'redis error'));
   // Not awaited: the limiter counts locally until Redis answers, and a start must not wait for Redis.

@@ -11,6 +11,7 @@
  *   observer, never retried, never silently dropped.
  * Nothing here knows about Svelte: the field app's state listens to `onChange`.
  */
+import { backoffMs } from '../../../../shared/backoff';
 import type { EventInput, EventResult } from '../../../../shared/schemas/events';
 
 export type OutboxItemState = 'pending' | 'sent' | 'rejected';
@@ -97,7 +98,7 @@ export const OUTBOX_MAX_EVENTS_PER_REQUEST = 50;
 
 /** Backoff before the n-th retry (n ≥ 1), with jitter so many phones coming back online do not all knock at once. */
 export function retryDelayMs(failures: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(OUTBOX_MAX_RETRY_DELAY_MS, OUTBOX_FIRST_RETRY_DELAY_MS * 2 ** Math.max(0, failures - 1));
+  const ceiling = backoffMs(failures - 1, { firstMs: OUTBOX_FIRST_RETRY_DELAY_MS, maxMs: OUTBOX_MAX_RETRY_DELAY_MS });
   return Math.round(ceiling * (0.5 + random() / 2));
 }
 

@@ -4,6 +4,7 @@
  *
  * Pure TypeScript with injected timers: no DOM, no sockets, so the tests drive it without real waiting.
  */
+import { backoffMs } from '../../../../shared/backoff';
 import { GAP_WAIT_MS } from '../../../../shared/constants';
 
 export interface Sequenced {
@@ -131,7 +132,7 @@ export class EventSequencer<E extends Sequenced> {
     // A new hole opening while the timer runs must not restart it, or a steady trickle of live events would postpone
     // the fetch forever.
     if (this.#disposed || this.#fetching || this.#timer !== null) return;
-    const waitMs = Math.min(this.#gapWaitMs * 2 ** this.#fruitless, Math.max(MAX_RETRY_WAIT_MS, this.#gapWaitMs));
+    const waitMs = backoffMs(this.#fruitless, { firstMs: this.#gapWaitMs, maxMs: Math.max(MAX_RETRY_WAIT_MS, this.#gapWaitMs) });
     this.#timer = this.#timers.setTimeout(() => {
       this.#timer = null;
       if (this.behind) void this.#fetch();

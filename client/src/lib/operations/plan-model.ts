@@ -3,11 +3,10 @@
  * (who opens where, who counts where). Pure functions, unit-tested without a browser.
  */
 import { PHASES, type Phase } from '../../../../shared/schemas/events';
+import type { RouteStop } from '../../../../shared/schemas/teams';
 
-export interface Stop {
-  stationId: string;
-  phases: Phase[];
-}
+/** A stop being edited is a stored route stop. */
+export type Stop = RouteStop;
 
 export interface RouteOf {
   teamId: string;

@@ -1,0 +1,187 @@
+/**
+ * The mission's stations, by id and in station-number order, with their map state and the counts per state.
+ *
+ * Only the counts and a version number are reactive: the stations themselves — 228 in a city, 100,000 in a country —
+ * sit in a plain Map and in the map's GeoJSON source, and are patched by id; lists re-read them when `version` moves.
+ */
+import type { Station, StationStatus } from '../../../../../shared/schemas/stations';
+import { STATION_STATES, findingBadge, stationState, type StationState } from '../../../../../shared/station-state';
+import type { StationEntry, StationMapSink, StationMarkChange, StationRow, StationRowQuery } from './types';
+
+function emptyCounts(): Record<StationState, number> {
+  return Object.fromEntries(STATION_STATES.map((state) => [state, 0])) as Record<StationState, number>;
+}
+
+export const byNumber = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+export class StationIndex {
+  counts = $state(emptyCounts());
+  count = $state(0);
+  /** Moves whenever any station's row changed. */
+  version = $state(0);
+
+  readonly #stations = new Map<string, StationEntry>();
+  /** Station ids in station-number order, for lists. */
+  #order: string[] = [];
+  /** The list rows last handed out, reused while their station is unchanged (see rows). */
+  readonly #rows = new Map<string, StationRow>();
+  #sink: StationMapSink | null = null;
+
+  reset(): void {
+    this.#rows.clear();
+    this.#stations.clear();
+    this.#order = [];
+    this.#sink = null;
+    this.counts = emptyCounts();
+    this.count = 0;
+    this.version++;
+  }
+
+  /** The first load: every station of the mission. */
+  load(stations: readonly Station[]): void {
+    for (const station of stations) this.#add(station);
+    this.#sortOrder();
+    this.version++;
+  }
+
+  /** The map calls this once it exists; later changes reach it as diffs. Returns the detach function. */
+  attachMap(sink: StationMapSink): () => void {
+    this.#sink = sink;
+    return () => {
+      if (this.#sink === sink) this.#sink = null;
+    };
+  }
+
+  /** Every station entry, for building the map once. Not reactive. */
+  entries(): StationEntry[] {
+    return this.#order.flatMap((id) => this.#stations.get(id) ?? []);
+  }
+
+  get(id: string): StationEntry | undefined {
+    return this.#stations.get(id);
+  }
+
+  /** The rows of the station list. Reading it inside `$derived` re-runs when any station changes. */
+  rows(query: StationRowQuery): { rows: StationRow[]; total: number } {
+    void this.version;
+    const text = query.text.trim().toLocaleLowerCase();
+    const rows: StationRow[] = [];
+    let total = 0;
+    for (const id of this.#order) {
+      const entry = this.#stations.get(id);
+      if (entry === undefined || (query.state !== 'all' && entry.state !== query.state)) continue;
+      const { station } = entry;
+      if (text !== '' && !`${station.number} ${station.name} ${station.district}`.toLocaleLowerCase().includes(text)) {
+        continue;
+      }
+      total++;
+      if (rows.length < query.limit) rows.push(this.#row(id, entry));
+    }
+    return { rows, total };
+  }
+
+  /** Stations without a position, by code. Reading it inside `$derived` follows `version`. */
+  unplaced(): Station[] {
+    void this.version;
+    return this.#order.flatMap((id) => {
+      const station = this.#stations.get(id)?.station;
+      return station && (station.lat === null || station.lng === null) ? [station] : [];
+    });
+  }
+
+  /**
+   * Status rows of a patch, each applied if newer than the one held. Returns, for each station not held (imported after
+   * we loaded; the patch has no name or place), the sequence to fetch stations after.
+   */
+  applyStatuses(rows: readonly { id: string; status: StationStatus }[]): number[] {
+    const changes: StationMarkChange[] = [];
+    const unknown: number[] = [];
+    for (const row of rows) {
+      const entry = this.#stations.get(row.id);
+      if (entry === undefined) unknown.push(row.status.updatedSeq - 1);
+      else this.#setStatus(entry, row.status, changes);
+    }
+    this.#publish(changes, []);
+    return unknown;
+  }
+
+  /** Stations read again (a resync): new ones are added, known ones take the newer status. */
+  upsert(stations: readonly Station[]): void {
+    const changes: StationMarkChange[] = [];
+    const added: StationEntry[] = [];
+    for (const station of stations) {
+      const entry = this.#stations.get(station.id);
+      if (entry === undefined) {
+        added.push(this.#add(station));
+        continue;
+      }
+      const status = entry.station.status;
+      entry.station = { ...station, status };
+      this.#setStatus(entry, station.status, changes);
+    }
+    if (added.length > 0) this.#sortOrder();
+    this.#publish(changes, added);
+  }
+
+  /**
+   * A coordinator placed or moved stations: details replace ours (the status stays whichever is newer); a station that
+   * now has a position is (re)drawn on the map.
+   */
+  applyDetails(stations: readonly Station[]): void {
+    const drawn: StationEntry[] = [];
+    for (const station of stations) {
+      const entry = this.#stations.get(station.id);
+      if (!entry) continue;
+      const status = station.status.updatedSeq > entry.station.status.updatedSeq ? station.status : entry.station.status;
+      entry.station = { ...station, status };
+      if (station.lat !== null && station.lng !== null) drawn.push(entry);
+    }
+    this.#publish([], drawn);
+  }
+
+  /**
+   * A station's list row: the same object while the station is unchanged, a fresh one when it changed, so a keyed list
+   * redraws only the rows whose station changed (not all 500 on every check-in).
+   */
+  #row(id: string, { station, state }: StationEntry): StationRow {
+    const held = this.#rows.get(id);
+    if (held !== undefined && held.state === state && held.number === station.number && held.name === station.name && held.district === station.district) return held;
+    const row = { id, number: station.number, name: station.name, district: station.district, state };
+    this.#rows.set(id, row);
+    return row;
+  }
+
+  #add(station: Station): StationEntry {
+    const entry: StationEntry = { station, state: stationState(station.status), badge: findingBadge(station.status) };
+    this.#stations.set(station.id, entry);
+    this.#order.push(station.id);
+    this.counts[entry.state]++;
+    this.count = this.#stations.size;
+    return entry;
+  }
+
+  #sortOrder(): void {
+    this.#order.sort((a, b) => byNumber.compare(this.#stations.get(a)?.station.code ?? '', this.#stations.get(b)?.station.code ?? ''));
+  }
+
+  /** Replaces a station's status if the new one is newer; records a change of state for the map. */
+  #setStatus(entry: StationEntry, status: StationStatus, changes: StationMarkChange[]): void {
+    if (status.updatedSeq <= entry.station.status.updatedSeq) return;
+    entry.station = { ...entry.station, status };
+    const state = stationState(status);
+    const badge = findingBadge(status);
+    if (state === entry.state && badge === entry.badge) return;
+    this.counts[entry.state]--;
+    this.counts[state]++;
+    entry.state = state;
+    entry.badge = badge;
+    changes.push({ id: entry.station.id, state, badge });
+  }
+
+  #publish(changes: readonly StationMarkChange[], added: readonly StationEntry[]): void {
+    if (changes.length === 0 && added.length === 0) return;
+    if (added.length > 0) this.#sink?.addStations(added);
+    if (changes.length > 0) this.#sink?.setStates(changes);
+    this.version++;
+  }
+}
