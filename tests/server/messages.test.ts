@@ -186,9 +186,11 @@ describe.each(drivers)('incidents away from a station on %s', (driver) => {
 
     const csv = await t.app.inject({ method: 'GET', url: '/api/exports/findings.csv', headers: { authorization: `Bearer ${coordinator}` } });
     const [header, row] = csv.body.trim().split('\n').filter((line) => !line.startsWith('#'));
-    expect(header!.split(',').slice(-2)).toEqual(['lat', 'lng']);
+    // Read by column name: columns are added at the end (who and when of triage came after lat/lng).
+    const columns = header!.split(',');
     expect(row).toContain('Voters bussed in near the bazaar');
-    expect(row!.split(',').slice(-2)).toEqual(['42.8712', '74.6011']);
+    const cells = row!.split(',');
+    expect([cells[columns.indexOf('lat')], cells[columns.indexOf('lng')]]).toEqual(['42.8712', '74.6011']);
     const geo = await t.app.inject({ method: 'GET', url: '/api/exports/findings.geojson', headers: { authorization: `Bearer ${coordinator}` } });
     const feature = geo.json().features[0];
     expect(feature.geometry.coordinates).toEqual([74.6011, 42.8712]);
