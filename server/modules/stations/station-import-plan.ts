@@ -7,6 +7,7 @@
 import type { StationImportResolvedRow, StationImportRow } from '../../../shared/schemas/stations';
 import type { Bounds } from '../../../db/schema/missions';
 import { normalizeCode, stationKey, type ProblemList, type StationField } from './station-import-row';
+import { distanceM } from '../../../shared/geo';
 
 export interface StoredStation extends StationImportResolvedRow {
   id: string;
@@ -51,11 +52,9 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Equirectangular distance: plenty for "tens of kilometres away". */
+/** The shared haversine distance (shared/geo.ts), in kilometres as the warnings speak. */
 function distanceKm(aLat: number, aLng: number, bLat: number, bLng: number): number {
-  const x = ((bLng - aLng) * Math.PI) / 180 * Math.cos((((aLat + bLat) / 2) * Math.PI) / 180);
-  const y = ((bLat - aLat) * Math.PI) / 180;
-  return Math.sqrt(x * x + y * y) * 6371;
+  return distanceM({ lat: aLat, lng: aLng }, { lat: bLat, lng: bLng }) / 1000;
 }
 
 function outsideBounds(lat: number, lng: number, bounds: Bounds): boolean {
