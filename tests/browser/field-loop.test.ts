@@ -22,6 +22,7 @@ import type { Station } from '../../shared/schemas/stations';
 import { testConfig } from '../helpers/app';
 import { chromiumAvailable, launchChromium, offlineCoordinatorPage, saveScreenshot } from '../helpers/browser';
 import { createTestDatabase, postgresAvailable } from '../helpers/services';
+import { parse as parseCsv } from 'csv-parse/sync';
 
 const drivers = postgresAvailable ? (['pglite', 'postgres'] as const) : (['pglite'] as const);
 
@@ -202,10 +203,11 @@ describe.runIf(chromiumAvailable).each(drivers)('messages and answered help in C
     expect(await row.textContent()).toContain('away from a station');
 
     const csv = await app.inject({ method: 'GET', url: '/api/exports/findings.csv', headers: { authorization: `Bearer ${coordinator}` } });
-    const line = csv.body.split('\n').find((l) => l.includes('Voters bussed in behind the bazaar'))!;
-    const [lat, lng] = line.split(',').slice(-2).map(Number);
-    expect(lat).toBeCloseTo(42.87345, 4);
-    expect(lng).toBeCloseTo(74.60123, 4);
+    // Read by column name: columns are added at the end (who and when of triage came after lat/lng).
+    const records = parseCsv(csv.body.split('\n').filter((l) => !l.startsWith('#')).join('\n'), { columns: true }) as Record<string, string>[];
+    const record = records.find((r) => Object.values(r).some((v) => v.includes('Voters bussed in behind the bazaar')))!;
+    expect(Number(record.lat)).toBeCloseTo(42.87345, 4);
+    expect(Number(record.lng)).toBeCloseTo(74.60123, 4);
     for (const page of [phone, desk]) await page.context().close();
   }, 240_000);
 });
