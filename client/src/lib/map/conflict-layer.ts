@@ -3,7 +3,8 @@
  * Its own small source, not a property of the clustered stations: a handful of points, replaced whole when the list
  * changes, and visible over a cluster too (a conflict inside it is worth zooming in for).
  */
-import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import { replacePoints } from './point-source';
 
 export const CONFLICTS_SOURCE_ID = 'open-conflicts';
 export const CONFLICTS_LAYER_ID = 'open-conflicts-ring';
@@ -17,16 +18,7 @@ export interface ConflictPoint {
 }
 
 export function showOpenConflicts(map: MapLibreMap, points: readonly ConflictPoint[]): void {
-  const data: GeoJSON.FeatureCollection<GeoJSON.Point> = {
-    type: 'FeatureCollection',
-    features: points.map((p) => ({ type: 'Feature', properties: { stationId: p.stationId }, geometry: { type: 'Point', coordinates: [p.lng, p.lat] } })),
-  };
-  const source = map.getSource<GeoJSONSource>(CONFLICTS_SOURCE_ID);
-  if (source !== undefined) {
-    source.setData(data);
-    return;
-  }
-  map.addSource(CONFLICTS_SOURCE_ID, { type: 'geojson', data });
+  if (!replacePoints(map, CONFLICTS_SOURCE_ID, points, (p) => ({ stationId: p.stationId }))) return;
   map.addLayer({
     id: CONFLICTS_LAYER_ID,
     type: 'circle',

@@ -3,7 +3,8 @@
  * to badge. A handful of points in a small source replaced whole when the feed changes, like the conflict rings. Each is
  * a square-ish ringed dot coloured by severity, so it reads apart from the station shapes; a click selects the finding.
  */
-import type { GeoJSONSource, Map as MapLibreMap, MapLayerMouseEvent } from 'maplibre-gl';
+import type { Map as MapLibreMap, MapLayerMouseEvent } from 'maplibre-gl';
+import { replacePoints } from './point-source';
 import type { Severity } from '../../../../shared/schemas/events';
 
 export const INCIDENTS_SOURCE_ID = 'off-station-incidents';
@@ -21,20 +22,7 @@ export interface IncidentPoint {
 
 /** Shows `points` (replacing the previous set); the first call also makes a click on one call `onselect`. */
 export function showIncidents(map: MapLibreMap, points: readonly IncidentPoint[], onselect: ((findingId: string) => void) | null): void {
-  const data: GeoJSON.FeatureCollection<GeoJSON.Point> = {
-    type: 'FeatureCollection',
-    features: points.map((p) => ({
-      type: 'Feature',
-      properties: { findingId: p.findingId, severity: p.severity },
-      geometry: { type: 'Point', coordinates: [p.lng, p.lat] },
-    })),
-  };
-  const source = map.getSource<GeoJSONSource>(INCIDENTS_SOURCE_ID);
-  if (source !== undefined) {
-    source.setData(data);
-    return;
-  }
-  map.addSource(INCIDENTS_SOURCE_ID, { type: 'geojson', data });
+  if (!replacePoints(map, INCIDENTS_SOURCE_ID, points, (p) => ({ findingId: p.findingId, severity: p.severity }))) return;
   map.addLayer({
     id: INCIDENTS_LAYER_ID,
     type: 'circle',
