@@ -4,12 +4,9 @@
  * the built client; each run is a fresh phone (nothing cached) opening the team's join link, timed until its plan's rows
  * are listed. The baseline is the same phone with no emulation, on the loopback.
  */
-import { randomUUID } from 'node:crypto';
-import { openDatabase } from '../../db/client';
-import { buildDemoMission } from '../../db/seed/demo-mission';
 import { ensureClientBuilt } from '../../server/client-build';
 import { loadConfig } from '../../server/config';
-import { setUpMission } from '../../server/modules/missions/mission-setup';
+import { BENCH_PASSWORD, seedMission } from './seed';
 import { chromiumAvailable, launchChromium } from '../helpers/browser';
 import { createTestDatabase } from '../helpers/services';
 import { freePort, VigilInstance } from '../helpers/processes';
@@ -50,22 +47,12 @@ export async function phoneSection(log: (line: string) => void): Promise<Row[]> 
   });
   const browser = await launchChromium();
   try {
-    const demo = buildDemoMission();
-    const database = await openDatabase({ driver: 'postgres', url, poolSize: 2 });
-    await database.migrate();
-    const credentials = (await setUpMission(database.db, {
-      mission: demo.mission,
-      stations: demo.stations,
-      teams: demo.teams,
-      coordinator: { username: `bench-phone-${randomUUID().slice(0, 8)}`, displayName: 'Bench', password: 'bench-password' },
-      displayLabel: 'Bench wall',
-    }))!;
-    await database.close();
+    const { credentials } = await seedMission(url, 'bench-phone');
     await server.start();
     const login = await fetch(`${server.url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: credentials.coordinator.username, password: 'bench-password' }),
+      body: JSON.stringify({ username: credentials.coordinator.username, password: BENCH_PASSWORD }),
     });
     const { token } = (await login.json()) as { token: string };
     const team = credentials.joinCodes[0]!;

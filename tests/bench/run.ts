@@ -25,11 +25,10 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { Server } from 'socket.io';
 import { io as connectClient } from 'socket.io-client';
-import { openDatabase } from '../../db/client';
-import { buildDemoMission } from '../../db/seed/demo-mission';
 import { PROJECT_ROOT } from '../../server/config';
 import { HEAD_ANNOUNCE_INTERVAL_MS } from '../../shared/constants';
-import { setUpMission, type MissionCredentials } from '../../server/modules/missions/mission-setup';
+import type { MissionCredentials } from '../../server/modules/missions/mission-setup';
+import { BENCH_PASSWORD, seedMission } from './seed';
 import { createTestDatabase } from '../helpers/services';
 import { freePort, RedisProcess, VigilInstance } from '../helpers/processes';
 import { displaySoakSection } from './display-soak';
@@ -62,21 +61,6 @@ interface Row {
 const rows: Row[] = [];
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const ms = (n: number) => `${round(n)} ms`;
-
-async function seedMission(url: string): Promise<{ credentials: MissionCredentials }> {
-  const demo = buildDemoMission();
-  const database = await openDatabase({ driver: 'postgres', url, poolSize: 2 });
-  await database.migrate();
-  const credentials = (await setUpMission(database.db, {
-    mission: demo.mission,
-    stations: demo.stations,
-    teams: demo.teams,
-    coordinator: { username: `bench-${randomUUID().slice(0, 8)}`, displayName: 'Bench', password: 'bench-password' },
-    displayLabel: 'Bench wall',
-  }))!;
-  await database.close();
-  return { credentials };
-}
 
 async function post(base: string, pathName: string, token: string | null, body: unknown) {
   const res = await fetch(`${base}${pathName}`, {
@@ -241,7 +225,7 @@ async function main() {
     if (ONLY.has('scaleout') || ONLY.has('fanout')) await redis.start();
     if (ONLY.has('scaleout')) await scaleOutSection(url, credentials, redis, instances);
     if (ONLY.has('fanout')) await fanoutSection(url, credentials, redis, instances);
-    if (ONLY.has('display')) rows.push(...(await displaySoakSection(url, credentials, 'bench-password', instances, log)));
+    if (ONLY.has('display')) rows.push(...(await displaySoakSection(url, credentials, BENCH_PASSWORD, instances, log)));
     if (ONLY.has('map')) rows.push(...(await mapSection(log)));
     if (ONLY.has('slowloris')) {
       rows.push(...(await slowlorisSection(async () => {
@@ -254,7 +238,7 @@ async function main() {
       // The import server runs with its heap capped below the issue's 300 MiB (see import-bench.ts).
       const instance = await startInstance(url, 'import', null, { NODE_OPTIONS: `--max-old-space-size=${IMPORT_HEAP_CAP_MIB}` });
       instances.push(instance);
-      rows.push(...(await importSection(instance, credentials, 'bench-password', log)));
+      rows.push(...(await importSection(instance, credentials, BENCH_PASSWORD, log)));
     }
     if (ONLY.has('phone')) rows.push(...(await phoneSection(log)));
   } finally {
@@ -353,7 +337,7 @@ async function ingestSection(url: string, credentials: MissionCredentials, insta
 
 /** A dashboard reconnecting CATCH_UP_EVENTS behind: from connect to the last missed event applied. */
 async function catchUpSection(url: string, credentials: MissionCredentials, instance: VigilInstance) {
-  const coordinator = (await post(instance.url, '/api/auth/login', null, { username: credentials.coordinator.username, password: 'bench-password' })).body.token;
+  const coordinator = (await post(instance.url, '/api/auth/login', null, { username: credentials.coordinator.username, password: BENCH_PASSWORD })).body.token;
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   const [mission] = await sql<{ last_seq: string }[]>`select last_seq from missions where id = ${credentials.missionId}`;
   const head = Number(mission!.last_seq);
@@ -414,7 +398,7 @@ async function scaleOutSection(url: string, credentials: MissionCredentials, red
 async function fanoutSection(url: string, credentials: MissionCredentials, redis: RedisProcess, instances: VigilInstance[]) {
   const [a, b] = await Promise.all([startInstance(url, 'bench-A', redis.url), startInstance(url, 'bench-B', redis.url)]);
   instances.push(a!, b!);
-  const coordinator = (await post(a!.url, '/api/auth/login', null, { username: credentials.coordinator.username, password: 'bench-password' })).body.token;
+  const coordinator = (await post(a!.url, '/api/auth/login', null, { username: credentials.coordinator.username, password: BENCH_PASSWORD })).body.token;
   const phone = (await joinAll(b!, credentials))[0]!;
   for (const count of DASHBOARD_COUNTS) {
     log(`fan-out: POST on B → ${count} dashboards spread over A and B (${DASHBOARD_PROCESSES} load processes)`);
