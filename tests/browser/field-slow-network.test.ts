@@ -6,11 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { ensureClientBuilt } from '../../server/client-build';
-import { loadConfig } from '../../server/config';
 import type { StoredEvent } from '../../shared/schemas/events';
 import type { Station } from '../../shared/schemas/stations';
-import { buildTestApp, FIXTURE_PASSWORD, type TestApp } from '../helpers/app';
+import { FIXTURE_PASSWORD, servedTestApp, type TestApp } from '../helpers/app';
 import { chromiumAvailable, launchChromium, saveScreenshot } from '../helpers/browser';
 import { getJson, login } from '../helpers/events';
 import { emulateLink, joinOnSlowLink, nationalMissionWithPlan, PLAN_SIZE } from '../helpers/slow-phone';
@@ -23,12 +21,7 @@ describe.runIf(chromiumAvailable)('a phone on a slow link with a 20,000-station 
   let plan: Station[];
 
   beforeAll(async () => {
-    const config = loadConfig({});
-    await ensureClientBuilt(config);
-    t = await buildTestApp('pglite', { clientDir: config.clientDir });
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = t.app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    ({ t, base } = await servedTestApp());
     coordinator = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
     plan = await nationalMissionWithPlan(base, coordinator, t.own.joinCodes[0]!.callSign);
     browser = await launchChromium();

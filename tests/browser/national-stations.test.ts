@@ -7,10 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureClientBuilt } from '../../server/client-build';
-import { loadConfig } from '../../server/config';
 import type { Station } from '../../shared/schemas/stations';
-import { buildTestApp, FIXTURE_PASSWORD, type TestApp } from '../helpers/app';
+import { FIXTURE_PASSWORD, servedTestApp, type TestApp } from '../helpers/app';
 import { BUSY_MACHINE_WAIT_MS, chromiumAvailable, launchChromium, offlineCoordinatorPage, saveScreenshot } from '../helpers/browser';
 import { getJson, login } from '../helpers/events';
 import { NATIONAL_MAPPING, nationalList } from '../helpers/national-list';
@@ -26,12 +24,7 @@ describe.runIf(chromiumAvailable)('a national station list in Chromium', () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    const config = loadConfig({});
-    await ensureClientBuilt(config);
-    t = await buildTestApp('pglite', { clientDir: config.clientDir });
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = t.app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    ({ t, base } = await servedTestApp());
     coordinator = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
     browser = await launchChromium();
   }, 180_000);

@@ -4,9 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureClientBuilt } from '../../server/client-build';
-import { loadConfig } from '../../server/config';
-import { buildTestApp, FIXTURE_PASSWORD, type TestApp } from '../helpers/app';
+import { FIXTURE_PASSWORD, servedTestApp, type TestApp } from '../helpers/app';
 import { chromiumAvailable, launchChromium, saveScreenshot, BUSY_MACHINE_WAIT_MS } from '../helpers/browser';
 import { getJson, join } from '../helpers/events';
 
@@ -17,12 +15,7 @@ describe.runIf(chromiumAvailable)('mission operations in Chromium', () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    const config = loadConfig({});
-    await ensureClientBuilt(config);
-    t = await buildTestApp('pglite', { clientDir: config.clientDir });
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = t.app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    ({ t, base } = await servedTestApp());
     browser = await launchChromium();
   }, 180_000);
 

@@ -5,11 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureClientBuilt } from '../../server/client-build';
-import { loadConfig } from '../../server/config';
 import type { CoverageReply } from '../../shared/schemas/coverage';
 import type { Station } from '../../shared/schemas/stations';
-import { buildTestApp, FIXTURE_PASSWORD, type TestApp } from '../helpers/app';
+import { FIXTURE_PASSWORD, servedTestApp, type TestApp } from '../helpers/app';
 import { BUSY_MACHINE_WAIT_MS, chromiumAvailable, launchChromium, saveScreenshot } from '../helpers/browser';
 import { arrival, getJson, join, login, postEvents } from '../helpers/events';
 import { NATIONAL_MAPPING, nationalList } from '../helpers/national-list';
@@ -28,12 +26,7 @@ describe.runIf(chromiumAvailable)('regions above districts in Chromium', () => {
   const regionDistricts = list.districts.filter((d) => list.regionOf.get(d) === region).sort((a, b) => a.localeCompare(b));
 
   beforeAll(async () => {
-    const config = loadConfig({});
-    await ensureClientBuilt(config);
-    t = await buildTestApp('pglite', { clientDir: config.clientDir, headAnnounceIntervalMs: 1000 });
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = t.app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    ({ t, base } = await servedTestApp({ headAnnounceIntervalMs: 1000 }));
     coordinator = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
     const imported = await t.app.inject({
       method: 'POST',

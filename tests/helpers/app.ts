@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { openDatabase, type Database } from '../../db/client';
 import { buildApp } from '../../server/app';
+import { ensureClientBuilt } from '../../server/client-build';
 import { loadConfig, type Config } from '../../server/config';
 import { setUpMission, type MissionCredentials } from '../../server/modules/missions/mission-setup';
 import { createTestDatabase } from './services';
@@ -91,4 +92,17 @@ export async function buildTestApp(driver: Driver, overrides: Partial<Config> = 
       if (dropDatabase) await dropDatabase();
     },
   };
+}
+
+/**
+ * A pglite test app that serves the built client and listens on a free port, for browser tests: the app and the base
+ * URL a page opens.
+ */
+export async function servedTestApp(overrides: Partial<Config> = {}): Promise<{ t: TestApp; base: string }> {
+  const config = loadConfig({});
+  await ensureClientBuilt(config);
+  const t = await buildTestApp('pglite', { clientDir: config.clientDir, ...overrides });
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = t.app.server.address();
+  return { t, base: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
 }
