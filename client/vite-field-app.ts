@@ -9,7 +9,12 @@ import type { Plugin } from 'vite';
 import { FIELD_APP_PAGE, isFieldAppPath } from '../shared/field-app.js';
 
 /** The public files (client/public) the app needs offline, besides what the bundle produces. */
-const PUBLIC_FILES = ['/manifest.webmanifest', '/icons/icon-192.png', '/icons/icon-512.png', '/icons/icon-maskable-512.png'];
+const PUBLIC_FILES = [
+  '/manifest.webmanifest',
+  '/icons/icon-192.png',
+  '/icons/icon-512.png',
+  '/icons/icon-maskable-512.png',
+];
 export function fieldApp(clientRoot: string): Plugin[] {
   const page: Plugin = {
     name: 'vigil-field-page',
@@ -41,7 +46,8 @@ export function fieldApp(clientRoot: string): Plugin[] {
       const entry = Object.values(bundle).find(
         (file) => file.type === 'chunk' && file.isEntry && file.facadeModuleId?.endsWith('field.html'),
       );
-      if (!entry || entry.type !== 'chunk') throw new Error('the field app entry (field.html) is missing from the build');
+      if (!entry || entry.type !== 'chunk')
+        throw new Error('the field app entry (field.html) is missing from the build');
       const files = new Set<string>([FIELD_APP_PAGE, ...PUBLIC_FILES]);
       const visit = (fileName: string) => {
         const file = bundle[fileName];

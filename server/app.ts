@@ -59,7 +59,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     requestTimeout: config.requestTimeoutMs,
     // Node checks the head and request timeouts only every connectionsCheckingInterval (30 s by default): check often
     // enough that a slow-headers client is cut off close to headersTimeout.
-    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs) },
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
+    },
     // Opening the database runs its migrations, which on a large mission or a busy machine take longer than Fastify's
     // default 10 s; a start that really hangs is still reported, after two minutes.
     pluginTimeout: 120_000,
@@ -76,8 +79,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   rejectNonFiniteQueryNumbers(app);
   refuseDeclaredOversizeBodies(app);
   // Station imports arrive as raw CSV or GeoJSON text.
-  app.addContentTypeParser(['text/csv', 'text/plain', 'application/geo+json'], { parseAs: 'string' }, (_req, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    ['text/csv', 'text/plain', 'application/geo+json'],
+    { parseAs: 'string' },
+    (_req, body, done) => done(null, body),
   );
 
   await app.register(database, options.database ? { database: options.database } : {});
@@ -143,11 +148,16 @@ function refuseDeclaredOversizeBodies(app: FastifyInstance) {
  */
 function rejectNonFiniteQueryNumbers(app: FastifyInstance) {
   app.addHook('preHandler', async (request) => {
-    for (const [part, values] of [['querystring', request.query], ['params', request.params]] as const) {
+    for (const [part, values] of [
+      ['querystring', request.query],
+      ['params', request.params],
+    ] as const) {
       if (!values || typeof values !== 'object') continue;
       for (const [key, value] of Object.entries(values)) {
         if (typeof value === 'number' && !Number.isFinite(value)) {
-          throw httpError(400, `${part}/${key}: must be a finite number`, 'VALIDATION', [{ field: `${part}/${key}`, problem: 'must be a finite number' }]);
+          throw httpError(400, `${part}/${key}: must be a finite number`, 'VALIDATION', [
+            { field: `${part}/${key}`, problem: 'must be a finite number' },
+          ]);
         }
       }
     }
@@ -168,7 +178,9 @@ async function registerClient(app: FastifyInstance, config: Config) {
   }
   app.get('/*', { schema: { hide: true } }, (request, reply) => {
     if (request.url.startsWith('/api/') || request.url.startsWith('/socket.io')) {
-      return reply.status(404).send({ statusCode: 404, error: 'Not Found', message: `no route GET ${request.url.split('?')[0]}` });
+      return reply
+        .status(404)
+        .send({ statusCode: 404, error: 'Not Found', message: `no route GET ${request.url.split('?')[0]}` });
     }
     return reply.sendFile('index.html');
   });

@@ -87,7 +87,8 @@ export function createBuildIdReader(clientDir: string | null): () => string | nu
     const index = path.join(clientDir, 'index.html');
     try {
       const { mtimeMs } = statSync(index);
-      if (cached?.mtimeMs !== mtimeMs) cached = { mtimeMs, id: BUILD_META.exec(readFileSync(index, 'utf8'))?.[1] ?? null };
+      if (cached?.mtimeMs !== mtimeMs)
+        cached = { mtimeMs, id: BUILD_META.exec(readFileSync(index, 'utf8'))?.[1] ?? null };
       return cached.id;
     } catch {
       return null;

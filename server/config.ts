@@ -118,7 +118,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     requestTimeoutMs: integer(env.HTTP_REQUEST_TIMEOUT_MS, 120_000, 'HTTP_REQUEST_TIMEOUT_MS'),
     connectionTimeoutMs: integer(env.HTTP_CONNECTION_TIMEOUT_MS, 60_000, 'HTTP_CONNECTION_TIMEOUT_MS'),
     keepAliveTimeoutMs: integer(env.HTTP_KEEP_ALIVE_TIMEOUT_MS, 30_000, 'HTTP_KEEP_ALIVE_TIMEOUT_MS'),
-    headAnnounceIntervalMs: integer(env.HEAD_ANNOUNCE_INTERVAL_MS, HEAD_ANNOUNCE_INTERVAL_MS, 'HEAD_ANNOUNCE_INTERVAL_MS'),
+    headAnnounceIntervalMs: integer(
+      env.HEAD_ANNOUNCE_INTERVAL_MS,
+      HEAD_ANNOUNCE_INTERVAL_MS,
+      'HEAD_ANNOUNCE_INTERVAL_MS',
+    ),
     instanceName: env.INSTANCE_NAME ?? `vigil-${process.pid}`,
     authCacheMs: integer(env.AUTH_CACHE_MS, 5000, 'AUTH_CACHE_MS'),
     largeReadsPerToken: integer(env.LARGE_READS_PER_TOKEN, 2, 'LARGE_READS_PER_TOKEN'),
@@ -143,4 +147,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 export const PROJECT_ROOT = ROOT;
 
 /** The package version, read once at start. */
-export const APP_VERSION: string = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+export const APP_VERSION: string = (
+  JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;

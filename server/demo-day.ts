@@ -23,8 +23,15 @@ export function demoDayRequested(argv: readonly string[]): number | null {
   return null;
 }
 
-export async function playDemoDay(url: string, credentials: MissionCredentials, durationMs: number, log: (line: string) => void): Promise<void> {
-  log(`Demo day: a rehearsal plays into the demo mission in drill mode (06:30–22:30 in ${Math.round(durationMs / 1000)} s).`);
+export async function playDemoDay(
+  url: string,
+  credentials: MissionCredentials,
+  durationMs: number,
+  log: (line: string) => void,
+): Promise<void> {
+  log(
+    `Demo day: a rehearsal plays into the demo mission in drill mode (06:30–22:30 in ${Math.round(durationMs / 1000)} s).`,
+  );
   try {
     const report = await simulateDay({
       url,

@@ -8,7 +8,11 @@ import { PROJECT_ROOT } from './config';
 
 const bin = (name: string) => path.join(PROJECT_ROOT, 'node_modules', '.bin', name);
 const children = [
-  spawn(bin('tsx'), ['watch', 'server/main.ts'], { cwd: PROJECT_ROOT, stdio: 'inherit', env: { ...process.env, SERVE_CLIENT: 'false' } }),
+  spawn(bin('tsx'), ['watch', 'server/main.ts'], {
+    cwd: PROJECT_ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, SERVE_CLIENT: 'false' },
+  }),
   spawn(bin('vite'), [], { cwd: PROJECT_ROOT, stdio: 'inherit' }),
 ];
 process.stdout.write('Vigil dev: open http://localhost:5173/ (API on :3000)\n');

@@ -34,7 +34,23 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 /** Errors that mean "the database cannot be reached right now": the client should retry, nothing was stored. */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
 export const RETRY_AFTER_SECONDS = 5;
 
 export function isDatabaseUnavailable(error: unknown): boolean {
@@ -60,7 +76,9 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     if (error instanceof HttpError) {
       const retryAfter = error.extra?.retryAfterSeconds;
       if (typeof retryAfter === 'number') replyTo.header('retry-after', String(retryAfter));
-      return replyTo.status(error.statusCode).send({ ...reply(error.statusCode, error.message, error.code, error.details), ...error.extra });
+      return replyTo
+        .status(error.statusCode)
+        .send({ ...reply(error.statusCode, error.message, error.code, error.details), ...error.extra });
     }
     if ('validation' in error && error.validation) {
       const where = error.validationContext ?? 'request';

@@ -18,7 +18,9 @@ await app.listen({ host: config.host, port: config.port });
 // Fastify logs "Server listening at …" just after listen resolves: let it out first, so the box of links stays last.
 await new Promise<void>((resolve) => setTimeout(resolve, 50));
 
-const banner = [`Vigil is running at ${config.publicUrl}/ (${app.database.driver}${config.redisUrl ? ' + redis' : ''})`];
+const banner = [
+  `Vigil is running at ${config.publicUrl}/ (${app.database.driver}${config.redisUrl ? ' + redis' : ''})`,
+];
 if (credentials) banner.push(...linkLines(config, credentials));
 else if (config.seedDemo) banner.push('Demo mission exists; its links were printed by the instance that created it.');
 banner.push(`API documentation: ${config.publicUrl}/api/docs`);

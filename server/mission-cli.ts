@@ -57,7 +57,8 @@ const { values } = parseArgs({
 if (command !== 'create' && command !== 'list') fail(USAGE);
 
 const publicUrl = values['public-url'] ?? process.env.PUBLIC_URL;
-if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(publicUrl)) fail(`--public-url / PUBLIC_URL must be an http(s) address, got "${publicUrl}"`);
+if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(publicUrl))
+  fail(`--public-url / PUBLIC_URL must be an http(s) address, got "${publicUrl}"`);
 const config = loadConfig(publicUrl ? { ...process.env, PUBLIC_URL: publicUrl } : process.env);
 /** Said when the links' address is a guess: the server may run elsewhere or on another port. */
 const assumedAddressNote = publicUrl
@@ -73,7 +74,9 @@ try {
   await database.migrate();
   if (command === 'list') {
     for (const m of await listMissions(database.db)) {
-      process.stdout.write(`${m.id}  ${m.name}  election ${m.electionDate}  ${m.drill ? 'DRILL' : 'live'}  ${m.lastSeq} events\n`);
+      process.stdout.write(
+        `${m.id}  ${m.name}  election ${m.electionDate}  ${m.drill ? 'DRILL' : 'live'}  ${m.lastSeq} events\n`,
+      );
     }
   } else {
     const read = (file: string | undefined, what: string) => {
@@ -92,24 +95,36 @@ try {
       name: values.name,
       electionDate: values['election-date'],
       timeZone: values['time-zone'],
-      languages: values.languages.split(',').map((l) => l.trim()).filter(Boolean),
-      stations: { text: read(stationsFile, 'stations'), format: /\.(geo)?json$/i.test(stationsFile ?? '') ? 'geojson' : 'csv' },
+      languages: values.languages
+        .split(',')
+        .map((l) => l.trim())
+        .filter(Boolean),
+      stations: {
+        text: read(stationsFile, 'stations'),
+        format: /\.(geo)?json$/i.test(stationsFile ?? '') ? 'geojson' : 'csv',
+      },
       teams: values.teams ? { text: read(values.teams, 'teams') } : { count: Number(values['team-count']) },
       ...(values.plan ? { plan: read(values.plan, 'plan') } : {}),
       coordinator: { username: values.username, displayName: `Coordinator of ${values.name}`, password },
       displayLabel: values['display-label'],
     });
     if (result.ok && (await findCoordinatorByUsername(database.db, values.username))) {
-      process.stderr.write(`Nothing was created: the username "${values.username}" is taken (usernames are unique across missions); choose another with --username\n`);
+      process.stderr.write(
+        `Nothing was created: the username "${values.username}" is taken (usernames are unique across missions); choose another with --username\n`,
+      );
       process.exitCode = 1;
     } else if (!result.ok) {
-      process.stderr.write(`Nothing was created; fix these and run again:\n${result.problems.map((p) => `  ${p}`).join('\n')}\n`);
+      process.stderr.write(
+        `Nothing was created; fix these and run again:\n${result.problems.map((p) => `  ${p}`).join('\n')}\n`,
+      );
       process.exitCode = 1;
     } else {
       const credentials = await setUpMission(database.db, result.plan);
       if (!credentials) throw new Error('set-up returned nothing');
       if (values.json) {
-        process.stdout.write(`${JSON.stringify({ ...credentials, publicUrl: config.publicUrl, publicUrlAssumed: !publicUrl, stations: result.plan.stations.length }, null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ ...credentials, publicUrl: config.publicUrl, publicUrlAssumed: !publicUrl, stations: result.plan.stations.length }, null, 2)}\n`,
+        );
       } else {
         process.stdout.write(
           [

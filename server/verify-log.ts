@@ -18,7 +18,9 @@ let broken = 0;
 try {
   for (const verdict of await verifyAllLogs(database.db)) {
     if (verdict.ok) {
-      process.stdout.write(`mission ${verdict.missionId}: ${verdict.events} events, chain intact, head ${verdict.headHash}\n`);
+      process.stdout.write(
+        `mission ${verdict.missionId}: ${verdict.events} events, chain intact, head ${verdict.headHash}\n`,
+      );
     } else {
       broken += 1;
       const id = verdict.eventId ? ` (id ${verdict.eventId})` : '';

@@ -25,7 +25,14 @@ const dateFormatters = new Map<string, Intl.DateTimeFormat>();
 function dateTimeParts(at: Date, timeZone: string): { date: string; minuteOfDay: number } {
   let format = dateFormatters.get(timeZone);
   if (format === undefined) {
-    const options: Intl.DateTimeFormatOptions = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+    const options: Intl.DateTimeFormatOptions = {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    };
     try {
       format = new Intl.DateTimeFormat('en-CA', { ...options, timeZone });
     } catch {
@@ -35,7 +42,10 @@ function dateTimeParts(at: Date, timeZone: string): { date: string; minuteOfDay:
     dateFormatters.set(timeZone, format);
   }
   const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, minuteOfDay: Number(parts.hour) * 60 + Number(parts.minute) };
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    minuteOfDay: Number(parts.hour) * 60 + Number(parts.minute),
+  };
 }
 
 /** The local date (YYYY-MM-DD) of an instant in the mission's zone. */
@@ -44,7 +54,10 @@ export function localDate(at: Date, timeZone: string): string {
 }
 
 /** The election date, or in a drill the local date the drill started. */
-export function observationDayOf(mission: { electionDate: string; timeZone: string; drill: boolean; drillStartedAt: Date | null }, now: Date): string {
+export function observationDayOf(
+  mission: { electionDate: string; timeZone: string; drill: boolean; drillStartedAt: Date | null },
+  now: Date,
+): string {
   if (!mission.drill) return mission.electionDate;
   return localDate(mission.drillStartedAt ?? now, mission.timeZone);
 }
@@ -74,7 +87,12 @@ export interface MissionMoment {
 export function missionMoment(at: Date | number, day: MissionDay): MissionMoment {
   const instant = typeof at === 'number' ? at : at.getTime();
   const clock = day.drillClock;
-  if (clock === null) return { ...dateTimeParts(new Date(instant), day.timeZone), intoMinuteMs: ((instant % 60_000) + 60_000) % 60_000, ms: instant };
+  if (clock === null)
+    return {
+      ...dateTimeParts(new Date(instant), day.timeZone),
+      intoMinuteMs: ((instant % 60_000) + 60_000) % 60_000,
+      ms: instant,
+    };
   const realStart = Date.parse(clock.realStart);
   const scaledMs = (instant - realStart) * clock.speed;
   const minutes = parseClock(clock.startsAt) + scaledMs / 60_000;

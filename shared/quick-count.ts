@@ -58,7 +58,10 @@ interface Pair {
  * stratum of the sample frame; strata with no report yet are left out of both totals (the estimate is then of the
  * strata that have reported).
  */
-export function ratioEstimate(pairsByStratum: ReadonlyMap<string, readonly Pair[]>, stationsInStratum: ReadonlyMap<string, number>): Estimate {
+export function ratioEstimate(
+  pairsByStratum: ReadonlyMap<string, readonly Pair[]>,
+  stationsInStratum: ReadonlyMap<string, number>,
+): Estimate {
   let totalY = 0;
   let totalX = 0;
   for (const [stratum, pairs] of pairsByStratum) {
@@ -106,10 +109,16 @@ export function estimateQuickCount(
   return {
     reported: protocols.length,
     sampleSize,
-    turnout: ratioEstimate(byStratum((p) => ({ y: p.voted, x: p.registered })), stationsInStratum),
+    turnout: ratioEstimate(
+      byStratum((p) => ({ y: p.voted, x: p.registered })),
+      stationsInStratum,
+    ),
     shares: candidateIds.map((candidateId) => ({
       candidateId,
-      estimate: ratioEstimate(byStratum((p) => ({ y: p.votes[candidateId] ?? 0, x: p.valid })), stationsInStratum),
+      estimate: ratioEstimate(
+        byStratum((p) => ({ y: p.votes[candidateId] ?? 0, x: p.valid })),
+        stationsInStratum,
+      ),
     })),
   };
 }

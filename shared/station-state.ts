@@ -28,13 +28,15 @@ export function stationState(status: StationStatus): StationState {
   if (worst === 'serious') return 'serious';
 
   const assessments = Object.values(status.latestAssessments);
-  if (assessments.some((latest) => latest !== undefined && BAD_ASSESSMENTS.has(latest.assessment))) return 'bad_assessment';
+  if (assessments.some((latest) => latest !== undefined && BAD_ASSESSMENTS.has(latest.assessment)))
+    return 'bad_assessment';
 
   if (status.presentTeamIds.length > 0) return 'present';
   if (worst === 'minor' || worst === 'info') return 'minor';
 
   // A checklist is only filed on a visit, so an assessment counts as one even if the arrival was never sent.
-  const visited = status.visitCount > 0 || status.firstVisitAt !== null || assessments.some((latest) => latest !== undefined);
+  const visited =
+    status.visitCount > 0 || status.firstVisitAt !== null || assessments.some((latest) => latest !== undefined);
   return visited ? 'visited' : 'never_visited';
 }
 

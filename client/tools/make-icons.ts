@@ -30,7 +30,10 @@ function draw(size: number, rounded: boolean, inset: number): Buffer {
       const cx = Math.max(radius - x, 0, x - (size - 1 - radius));
       const cy = Math.max(radius - y, 0, y - (size - 1 - radius));
       const outside = radius > 0 && Math.hypot(cx, cy) > radius;
-      const d = Math.min(toSegment(x, y, s(0.24), s(0.52), s(0.42), s(0.7)), toSegment(x, y, s(0.42), s(0.7), s(0.77), s(0.3)));
+      const d = Math.min(
+        toSegment(x, y, s(0.24), s(0.52), s(0.42), s(0.7)),
+        toSegment(x, y, s(0.42), s(0.7), s(0.77), s(0.3)),
+      );
       const ink = Math.max(0, Math.min(1, stroke / 2 - d + 0.5));
       const [r, g, b] = BLUE.map((c, k) => Math.round(c * (1 - ink) + WHITE[k]! * ink)) as [number, number, number];
       png.data[i] = r;

@@ -32,5 +32,9 @@ export const teamInbox = pgTable(
     replyTo: uuid(),
     readAt: timestamp({ withTimezone: true }),
   },
-  (t) => [primaryKey({ columns: [t.eventId, t.teamId] }), index().on(t.missionId, t.teamId, t.seq), index().on(t.missionId, t.kind, t.seq)],
+  (t) => [
+    primaryKey({ columns: [t.eventId, t.teamId] }),
+    index().on(t.missionId, t.teamId, t.seq),
+    index().on(t.missionId, t.kind, t.seq),
+  ],
 );

@@ -2,7 +2,18 @@
  * Read models: what dashboards load, kept in step with the event log in the same transaction as each insert.
  * They can always be rebuilt by replaying the log.
  */
-import { pgTable, uuid, text, jsonb, integer, bigint, timestamp, boolean, doublePrecision, index } from 'drizzle-orm/pg-core';
+import {
+  pgTable,
+  uuid,
+  text,
+  jsonb,
+  integer,
+  bigint,
+  timestamp,
+  boolean,
+  doublePrecision,
+  index,
+} from 'drizzle-orm/pg-core';
 import type { Assessment, Phase, Severity } from '../../shared/schemas/events';
 import type { FindingState } from '../../shared/schemas/findings';
 import { missions } from './missions';

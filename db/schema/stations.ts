@@ -31,9 +31,5 @@ export const stations = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    unique().on(t.missionId, t.district, t.number),
-    unique().on(t.missionId, t.code),
-    index().on(t.missionId),
-  ],
+  (t) => [unique().on(t.missionId, t.district, t.number), unique().on(t.missionId, t.code), index().on(t.missionId)],
 );

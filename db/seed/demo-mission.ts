@@ -65,7 +65,13 @@ export type DemoMissionRecord = Omit<
 > & { outline: Polygon; isDemo: true };
 
 /** Demo stations are all placed and numbered uniquely across the city, so each one's code is its number. */
-export type DemoStation = StationImportResolvedRow & { id: string; district: DistrictName; electoralDistrict: string; lat: number; lng: number };
+export type DemoStation = StationImportResolvedRow & {
+  id: string;
+  district: DistrictName;
+  electoralDistrict: string;
+  lat: number;
+  lng: number;
+};
 
 export type DemoTeam = Pick<typeof teams.$inferSelect, 'id' | 'callSign' | 'languages'> & {
   members: [string, string];
@@ -226,7 +232,8 @@ function planRoutes(stations: readonly DemoStation[], random: SeededRandom): Dem
     const budget = Math.floor(free.length * MAX_PLANNED_SHARE_OF_DISTRICT);
     for (const size of routeSizes(teamsPerDistrict[district], budget, random)) {
       const route = [takeFarthestFromCentre(free)];
-      while (route.length < size && free.length > 0) route.push(takeNearest(free, route[route.length - 1] as DemoStation));
+      while (route.length < size && free.length > 0)
+        route.push(takeNearest(free, route[route.length - 1] as DemoStation));
       routes.push(route);
     }
   }
@@ -249,7 +256,9 @@ function apportion<K extends string>(total: number, weights: Readonly<Record<K, 
 
 function routeSizes(teamCount: number, stationBudget: number, random: SeededRandom): number[] {
   if (teamCount * MIN_STATIONS_PER_ROUTE > stationBudget) {
-    throw new Error(`${teamCount} routes of ${MIN_STATIONS_PER_ROUTE} stations do not fit in ${stationBudget} stations`);
+    throw new Error(
+      `${teamCount} routes of ${MIN_STATIONS_PER_ROUTE} stations do not fit in ${stationBudget} stations`,
+    );
   }
   const sizes = Array.from({ length: teamCount }, () => random.int(MIN_STATIONS_PER_ROUTE, MAX_STATIONS_PER_ROUTE));
   while (sizes.reduce((sum, size) => sum + size, 0) > stationBudget) {

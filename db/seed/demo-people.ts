@@ -23,7 +23,17 @@ const NATIONALITIES = {
     languages: ['az', 'ru'],
     male: ['Elvin', 'Rashad', 'Tural', 'Farid', 'Orkhan', 'Kamran', 'Ilgar', 'Emin', 'Vusal', 'Anar'],
     female: ['Aynur', 'Leyla', 'Gunel', 'Sevinj', 'Nigar', 'Aytan', 'Konul', 'Narmin', 'Lala', 'Sabina'],
-    surnames: inflected('Mammadov', 'Huseynov', 'Hasanov', 'Guliyev', 'Ismayilov', 'Rzayev', 'Babayev', 'Jafarov', 'Abbasov'),
+    surnames: inflected(
+      'Mammadov',
+      'Huseynov',
+      'Hasanov',
+      'Guliyev',
+      'Ismayilov',
+      'Rzayev',
+      'Babayev',
+      'Jafarov',
+      'Abbasov',
+    ),
   },
   kyrgyz: {
     languages: ['ky', 'ru'],

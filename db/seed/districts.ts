@@ -52,14 +52,12 @@ export type DistrictFeature = Feature<Polygon, DistrictProperties>;
 
 export const BISHKEK_DISTRICTS: FeatureCollection<Polygon, DistrictProperties> = {
   type: 'FeatureCollection',
-  features: DISTRICT_NAMES.map(
-    (name): DistrictFeature => ({
-      type: 'Feature',
-      id: name,
-      properties: { name, electoralDistrict: ELECTORAL_DISTRICT_OF[name], approximate: true },
-      geometry: clipPolygon(BISHKEK_OUTLINE, QUADRANT_OF[name]),
-    }),
-  ),
+  features: DISTRICT_NAMES.map((name): DistrictFeature => ({
+    type: 'Feature',
+    id: name,
+    properties: { name, electoralDistrict: ELECTORAL_DISTRICT_OF[name], approximate: true },
+    geometry: clipPolygon(BISHKEK_OUTLINE, QUADRANT_OF[name]),
+  })),
 };
 
 export function districtPolygon(name: DistrictName): Polygon {

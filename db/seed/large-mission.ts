@@ -26,5 +26,13 @@ export function buildLargeMission(stationCount: number, seed = DEFAULT_DEMO_SEED
       lng: Math.round((around.lng + (random.next() - 0.5) * 2 * SPREAD_DEGREES) * 1e6) / 1e6,
     });
   }
-  return { mission: { ...demo.mission, id: random.uuid(), name: `Benchmark mission, ${stationCount} stations (synthetic data)` }, stations, teams: demo.teams };
+  return {
+    mission: {
+      ...demo.mission,
+      id: random.uuid(),
+      name: `Benchmark mission, ${stationCount} stations (synthetic data)`,
+    },
+    stations,
+    teams: demo.teams,
+  };
 }

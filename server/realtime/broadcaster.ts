@@ -123,7 +123,9 @@ export function createBroadcaster(io: VigilServer, options: BroadcasterOptions) 
      * instance) reloads its state.
      */
     missionReset(missionId: string, head: number): void {
-      safely(() => io.to([roomFor(missionId, 'coordinator'), roomFor(missionId, 'display')]).emit('mission_reset', { head }));
+      safely(() =>
+        io.to([roomFor(missionId, 'coordinator'), roomFor(missionId, 'display')]).emit('mission_reset', { head }),
+      );
     },
 
     /** A coordinator saved the mission's alert settings: every coordinator's page, on every instance, follows them. */

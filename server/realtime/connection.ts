@@ -28,7 +28,10 @@ function handshakeAfter(socket: VigilSocket): number | null {
   return checkSeq.Check(after) ? after : null;
 }
 
-export async function handleConnection({ port, broadcaster, log }: ConnectionContext, socket: VigilSocket): Promise<void> {
+export async function handleConnection(
+  { port, broadcaster, log }: ConnectionContext,
+  socket: VigilSocket,
+): Promise<void> {
   const principal = socket.data.principal;
   if (principal.role === 'team') return handleTeamConnection(socket, principal);
 

@@ -38,7 +38,10 @@ export default fp(
         socket: { reconnectStrategy: (retries: number) => backoffMs(retries, REDIS_RECONNECT_BACKOFF) },
       }) as RedisClientType;
       const sub = pub.duplicate();
-      for (const [name, client] of [['pub', pub], ['sub', sub]] as const) {
+      for (const [name, client] of [
+        ['pub', pub],
+        ['sub', sub],
+      ] as const) {
         // Without an error listener node-redis would crash the process; a Redis outage only delays news.
         client.on('error', (err: Error) => app.log.warn({ err: err.message, client: name }, 'redis error'));
       }
@@ -112,7 +115,8 @@ export default fp(
     async function announceHeads() {
       const missionIds = new Set<string>();
       for (const room of io.of('/').adapter.rooms.keys()) {
-        if (room.startsWith(MISSION_ROOM_PREFIX)) missionIds.add(room.slice(MISSION_ROOM_PREFIX.length).split(':')[0] ?? '');
+        if (room.startsWith(MISSION_ROOM_PREFIX))
+          missionIds.add(room.slice(MISSION_ROOM_PREFIX.length).split(':')[0] ?? '');
       }
       for (const missionId of missionIds) {
         broadcaster.announceHead(missionId, await services().head(missionId));

@@ -11,7 +11,8 @@ export async function* bodyChunks(body: unknown, limit: number): AsyncGenerator<
     let bytes = 0;
     for await (const chunk of body as AsyncIterable<Buffer>) {
       bytes += chunk.length;
-      if (bytes > limit) throw httpError(413, `the body is over ${limit} bytes; this endpoint takes at most ${limit}`, 'BODY_TOO_LARGE');
+      if (bytes > limit)
+        throw httpError(413, `the body is over ${limit} bytes; this endpoint takes at most ${limit}`, 'BODY_TOO_LARGE');
       yield chunk;
     }
   } else yield JSON.stringify(body ?? ''); // application/json, parsed by Fastify's own parser

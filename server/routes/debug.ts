@@ -27,7 +27,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onClose', async () => clearInterval(sampler));
 
   app.get('/debug/memory', {
-    schema: { hide: true, querystring: Type.Object({ reset: Type.Optional(Type.Boolean()) }), response: { 200: Memory } },
+    schema: {
+      hide: true,
+      querystring: Type.Object({ reset: Type.Optional(Type.Boolean()) }),
+      response: { 200: Memory },
+    },
     handler: async (request) => {
       const now = process.memoryUsage();
       peakHeap = Math.max(peakHeap, now.heapUsed);
@@ -43,9 +47,18 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
 
   app.get('/debug/event-loop', {
-    schema: { hide: true, querystring: Type.Object({ reset: Type.Optional(Type.Boolean()) }), response: { 200: EventLoopDelay } },
+    schema: {
+      hide: true,
+      querystring: Type.Object({ reset: Type.Optional(Type.Boolean()) }),
+      response: { 200: EventLoopDelay },
+    },
     handler: async (request) => {
-      const figures = { samples: histogram.count, p50Ms: ms(histogram.percentile(50)), p99Ms: ms(histogram.percentile(99)), maxMs: ms(histogram.max) };
+      const figures = {
+        samples: histogram.count,
+        p50Ms: ms(histogram.percentile(50)),
+        p99Ms: ms(histogram.percentile(99)),
+        maxMs: ms(histogram.max),
+      };
       if (request.query.reset) histogram.reset();
       return figures;
     },

@@ -19,7 +19,12 @@ export interface StationFigures {
 export function drawFigures(random: SeededRandom, registeredVoters: number | null): StationFigures {
   const registered = registeredVoters ?? random.int(800, 2600);
   const issued = Math.round(registered * random.between(0.35, 0.7));
-  return { registered, received: registered + random.int(0, 20), issued, invalid: Math.round(issued * random.between(0.005, 0.04)) };
+  return {
+    registered,
+    received: registered + random.int(0, 20),
+    issued,
+    invalid: Math.round(issued * random.between(0.005, 0.04)),
+  };
 }
 
 /** Known figure names of the default kit (and kits that reuse them); `share` is how far into the day the visit is. */
@@ -50,11 +55,18 @@ function figure(id: string, f: StationFigures, share: number): number | undefine
 function isProblem(q: Question, value: unknown): boolean {
   const rule = q.problemIf;
   if (!rule) return false;
-  if (typeof value === 'number') return (rule.above !== undefined && value > rule.above) || (rule.below !== undefined && value < rule.below);
+  if (typeof value === 'number')
+    return (rule.above !== undefined && value > rule.above) || (rule.below !== undefined && value < rule.below);
   return (rule.answers ?? []).some((a) => a === value || (Array.isArray(value) && value.includes(String(a))));
 }
 
-function answerOf(q: Question, random: SeededRandom, wantProblem: boolean, figures: StationFigures, share: number): Answers[string] | undefined {
+function answerOf(
+  q: Question,
+  random: SeededRandom,
+  wantProblem: boolean,
+  figures: StationFigures,
+  share: number,
+): Answers[string] | undefined {
   switch (q.type) {
     case 'yes_no': {
       const problem = (q.problemIf?.answers ?? []).find((a): a is boolean => typeof a === 'boolean');
@@ -65,7 +77,9 @@ function answerOf(q: Question, random: SeededRandom, wantProblem: boolean, figur
       const known = figure(q.id, figures, share);
       const max = q.max ?? 500;
       const min = q.min ?? 0;
-      const value = known ?? (q.id.includes('minute') ? random.int(0, wantProblem ? 90 : 25) : random.int(min, Math.min(max, min + 50)));
+      const value =
+        known ??
+        (q.id.includes('minute') ? random.int(0, wantProblem ? 90 : 25) : random.int(min, Math.min(max, min + 50)));
       return Math.max(min, Math.min(max, value));
     }
     case 'single_choice': {
@@ -83,7 +97,13 @@ function answerOf(q: Question, random: SeededRandom, wantProblem: boolean, figur
 }
 
 /** A complete answer set for the form that the form engine accepts, or null if none could be made. */
-export function answersFor(form: ChecklistForm, assessment: Assessment, random: SeededRandom, figures: StationFigures, share: number): Answers | null {
+export function answersFor(
+  form: ChecklistForm,
+  assessment: Assessment,
+  random: SeededRandom,
+  figures: StationFigures,
+  share: number,
+): Answers | null {
   const troubled = assessment === 'bad' || assessment === 'very_bad';
   for (let attempt = 0; attempt < 5; attempt++) {
     // On a troubled station one or two questions get a problem answer; elsewhere now and then a small one.

@@ -10,7 +10,6 @@ const USAGE = `usage: npm run simulate -- [--url http://localhost:3000] --user N
   --duration  real time the day (06:30–22:30) takes: 90s, 10m, 1h (default 10m)
   --drill     switch the mission to drill mode first (only while its log is empty); without it the mission must be in drill mode`;
 
-
 const { values } = parseArgs({
   options: {
     url: { type: 'string', default: process.env.VIGIL_URL ?? 'http://localhost:3000' },

@@ -48,7 +48,8 @@ export interface SimulationReport {
 const DAY_START = 6 * 60 + 30;
 const DAY_END = 22 * 60 + 30;
 
-const clockOf = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+const clockOf = (minute: number) =>
+  `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 
 /** '90s', '10m', '1h' (a bare number is seconds) in milliseconds; null below a second or unreadable. */
 export function parseDuration(text: string): number | null {
@@ -68,7 +69,11 @@ const MAX_ATTEMPTS = 12;
 const RETRY_BACKOFF: Backoff = { firstMs: 250, maxMs: 5_000 };
 
 class ApiError extends Error {
-  constructor(readonly status: number, readonly body: unknown, message: string) {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -85,7 +90,10 @@ function client(base: string, stats: { retries: number }, log: (line: string) =>
       try {
         const res = await fetch(`${base}${path}`, {
           method,
-          headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: {
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: AbortSignal.timeout(30_000),
         });
@@ -103,7 +111,8 @@ function client(base: string, stats: { retries: number }, log: (line: string) =>
         throw new ApiError(status, parsed, `${method} ${path} → ${status || 'network error'}: ${message}`);
       }
       stats.retries += 1;
-      const wait = retryAfter && /^\d+$/.test(retryAfter) ? Number(retryAfter) * 1000 : backoffMs(attempt - 1, RETRY_BACKOFF);
+      const wait =
+        retryAfter && /^\d+$/.test(retryAfter) ? Number(retryAfter) * 1000 : backoffMs(attempt - 1, RETRY_BACKOFF);
       log(`  retrying ${method} ${path} in ${Math.round(wait / 100) / 10} s (${status || text})`);
       await sleep(wait);
     }
@@ -132,15 +141,24 @@ interface Action {
 }
 
 const FINDING_TEXTS: Record<string, string[]> = {
-  ballot_stuffing: ['Several ballots folded together seen going into the box', 'A voter put more than one ballot in the box'],
+  ballot_stuffing: [
+    'Several ballots folded together seen going into the box',
+    'A voter put more than one ballot in the box',
+  ],
   carousel: ['The same group of voters came back a second time', 'Voters arriving with pre-filled ballots'],
   group_voting: ['Family voting in one booth', 'Two people in the booth together'],
-  unauthorized_persons: ['An unidentified man directing voters inside the station', 'Police officer inside the room without reason'],
+  unauthorized_persons: [
+    'An unidentified man directing voters inside the station',
+    'Police officer inside the room without reason',
+  ],
   secrecy: ['Booths placed so the ballot can be seen from the table', 'Voters photographing their ballots'],
   voter_list: ['Several voters not on the list turned away', 'Additional list longer than expected'],
   observer_rights: ['Observers asked to stand far from the table', 'Chair refused to show the register'],
-  count_discrepancy: ['Numbers in the protocol differ from the announced count', 'Count started before all observers were present'],
-  procedural_error: ['Seals not checked before opening', 'Ink not applied to voters\' fingers'],
+  count_discrepancy: [
+    'Numbers in the protocol differ from the announced count',
+    'Count started before all observers were present',
+  ],
+  procedural_error: ['Seals not checked before opening', "Ink not applied to voters' fingers"],
   campaigning: ['Campaign leaflets near the entrance', 'Party agitators within 50 m of the station'],
 };
 
@@ -158,21 +176,31 @@ function planDay(
   stations: Station[],
   kit: FormsReply,
   random: SeededRandom,
-): { actions: Action[]; silentTeam: string | null; helpTeam: string | null; cluster: Station[]; conflictStation: Station | null } {
+): {
+  actions: Action[];
+  silentTeam: string | null;
+  helpTeam: string | null;
+  cluster: Station[];
+  conflictStation: Station | null;
+} {
   const byId = new Map(stations.map((s) => [s.id, s]));
   const forms = kit.forms.filter((f) => !f.retired);
   const formFor = (phase: Phase): ChecklistForm | undefined => forms.find((f) => f.phase === phase);
   const categories = kit.findingCategories.filter((c) => !c.retired).map((c) => c.id);
   const figures = new Map<string, StationFigures>();
-  const figuresOf = (s: Station) => figures.get(s.id) ?? (figures.set(s.id, drawFigures(random, s.registeredVoters)), figures.get(s.id)!);
+  const figuresOf = (s: Station) =>
+    figures.get(s.id) ?? (figures.set(s.id, drawFigures(random, s.registeredVoters)), figures.get(s.id)!);
 
   // Two clusters of trouble: a planned station and its nearest neighbours, each with a favourite kind of finding.
-  const planned = [...new Set(phones.flatMap((p) => p.team.assignedStationIds))].map((id) => byId.get(id)!).filter(Boolean);
+  const planned = [...new Set(phones.flatMap((p) => p.team.assignedStationIds))]
+    .map((id) => byId.get(id)!)
+    .filter(Boolean);
   const seeds = planned.length >= 2 ? [random.pick(planned), random.pick(planned)] : planned;
   const clusterCategory = new Map<string, string>();
   for (const seed of seeds) {
     const category = random.pick(categories.length ? categories : ['procedural_error']);
-    for (const s of [...stations].sort((a, b) => distance(a, seed) - distance(b, seed)).slice(0, 3)) clusterCategory.set(s.id, category);
+    for (const s of [...stations].sort((a, b) => distance(a, seed) - distance(b, seed)).slice(0, 3))
+      clusterCategory.set(s.id, category);
   }
   const mood = new Map<string, Assessment>();
   const moodOf = (s: Station): Assessment => {
@@ -180,7 +208,10 @@ function planDay(
       mood.set(
         s.id,
         clusterCategory.has(s.id)
-          ? random.pickWeighted<Assessment>([{ value: 'bad', weight: 2 }, { value: 'very_bad', weight: 1 }])
+          ? random.pickWeighted<Assessment>([
+              { value: 'bad', weight: 2 },
+              { value: 'very_bad', weight: 1 },
+            ])
           : random.pickWeighted<Assessment>([
               { value: 'very_good', weight: 30 },
               { value: 'good', weight: 52 },
@@ -208,11 +239,16 @@ function planDay(
   const id = () => random.uuid();
 
   for (const { team } of phones) {
-    let route = (team.route ?? []).map((stop) => ({ station: byId.get(stop.stationId)!, phases: stop.phases })).filter((s) => s.station);
+    let route = (team.route ?? [])
+      .map((stop) => ({ station: byId.get(stop.stationId)!, phases: stop.phases }))
+      .filter((s) => s.station);
     if (route.length === 0) {
       // A team without a plan covers a few stations near a random one.
       const start = random.pick(stations);
-      route = [...stations].sort((a, b) => distance(a, start) - distance(b, start)).slice(0, 4).map((station) => ({ station, phases: ['opening', 'voting', 'closing'] as Phase[] }));
+      route = [...stations]
+        .sort((a, b) => distance(a, start) - distance(b, start))
+        .slice(0, 4)
+        .map((station) => ({ station, phases: ['opening', 'voting', 'closing'] as Phase[] }));
     }
     const add = (minute: number, make: () => EventInput[]) => push(team.id, minute, make);
     const checklist = (station: Station, phase: Phase, minute: number, share: number) => {
@@ -222,7 +258,19 @@ function planDay(
       const answers = answersFor(form, assessment, random, figuresOf(station), share);
       if (!answers) return;
       if (phase === 'voting') votingBy.set(station.id, team.id);
-      add(minute, () => [{ id: id(), type: 'checklist', occurredAt: now(), teamId: team.id, stationId: station.id, form: form.id, phase, answers, assessment }]);
+      add(minute, () => [
+        {
+          id: id(),
+          type: 'checklist',
+          occurredAt: now(),
+          teamId: team.id,
+          stationId: station.id,
+          form: form.id,
+          phase,
+          answers,
+          assessment,
+        },
+      ]);
     };
     const findings = (station: Station, from: number, to: number) => {
       const hot = clusterCategory.get(station.id);
@@ -231,23 +279,52 @@ function planDay(
         const category = hot ?? random.pick(categories.length ? categories : ['procedural_error']);
         const severity = random.pickWeighted<Severity>(
           hot
-            ? [{ value: 'minor', weight: 2 }, { value: 'serious', weight: 4 }, { value: 'critical', weight: 2 }]
-            : [{ value: 'info', weight: 25 }, { value: 'minor', weight: 50 }, { value: 'serious', weight: 20 }, { value: 'critical', weight: 5 }],
+            ? [
+                { value: 'minor', weight: 2 },
+                { value: 'serious', weight: 4 },
+                { value: 'critical', weight: 2 },
+              ]
+            : [
+                { value: 'info', weight: 25 },
+                { value: 'minor', weight: 50 },
+                { value: 'serious', weight: 20 },
+                { value: 'critical', weight: 5 },
+              ],
         );
         const text = random.pick(FINDING_TEXTS[category] ?? ['Irregularity observed; details to follow by phone']);
         const minute = random.int(from, Math.max(from, to));
-        add(minute, () => [{ id: id(), type: 'finding', occurredAt: now(), teamId: team.id, stationId: station.id, category, severity, text }]);
+        add(minute, () => [
+          {
+            id: id(),
+            type: 'finding',
+            occurredAt: now(),
+            teamId: team.id,
+            stationId: station.id,
+            category,
+            severity,
+            text,
+          },
+        ]);
       }
     };
     const travel = (from: Station, to: Station, depart: number, arrive: number) => {
       if (from.lat === null || from.lng === null || to.lat === null || to.lng === null) return;
       const mid = Math.round((depart + arrive) / 2);
-      const position = { lat: (from.lat + to.lat) / 2 + random.between(-0.001, 0.001), lng: (from.lng + to.lng) / 2 + random.between(-0.001, 0.001), accuracyM: random.int(5, 40) };
+      const position = {
+        lat: (from.lat + to.lat) / 2 + random.between(-0.001, 0.001),
+        lng: (from.lng + to.lng) / 2 + random.between(-0.001, 0.001),
+        accuracyM: random.int(5, 40),
+      };
       add(mid, () => [{ id: id(), type: 'position', occurredAt: now(), teamId: team.id, position }]);
     };
     const visit = (station: Station, arrive: number, leave: number) => {
-      const position = station.lat !== null && station.lng !== null ? { position: { lat: station.lat, lng: station.lng, accuracyM: random.int(5, 25) } } : {};
-      add(arrive, () => [{ id: id(), type: 'arrival', occurredAt: now(), teamId: team.id, stationId: station.id, ...position }]);
+      const position =
+        station.lat !== null && station.lng !== null
+          ? { position: { lat: station.lat, lng: station.lng, accuracyM: random.int(5, 25) } }
+          : {};
+      add(arrive, () => [
+        { id: id(), type: 'arrival', occurredAt: now(), teamId: team.id, stationId: station.id, ...position },
+      ]);
       add(leave, () => [{ id: id(), type: 'departure', occurredAt: now(), teamId: team.id, stationId: station.id }]);
     };
 
@@ -259,8 +336,10 @@ function planDay(
     const leaveFirst = route.length === 1 ? 21 * 60 + random.int(30, 60) : random.int(8 * 60 + 15, 8 * 60 + 45);
     visit(first.station, t, leaveFirst);
     if (first.phases.includes('opening')) checklist(first.station, 'opening', random.int(8 * 60 + 2, 8 * 60 + 12), 0);
-    if (first.phases.includes('voting') && route.length === 1) checklist(first.station, 'voting', random.int(12 * 60, 14 * 60), 0.5);
-    if (route.length === 1 && first.phases.includes('closing')) checklist(first.station, 'closing', random.int(21 * 60, 21 * 60 + 25), 1);
+    if (first.phases.includes('voting') && route.length === 1)
+      checklist(first.station, 'voting', random.int(12 * 60, 14 * 60), 0.5);
+    if (route.length === 1 && first.phases.includes('closing'))
+      checklist(first.station, 'closing', random.int(21 * 60, 21 * 60 + 25), 1);
     findings(first.station, t + 10, leaveFirst - 5);
     t = leaveFirst;
     let previous = first.station;
@@ -273,7 +352,13 @@ function planDay(
       gaps.push({ teamId: team.id, from: t, to: arrive, near: stop.station });
       travel(previous, stop.station, t, arrive);
       visit(stop.station, arrive, leave);
-      if (stop.phases.includes('voting')) checklist(stop.station, 'voting', random.int(arrive + 10, Math.max(arrive + 10, leave - 5)), (arrive - 8 * 60) / (12 * 60));
+      if (stop.phases.includes('voting'))
+        checklist(
+          stop.station,
+          'voting',
+          random.int(arrive + 10, Math.max(arrive + 10, leave - 5)),
+          (arrive - 8 * 60) / (12 * 60),
+        );
       findings(stop.station, arrive + 5, leave - 5);
       previous = stop.station;
       t = leave;
@@ -285,35 +370,64 @@ function planDay(
       travel(previous, last.station, t, arrive);
       visit(last.station, arrive, leave);
       if (last.phases.includes('voting')) checklist(last.station, 'voting', arrive + 10, 0.9);
-      if (last.phases.includes('closing')) checklist(last.station, 'closing', random.int(21 * 60 + 20, 21 * 60 + 50), 1);
+      if (last.phases.includes('closing'))
+        checklist(last.station, 'closing', random.int(21 * 60 + 20, 21 * 60 + 50), 1);
       findings(last.station, arrive + 5, leave - 10);
     }
     if (team.id === help) {
       const at = random.int(15 * 60, 16 * 60);
-      add(at, () => [{ id: id(), type: 'help_request', occurredAt: now(), teamId: team.id, note: 'Aggressive man outside the station, we stepped away' }]);
-      add(at + random.int(15, 30), () => [{ id: id(), type: 'help_resolved', occurredAt: now(), teamId: team.id, note: 'Police came, we are fine' }]);
+      add(at, () => [
+        {
+          id: id(),
+          type: 'help_request',
+          occurredAt: now(),
+          teamId: team.id,
+          note: 'Aggressive man outside the station, we stepped away',
+        },
+      ]);
+      add(at + random.int(15, 30), () => [
+        { id: id(), type: 'help_resolved', occurredAt: now(), teamId: team.id, note: 'Police came, we are fine' },
+      ]);
     }
   }
   // A detour: between two of its stops, a team looks in at a nearby station another team observes, and sees it
   // differently — the conflicting reports a coordinator has to resolve.
   let conflictStation: Station | null = null;
   const votingForm = formFor('voting');
-  const detours = gaps.filter((g) => g.teamId !== silent && g.to - g.from >= 6 && g.from >= 10 * 60 && g.from <= 17 * 60);
+  const detours = gaps.filter(
+    (g) => g.teamId !== silent && g.to - g.from >= 6 && g.from >= 10 * 60 && g.from <= 17 * 60,
+  );
   if (votingForm && detours.length) {
     const gap = random.pick(detours);
     // Not a station of the team that goes silent: its checklist may never come.
-    const candidates = [...votingBy].filter(([, by]) => by !== gap.teamId && by !== silent).map(([id]) => byId.get(id)!);
+    const candidates = [...votingBy]
+      .filter(([, by]) => by !== gap.teamId && by !== silent)
+      .map(([id]) => byId.get(id)!);
     const target = candidates.sort((a, b) => distance(a, gap.near) - distance(b, gap.near))[0];
     if (target) {
       const seen: Assessment = moodOf(target) === 'bad' || moodOf(target) === 'very_bad' ? 'good' : 'bad';
       const answers = answersFor(votingForm, seen, random, figuresOf(target), 0.5);
       if (answers) {
         conflictStation = target;
-        push(gap.teamId, gap.from + 1, () => [{ id: id(), type: 'arrival', occurredAt: now(), teamId: gap.teamId, stationId: target.id }]);
-        push(gap.teamId, gap.from + 3, () => [
-          { id: id(), type: 'checklist', occurredAt: now(), teamId: gap.teamId, stationId: target.id, form: votingForm.id, phase: 'voting', answers, assessment: seen },
+        push(gap.teamId, gap.from + 1, () => [
+          { id: id(), type: 'arrival', occurredAt: now(), teamId: gap.teamId, stationId: target.id },
         ]);
-        push(gap.teamId, gap.from + 5, () => [{ id: id(), type: 'departure', occurredAt: now(), teamId: gap.teamId, stationId: target.id }]);
+        push(gap.teamId, gap.from + 3, () => [
+          {
+            id: id(),
+            type: 'checklist',
+            occurredAt: now(),
+            teamId: gap.teamId,
+            stationId: target.id,
+            form: votingForm.id,
+            phase: 'voting',
+            answers,
+            assessment: seen,
+          },
+        ]);
+        push(gap.teamId, gap.from + 5, () => [
+          { id: id(), type: 'departure', occurredAt: now(), teamId: gap.teamId, stationId: target.id },
+        ]);
       }
     }
   }
@@ -321,7 +435,13 @@ function planDay(
   // A stable order: by minute, then the order they were planned in (a team's events stay in order).
   const indexed = actions.map((a, i) => ({ a, i }));
   indexed.sort((x, y) => x.a.minute - y.a.minute || x.i - y.i);
-  return { actions: indexed.map((x) => x.a), silentTeam: silent, helpTeam: help, cluster: [...clusterCategory.keys()].map((id) => byId.get(id)!), conflictStation };
+  return {
+    actions: indexed.map((x) => x.a),
+    silentTeam: silent,
+    helpTeam: help,
+    cluster: [...clusterCategory.keys()].map((id) => byId.get(id)!),
+    conflictStation,
+  };
 }
 
 export async function simulateDay(options: SimulationOptions): Promise<SimulationReport> {
@@ -330,15 +450,22 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
   const call = client(options.url.replace(/\/+$/, ''), stats, log);
   const random = new SeededRandom(options.seed, 'rehearsal');
 
-  const login = await call<{ token: string; mission: { name: string } }>('POST', '/api/auth/login', null, { username: options.username, password: options.password });
+  const login = await call<{ token: string; mission: { name: string } }>('POST', '/api/auth/login', null, {
+    username: options.username,
+    password: options.password,
+  });
   const coordinator = login.token;
   let mission = await call<{ drill: boolean; events: number; name: string }>('GET', '/api/mission', coordinator);
   if (!mission.drill) {
-    if (!options.drill) throw new Error(`mission "${mission.name}" is live: a rehearsal plays only into a drill (pass --drill to switch an empty mission to drill mode)`);
+    if (!options.drill)
+      throw new Error(
+        `mission "${mission.name}" is live: a rehearsal plays only into a drill (pass --drill to switch an empty mission to drill mode)`,
+      );
     try {
       mission = await call('PUT', '/api/mission/drill', coordinator, { drill: true });
     } catch (error) {
-      if (error instanceof ApiError && error.status === 409) throw new Error(`cannot switch "${mission.name}" to drill mode: ${error.message}`, { cause: error });
+      if (error instanceof ApiError && error.status === 409)
+        throw new Error(`cannot switch "${mission.name}" to drill mode: ${error.message}`, { cause: error });
       throw error;
     }
     log(`Mission "${mission.name}" is now in drill mode.`);
@@ -348,7 +475,8 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
     call<{ teams: Team[] }>('GET', '/api/teams', coordinator),
     call<FormsReply>('GET', '/api/forms', coordinator),
   ]);
-  if (stations.stations.length === 0 || teams.teams.length === 0) throw new Error('the mission needs stations and teams to rehearse');
+  if (stations.stations.length === 0 || teams.teams.length === 0)
+    throw new Error('the mission needs stations and teams to rehearse');
 
   // Each team's phone joins as a real phone does: a fresh join code, then POST /api/auth/join.
   const phones: Phone[] = [];
@@ -381,7 +509,10 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
   const msPerMinute = options.durationMs / (DAY_END - DAY_START);
   // The day runs compressed: the drill's own clock, started with it, lets the coordinators' alerts (silent teams,
   // polling hours) keep its pace, as they would on the real day.
-  await call('PUT', '/api/mission/drill', coordinator, { drill: true, clock: { startsAt: clockOf(DAY_START), speed: drillSpeed(options.durationMs) } });
+  await call('PUT', '/api/mission/drill', coordinator, {
+    drill: true,
+    clock: { startsAt: clockOf(DAY_START), speed: drillSpeed(options.durationMs) },
+  });
   const started = Date.now();
   let lastLoggedHour = -1;
   let next = 0;
@@ -396,7 +527,12 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
     for (const action of batch) perTeam.set(action.teamId, [...(perTeam.get(action.teamId) ?? []), ...action.make()]);
     await Promise.all(
       [...perTeam].map(async ([teamId, events]) => {
-        const reply = await call<{ results: { status: string; error?: string }[] }>('POST', '/api/events', tokenOf.get(teamId)!, { events });
+        const reply = await call<{ results: { status: string; error?: string }[] }>(
+          'POST',
+          '/api/events',
+          tokenOf.get(teamId)!,
+          { events },
+        );
         reply.results.forEach((r, i) => {
           report.posted += 1;
           const type = events[i]!.type;
@@ -416,6 +552,10 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
   }
   report.retries = stats.retries;
   const summary = await call<Summary>('GET', '/api/summary', coordinator);
-  log(`Day over: ${report.stored} events stored (${Object.entries(report.byType).map(([k, v]) => `${v} ${k}`).join(', ')}), ${report.rejected.length} refused, ${report.retries} retries.`);
+  log(
+    `Day over: ${report.stored} events stored (${Object.entries(report.byType)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}), ${report.rejected.length} refused, ${report.retries} retries.`,
+  );
   return { ...report, summary };
 }

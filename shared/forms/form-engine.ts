@@ -140,7 +140,8 @@ function runCheck(check: FigureCheck, form: ChecklistForm, answers: Answers): An
     for (const id of ids) {
       const question = form.questions.find((q) => q.id === id);
       const value = answers[id];
-      if (!question || !isVisible(question, answers) || typeof value !== 'number' || !Number.isFinite(value)) return null;
+      if (!question || !isVisible(question, answers) || typeof value !== 'number' || !Number.isFinite(value))
+        return null;
       total += value;
     }
     return total;
@@ -205,7 +206,7 @@ export function describeProblem(problem: AnswerProblem): string {
     case 'above_max':
       return `must be at most ${problem.limit}`;
     case 'unknown_option':
-      return 'not one of the question\'s options';
+      return "not one of the question's options";
     case 'too_long':
       return `at most ${problem.limit} characters`;
     case 'check_failed':

@@ -21,7 +21,10 @@ export const JoinBody = Type.Object(
 );
 export type JoinBody = Static<typeof JoinBody>;
 
-const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM in the mission time zone' });
+const ClockTime = Type.String({
+  pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
+  description: 'HH:MM in the mission time zone',
+});
 
 /** When the coordinators' page raises alerts; PUT /api/mission/alert-settings changes them. */
 export const AlertSettings = Type.Object(

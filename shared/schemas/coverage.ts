@@ -32,7 +32,11 @@ export const DistrictCoverage = Type.Object({
 export type DistrictCoverage = Static<typeof DistrictCoverage>;
 
 /** A region's own totals (the sum of its districts) and its districts' names, in the order `districts` lists them. */
-export const RegionCoverage = Type.Object({ region: Type.String(), districts: Type.Array(Type.String()), ...CoverageFigures.properties });
+export const RegionCoverage = Type.Object({
+  region: Type.String(),
+  districts: Type.Array(Type.String()),
+  ...CoverageFigures.properties,
+});
 export type RegionCoverage = Static<typeof RegionCoverage>;
 
 export const CoverageHour = Type.Object({

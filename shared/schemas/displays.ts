@@ -15,7 +15,12 @@ export const DisplayPolicy = Type.Object(
 );
 export type DisplayPolicy = Static<typeof DisplayPolicy>;
 
-export const DisplayLabel = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S', description: 'A name for the screen, e.g. "Situation room, left wall"' });
+export const DisplayLabel = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  pattern: '\\S',
+  description: 'A name for the screen, e.g. "Situation room, left wall"',
+});
 
 /** Seconds per view when the wall cycles through the city and each district; null shows the whole city only. */
 export const RotationSeconds = Type.Union([

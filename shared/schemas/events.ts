@@ -71,7 +71,10 @@ export const MAX_MESSAGE_TEAMS = 500;
 
 /** Whom a coordinator's message goes to. */
 export const MessageRecipients = Type.Union([
-  Type.Object({ teamIds: Type.Array(Uuid, { minItems: 1, maxItems: MAX_MESSAGE_TEAMS, uniqueItems: true }) }, { additionalProperties: false }),
+  Type.Object(
+    { teamIds: Type.Array(Uuid, { minItems: 1, maxItems: MAX_MESSAGE_TEAMS, uniqueItems: true }) },
+    { additionalProperties: false },
+  ),
   Type.Object({ district: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
   Type.Object({ all: Type.Literal(true) }, { additionalProperties: false }),
 ]);
@@ -125,7 +128,15 @@ export const DISPLAY_FIELDS = {
   team_message: [],
 } as const satisfies Record<string, readonly string[]>;
 /** Fields of every stored event that displays receive. */
-export const DISPLAY_ENVELOPE_FIELDS = ['id', 'type', 'occurredAt', 'seq', 'receivedAt', 'teamId', 'stationId'] as const;
+export const DISPLAY_ENVELOPE_FIELDS = [
+  'id',
+  'type',
+  'occurredAt',
+  'seq',
+  'receivedAt',
+  'teamId',
+  'stationId',
+] as const;
 type DisplayEnvelopeField = (typeof DISPLAY_ENVELOPE_FIELDS)[number];
 
 /** Makes every property not named in `keep` optional (for the display shape: present only when allowed). */
@@ -182,7 +193,10 @@ const catalogue = {
   // Coordinators only: gives a finding to a coordinator of the mission ("mine" in the feed), or takes it back (null).
   finding_assigned: defineEvent('finding_assigned', {
     findingId: Type.String({ format: 'uuid', description: 'id of the finding event' }),
-    assignee: Type.Union([Type.String({ minLength: 1, maxLength: 128, description: "a coordinator's username" }), Type.Null()]),
+    assignee: Type.Union([
+      Type.String({ minLength: 1, maxLength: 128, description: "a coordinator's username" }),
+      Type.Null(),
+    ]),
   }),
   position: defineEvent('position', { teamId: Uuid, position: Position, stationId: Type.Optional(Uuid) }),
   help_request: defineEvent('help_request', {
@@ -271,7 +285,11 @@ export const PostEventsBody = Type.Object(
 );
 export type PostEventsBody = Static<typeof PostEventsBody>;
 
-export const EventResultStatus = Type.Union([Type.Literal('stored'), Type.Literal('duplicate'), Type.Literal('rejected')]);
+export const EventResultStatus = Type.Union([
+  Type.Literal('stored'),
+  Type.Literal('duplicate'),
+  Type.Literal('rejected'),
+]);
 export const EventResult = Type.Object({
   id: Type.Union([Type.String(), Type.Null()]),
   status: EventResultStatus,

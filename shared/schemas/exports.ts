@@ -21,13 +21,29 @@ const Count = Type.Integer({ minimum: 0 });
 
 /** GET /api/exports/summary: what the printable summary page shows, each figure counted in SQL over the record. */
 export const MissionReport = Type.Object({
-  mission: Type.Object({ id: Type.String(), name: Type.String(), electionDate: Type.String(), timeZone: Type.String() }),
+  mission: Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    electionDate: Type.String(),
+    timeZone: Type.String(),
+  }),
   drill: Type.Boolean(),
   head: ChainHead,
   generatedAt: IsoTime,
   /** Device times of the first and last event in the log (null for an empty log). */
-  span: Type.Object({ first: Type.Union([IsoTime, Type.Null()]), last: Type.Union([IsoTime, Type.Null()]), events: Count }),
-  coverage: Type.Object({ stations: Count, visited: Count, planned: Count, plannedVisited: Count, teams: Count, teamsSeen: Count }),
+  span: Type.Object({
+    first: Type.Union([IsoTime, Type.Null()]),
+    last: Type.Union([IsoTime, Type.Null()]),
+    events: Count,
+  }),
+  coverage: Type.Object({
+    stations: Count,
+    visited: Count,
+    planned: Count,
+    plannedVisited: Count,
+    teams: Count,
+    teamsSeen: Count,
+  }),
   /** Every checklist filed, per phase and assessment (not only the latest per station). */
   assessments: Type.Array(Type.Object({ phase: Type.String(), assessment: Type.String(), count: Count })),
   findings: Type.Array(Type.Object({ category: Type.String(), severity: Type.String(), count: Count, open: Count })),

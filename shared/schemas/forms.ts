@@ -60,7 +60,10 @@ const questionBase = {
   showIf: Type.Optional(ShowIf),
 };
 
-export const YesNoQuestion = Type.Object({ ...questionBase, type: Type.Literal('yes_no') }, { additionalProperties: false });
+export const YesNoQuestion = Type.Object(
+  { ...questionBase, type: Type.Literal('yes_no') },
+  { additionalProperties: false },
+);
 export const NumberQuestion = Type.Object(
   {
     ...questionBase,
@@ -73,19 +76,37 @@ export const NumberQuestion = Type.Object(
   { additionalProperties: false },
 );
 export const SingleChoiceQuestion = Type.Object(
-  { ...questionBase, type: Type.Literal('single_choice'), options: Type.Array(ChoiceOption, { minItems: 1, maxItems: 50 }) },
+  {
+    ...questionBase,
+    type: Type.Literal('single_choice'),
+    options: Type.Array(ChoiceOption, { minItems: 1, maxItems: 50 }),
+  },
   { additionalProperties: false },
 );
 export const MultipleChoiceQuestion = Type.Object(
-  { ...questionBase, type: Type.Literal('multiple_choice'), options: Type.Array(ChoiceOption, { minItems: 1, maxItems: 50 }) },
+  {
+    ...questionBase,
+    type: Type.Literal('multiple_choice'),
+    options: Type.Array(ChoiceOption, { minItems: 1, maxItems: 50 }),
+  },
   { additionalProperties: false },
 );
 export const TextQuestion = Type.Object(
-  { ...questionBase, type: Type.Literal('text'), maxLength: Type.Optional(Type.Integer({ minimum: 1, maximum: 4000 })) },
+  {
+    ...questionBase,
+    type: Type.Literal('text'),
+    maxLength: Type.Optional(Type.Integer({ minimum: 1, maximum: 4000 })),
+  },
   { additionalProperties: false },
 );
 
-export const Question = Type.Union([YesNoQuestion, NumberQuestion, SingleChoiceQuestion, MultipleChoiceQuestion, TextQuestion]);
+export const Question = Type.Union([
+  YesNoQuestion,
+  NumberQuestion,
+  SingleChoiceQuestion,
+  MultipleChoiceQuestion,
+  TextQuestion,
+]);
 export type Question = Static<typeof Question>;
 export type QuestionOf<T extends QuestionType> = Extract<Question, { type: T }>;
 

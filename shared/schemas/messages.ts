@@ -37,7 +37,11 @@ export const InboxItem = Type.Object({
 export type InboxItem = Static<typeof InboxItem>;
 
 /** One team's receipt of a coordinator's message. */
-export const MessageReceipt = Type.Object({ teamId: Uuid, callSign: Type.String(), readAt: Type.Union([IsoTime, Type.Null()]) });
+export const MessageReceipt = Type.Object({
+  teamId: Uuid,
+  callSign: Type.String(),
+  readAt: Type.Union([IsoTime, Type.Null()]),
+});
 export type MessageReceipt = Static<typeof MessageReceipt>;
 
 /** A coordinator's message as coordinators see it: to whom it went and who has read it. */

@@ -28,14 +28,25 @@ export const DrillBody = Type.Object(
      * Only with `drill: true`: the drill plays a compressed day (the simulator says so), so alerts follow its clock.
      * The day's `startsAt` (HH:MM) begins now and runs `speed` times faster than real time.
      */
-    clock: Type.Optional(Type.Object({ startsAt: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }), speed: Type.Number({ minimum: 1, maximum: 100_000 }) }, { additionalProperties: false })),
+    clock: Type.Optional(
+      Type.Object(
+        {
+          startsAt: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
+          speed: Type.Number({ minimum: 1, maximum: 100_000 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
 export type DrillBody = Static<typeof DrillBody>;
 
 /** Wiping is irreversible: the caller repeats the mission's name (as the page asks the coordinator to). */
-export const ClearDrillBody = Type.Object({ confirmMissionName: Type.String({ minLength: 1, maxLength: 300 }) }, { additionalProperties: false });
+export const ClearDrillBody = Type.Object(
+  { confirmMissionName: Type.String({ minLength: 1, maxLength: 300 }) },
+  { additionalProperties: false },
+);
 export type ClearDrillBody = Static<typeof ClearDrillBody>;
 
 export const ClearDrillReply = Type.Object({
@@ -64,7 +75,9 @@ export const PlanImportReply = Type.Object({
     Type.Object({
       teamId: Type.String(),
       callSign: Type.String(),
-      stations: Type.Array(Type.Object({ stationId: Type.String(), number: Type.String(), phases: Type.Array(Type.String()) })),
+      stations: Type.Array(
+        Type.Object({ stationId: Type.String(), number: Type.String(), phases: Type.Array(Type.String()) }),
+      ),
     }),
   ),
   /** Sequence numbers of the plan_changed events stored (empty on a dry run). */

@@ -3,7 +3,11 @@ import { IsoTime, Latitude, Longitude, MAX_SEQ, Seq, Uuid, oneOf, FieldProblem }
 import { Assessment, PHASES, Severity } from './events';
 
 export const StationsQuery = Type.Object(
-  { changedAfter: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_SEQ, description: 'only stations whose status changed after this seq' })) },
+  {
+    changedAfter: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: MAX_SEQ, description: 'only stations whose status changed after this seq' }),
+    ),
+  },
   { additionalProperties: false },
 );
 
@@ -76,7 +80,16 @@ export type StationImportRow = Static<typeof StationImportRow>;
 
 /** The station fields an import file can carry, for the column mapping. */
 export const StationImportField = oneOf([
-  'number', 'district', 'code', 'name', 'address', 'region', 'electoralDistrict', 'lat', 'lng', 'registeredVoters',
+  'number',
+  'district',
+  'code',
+  'name',
+  'address',
+  'region',
+  'electoralDistrict',
+  'lat',
+  'lng',
+  'registeredVoters',
 ] as const);
 export type StationImportField = Static<typeof StationImportField>;
 
@@ -196,18 +209,24 @@ export type ImportPreviewReply = Static<typeof ImportPreviewReply>;
 export const StationImportQuery = Type.Object(
   {
     format: Type.Optional(ImportFormat),
-    dryRun: Type.Optional(Type.Boolean({ description: 'preview: what would change and every problem; nothing is written' })),
+    dryRun: Type.Optional(
+      Type.Boolean({ description: 'preview: what would change and every problem; nothing is written' }),
+    ),
     mapping: Type.Optional(
       Type.String({
         maxLength: 4000,
         description:
-          'JSON object from station field to the file\'s column (or GeoJSON property) name, e.g. ' +
+          "JSON object from station field to the file's column (or GeoJSON property) name, e.g. " +
           '{"number":"Nr","district":"County","address":"Adresa"}; null means the file has no such column. ' +
           'Fields left out are found by their usual names.',
       }),
     ),
     clear: Type.Optional(
-      Type.String({ maxLength: 300, description: 'comma-separated optional fields whose blank cells clear the stored value (by default a blank cell keeps it)' }),
+      Type.String({
+        maxLength: 300,
+        description:
+          'comma-separated optional fields whose blank cells clear the stored value (by default a blank cell keeps it)',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -217,8 +236,14 @@ export type StationImportQuery = Static<typeof StationImportQuery>;
 /** GET /api/stations/search */
 export const StationSearchQuery = Type.Object(
   {
-    q: Type.String({ minLength: 1, maxLength: 100, description: 'part of a code, name or address; case, spaces and dashes ignored' }),
-    near: Type.Optional(Type.String({ pattern: '^-?\\d+(\\.\\d+)?,-?\\d+(\\.\\d+)?$', description: 'LAT,LNG: nearest first' })),
+    q: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'part of a code, name or address; case, spaces and dashes ignored',
+    }),
+    near: Type.Optional(
+      Type.String({ pattern: '^-?\\d+(\\.\\d+)?,-?\\d+(\\.\\d+)?$', description: 'LAT,LNG: nearest first' }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
   },
   { additionalProperties: false },
@@ -229,10 +254,7 @@ export const StationSearchReply = Type.Object({ stations: Type.Array(Station) })
 export type StationSearchReply = Static<typeof StationSearchReply>;
 
 /** PUT /api/stations/:stationId/position: a coordinator places an unplaced station (or moves one). */
-export const StationPositionBody = Type.Object(
-  { lat: Latitude, lng: Longitude },
-  { additionalProperties: false },
-);
+export const StationPositionBody = Type.Object({ lat: Latitude, lng: Longitude }, { additionalProperties: false });
 export type StationPositionBody = Static<typeof StationPositionBody>;
 
 export const STATION_PHASES = PHASES;

@@ -45,7 +45,12 @@ async function measure(cdp: CDPSession, startedMs: number): Promise<Sample> {
   const { metrics } = await cdp.send('Performance.getMetrics');
   const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
   const counters = await cdp.send('Memory.getDOMCounters');
-  return { atS: Math.round((Date.now() - startedMs) / 1000), heapMiB: heap / 2 ** 20, nodes: counters.nodes, listeners: counters.jsEventListeners };
+  return {
+    atS: Math.round((Date.now() - startedMs) / 1000),
+    heapMiB: heap / 2 ** 20,
+    nodes: counters.nodes,
+    listeners: counters.jsEventListeners,
+  };
 }
 
 interface TeamPlan {
@@ -64,8 +69,17 @@ class SimulatedDay {
   #nextHelpAt: number;
   posted = 0;
 
-  constructor(phones: Phone[], readonly simStart: number) {
-    this.teams = phones.map((phone, i) => ({ phone, routeIndex: 0, nextVisitAt: simStart + i * 90_000, nextPositionAt: simStart + i * 1500, pending: [] }));
+  constructor(
+    phones: Phone[],
+    readonly simStart: number,
+  ) {
+    this.teams = phones.map((phone, i) => ({
+      phone,
+      routeIndex: 0,
+      nextVisitAt: simStart + i * 90_000,
+      nextPositionAt: simStart + i * 1500,
+      pending: [],
+    }));
     this.#nextHelpAt = simStart + HELP_EVERY_SIM_MS / 2;
   }
 
@@ -89,26 +103,57 @@ class SimulatedDay {
             // The core team triages: acknowledged after 5 simulated minutes, resolved after 30.
             const at = Date.parse(event.occurredAt as string);
             this.#coordinatorDue.push(
-              { id: randomUUID(), type: 'finding_status', findingId: event.id, status: 'acknowledged', occurredAt: new Date(at + 5 * 60_000).toISOString() },
-              { id: randomUUID(), type: 'finding_status', findingId: event.id, status: 'resolved', occurredAt: new Date(at + 30 * 60_000).toISOString() },
+              {
+                id: randomUUID(),
+                type: 'finding_status',
+                findingId: event.id,
+                status: 'acknowledged',
+                occurredAt: new Date(at + 5 * 60_000).toISOString(),
+              },
+              {
+                id: randomUUID(),
+                type: 'finding_status',
+                findingId: event.id,
+                status: 'resolved',
+                occurredAt: new Date(at + 30 * 60_000).toISOString(),
+              },
             );
           }
         }
       }
-      while (team.pending.length > 0 && Date.parse(team.pending[0]!.occurredAt as string) <= simNow) add(phone.teamId, phone.token, team.pending.shift()!);
+      while (team.pending.length > 0 && Date.parse(team.pending[0]!.occurredAt as string) <= simNow)
+        add(phone.teamId, phone.token, team.pending.shift()!);
       while (team.nextPositionAt <= simNow) {
-        add(phone.teamId, phone.token, { id: randomUUID(), type: 'position', teamId: phone.teamId, occurredAt: new Date(team.nextPositionAt).toISOString(), position: { lat: 42.87 + (this.#n % 50) / 1000, lng: 74.6 } });
+        add(phone.teamId, phone.token, {
+          id: randomUUID(),
+          type: 'position',
+          teamId: phone.teamId,
+          occurredAt: new Date(team.nextPositionAt).toISOString(),
+          position: { lat: 42.87 + (this.#n % 50) / 1000, lng: 74.6 },
+        });
         team.nextPositionAt += POSITION_EVERY_SIM_MS;
       }
     }
     if (simNow >= this.#nextHelpAt) {
       const team = this.teams[Math.floor(this.#nextHelpAt / 1000) % this.teams.length]!;
-      add(team.phone.teamId, team.phone.token, { id: randomUUID(), type: 'help_request', teamId: team.phone.teamId, occurredAt: new Date(this.#nextHelpAt).toISOString() });
-      this.#coordinatorDue.push({ id: randomUUID(), type: 'help_resolved', teamId: team.phone.teamId, occurredAt: new Date(this.#nextHelpAt + 15 * 60_000).toISOString(), note: 'called back' });
+      add(team.phone.teamId, team.phone.token, {
+        id: randomUUID(),
+        type: 'help_request',
+        teamId: team.phone.teamId,
+        occurredAt: new Date(this.#nextHelpAt).toISOString(),
+      });
+      this.#coordinatorDue.push({
+        id: randomUUID(),
+        type: 'help_resolved',
+        teamId: team.phone.teamId,
+        occurredAt: new Date(this.#nextHelpAt + 15 * 60_000).toISOString(),
+        note: 'called back',
+      });
       this.#nextHelpAt += HELP_EVERY_SIM_MS;
     }
     this.#coordinatorDue.sort((a, b) => Date.parse(a.occurredAt as string) - Date.parse(b.occurredAt as string));
-    while (this.#coordinatorDue.length > 0 && Date.parse(this.#coordinatorDue[0]!.occurredAt as string) <= simNow) add('', null, this.#coordinatorDue.shift()!);
+    while (this.#coordinatorDue.length > 0 && Date.parse(this.#coordinatorDue[0]!.occurredAt as string) <= simNow)
+      add('', null, this.#coordinatorDue.shift()!);
     return out;
   }
 }
@@ -142,12 +187,20 @@ export async function displaySoakSection(
   const call = async (method: string, pathName: string, token: string | null, body?: unknown) => {
     const res = await fetch(`${server.url}${pathName}`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return (await res.json()) as any;
   };
-  const coordinator = (await call('POST', '/api/auth/login', null, { username: credentials.coordinator.username, password: coordinatorPassword })).token as string;
+  const coordinator = (
+    await call('POST', '/api/auth/login', null, {
+      username: credentials.coordinator.username,
+      password: coordinatorPassword,
+    })
+  ).token as string;
   const wallLink = await call('POST', '/api/display-links', coordinator, { label: 'Soak wall', rotationSeconds: 5 });
   const phones = await joinTeams(server.url, credentials, coordinator);
 
@@ -167,7 +220,9 @@ export async function displaySoakSection(
 
     const startedMs = Date.now();
     const samples: Sample[] = [await measure(cdp, startedMs)];
-    log(`display soak: ${SOAK_SECONDS} s of real time for a 14-hour day; heap at start ${round(samples[0]!.heapMiB, 2)} MiB`);
+    log(
+      `display soak: ${SOAK_SECONDS} s of real time for a 14-hour day; heap at start ${round(samples[0]!.heapMiB, 2)} MiB`,
+    );
 
     let warm: Sample | null = null;
     const realStart = Date.now();
@@ -201,7 +256,9 @@ export async function displaySoakSection(
         // The first sample of the day is the baseline for growth: by then the ticker, the alerts and the map's
         // feature states hold what a busy day holds, and only a leak would keep adding.
         warm ??= sample;
-        log(`  ${sample.atS} s: ${posted} events, heap ${round(sample.heapMiB, 2)} MiB, ${sample.nodes} DOM nodes, ${sample.listeners} listeners`);
+        log(
+          `  ${sample.atS} s: ${posted} events, heap ${round(sample.heapMiB, 2)} MiB, ${sample.nodes} DOM nodes, ${sample.listeners} listeners`,
+        );
         nextSampleMs += SAMPLE_EVERY_MS;
       }
       await new Promise((r) => setTimeout(r, Math.max(0, TICK_MS - (Date.now() - tickStart))));
@@ -220,8 +277,12 @@ export async function displaySoakSection(
     const start = warm ?? loaded;
     const peak = Math.max(...samples.map((s) => s.heapMiB));
     const growth = end.heapMiB - start.heapMiB;
-    log(`  end: heap ${round(end.heapMiB, 2)} MiB (growth since ${start.atS} s: ${round(growth, 2)} MiB, peak ${round(peak, 2)}), ${end.nodes} nodes, ${end.listeners} listeners`);
-    log(`  ${rejected} events rejected${rejections.size > 0 ? ` (${[...rejections].join('; ')})` : ''}, ${pageErrors} page errors; wall shows ${shown} stations covered today, the database ${summary.stations.coveredToday}`);
+    log(
+      `  end: heap ${round(end.heapMiB, 2)} MiB (growth since ${start.atS} s: ${round(growth, 2)} MiB, peak ${round(peak, 2)}), ${end.nodes} nodes, ${end.listeners} listeners`,
+    );
+    log(
+      `  ${rejected} events rejected${rejections.size > 0 ? ` (${[...rejections].join('; ')})` : ''}, ${pageErrors} page errors; wall shows ${shown} stations covered today, the database ${summary.stations.coveredToday}`,
+    );
 
     return [
       {

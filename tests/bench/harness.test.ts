@@ -20,7 +20,10 @@ describe.runIf(runnable)('npm run bench (quick mode)', () => {
       timeout: 240_000,
     });
     expect(run.status, run.stderr).toBe(0);
-    const figures = run.stdout.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| figure')).map((l) => l.split(' | ')[0]!.slice(2));
+    const figures = run.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('| ') && !l.startsWith('| figure'))
+      .map((l) => l.split(' | ')[0]!.slice(2));
     expect(figures).toEqual([
       'durable ingest, 1 event/request, 16 clients, token looked up per request (before)',
       'durable ingest, 1 event/request, 16 clients',

@@ -20,7 +20,10 @@ interface Row {
 }
 
 /** The bench mission is Bishkek: placed stations go inside its bounds. */
-const BISHKEK_BOUNDS: [[number, number], [number, number]] = [[74.5, 42.77], [74.68, 42.94]];
+const BISHKEK_BOUNDS: [[number, number], [number, number]] = [
+  [74.5, 42.77],
+  [74.68, 42.94],
+];
 
 /** Old-space cap of the import server: below the 300 MiB target, leaving room for new space. */
 export const IMPORT_HEAP_CAP_MIB = 256;
@@ -54,22 +57,39 @@ export async function importSection(
     return { ms: performance.now() - started, body };
   };
   const memory = async (reset: boolean) =>
-    (await (await fetch(`${instance.url}/debug/memory${reset ? '?reset=true' : ''}`)).json()) as { heapUsedMiB: number; peakHeapUsedMiB: number };
+    (await (await fetch(`${instance.url}/debug/memory${reset ? '?reset=true' : ''}`)).json()) as {
+      heapUsedMiB: number;
+      peakHeapUsedMiB: number;
+    };
 
   const rows: Row[] = [];
   const small = nationalList({ stations: 20_000, bounds: BISHKEK_BOUNDS, seed: 1 }).csv;
   const fresh = await timedImport(small);
   log(`import: 20,000 new rows in ${Math.round(fresh.ms)} ms (${JSON.stringify(fresh.body)})`);
-  rows.push({ figure: 'station import: 20,000 new rows (national list, mapped headers, 30 % unplaced)', vigil: `${Math.round(fresh.ms)} ms (${fresh.body.created} created)`, baseline: '—', ratio: '—', target: `≤ 3,000 ms: ${fresh.ms <= 3000 ? 'met' : 'NOT met'}` });
+  rows.push({
+    figure: 'station import: 20,000 new rows (national list, mapped headers, 30 % unplaced)',
+    vigil: `${Math.round(fresh.ms)} ms (${fresh.body.created} created)`,
+    baseline: '—',
+    ratio: '—',
+    target: `≤ 3,000 ms: ${fresh.ms <= 3000 ? 'met' : 'NOT met'}`,
+  });
   const same = await timedImport(small);
   log(`import: same 20,000 rows again in ${Math.round(same.ms)} ms (${JSON.stringify(same.body)})`);
-  rows.push({ figure: 'station import: the same 20,000 rows again', vigil: `${Math.round(same.ms)} ms (${same.body.unchanged} unchanged)`, baseline: '—', ratio: '—', target: `≤ 2,000 ms: ${same.ms <= 2000 ? 'met' : 'NOT met'}` });
+  rows.push({
+    figure: 'station import: the same 20,000 rows again',
+    vigil: `${Math.round(same.ms)} ms (${same.body.unchanged} unchanged)`,
+    baseline: '—',
+    ratio: '—',
+    target: `≤ 2,000 ms: ${same.ms <= 2000 ? 'met' : 'NOT met'}`,
+  });
 
   const large = nationalList({ stations: 200_000, districts: 400, bounds: BISHKEK_BOUNDS, seed: 2 }).csv;
   const before = await memory(true);
   const big = await timedImport(large);
   const peak = await memory(false);
-  log(`import: 200,000 rows in ${Math.round(big.ms)} ms, server heap ${before.heapUsedMiB} MiB before, sampled peak ${peak.peakHeapUsedMiB} MiB (${JSON.stringify(big.body)})`);
+  log(
+    `import: 200,000 rows in ${Math.round(big.ms)} ms, server heap ${before.heapUsedMiB} MiB before, sampled peak ${peak.peakHeapUsedMiB} MiB (${JSON.stringify(big.body)})`,
+  );
   rows.push({
     figure: `station import: 200,000 rows (25 MB CSV), server peak heap (run with --max-old-space-size=${IMPORT_HEAP_CAP_MIB})`,
     vigil: `${peak.peakHeapUsedMiB} MiB sampled peak (${before.heapUsedMiB} MiB before); ${Math.round(big.ms)} ms (${big.body.created} created, ${big.body.updated} updated)`,

@@ -25,7 +25,12 @@ const BATCH = 200;
 for (let i = 0; i < load.count; i += BATCH) {
   await Promise.all(
     Array.from({ length: Math.min(BATCH, load.count - i) }, (_, k) => {
-      const socket = connectClient(load.urls[(i + k) % load.urls.length]!, { transports: ['websocket'], auth: load.auth, reconnection: false, forceNew: true });
+      const socket = connectClient(load.urls[(i + k) % load.urls.length]!, {
+        transports: ['websocket'],
+        auth: load.auth,
+        reconnection: false,
+        forceNew: true,
+      });
       sockets.push(socket);
       socket.on('events', (items: { id?: unknown }[]) => {
         const at = now();

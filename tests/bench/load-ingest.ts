@@ -44,7 +44,11 @@ function post(url: string, token: string, body: string): Promise<{ status: numbe
     const req = http.request(`${url}/api/events`, {
       method: 'POST',
       agent,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` },
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        authorization: `Bearer ${token}`,
+      },
     });
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
@@ -62,10 +66,17 @@ async function send(): Promise<number> {
   const phone = load.phones[i % load.phones.length]!;
   const url = load.urls[i % load.urls.length]!;
   const occurredAt = new Date().toISOString();
-  const events = Array.from({ length: load.batch }, () => ({ id: randomUUID(), type: 'position', teamId: phone.teamId, occurredAt, position: { lat: 42.87, lng: 74.6 } }));
+  const events = Array.from({ length: load.batch }, () => ({
+    id: randomUUID(),
+    type: 'position',
+    teamId: phone.teamId,
+    occurredAt,
+    position: { lat: 42.87, lng: 74.6 },
+  }));
   const res = await post(url, phone.token, JSON.stringify({ events }));
   if (res.status !== 200) throw new Error(`ingest answered ${res.status}`);
-  return (JSON.parse(res.body) as { results: { status: string }[] }).results.filter((r) => r.status === 'stored').length;
+  return (JSON.parse(res.body) as { results: { status: string }[] }).results.filter((r) => r.status === 'stored')
+    .length;
 }
 
 async function closedLoop(): Promise<IngestLoadResult> {
@@ -89,7 +100,15 @@ async function closedLoop(): Promise<IngestLoadResult> {
     }),
   );
   const elapsedMs = performance.now() - start;
-  return { stored, requests: latencies.length, failures, elapsedMs, eventsPerSecond: (stored / elapsedMs) * 1000, late: 0, ...summarize(latencies) };
+  return {
+    stored,
+    requests: latencies.length,
+    failures,
+    elapsedMs,
+    eventsPerSecond: (stored / elapsedMs) * 1000,
+    late: 0,
+    ...summarize(latencies),
+  };
 }
 
 async function openLoop(): Promise<IngestLoadResult> {
@@ -112,18 +131,28 @@ async function openLoop(): Promise<IngestLoadResult> {
     }
     inFlight++;
     outstanding.push(
-      send().then(
-        (n) => {
-          stored += n;
-          latencies.push(performance.now() - due);
-        },
-        () => void failures++,
-      ).finally(() => void inFlight--),
+      send()
+        .then(
+          (n) => {
+            stored += n;
+            latencies.push(performance.now() - due);
+          },
+          () => void failures++,
+        )
+        .finally(() => void inFlight--),
     );
   }
   await Promise.all(outstanding);
   const elapsedMs = performance.now() - start;
-  return { stored, requests: latencies.length, failures, elapsedMs, eventsPerSecond: (stored / elapsedMs) * 1000, late, ...summarize(latencies) };
+  return {
+    stored,
+    requests: latencies.length,
+    failures,
+    elapsedMs,
+    eventsPerSecond: (stored / elapsedMs) * 1000,
+    late,
+    ...summarize(latencies),
+  };
 }
 
 const result = load.mode === 'open' ? await openLoop() : await closedLoop();

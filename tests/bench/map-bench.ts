@@ -20,7 +20,11 @@ import { freePort, VigilInstance } from '../helpers/processes';
 import { round } from './measure';
 
 const QUICK = process.env.BENCH_QUICK === '1';
-const SIZES = process.env.BENCH_MAP_SIZES ? process.env.BENCH_MAP_SIZES.split(',').map(Number) : QUICK ? [500] : [10_000, 100_000];
+const SIZES = process.env.BENCH_MAP_SIZES
+  ? process.env.BENCH_MAP_SIZES.split(',').map(Number)
+  : QUICK
+    ? [500]
+    : [10_000, 100_000];
 const UPDATES_PER_SECOND = Number(process.env.BENCH_MAP_UPDATES ?? 100);
 const UPDATE_SECONDS = QUICK ? 1 : 10;
 const FIRST_RENDER_TARGET_MS = 2000;
@@ -51,7 +55,10 @@ declare global {
 async function call(base: string, method: string, pathName: string, token: string | null, body?: unknown) {
   const res = await fetch(`${base}${pathName}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${method} ${pathName} answered ${res.status}: ${await res.text()}`);
@@ -59,13 +66,18 @@ async function call(base: string, method: string, pathName: string, token: strin
 }
 
 /** The functions the main thread spent most samples in (self time), for finding long tasks. */
-function logProfile(profile: { nodes: { callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[] }, label: string, log: (line: string) => void): void {
+function logProfile(
+  profile: { nodes: { callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[] },
+  label: string,
+  log: (line: string) => void,
+): void {
   const self = new Map<string, number>();
   for (const node of profile.nodes) {
     const key = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber}`;
     self.set(key, (self.get(key) ?? 0) + (node.hitCount ?? 0));
   }
-  for (const [key, count] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20)) log(`profile ${label}: ${count} ${key}`);
+  for (const [key, count] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20))
+    log(`profile ${label}: ${count} ${key}`);
 }
 
 async function oneSize(stationCount: number, log: (line: string) => void): Promise<MapRow[]> {
@@ -87,28 +99,45 @@ async function oneSize(stationCount: number, log: (line: string) => void): Promi
       mission: plan.mission,
       stations: plan.stations,
       teams: plan.teams,
-      coordinator: { username: `bench-map-${randomUUID().slice(0, 8)}`, displayName: 'Bench', password: 'bench-password' },
+      coordinator: {
+        username: `bench-map-${randomUUID().slice(0, 8)}`,
+        displayName: 'Bench',
+        password: 'bench-password',
+      },
       displayLabel: 'Bench wall',
     }))!;
     await database.close();
     await server.start();
 
-    const session = await call(server.url, 'POST', '/api/auth/login', null, { username: credentials.coordinator.username, password: 'bench-password' });
-    const phones = await Promise.all(credentials.joinCodes.map(({ code }) => call(server.url, 'POST', '/api/auth/join', null, { code }) as Promise<{ token: string; teamId: string }>));
+    const session = await call(server.url, 'POST', '/api/auth/login', null, {
+      username: credentials.coordinator.username,
+      password: 'bench-password',
+    });
+    const phones = await Promise.all(
+      credentials.joinCodes.map(
+        ({ code }) =>
+          call(server.url, 'POST', '/api/auth/join', null, { code }) as Promise<{ token: string; teamId: string }>,
+      ),
+    );
     const stationIds = plan.stations.map((station) => station.id);
 
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-    await context.addInitScript((stored) => {
-      localStorage.setItem('vigil.coordinator-session', stored);
-      const figures: PageFigures = { readyAt: null, longTasks: [] };
-      window.__benchFigures = figures;
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) figures.longTasks.push({ start: entry.startTime, duration: entry.duration });
-      }).observe({ type: 'longtask', buffered: true });
-      new MutationObserver(() => {
-        if (figures.readyAt === null && document.body?.dataset.vigilReady === 'true') figures.readyAt = performance.now();
-      }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-vigil-ready'] });
-    }, JSON.stringify({ token: session.token, expiresAt: session.expiresAt }));
+    await context.addInitScript(
+      (stored) => {
+        localStorage.setItem('vigil.coordinator-session', stored);
+        const figures: PageFigures = { readyAt: null, longTasks: [] };
+        window.__benchFigures = figures;
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries())
+            figures.longTasks.push({ start: entry.startTime, duration: entry.duration });
+        }).observe({ type: 'longtask', buffered: true });
+        new MutationObserver(() => {
+          if (figures.readyAt === null && document.body?.dataset.vigilReady === 'true')
+            figures.readyAt = performance.now();
+        }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-vigil-ready'] });
+      },
+      JSON.stringify({ token: session.token, expiresAt: session.expiresAt }),
+    );
     const page = await context.newPage();
     page.on('pageerror', (error) => log(`page error: ${error.message}`));
     const renderCdp = PROFILE ? await context.newCDPSession(page) : null;
@@ -128,20 +157,28 @@ async function oneSize(stationCount: number, log: (line: string) => void): Promi
     await page.waitForTimeout(QUICK ? 500 : 3000);
     // Baseline, before any update: the same map redrawn with no change of data (what this browser's
     // renderer costs per frame; headless Chromium here draws WebGL in software).
-    if (TRACE_DIR !== null) await browser.startTracing(page, { path: path.join(TRACE_DIR, `map-${stationCount}.json`), screenshots: false });
+    if (TRACE_DIR !== null)
+      await browser.startTracing(page, { path: path.join(TRACE_DIR, `map-${stationCount}.json`), screenshots: false });
     const repaintStart = await page.evaluate(() => performance.now());
     for (let i = 0; i < 8; i++) {
-      await page.evaluate(() => new Promise((resolve) => {
-        // Resolve with nothing: the event holds the map, which Playwright would otherwise serialise whole.
-        window.__vigilMap!.once('render', () => resolve(null));
-        window.__vigilMap!.triggerRepaint();
-      }));
+      await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            // Resolve with nothing: the event holds the map, which Playwright would otherwise serialise whole.
+            window.__vigilMap!.once('render', () => resolve(null));
+            window.__vigilMap!.triggerRepaint();
+          }),
+      );
       await page.waitForTimeout(250);
     }
-    const repaintTasks = (await page.evaluate(() => window.__benchFigures!.longTasks)).filter((task) => task.start >= repaintStart);
+    const repaintTasks = (await page.evaluate(() => window.__benchFigures!.longTasks)).filter(
+      (task) => task.start >= repaintStart,
+    );
     const repaintWorst = repaintTasks.reduce((max, task) => Math.max(max, task.duration), 0);
-    if (renderCdp !== null) logProfile((await renderCdp.send('Profiler.stop')).profile, 'settling and bare repaints', log);
-    if (process.env.BENCH_HIDE) await page.addStyleTag({ content: `${process.env.BENCH_HIDE} { display: none !important }` });
+    if (renderCdp !== null)
+      logProfile((await renderCdp.send('Profiler.stop')).profile, 'settling and bare repaints', log);
+    if (process.env.BENCH_HIDE)
+      await page.addStyleTag({ content: `${process.env.BENCH_HIDE} { display: none !important }` });
     const windowStart = await page.evaluate(() => performance.now());
     // BENCH_PROFILE=1: where the page's main thread spends the update window, by function (for finding long tasks).
     const cdp = PROFILE ? await context.newCDPSession(page) : null;
@@ -167,7 +204,15 @@ async function oneSize(stationCount: number, log: (line: string) => void): Promi
         const stationId = stationIds[((offset + i) * 7919) % stationIds.length]!;
         inflight.push(
           call(server.url, 'POST', '/api/events', phone.token, {
-            events: [{ id: randomUUID(), type: 'arrival', teamId: phone.teamId, stationId, occurredAt: new Date(Date.now() - 60_000 + i).toISOString() }],
+            events: [
+              {
+                id: randomUUID(),
+                type: 'arrival',
+                teamId: phone.teamId,
+                stationId,
+                occurredAt: new Date(Date.now() - 60_000 + i).toISOString(),
+              },
+            ],
           }).then(() => posted++),
         );
       }
@@ -175,8 +220,12 @@ async function oneSize(stationCount: number, log: (line: string) => void): Promi
       await Promise.all(inflight);
       const sentSeconds = (Date.now() - startedMs) / 1000;
       // Until the page has applied the last event.
-      const head = (await call(server.url, 'GET', '/api/stations?changedAfter=999999999', session.token)).head as number;
-      await page.waitForFunction((seq) => Number(document.body.dataset.vigilLastSeq) >= seq, head, { timeout: 120_000, polling: 500 });
+      const head = (await call(server.url, 'GET', '/api/stations?changedAfter=999999999', session.token))
+        .head as number;
+      await page.waitForFunction((seq) => Number(document.body.dataset.vigilLastSeq) >= seq, head, {
+        timeout: 120_000,
+        polling: 500,
+      });
       await page.waitForTimeout(1000);
       return { posted, sentSeconds };
     }
@@ -187,7 +236,8 @@ async function oneSize(stationCount: number, log: (line: string) => void): Promi
     if (cdp !== null) {
       const { profile } = await cdp.send('Profiler.stop');
       logProfile(profile, 'updates', log);
-      if (TRACE_DIR !== null) writeFileSync(path.join(TRACE_DIR, `updates-${stationCount}.cpuprofile`), JSON.stringify(profile));
+      if (TRACE_DIR !== null)
+        writeFileSync(path.join(TRACE_DIR, `updates-${stationCount}.cpuprofile`), JSON.stringify(profile));
     }
     if (TRACE_DIR !== null) await browser.stopTracing();
     const updateTasks = after.longTasks.filter((task) => task.start >= windowStart && task.start < after.now);
@@ -207,7 +257,9 @@ async function oneSize(stationCount: number, log: (line: string) => void): Promi
     });
     const floorStart = await page.evaluate(() => performance.now());
     await checkInWindow();
-    const floorTasks = (await page.evaluate(() => window.__benchFigures!.longTasks)).filter((task) => task.start >= floorStart);
+    const floorTasks = (await page.evaluate(() => window.__benchFigures!.longTasks)).filter(
+      (task) => task.start >= floorStart,
+    );
     const floorWorst = floorTasks.reduce((max, task) => Math.max(max, task.duration), 0);
     const renderMs = firstRender.readyAt ?? NaN;
     await context.close();

@@ -7,11 +7,20 @@ export function percentile(sorted: number[], p: number): number {
 
 export function summarize(samples: number[]): { n: number; p50: number; p99: number; max: number } {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN };
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? NaN,
+  };
 }
 
 /** Runs `workers` loops of `task` until `durationMs` has passed; returns completions and per-task latencies (ms). */
-export async function closedLoop(workers: number, durationMs: number, task: () => Promise<number>): Promise<{ done: number; latencies: number[]; elapsedMs: number }> {
+export async function closedLoop(
+  workers: number,
+  durationMs: number,
+  task: () => Promise<number>,
+): Promise<{ done: number; latencies: number[]; elapsedMs: number }> {
   const latencies: number[] = [];
   let done = 0;
   const start = performance.now();

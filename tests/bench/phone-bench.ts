@@ -56,7 +56,9 @@ export async function phoneSection(log: (line: string) => void): Promise<Row[]> 
     });
     const { token } = (await login.json()) as { token: string };
     const team = credentials.joinCodes[0]!;
-    log(`phone: importing ${STATIONS.toLocaleString('en-US')} stations and a plan of ${PLAN_SIZE} for ${team.callSign}`);
+    log(
+      `phone: importing ${STATIONS.toLocaleString('en-US')} stations and a plan of ${PLAN_SIZE} for ${team.callSign}`,
+    );
     await nationalMissionWithPlan(server.url, token, team.callSign, STATIONS);
 
     const time = async (slow: boolean) => {
@@ -69,7 +71,11 @@ export async function phoneSection(log: (line: string) => void): Promise<Row[]> 
               const page = await context.newPage();
               const started = performance.now();
               await page.goto(`${server.url}/join?code=${encodeURIComponent(team.code)}`);
-              await page.waitForFunction((n) => document.querySelectorAll('[data-vigil-plan] li').length === n, PLAN_SIZE, { timeout: 120_000, polling: 50 });
+              await page.waitForFunction(
+                (n) => document.querySelectorAll('[data-vigil-plan] li').length === n,
+                PLAN_SIZE,
+                { timeout: 120_000, polling: 50 },
+              );
               return { context, msToPlan: performance.now() - started };
             })();
         samples.push(phone.msToPlan);
@@ -79,7 +85,9 @@ export async function phoneSection(log: (line: string) => void): Promise<Row[]> 
     };
     const fast = await time(false);
     const slow = await time(true);
-    log(`phone: time to plan, slow link ${slow.map(Math.round).join(', ')} ms; loopback ${fast.map(Math.round).join(', ')} ms`);
+    log(
+      `phone: time to plan, slow link ${slow.map(Math.round).join(', ')} ms; loopback ${fast.map(Math.round).join(', ')} ms`,
+    );
     const slowMs = median(slow);
     const fastMs = median(fast);
     return [

@@ -40,7 +40,11 @@ import { phoneSection } from './phone-bench';
 import { closedLoop, round, summarize } from './measure';
 
 const QUICK = process.env.BENCH_QUICK === '1';
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'ingest,scaleout,catchup,fanout,display,map,slowloris,import,phone').split(',').map((s) => s.trim()));
+const ONLY = new Set(
+  (process.env.BENCH_ONLY ?? 'ingest,scaleout,catchup,fanout,display,map,slowloris,import,phone')
+    .split(',')
+    .map((s) => s.trim()),
+);
 const INGEST_SECONDS = QUICK ? 1 : 10;
 const INGEST_WORKERS = 16;
 const OFFERED_RATE = QUICK ? 500 : 10_000;
@@ -72,7 +76,13 @@ async function post(base: string, pathName: string, token: string | null, body: 
 }
 
 function positionEvent(teamId: string) {
-  return { id: randomUUID(), type: 'position', teamId, occurredAt: new Date().toISOString(), position: { lat: 42.87, lng: 74.6 } };
+  return {
+    id: randomUUID(),
+    type: 'position',
+    teamId,
+    occurredAt: new Date().toISOString(),
+    position: { lat: 42.87, lng: 74.6 },
+  };
 }
 
 /**
@@ -88,7 +98,25 @@ async function postgresBaseline(url: string): Promise<{ perSecond: number; what:
       const script = path.join(dir, 'insert.sql');
       writeFileSync(script, `insert into bench_baseline values (gen_random_uuid(), '{"lat": 42.87, "lng": 74.6}');\n`);
       const u = new URL(url);
-      const out = spawnSync(PGBENCH, ['-n', '-c16', '-j2', `-T${INGEST_SECONDS}`, '-f', script, '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres'), u.pathname.slice(1)], { encoding: 'utf8' });
+      const out = spawnSync(
+        PGBENCH,
+        [
+          '-n',
+          '-c16',
+          '-j2',
+          `-T${INGEST_SECONDS}`,
+          '-f',
+          script,
+          '-h',
+          u.hostname,
+          '-p',
+          u.port || '5432',
+          '-U',
+          decodeURIComponent(u.username || 'postgres'),
+          u.pathname.slice(1),
+        ],
+        { encoding: 'utf8' },
+      );
       rmSync(dir, { recursive: true, force: true });
       const tps = /tps = ([\d.]+)/.exec(out.stdout)?.[1];
       if (tps) return { perSecond: Number(tps), what: 'pgbench -c16 single-row inserts' };
@@ -125,7 +153,10 @@ function runIngestLoad(load: IngestLoad): Promise<IngestLoadResult> {
   });
 }
 
-async function eventLoopDelay(instance: VigilInstance, reset: boolean): Promise<{ p50Ms: number; p99Ms: number; maxMs: number }> {
+async function eventLoopDelay(
+  instance: VigilInstance,
+  reset: boolean,
+): Promise<{ p50Ms: number; p99Ms: number; maxMs: number }> {
   const res = await fetch(`${instance.url}/debug/event-loop${reset ? '?reset=true' : ''}`);
   return (await res.json()) as { p50Ms: number; p99Ms: number; maxMs: number };
 }
@@ -154,27 +185,42 @@ async function holdDashboards(urls: string[], count: number, auth: Record<string
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
   });
-  await Promise.all(children.map((c) => new Promise<void>((resolve, reject) => {
-    c.once('message', () => resolve());
-    c.once('exit', (code) => reject(new Error(`dashboard load generator exited ${code}`)));
-  })));
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve, reject) => {
+          c.once('message', () => resolve());
+          c.once('exit', (code) => reject(new Error(`dashboard load generator exited ${code}`)));
+        }),
+    ),
+  );
   return {
     /** Send → receipt delays of every delivery of the items sent (id → wall-clock ms). */
     async collect(sentAt: Record<string, number>): Promise<number[]> {
-      const answers = await Promise.all(children.map((c) => new Promise<{ delays: number[]; missing: number }>((resolve) => {
-        c.once('message', (m) => resolve(m as { delays: number[]; missing: number }));
-        c.send({ type: 'collect', sentAt });
-      })));
+      const answers = await Promise.all(
+        children.map(
+          (c) =>
+            new Promise<{ delays: number[]; missing: number }>((resolve) => {
+              c.once('message', (m) => resolve(m as { delays: number[]; missing: number }));
+              c.send({ type: 'collect', sentAt });
+            }),
+        ),
+      );
       const missing = answers.reduce((n, a) => n + a.missing, 0);
       if (missing > 0) log(`  ${missing} deliveries missing`);
       return answers.flatMap((a) => a.delays);
     },
     async close() {
-      await Promise.all(children.map((c) => new Promise<void>((resolve) => {
-        if (c.exitCode !== null) return resolve();
-        c.once('exit', () => resolve());
-        c.send({ type: 'close' });
-      })));
+      await Promise.all(
+        children.map(
+          (c) =>
+            new Promise<void>((resolve) => {
+              if (c.exitCode !== null) return resolve();
+              c.once('exit', () => resolve());
+              c.send({ type: 'close' });
+            }),
+        ),
+      );
     },
   };
 }
@@ -228,15 +274,19 @@ async function main() {
     if (ONLY.has('display')) rows.push(...(await displaySoakSection(url, credentials, BENCH_PASSWORD, instances, log)));
     if (ONLY.has('map')) rows.push(...(await mapSection(log)));
     if (ONLY.has('slowloris')) {
-      rows.push(...(await slowlorisSection(async () => {
-        const instance = await startInstance(url, 'bench-slowloris', null);
-        instances.push(instance);
-        return instance;
-      }, log)));
+      rows.push(
+        ...(await slowlorisSection(async () => {
+          const instance = await startInstance(url, 'bench-slowloris', null);
+          instances.push(instance);
+          return instance;
+        }, log)),
+      );
     }
     if (ONLY.has('import')) {
       // The import server runs with its heap capped below the issue's 300 MiB (see import-bench.ts).
-      const instance = await startInstance(url, 'import', null, { NODE_OPTIONS: `--max-old-space-size=${IMPORT_HEAP_CAP_MIB}` });
+      const instance = await startInstance(url, 'import', null, {
+        NODE_OPTIONS: `--max-old-space-size=${IMPORT_HEAP_CAP_MIB}`,
+      });
       instances.push(instance);
       rows.push(...(await importSection(instance, credentials, BENCH_PASSWORD, log)));
     }
@@ -258,7 +308,12 @@ function startInstance(url: string, name: string, redisUrl: string | null, env: 
       databaseUrl: url,
       redisUrl,
       name,
-      env: { LOG_LEVEL: 'error', VIGIL_DEBUG_METRICS: '1', HEAD_ANNOUNCE_INTERVAL_MS: String(HEAD_ANNOUNCE_INTERVAL_MS), ...env },
+      env: {
+        LOG_LEVEL: 'error',
+        VIGIL_DEBUG_METRICS: '1',
+        HEAD_ANNOUNCE_INTERVAL_MS: String(HEAD_ANNOUNCE_INTERVAL_MS),
+        ...env,
+      },
     });
     await instance.start();
     return instance;
@@ -277,7 +332,14 @@ async function ingestSection(url: string, credentials: MissionCredentials, insta
     const uncached = await startInstance(url, 'bench-ingest-nocache', null, { AUTH_CACHE_MS: '0' });
     instances.push(uncached);
     log('vigil ingest, 1 event/request, token cache off');
-    const before = await runIngestLoad({ urls: [uncached.url], phones: await joinAll(uncached, credentials), mode: 'closed', seconds: INGEST_SECONDS, batch: 1, workers: INGEST_WORKERS });
+    const before = await runIngestLoad({
+      urls: [uncached.url],
+      phones: await joinAll(uncached, credentials),
+      mode: 'closed',
+      seconds: INGEST_SECONDS,
+      batch: 1,
+      workers: INGEST_WORKERS,
+    });
     await uncached.stop();
     rows.push({
       figure: 'durable ingest, 1 event/request, 16 clients, token looked up per request (before)',
@@ -295,7 +357,14 @@ async function ingestSection(url: string, credentials: MissionCredentials, insta
     for (const batch of [1, 50]) {
       log(`vigil ingest, ${batch} event(s)/request, closed loop`);
       await eventLoopDelay(single, true);
-      const result = await runIngestLoad({ urls: [single.url], phones, mode: 'closed', seconds: INGEST_SECONDS, batch, workers: INGEST_WORKERS });
+      const result = await runIngestLoad({
+        urls: [single.url],
+        phones,
+        mode: 'closed',
+        seconds: INGEST_SECONDS,
+        batch,
+        workers: INGEST_WORKERS,
+      });
       const loop = await eventLoopDelay(single, false);
       rows.push({
         figure: `durable ingest, ${batch} event${batch > 1 ? 's' : ''}/request, 16 clients`,
@@ -307,7 +376,15 @@ async function ingestSection(url: string, credentials: MissionCredentials, insta
     }
     log(`vigil ingest at ${OFFERED_RATE} events/s offered, 50 events/request, open loop`);
     await eventLoopDelay(single, true);
-    const open = await runIngestLoad({ urls: [single.url], phones, mode: 'open', seconds: INGEST_SECONDS, batch: 50, ratePerSecond: OFFERED_RATE, maxInFlight: 256 });
+    const open = await runIngestLoad({
+      urls: [single.url],
+      phones,
+      mode: 'open',
+      seconds: INGEST_SECONDS,
+      batch: 50,
+      ratePerSecond: OFFERED_RATE,
+      maxInFlight: 256,
+    });
     const loop = await eventLoopDelay(single, false);
     rows.push({
       figure: `ingest latency at ${perSecond(OFFERED_RATE)} events/s offered (50 events/request, open loop)`,
@@ -328,7 +405,9 @@ async function ingestSection(url: string, credentials: MissionCredentials, insta
   if (ONLY.has('catchup')) {
     // Make sure the log holds enough to miss.
     for (let have = 0; have < CATCH_UP_EVENTS; have += 500) {
-      await post(single.url, '/api/events', phones[0]!.token, { events: Array.from({ length: 500 }, () => positionEvent(phones[0]!.teamId)) });
+      await post(single.url, '/api/events', phones[0]!.token, {
+        events: Array.from({ length: 500 }, () => positionEvent(phones[0]!.teamId)),
+      });
     }
     await catchUpSection(url, credentials, single);
   }
@@ -337,9 +416,16 @@ async function ingestSection(url: string, credentials: MissionCredentials, insta
 
 /** A dashboard reconnecting CATCH_UP_EVENTS behind: from connect to the last missed event applied. */
 async function catchUpSection(url: string, credentials: MissionCredentials, instance: VigilInstance) {
-  const coordinator = (await post(instance.url, '/api/auth/login', null, { username: credentials.coordinator.username, password: BENCH_PASSWORD })).body.token;
+  const coordinator = (
+    await post(instance.url, '/api/auth/login', null, {
+      username: credentials.coordinator.username,
+      password: BENCH_PASSWORD,
+    })
+  ).body.token;
   const sql = postgres(url, { max: 1, onnotice: () => {} });
-  const [mission] = await sql<{ last_seq: string }[]>`select last_seq from missions where id = ${credentials.missionId}`;
+  const [mission] = await sql<
+    { last_seq: string }[]
+  >`select last_seq from missions where id = ${credentials.missionId}`;
   const head = Number(mission!.last_seq);
   const after = head - CATCH_UP_EVENTS;
   const times: number[] = [];
@@ -349,7 +435,12 @@ async function catchUpSection(url: string, credentials: MissionCredentials, inst
     const t0 = performance.now();
     await new Promise<void>((resolve, reject) => {
       let got = 0;
-      const socket = connectClient(instance.url, { transports: ['websocket'], auth: { token: coordinator, after }, reconnection: false, forceNew: true });
+      const socket = connectClient(instance.url, {
+        transports: ['websocket'],
+        auth: { token: coordinator, after },
+        reconnection: false,
+        forceNew: true,
+      });
       socket.on('events', (events: { seq: number }[]) => {
         got += events.length;
         if (got >= CATCH_UP_EVENTS) {
@@ -375,15 +466,37 @@ async function catchUpSection(url: string, credentials: MissionCredentials, inst
   });
 }
 
-async function scaleOutSection(url: string, credentials: MissionCredentials, redis: RedisProcess, instances: VigilInstance[]) {
-  const [a, b] = await Promise.all([startInstance(url, 'bench-scale-A', redis.url), startInstance(url, 'bench-scale-B', redis.url)]);
+async function scaleOutSection(
+  url: string,
+  credentials: MissionCredentials,
+  redis: RedisProcess,
+  instances: VigilInstance[],
+) {
+  const [a, b] = await Promise.all([
+    startInstance(url, 'bench-scale-A', redis.url),
+    startInstance(url, 'bench-scale-B', redis.url),
+  ]);
   instances.push(a!, b!);
   const phones = await joinAll(a!, credentials);
   for (const batch of [1, 50]) {
     log(`scale-out, ${batch} event(s)/request: one instance`);
-    const one = await runIngestLoad({ urls: [a!.url], phones, mode: 'closed', seconds: INGEST_SECONDS, batch, workers: INGEST_WORKERS });
+    const one = await runIngestLoad({
+      urls: [a!.url],
+      phones,
+      mode: 'closed',
+      seconds: INGEST_SECONDS,
+      batch,
+      workers: INGEST_WORKERS,
+    });
     log(`scale-out, ${batch} event(s)/request: two instances`);
-    const two = await runIngestLoad({ urls: [a!.url, b!.url], phones, mode: 'closed', seconds: INGEST_SECONDS, batch, workers: INGEST_WORKERS });
+    const two = await runIngestLoad({
+      urls: [a!.url, b!.url],
+      phones,
+      mode: 'closed',
+      seconds: INGEST_SECONDS,
+      batch,
+      workers: INGEST_WORKERS,
+    });
     rows.push({
       figure: `scale-out: ${batch} event${batch > 1 ? 's' : ''}/request, 16 clients, one mission, over Redis`,
       vigil: `2 instances: ${perSecond(two.eventsPerSecond)} events/s (p50 ${ms(two.p50)}, p99 ${ms(two.p99)})`,
@@ -395,10 +508,23 @@ async function scaleOutSection(url: string, credentials: MissionCredentials, red
   await Promise.all([a!.stop(), b!.stop()]);
 }
 
-async function fanoutSection(url: string, credentials: MissionCredentials, redis: RedisProcess, instances: VigilInstance[]) {
-  const [a, b] = await Promise.all([startInstance(url, 'bench-A', redis.url), startInstance(url, 'bench-B', redis.url)]);
+async function fanoutSection(
+  url: string,
+  credentials: MissionCredentials,
+  redis: RedisProcess,
+  instances: VigilInstance[],
+) {
+  const [a, b] = await Promise.all([
+    startInstance(url, 'bench-A', redis.url),
+    startInstance(url, 'bench-B', redis.url),
+  ]);
   instances.push(a!, b!);
-  const coordinator = (await post(a!.url, '/api/auth/login', null, { username: credentials.coordinator.username, password: BENCH_PASSWORD })).body.token;
+  const coordinator = (
+    await post(a!.url, '/api/auth/login', null, {
+      username: credentials.coordinator.username,
+      password: BENCH_PASSWORD,
+    })
+  ).body.token;
   const phone = (await joinAll(b!, credentials))[0]!;
   for (const count of DASHBOARD_COUNTS) {
     log(`fan-out: POST on B → ${count} dashboards spread over A and B (${DASHBOARD_PROCESSES} load processes)`);
@@ -435,13 +561,20 @@ async function fanoutSection(url: string, credentials: MissionCredentials, redis
 
 function printAndWrite(started: Date) {
   const header = '| figure | Vigil | baseline (same run) | ratio | target |\n|---|---|---|---|---|';
-  const table = [header, ...rows.map((r) => `| ${r.figure} | ${r.vigil} | ${r.baseline} | ${r.ratio} | ${r.target} |`)].join('\n');
+  const table = [
+    header,
+    ...rows.map((r) => `| ${r.figure} | ${r.vigil} | ${r.baseline} | ${r.ratio} | ${r.target} |`),
+  ].join('\n');
   process.stdout.write(`${table}\n`);
   if (process.argv.includes('--write') && !QUICK) {
     const commit = execSync('git rev-parse --short HEAD', { cwd: PROJECT_ROOT }).toString().trim();
     const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
     const file = path.join(PROJECT_ROOT, 'BENCHMARKS.md');
-    if (!existsSync(file)) writeFileSync(file, '# Benchmarks\n\nProduced by `npm run bench -- --write`. Compare ratios, not absolute times.\n');
+    if (!existsSync(file))
+      writeFileSync(
+        file,
+        '# Benchmarks\n\nProduced by `npm run bench -- --write`. Compare ratios, not absolute times.\n',
+      );
     appendFileSync(file, `\n## ${started.toISOString().slice(0, 10)} — commit ${commit}\n${machine}\n\n${table}\n`);
   }
 }

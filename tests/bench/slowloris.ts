@@ -55,7 +55,10 @@ function holdSlowClients(port: number, count: number) {
     socket.on('connect', () => {
       open += 1;
       socket.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n');
-      drip = setInterval(() => socket.writable && socket.write(`X-Slow-${Math.random().toString(36).slice(2, 8)}: 1\r\n`), DRIP_INTERVAL_MS);
+      drip = setInterval(
+        () => socket.writable && socket.write(`X-Slow-${Math.random().toString(36).slice(2, 8)}: 1\r\n`),
+        DRIP_INTERVAL_MS,
+      );
     });
     socket.on('error', () => undefined);
     socket.on('close', () => {
@@ -82,7 +85,10 @@ function holdSlowClients(port: number, count: number) {
   };
 }
 
-export async function slowlorisSection(start: () => Promise<VigilInstance>, log: (line: string) => void): Promise<SlowlorisRow[]> {
+export async function slowlorisSection(
+  start: () => Promise<VigilInstance>,
+  log: (line: string) => void,
+): Promise<SlowlorisRow[]> {
   const instance = await start();
   const port = Number(new URL(instance.url).port);
   log('slowloris: baseline /health without slow clients');

@@ -16,7 +16,14 @@ import { loadConfig } from '../../server/config';
 import { ensureDemoMission } from '../../server/demo';
 import type { MissionCredentials } from '../../server/modules/missions/mission-setup';
 import { testConfig } from '../helpers/app';
-import { chromiumAvailable, colourDistance, launchChromium, offlineCoordinatorPage, pixelAt, BUSY_MACHINE_WAIT_MS } from '../helpers/browser';
+import {
+  chromiumAvailable,
+  colourDistance,
+  launchChromium,
+  offlineCoordinatorPage,
+  pixelAt,
+  BUSY_MACHINE_WAIT_MS,
+} from '../helpers/browser';
 import { singleTilePmtiles, solidPng } from '../helpers/pmtiles';
 
 /** The archive's one colour: unlike anything else on the map. */
@@ -50,7 +57,10 @@ describe.runIf(chromiumAvailable)('a local PMTiles basemap in Chromium, offline'
     ({ page, outside } = await offlineCoordinatorPage(browser, base, demo.coordinator, (opened) =>
       opened.on('requestfinished', async (request) => {
         if (!request.url().includes('/api/map/basemap/')) return;
-        basemapRequests.push({ range: (await request.allHeaders())['range'], status: (await request.response())?.status() ?? null });
+        basemapRequests.push({
+          range: (await request.allHeaders())['range'],
+          status: (await request.response())?.status() ?? null,
+        });
       }),
     ));
   }, 240_000);
@@ -63,8 +73,13 @@ describe.runIf(chromiumAvailable)('a local PMTiles basemap in Chromium, offline'
   });
 
   it('draws the archive under the stations, read by byte ranges from our server alone', async () => {
-    await page.waitForFunction(() => window.__vigilMap?.getLayer('basemap-raster') !== undefined, undefined, { timeout: 15_000 });
-    await page.waitForFunction(() => window.__vigilMap!.loaded() && window.__vigilMap!.areTilesLoaded(), undefined, { timeout: 15_000, polling: 100 });
+    await page.waitForFunction(() => window.__vigilMap?.getLayer('basemap-raster') !== undefined, undefined, {
+      timeout: 15_000,
+    });
+    await page.waitForFunction(() => window.__vigilMap!.loaded() && window.__vigilMap!.areTilesLoaded(), undefined, {
+      timeout: 15_000,
+      polling: 100,
+    });
     // Under our layers: the stations are still on top.
     const order = await page.evaluate(() => window.__vigilMap!.getStyle().layers.map((layer) => layer.id));
     expect(order.indexOf('basemap-raster')).toBeLessThan(order.indexOf('stations-icon'));
@@ -76,7 +91,11 @@ describe.runIf(chromiumAvailable)('a local PMTiles basemap in Chromium, offline'
       const rect = window.__vigilMap!.getCanvas().getBoundingClientRect();
       return { x: rect.left + 6, y: rect.top + 6 };
     });
-    await expect.poll(async () => colourDistance(await pixelAt(page, corner.x, corner.y), BASEMAP_RGB), { timeout: BUSY_MACHINE_WAIT_MS }).toBeLessThan(20);
+    await expect
+      .poll(async () => colourDistance(await pixelAt(page, corner.x, corner.y), BASEMAP_RGB), {
+        timeout: BUSY_MACHINE_WAIT_MS,
+      })
+      .toBeLessThan(20);
     expect(basemapRequests.length).toBeGreaterThan(0);
     for (const request of basemapRequests) {
       expect(request.range).toMatch(/^bytes=\d+-\d+$/);

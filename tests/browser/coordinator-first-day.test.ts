@@ -41,7 +41,9 @@ describe.runIf(chromiumAvailable)('coordinator pages on a first real day', () =>
     const address = app.server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     const coordinator = await login(app, demo.coordinator.username, demo.coordinator.password);
-    stations = (await app.inject({ method: 'GET', url: '/api/stations', headers: { authorization: `Bearer ${coordinator}` } })).json().stations;
+    stations = (
+      await app.inject({ method: 'GET', url: '/api/stations', headers: { authorization: `Bearer ${coordinator}` } })
+    ).json().stations;
     phones = await joinTeams(base, demo, coordinator);
     browser = await launchChromium();
     ({ page } = await offlineCoordinatorPage(browser, base, demo.coordinator));
@@ -53,14 +55,20 @@ describe.runIf(chromiumAvailable)('coordinator pages on a first real day', () =>
     await database?.close();
   });
 
-  it('a click on a finding\'s text selects it and flies the map to its station', async () => {
+  it("a click on a finding's text selects it and flies the map to its station", async () => {
     const station = stations.find((s) => s.number === '1061') ?? stations.at(-1)!;
-    const report = { ...finding(phones[0]!.teamId, station.id, 'serious'), text: 'Observers were asked to leave the room during the count.' };
+    const report = {
+      ...finding(phones[0]!.teamId, station.id, 'serious'),
+      text: 'Observers were asked to leave the room during the count.',
+    };
     expect((await postAs(base, phones[0]!.token, [report]))[0]!.status).toBe('stored');
     const text = page.locator(`[data-vigil-finding="${report.id}"] [data-vigil-finding-text]`);
     await text.waitFor({ timeout: 15_000 });
     const away = stations.find((s) => Math.abs(s.lat! - station.lat!) > 0.03) ?? stations[0]!;
-    await page.evaluate(({ lng, lat }) => window.__vigilMap!.jumpTo({ center: [lng, lat], zoom: 15 }), { lng: away.lng!, lat: away.lat! });
+    await page.evaluate(({ lng, lat }) => window.__vigilMap!.jumpTo({ center: [lng, lat], zoom: 15 }), {
+      lng: away.lng!,
+      lat: away.lat!,
+    });
 
     await text.click();
     expect(await page.getAttribute(`[data-vigil-finding="${report.id}"]`, 'aria-current')).toBe('true');
@@ -99,14 +107,22 @@ describe.runIf(chromiumAvailable)('coordinator pages on a first real day', () =>
     const station = stations.find((s) => s.number === '1030') ?? stations[10]!;
     // Reported 25 minutes ago by two teams, and nobody acknowledged either: both are overdue.
     for (const phone of [phones[3]!, phones[4]!]) {
-      expect((await postAs(base, phone.token, [finding(phone.teamId, station.id, 'critical', 25)]))[0]!.status).toBe('stored');
+      expect((await postAs(base, phone.token, [finding(phone.teamId, station.id, 'critical', 25)]))[0]!.status).toBe(
+        'stored',
+      );
     }
     const entry = page.locator(`[data-vigil-alert=critical][data-alert-station="${station.id}"]`);
-    await page.waitForSelector(`[data-vigil-alert=critical][data-alert-station="${station.id}"][data-alert-count="2"]`, { timeout: BUSY_MACHINE_WAIT_MS });
+    await page.waitForSelector(
+      `[data-vigil-alert=critical][data-alert-station="${station.id}"][data-alert-count="2"]`,
+      { timeout: BUSY_MACHINE_WAIT_MS },
+    );
     expect(await entry.count()).toBe(1);
     const text = await entry.locator('.text').evaluate((el) => ({
       words: (el as HTMLElement).innerText,
-      clipped: el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight || getComputedStyle(el).textOverflow === 'ellipsis',
+      clipped:
+        el.scrollWidth > el.clientWidth ||
+        el.scrollHeight > el.clientHeight ||
+        getComputedStyle(el).textOverflow === 'ellipsis',
       entryClipped: el.parentElement!.scrollWidth > el.parentElement!.clientWidth,
     }));
     expect(text.words).toContain(station.number);
@@ -128,7 +144,8 @@ describe.runIf(chromiumAvailable)('coordinator pages on a first real day', () =>
     // The live page rings the station on the map, and its panel says so.
     await page.waitForFunction(
       async (id) => {
-        const source = window.__vigilMap?.getSource('open-conflicts') as { getData(): Promise<GeoJSON.FeatureCollection> } | undefined;
+        const source = window.__vigilMap?.getSource('open-conflicts') as
+          { getData(): Promise<GeoJSON.FeatureCollection> } | undefined;
         return (await source?.getData())?.features.some((f) => f.properties?.stationId === id) ?? false;
       },
       station.id,
@@ -137,7 +154,9 @@ describe.runIf(chromiumAvailable)('coordinator pages on a first real day', () =>
     expect(await page.evaluate(() => window.__vigilMap!.getLayer('open-conflicts-ring')?.type)).toBe('circle');
     await page.click('#tab-stations');
     await page.click(`tr[data-station-id="${station.id}"] td.number button`);
-    await page.waitForSelector(`[data-vigil-station-panel="${station.id}"] [data-vigil-panel-conflicts="1"]`, { timeout: 15_000 });
+    await page.waitForSelector(`[data-vigil-station-panel="${station.id}"] [data-vigil-panel-conflicts="1"]`, {
+      timeout: 15_000,
+    });
     await page.goto(`${base}/operations`);
     const conflict = page.locator(`[data-vigil-conflict-station="${station.number}"]`).first();
     await conflict.waitFor({ timeout: 15_000 });
@@ -148,7 +167,14 @@ describe.runIf(chromiumAvailable)('coordinator pages on a first real day', () =>
     await page.goto(`${base}/`);
     await page.selectOption('[data-vigil-language]', 'ru');
     // The map's own words follow the language.
-    await page.waitForFunction(() => JSON.stringify(window.__vigilMap?.getLayoutProperty('district-label', 'text-field') ?? '').includes('примерные границы'), undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () =>
+        JSON.stringify(window.__vigilMap?.getLayoutProperty('district-label', 'text-field') ?? '').includes(
+          'примерные границы',
+        ),
+      undefined,
+      { timeout: 15_000 },
+    );
     await page.goto(`${base}/operations`);
     await conflict.waitFor({ timeout: 15_000 });
     expect(await conflict.textContent()).toContain('Работала ли автоматическая урна?');
@@ -156,7 +182,14 @@ describe.runIf(chromiumAvailable)('coordinator pages on a first real day', () =>
     expect(closing).toBe('Подсчёт голосов');
     // Each team's entry in the plan is whole: "T11 остановок: 12", not "T11 остановок:".
     const cut = await page.$$eval('[data-vigil-team]', (buttons) =>
-      buttons.filter((b) => b.scrollWidth > b.clientWidth || b.getClientRects().length !== 1 || /:\s*$/.test((b as HTMLElement).innerText.trim())).map((b) => (b as HTMLElement).innerText),
+      buttons
+        .filter(
+          (b) =>
+            b.scrollWidth > b.clientWidth ||
+            b.getClientRects().length !== 1 ||
+            /:\s*$/.test((b as HTMLElement).innerText.trim()),
+        )
+        .map((b) => (b as HTMLElement).innerText),
     );
     expect(cut).toEqual([]);
   });
@@ -164,17 +197,35 @@ describe.runIf(chromiumAvailable)('coordinator pages on a first real day', () =>
   it('shows in Russian only words from the Russian locale: a line the same in English and Russian is an untranslated one', async () => {
     // Proper nouns the pages show as they are: the mission's, its stations', districts', teams' and people's names.
     const token = await login(app, demo.coordinator.username, demo.coordinator.password);
-    const get = async (url: string) => (await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } })).json();
+    const get = async (url: string) =>
+      (await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } })).json();
     const session = await get('/api/session');
-    const teams = (await get('/api/teams')).teams as { id: string; callSign: string; members: string[]; assignedStationIds: string[] }[];
-    const names = [session.mission.name, session.name ?? '', ...stations.flatMap((s) => [s.name, s.address, s.district]), ...teams.flatMap((t) => [t.callSign, ...(t.members ?? [])])];
+    const teams = (await get('/api/teams')).teams as {
+      id: string;
+      callSign: string;
+      members: string[];
+      assignedStationIds: string[];
+    }[];
+    const names = [
+      session.mission.name,
+      session.name ?? '',
+      ...stations.flatMap((s) => [s.name, s.address, s.district]),
+      ...teams.flatMap((t) => [t.callSign, ...(t.members ?? [])]),
+    ];
     const properWords = new Set(names.flatMap((n) => String(n).match(/\p{L}+/gu) ?? []));
     // Words that are the same in both languages on purpose: the product, units and codes.
-    for (const word of ['Vigil', 'OK', 'CSV', 'GeoJSON', 'QR', 'API', 'ID', 'km', 'm', 'min', 'h', 'T']) properWords.add(word);
+    for (const word of ['Vigil', 'OK', 'CSV', 'GeoJSON', 'QR', 'API', 'ID', 'km', 'm', 'min', 'h', 'T'])
+      properWords.add(word);
 
     // What a page shows in a language (`{lang}` in its path is the language's code), line by line, after `then` (a tap that opens more of it) if given. A blank page
     // first, so a change of the hash alone is a fresh load that reads the language again.
-    const visibleLines = async (on: Page, path: string, language: 'en' | 'ru', ready: string, then?: (on: Page) => Promise<void>) => {
+    const visibleLines = async (
+      on: Page,
+      path: string,
+      language: 'en' | 'ru',
+      ready: string,
+      then?: (on: Page) => Promise<void>,
+    ) => {
       await on.evaluate((l) => localStorage.setItem('vigil.language', l), language);
       await on.goto('about:blank');
       await on.goto(`${base}${path.replace('{lang}', language)}`);
@@ -183,17 +234,26 @@ describe.runIf(chromiumAvailable)('coordinator pages on a first real day', () =>
       const { text, options, ownLanguage } = await on.evaluate(() => ({
         text: document.body.innerText,
         // A closed list's choices (categories, phases) are words on the page too.
-        options: [...document.querySelectorAll('option')].filter((o) => o.closest('body [lang]') === null).map((o) => o.textContent ?? ''),
+        options: [...document.querySelectorAll('option')]
+          .filter((o) => o.closest('body [lang]') === null)
+          .map((o) => o.textContent ?? ''),
         // Text marked with its own language (each language's name in the picker) is meant to stay as it is, and what
         // observers wrote (a finding's text) is shown as written.
-        ownLanguage: [...document.querySelectorAll('body [lang], [data-vigil-finding-text]')].map((e) => (e as HTMLElement).innerText.trim()),
+        ownLanguage: [...document.querySelectorAll('body [lang], [data-vigil-finding-text]')].map((e) =>
+          (e as HTMLElement).innerText.trim(),
+        ),
       }));
       const lines = [...text.split('\n'), ...options].map((line) => line.trim()).filter(Boolean);
       return new Set(lines.filter((line) => !ownLanguage.includes(line)));
     };
 
     // A phone of a team of its own, at the first station of its plan.
-    const phoneContext = await browser.newContext({ viewport: { width: 393, height: 851 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const phoneContext = await browser.newContext({
+      viewport: { width: 393, height: 851 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
     const phone = await phoneContext.newPage();
     await phone.goto(`${base}/field`);
     const joinCode = demo.joinCodes.at(-1)!;
@@ -210,10 +270,15 @@ describe.runIf(chromiumAvailable)('coordinator pages on a first real day', () =>
     const phonePages: typeof pages = [
       [phone, '/field#/', '[data-vigil-plan] li'],
       [phone, `/field#/station/${plan[0]!}`, '[data-vigil-station-screen]'],
-      [phone, `/field#/station/${plan[0]!}/checklist`, '[data-phase=voting]', async (on) => {
-        await on.tap('[data-phase=voting]');
-        await on.waitForSelector('form[data-vigil-checklist]', { timeout: 20_000 });
-      }],
+      [
+        phone,
+        `/field#/station/${plan[0]!}/checklist`,
+        '[data-phase=voting]',
+        async (on) => {
+          await on.tap('[data-phase=voting]');
+          await on.waitForSelector('form[data-vigil-checklist]', { timeout: 20_000 });
+        },
+      ],
       [phone, `/field#/station/${plan[0]!}/finding`, 'form[data-vigil-finding]'],
     ];
     const untranslated: string[] = [];

@@ -31,13 +31,19 @@ async function documentView(page: Page, name: string): Promise<void> {
 
 /** HH:MM in Bishkek, `offsetMinutes` from now. */
 function bishkekClock(offsetMinutes: number): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Bishkek', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(Date.now() + offsetMinutes * 60_000));
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Bishkek',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(Date.now() + offsetMinutes * 60_000));
 }
 
 /** `bishkekClock(offset)`, kept within today's local date: polling hours must not cross midnight (early runs get 00:00). */
 function pollingEdge(offsetMinutes: number): string {
   const today = localDate(new Date(), 'Asia/Bishkek');
-  if (localDate(new Date(Date.now() + offsetMinutes * 60_000), 'Asia/Bishkek') === today) return bishkekClock(offsetMinutes);
+  if (localDate(new Date(Date.now() + offsetMinutes * 60_000), 'Asia/Bishkek') === today)
+    return bishkekClock(offsetMinutes);
   return offsetMinutes < 0 ? '00:00' : '23:59';
 }
 
@@ -66,16 +72,46 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    coordinatorToken = (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: demo.coordinator.username, password: demo.coordinator.password } })).json().token;
+    coordinatorToken = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: demo.coordinator.username, password: demo.coordinator.password },
+      })
+    ).json().token;
     phones = await joinTeams(base, demo, coordinatorToken);
     // T19 and T20 stay silent all morning; T05 asks for help.
     await playMorning(base, phones.slice(0, 18), { helpFrom: 4 });
     // A pattern (the same problem at three stations of one team's district) and a critical finding left unacknowledged.
     const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
     const patterned = phones[0]!;
-    await postAs(base, patterned.token, patterned.route.slice(0, 3).map((stationId, i) => ({ id: randomUUID(), type: 'finding', teamId: patterned.teamId, stationId, occurredAt: ago(50 - i * 10), category: 'carousel', severity: 'serious', text: `Same group of voters seen again, bus outside (${i + 1})` })));
+    await postAs(
+      base,
+      patterned.token,
+      patterned.route.slice(0, 3).map((stationId, i) => ({
+        id: randomUUID(),
+        type: 'finding',
+        teamId: patterned.teamId,
+        stationId,
+        occurredAt: ago(50 - i * 10),
+        category: 'carousel',
+        severity: 'serious',
+        text: `Same group of voters seen again, bus outside (${i + 1})`,
+      })),
+    );
     const late = phones[6]!;
-    await postAs(base, late.token, [{ id: randomUUID(), type: 'finding', teamId: late.teamId, stationId: late.route[1]!, occurredAt: ago(25), category: 'observer_rights', severity: 'critical', text: 'Chair ordered our observers out of the room' }]);
+    await postAs(base, late.token, [
+      {
+        id: randomUUID(),
+        type: 'finding',
+        teamId: late.teamId,
+        stationId: late.route[1]!,
+        occurredAt: ago(25),
+        category: 'observer_rights',
+        severity: 'critical',
+        text: 'Chair ordered our observers out of the room',
+      },
+    ]);
     browser = await launchChromium();
   }, 240_000);
 
@@ -96,18 +132,26 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     await page.fill('input[name=password]', demo.coordinator.password);
     await page.click('form[data-vigil-login] button[type=submit]');
     await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
-    await page.waitForSelector('[data-vigil-feed][data-loaded=true]', { state: 'attached', timeout: BUSY_MACHINE_WAIT_MS });
+    await page.waitForSelector('[data-vigil-feed][data-loaded=true]', {
+      state: 'attached',
+      timeout: BUSY_MACHINE_WAIT_MS,
+    });
     return page;
   }
 
   async function mapAtRest(page: Page): Promise<void> {
-    await page.waitForFunction(() => {
-      const map = window.__vigilMap;
-      return map !== undefined && map.loaded() && !map.isMoving();
-    }, undefined, { timeout: 30_000, polling: 100 });
+    await page.waitForFunction(
+      () => {
+        const map = window.__vigilMap;
+        return map !== undefined && map.loaded() && !map.isMoving();
+      },
+      undefined,
+      { timeout: 30_000, polling: 100 },
+    );
   }
 
-  const get = async (url: string) => (await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${coordinatorToken}` } })).json();
+  const get = async (url: string) =>
+    (await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${coordinatorToken}` } })).json();
 
   let first: Page;
   let second: Page;
@@ -126,7 +170,10 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     expect(Number(await city.getAttribute('data-never'))).toBe(coverage.overall.neverVisited);
     expect(coverage.overall.visited).toBeGreaterThan(30);
     expect(await first.locator('[data-vigil-timeline] li').count()).toBe(coverage.timeline.length);
-    const layout = await first.evaluate(() => ({ width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight }));
+    const layout = await first.evaluate(() => ({
+      width: document.documentElement.scrollWidth,
+      height: document.documentElement.scrollHeight,
+    }));
     expect(layout).toEqual({ width: 1366, height: 768 });
     await mapAtRest(first);
     await documentView(first, 'dashboard-coverage');
@@ -135,7 +182,12 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     const district = coverage.districts[0].district as string;
     await first.click(`[data-vigil-coverage-row="${district}"] button`);
     await mapAtRest(first);
-    const filled = () => first.evaluate(() => window.__vigilMap!.queryRenderedFeatures({ layers: ['district-fill'] }).map((f) => f.properties.district as string));
+    const filled = () =>
+      first.evaluate(() =>
+        window
+          .__vigilMap!.queryRenderedFeatures({ layers: ['district-fill'] })
+          .map((f) => f.properties.district as string),
+      );
     // The chosen district, and only it, is filled on the map.
     expect(new Set(await filled())).toEqual(new Set([district]));
     await first.click('[data-vigil-tab=findings]');
@@ -158,29 +210,60 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     const findingId = randomUUID();
     // Measured in the page: when the first frame after the finding's row entered the feed could be painted, and when
     // the station's row took the critical state the map is patched with.
-    await first.evaluate(({ findingId, station }) => {
-      const marks: Record<string, number> = {};
-      (window as unknown as { __marks: typeof marks }).__marks = marks;
-      const observer = new MutationObserver(() => {
-        if (marks.feed === undefined && document.querySelector(`[data-vigil-finding="${findingId}"]`)) {
-          marks.feed = -1;
-          requestAnimationFrame(() => (marks.feed = Date.now()));
-        }
-        if (marks.station === undefined && document.querySelector(`tr[data-station-id="${station}"][data-state=critical]`)) {
-          marks.station = -1;
-          requestAnimationFrame(() => (marks.station = Date.now()));
-        }
-      });
-      observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state', 'data-status'] });
-    }, { findingId, station });
+    await first.evaluate(
+      ({ findingId, station }) => {
+        const marks: Record<string, number> = {};
+        (window as unknown as { __marks: typeof marks }).__marks = marks;
+        const observer = new MutationObserver(() => {
+          if (marks.feed === undefined && document.querySelector(`[data-vigil-finding="${findingId}"]`)) {
+            marks.feed = -1;
+            requestAnimationFrame(() => (marks.feed = Date.now()));
+          }
+          if (
+            marks.station === undefined &&
+            document.querySelector(`tr[data-station-id="${station}"][data-state=critical]`)
+          ) {
+            marks.station = -1;
+            requestAnimationFrame(() => (marks.station = Date.now()));
+          }
+        });
+        observer.observe(document.body, {
+          subtree: true,
+          childList: true,
+          attributes: true,
+          attributeFilter: ['data-state', 'data-status'],
+        });
+      },
+      { findingId, station },
+    );
     const postedAt = Date.now();
     const results = await postAs(base, phone.token, [
-      { id: randomUUID(), type: 'arrival', teamId: phone.teamId, stationId: station, occurredAt: new Date().toISOString() },
-      { id: findingId, type: 'finding', teamId: phone.teamId, stationId: station, occurredAt: new Date().toISOString(), category: 'ballot_stuffing', severity: 'critical', text: 'A man put a bundle of ballots into the box' },
+      {
+        id: randomUUID(),
+        type: 'arrival',
+        teamId: phone.teamId,
+        stationId: station,
+        occurredAt: new Date().toISOString(),
+      },
+      {
+        id: findingId,
+        type: 'finding',
+        teamId: phone.teamId,
+        stationId: station,
+        occurredAt: new Date().toISOString(),
+        category: 'ballot_stuffing',
+        severity: 'critical',
+        text: 'A man put a bundle of ballots into the box',
+      },
     ]);
     expect(results.map((r) => r.status)).toEqual(['stored', 'stored']);
-    await first.waitForSelector(`[data-vigil-finding="${findingId}"][data-status=new]`, { timeout: BUSY_MACHINE_WAIT_MS });
-    await first.waitForSelector(`tr[data-station-id="${station}"][data-state=critical]`, { state: 'attached', timeout: BUSY_MACHINE_WAIT_MS });
+    await first.waitForSelector(`[data-vigil-finding="${findingId}"][data-status=new]`, {
+      timeout: BUSY_MACHINE_WAIT_MS,
+    });
+    await first.waitForSelector(`tr[data-station-id="${station}"][data-state=critical]`, {
+      state: 'attached',
+      timeout: BUSY_MACHINE_WAIT_MS,
+    });
     await first.waitForFunction(() => {
       const marks = (window as unknown as { __marks: Record<string, number> }).__marks;
       return (marks.feed ?? -1) > 0 && (marks.station ?? -1) > 0;
@@ -190,12 +273,19 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     const stationMs = marks.station! - postedAt;
     // The issue's "within a second" is reported, not asserted (issue 14: a loaded CI box saw 1,254 ms): the waits above
     // already fail on a real stall, and the bench measures fan-out latency (end-to-end POST → dashboards) on a quiet box.
-    console.info(`after the POST: critical finding in the feed's next frame at ${feedMs} ms, its station critical at ${stationMs} ms (target ≤ 1000 ms)`);
+    console.info(
+      `after the POST: critical finding in the feed's next frame at ${feedMs} ms, its station critical at ${stationMs} ms (target ≤ 1000 ms)`,
+    );
     expect(feedMs).toBeGreaterThan(0);
     expect(stationMs).toBeGreaterThan(0);
-    expect(await first.textContent(`[data-vigil-finding="${findingId}"]`)).toContain('A man put a bundle of ballots into the box');
+    expect(await first.textContent(`[data-vigil-finding="${findingId}"]`)).toContain(
+      'A man put a bundle of ballots into the box',
+    );
     // The silent T19 has spoken: its alert is gone.
-    await first.waitForSelector(`[data-alert-key="silent:${phone.teamId}"]`, { state: 'detached', timeout: BUSY_MACHINE_WAIT_MS });
+    await first.waitForSelector(`[data-alert-key="silent:${phone.teamId}"]`, {
+      state: 'detached',
+      timeout: BUSY_MACHINE_WAIT_MS,
+    });
   });
 
   it('triage by keyboard in one browser shows in a second browser at once, with who and when', async () => {
@@ -207,22 +297,35 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     const selected = first.locator('[data-vigil-finding][aria-current=true]');
     const id = (await selected.getAttribute('data-vigil-finding'))!;
     await first.locator('body').press('a');
-    await second.waitForSelector(`[data-vigil-finding="${id}"][data-status=acknowledged]`, { state: 'attached', timeout: BUSY_MACHINE_WAIT_MS });
+    await second.waitForSelector(`[data-vigil-finding="${id}"][data-status=acknowledged]`, {
+      state: 'attached',
+      timeout: BUSY_MACHINE_WAIT_MS,
+    });
     expect(await second.textContent(`[data-vigil-finding="${id}"] .times`)).toContain(demo.coordinator.username);
 
     // Keys do nothing while typing: "a" in the note field is a letter, not an acknowledgement.
     await first.locator('body').press('e');
-    await second.waitForSelector(`[data-vigil-finding="${id}"][data-status=escalated]`, { state: 'attached', timeout: BUSY_MACHINE_WAIT_MS });
+    await second.waitForSelector(`[data-vigil-finding="${id}"][data-status=escalated]`, {
+      state: 'attached',
+      timeout: BUSY_MACHINE_WAIT_MS,
+    });
     await first.locator('body').press('r');
     await first.waitForSelector('[data-vigil-note]:focus');
     await first.keyboard.type('Police called, box sealed');
     // The second screen shows open findings by default: a resolved one leaves it unless all are shown.
     await second.selectOption('[data-vigil-status-filter]', { index: 0 });
     await first.click(`[data-vigil-finding="${id}"] [data-vigil-action=resolved]`);
-    await second.waitForSelector(`[data-vigil-finding="${id}"][data-status=resolved]`, { state: 'attached', timeout: BUSY_MACHINE_WAIT_MS });
+    await second.waitForSelector(`[data-vigil-finding="${id}"][data-status=resolved]`, {
+      state: 'attached',
+      timeout: BUSY_MACHINE_WAIT_MS,
+    });
     expect(await second.textContent(`[data-vigil-finding="${id}"]`)).toContain('Police called, box sealed');
     const row = (await get('/api/findings')).findings.find((f: { id: string }) => f.id === id);
-    expect(row).toMatchObject({ status: 'resolved', acknowledgedBy: demo.coordinator.username, lastNote: 'Police called, box sealed' });
+    expect(row).toMatchObject({
+      status: 'resolved',
+      acknowledgedBy: demo.coordinator.username,
+      lastNote: 'Police called, box sealed',
+    });
 
     // j and k move through what the filters show, newest first; overdue criticals and patterns say so in words.
     await first.selectOption('[data-vigil-status-filter]', 'open');
@@ -232,7 +335,9 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     await first.locator('body').press('j');
     await first.locator('body').press('k');
     expect(await first.getAttribute('[data-vigil-finding][aria-current=true]', 'data-vigil-finding')).toBe(top);
-    expect(await first.locator('[data-vigil-finding][data-overdue=true] [data-vigil-overdue]').count()).toBeGreaterThanOrEqual(1);
+    expect(
+      await first.locator('[data-vigil-finding][data-overdue=true] [data-vigil-overdue]').count(),
+    ).toBeGreaterThanOrEqual(1);
     expect(await first.locator('[data-vigil-finding][data-pattern~=systematic]').count()).toBeGreaterThanOrEqual(3);
     await mapAtRest(first);
     await documentView(first, 'dashboard-findings');
@@ -243,20 +348,33 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     await first.selectOption('[data-vigil-status-filter]', 'open');
     const id = (await first.locator('[data-vigil-finding]').first().getAttribute('data-vigil-finding'))!;
     // The previous step left the top finding selected; a click on a selected finding would close it.
-    if ((await first.getAttribute(`[data-vigil-finding="${id}"]`, 'aria-current')) !== 'true') await first.click(`[data-vigil-finding="${id}"] .line`);
+    if ((await first.getAttribute(`[data-vigil-finding="${id}"]`, 'aria-current')) !== 'true')
+      await first.click(`[data-vigil-finding="${id}"] .line`);
     await first.click(`[data-vigil-finding="${id}"] [data-vigil-assign-to-me]`);
-    await second.waitForSelector(`[data-vigil-finding="${id}"] [data-vigil-assigned-to="${me}"]`, { state: 'attached', timeout: BUSY_MACHINE_WAIT_MS });
+    await second.waitForSelector(`[data-vigil-finding="${id}"] [data-vigil-assigned-to="${me}"]`, {
+      state: 'attached',
+      timeout: BUSY_MACHINE_WAIT_MS,
+    });
     await second.click('[data-vigil-mine-filter]');
     await second.waitForSelector('[data-vigil-feed-shown="1"]', { state: 'attached', timeout: BUSY_MACHINE_WAIT_MS });
-    expect(await second.locator('[data-vigil-finding]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-vigil-finding')))).toEqual([id]);
-    expect((await get('/api/findings')).findings.find((f: { id: string }) => f.id === id)).toMatchObject({ assignedTo: me });
+    expect(
+      await second
+        .locator('[data-vigil-finding]')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-vigil-finding'))),
+    ).toEqual([id]);
+    expect((await get('/api/findings')).findings.find((f: { id: string }) => f.id === id)).toMatchObject({
+      assignedTo: me,
+    });
 
     await first.click(`[data-vigil-finding="${id}"] [data-vigil-unassign]`);
     await second.waitForSelector('[data-vigil-feed-shown="0"]', { state: 'attached', timeout: BUSY_MACHINE_WAIT_MS });
     await second.click('[data-vigil-mine-filter]');
     // The finding resolved in the previous step says who resolved it, and when.
     const resolved = (await get('/api/findings')).findings.find((f: { status: string }) => f.status === 'resolved');
-    await second.waitForSelector(`[data-vigil-finding="${resolved.id}"] [data-vigil-resolved-by]`, { state: 'attached', timeout: BUSY_MACHINE_WAIT_MS });
+    await second.waitForSelector(`[data-vigil-finding="${resolved.id}"] [data-vigil-resolved-by]`, {
+      state: 'attached',
+      timeout: BUSY_MACHINE_WAIT_MS,
+    });
     expect(await second.textContent(`[data-vigil-finding="${resolved.id}"] [data-vigil-resolved-by]`)).toContain(me);
   });
 
@@ -266,10 +384,32 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     // Beside the first station of the team's route, away from it.
     const near = (await get('/api/stations')).stations.find((s: { id: string }) => s.id === phone.route[0])!;
     const position = { lat: near.lat + 0.004, lng: near.lng + 0.004, accuracyM: 15 };
-    await postAs(base, phone.token, [{ id, type: 'finding', teamId: phone.teamId, occurredAt: new Date().toISOString(), category: 'carousel', severity: 'critical', text: 'Bus unloading voters on the road', position }]);
+    await postAs(base, phone.token, [
+      {
+        id,
+        type: 'finding',
+        teamId: phone.teamId,
+        occurredAt: new Date().toISOString(),
+        category: 'carousel',
+        severity: 'critical',
+        text: 'Bus unloading voters on the road',
+        position,
+      },
+    ]);
     const incidentIds = () =>
-      first.evaluate(() => window.__vigilMap!.querySourceFeatures('off-station-incidents').map((f) => [f.properties.findingId, f.properties.severity]));
-    await first.waitForFunction((findingId) => window.__vigilMap!.querySourceFeatures('off-station-incidents').some((f) => f.properties.findingId === findingId), id, { timeout: BUSY_MACHINE_WAIT_MS, polling: 100 });
+      first.evaluate(() =>
+        window
+          .__vigilMap!.querySourceFeatures('off-station-incidents')
+          .map((f) => [f.properties.findingId, f.properties.severity]),
+      );
+    await first.waitForFunction(
+      (findingId) =>
+        window
+          .__vigilMap!.querySourceFeatures('off-station-incidents')
+          .some((f) => f.properties.findingId === findingId),
+      id,
+      { timeout: BUSY_MACHINE_WAIT_MS, polling: 100 },
+    );
     expect(await incidentIds()).toContainEqual([id, 'critical']);
     // A click on it selects the finding in the feed.
     await first.click('[data-vigil-tab=teams]');
@@ -303,8 +443,14 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     await first.click(`[data-alert-key="silent:${silent.teamId}"] [data-vigil-alert-ack]`);
     await first.click(`[data-alert-key="help:${helper.teamId}"] [data-vigil-alert-ack]`);
     for (const page of [first, second]) {
-      await page.waitForSelector(`[data-alert-key="silent:${silent.teamId}"]`, { state: 'detached', timeout: BUSY_MACHINE_WAIT_MS });
-      await page.waitForSelector(`[data-alert-key="help:${helper.teamId}"]`, { state: 'detached', timeout: BUSY_MACHINE_WAIT_MS });
+      await page.waitForSelector(`[data-alert-key="silent:${silent.teamId}"]`, {
+        state: 'detached',
+        timeout: BUSY_MACHINE_WAIT_MS,
+      });
+      await page.waitForSelector(`[data-alert-key="help:${helper.teamId}"]`, {
+        state: 'detached',
+        timeout: BUSY_MACHINE_WAIT_MS,
+      });
     }
     expect(await first.getAttribute(`[data-vigil-team="${helper.teamId}"]`, 'data-state')).toBe('helpAcknowledged');
     // Acknowledgements are events: a fresh page (a reload) shows the same.
@@ -314,24 +460,31 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     expect(await second.locator(`[data-alert-key="silent:${silent.teamId}"]`).count()).toBe(0);
     expect(await second.locator(`[data-alert-key="help:${helper.teamId}"]`).count()).toBe(0);
     // A new help request raises it again.
-    await postAs(base, helper.token, [{ id: randomUUID(), type: 'help_resolved', teamId: helper.teamId, occurredAt: new Date().toISOString() }]);
-    await postAs(base, helper.token, [{ id: randomUUID(), type: 'help_request', teamId: helper.teamId, occurredAt: new Date().toISOString() }]);
+    await postAs(base, helper.token, [
+      { id: randomUUID(), type: 'help_resolved', teamId: helper.teamId, occurredAt: new Date().toISOString() },
+    ]);
+    await postAs(base, helper.token, [
+      { id: randomUUID(), type: 'help_request', teamId: helper.teamId, occurredAt: new Date().toISOString() },
+    ]);
     await second.waitForSelector(`[data-alert-key="help:${helper.teamId}"]`, { timeout: BUSY_MACHINE_WAIT_MS });
   });
 
   it("follows the mission's alert settings as a coordinator changes them in the Setup tab, on every coordinator's screen", async () => {
-    for (const page of [first, second]) await page.waitForSelector('[data-vigil-alert=critical]', { timeout: BUSY_MACHINE_WAIT_MS });
+    for (const page of [first, second])
+      await page.waitForSelector('[data-vigil-alert=critical]', { timeout: BUSY_MACHINE_WAIT_MS });
     await first.click('[data-vigil-tab=setup]');
     await first.click('[data-vigil-alert-settings] summary');
     await first.fill('input[name=critical-minutes]', '60');
     await first.click('[data-vigil-alert-settings] button[type=submit]');
     // The overdue critical finding (25 minutes old) is within the new hour: its alert goes, here and on the other
     // coordinator's screen, which was not reloaded.
-    for (const page of [first, second]) await page.waitForSelector('[data-vigil-alert=critical]', { state: 'detached', timeout: BUSY_MACHINE_WAIT_MS });
+    for (const page of [first, second])
+      await page.waitForSelector('[data-vigil-alert=critical]', { state: 'detached', timeout: BUSY_MACHINE_WAIT_MS });
     expect((await get('/api/session')).mission.alerts.criticalAckMinutes).toBe(60);
     await first.fill('input[name=critical-minutes]', '15');
     await first.click('[data-vigil-alert-settings] button[type=submit]');
-    for (const page of [first, second]) await page.waitForSelector('[data-vigil-alert=critical]', { timeout: BUSY_MACHINE_WAIT_MS });
+    for (const page of [first, second])
+      await page.waitForSelector('[data-vigil-alert=critical]', { timeout: BUSY_MACHINE_WAIT_MS });
   });
 
   it('speaks Russian once chosen, and remembers it across a reload', async () => {

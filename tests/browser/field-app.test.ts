@@ -34,7 +34,8 @@ const PHONE: BrowserContextOptions = {
   deviceScaleFactor: 2,
   isMobile: true,
   hasTouch: true,
-  userAgent: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Mobile Safari/537.36',
+  userAgent:
+    'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Mobile Safari/537.36',
   locale: 'en-GB',
   permissions: ['geolocation'],
 };
@@ -56,7 +57,7 @@ function cameraPicture(width = 3000, height = 2000): Buffer {
 
 /** Width and height from a JPEG's start-of-frame marker. */
 function jpegSize(bytes: Buffer): { width: number; height: number } {
-  for (let i = 2; i < bytes.length - 9; ) {
+  for (let i = 2; i < bytes.length - 9;) {
     if (bytes[i] !== 0xff) throw new Error('not a JPEG marker');
     const marker = bytes[i + 1]!;
     const length = bytes.readUInt16BE(i + 2);
@@ -98,7 +99,13 @@ describe.runIf(chromiumAvailable).each(drivers)('field app in a phone-sized Chro
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    coordinator = (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: demo.coordinator.username, password: 'demo-password-1' } })).json().token;
+    coordinator = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: demo.coordinator.username, password: 'demo-password-1' },
+      })
+    ).json().token;
     stations = (await api('/api/stations')).stations;
     browser = await launchChromium();
   }, 180_000);
@@ -156,7 +163,7 @@ describe.runIf(chromiumAvailable).each(drivers)('field app in a phone-sized Chro
     );
   }
 
-  it('an observer\'s day: join by link, check in, voting checklist, finding with a photo, check out, help; the coordinator sees each', async () => {
+  it("an observer's day: join by link, check in, voting checklist, finding with a photo, check out, help; the coordinator sees each", async () => {
     const joinCode = demo.joinCodes[0]!;
     const teamId = joinCode.teamId;
     const plan = (await team(teamId)).assignedStationIds;
@@ -174,7 +181,9 @@ describe.runIf(chromiumAvailable).each(drivers)('field app in a phone-sized Chro
     // Check in: one tap from the opened app.
     await page.tap(`[data-vigil-plan] li[data-vigil-station="${first.number}"] [data-vigil-check-in]`);
     await waitForCounts(page, { sent: 1, pending: 0 });
-    expect(await page.getAttribute(`[data-vigil-plan] li[data-vigil-station="${first.number}"]`, 'data-plan-state')).toBe('here');
+    expect(
+      await page.getAttribute(`[data-vigil-plan] li[data-vigil-station="${first.number}"]`, 'data-plan-state'),
+    ).toBe('here');
     let events = await teamEvents(teamId, before);
     expect(events).toMatchObject([{ type: 'arrival', stationId: first.id, actor: { role: 'team' } }]);
     expect((events[0] as StoredEvent & { position?: { lat: number } }).position?.lat).toBeCloseTo(first.lat, 4);
@@ -198,7 +207,11 @@ describe.runIf(chromiumAvailable).each(drivers)('field app in a phone-sized Chro
     expect(await teamEvents(teamId, before)).toHaveLength(1);
 
     // Fill it in; the draft survives a reload half-way.
-    for (const [question, answer] of [['id_checked', true], ['biometric_working', true], ['secrecy', false]] as const) {
+    for (const [question, answer] of [
+      ['id_checked', true],
+      ['biometric_working', true],
+      ['secrecy', false],
+    ] as const) {
       await page.tap(`[data-question=${question}] [data-answer=${answer}]`);
     }
     await page.fill('[data-question=queue_minutes] input', '12');
@@ -208,7 +221,10 @@ describe.runIf(chromiumAvailable).each(drivers)('field app in a phone-sized Chro
     expect(await page.getAttribute('[data-question=secrecy] [data-answer=false]', 'aria-checked')).toBe('true');
     expect(await page.inputValue('[data-question=queue_minutes] input')).toBe('12');
     expect(await page.locator('[data-question=secrecy] [data-vigil-flag]').count()).toBe(1);
-    for (const [question, answer] of [['auto_box_working', true], ['unauthorized_present', false]] as const) {
+    for (const [question, answer] of [
+      ['auto_box_working', true],
+      ['unauthorized_present', false],
+    ] as const) {
       await page.tap(`[data-question=${question}] [data-answer=${answer}]`);
     }
     await page.tap('[data-question=issues] input[value=overcrowding]');
@@ -216,7 +232,9 @@ describe.runIf(chromiumAvailable).each(drivers)('field app in a phone-sized Chro
     await page.fill('[data-question=ballots_issued] input', '500');
     await page.fill('[data-question=box_counter] input', '512');
     await page.locator('[data-question=box_counter] input').blur();
-    expect(await page.textContent('[data-question=box_counter] [data-problem=check_failed]')).toContain('more ballots than were issued');
+    expect(await page.textContent('[data-question=box_counter] [data-problem=check_failed]')).toContain(
+      'more ballots than were issued',
+    );
     await page.tap('[data-assessment=bad]');
     await saveScreenshot(page, 'field-app-checklist');
     await page.tap('[data-vigil-send-checklist]');
@@ -228,9 +246,20 @@ describe.runIf(chromiumAvailable).each(drivers)('field app in a phone-sized Chro
       form: 'voting-v1',
       phase: 'voting',
       assessment: 'bad',
-      answers: { id_checked: true, secrecy: false, queue_minutes: 12, issues: ['overcrowding'], ballots_issued: 500, box_counter: 512, notes: null },
+      answers: {
+        id_checked: true,
+        secrecy: false,
+        queue_minutes: 12,
+        issues: ['overcrowding'],
+        ballots_issued: 500,
+        box_counter: 512,
+        notes: null,
+      },
     });
-    expect((await api('/api/stations')).stations.find((s: Station) => s.id === first.id).status.latestAssessments.voting.assessment).toBe('bad');
+    expect(
+      (await api('/api/stations')).stations.find((s: Station) => s.id === first.id).status.latestAssessments.voting
+        .assessment,
+    ).toBe('bad');
 
     // A finding with a photo: category, severity, text, picture shrunk on the phone.
     await page.tap('[data-vigil-open-finding]');
@@ -241,20 +270,36 @@ describe.runIf(chromiumAvailable).each(drivers)('field app in a phone-sized Chro
     await page.tap('[data-severity=serious]');
     await page.fill('textarea[name=text]', 'A man put several folded ballots into the box at 10:40.');
     const picture = cameraPicture();
-    await page.setInputFiles('[data-vigil-photo-input]', { name: 'IMG_0001.png', mimeType: 'image/png', buffer: picture });
+    await page.setInputFiles('[data-vigil-photo-input]', {
+      name: 'IMG_0001.png',
+      mimeType: 'image/png',
+      buffer: picture,
+    });
     await page.waitForSelector('[data-vigil-photo-preview]');
     await page.tap('[data-vigil-send-finding]');
     await page.waitForSelector('[data-vigil-station-screen]');
     await waitForCounts(page, { sent: 4, pending: 0 });
     events = await teamEvents(teamId, before);
     const finding = events[2] as StoredEvent & { photoId?: string };
-    expect(finding).toMatchObject({ type: 'finding', category: 'ballot_stuffing', severity: 'serious', stationId: first.id });
+    expect(finding).toMatchObject({
+      type: 'finding',
+      category: 'ballot_stuffing',
+      severity: 'serious',
+      stationId: first.id,
+    });
     expect(finding.photoId).toMatch(/^[0-9a-f-]{36}$/);
-    const photo = await app.inject({ method: 'GET', url: `/api/photos/${finding.photoId}`, headers: { authorization: `Bearer ${coordinator}` } });
+    const photo = await app.inject({
+      method: 'GET',
+      url: `/api/photos/${finding.photoId}`,
+      headers: { authorization: `Bearer ${coordinator}` },
+    });
     expect(photo.statusCode).toBe(200);
     expect(photo.headers['content-type']).toBe('image/jpeg');
     expect(photo.rawPayload.length).toBeLessThan(picture.length);
-    expect(jpegSize(photo.rawPayload)).toEqual({ width: PHOTO_MAX_EDGE_PX, height: Math.round((PHOTO_MAX_EDGE_PX * 2) / 3) });
+    expect(jpegSize(photo.rawPayload)).toEqual({
+      width: PHOTO_MAX_EDGE_PX,
+      height: Math.round((PHOTO_MAX_EDGE_PX * 2) / 3),
+    });
 
     // Check out from the station screen.
     await page.tap('[data-vigil-check-out]');
@@ -280,7 +325,17 @@ describe.runIf(chromiumAvailable).each(drivers)('field app in a phone-sized Chro
       method: 'POST',
       url: '/api/events',
       headers: { authorization: `Bearer ${coordinator}` },
-      payload: { events: [{ id: randomUUID(), type: 'help_resolved', teamId, occurredAt: new Date().toISOString(), note: 'called back, all fine' }] },
+      payload: {
+        events: [
+          {
+            id: randomUUID(),
+            type: 'help_resolved',
+            teamId,
+            occurredAt: new Date().toISOString(),
+            note: 'called back, all fine',
+          },
+        ],
+      },
     });
     expect(resolved.json().results[0].status).toBe('stored');
     await page.reload();
@@ -290,7 +345,8 @@ describe.runIf(chromiumAvailable).each(drivers)('field app in a phone-sized Chro
     // Installable: the manifest names the app's start page and its icons are served.
     const manifest = await (await fetch(`${base}/manifest.webmanifest`)).json();
     expect(manifest).toMatchObject({ start_url: '/field', display: 'standalone' });
-    for (const icon of manifest.icons) expect((await fetch(`${base}${icon.src}`)).headers.get('content-type')).toBe('image/png');
+    for (const icon of manifest.icons)
+      expect((await fetch(`${base}${icon.src}`)).headers.get('content-type')).toBe('image/png');
 
     // The same app in Russian, through the shared i18n layer.
     await page.goto(`${base}/field#/`);
@@ -338,7 +394,9 @@ describe.runIf(chromiumAvailable).each(drivers)('field app in a phone-sized Chro
     await page.waitForSelector('[data-vigil-plan] li');
     await waitForCounts(page, { pending: 3, sent: 0 });
     expect(await page.getAttribute('[data-vigil-status]', 'data-vigil-status')).toBe('offline');
-    expect(await page.getAttribute(`[data-vigil-plan] li[data-vigil-station="${station.number}"]`, 'data-plan-state')).toBe('done');
+    expect(
+      await page.getAttribute(`[data-vigil-plan] li[data-vigil-station="${station.number}"]`, 'data-plan-state'),
+    ).toBe('done');
     expect(await teamEvents(teamId, before)).toHaveLength(0);
 
     await context.setOffline(false);
@@ -351,7 +409,9 @@ describe.runIf(chromiumAvailable).each(drivers)('field app in a phone-sized Chro
 
     // The phone lists the same three ids, all sent; and the server holds each once.
     await page.tap('[data-vigil-open-outbox]');
-    const rows = await page.locator('[data-outbox-item]').evaluateAll((list) => list.map((r) => [r.getAttribute('data-outbox-item'), r.getAttribute('data-state')]));
+    const rows = await page
+      .locator('[data-outbox-item]')
+      .evaluateAll((list) => list.map((r) => [r.getAttribute('data-outbox-item'), r.getAttribute('data-state')]));
     expect(rows.map(([id]) => id).reverse()).toEqual(stored.map((e) => e.id));
     expect(rows.every(([, state]) => state === 'sent')).toBe(true);
     const all = (await api('/api/events?after=0&limit=5000')).events as StoredEvent[];
@@ -373,7 +433,11 @@ describe.runIf(chromiumAvailable).each(drivers)('field app in a phone-sized Chro
       if (route.request().method() !== 'POST') return route.continue();
       attempts.push(Date.now());
       if (attempts.length === 1) {
-        return route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ statusCode: 500, error: 'Internal Server Error', message: 'internal error' }) });
+        return route.fulfill({
+          status: 500,
+          contentType: 'application/json',
+          body: JSON.stringify({ statusCode: 500, error: 'Internal Server Error', message: 'internal error' }),
+        });
       }
       return route.continue();
     });
@@ -419,14 +483,18 @@ describe.runIf(chromiumAvailable).each(drivers)('field app in a phone-sized Chro
     await context.close();
   });
 
-  it('a second phone of the same team gets its own token, and its check-in shows on the first phone\'s plan', async () => {
+  it("a second phone of the same team gets its own token, and its check-in shows on the first phone's plan", async () => {
     const joinCode = demo.joinCodes[4]!;
     const station = stationOf((await team(joinCode.teamId)).assignedStationIds[0]!);
     const a = await phone({ serviceWorkers: 'block' });
     const b = await phone({ serviceWorkers: 'block' });
     await joinWithLink(a.page, joinCode.code);
     await joinWithLink(b.page, joinCode.code);
-    const tokens = await Promise.all([a.page, b.page].map((p) => p.evaluate(() => JSON.parse(localStorage.getItem('vigil.field-session')!).token as string)));
+    const tokens = await Promise.all(
+      [a.page, b.page].map((p) =>
+        p.evaluate(() => JSON.parse(localStorage.getItem('vigil.field-session')!).token as string),
+      ),
+    );
     expect(tokens[0]).not.toBe(tokens[1]);
     await b.page.tap(`[data-vigil-plan] li[data-vigil-station="${station.number}"] [data-vigil-check-in]`);
     await waitForCounts(b.page, { sent: 1 });

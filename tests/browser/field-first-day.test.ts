@@ -51,7 +51,13 @@ describe.runIf(chromiumAvailable)('the field app on a first real day', () => {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    coordinator = (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: demo.coordinator.username, password: 'demo-password-1' } })).json().token;
+    coordinator = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: demo.coordinator.username, password: 'demo-password-1' },
+      })
+    ).json().token;
     stations = (await api('/api/stations')).stations;
     browser = await launchChromium();
   }, 180_000);
@@ -71,7 +77,9 @@ describe.runIf(chromiumAvailable)('the field app on a first real day', () => {
   const teamEvents = async (teamId: string): Promise<StoredEvent[]> =>
     ((await api('/api/events?after=0&limit=5000')).events as StoredEvent[]).filter((e) => e.teamId === teamId);
   const planOf = async (teamId: string): Promise<Station[]> =>
-    ((await api('/api/teams')).teams.find((t: Team) => t.id === teamId) as Team).assignedStationIds.map((id) => stations.find((s) => s.id === id)!);
+    ((await api('/api/teams')).teams.find((t: Team) => t.id === teamId) as Team).assignedStationIds.map((id) =>
+      stations.find((s) => s.id === id)!,
+    );
 
   function waitForCounts(page: Page, counts: { sent?: number; pending?: number }) {
     return page.waitForFunction(
@@ -86,7 +94,13 @@ describe.runIf(chromiumAvailable)('the field app on a first real day', () => {
   async function fillVotingChecklist(page: Page) {
     await page.tap('[data-phase=voting]');
     await page.waitForSelector('form[data-vigil-checklist="voting-v1"]');
-    for (const [question, answer] of [['id_checked', true], ['biometric_working', true], ['secrecy', true], ['auto_box_working', true], ['unauthorized_present', false]] as const) {
+    for (const [question, answer] of [
+      ['id_checked', true],
+      ['biometric_working', true],
+      ['secrecy', true],
+      ['auto_box_working', true],
+      ['unauthorized_present', false],
+    ] as const) {
       await page.tap(`[data-question=${question}] [data-answer=${answer}]`);
     }
     await page.fill('[data-question=queue_minutes] input', '5');
@@ -97,7 +111,10 @@ describe.runIf(chromiumAvailable)('the field app on a first real day', () => {
     const joinCode = demo.joinCodes[1]!;
     const plan = await planOf(joinCode.teamId);
     const first = plan[0]!;
-    const context = await browser.newContext({ ...PHONE, geolocation: { latitude: first.lat!, longitude: first.lng!, accuracy: 10 } });
+    const context = await browser.newContext({
+      ...PHONE,
+      geolocation: { latitude: first.lat!, longitude: first.lng!, accuracy: 10 },
+    });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     // Records, as the page changes, whether a check-in button ever showed while the plan was not laid out, and where
@@ -121,15 +138,21 @@ describe.runIf(chromiumAvailable)('the field app on a first real day', () => {
       await route.continue();
     });
     await page.goto(`${base}/join?code=${joinCode.code}`);
-    await page.waitForFunction(() => document.body.dataset.vigilPosition === 'known' && document.body.dataset.vigilJoined === 'true');
+    await page.waitForFunction(
+      () => document.body.dataset.vigilPosition === 'known' && document.body.dataset.vigilJoined === 'true',
+    );
     expect(await page.locator('[data-vigil-check-in]').count()).toBe(0);
     release();
 
     await page.waitForSelector('[data-vigil-plan] li');
     await page.waitForSelector('[data-vigil-nearest] li');
-    const layout = await page.evaluate(() => (window as unknown as { vigilLayout: { early: string | null; firstRowTop: number | null } }).vigilLayout);
+    const layout = await page.evaluate(
+      () => (window as unknown as { vigilLayout: { early: string | null; firstRowTop: number | null } }).vigilLayout,
+    );
     expect(layout.early, 'a check-in button showed before the plan').toBeNull();
-    const topNow = await page.evaluate(() => document.querySelector('[data-vigil-plan] li')!.getBoundingClientRect().top + window.scrollY);
+    const topNow = await page.evaluate(
+      () => document.querySelector('[data-vigil-plan] li')!.getBoundingClientRect().top + window.scrollY,
+    );
     expect(topNow).toBe(layout.firstRowTop);
 
     // A station that is not on the team's plan, found by searching (the phone keeps only its plan's stations): its
@@ -141,7 +164,9 @@ describe.runIf(chromiumAvailable)('the field app on a first real day', () => {
     await page.waitForSelector(row);
     await page.tap(`${row} [data-vigil-check-in]`);
     await page.waitForSelector(`${row} [data-vigil-confirm-check-in="${outside}"]`);
-    expect(await page.textContent(`${row} [data-vigil-confirm-check-in]`)).toContain(`Station ${outside} is not in your plan`);
+    expect(await page.textContent(`${row} [data-vigil-confirm-check-in]`)).toContain(
+      `Station ${outside} is not in your plan`,
+    );
     await page.tap(`${row} [data-vigil-confirm-no]`);
     expect(await page.locator(`${row} [data-vigil-confirm-check-in]`).count()).toBe(0);
     expect(await page.getAttribute('body', 'data-vigil-pending')).toBe('0');
@@ -164,7 +189,10 @@ describe.runIf(chromiumAvailable)('the field app on a first real day', () => {
     const joinCode = demo.joinCodes[2]!;
     const plan = await planOf(joinCode.teamId);
     const [first, second] = [plan[0]!, plan[1]!];
-    const context = await browser.newContext({ ...PHONE, geolocation: { latitude: first.lat!, longitude: first.lng!, accuracy: 10 } });
+    const context = await browser.newContext({
+      ...PHONE,
+      geolocation: { latitude: first.lat!, longitude: first.lng!, accuracy: 10 },
+    });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(`${base}/join?code=${joinCode.code}`);
@@ -174,7 +202,9 @@ describe.runIf(chromiumAvailable)('the field app on a first real day', () => {
     await page.tap(`[data-vigil-plan] li[data-vigil-station="${first.number}"] button.open`);
     await page.tap('[data-vigil-open-checklist]');
     await page.waitForSelector('[data-vigil-not-checked-in]');
-    expect(await page.textContent('[data-vigil-not-checked-in]')).toContain(`You are not checked in at station ${first.number}`);
+    expect(await page.textContent('[data-vigil-not-checked-in]')).toContain(
+      `You are not checked in at station ${first.number}`,
+    );
     await page.tap('[data-vigil-not-checked-in] [data-vigil-check-in]');
     await waitForCounts(page, { sent: 1, pending: 0 });
     await page.waitForSelector('[data-vigil-not-checked-in]', { state: 'detached' });
@@ -194,7 +224,9 @@ describe.runIf(chromiumAvailable)('the field app on a first real day', () => {
     await fillVotingChecklist(page);
     await page.tap('[data-vigil-send-checklist]');
     await page.waitForSelector('[data-vigil-notice=pending]');
-    expect(await page.textContent('[data-vigil-notice]')).toBe('Checklist saved on this phone: it goes out as soon as there is a connection.');
+    expect(await page.textContent('[data-vigil-notice]')).toBe(
+      'Checklist saved on this phone: it goes out as soon as there is a connection.',
+    );
     await context.setOffline(false);
     await waitForCounts(page, { sent: 4, pending: 0 });
 

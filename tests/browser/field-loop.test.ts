@@ -57,7 +57,13 @@ describe.runIf(chromiumAvailable).each(drivers)('messages and answered help in C
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    coordinator = (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: demo.coordinator.username, password: 'demo-password-1' } })).json().token;
+    coordinator = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: demo.coordinator.username, password: 'demo-password-1' },
+      })
+    ).json().token;
     browser = await launchChromium();
   }, 180_000);
 
@@ -101,7 +107,9 @@ describe.runIf(chromiumAvailable).each(drivers)('messages and answered help in C
 
     await phone.tap('[data-vigil-help-request]');
     await phone.waitForSelector('[data-vigil-help=open]');
-    await phone.waitForFunction(() => document.body.dataset.vigilPending === '0' && document.body.dataset.vigilSent === '1');
+    await phone.waitForFunction(
+      () => document.body.dataset.vigilPending === '0' && document.body.dataset.vigilSent === '1',
+    );
 
     const alert = desk.locator(`[data-vigil-alert=help]`).filter({ hasText: joinCode.callSign });
     await alert.waitFor({ timeout: 20_000 });
@@ -111,7 +119,9 @@ describe.runIf(chromiumAvailable).each(drivers)('messages and answered help in C
 
     const answer = await phone.waitForSelector('[data-vigil-help-answer]', { timeout: PUSHED_WITHIN_MS });
     const shown = (await answer.textContent()) ?? '';
-    expect(shown).toMatch(new RegExp(`Coordinator ${demo.coordinator.username} saw your request at \\d\\d:\\d\\d: Calling you now`));
+    expect(shown).toMatch(
+      new RegExp(`Coordinator ${demo.coordinator.username} saw your request at \\d\\d:\\d\\d: Calling you now`),
+    );
     // The notice is also in the inbox, unread, until the observer confirms it.
     await phone.waitForSelector('[data-vigil-message][data-kind=help_acknowledged]');
     await phone.tap('[data-vigil-message][data-kind=help_acknowledged] [data-vigil-message-read]');
@@ -137,9 +147,9 @@ describe.runIf(chromiumAvailable).each(drivers)('messages and answered help in C
 
     const receipts = (page: Page) => page.locator('[data-vigil-sent-message] [data-vigil-receipts]').first();
     for (const page of [writer, watcher]) {
-      await expect.poll(async () => receipts(page).textContent(), { timeout: 20_000 }).toBe(
-        `unread by ${[joinCode.callSign, demo.joinCodes[2]!.callSign].sort().join(', ')}`,
-      );
+      await expect
+        .poll(async () => receipts(page).textContent(), { timeout: 20_000 })
+        .toBe(`unread by ${[joinCode.callSign, demo.joinCodes[2]!.callSign].sort().join(', ')}`);
     }
 
     const message = phone.locator('[data-vigil-message][data-kind=message]');
@@ -148,7 +158,11 @@ describe.runIf(chromiumAvailable).each(drivers)('messages and answered help in C
     expect(await message.textContent()).toContain(`Station ${target.number}: ${target.name}`);
     expect(await phone.getAttribute('body', 'data-vigil-unread')).toBe('1');
     await phone.screenshot({ path: path.join(PROJECT_ROOT, 'tests', 'artifacts', 'field-messages.png') });
-    if (driver === 'pglite') copyFileSync(path.join(PROJECT_ROOT, 'tests', 'artifacts', 'field-messages.png'), path.join(PROJECT_ROOT, 'docs', 'screenshots', 'field-messages.png'));
+    if (driver === 'pglite')
+      copyFileSync(
+        path.join(PROJECT_ROOT, 'tests', 'artifacts', 'field-messages.png'),
+        path.join(PROJECT_ROOT, 'docs', 'screenshots', 'field-messages.png'),
+      );
 
     // "Add to my plan" keeps the stop on the phone; "Go there" opens the station.
     await message.locator('[data-vigil-message-add]').tap();
@@ -157,9 +171,9 @@ describe.runIf(chromiumAvailable).each(drivers)('messages and answered help in C
     await message.waitFor({ state: 'detached' });
 
     for (const page of [writer, watcher]) {
-      await expect.poll(async () => receipts(page).textContent(), { timeout: 20_000 }).toBe(
-        `read by ${joinCode.callSign} · unread by ${demo.joinCodes[2]!.callSign}`,
-      );
+      await expect
+        .poll(async () => receipts(page).textContent(), { timeout: 20_000 })
+        .toBe(`read by ${joinCode.callSign} · unread by ${demo.joinCodes[2]!.callSign}`);
     }
 
     // The team writes back; the coordinators see it under the team's call sign.
@@ -167,16 +181,23 @@ describe.runIf(chromiumAvailable).each(drivers)('messages and answered help in C
     await phone.fill('[data-vigil-write]', 'On our way, 10 minutes');
     await phone.click('[data-vigil-inbox] form button[type=submit]');
     for (const page of [writer, watcher]) {
-      await page.locator('[data-vigil-team-answer]').filter({ hasText: 'On our way, 10 minutes' }).waitFor({ timeout: 20_000 });
+      await page
+        .locator('[data-vigil-team-answer]')
+        .filter({ hasText: 'On our way, 10 minutes' })
+        .waitFor({ timeout: 20_000 });
     }
     expect(await watcher.locator('[data-vigil-team-answer]').first().textContent()).toContain(joinCode.callSign);
     const file = await saveScreenshot(watcher, 'dashboard-messages');
-    if (driver === 'pglite') copyFileSync(file, path.join(PROJECT_ROOT, 'docs', 'screenshots', 'dashboard-messages.png'));
+    if (driver === 'pglite')
+      copyFileSync(file, path.join(PROJECT_ROOT, 'docs', 'screenshots', 'dashboard-messages.png'));
 
     // What the pages show is what the database holds.
     const stored = await api<MessagesReply>('/api/messages');
     expect(stored.messages[0]!.receipts.map((r) => [r.callSign, r.readAt !== null])).toEqual(
-      [[joinCode.callSign, true], [demo.joinCodes[2]!.callSign, false]].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+      [
+        [joinCode.callSign, true],
+        [demo.joinCodes[2]!.callSign, false],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
     );
     expect(stored.items.map((i) => i.text)).toEqual(['On our way, 10 minutes']);
     for (const page of [phone, writer, watcher]) await page.context().close();
@@ -195,16 +216,28 @@ describe.runIf(chromiumAvailable).each(drivers)('messages and answered help in C
     await phone.tap('[data-severity=serious]');
     await phone.fill('form[data-vigil-finding] textarea', 'Voters bussed in behind the bazaar');
     await phone.tap('form[data-vigil-finding] button[type=submit]');
-    await phone.waitForFunction(() => document.body.dataset.vigilPending === '0' && document.body.dataset.vigilSent === '1');
+    await phone.waitForFunction(
+      () => document.body.dataset.vigilPending === '0' && document.body.dataset.vigilSent === '1',
+    );
 
     await desk.click('[data-vigil-tab=findings]');
     const row = desk.locator('[data-vigil-off-station]').first();
     await row.waitFor({ timeout: 20_000 });
     expect(await row.textContent()).toContain('away from a station');
 
-    const csv = await app.inject({ method: 'GET', url: '/api/exports/findings.csv', headers: { authorization: `Bearer ${coordinator}` } });
+    const csv = await app.inject({
+      method: 'GET',
+      url: '/api/exports/findings.csv',
+      headers: { authorization: `Bearer ${coordinator}` },
+    });
     // Read by column name: columns are added at the end (who and when of triage came after lat/lng).
-    const records = parseCsv(csv.body.split('\n').filter((l) => !l.startsWith('#')).join('\n'), { columns: true }) as Record<string, string>[];
+    const records = parseCsv(
+      csv.body
+        .split('\n')
+        .filter((l) => !l.startsWith('#'))
+        .join('\n'),
+      { columns: true },
+    ) as Record<string, string>[];
     const record = records.find((r) => Object.values(r).some((v) => v.includes('Voters bussed in behind the bazaar')))!;
     expect(Number(record.lat)).toBeCloseTo(42.87345, 4);
     expect(Number(record.lng)).toBeCloseTo(74.60123, 4);

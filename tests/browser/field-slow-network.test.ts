@@ -34,12 +34,21 @@ describe.runIf(chromiumAvailable)('a phone on a slow link with a 20,000-station 
 
   it('joins and lists its plan without the whole list, then works offline: reload from its copy, a check-in queued and sent when back', async () => {
     expect((await getJson(t.app, coordinator, '/api/stations')).body.stations.length).toBeGreaterThanOrEqual(20_000);
-    const { context, page, cdp, requests, msToPlan } = await joinOnSlowLink(browser, base, t.own.joinCodes[0]!.code, PLAN_SIZE);
+    const { context, page, cdp, requests, msToPlan } = await joinOnSlowLink(
+      browser,
+      base,
+      t.own.joinCodes[0]!.code,
+      PLAN_SIZE,
+    );
     page.setDefaultTimeout(60_000);
-    console.info(`slow link: plan listed ${Math.round(msToPlan)} ms after opening the join link (figure for information; the bench measures it)`);
+    console.info(
+      `slow link: plan listed ${Math.round(msToPlan)} ms after opening the join link (figure for information; the bench measures it)`,
+    );
 
     // The plan's stations, in order, by code — the unplaced one included — and nothing like the national list fetched.
-    const codes = await page.$$eval('[data-vigil-plan] li', (rows) => rows.map((li) => li.getAttribute('data-vigil-station')));
+    const codes = await page.$$eval('[data-vigil-plan] li', (rows) =>
+      rows.map((li) => li.getAttribute('data-vigil-station')),
+    );
     expect(codes).toEqual(plan.map((s) => s.code));
     expect(await page.textContent('[data-vigil-plan]')).not.toContain('No stations are planned');
     expect(requests.filter((r) => r === 'GET /api/stations')).toEqual([]);
@@ -57,23 +66,31 @@ describe.runIf(chromiumAvailable)('a phone on a slow link with a 20,000-station 
     await page.reload();
     await page.waitForSelector('[data-vigil-status=offline]');
     await page.waitForFunction((n) => document.querySelectorAll('[data-vigil-plan] li').length === n, PLAN_SIZE);
-    expect(await page.$$eval('[data-vigil-plan] li', (rows) => rows.map((li) => li.getAttribute('data-vigil-station')))).toEqual(plan.map((s) => s.code));
+    expect(
+      await page.$$eval('[data-vigil-plan] li', (rows) => rows.map((li) => li.getAttribute('data-vigil-station'))),
+    ).toEqual(plan.map((s) => s.code));
 
     // A check-in at the unplaced station, offline: queued on the phone, nothing on the server.
     const station = plan[0]!;
     const before = (await getJson(t.app, coordinator, '/api/events?after=0&limit=1')).body.head as number;
     const row = `[data-vigil-plan] li[data-vigil-station="${station.code.replaceAll('"', '\\"')}"]`;
     await page.tap(`${row} [data-vigil-check-in]`);
-    await page.waitForFunction(() => document.body.dataset.vigilPending === '1' && document.body.dataset.vigilSent === '0');
+    await page.waitForFunction(
+      () => document.body.dataset.vigilPending === '1' && document.body.dataset.vigilSent === '0',
+    );
     await saveScreenshot(page, 'field-slow-network-offline');
     const teamEvents = async () =>
-      ((await getJson(t.app, coordinator, `/api/events?after=${before}&limit=5000`)).body.events as StoredEvent[]).filter((e) => e.teamId === t.own.joinCodes[0]!.teamId);
+      (
+        (await getJson(t.app, coordinator, `/api/events?after=${before}&limit=5000`)).body.events as StoredEvent[]
+      ).filter((e) => e.teamId === t.own.joinCodes[0]!.teamId);
     expect(await teamEvents()).toEqual([]);
 
     // Back on the slow link: the check-in goes, once.
     await context.setOffline(false);
     await emulateLink(cdp);
-    await page.waitForFunction(() => document.body.dataset.vigilPending === '0' && document.body.dataset.vigilSent === '1');
+    await page.waitForFunction(
+      () => document.body.dataset.vigilPending === '0' && document.body.dataset.vigilSent === '1',
+    );
     const stored = await teamEvents();
     expect(stored.map((e) => [e.type, e.stationId])).toEqual([['arrival', station.id]]);
     expect(await page.getAttribute(row, 'data-plan-state')).toBe('here');

@@ -14,7 +14,16 @@ import type { MissionCredentials } from '../../server/modules/missions/mission-s
 import { STATION_STATE_COLOURS } from '../../shared/station-state';
 import { testConfig } from '../helpers/app';
 import { arrival, finding, postEvents } from '../helpers/events';
-import { chromiumAvailable, colourDistance, hexToRgb, launchChromium, pixelAt, saveScreenshot, useInReadme, BUSY_MACHINE_WAIT_MS } from '../helpers/browser';
+import {
+  chromiumAvailable,
+  colourDistance,
+  hexToRgb,
+  launchChromium,
+  pixelAt,
+  saveScreenshot,
+  useInReadme,
+  BUSY_MACHINE_WAIT_MS,
+} from '../helpers/browser';
 import type { FastifyInstance } from 'fastify';
 import { PNG } from 'pngjs';
 
@@ -36,7 +45,13 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    const stations = (await app.inject({ method: 'GET', url: '/api/stations', headers: { authorization: `Bearer ${demo.displayToken}` } })).json().stations;
+    const stations = (
+      await app.inject({
+        method: 'GET',
+        url: '/api/stations',
+        headers: { authorization: `Bearer ${demo.displayToken}` },
+      })
+    ).json().stations;
     station = stations.find((s: { number: string }) => s.number === '1001');
     browser = await launchChromium();
   }, 180_000);
@@ -86,20 +101,35 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
     const before = await stationPixel(page);
     expect(colourDistance(before, hexToRgb(STATION_STATE_COLOURS.never_visited))).toBeLessThan(40);
 
-    const joined = (await app.inject({ method: 'POST', url: '/api/auth/join', payload: { code: demo.joinCodes[0]!.code } })).json();
+    const joined = (
+      await app.inject({ method: 'POST', url: '/api/auth/join', payload: { code: demo.joinCodes[0]!.code } })
+    ).json();
     const postedAt = Date.now();
     const res = await fetch(`${base}/api/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${joined.token}` },
-      body: JSON.stringify({ events: [{ id: randomUUID(), type: 'arrival', teamId: joined.teamId, stationId: station.id, occurredAt: new Date().toISOString() }] }),
+      body: JSON.stringify({
+        events: [
+          {
+            id: randomUUID(),
+            type: 'arrival',
+            teamId: joined.teamId,
+            stationId: station.id,
+            occurredAt: new Date().toISOString(),
+          },
+        ],
+      }),
     });
     expect((await res.json()).results[0].status).toBe('stored');
 
     // The display is the wall (no station table): watch the map itself.
-    const mapState = () => page.evaluate(async (id) => {
-      const data = (await (window.__vigilMap!.getSource('stations') as import('maplibre-gl').GeoJSONSource).getData()) as GeoJSON.FeatureCollection;
-      return data.features.find((f) => f.properties?.id === id)?.properties?.state;
-    }, station.id);
+    const mapState = () =>
+      page.evaluate(async (id) => {
+        const data = (await (
+          window.__vigilMap!.getSource('stations') as import('maplibre-gl').GeoJSONSource
+        ).getData()) as GeoJSON.FeatureCollection;
+        return data.features.find((f) => f.properties?.id === id)?.properties?.state;
+      }, station.id);
     await expect.poll(mapState, { timeout: BUSY_MACHINE_WAIT_MS, interval: 20 }).toBe('present');
     const elapsedMs = Date.now() - postedAt;
     console.info(`station recoloured ${elapsedMs} ms after the POST`);
@@ -111,10 +141,24 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
   });
 
   it('keeps open minor findings visible beside the star of a station with a team present, on the wall and the coordinator map', async () => {
-    const stations = (await app.inject({ method: 'GET', url: '/api/stations', headers: { authorization: `Bearer ${demo.displayToken}` } })).json().stations;
+    const stations = (
+      await app.inject({
+        method: 'GET',
+        url: '/api/stations',
+        headers: { authorization: `Bearer ${demo.displayToken}` },
+      })
+    ).json().stations;
     const busy = stations.find((s: { number: string }) => s.number === '1002') as typeof station;
-    const joined = (await app.inject({ method: 'POST', url: '/api/auth/join', payload: { code: demo.joinCodes[2]!.code } })).json();
-    const results = (await postEvents(app, joined.token, [arrival(joined.teamId, busy.id, 30), finding(joined.teamId, busy.id, 'minor', 20), finding(joined.teamId, busy.id, 'minor', 10)])).json().results;
+    const joined = (
+      await app.inject({ method: 'POST', url: '/api/auth/join', payload: { code: demo.joinCodes[2]!.code } })
+    ).json();
+    const results = (
+      await postEvents(app, joined.token, [
+        arrival(joined.teamId, busy.id, 30),
+        finding(joined.teamId, busy.id, 'minor', 20),
+        finding(joined.teamId, busy.id, 'minor', 10),
+      ])
+    ).json().results;
     expect(results.map((r: { status: string }) => r.status)).toEqual(['stored', 'stored', 'stored']);
 
     // What the map drew at the station, as MapLibre itself reports it: the state of the shape, and any badge beside it.
@@ -124,7 +168,10 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
         map.jumpTo({ center: [lng, lat], zoom: 15 });
         await new Promise((resolve) => map.once('idle', resolve));
         const p = map.project([lng, lat]);
-        const around: [[number, number], [number, number]] = [[p.x - 30, p.y - 30], [p.x + 30, p.y + 30]];
+        const around: [[number, number], [number, number]] = [
+          [p.x - 30, p.y - 30],
+          [p.x + 30, p.y + 30],
+        ];
         const layers = ['stations-icon', 'stations-finding-badge'].filter((layer) => map.getLayer(layer) !== undefined);
         const features = map.queryRenderedFeatures(around, { layers }).filter((f) => f.properties.id === id);
         return {
@@ -135,7 +182,9 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
 
     const wall = await openPage(`/display?token=${demo.displayToken}`);
     await wall.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
-    await expect.poll(() => drawnAt(wall), { timeout: BUSY_MACHINE_WAIT_MS, interval: 200 }).toEqual({ state: 'present', badge: 'minor' });
+    await expect
+      .poll(() => drawnAt(wall), { timeout: BUSY_MACHINE_WAIT_MS, interval: 200 })
+      .toEqual({ state: 'present', badge: 'minor' });
     expect(await wall.locator('[data-vigil-badge-key]').count()).toBe(1);
     await wall.close();
 
@@ -146,7 +195,9 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
       await desk.click('form[data-vigil-login] button[type=submit]');
     }
     await desk.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
-    await expect.poll(() => drawnAt(desk), { timeout: BUSY_MACHINE_WAIT_MS, interval: 200 }).toEqual({ state: 'present', badge: 'minor' });
+    await expect
+      .poll(() => drawnAt(desk), { timeout: BUSY_MACHINE_WAIT_MS, interval: 200 })
+      .toEqual({ state: 'present', badge: 'minor' });
     expect(await desk.locator('[data-vigil-map-key] [data-vigil-badge-key]').count()).toBe(1);
     await desk.close();
   });
@@ -160,7 +211,9 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
     }
     await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
 
-    const joined = (await app.inject({ method: 'POST', url: '/api/auth/join', payload: { code: demo.joinCodes[1]!.code } })).json();
+    const joined = (
+      await app.inject({ method: 'POST', url: '/api/auth/join', payload: { code: demo.joinCodes[1]!.code } })
+    ).json();
     const image = new PNG({ width: 40, height: 30 });
     image.data.fill(200);
     const photoId = randomUUID();
@@ -176,7 +229,21 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
       method: 'POST',
       url: '/api/events',
       headers: { authorization: `Bearer ${joined.token}` },
-      payload: { events: [{ id: findingId, type: 'finding', teamId: joined.teamId, stationId: station.id, occurredAt: new Date().toISOString(), category: 'ballot_stuffing', severity: 'critical', text: 'Bundle of ballots in the box', photoId }] },
+      payload: {
+        events: [
+          {
+            id: findingId,
+            type: 'finding',
+            teamId: joined.teamId,
+            stationId: station.id,
+            occurredAt: new Date().toISOString(),
+            category: 'ballot_stuffing',
+            severity: 'critical',
+            text: 'Bundle of ballots in the box',
+            photoId,
+          },
+        ],
+      },
     });
     expect(res.json().results[0]).toMatchObject({ status: 'stored' });
 
@@ -191,7 +258,11 @@ describe.runIf(chromiumAvailable)('live map in Chromium', () => {
     expect(await img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(40);
     await saveScreenshot(page, 'coordinator-latest-findings');
     // Photos are for coordinators: the wall's copy of the same list never names one.
-    const forWall = await app.inject({ method: 'GET', url: '/api/findings/recent', headers: { authorization: `Bearer ${demo.displayToken}` } });
+    const forWall = await app.inject({
+      method: 'GET',
+      url: '/api/findings/recent',
+      headers: { authorization: `Bearer ${demo.displayToken}` },
+    });
     expect(forWall.json().findings.some((f: { id: string }) => f.id === findingId)).toBe(true);
     expect(forWall.body).not.toContain(photoId);
     await page.close();

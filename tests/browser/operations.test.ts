@@ -41,7 +41,7 @@ describe.runIf(chromiumAvailable)('mission operations in Chromium', () => {
 
   const stopCount = (page: Page, callSign: string) => page.locator(`[data-vigil-team="${callSign}"]`).innerText();
 
-  it('a plan edited in one browser reaches a second coordinator\'s browser and the team live', async () => {
+  it("a plan edited in one browser reaches a second coordinator's browser and the team live", async () => {
     const a = await coordinatorPage();
     const b = await coordinatorPage();
     expect(await stopCount(b, 'T01')).toContain('2 stops');
@@ -72,10 +72,18 @@ describe.runIf(chromiumAvailable)('mission operations in Chromium', () => {
     await a.click('[data-vigil-save-plan]');
     await a.waitForSelector('[data-vigil-plan-saved]');
     // The phone shows the new plan within seconds, untouched.
-    await phone.waitForFunction(() => document.querySelector('[data-vigil-plan] li[data-vigil-station="1002"]') === null, null, { timeout: BUSY_MACHINE_WAIT_MS });
+    await phone.waitForFunction(
+      () => document.querySelector('[data-vigil-plan] li[data-vigil-station="1002"]') === null,
+      null,
+      { timeout: BUSY_MACHINE_WAIT_MS },
+    );
     expect(await phone.locator('[data-vigil-plan] li').count()).toBe(1);
     expect(phoneRequests).toBeGreaterThan(requestsBefore);
-    await b.waitForFunction(() => document.querySelector('[data-vigil-unassigned-count]')?.textContent === '1 stations', null, { timeout: BUSY_MACHINE_WAIT_MS });
+    await b.waitForFunction(
+      () => document.querySelector('[data-vigil-unassigned-count]')?.textContent === '1 stations',
+      null,
+      { timeout: BUSY_MACHINE_WAIT_MS },
+    );
     expect(await stopCount(b, 'T01')).toContain('1 stop');
 
     // A: T02 takes it, dragged from the unassigned list to the front of its route, for opening only.
@@ -84,18 +92,32 @@ describe.runIf(chromiumAvailable)('mission operations in Chromium', () => {
     await a.locator('[data-vigil-stop="1002"] label:has-text("voting") input').uncheck();
     await a.locator('[data-vigil-stop="1002"] label:has-text("closing") input').uncheck();
     await a.click('[data-vigil-save-plan]');
-    await b.waitForFunction(() => document.querySelector('[data-vigil-team="T02"]')?.textContent?.includes('2 stops'), null, { timeout: BUSY_MACHINE_WAIT_MS });
+    await b.waitForFunction(
+      () => document.querySelector('[data-vigil-team="T02"]')?.textContent?.includes('2 stops'),
+      null,
+      { timeout: BUSY_MACHINE_WAIT_MS },
+    );
     await b.click('[data-vigil-team="T02"]');
-    expect(await b.locator('[data-vigil-route] li').evaluateAll((items) => items.map((li) => li.getAttribute('data-vigil-stop')))).toEqual(['1002', '1003']);
+    expect(
+      await b
+        .locator('[data-vigil-route] li')
+        .evaluateAll((items) => items.map((li) => li.getAttribute('data-vigil-stop'))),
+    ).toEqual(['1002', '1003']);
     expect(await b.locator('[data-vigil-coverage] tr[data-phase="opening"] td').innerText()).toBe('3 of 3 stations');
     expect(await b.locator('[data-vigil-coverage] tr[data-phase="voting"] td').innerText()).toBe('2 of 3 stations');
     await saveScreenshot(b, 'operations-plan');
 
     // The team reads its new plan (what its phones' plan screen shows).
     const team = await join(t.app, t.own.joinCodes[1]!.code);
-    const stations = new Map(((await getJson(t.app, team.token, '/api/stations')).body.stations as { id: string; number: string }[]).map((s) => [s.id, s.number]));
+    const stations = new Map(
+      ((await getJson(t.app, team.token, '/api/stations')).body.stations as { id: string; number: string }[]).map(
+        (s) => [s.id, s.number],
+      ),
+    );
     const own = (await getJson(t.app, team.token, '/api/teams')).body.teams[0];
-    expect(own.route.map((s: { stationId: string; phases: string[] }) => [stations.get(s.stationId), s.phases])).toEqual([
+    expect(
+      own.route.map((s: { stationId: string; phases: string[] }) => [stations.get(s.stationId), s.phases]),
+    ).toEqual([
       ['1002', ['opening']],
       ['1003', ['opening', 'voting', 'closing']],
     ]);
@@ -117,7 +139,10 @@ describe.runIf(chromiumAvailable)('mission operations in Chromium', () => {
     await page.setInputFiles('[data-vigil-station-file]', {
       name: 'stations.csv',
       mimeType: 'text/csv',
-      buffer: Buffer.from(header + '1001,School No. 1 (renamed),Chui Ave 100,Leninsky,21,42.85,74.58,2000\n2001,New school,Toktogul St 1,Oktyabrsky,25,42.83,74.62,1500\n2002,Broken,Nowhere,Oktyabrsky,25,42.8,not-a-number,\n'),
+      buffer: Buffer.from(
+        header +
+          '1001,School No. 1 (renamed),Chui Ave 100,Leninsky,21,42.85,74.58,2000\n2001,New school,Toktogul St 1,Oktyabrsky,25,42.83,74.62,1500\n2002,Broken,Nowhere,Oktyabrsky,25,42.8,not-a-number,\n',
+      ),
     });
     await page.waitForSelector('[data-vigil-problems]');
     expect(await page.locator('[data-vigil-problems] td', { hasText: 'lng' }).count()).toBe(1);
@@ -126,17 +151,30 @@ describe.runIf(chromiumAvailable)('mission operations in Chromium', () => {
     await page.setInputFiles('[data-vigil-station-file]', {
       name: 'stations.csv',
       mimeType: 'text/csv',
-      buffer: Buffer.from(header + '1001,School No. 1 (renamed),Chui Ave 100,Leninsky,21,42.85,74.58,2000\n2001,New school,Toktogul St 1,Oktyabrsky,25,42.83,74.62,1500\n'),
+      buffer: Buffer.from(
+        header +
+          '1001,School No. 1 (renamed),Chui Ave 100,Leninsky,21,42.85,74.58,2000\n2001,New school,Toktogul St 1,Oktyabrsky,25,42.83,74.62,1500\n',
+      ),
     });
     await page.waitForSelector('[data-vigil-preview-counts]');
     expect(await page.locator('[data-vigil-preview-counts]').innerText()).toContain('1 new, 1 changed');
-    expect(await page.locator('section[aria-labelledby="stations-title"] [data-vigil-points]').getAttribute('data-vigil-points')).toBe('2');
+    expect(
+      await page
+        .locator('section[aria-labelledby="stations-title"] [data-vigil-points]')
+        .getAttribute('data-vigil-points'),
+    ).toBe('2');
     expect(await page.locator('[data-vigil-preview-row="1001"]').innerText()).toContain('updated: name');
     await saveScreenshot(page, 'operations-station-preview');
     await page.click('[data-vigil-import-stations]');
     await page.waitForSelector('[data-vigil-imported]');
     expect(await page.locator('[data-vigil-imported]').innerText()).toContain('1 new stations, 1 updated');
-    const coordinatorStations = (await t.app.inject({ method: 'GET', url: '/api/stations', headers: { authorization: `Bearer ${t.own.displayToken}` } })).json().stations as { number: string; name: string }[];
+    const coordinatorStations = (
+      await t.app.inject({
+        method: 'GET',
+        url: '/api/stations',
+        headers: { authorization: `Bearer ${t.own.displayToken}` },
+      })
+    ).json().stations as { number: string; name: string }[];
     expect(coordinatorStations.map((s) => [s.number, s.name])).toContainEqual(['1001', 'School No. 1 (renamed)']);
     expect(coordinatorStations).toHaveLength(4);
     // The new station shows up in the plan editor's unassigned list.

@@ -12,7 +12,10 @@ import { BUSY_MACHINE_WAIT_MS, chromiumAvailable, launchChromium, saveScreenshot
 import { arrival, getJson, join, login, postEvents } from '../helpers/events';
 import { NATIONAL_MAPPING, nationalList } from '../helpers/national-list';
 
-const BISHKEK: [[number, number], [number, number]] = [[74.5, 42.77], [74.68, 42.94]];
+const BISHKEK: [[number, number], [number, number]] = [
+  [74.5, 42.77],
+  [74.68, 42.94],
+];
 
 describe.runIf(chromiumAvailable)('regions above districts in Chromium', () => {
   let t: TestApp;
@@ -21,9 +24,20 @@ describe.runIf(chromiumAvailable)('regions above districts in Chromium', () => {
   let coordinator: string;
   const contexts: BrowserContext[] = [];
   // No stray positions: the wall's views are fitted to the stations, and a point in Sydney would make them the world.
-  const list = nationalList({ stations: 360, districts: 9, regions: 3, unplacedShare: 0.2, zeroPoints: 0, farPoints: 0, bounds: BISHKEK, seed: 7 });
+  const list = nationalList({
+    stations: 360,
+    districts: 9,
+    regions: 3,
+    unplacedShare: 0.2,
+    zeroPoints: 0,
+    farPoints: 0,
+    bounds: BISHKEK,
+    seed: 7,
+  });
   const region = list.regions[1]!;
-  const regionDistricts = list.districts.filter((d) => list.regionOf.get(d) === region).sort((a, b) => a.localeCompare(b));
+  const regionDistricts = list.districts
+    .filter((d) => list.regionOf.get(d) === region)
+    .sort((a, b) => a.localeCompare(b));
 
   beforeAll(async () => {
     ({ t, base } = await servedTestApp({ headAnnounceIntervalMs: 1000 }));
@@ -76,16 +90,24 @@ describe.runIf(chromiumAvailable)('regions above districts in Chromium', () => {
 
     // Rows in order: each region, then its own districts; the fixture's districts (no region) at the end.
     const order = await page.$$eval('[data-vigil-coverage] table.figures:first-of-type tbody tr', (rows) =>
-      rows.map((tr) => tr.getAttribute('data-vigil-coverage-region') ?? `${tr.getAttribute('data-region') ?? '-'}/${tr.getAttribute('data-vigil-coverage-row')}`),
+      rows.map(
+        (tr) =>
+          tr.getAttribute('data-vigil-coverage-region') ??
+          `${tr.getAttribute('data-region') ?? '-'}/${tr.getAttribute('data-vigil-coverage-row')}`,
+      ),
     );
     const at = order.indexOf(region);
     expect(order.slice(at + 1, at + 1 + regionDistricts.length)).toEqual(regionDistricts.map((d) => `${region}/${d}`));
-    expect(order.filter((row) => list.regions.includes(row))).toEqual([...list.regions].sort((a, b) => a.localeCompare(b)));
+    expect(order.filter((row) => list.regions.includes(row))).toEqual(
+      [...list.regions].sort((a, b) => a.localeCompare(b)),
+    );
     expect(order.at(-1)).toMatch(/^-\//);
     // A district's name with quotes and a comma stays one row, with the figures the server gives it.
     const quoted = list.districts.find((d) => d.includes('"'))!;
     const quotedRow = page.locator(`[data-vigil-coverage-row="${quoted.replaceAll('"', '\\"')}"]`);
-    expect(Number(await quotedRow.getAttribute('data-total'))).toBe(coverage.districts.find((d) => d.district === quoted)!.total);
+    expect(Number(await quotedRow.getAttribute('data-total'))).toBe(
+      coverage.districts.find((d) => d.district === quoted)!.total,
+    );
     await saveScreenshot(page, 'coverage-regions');
   }, 120_000);
 
@@ -107,7 +129,11 @@ describe.runIf(chromiumAvailable)('regions above districts in Chromium', () => {
     await figures.waitFor({ timeout: BUSY_MACHINE_WAIT_MS });
     expect(await figures.getAttribute('data-scope')).toBe(region);
     const lines = await page.$$eval('[data-figure="region-districts"] tbody tr', (rows) =>
-      rows.map((tr) => ({ district: tr.getAttribute('data-district'), total: Number(tr.getAttribute('data-total')), coveredNow: Number(tr.getAttribute('data-covered-now')) })),
+      rows.map((tr) => ({
+        district: tr.getAttribute('data-district'),
+        total: Number(tr.getAttribute('data-total')),
+        coveredNow: Number(tr.getAttribute('data-covered-now')),
+      })),
     );
     const coverage = (await getJson(t.app, coordinator, '/api/coverage')).body as CoverageReply;
     expect(lines).toEqual(
@@ -120,7 +146,10 @@ describe.runIf(chromiumAvailable)('regions above districts in Chromium', () => {
     await saveScreenshot(page, 'wall-region');
 
     // Next comes the region's first district, labelled with its region.
-    await page.waitForSelector(`[data-vigil-view="${regionDistricts[0]!.replaceAll('"', '\\"')}"][data-vigil-view-kind=district]`, { timeout: 3 * BUSY_MACHINE_WAIT_MS });
+    await page.waitForSelector(
+      `[data-vigil-view="${regionDistricts[0]!.replaceAll('"', '\\"')}"][data-vigil-view-kind=district]`,
+      { timeout: 3 * BUSY_MACHINE_WAIT_MS },
+    );
     expect(await page.textContent('[data-vigil-view]')).toContain(region);
     expect(await page.getAttribute('[data-vigil-figures]', 'data-scope-kind')).toBe('district');
   }, 180_000);

@@ -33,9 +33,19 @@ describe.runIf(runnable)('a page on instance A, a check-in on instance B', () =>
     await redis.start();
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-a-'));
     const shared = { databaseUrl: db.url, redisUrl: redis.url };
-    a = new VigilInstance({ ...shared, port: await freePort(), name: 'A', env: { SERVE_CLIENT: 'true', VIGIL_SEED_DEMO: 'true', DATA_DIR: dataDir } });
+    a = new VigilInstance({
+      ...shared,
+      port: await freePort(),
+      name: 'A',
+      env: { SERVE_CLIENT: 'true', VIGIL_SEED_DEMO: 'true', DATA_DIR: dataDir },
+    });
     await a.start();
-    b = new VigilInstance({ ...shared, port: await freePort(), name: 'B', env: { SERVE_CLIENT: 'true', VIGIL_SEED_DEMO: 'true' } });
+    b = new VigilInstance({
+      ...shared,
+      port: await freePort(),
+      name: 'B',
+      env: { SERVE_CLIENT: 'true', VIGIL_SEED_DEMO: 'true' },
+    });
     await b.start();
     browser = await launchChromium();
   }, 180_000);
@@ -65,24 +75,45 @@ describe.runIf(runnable)('a page on instance A, a check-in on instance B', () =>
     await page.click('form[data-vigil-login] button[type=submit]');
     await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
 
-    const joined = await (await fetch(`${b.url}/api/auth/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: joinCode }) })).json();
+    const joined = await (
+      await fetch(`${b.url}/api/auth/join`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: joinCode }),
+      })
+    ).json();
     const stationId = await page.getAttribute('tr[data-station-number="1100"]', 'data-station-id');
     expect(stationId).toBeTruthy();
     const postedAt = Date.now();
     const res = await fetch(`${b.url}/api/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${joined.token}` },
-      body: JSON.stringify({ events: [{ id: randomUUID(), type: 'arrival', teamId: joined.teamId, stationId, occurredAt: new Date().toISOString() }] }),
+      body: JSON.stringify({
+        events: [
+          { id: randomUUID(), type: 'arrival', teamId: joined.teamId, stationId, occurredAt: new Date().toISOString() },
+        ],
+      }),
     });
     expect((await res.json()).results[0].status).toBe('stored');
     // The station list sits in its tab, so it may be out of sight: its row is there all the same.
-    await page.waitForSelector(`tr[data-station-id="${stationId}"][data-state=present]`, { state: 'attached', timeout: BUSY_MACHINE_WAIT_MS });
+    await page.waitForSelector(`tr[data-station-id="${stationId}"][data-state=present]`, {
+      state: 'attached',
+      timeout: BUSY_MACHINE_WAIT_MS,
+    });
     console.info(`page on A recoloured ${Date.now() - postedAt} ms after the POST to B was sent`);
     // The map's own data says so too (states are patched into the source by id).
-    await expect.poll(() => page.evaluate(async (id) => {
-      const data = (await (window.__vigilMap!.getSource('stations') as import('maplibre-gl').GeoJSONSource).getData()) as GeoJSON.FeatureCollection;
-      return data.features.find((f) => f.properties?.id === id)?.properties?.state;
-    }, stationId!), { timeout: BUSY_MACHINE_WAIT_MS }).toBe('present');
+    await expect
+      .poll(
+        () =>
+          page.evaluate(async (id) => {
+            const data = (await (
+              window.__vigilMap!.getSource('stations') as import('maplibre-gl').GeoJSONSource
+            ).getData()) as GeoJSON.FeatureCollection;
+            return data.features.find((f) => f.properties?.id === id)?.properties?.state;
+          }, stationId!),
+        { timeout: BUSY_MACHINE_WAIT_MS },
+      )
+      .toBe('present');
     await saveScreenshot(page, 'two-instances-page-on-a');
     await page.close();
   });

@@ -25,7 +25,10 @@ import { freePort, VigilInstance } from '../helpers/processes';
 async function api(base: string, method: string, pathName: string, token: string | null, body?: unknown) {
   const res = await fetch(`${base}${pathName}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -55,7 +58,12 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    coordinator = (await api(base, 'POST', '/api/auth/login', null, { username: demo.coordinator.username, password: demo.coordinator.password })).body.token;
+    coordinator = (
+      await api(base, 'POST', '/api/auth/login', null, {
+        username: demo.coordinator.username,
+        password: demo.coordinator.password,
+      })
+    ).body.token;
     phones = await joinTeams(base, demo, coordinator);
     await playMorning(base, phones);
     browser = await launchChromium();
@@ -67,7 +75,10 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
     await database?.close();
   });
 
-  async function openWall(token: string, viewport: { width: number; height: number } = { width: 1920, height: 1080 }): Promise<Page> {
+  async function openWall(
+    token: string,
+    viewport: { width: number; height: number } = { width: 1920, height: 1080 },
+  ): Promise<Page> {
     const page = await browser.newPage({ viewport });
     page.on('pageerror', (err) => console.error('page error:', err.message));
     await page.goto(`${base}/display?token=${encodeURIComponent(token)}`);
@@ -79,25 +90,39 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
 
   /** Waits until the map has stopped moving and has drawn what it shows (a wall at rest, as a room sees it). */
   async function mapAtRest(page: Page): Promise<void> {
-    await page.waitForFunction(() => {
-      const map = window.__vigilMap;
-      return map !== undefined && map.loaded() && !map.isMoving();
-    }, undefined, { timeout: 30_000, polling: 100 });
+    await page.waitForFunction(
+      () => {
+        const map = window.__vigilMap;
+        return map !== undefined && map.loaded() && !map.isMoving();
+      },
+      undefined,
+      { timeout: 30_000, polling: 100 },
+    );
   }
 
-  for (const viewport of [{ width: 1920, height: 1080 }, { width: 3840, height: 2160 }]) {
+  for (const viewport of [
+    { width: 1920, height: 1080 },
+    { width: 3840, height: 2160 },
+  ]) {
     it(`lays out map, figures, ticker and alerts on a ${viewport.width}×${viewport.height} wall, legible and without scrolling`, async () => {
       const page = await openWall(demo.displayToken, viewport);
       await page.waitForSelector('[data-vigil-ticker] li[data-finding-id]', { timeout: BUSY_MACHINE_WAIT_MS });
       await page.waitForSelector('[data-vigil-alert=critical]', { timeout: BUSY_MACHINE_WAIT_MS });
       await page.waitForSelector('[data-vigil-alert=help]', { timeout: BUSY_MACHINE_WAIT_MS });
       // The districts' approximate areas are drawn on the wall too, under its stations.
-      await page.waitForFunction(() => window.__vigilMap!.querySourceFeatures('ground').some((f) => f.properties.kind === 'district'), undefined, { timeout: BUSY_MACHINE_WAIT_MS });
+      await page.waitForFunction(
+        () => window.__vigilMap!.querySourceFeatures('ground').some((f) => f.properties.kind === 'district'),
+        undefined,
+        { timeout: BUSY_MACHINE_WAIT_MS },
+      );
       await mapAtRest(page);
-      expect(await page.evaluate(() => window.__vigilMap!.queryRenderedFeatures({ layers: ['district-line'] }).length)).toBeGreaterThan(0);
+      expect(
+        await page.evaluate(() => window.__vigilMap!.queryRenderedFeatures({ layers: ['district-line'] }).length),
+      ).toBeGreaterThan(0);
       const file = await saveScreenshot(page, `wall-display-${viewport.width}x${viewport.height}`);
       console.info(`screenshot: ${file}`);
-      if (viewport.width === 1920) copyFileSync(file, path.join(PROJECT_ROOT, 'docs', 'screenshots', 'wall-display.png'));
+      if (viewport.width === 1920)
+        copyFileSync(file, path.join(PROJECT_ROOT, 'docs', 'screenshots', 'wall-display.png'));
 
       const summary = (await api(base, 'GET', '/api/summary', demo.displayToken)).body;
       expect(await figure(page, 'coveredNow')).toBe(summary.stations.coveredNow);
@@ -110,7 +135,9 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
         scrollWidth: document.documentElement.scrollWidth,
         scrollHeight: document.documentElement.scrollHeight,
         fontPx: Number.parseFloat(getComputedStyle(document.querySelector('[data-vigil-wall]')!).fontSize),
-        controls: document.querySelectorAll('[data-vigil-wall] button, [data-vigil-wall] input, [data-vigil-wall] select, .maplibregl-ctrl').length,
+        controls: document.querySelectorAll(
+          '[data-vigil-wall] button, [data-vigil-wall] input, [data-vigil-wall] select, .maplibregl-ctrl',
+        ).length,
         mapWidth: document.querySelector('[data-vigil-map]')!.getBoundingClientRect().width,
       }));
       expect(layout.scrollWidth).toBeLessThanOrEqual(viewport.width);
@@ -129,29 +156,49 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
 
   /** Stations with an open finding that are not inside the map pane, clear of everything drawn over it. */
   async function hiddenFindingStations(page: Page): Promise<string[]> {
-    const stations = (await api(base, 'GET', '/api/stations', demo.displayToken)).body.stations as { number: string; lng: number; lat: number; status: { openFindings: number } }[];
-    const open = stations.filter((st) => st.status.openFindings > 0).map((st) => ({ number: st.number, lng: st.lng, lat: st.lat }));
+    const stations = (await api(base, 'GET', '/api/stations', demo.displayToken)).body.stations as {
+      number: string;
+      lng: number;
+      lat: number;
+      status: { openFindings: number };
+    }[];
+    const open = stations
+      .filter((st) => st.status.openFindings > 0)
+      .map((st) => ({ number: st.number, lng: st.lng, lat: st.lat }));
     expect(open.length).toBeGreaterThan(3);
     return page.evaluate((points) => {
       const map = window.__vigilMap!;
       const canvas = map.getCanvas().getBoundingClientRect();
       const pane = document.querySelector('.map-pane')!.getBoundingClientRect();
-      const covers = [...document.querySelectorAll('[data-vigil-view], .legend-slot')].map((el) => el.getBoundingClientRect());
-      const visible = { left: Math.max(pane.left, 0), top: Math.max(pane.top, 0), right: Math.min(pane.right, innerWidth), bottom: Math.min(pane.bottom, innerHeight) };
+      const covers = [...document.querySelectorAll('[data-vigil-view], .legend-slot')].map((el) =>
+        el.getBoundingClientRect(),
+      );
+      const visible = {
+        left: Math.max(pane.left, 0),
+        top: Math.max(pane.top, 0),
+        right: Math.min(pane.right, innerWidth),
+        bottom: Math.min(pane.bottom, innerHeight),
+      };
       return points
         .filter(({ lng, lat }) => {
           const p = map.project([lng, lat]);
           const x = canvas.left + p.x;
           const y = canvas.top + p.y;
-          const inside = x >= visible.left + 4 && x <= visible.right - 4 && y >= visible.top + 4 && y <= visible.bottom - 4;
-          const covered = covers.some((r) => x >= r.left - 4 && x <= r.right + 4 && y >= r.top - 4 && y <= r.bottom + 4);
+          const inside =
+            x >= visible.left + 4 && x <= visible.right - 4 && y >= visible.top + 4 && y <= visible.bottom - 4;
+          const covered = covers.some(
+            (r) => x >= r.left - 4 && x <= r.right + 4 && y >= r.top - 4 && y <= r.bottom + 4,
+          );
           return !inside || covered;
         })
         .map((point) => point.number);
     }, open);
   }
 
-  for (const viewport of [{ width: 1920, height: 1080 }, { width: 3840, height: 2160 }]) {
+  for (const viewport of [
+    { width: 1920, height: 1080 },
+    { width: 3840, height: 2160 },
+  ]) {
     it(`at ${viewport.width}×${viewport.height} every station with an open finding is on the map, clear of the bars, label and legend, NOT LIVE bar included`, async () => {
       const page = await openWall(demo.displayToken, viewport);
       await page.waitForSelector('[data-vigil-alert=critical]', { timeout: BUSY_MACHINE_WAIT_MS });
@@ -169,28 +216,49 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
   }
 
   it('a district view counts that district alone and outlines it; the ticker fades no row while it has room', async () => {
-    const created = (await api(base, 'POST', '/api/display-links', coordinator, { label: 'District wall', rotationSeconds: 5 })).body;
+    const created = (
+      await api(base, 'POST', '/api/display-links', coordinator, { label: 'District wall', rotationSeconds: 5 })
+    ).body;
     const page = await openWall(created.token);
     // Given room for every row, the ticker fades none of them (the bottom fade is only for a list that is cut).
     const maskWhenRoom = await page.evaluate(() => {
       const ol = document.querySelector<HTMLElement>('[data-vigil-ticker] ol')!;
       ol.style.flex = 'none';
       ol.style.maxHeight = 'none';
-      return new Promise<string>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(getComputedStyle(ol).maskImage))));
+      return new Promise<string>((resolve) =>
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(getComputedStyle(ol).maskImage))),
+      );
     });
     expect(maskWhenRoom).toBe('none');
-    await page.waitForFunction(() => document.querySelector('[data-vigil-wall]')?.getAttribute('data-view') !== 'city', undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-vigil-wall]')?.getAttribute('data-view') !== 'city',
+      undefined,
+      { timeout: 20_000 },
+    );
     const district = (await page.getAttribute('[data-vigil-wall]', 'data-view'))!;
     await page.waitForSelector(`[data-vigil-figures][data-scope="${district}"]`, { timeout: BUSY_MACHINE_WAIT_MS });
-    const stations = ((await api(base, 'GET', '/api/stations', demo.displayToken)).body.stations as { district: string; status: { presentTeamIds: string[]; openFindings: number } }[]).filter((st) => st.district === district);
-    const legend = await page.$$eval('.legend-slot li', (items) => items.map((li) => Number(li.getAttribute('data-count'))));
+    const stations = (
+      (await api(base, 'GET', '/api/stations', demo.displayToken)).body.stations as {
+        district: string;
+        status: { presentTeamIds: string[]; openFindings: number };
+      }[]
+    ).filter((st) => st.district === district);
+    const legend = await page.$$eval('.legend-slot li', (items) =>
+      items.map((li) => Number(li.getAttribute('data-count'))),
+    );
     expect(legend.reduce((a, b) => a + b, 0)).toBe(stations.length);
     expect(await figure(page, 'coveredNow')).toBe(stations.filter((st) => st.status.presentTeamIds.length > 0).length);
     expect(await figure(page, 'openFindings')).toBe(stations.reduce((sum, st) => sum + st.status.openFindings, 0));
     expect(await page.textContent('[data-figure="coveredNow"] .sub')).toContain(`of ${stations.length} stations`);
     // Its area is outlined and filled: the district fill layer draws that district only.
     await mapAtRest(page);
-    const filled = await page.evaluate(() => [...new Set(window.__vigilMap!.queryRenderedFeatures({ layers: ['district-fill'] }).map((f) => f.properties.district as string))]);
+    const filled = await page.evaluate(() => [
+      ...new Set(
+        window
+          .__vigilMap!.queryRenderedFeatures({ layers: ['district-fill'] })
+          .map((f) => f.properties.district as string),
+      ),
+    ]);
     expect(filled).toEqual([district]);
     await page.close();
   }, 60_000);
@@ -199,18 +267,33 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
     const page = await openWall(demo.displayToken);
     const before = await figure(page, 'open-serious');
     const phone = phones[7]!;
-    const event = { id: randomUUID(), type: 'finding', teamId: phone.teamId, stationId: phone.route[0], occurredAt: new Date().toISOString(), category: 'carousel', severity: 'serious', text: 'Same group of voters came back twice' };
+    const event = {
+      id: randomUUID(),
+      type: 'finding',
+      teamId: phone.teamId,
+      stationId: phone.route[0],
+      occurredAt: new Date().toISOString(),
+      category: 'carousel',
+      severity: 'serious',
+      text: 'Same group of voters came back twice',
+    };
     const postedAt = Date.now();
     expect((await postAs(base, phone.token, [event]))[0]!.status).toBe('stored');
-    await page.waitForSelector(`[data-vigil-ticker] li[data-finding-id="${event.id}"]`, { timeout: BUSY_MACHINE_WAIT_MS });
+    await page.waitForSelector(`[data-vigil-ticker] li[data-finding-id="${event.id}"]`, {
+      timeout: BUSY_MACHINE_WAIT_MS,
+    });
     const tickerMs = Date.now() - postedAt;
-    await page.waitForSelector(`[data-figure="open-serious"][data-value="${before + 1}"]`, { timeout: BUSY_MACHINE_WAIT_MS });
+    await page.waitForSelector(`[data-figure="open-serious"][data-value="${before + 1}"]`, {
+      timeout: BUSY_MACHINE_WAIT_MS,
+    });
     const figuresMs = Date.now() - postedAt;
     console.info(`finding on the wall: ticker ${tickerMs} ms, figures ${figuresMs} ms after the POST was sent`);
     const row = await page.textContent(`[data-vigil-ticker] li[data-finding-id="${event.id}"]`);
     expect(row).toContain('Carousel');
     expect(row).not.toContain('came back twice');
-    expect(await figure(page, 'open-serious')).toBe((await api(base, 'GET', '/api/summary', coordinator)).body.findings.open.serious);
+    expect(await figure(page, 'open-serious')).toBe(
+      (await api(base, 'GET', '/api/summary', coordinator)).body.findings.open.serious,
+    );
     await page.close();
   });
 
@@ -232,7 +315,9 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
     // A link may name the wall's language: even this notice speaks it.
     const russian = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await russian.goto(`${base}/display?token=${encodeURIComponent(created.token)}&lang=ru`);
-    await russian.waitForSelector('[data-vigil-locked] h1:has-text("Экран отключён")', { timeout: BUSY_MACHINE_WAIT_MS });
+    await russian.waitForSelector('[data-vigil-locked] h1:has-text("Экран отключён")', {
+      timeout: BUSY_MACHINE_WAIT_MS,
+    });
     await russian.close();
   });
 
@@ -247,7 +332,9 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
     await desk.click('[data-vigil-tab=setup]');
     await desk.click('[data-vigil-display-links] summary');
     await desk.fill('input[name=display-label]', 'Situation room, left wall');
-    await desk.selectOption('select[aria-label="Rotation of the new display"]', { label: 'Cycle districts every 15 s' });
+    await desk.selectOption('select[aria-label="Rotation of the new display"]', {
+      label: 'Cycle districts every 15 s',
+    });
     await desk.click('[data-vigil-display-links] button[type=submit]');
     const link = (await desk.textContent('[data-vigil-new-link] code'))!.trim();
     expect(link).toMatch(new RegExp(`^${base}/display\\?token=\\S+$`));
@@ -256,7 +343,9 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
     const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     await wall.goto(link);
     await wall.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
-    const listed = (await api(base, 'GET', '/api/display-links', coordinator)).body.links.find((l: { label: string }) => l.label === 'Situation room, left wall');
+    const listed = (await api(base, 'GET', '/api/display-links', coordinator)).body.links.find(
+      (l: { label: string }) => l.label === 'Situation room, left wall',
+    );
     expect(listed).toMatchObject({ rotationSeconds: 15, revokedAt: null });
 
     const row = desk.locator(`li[data-link-id="${listed.id}"]`);
@@ -281,7 +370,9 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
       await page.waitForTimeout(250);
     }
     expect([...seen].filter((v) => v !== 'city').length).toBeGreaterThanOrEqual(2);
-    expect(['Leninsky', 'Oktyabrsky', 'Pervomaisky', 'Sverdlovsky']).toEqual(expect.arrayContaining([...seen].filter((v) => v !== 'city')));
+    expect(['Leninsky', 'Oktyabrsky', 'Pervomaisky', 'Sverdlovsky']).toEqual(
+      expect.arrayContaining([...seen].filter((v) => v !== 'city')),
+    );
     expect(await page.evaluate(() => window.__vigilMap!.getCenter().toArray())).not.toEqual(cityCenter);
     expect(await page.textContent('[data-vigil-view]')).toMatch(/district|Whole city/);
     await page.close();
@@ -329,13 +420,32 @@ describe.runIf(chromiumAvailable)('the wall display against a server process', (
     await instance.start();
 
     // Posted at once after the restart: the wall may not be back yet, and must catch up on it.
-    const coordinator = (await api(instance.url, 'POST', '/api/auth/login', null, { username: credentials.coordinator.username, password: credentials.coordinator.password })).body.token;
-    const joined = (await api(instance.url, 'POST', '/api/auth/join', null, { code: credentials.joinCodes[0]!.code })).body;
-    const stationId = (await api(instance.url, 'GET', '/api/teams', coordinator)).body.teams.find((t: { id: string }) => t.id === joined.teamId).assignedStationIds[0];
-    const event = { id: randomUUID(), type: 'finding', teamId: joined.teamId, stationId, occurredAt: new Date().toISOString(), category: 'voter_list', severity: 'minor', text: 'Names missing from the list' };
+    const coordinator = (
+      await api(instance.url, 'POST', '/api/auth/login', null, {
+        username: credentials.coordinator.username,
+        password: credentials.coordinator.password,
+      })
+    ).body.token;
+    const joined = (await api(instance.url, 'POST', '/api/auth/join', null, { code: credentials.joinCodes[0]!.code }))
+      .body;
+    const stationId = (await api(instance.url, 'GET', '/api/teams', coordinator)).body.teams.find(
+      (t: { id: string }) => t.id === joined.teamId,
+    ).assignedStationIds[0];
+    const event = {
+      id: randomUUID(),
+      type: 'finding',
+      teamId: joined.teamId,
+      stationId,
+      occurredAt: new Date().toISOString(),
+      category: 'voter_list',
+      severity: 'minor',
+      text: 'Names missing from the list',
+    };
     expect((await postAs(instance.url, joined.token, [event]))[0]!.status).toBe('stored');
     const connectionAtPost = await page.getAttribute('[data-vigil-indicator]', 'data-connection');
-    console.info(`finding posted while the wall was "${connectionAtPost}"${connectionAtPost === 'live' ? '' : ': it can only arrive by catching up'}`);
+    console.info(
+      `finding posted while the wall was "${connectionAtPost}"${connectionAtPost === 'live' ? '' : ': it can only arrive by catching up'}`,
+    );
 
     await page.waitForSelector(`[data-vigil-ticker] li[data-finding-id="${event.id}"]`, { timeout: 30_000 });
     await page.waitForSelector('[data-vigil-wall][data-stale=false]', { timeout: 30_000 });
@@ -358,7 +468,10 @@ describe.runIf(chromiumAvailable)('the wall display against a server process', (
       (window as { vigilBeforeReload?: boolean }).vigilBeforeReload = true;
     });
     const asked = Date.now();
-    await page.waitForFunction(() => !(window as { vigilBeforeReload?: boolean }).vigilBeforeReload, undefined, { timeout: 45_000, polling: 500 });
+    await page.waitForFunction(() => !(window as { vigilBeforeReload?: boolean }).vigilBeforeReload, undefined, {
+      timeout: 45_000,
+      polling: 500,
+    });
     await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
     console.info(`wall reloaded itself ${Date.now() - asked} ms after a new version was announced`);
     expect(await page.getAttribute('meta[name="vigil-build"]', 'content')).toBe(served);

@@ -4,7 +4,16 @@ import { describe, expect, it } from 'vitest';
 import type { FeedEvent, StoredEventOf } from '../../shared/schemas/events';
 import type { TriageFinding } from '../../shared/schemas/findings';
 import type { Team } from '../../shared/schemas/teams';
-import { criticalAlertsByStation, deriveAlerts, helpAlertOpen, neverHeardFrom, silence, silentSince, withinPollingHours, type AlertSettings } from '../../client/src/lib/dashboard/alerts';
+import {
+  criticalAlertsByStation,
+  deriveAlerts,
+  helpAlertOpen,
+  neverHeardFrom,
+  silence,
+  silentSince,
+  withinPollingHours,
+  type AlertSettings,
+} from '../../client/src/lib/dashboard/alerts';
 import type { MissionDay } from '../../shared/observation-day';
 import {
   EMPTY_FILTER,
@@ -21,7 +30,12 @@ import {
 import { MissionClock, TriageFeedState } from '../../client/src/lib/state/dashboard.svelte';
 
 const ZONE = 'Asia/Bishkek'; // UTC+6, no daylight saving
-const SETTINGS: AlertSettings = { silentTeamMinutes: 45, pollingStartsAt: '07:00', pollingEndsAt: '20:00', criticalAckMinutes: 15 };
+const SETTINGS: AlertSettings = {
+  silentTeamMinutes: 45,
+  pollingStartsAt: '07:00',
+  pollingEndsAt: '20:00',
+  criticalAckMinutes: 15,
+};
 /** 12:00 in Bishkek. */
 const NOON = new Date('2025-11-30T06:00:00Z');
 /** The election day itself: 2025-11-30 in Bishkek, in real time. */
@@ -83,10 +97,37 @@ const place: PlaceOf = {
 
 const envelope = { receivedAt: NOON.toISOString(), occurredAt: minutesBefore(NOON, 3) };
 function findingEvent(seq: number, severity: 'critical' | 'minor' = 'critical'): StoredEventOf<'finding'> {
-  return { ...envelope, id: randomUUID(), seq, type: 'finding', teamId: 'team-1', stationId: 'st-1', category: 'intimidation', severity, text: 'Men at the door', actor: { role: 'team', id: 'team-1', name: 'T01' } };
+  return {
+    ...envelope,
+    id: randomUUID(),
+    seq,
+    type: 'finding',
+    teamId: 'team-1',
+    stationId: 'st-1',
+    category: 'intimidation',
+    severity,
+    text: 'Men at the door',
+    actor: { role: 'team', id: 'team-1', name: 'T01' },
+  };
 }
-function statusEvent(seq: number, findingId: string, status: 'acknowledged' | 'escalated' | 'resolved', note?: string): StoredEventOf<'finding_status'> {
-  return { ...envelope, id: randomUUID(), seq, type: 'finding_status', teamId: null, stationId: 'st-1', findingId, status, ...(note ? { note } : {}), actor: { role: 'coordinator', id: 'c1', name: 'aigerim.s' } };
+function statusEvent(
+  seq: number,
+  findingId: string,
+  status: 'acknowledged' | 'escalated' | 'resolved',
+  note?: string,
+): StoredEventOf<'finding_status'> {
+  return {
+    ...envelope,
+    id: randomUUID(),
+    seq,
+    type: 'finding_status',
+    teamId: null,
+    stationId: 'st-1',
+    findingId,
+    status,
+    ...(note ? { note } : {}),
+    actor: { role: 'coordinator', id: 'c1', name: 'aigerim.s' },
+  };
 }
 
 describe('findings feed', () => {
@@ -94,9 +135,25 @@ describe('findings feed', () => {
     const rows = new Map<string, FeedFinding>();
     const reported = findingEvent(5);
     expect(applyFeedEvents(rows, [reported], place)).toBe(true);
-    expect(rows.get(reported.id)).toMatchObject({ stationNumber: '1001', district: 'Leninsky', teamCallSign: 'T01', status: 'new', text: 'Men at the door' });
-    applyFeedEvents(rows, [statusEvent(6, reported.id, 'acknowledged'), statusEvent(7, reported.id, 'escalated', 'called the CEC')], place);
-    expect(rows.get(reported.id)).toMatchObject({ status: 'escalated', acknowledgedBy: 'aigerim.s', acknowledgedAt: envelope.occurredAt, lastNote: 'called the CEC', changedSeq: 7 });
+    expect(rows.get(reported.id)).toMatchObject({
+      stationNumber: '1001',
+      district: 'Leninsky',
+      teamCallSign: 'T01',
+      status: 'new',
+      text: 'Men at the door',
+    });
+    applyFeedEvents(
+      rows,
+      [statusEvent(6, reported.id, 'acknowledged'), statusEvent(7, reported.id, 'escalated', 'called the CEC')],
+      place,
+    );
+    expect(rows.get(reported.id)).toMatchObject({
+      status: 'escalated',
+      acknowledgedBy: 'aigerim.s',
+      acknowledgedAt: envelope.occurredAt,
+      lastNote: 'called the CEC',
+      changedSeq: 7,
+    });
     // Replayed or older news changes nothing.
     expect(applyFeedEvents(rows, [statusEvent(6, reported.id, 'acknowledged')], place)).toBe(false);
     applyFeedEvents(rows, [statusEvent(8, reported.id, 'resolved')], place);
@@ -114,7 +171,14 @@ describe('findings feed', () => {
     const reported = findingEvent(5);
     applyFeedEvents(rows, [reported], place);
     const assign = (seq: number, assignee: string | null): StoredEventOf<'finding_assigned'> => ({
-      ...envelope, id: randomUUID(), seq, type: 'finding_assigned', teamId: null, stationId: 'st-1', findingId: reported.id, assignee,
+      ...envelope,
+      id: randomUUID(),
+      seq,
+      type: 'finding_assigned',
+      teamId: null,
+      stationId: 'st-1',
+      findingId: reported.id,
+      assignee,
       actor: { role: 'coordinator', id: 'c1', name: 'aigerim.s' },
     });
     applyFeedEvents(rows, [assign(6, 'aigerim.s')], place);
@@ -141,9 +205,21 @@ describe('findings feed', () => {
   });
 
   it('filters by severity, category, district, status, team and free text', () => {
-    const a = finding({ severity: 'critical', category: 'intimidation', text: 'Men at the door', lastNote: 'police called' });
-    const b = finding({ severity: 'minor', district: 'Sverdlovsky', status: 'resolved', teamId: 'team-2', teamCallSign: 'T02' });
-    const shown = (filter: Partial<typeof EMPTY_FILTER>) => [a, b].filter((f) => matchesFilter(f, { ...EMPTY_FILTER, ...filter })).map((f) => (f === a ? 'a' : 'b'));
+    const a = finding({
+      severity: 'critical',
+      category: 'intimidation',
+      text: 'Men at the door',
+      lastNote: 'police called',
+    });
+    const b = finding({
+      severity: 'minor',
+      district: 'Sverdlovsky',
+      status: 'resolved',
+      teamId: 'team-2',
+      teamCallSign: 'T02',
+    });
+    const shown = (filter: Partial<typeof EMPTY_FILTER>) =>
+      [a, b].filter((f) => matchesFilter(f, { ...EMPTY_FILTER, ...filter })).map((f) => (f === a ? 'a' : 'b'));
     expect(shown({})).toEqual(['a', 'b']);
     expect(shown({ severities: ['critical', 'serious'] })).toEqual(['a']);
     expect(shown({ category: 'ballot_stuffing' })).toEqual(['b']);
@@ -174,7 +250,10 @@ describe('findings feed', () => {
 describe('systematic vs isolated', () => {
   it('flags a category at 3 stations of a district as systematic, 2 findings at one station as repeated, the rest isolated', () => {
     const inDistrict = ['s1', 's2', 's3'].map((stationId) => finding({ stationId, category: 'carousel_voting' }));
-    const twoDistricts = [finding({ stationId: 's4', category: 'carousel_voting', district: 'Oktyabrsky' }), finding({ stationId: 's5', category: 'carousel_voting', district: 'Oktyabrsky' })];
+    const twoDistricts = [
+      finding({ stationId: 's4', category: 'carousel_voting', district: 'Oktyabrsky' }),
+      finding({ stationId: 's5', category: 'carousel_voting', district: 'Oktyabrsky' }),
+    ];
     const repeated = [finding({ stationId: 's6', category: 'a' }), finding({ stationId: 's6', category: 'b' })];
     const lone = finding({ stationId: 's7', category: 'c' });
     const notes = [finding({ stationId: 's8', severity: 'info' }), finding({ stationId: 's8', severity: 'info' })];
@@ -193,13 +272,21 @@ describe('systematic vs isolated', () => {
   });
 
   it('gives a finding both reasons when its category is systematic in the district and its station has repeated findings', () => {
-    const twice = [finding({ stationId: 's1', category: 'carousel_voting' }), finding({ stationId: 's1', category: 'carousel_voting' })];
+    const twice = [
+      finding({ stationId: 's1', category: 'carousel_voting' }),
+      finding({ stationId: 's1', category: 'carousel_voting' }),
+    ];
     const others = ['s2', 's3'].map((stationId) => finding({ stationId, category: 'carousel_voting' }));
     const patterns = findPatterns([...twice, ...others]);
-    expect(twice.map((f) => patternsOf(f, patterns))).toEqual([['systematic', 'repeated'], ['systematic', 'repeated']]);
+    expect(twice.map((f) => patternsOf(f, patterns))).toEqual([
+      ['systematic', 'repeated'],
+      ['systematic', 'repeated'],
+    ]);
     expect(others.map((f) => patternsOf(f, patterns))).toEqual([['systematic'], ['systematic']]);
     // An observer's note is never a pattern, even at a station with repeated findings.
-    expect(patternsOf(finding({ stationId: 's1', category: 'carousel_voting', severity: 'info' }), patterns)).toEqual([]);
+    expect(patternsOf(finding({ stationId: 's1', category: 'carousel_voting', severity: 'info' }), patterns)).toEqual(
+      [],
+    );
   });
 });
 
@@ -227,10 +314,12 @@ describe('alerts with an injected clock', () => {
     const again = team({ lastSeenAt: minutesBefore(NOON, 1), silentAcknowledgedAt: minutesBefore(NOON, 2) });
     expect(silentSince(again, later, DAY, SETTINGS)).not.toBeNull();
     // Never heard from: silent from the start of polling (07:00 local = 01:00Z).
-    expect(silentSince(team({ lastSeenAt: null }), NOON, DAY, SETTINGS)?.toISOString()).toBe('2025-11-30T01:00:00.000Z');
+    expect(silentSince(team({ lastSeenAt: null }), NOON, DAY, SETTINGS)?.toISOString()).toBe(
+      '2025-11-30T01:00:00.000Z',
+    );
   });
 
-  it('raises silent teams only on the observation day: never on other days, nor before a brand-new mission\'s election day', () => {
+  it("raises silent teams only on the observation day: never on other days, nor before a brand-new mission's election day", () => {
     const quiet = team({ lastSeenAt: null });
     const dayBefore = new Date(NOON.getTime() - 24 * 3600_000);
     const weekAfter = new Date(NOON.getTime() + 7 * 24 * 3600_000);
@@ -248,10 +337,14 @@ describe('alerts with an injected clock', () => {
     expect(silentSince(quiet, NOON, drill, SETTINGS)).toBeNull();
   });
 
-  it('a compressed drill runs the alert on its own clock: polling hours and the silence pass at the drill\'s pace', () => {
+  it("a compressed drill runs the alert on its own clock: polling hours and the silence pass at the drill's pace", () => {
     // The day from 06:30 plays from 18:00 real time (outside real polling hours) at 96 times real speed.
     const realStart = '2025-11-12T12:00:00Z'; // 18:00 in Bishkek
-    const drill: MissionDay = { timeZone: ZONE, observationDay: '2025-11-12', drillClock: { realStart, startsAt: '06:30', speed: 96 } };
+    const drill: MissionDay = {
+      timeZone: ZONE,
+      observationDay: '2025-11-12',
+      drillClock: { realStart, startsAt: '06:30', speed: 96 },
+    };
     const atDrill = (hhmm: string) => {
       const [h, m] = hhmm.split(':').map(Number);
       return new Date(Date.parse(realStart) + ((h! * 60 + m! - 390) * 60_000) / 96);
@@ -261,26 +354,49 @@ describe('alerts with an injected clock', () => {
     const quiet = team({ lastSeenAt: atDrill('13:00').toISOString() });
     expect(silence(quiet, atDrill('13:40'), drill, SETTINGS)).toBeNull();
     expect(silence(quiet, atDrill('14:00'), drill, SETTINGS)).toEqual({ since: atDrill('13:00'), minutes: 60 });
-    expect(deriveAlerts([quiet], [], atDrill('14:00'), drill, SETTINGS)).toMatchObject([{ kind: 'silent', silentMinutes: 60 }]);
+    expect(deriveAlerts([quiet], [], atDrill('14:00'), drill, SETTINGS)).toMatchObject([
+      { kind: 'silent', silentMinutes: 60 },
+    ]);
     // Without the drill's clock and day, the same moment (12 November, real time) raises nothing: what issue 19 saw.
-    expect(silentSince(quiet, atDrill('14:00'), { ...drill, drillClock: null, observationDay: '2025-11-30' }, SETTINGS)).toBeNull();
+    expect(
+      silentSince(quiet, atDrill('14:00'), { ...drill, drillClock: null, observationDay: '2025-11-30' }, SETTINGS),
+    ).toBeNull();
     // After the drill's 20:00 nobody is expected to report; a team never heard from counts from the drill's 07:00.
     expect(silence(quiet, atDrill('20:30'), drill, SETTINGS)).toBeNull();
-    expect(silence(team({ lastSeenAt: null }), atDrill('08:00'), drill, SETTINGS)).toEqual({ since: atDrill('07:00'), minutes: 60 });
+    expect(silence(team({ lastSeenAt: null }), atDrill('08:00'), drill, SETTINGS)).toEqual({
+      since: atDrill('07:00'),
+      minutes: 60,
+    });
   });
 
   it('keeps a help request raised until acknowledged, and raises a newer request again', () => {
     expect(helpAlertOpen(team({ helpOpen: true, helpRequestedAt: minutesBefore(NOON, 5) }))).toBe(true);
-    expect(helpAlertOpen(team({ helpOpen: true, helpRequestedAt: minutesBefore(NOON, 5), helpAcknowledgedAt: minutesBefore(NOON, 4) }))).toBe(false);
-    expect(helpAlertOpen(team({ helpOpen: true, helpRequestedAt: minutesBefore(NOON, 1), helpAcknowledgedAt: minutesBefore(NOON, 4) }))).toBe(true);
+    expect(
+      helpAlertOpen(
+        team({ helpOpen: true, helpRequestedAt: minutesBefore(NOON, 5), helpAcknowledgedAt: minutesBefore(NOON, 4) }),
+      ),
+    ).toBe(false);
+    expect(
+      helpAlertOpen(
+        team({ helpOpen: true, helpRequestedAt: minutesBefore(NOON, 1), helpAcknowledgedAt: minutesBefore(NOON, 4) }),
+      ),
+    ).toBe(true);
     expect(helpAlertOpen(team({ helpOpen: false, helpRequestedAt: minutesBefore(NOON, 5) }))).toBe(false);
   });
 
   it('orders help, overdue critical findings, then silent teams; a critical finding is overdue only unacknowledged past the threshold', () => {
-    const teams = [team({ lastSeenAt: minutesBefore(NOON, 90) }, 'T03'), team({ helpOpen: true, helpRequestedAt: minutesBefore(NOON, 3) }, 'T02')];
+    const teams = [
+      team({ lastSeenAt: minutesBefore(NOON, 90) }, 'T03'),
+      team({ helpOpen: true, helpRequestedAt: minutesBefore(NOON, 3) }, 'T02'),
+    ];
     const overdue = finding({ severity: 'critical', reportedAt: minutesBefore(NOON, 16) });
     const fresh = finding({ severity: 'critical', reportedAt: minutesBefore(NOON, 14) });
-    const seen = finding({ severity: 'critical', reportedAt: minutesBefore(NOON, 30), acknowledgedAt: minutesBefore(NOON, 20), status: 'acknowledged' });
+    const seen = finding({
+      severity: 'critical',
+      reportedAt: minutesBefore(NOON, 30),
+      acknowledgedAt: minutesBefore(NOON, 20),
+      status: 'acknowledged',
+    });
     expect(isOverdue(overdue, NOON, 15)).toBe(true);
     expect(isOverdue(fresh, NOON, 15)).toBe(false);
     expect(isOverdue(seen, NOON, 15)).toBe(false);
@@ -290,10 +406,33 @@ describe('alerts with an injected clock', () => {
   });
 
   it('gives a station one critical alert however many of its critical findings are overdue, oldest first; off-station findings stay alone', () => {
-    const first = finding({ severity: 'critical', stationId: 'st-2', stationNumber: '1002', reportedAt: minutesBefore(NOON, 40) });
-    const second = finding({ severity: 'critical', stationId: 'st-2', stationNumber: '1002', reportedAt: minutesBefore(NOON, 20) });
-    const elsewhere = finding({ severity: 'critical', stationId: 'st-3', stationNumber: '1003', reportedAt: minutesBefore(NOON, 30) });
-    const away = [1, 2].map(() => finding({ severity: 'critical', stationId: null, stationNumber: null, district: null, reportedAt: minutesBefore(NOON, 25) }));
+    const first = finding({
+      severity: 'critical',
+      stationId: 'st-2',
+      stationNumber: '1002',
+      reportedAt: minutesBefore(NOON, 40),
+    });
+    const second = finding({
+      severity: 'critical',
+      stationId: 'st-2',
+      stationNumber: '1002',
+      reportedAt: minutesBefore(NOON, 20),
+    });
+    const elsewhere = finding({
+      severity: 'critical',
+      stationId: 'st-3',
+      stationNumber: '1003',
+      reportedAt: minutesBefore(NOON, 30),
+    });
+    const away = [1, 2].map(() =>
+      finding({
+        severity: 'critical',
+        stationId: null,
+        stationNumber: null,
+        district: null,
+        reportedAt: minutesBefore(NOON, 25),
+      }),
+    );
     const grouped = criticalAlertsByStation([second, elsewhere, ...away, first]);
     expect(grouped.map((a) => [a.key, a.findingIds])).toEqual([
       ['critical:station:st-2', [first.id, second.id]],

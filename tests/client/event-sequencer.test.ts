@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GAP_WAIT_MS } from '../../shared/constants';
-import {
-  EventSequencer,
-  type GapRequest,
-  type Timers,
-} from '../../client/src/lib/live/event-sequencer';
+import { EventSequencer, type GapRequest, type Timers } from '../../client/src/lib/live/event-sequencer';
 
 interface TestEvent {
   seq: number;
@@ -35,7 +31,8 @@ class ManualTimers implements Timers {
     const until = this.now + ms;
     for (;;) {
       let earliest: [number, { at: number; callback: () => void }] | undefined;
-      for (const entry of this.#due) if (entry[1].at <= until && (!earliest || entry[1].at < earliest[1].at)) earliest = entry;
+      for (const entry of this.#due)
+        if (entry[1].at <= until && (!earliest || entry[1].at < earliest[1].at)) earliest = entry;
       if (!earliest) break;
       this.#due.delete(earliest[0]);
       this.now = earliest[1].at;

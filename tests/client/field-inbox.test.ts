@@ -48,16 +48,43 @@ describe('the phone inbox', () => {
     expect(merged[1]!.readAt).toBe(readA.readAt);
   });
 
-  it('lists unread items newest first, leaving out those read on this phone (even unsent) and the team\'s own answers', () => {
+  it("lists unread items newest first, leaving out those read on this phone (even unsent) and the team's own answers", () => {
     const [first, second, third] = [item(1), item(2), item(3, { kind: 'help_acknowledged' })];
     const reply = item(4, { kind: 'reply', from: 'T01' });
-    const read = queued({ id: randomUUID(), type: 'message_read', teamId: TEAM, messageId: first.id, occurredAt: new Date().toISOString() });
-    const refused = queued({ id: randomUUID(), type: 'message_read', teamId: TEAM, messageId: second.id, occurredAt: new Date().toISOString() }, 'rejected');
-    const answer = queued({ id: randomUUID(), type: 'team_message', teamId: TEAM, text: 'On our way', replyTo: third.id, occurredAt: new Date().toISOString() });
+    const read = queued({
+      id: randomUUID(),
+      type: 'message_read',
+      teamId: TEAM,
+      messageId: first.id,
+      occurredAt: new Date().toISOString(),
+    });
+    const refused = queued(
+      {
+        id: randomUUID(),
+        type: 'message_read',
+        teamId: TEAM,
+        messageId: second.id,
+        occurredAt: new Date().toISOString(),
+      },
+      'rejected',
+    );
+    const answer = queued({
+      id: randomUUID(),
+      type: 'team_message',
+      teamId: TEAM,
+      text: 'On our way',
+      replyTo: third.id,
+      occurredAt: new Date().toISOString(),
+    });
     const view = inboxView([first, second, third, reply], [read, refused, answer], TEAM, 'T01');
     expect(view.unread.map((i) => i.id)).toEqual([third.id, second.id]);
     expect(view.conversation.map((i) => i.kind)).toEqual(['message', 'message', 'help_acknowledged', 'reply', 'reply']);
-    expect(view.conversation.at(-1)).toMatchObject({ id: answer.id, text: 'On our way', from: 'T01', replyTo: third.id });
+    expect(view.conversation.at(-1)).toMatchObject({
+      id: answer.id,
+      text: 'On our way',
+      from: 'T01',
+      replyTo: third.id,
+    });
   });
 
   it('shows only an acknowledgement stored after the open help request', () => {

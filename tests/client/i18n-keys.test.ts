@@ -13,14 +13,23 @@ function sources(dir: string): string[] {
 }
 
 function lookup(path: string): unknown {
-  return path.split('.').reduce<unknown>((node, part) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), en);
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (node, part) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined),
+      en,
+    );
 }
 
 describe('keys the client uses', () => {
   const files = sources(join(import.meta.dirname, '../../client/src'));
   const calls = files.flatMap((file) => {
     const text = readFileSync(file, 'utf8');
-    return [...text.matchAll(/\bt\(\s*(['`])([\w.]+)(\$\{)?/g)].map((m) => ({ file, key: m[2]!, dynamic: m[3] !== undefined }));
+    return [...text.matchAll(/\bt\(\s*(['`])([\w.]+)(\$\{)?/g)].map((m) => ({
+      file,
+      key: m[2]!,
+      dynamic: m[3] !== undefined,
+    }));
   });
 
   it('finds the calls', () => {

@@ -25,7 +25,11 @@ describe('UI languages', () => {
     for (const [key, text] of reference) expect(text.trim(), key).not.toBe('');
   });
 
-  it.each([['ru', ru], ['az', az], ['ky', ky]] as const)('%s has every English key, none empty, with the same placeholders', (_name, messages) => {
+  it.each([
+    ['ru', ru],
+    ['az', az],
+    ['ky', ky],
+  ] as const)('%s has every English key, none empty, with the same placeholders', (_name, messages) => {
     const own = leaves(messages);
     expect([...own.keys()].sort()).toEqual([...reference.keys()].sort());
     for (const [key, text] of own) {
@@ -41,7 +45,7 @@ describe('UI languages', () => {
     expect(i18n.text({ en: 'Opening', ky: 'Ачылыш' })).toBe('Ачылыш');
     expect(i18n.text({ en: 'Opening' })).toBe('Opening');
     i18n.setLanguage('en');
-    expect(i18n.t('field.plan.title')).toBe('Today\'s plan');
+    expect(i18n.t('field.plan.title')).toBe("Today's plan");
   });
 
   it('keeps the English wording the browser tests find, and speaks Russian on the map, the station list and the wall', () => {
@@ -55,10 +59,13 @@ describe('UI languages', () => {
     i18n.setLanguage('en');
   });
 
-  it('a wall\'s language is not remembered, a coordinator\'s choice is', () => {
+  it("a wall's language is not remembered, a coordinator's choice is", () => {
     // Node has no Web Storage: lend the page's global one, the same interface the browser gives.
     const saved = new Map<string, string>();
-    const localStorage = { getItem: (k: string) => saved.get(k) ?? null, setItem: (k: string, v: string) => void saved.set(k, v) };
+    const localStorage = {
+      getItem: (k: string) => saved.get(k) ?? null,
+      setItem: (k: string, v: string) => void saved.set(k, v),
+    };
     vi.stubGlobal('localStorage', localStorage);
     i18n.setLanguage('az', { remember: false });
     expect(i18n.t('stationPanel.title')).toBe('Məntəqə');
@@ -69,7 +76,7 @@ describe('UI languages', () => {
     vi.unstubAllGlobals();
   });
 
-  it('writes a category code as words when the mission\'s label is not at hand', () => {
+  it("writes a category code as words when the mission's label is not at hand", () => {
     expect(categoryName('ballot_stuffing')).toBe('Ballot stuffing');
     expect(categoryName('__')).toBe('__');
   });

@@ -22,7 +22,17 @@ function arrival(): EventInput {
   return { id: randomUUID(), type: 'arrival', teamId: TEAM, stationId: STATION, occurredAt: new Date().toISOString() };
 }
 function findingWithPhoto(photoId: string): EventInput {
-  return { id: randomUUID(), type: 'finding', teamId: TEAM, stationId: STATION, occurredAt: new Date().toISOString(), category: 'other', severity: 'minor', text: 'seen', photoId };
+  return {
+    id: randomUUID(),
+    type: 'finding',
+    teamId: TEAM,
+    stationId: STATION,
+    occurredAt: new Date().toISOString(),
+    category: 'other',
+    severity: 'minor',
+    text: 'seen',
+    photoId,
+  };
 }
 
 type Scripted = SendFailure | 'lose-answer' | null;
@@ -41,14 +51,16 @@ class FakeServer implements OutboxTransport {
     const next = this.script.shift() ?? null;
     if (next !== null && next !== 'lose-answer') return { ok: false as const, failure: next };
     const results: EventResult[] = events.map((event) => {
-      if (this.reject.has(event.id)) return { id: event.id, status: 'rejected', error: 'no such station in this mission', field: '/stationId' };
+      if (this.reject.has(event.id))
+        return { id: event.id, status: 'rejected', error: 'no such station in this mission', field: '/stationId' };
       const seen = this.stored.findIndex((e) => e.id === event.id);
       if (seen >= 0) return { id: event.id, status: 'duplicate', seq: seen + 1 };
       this.stored.push(event);
       return { id: event.id, status: 'stored', seq: this.stored.length };
     });
     // Stored, but the answer never reaches the phone (a timeout after the commit).
-    if (next === 'lose-answer') return { ok: false as const, failure: { kind: 'transient' as const, message: 'timed out' } };
+    if (next === 'lose-answer')
+      return { ok: false as const, failure: { kind: 'transient' as const, message: 'timed out' } };
     return { ok: true as const, results };
   }
 
@@ -91,11 +103,17 @@ afterEach(() => {
 });
 
 function makeOutbox(db: FieldDb, server: OutboxTransport, timers = new ManualTimers()) {
-  return new Outbox({ store: new IdbOutboxStore(db), transport: server, setTimer: timers.set, clearTimer: timers.clear, random: () => 1 });
+  return new Outbox({
+    store: new IdbOutboxStore(db),
+    transport: server,
+    setTimer: timers.set,
+    clearTimer: timers.clear,
+    random: () => 1,
+  });
 }
 
 describe('outbox', () => {
-  it('sends reports in the order they were made and marks each sent only on the server\'s answer', async () => {
+  it("sends reports in the order they were made and marks each sent only on the server's answer", async () => {
     const server = new FakeServer();
     const outbox = makeOutbox(await freshDb(), server);
     const events = [arrival(), arrival(), arrival()];
@@ -135,14 +153,19 @@ describe('outbox', () => {
   });
 
   it('backs off exponentially up to a ceiling, and retries at once when told connectivity is back', async () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 10].map((n) => retryDelayMs(n, () => 1))).toEqual([2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000]);
+    expect([1, 2, 3, 4, 5, 6, 7, 10].map((n) => retryDelayMs(n, () => 1))).toEqual([
+      2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000,
+    ]);
     expect(retryDelayMs(3, () => 0)).toBe(4000);
     expect(retryDelayMs(50, () => 0.5)).toBeLessThanOrEqual(OUTBOX_MAX_RETRY_DELAY_MS);
 
     const server = new FakeServer();
     const timers = new ManualTimers();
     const outbox = makeOutbox(await freshDb(), server, timers);
-    server.script = [{ kind: 'transient', message: 'offline' }, { kind: 'transient', message: 'offline' }];
+    server.script = [
+      { kind: 'transient', message: 'offline' },
+      { kind: 'transient', message: 'offline' },
+    ];
     await outbox.enqueue([{ kind: 'event', event: arrival() }]);
     await outbox.flush();
     timers.fire();
@@ -183,12 +206,16 @@ describe('outbox', () => {
     expect(server.calls).toEqual(['events:3']);
   });
 
-  it('shows a rejection with the server\'s reason, never retries it, and goes on with the rest', async () => {
+  it("shows a rejection with the server's reason, never retries it, and goes on with the rest", async () => {
     const server = new FakeServer();
     const outbox = makeOutbox(await freshDb(), server);
     const [a, b, c] = [arrival(), arrival(), arrival()];
     server.reject.add(b.id);
-    await outbox.enqueue([{ kind: 'event', event: a }, { kind: 'event', event: b }, { kind: 'event', event: c }]);
+    await outbox.enqueue([
+      { kind: 'event', event: a },
+      { kind: 'event', event: b },
+      { kind: 'event', event: c },
+    ]);
     await outbox.flush();
     const items = await outbox.items();
     expect(items.map((i) => i.state)).toEqual(['sent', 'rejected', 'sent']);
@@ -211,7 +238,15 @@ describe('outbox', () => {
     const outbox = makeOutbox(await freshDb(), server);
     const photoId = randomUUID();
     const finding = findingWithPhoto(photoId);
-    await outbox.enqueue([{ kind: 'photo', id: photoId, blob: new Blob([new Uint8Array([0xff, 0xd8, 0xff])], { type: 'image/jpeg' }), contentType: 'image/jpeg' }, { kind: 'event', event: finding }]);
+    await outbox.enqueue([
+      {
+        kind: 'photo',
+        id: photoId,
+        blob: new Blob([new Uint8Array([0xff, 0xd8, 0xff])], { type: 'image/jpeg' }),
+        contentType: 'image/jpeg',
+      },
+      { kind: 'event', event: finding },
+    ]);
     await outbox.flush();
     expect(server.calls).toEqual([`photo:${photoId}`, 'events:1']);
     expect(server.photos.get(photoId)?.size).toBe(3);
@@ -224,7 +259,10 @@ describe('outbox', () => {
     const outbox = makeOutbox(await freshDb(), server, timers);
     const photoId = randomUUID();
     server.photoFailure = { kind: 'transient', message: 'timed out' };
-    await outbox.enqueue([{ kind: 'photo', id: photoId, blob: new Blob(['x']), contentType: 'image/jpeg' }, { kind: 'event', event: findingWithPhoto(photoId) }]);
+    await outbox.enqueue([
+      { kind: 'photo', id: photoId, blob: new Blob(['x']), contentType: 'image/jpeg' },
+      { kind: 'event', event: findingWithPhoto(photoId) },
+    ]);
     await outbox.flush();
     expect(server.stored).toHaveLength(0);
     server.photoFailure = { kind: 'permanent', message: 'HTTP 415: the bytes are not a image/jpeg image' };

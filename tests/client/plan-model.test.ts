@@ -1,12 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { phaseCoverage, placeStop, removeStop, sameRoute, togglePhase, unassigned, type Stop } from '../../client/src/lib/operations/plan-model';
+import {
+  phaseCoverage,
+  placeStop,
+  removeStop,
+  sameRoute,
+  togglePhase,
+  unassigned,
+  type Stop,
+} from '../../client/src/lib/operations/plan-model';
 
 const all = ['opening', 'voting', 'closing'] as const;
 const stop = (stationId: string, phases: Stop['phases'] = [...all]): Stop => ({ stationId, phases });
 
 describe('plan editor model', () => {
   it('lists the stations no team plans, in station order', () => {
-    expect(unassigned(['a', 'b', 'c', 'd'], [{ teamId: 't1', stops: [stop('c')] }, { teamId: 't2', stops: [stop('a')] }])).toEqual(['b', 'd']);
+    expect(
+      unassigned(
+        ['a', 'b', 'c', 'd'],
+        [
+          { teamId: 't1', stops: [stop('c')] },
+          { teamId: 't2', stops: [stop('a')] },
+        ],
+      ),
+    ).toEqual(['b', 'd']);
   });
 
   it('counts each station once per phase, whoever plans it', () => {
@@ -14,7 +30,11 @@ describe('plan editor model', () => {
       { teamId: 't1', stops: [stop('a', ['opening', 'voting']), stop('b', ['voting'])] },
       { teamId: 't2', stops: [stop('a', ['voting', 'closing']), stop('c', ['closing'])] },
     ]);
-    expect(coverage).toEqual({ opening: { covered: 1, total: 4 }, voting: { covered: 2, total: 4 }, closing: { covered: 2, total: 4 } });
+    expect(coverage).toEqual({
+      opening: { covered: 1, total: 4 },
+      voting: { covered: 2, total: 4 },
+      closing: { covered: 2, total: 4 },
+    });
   });
 
   it('inserts, moves (down and up) and removes stops', () => {

@@ -14,7 +14,7 @@ const status = (currentStationId: string | null): TeamStatus => ({
 });
 
 describe("today's plan", () => {
-  it('marks as done the stations the team\'s other phone visited, and here the one it is at now', () => {
+  it("marks as done the stations the team's other phone visited, and here the one it is at now", () => {
     const view = visitView([], status('b'), ['a', 'b']);
     expect(planState('a', view)).toBe('done');
     expect(planState('b', view)).toBe('here');

@@ -30,10 +30,29 @@ describe('quick count estimator', () => {
   it('weights strata by their size, and a stratum that reported whole adds no error', () => {
     // Stratum a: 2 of 100 stations report 10 of 100 valid votes each; stratum b: all 3 stations report 90 of 100.
     const pairs = new Map([
-      ['a', [{ y: 10, x: 100 }, { y: 10, x: 100 }]],
-      ['b', [{ y: 90, x: 100 }, { y: 90, x: 100 }, { y: 90, x: 100 }]],
+      [
+        'a',
+        [
+          { y: 10, x: 100 },
+          { y: 10, x: 100 },
+        ],
+      ],
+      [
+        'b',
+        [
+          { y: 90, x: 100 },
+          { y: 90, x: 100 },
+          { y: 90, x: 100 },
+        ],
+      ],
     ]);
-    const estimate = ratioEstimate(pairs, new Map([['a', 100], ['b', 3]]));
+    const estimate = ratioEstimate(
+      pairs,
+      new Map([
+        ['a', 100],
+        ['b', 3],
+      ]),
+    );
     // (100·10 + 3·90) / (100·100 + 3·100): stratum a dominates, unlike the unweighted 290/500.
     expect(estimate.value).toBeCloseTo(1270 / 10300, 10);
     expect(estimate.marginOfError).toBeCloseTo(0, 10); // identical reports in a, whole b
@@ -44,7 +63,7 @@ describe('quick count estimator', () => {
     expect(estimate).toEqual({ value: 0.5, marginOfError: null });
   });
 
-  it("over 1,000 stratified samples of a synthetic country, the 95 % interval holds the true share in 93–97 % of them", () => {
+  it('over 1,000 stratified samples of a synthetic country, the 95 % interval holds the true share in 93–97 % of them', () => {
     const random = new SeededRandom(2026, 'quick-count');
     const strataSizes = { north: 300, south: 500, east: 400, west: 200, capital: 600 };
     const population: SampleProtocol[] = [];

@@ -38,9 +38,9 @@ describe('stationState', () => {
   });
 
   it('counts a filed checklist as a visit even when the arrival never came', () => {
-    expect(
-      stationState(status({ latestAssessments: { voting: { assessment: 'good', at: AT, teamId: TEAM } } })),
-    ).toBe('visited');
+    expect(stationState(status({ latestAssessments: { voting: { assessment: 'good', at: AT, teamId: TEAM } } }))).toBe(
+      'visited',
+    );
   });
 
   it('shows a team there now as "present"', () => {

@@ -1,7 +1,13 @@
 /** The wall display's pure rules: the views it cycles through, when it reloads itself, and its bounded findings list. */
 import { describe, expect, it } from 'vitest';
 import { addLive, mergeFetched, withStatus, type TickerFinding } from '../../client/src/lib/live/recent-findings';
-import { MAX_WAIT_FOR_QUIET_MS, QUIET_AFTER_MS, outOfDate, shouldReload, type ReloadCheck } from '../../client/src/lib/wall/reload';
+import {
+  MAX_WAIT_FOR_QUIET_MS,
+  QUIET_AFTER_MS,
+  outOfDate,
+  shouldReload,
+  type ReloadCheck,
+} from '../../client/src/lib/wall/reload';
 import { boxAround, wallViews } from '../../client/src/lib/wall/views';
 import { districtFigures } from '../../client/src/lib/wall/district-figures';
 import { RecentFindingsState } from '../../client/src/lib/state/recent-findings.svelte';
@@ -20,7 +26,13 @@ describe('wall views', () => {
   it('starts with the whole city fitted to its stations, then each district in name order', () => {
     const views = wallViews(stations, 'Whole city', (d) => `${d} district`);
     expect(views.map((v) => v.id)).toEqual(['city', 'Leninsky', 'Oktyabrsky', 'Pervomaisky']);
-    expect(views[0]).toEqual({ id: 'city', kind: 'city', name: '', label: 'Whole city', bounds: [74.55, 42.83, 74.65, 42.9] });
+    expect(views[0]).toEqual({
+      id: 'city',
+      kind: 'city',
+      name: '',
+      label: 'Whole city',
+      bounds: [74.55, 42.83, 74.65, 42.9],
+    });
     expect(views[1]).toMatchObject({ label: 'Leninsky district', bounds: [74.55, 42.84, 74.57, 42.86] });
   });
 
@@ -44,7 +56,13 @@ describe('wall views', () => {
       { lng: 74.65, lat: 42.83, district: 'Sector IV', region: 'East' },
       { lng: 74.6, lat: 42.9, district: 'Old town', region: null },
     ];
-    const views = wallViews(withRegions, 'Whole city', (d, r) => (r === null ? d : `${d}, ${r}`), [], (r) => `${r} region`);
+    const views = wallViews(
+      withRegions,
+      'Whole city',
+      (d, r) => (r === null ? d : `${d}, ${r}`),
+      [],
+      (r) => `${r} region`,
+    );
     expect(views.map((v) => [v.kind, v.name, v.label])).toEqual([
       ['city', '', 'Whole city'],
       // A region of one district: its view already is that district's.
@@ -54,17 +72,43 @@ describe('wall views', () => {
       ['district', 'Sector II', 'Sector II, North'],
       ['district', 'Old town', 'Old town'],
     ]);
-    expect(views.find((v) => v.name === 'North')).toMatchObject({ id: 'region:North', bounds: [74.55, 42.84, 74.56, 42.85] });
+    expect(views.find((v) => v.name === 'North')).toMatchObject({
+      id: 'region:North',
+      bounds: [74.55, 42.84, 74.56, 42.85],
+    });
   });
 });
 
 describe('wall figures of a district or a region', () => {
   let n = 0;
-  const entry = (district: string, region: string | null, present: boolean, state: StationState = 'never_visited'): { station: Station; state: StationState } => ({
+  const entry = (
+    district: string,
+    region: string | null,
+    present: boolean,
+    state: StationState = 'never_visited',
+  ): { station: Station; state: StationState } => ({
     station: {
       id: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
-      number: String(n), code: String(n), name: '', address: '', district, region, electoralDistrict: null, lat: null, lng: null, registeredVoters: null,
-      status: { presentTeamIds: present ? ['t'] : [], visitCount: present ? 1 : 0, firstVisitAt: null, lastVisitAt: present ? '2026-12-06T08:00:00Z' : null, latestAssessments: {}, openFindings: 0, worstOpenSeverity: null, updatedSeq: 0 },
+      number: String(n),
+      code: String(n),
+      name: '',
+      address: '',
+      district,
+      region,
+      electoralDistrict: null,
+      lat: null,
+      lng: null,
+      registeredVoters: null,
+      status: {
+        presentTeamIds: present ? ['t'] : [],
+        visitCount: present ? 1 : 0,
+        firstVisitAt: null,
+        lastVisitAt: present ? '2026-12-06T08:00:00Z' : null,
+        latestAssessments: {},
+        openFindings: 0,
+        worstOpenSeverity: null,
+        updatedSeq: 0,
+      },
     },
     state,
   });
@@ -168,10 +212,32 @@ describe('the findings ticker list', () => {
 
 describe("the wall's ticker, live", () => {
   it('takes in a finding away from any station as it arrives: no number, no district, and nothing but what a wall gets', () => {
-    const ticker = new RecentFindingsState((id) => (id === 'st-1' ? { number: '1001', district: 'Leninsky' } : undefined));
-    const envelope = { occurredAt: '2025-11-30T10:00:00.000Z', receivedAt: '2025-11-30T10:00:01.000Z', teamId: 'team-1' };
-    const offStation: DisplayEventOf<'finding'> = { ...envelope, id: 'f-away', seq: 8, type: 'finding', stationId: null, category: 'carousel', severity: 'critical' };
-    const atStation: DisplayEventOf<'finding'> = { ...envelope, id: 'f-at', seq: 7, type: 'finding', stationId: 'st-1', category: 'intimidation', severity: 'minor' };
+    const ticker = new RecentFindingsState((id) =>
+      id === 'st-1' ? { number: '1001', district: 'Leninsky' } : undefined,
+    );
+    const envelope = {
+      occurredAt: '2025-11-30T10:00:00.000Z',
+      receivedAt: '2025-11-30T10:00:01.000Z',
+      teamId: 'team-1',
+    };
+    const offStation: DisplayEventOf<'finding'> = {
+      ...envelope,
+      id: 'f-away',
+      seq: 8,
+      type: 'finding',
+      stationId: null,
+      category: 'carousel',
+      severity: 'critical',
+    };
+    const atStation: DisplayEventOf<'finding'> = {
+      ...envelope,
+      id: 'f-at',
+      seq: 7,
+      type: 'finding',
+      stationId: 'st-1',
+      category: 'intimidation',
+      severity: 'minor',
+    };
     ticker.applied([atStation, offStation]);
     expect(ticker.items.map((f) => [f.id, f.stationNumber, f.district, f.severity])).toEqual([
       ['f-away', null, null, 'critical'],

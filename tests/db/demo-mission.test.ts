@@ -60,7 +60,10 @@ describe('approximate districts', () => {
   });
 
   it('add up to the area of the outline', () => {
-    const districtsArea = BISHKEK_DISTRICTS.features.reduce((sum, f) => sum + ringSignedArea(f.geometry.coordinates[0] ?? []), 0);
+    const districtsArea = BISHKEK_DISTRICTS.features.reduce(
+      (sum, f) => sum + ringSignedArea(f.geometry.coordinates[0] ?? []),
+      0,
+    );
     expect(districtsArea).toBeCloseTo(ringSignedArea(BISHKEK_OUTLINE.coordinates[0] ?? []), 12);
   });
 

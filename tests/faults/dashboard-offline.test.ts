@@ -10,7 +10,16 @@ import { createTestDatabase, postgresAvailable } from '../helpers/services';
 import { freePort, VigilInstance } from '../helpers/processes';
 import { LiveDashboard, waitFor } from '../helpers/live-client';
 import { PhoneFleet } from '../helpers/phones';
-import { api, expectAcknowledgedExactlyOnce, expectDashboardsEqualDatabase, expectFiguresMatchLog, joinPhones, loginCoordinator, setUpFaultMission, stationIdsOf } from '../helpers/faults';
+import {
+  api,
+  expectAcknowledgedExactlyOnce,
+  expectDashboardsEqualDatabase,
+  expectFiguresMatchLog,
+  joinPhones,
+  loginCoordinator,
+  setUpFaultMission,
+  stationIdsOf,
+} from '../helpers/faults';
 
 const OFFLINE_EVENTS = 6000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -53,13 +62,20 @@ describe.runIf(postgresAvailable)('fault: a dashboard offline for thousands of e
     // A long stretch: one phone's outbox, full after hours without a network, empties in big requests.
     const backlog = Array.from({ length: OFFLINE_EVENTS }, () => ({
       kind: 'event' as const,
-      event: { id: randomUUID(), type: 'position' as const, teamId: phones[0]!.teamId, occurredAt: new Date().toISOString(), position: { lat: 42.87, lng: 74.6 } },
+      event: {
+        id: randomUUID(),
+        type: 'position' as const,
+        teamId: phones[0]!.teamId,
+        occurredAt: new Date().toISOString(),
+        position: { lat: 42.87, lng: 74.6 },
+      },
     }));
     const backlogPhone = fleet.phones[0]!;
     backlogPhone.made.push(...backlog.map((b) => b.event.id));
     await backlogPhone.outbox.enqueue(backlog);
     await waitFor(() => fleet!.pending() < 50, 60_000, 'the backlog to be stored');
-    const missed = (await api(vigil.url, 'GET', '/api/events?after=0&limit=1', coordinator)).body.head - away.sequencer.lastSeq;
+    const missed =
+      (await api(vigil.url, 'GET', '/api/events?after=0&limit=1', coordinator)).body.head - away.sequencer.lastSeq;
     expect(missed).toBeGreaterThan(OFFLINE_EVENTS);
 
     away.socket.connect();

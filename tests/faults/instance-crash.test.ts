@@ -8,12 +8,22 @@ import { IN_CI, postgresAvailable } from '../helpers/services';
 import { hasBinary } from '../helpers/processes';
 import { LiveDashboard } from '../helpers/live-client';
 import { PhoneFleet } from '../helpers/phones';
-import { expectAcknowledgedExactlyOnce, expectDashboardsEqualDatabase, expectFiguresMatchLog, joinPhones, loginCoordinator, startTwoInstances, stationIdsOf, type TwoInstances } from '../helpers/faults';
+import {
+  expectAcknowledgedExactlyOnce,
+  expectDashboardsEqualDatabase,
+  expectFiguresMatchLog,
+  joinPhones,
+  loginCoordinator,
+  startTwoInstances,
+  stationIdsOf,
+  type TwoInstances,
+} from '../helpers/faults';
 
 const redisServer = hasBinary('redis-server');
 if (!redisServer && IN_CI) throw new Error('redis-server is required on CI for the fault tests');
 const runnable = postgresAvailable && redisServer;
-if (!runnable) console.warn('[vigil tests] instance-crash fault test skipped: it needs PostgreSQL and the redis-server binary');
+if (!runnable)
+  console.warn('[vigil tests] instance-crash fault test skipped: it needs PostgreSQL and the redis-server binary');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -52,7 +62,9 @@ describe.runIf(runnable)('fault: an instance is killed (SIGKILL) under load', ()
     fleet.stop();
     await fleet.settled(30_000);
 
-    console.info(`[fault] ${fleet.made.length} events made, ${fleet.failures.length} failed attempts (${fleet.failures.filter((f) => f.status === 0).length} lost connections)`);
+    console.info(
+      `[fault] ${fleet.made.length} events made, ${fleet.failures.length} failed attempts (${fleet.failures.filter((f) => f.status === 0).length} lost connections)`,
+    );
     expect(acknowledgedBeforeCrash).toBeGreaterThan(0);
     // Phones saw lost connections (the crash), never a server error.
     expect(fleet.failures.filter((f) => f.status !== 0 && f.status !== 503)).toEqual([]);

@@ -12,11 +12,22 @@ import { IN_CI } from '../helpers/services';
 import { canRunPrivatePostgres, freePort, PostgresProcess, VigilInstance } from '../helpers/processes';
 import { LiveDashboard } from '../helpers/live-client';
 import { PhoneFleet } from '../helpers/phones';
-import { api, expectAcknowledgedExactlyOnce, expectDashboardsEqualDatabase, expectFiguresMatchLog, joinPhones, loginCoordinator, setUpFaultMission, stationIdsOf } from '../helpers/faults';
+import {
+  api,
+  expectAcknowledgedExactlyOnce,
+  expectDashboardsEqualDatabase,
+  expectFiguresMatchLog,
+  joinPhones,
+  loginCoordinator,
+  setUpFaultMission,
+  stationIdsOf,
+} from '../helpers/faults';
 
 const runnable = canRunPrivatePostgres();
-if (!runnable && IN_CI) throw new Error('the Postgres server binaries (initdb) are required on CI for the database outage test');
-if (!runnable) console.warn('[vigil tests] postgres-outage fault test skipped: it needs the Postgres 15 server binaries');
+if (!runnable && IN_CI)
+  throw new Error('the Postgres server binaries (initdb) are required on CI for the database outage test');
+if (!runnable)
+  console.warn('[vigil tests] postgres-outage fault test skipped: it needs the Postgres 15 server binaries');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -38,7 +49,7 @@ describe.runIf(runnable)('fault: Postgres stops and comes back under load', () =
   afterAll(async () => {
     fleet?.close();
     // VIGIL_FAULT_LOG=path keeps the instance's output for a post-mortem.
-    if (process.env.VIGIL_FAULT_LOG) writeFileSync(process.env.VIGIL_FAULT_LOG, vigil?.output ?? "");
+    if (process.env.VIGIL_FAULT_LOG) writeFileSync(process.env.VIGIL_FAULT_LOG, vigil?.output ?? '');
     for (const d of dashboards) d.close();
     await vigil?.stop('SIGKILL');
     await pg?.destroy();
@@ -59,7 +70,15 @@ describe.runIf(runnable)('fault: Postgres stops and comes back under load', () =
 
     // What a phone sees while the database is away.
     const outage = await api(vigil.url, 'POST', '/api/events', phones[0]!.token, {
-      events: [{ id: crypto.randomUUID(), type: 'position', teamId: phones[0]!.teamId, occurredAt: new Date().toISOString(), position: { lat: 42.87, lng: 74.6 } }],
+      events: [
+        {
+          id: crypto.randomUUID(),
+          type: 'position',
+          teamId: phones[0]!.teamId,
+          occurredAt: new Date().toISOString(),
+          position: { lat: 42.87, lng: 74.6 },
+        },
+      ],
     });
     expect(outage.status).toBe(503);
     expect(outage.headers.get('retry-after')).toBe(String(RETRY_AFTER_SECONDS));
@@ -73,7 +92,9 @@ describe.runIf(runnable)('fault: Postgres stops and comes back under load', () =
     fleet.stop();
     await fleet.settled(30_000);
 
-    console.info(`[fault] ${fleet.made.length} events made, ${fleet.failures.length} failed attempts (${fleet.failures.filter((f) => f.status === 503).length} × 503)`);
+    console.info(
+      `[fault] ${fleet.made.length} events made, ${fleet.failures.length} failed attempts (${fleet.failures.filter((f) => f.status === 503).length} × 503)`,
+    );
     // Every failure the phones saw was a 503 carrying Retry-After (or a connection cut with the database), never a 500.
     const unavailable = fleet.failures.filter((f) => f.status === 503);
     expect(unavailable.length).toBeGreaterThan(0);

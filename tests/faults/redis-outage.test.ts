@@ -9,12 +9,23 @@ import { IN_CI, postgresAvailable } from '../helpers/services';
 import { hasBinary } from '../helpers/processes';
 import { LiveDashboard } from '../helpers/live-client';
 import { PhoneFleet } from '../helpers/phones';
-import { api, expectAcknowledgedExactlyOnce, expectDashboardsEqualDatabase, expectFiguresMatchLog, joinPhones, loginCoordinator, startTwoInstances, stationIdsOf, type TwoInstances } from '../helpers/faults';
+import {
+  api,
+  expectAcknowledgedExactlyOnce,
+  expectDashboardsEqualDatabase,
+  expectFiguresMatchLog,
+  joinPhones,
+  loginCoordinator,
+  startTwoInstances,
+  stationIdsOf,
+  type TwoInstances,
+} from '../helpers/faults';
 
 const redisServer = hasBinary('redis-server');
 if (!redisServer && IN_CI) throw new Error('redis-server is required on CI for the fault tests');
 const runnable = postgresAvailable && redisServer;
-if (!runnable) console.warn('[vigil tests] redis-outage fault test skipped: it needs PostgreSQL and the redis-server binary');
+if (!runnable)
+  console.warn('[vigil tests] redis-outage fault test skipped: it needs PostgreSQL and the redis-server binary');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -51,7 +62,10 @@ describe.runIf(runnable)('fault: Redis stops and comes back under load', () => {
     expect(fleet.acknowledged.size).toBeGreaterThan(duringOutage);
     await redis.start();
     const deadline = Date.now() + 20_000;
-    while ((await api(a.url, 'GET', '/ready', null)).body.redis !== 'ready' || (await api(b.url, 'GET', '/ready', null)).body.redis !== 'ready') {
+    while (
+      (await api(a.url, 'GET', '/ready', null)).body.redis !== 'ready' ||
+      (await api(b.url, 'GET', '/ready', null)).body.redis !== 'ready'
+    ) {
       if (Date.now() > deadline) throw new Error('instances did not reconnect to Redis');
       await sleep(100);
     }

@@ -29,7 +29,10 @@ function missionPlan(tag: string) {
       timeZone: 'Asia/Bishkek',
       centerLat: 42.8758,
       centerLng: 74.6037,
-      bounds: [[74.5, 42.77], [74.68, 42.94]] as [[number, number], [number, number]],
+      bounds: [
+        [74.5, 42.77],
+        [74.68, 42.94],
+      ] as [[number, number], [number, number]],
       outline: null,
       languages: ['en', 'ru'],
     },
@@ -44,8 +47,20 @@ function missionPlan(tag: string) {
       registeredVoters: 2000 + i,
     })),
     teams: [
-      { callSign: 'T01', members: ['Aigerim Sadykova', 'Rashad Aliyev'], phone: '+996 555 000 001', languages: ['ru', 'az'], assignedStationNumbers: ['1001', '1002'] },
-      { callSign: 'T02', members: ['Nurlan Abdyldaev', 'Leyla Mammadova'], phone: '+996 555 000 002', languages: ['ky', 'en'], assignedStationNumbers: ['1003'] },
+      {
+        callSign: 'T01',
+        members: ['Aigerim Sadykova', 'Rashad Aliyev'],
+        phone: '+996 555 000 001',
+        languages: ['ru', 'az'],
+        assignedStationNumbers: ['1001', '1002'],
+      },
+      {
+        callSign: 'T02',
+        members: ['Nurlan Abdyldaev', 'Leyla Mammadova'],
+        phone: '+996 555 000 002',
+        languages: ['ky', 'en'],
+        assignedStationNumbers: ['1003'],
+      },
     ],
     coordinator: { username: `coord-${tag}`, displayName: `Coordinator ${tag}`, password: FIXTURE_PASSWORD },
     displayLabel: `Wall ${tag}`,
@@ -53,15 +68,18 @@ function missionPlan(tag: string) {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return loadConfig({}, {
-    dataDir: null,
-    seedDemo: false,
-    clientDir: null,
-    logLevel: 'silent',
-    redisUrl: null,
-    databaseUrl: null,
-    ...overrides,
-  });
+  return loadConfig(
+    {},
+    {
+      dataDir: null,
+      seedDemo: false,
+      clientDir: null,
+      logLevel: 'silent',
+      redisUrl: null,
+      databaseUrl: null,
+      ...overrides,
+    },
+  );
 }
 
 export async function buildTestApp(driver: Driver, overrides: Partial<Config> = {}): Promise<TestApp> {

@@ -27,7 +27,16 @@ export const ARTIFACTS_DIR = path.join(PROJECT_ROOT, 'tests', 'artifacts');
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -50,7 +59,9 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
 
 /** The colour the user sees at a page coordinate, read from a real screenshot of that pixel. */
 export async function pixelAt(page: Page, x: number, y: number): Promise<[number, number, number]> {
-  const png = PNG.sync.read(await page.screenshot({ clip: { x: Math.round(x), y: Math.round(y), width: 1, height: 1 } }));
+  const png = PNG.sync.read(
+    await page.screenshot({ clip: { x: Math.round(x), y: Math.round(y), width: 1, height: 1 } }),
+  );
   return [png.data[0]!, png.data[1]!, png.data[2]!];
 }
 

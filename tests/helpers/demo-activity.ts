@@ -13,14 +13,39 @@ export interface Phone {
   route: string[];
 }
 
-const CATEGORIES = ['ballot_stuffing', 'carousel', 'group_voting', 'unauthorized_persons', 'secrecy', 'voter_list', 'observer_rights', 'count_discrepancy', 'procedural_error', 'campaigning'];
+const CATEGORIES = [
+  'ballot_stuffing',
+  'carousel',
+  'group_voting',
+  'unauthorized_persons',
+  'secrecy',
+  'voter_list',
+  'observer_rights',
+  'count_discrepancy',
+  'procedural_error',
+  'campaigning',
+];
 const SEVERITY_CYCLE = ['minor', 'info', 'serious', 'minor', 'critical', 'minor', 'serious', 'info'] as const;
-const ASSESSMENT_CYCLE = ['good', 'very_good', 'good', 'bad', 'good', 'very_bad', 'good', 'very_good', 'good', 'good'] as const;
+const ASSESSMENT_CYCLE = [
+  'good',
+  'very_good',
+  'good',
+  'bad',
+  'good',
+  'very_bad',
+  'good',
+  'very_good',
+  'good',
+  'good',
+] as const;
 
 async function call(base: string, method: string, path: string, token: string | null, body?: unknown) {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -28,18 +53,32 @@ async function call(base: string, method: string, path: string, token: string | 
 }
 
 /** Joins every team once (a phone each) and returns them with their planned routes. */
-export async function joinTeams(base: string, credentials: MissionCredentials, coordinatorToken: string): Promise<Phone[]> {
-  const teams = (await call(base, 'GET', '/api/teams', coordinatorToken)).body.teams as { id: string; assignedStationIds: string[] }[];
+export async function joinTeams(
+  base: string,
+  credentials: MissionCredentials,
+  coordinatorToken: string,
+): Promise<Phone[]> {
+  const teams = (await call(base, 'GET', '/api/teams', coordinatorToken)).body.teams as {
+    id: string;
+    assignedStationIds: string[];
+  }[];
   const routeOf = new Map(teams.map((t) => [t.id, t.assignedStationIds]));
   return Promise.all(
     credentials.joinCodes.map(async ({ code }) => {
-      const joined = (await call(base, 'POST', '/api/auth/join', null, { code })).body as { token: string; teamId: string };
+      const joined = (await call(base, 'POST', '/api/auth/join', null, { code })).body as {
+        token: string;
+        teamId: string;
+      };
       return { ...joined, route: routeOf.get(joined.teamId) ?? [] };
     }),
   );
 }
 
-export async function postAs(base: string, token: string, events: unknown[]): Promise<{ status: string; seq?: number; error?: string }[]> {
+export async function postAs(
+  base: string,
+  token: string,
+  events: unknown[],
+): Promise<{ status: string; seq?: number; error?: string }[]> {
   const res = await call(base, 'POST', '/api/events', token, { events });
   if (res.status !== 200) throw new Error(`POST /api/events answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body.results;
@@ -52,13 +91,31 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * the team is to stay. `at` is the arrival's device time; later events follow it by minutes (`minuteMs` long each, so a
  * soak run can compress a day).
  */
-export function visit(phone: Phone, stationId: string, at: number, n: number, options: { stay?: boolean; minuteMs?: number; finding?: boolean } = {}) {
+export function visit(
+  phone: Phone,
+  stationId: string,
+  at: number,
+  n: number,
+  options: { stay?: boolean; minuteMs?: number; finding?: boolean } = {},
+) {
   const minute = options.minuteMs ?? 60_000;
   const events: Record<string, unknown>[] = [
-    { id: randomUUID(), type: 'arrival', teamId: phone.teamId, stationId, occurredAt: iso(at), position: { lat: 42.87, lng: 74.6 } },
+    {
+      id: randomUUID(),
+      type: 'arrival',
+      teamId: phone.teamId,
+      stationId,
+      occurredAt: iso(at),
+      position: { lat: 42.87, lng: 74.6 },
+    },
     {
       // A checklist of the mission's own form for the phase (the default kit), every required question answered.
-      ...checklist(phone.teamId, stationId, ASSESSMENT_CYCLE[n % ASSESSMENT_CYCLE.length], n % 7 === 0 ? 'opening' : 'voting'),
+      ...checklist(
+        phone.teamId,
+        stationId,
+        ASSESSMENT_CYCLE[n % ASSESSMENT_CYCLE.length],
+        n % 7 === 0 ? 'opening' : 'voting',
+      ),
       occurredAt: iso(at + 20 * minute),
     },
   ];
@@ -74,7 +131,14 @@ export function visit(phone: Phone, stationId: string, at: number, n: number, op
       text: `Observed at the station (report ${n})`,
     });
   }
-  if (!options.stay) events.push({ id: randomUUID(), type: 'departure', teamId: phone.teamId, stationId, occurredAt: iso(at + 40 * minute) });
+  if (!options.stay)
+    events.push({
+      id: randomUUID(),
+      type: 'departure',
+      teamId: phone.teamId,
+      stationId,
+      occurredAt: iso(at + 40 * minute),
+    });
   return events;
 }
 
@@ -83,7 +147,11 @@ export function visit(phone: Phone, stationId: string, at: number, n: number, op
  * the map shows visited, present, badly assessed and flagged stations, and the ticker and figures have something to
  * say. Events are posted in the order they happened, one phone at a time, as a real morning would deliver them.
  */
-export async function playMorning(base: string, phones: Phone[], options: { visitsPerTeam?: number; helpFrom?: number } = {}): Promise<void> {
+export async function playMorning(
+  base: string,
+  phones: Phone[],
+  options: { visitsPerTeam?: number; helpFrom?: number } = {},
+): Promise<void> {
   const visits = options.visitsPerTeam ?? 3;
   const start = Date.now() - visits * 45 * 60_000 - 15 * 60_000;
   const timeline: { at: number; phone: Phone; event: Record<string, unknown> }[] = [];
@@ -92,7 +160,9 @@ export async function playMorning(base: string, phones: Phone[], options: { visi
     for (let v = 0; v < visits && v < phone.route.length; v++) {
       n++;
       const stay = v === visits - 1 && teamIndex % 3 !== 0;
-      for (const event of visit(phone, phone.route[v]!, start + v * 45 * 60_000 + teamIndex * 60_000, n + teamIndex, { stay })) {
+      for (const event of visit(phone, phone.route[v]!, start + v * 45 * 60_000 + teamIndex * 60_000, n + teamIndex, {
+        stay,
+      })) {
         timeline.push({ at: Date.parse(event.occurredAt as string), phone, event });
       }
     }
@@ -104,13 +174,26 @@ export async function playMorning(base: string, phones: Phone[], options: { visi
     timeline.push({
       at,
       phone: witness,
-      event: { id: randomUUID(), type: 'finding', teamId: witness.teamId, stationId: witness.route[Math.min(visits, witness.route.length) - 1], occurredAt: iso(at), category: 'ballot_stuffing', severity: 'critical', text: 'Ballots found in the box before opening' },
+      event: {
+        id: randomUUID(),
+        type: 'finding',
+        teamId: witness.teamId,
+        stationId: witness.route[Math.min(visits, witness.route.length) - 1],
+        occurredAt: iso(at),
+        category: 'ballot_stuffing',
+        severity: 'critical',
+        text: 'Ballots found in the box before opening',
+      },
     });
   }
   const helper = phones[options.helpFrom ?? 4];
   if (helper) {
     const at = Date.now() - 3 * 60_000;
-    timeline.push({ at, phone: helper, event: { id: randomUUID(), type: 'help_request', teamId: helper.teamId, occurredAt: iso(at) } });
+    timeline.push({
+      at,
+      phone: helper,
+      event: { id: randomUUID(), type: 'help_request', teamId: helper.teamId, occurredAt: iso(at) },
+    });
   }
   timeline.sort((a, b) => a.at - b.at);
   for (const { phone, event } of timeline) {

@@ -32,11 +32,15 @@ function completeAnswers(formId: string): Record<string, unknown> {
   return Object.fromEntries(
     form.questions.map((q) => [
       q.id,
-      q.type === 'yes_no' ? true
-      : q.type === 'number' ? (q.min ?? 0)
-      : q.type === 'single_choice' ? q.options[0]!.id
-      : q.type === 'multiple_choice' ? []
-      : 'as expected',
+      q.type === 'yes_no'
+        ? true
+        : q.type === 'number'
+          ? (q.min ?? 0)
+          : q.type === 'single_choice'
+            ? q.options[0]!.id
+            : q.type === 'multiple_choice'
+              ? []
+              : 'as expected',
     ]),
   );
 }
@@ -53,7 +57,15 @@ export function checklist(teamId: string, stationId: string, assessment = 'bad',
     phase,
     answers:
       phase === 'voting'
-        ? { id_checked: true, biometric_working: true, secrecy: false, auto_box_working: true, unauthorized_present: false, queue_minutes: 12, issues: ['overcrowding'] }
+        ? {
+            id_checked: true,
+            biometric_working: true,
+            secrecy: false,
+            auto_box_working: true,
+            unauthorized_present: false,
+            queue_minutes: 12,
+            issues: ['overcrowding'],
+          }
         : completeAnswers(form),
     assessment,
   };

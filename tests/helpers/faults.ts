@@ -20,7 +20,10 @@ import type { PhoneCredentials, PhoneFleet } from './phones';
 export async function api(base: string, method: string, path: string, token: string | null, body?: unknown) {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
@@ -33,9 +36,36 @@ export async function setUpFaultMission(url: string, teams: number): Promise<Mis
   try {
     await database.migrate();
     return (await setUpMission(database.db, {
-      mission: { name: 'Fault mission', electionDate: '2025-11-30', timeZone: 'Asia/Bishkek', centerLat: 42.87, centerLng: 74.6, bounds: [[74.5, 42.77], [74.68, 42.94]], outline: null, languages: ['en'] },
-      stations: Array.from({ length: teams * 2 }, (_, i) => ({ number: String(2001 + i), name: `School ${2001 + i}`, address: 'Chui Ave 1', district: 'Leninsky', electoralDistrict: '21', lat: 42.85, lng: 74.58, registeredVoters: 1000 })),
-      teams: Array.from({ length: teams }, (_, i) => ({ callSign: `F${String(i + 1).padStart(2, '0')}`, members: ['A', 'B'], phone: null, languages: ['en'], assignedStationNumbers: [] })),
+      mission: {
+        name: 'Fault mission',
+        electionDate: '2025-11-30',
+        timeZone: 'Asia/Bishkek',
+        centerLat: 42.87,
+        centerLng: 74.6,
+        bounds: [
+          [74.5, 42.77],
+          [74.68, 42.94],
+        ],
+        outline: null,
+        languages: ['en'],
+      },
+      stations: Array.from({ length: teams * 2 }, (_, i) => ({
+        number: String(2001 + i),
+        name: `School ${2001 + i}`,
+        address: 'Chui Ave 1',
+        district: 'Leninsky',
+        electoralDistrict: '21',
+        lat: 42.85,
+        lng: 74.58,
+        registeredVoters: 1000,
+      })),
+      teams: Array.from({ length: teams }, (_, i) => ({
+        callSign: `F${String(i + 1).padStart(2, '0')}`,
+        members: ['A', 'B'],
+        phone: null,
+        languages: ['en'],
+        assignedStationNumbers: [],
+      })),
       coordinator: { username: `coord-${randomUUID().slice(0, 8)}`, displayName: 'C', password: FIXTURE_PASSWORD },
       displayLabel: 'Wall',
     }))!;
@@ -55,7 +85,10 @@ export async function joinPhones(base: string, mission: MissionCredentials): Pro
 }
 
 export async function loginCoordinator(base: string, mission: MissionCredentials): Promise<string> {
-  const res = await api(base, 'POST', '/api/auth/login', null, { username: mission.coordinator.username, password: FIXTURE_PASSWORD });
+  const res = await api(base, 'POST', '/api/auth/login', null, {
+    username: mission.coordinator.username,
+    password: FIXTURE_PASSWORD,
+  });
   if (res.status !== 200) throw new Error(`login answered ${res.status}`);
   return res.body.token as string;
 }
@@ -68,7 +101,9 @@ export async function stationIdsOf(base: string, token: string): Promise<string[
 export async function databaseLog(url: string, missionId: string): Promise<{ id: string; seq: number }[]> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    const rows = await sql<{ id: string; seq: string }[]>`select id, seq from events where mission_id = ${missionId} order by seq`;
+    const rows = await sql<
+      { id: string; seq: string }[]
+    >`select id, seq from events where mission_id = ${missionId} order by seq`;
     return rows.map((r) => ({ id: r.id, seq: Number(r.seq) }));
   } finally {
     await sql.end();
@@ -76,7 +111,11 @@ export async function databaseLog(url: string, missionId: string): Promise<{ id:
 }
 
 /** Nothing acknowledged is lost or doubled; nothing unasked-for is stored; the hash chain holds. */
-export async function expectAcknowledgedExactlyOnce(url: string, missionId: string, fleet: PhoneFleet): Promise<{ id: string; seq: number }[]> {
+export async function expectAcknowledgedExactlyOnce(
+  url: string,
+  missionId: string,
+  fleet: PhoneFleet,
+): Promise<{ id: string; seq: number }[]> {
   const log = await databaseLog(url, missionId);
   const count = new Map<string, number>();
   for (const row of log) count.set(row.id, (count.get(row.id) ?? 0) + 1);
@@ -90,7 +129,10 @@ export async function expectAcknowledgedExactlyOnce(url: string, missionId: stri
   const moved = [...fleet.acknowledged].filter(([id, seq]) => seqOf.get(id) !== seq);
   expect(moved, 'events stored at another seq than acknowledged').toEqual([]);
   const made = new Set(fleet.made);
-  expect(log.filter((r) => !made.has(r.id)), 'stored events no phone made').toEqual([]);
+  expect(
+    log.filter((r) => !made.has(r.id)),
+    'stored events no phone made',
+  ).toEqual([]);
   // The outboxes are empty: every report made was answered, and none was refused.
   expect(fleet.rejected()).toEqual([]);
   expect(log.length).toBe(fleet.made.length);
@@ -107,9 +149,17 @@ export async function expectAcknowledgedExactlyOnce(url: string, missionId: stri
 }
 
 /** Each dashboard ends with exactly the database's events, in order, each once. */
-export async function expectDashboardsEqualDatabase(dashboards: LiveDashboard[], log: { id: string; seq: number }[], timeoutMs = 20_000): Promise<void> {
+export async function expectDashboardsEqualDatabase(
+  dashboards: LiveDashboard[],
+  log: { id: string; seq: number }[],
+  timeoutMs = 20_000,
+): Promise<void> {
   for (const d of dashboards) {
-    await waitFor(() => d.applied.length >= log.length, timeoutMs, `a dashboard to reach ${log.length} events (has ${d.applied.length})`);
+    await waitFor(
+      () => d.applied.length >= log.length,
+      timeoutMs,
+      `a dashboard to reach ${log.length} events (has ${d.applied.length})`,
+    );
     expect(d.applied.map((e) => e.seq)).toEqual(log.map((r) => r.seq));
     expect(d.applied.map((e) => e.id)).toEqual(log.map((r) => r.id));
   }
@@ -120,7 +170,11 @@ export async function expectDashboardsEqualDatabase(dashboards: LiveDashboard[],
  * present teams, visit count and open findings (the simulated phones walk arrival → … → departure, one phone per
  * team, and report only minor findings), and compare with what the instance serves from the read models.
  */
-export async function expectFiguresMatchLog(base: string, token: string, events: { type: string; teamId: string | null; stationId: string | null }[]): Promise<void> {
+export async function expectFiguresMatchLog(
+  base: string,
+  token: string,
+  events: { type: string; teamId: string | null; stationId: string | null }[],
+): Promise<void> {
   const at = new Map<string, string | null>();
   const visits = new Map<string, number>();
   const findings = new Map<string, number>();
@@ -134,11 +188,25 @@ export async function expectFiguresMatchLog(base: string, token: string, events:
       findings.set(e.stationId, (findings.get(e.stationId) ?? 0) + 1);
     }
   }
-  const { stations } = (await api(base, 'GET', '/api/stations', token)).body as { stations: { id: string; status: { presentTeamIds: string[]; visitCount: number; openFindings: number; worstOpenSeverity: string | null } }[] };
-  const served = stations.map((s) => ({ id: s.id, present: [...s.status.presentTeamIds].sort(), visits: s.status.visitCount, open: s.status.openFindings, worst: s.status.worstOpenSeverity }));
+  const { stations } = (await api(base, 'GET', '/api/stations', token)).body as {
+    stations: {
+      id: string;
+      status: { presentTeamIds: string[]; visitCount: number; openFindings: number; worstOpenSeverity: string | null };
+    }[];
+  };
+  const served = stations.map((s) => ({
+    id: s.id,
+    present: [...s.status.presentTeamIds].sort(),
+    visits: s.status.visitCount,
+    open: s.status.openFindings,
+    worst: s.status.worstOpenSeverity,
+  }));
   const expected = stations.map((s) => ({
     id: s.id,
-    present: [...at].filter(([, station]) => station === s.id).map(([team]) => team).sort(),
+    present: [...at]
+      .filter(([, station]) => station === s.id)
+      .map(([team]) => team)
+      .sort(),
     visits: visits.get(s.id) ?? 0,
     open: findings.get(s.id) ?? 0,
     worst: findings.has(s.id) ? 'minor' : null,

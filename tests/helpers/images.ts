@@ -21,7 +21,8 @@ const MAX_SEGMENT_BYTES = 2 + 65535;
 /** A valid JPEG of exactly `size` bytes (at least TINY_JPEG's), its padding in comment (COM) segments filled with `seed`. */
 export function jpegOfSize(size: number, seed = 1): Buffer {
   let need = size - TINY_JPEG.length;
-  if (need < 0 || (need > 0 && need < 4)) throw new Error(`a JPEG of ${size} bytes cannot be made from the ${TINY_JPEG.length}-byte base`);
+  if (need < 0 || (need > 0 && need < 4))
+    throw new Error(`a JPEG of ${size} bytes cannot be made from the ${TINY_JPEG.length}-byte base`);
   const segments: Buffer[] = [];
   while (need > 0) {
     let total = Math.min(need, MAX_SEGMENT_BYTES);

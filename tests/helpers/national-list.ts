@@ -21,7 +21,16 @@ export interface NationalListOptions {
 }
 
 /** The headers of the generated file: none is one Vigil knows, so the import needs the mapping below. */
-export const NATIONAL_HEADERS = ['Nr. secție', 'Județ', 'Localitate', 'Denumire', 'Adresă', 'Latitudine', 'Longitudine', 'Alegători'] as const;
+export const NATIONAL_HEADERS = [
+  'Nr. secție',
+  'Județ',
+  'Localitate',
+  'Denumire',
+  'Adresă',
+  'Latitudine',
+  'Longitudine',
+  'Alegători',
+] as const;
 export const NATIONAL_MAPPING = {
   number: 'Nr. secție',
   region: 'Județ',
@@ -33,7 +42,13 @@ export const NATIONAL_MAPPING = {
   registeredVoters: 'Alegători',
 } as const;
 
-const STREETS = ['Strada Mihai Eminescu', 'Bulevardul Ștefan cel Mare', 'Calea Victoriei', 'Strada Ion Creangă', 'Piața Unirii'];
+const STREETS = [
+  'Strada Mihai Eminescu',
+  'Bulevardul Ștefan cel Mare',
+  'Calea Victoriei',
+  'Strada Ion Creangă',
+  'Piața Unirii',
+];
 const VENUES = ['Școala Gimnazială', 'Liceul Teoretic', 'Grădinița', 'Căminul Cultural', 'Primăria'];
 
 export interface NationalList {
@@ -48,7 +63,17 @@ export interface NationalList {
   farPoints: number;
 }
 
-const ROMAN: [number, string][] = [[100, 'C'], [90, 'XC'], [50, 'L'], [40, 'XL'], [10, 'X'], [9, 'IX'], [5, 'V'], [4, 'IV'], [1, 'I']];
+const ROMAN: [number, string][] = [
+  [100, 'C'],
+  [90, 'XC'],
+  [50, 'L'],
+  [40, 'XL'],
+  [10, 'X'],
+  [9, 'IX'],
+  [5, 'V'],
+  [4, 'IV'],
+  [1, 'I'],
+];
 function roman(n: number): string {
   let out = '';
   for (const [value, letters] of ROMAN) for (; n >= value; n -= value) out += letters;
@@ -59,7 +84,22 @@ function roman(n: number): string {
  * District names as hard as real ones: Roman-numeral sectors that prefix one another ("Sector I", "Sector II", "Sector
  * III"), diacritics, and names with commas and quotes that a CSV must quote. Always unique.
  */
-const PLACES = ['Sfântu Gheorghe', 'Târgu Mureș', 'Râmnicu Vâlcea', 'Călărași', 'Brașov', 'Piatra-Neamț', 'Bistrița', 'Săcele', 'Ștefănești', 'Țăndărei', 'Iași', 'Făgăraș', 'Mioveni', 'Bârlad'];
+const PLACES = [
+  'Sfântu Gheorghe',
+  'Târgu Mureș',
+  'Râmnicu Vâlcea',
+  'Călărași',
+  'Brașov',
+  'Piatra-Neamț',
+  'Bistrița',
+  'Săcele',
+  'Ștefănești',
+  'Țăndărei',
+  'Iași',
+  'Făgăraș',
+  'Mioveni',
+  'Bârlad',
+];
 export function districtName(i: number): string {
   if (i % 3 === 0) return `Sector ${roman(Math.floor(i / 3) + 1)}`;
   const place = PLACES[i % PLACES.length]!;
@@ -74,14 +114,26 @@ function cell(value: string | number | null): string {
 }
 
 export function nationalList(options: NationalListOptions): NationalList {
-  const { stations, districts = 40, unplacedShare = 0.3, bounds, zeroPoints = 3, farPoints = 3, regions = 8, seed = 2026 } = options;
+  const {
+    stations,
+    districts = 40,
+    unplacedShare = 0.3,
+    bounds,
+    zeroPoints = 3,
+    farPoints = 3,
+    regions = 8,
+    seed = 2026,
+  } = options;
   const random = new SeededRandom(seed, 'national-list');
   const [[west, south], [east, north]] = bounds;
   const districtNames = Array.from({ length: districts }, (_, i) => districtName(i));
   if (new Set(districtNames).size !== districts) throw new Error('national list: district names repeat');
   const regionNames = Array.from({ length: regions }, (_, r) => `Județul ${r}`);
   const regionOf = new Map(districtNames.map((name, d) => [name, regions === 0 ? null : regionNames[d % regions]!]));
-  const centres = districtNames.map(() => ({ lat: random.between(south + (north - south) * 0.2, north - (north - south) * 0.2), lng: random.between(west + (east - west) * 0.2, east - (east - west) * 0.2) }));
+  const centres = districtNames.map(() => ({
+    lat: random.between(south + (north - south) * 0.2, north - (north - south) * 0.2),
+    lng: random.between(west + (east - west) * 0.2, east - (east - west) * 0.2),
+  }));
   const lines = [NATIONAL_HEADERS.map(cell).join(',')];
   let unplaced = 0;
   for (let i = 0; i < stations; i++) {
@@ -113,8 +165,18 @@ export function nationalList(options: NationalListOptions): NationalList {
         lat,
         lng,
         random.int(300, 2500),
-      ].map(cell).join(','),
+      ]
+        .map(cell)
+        .join(','),
     );
   }
-  return { csv: lines.join('\n') + '\n', districts: districtNames, regionOf, regions: regionNames, unplaced, zeroPoints, farPoints };
+  return {
+    csv: lines.join('\n') + '\n',
+    districts: districtNames,
+    regionOf,
+    regions: regionNames,
+    unplaced,
+    zeroPoints,
+    farPoints,
+  };
 }

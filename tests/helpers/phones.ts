@@ -20,8 +20,18 @@ class MemoryOutboxStore implements OutboxStore {
 
   async add(items: NewOutboxItem[], createdAt: string): Promise<OutboxItem[]> {
     const added = items.map((item): OutboxItem => {
-      const base = { order: ++this.#order, createdAt, state: 'pending' as const, attempts: 0, lastError: null, settledAt: null, note: null };
-      return item.kind === 'event' ? { ...base, kind: 'event', id: item.event.id, event: item.event, result: null } : { ...base, ...item };
+      const base = {
+        order: ++this.#order,
+        createdAt,
+        state: 'pending' as const,
+        attempts: 0,
+        lastError: null,
+        settledAt: null,
+        note: null,
+      };
+      return item.kind === 'event'
+        ? { ...base, kind: 'event', id: item.event.id, event: item.event, result: null }
+        : { ...base, ...item };
     });
     this.#items.push(...added);
     return added;
@@ -83,16 +93,24 @@ export class SimulatedPhone {
         postEvents: async (events) => {
           const answer = await api.postEvents(events);
           if (!answer.ok) {
-            fleet.failures.push({ status: answer.status, message: answer.failure.message, retryAfterMs: 'retryAfterMs' in answer.failure ? answer.failure.retryAfterMs : undefined });
+            fleet.failures.push({
+              status: answer.status,
+              message: answer.failure.message,
+              retryAfterMs: 'retryAfterMs' in answer.failure ? answer.failure.retryAfterMs : undefined,
+            });
             if (answer.status === 0) this.#originIndex++;
             return answer;
           }
           for (const result of answer.data.results) {
-            if (result.id && (result.status === 'stored' || result.status === 'duplicate')) fleet.acknowledged.set(result.id, result.seq!);
+            if (result.id && (result.status === 'stored' || result.status === 'duplicate'))
+              fleet.acknowledged.set(result.id, result.seq!);
           }
           return { ok: true, results: answer.data.results };
         },
-        putPhoto: async () => ({ ok: false, failure: { kind: 'permanent', message: 'simulated phones send no photos' } }),
+        putPhoto: async () => ({
+          ok: false,
+          failure: { kind: 'permanent', message: 'simulated phones send no photos' },
+        }),
       },
       setTimer: (run, ms) => {
         fleet.retryDelaysMs.push(ms);
@@ -112,7 +130,14 @@ export class SimulatedPhone {
     const kinds = [
       { ...base, type: 'arrival', stationId },
       { ...base, type: 'position', position, stationId },
-      { ...base, type: 'finding', stationId, category: 'ballot_stuffing', severity: 'minor', text: `Seen at step ${this.#step}` },
+      {
+        ...base,
+        type: 'finding',
+        stationId,
+        category: 'ballot_stuffing',
+        severity: 'minor',
+        text: `Seen at step ${this.#step}`,
+      },
       { ...base, type: 'position', position },
       { ...base, type: 'departure', stationId },
     ];

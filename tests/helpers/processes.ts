@@ -42,9 +42,13 @@ export class RedisProcess {
   }
 
   async start(): Promise<void> {
-    this.#child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
+    this.#child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
     await waitForPort(this.port, 60_000);
   }
 
@@ -118,7 +122,11 @@ export class VigilInstance {
     this.#child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.#child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     const child = this.#child;
-    await waitFor(() => this.output.includes('Vigil is running') || child.exitCode !== null, this.options.startTimeoutMs ?? 180_000, `${this.options.name} to start`);
+    await waitFor(
+      () => this.output.includes('Vigil is running') || child.exitCode !== null,
+      this.options.startTimeoutMs ?? 180_000,
+      `${this.options.name} to start`,
+    );
     if (child.exitCode !== null) throw new Error(`${this.options.name} exited: ${this.output}`);
   }
 
@@ -173,7 +181,16 @@ export class PostgresProcess {
       const gid = Number(spawnSync('id', ['-g', 'postgres']).stdout.toString().trim());
       chownSync(this.dir, uid, gid);
     }
-    const [cmd, args] = this.#command('initdb', ['-D', path.join(this.dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-instructions']);
+    const [cmd, args] = this.#command('initdb', [
+      '-D',
+      path.join(this.dir, 'data'),
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '-E',
+      'UTF8',
+      '--no-instructions',
+    ]);
     const result = spawnSync(cmd, args, { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`initdb failed: ${result.stderr}`);
     await this.start();
@@ -182,17 +199,26 @@ export class PostgresProcess {
   async start(): Promise<void> {
     this.output = '';
     const [cmd, args] = this.#command('postgres', [
-      '-D', path.join(this.dir, 'data'),
-      '-p', String(this.port),
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', `unix_socket_directories=${this.dir}`,
-      '-c', 'max_connections=100',
+      '-D',
+      path.join(this.dir, 'data'),
+      '-p',
+      String(this.port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      `unix_socket_directories=${this.dir}`,
+      '-c',
+      'max_connections=100',
     ]);
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    await waitFor(() => this.output.includes('ready to accept connections') || child.exitCode !== null, 120_000, 'private Postgres to start');
+    await waitFor(
+      () => this.output.includes('ready to accept connections') || child.exitCode !== null,
+      120_000,
+      'private Postgres to start',
+    );
     if (child.exitCode !== null) throw new Error(`private Postgres exited: ${this.output}`);
   }
 

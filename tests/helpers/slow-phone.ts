@@ -18,11 +18,25 @@ export const PHONE_CONTEXT: BrowserContextOptions = {
   locale: 'en-GB',
 };
 
-const BISHKEK: [[number, number], [number, number]] = [[74.5, 42.77], [74.68, 42.94]];
+const BISHKEK: [[number, number], [number, number]] = [
+  [74.5, 42.77],
+  [74.68, 42.94],
+];
 export const PLAN_SIZE = 10;
 
-async function call<T>(base: string, method: string, pathName: string, token: string, body: string, contentType: string): Promise<T> {
-  const res = await fetch(`${base}${pathName}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': contentType }, body });
+async function call<T>(
+  base: string,
+  method: string,
+  pathName: string,
+  token: string,
+  body: string,
+  contentType: string,
+): Promise<T> {
+  const res = await fetch(`${base}${pathName}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+    body,
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${pathName}: ${res.status} ${text.slice(0, 300)}`);
   return JSON.parse(text) as T;
@@ -36,9 +50,21 @@ function csvCell(value: string): string {
  * Imports a generated national list of `stations` into the coordinator's mission and gives the team `callSign` a plan
  * of PLAN_SIZE of them by code, the first one unplaced. Returns the plan's stations in order.
  */
-export async function nationalMissionWithPlan(base: string, coordinatorToken: string, callSign: string, stations = 20_000): Promise<Station[]> {
+export async function nationalMissionWithPlan(
+  base: string,
+  coordinatorToken: string,
+  callSign: string,
+  stations = 20_000,
+): Promise<Station[]> {
   const list = nationalList({ stations, bounds: BISHKEK, seed: 13 });
-  await call(base, 'POST', `/api/stations/import?mapping=${encodeURIComponent(JSON.stringify(NATIONAL_MAPPING))}`, coordinatorToken, list.csv, 'text/csv');
+  await call(
+    base,
+    'POST',
+    `/api/stations/import?mapping=${encodeURIComponent(JSON.stringify(NATIONAL_MAPPING))}`,
+    coordinatorToken,
+    list.csv,
+    'text/csv',
+  );
   const res = await fetch(`${base}/api/stations`, { headers: { authorization: `Bearer ${coordinatorToken}` } });
   const all = ((await res.json()) as { stations: Station[] }).stations;
   // Spread over districts with hard names (quotes, commas, Roman numerals); the first is unplaced.
@@ -48,7 +74,8 @@ export async function nationalMissionWithPlan(base: string, coordinatorToken: st
   const stride = Math.max(1, Math.floor(candidates.length / PLAN_SIZE));
   const placed = candidates.filter((_, i) => i % stride === 0).slice(0, PLAN_SIZE - 1);
   const plan = [unplaced, ...placed];
-  const planCsv = ['team,station,order', ...plan.map((s, i) => `${csvCell(callSign)},${csvCell(s.code)},${i + 1}`)].join('\n') + '\n';
+  const planCsv =
+    ['team,station,order', ...plan.map((s, i) => `${csvCell(callSign)},${csvCell(s.code)},${i + 1}`)].join('\n') + '\n';
   await call(base, 'POST', '/api/plan/import', coordinatorToken, planCsv, 'text/csv');
   return plan;
 }
@@ -76,7 +103,13 @@ export interface SlowPhone {
 }
 
 /** A fresh phone (nothing cached) on the slow link opens the team's join link and waits until its plan is listed. */
-export async function joinOnSlowLink(browser: Browser, base: string, joinCode: string, planSize: number, options: BrowserContextOptions = {}): Promise<SlowPhone> {
+export async function joinOnSlowLink(
+  browser: Browser,
+  base: string,
+  joinCode: string,
+  planSize: number,
+  options: BrowserContextOptions = {},
+): Promise<SlowPhone> {
   const context = await browser.newContext({ ...PHONE_CONTEXT, ...options });
   const page = await context.newPage();
   const requests: string[] = [];
@@ -89,6 +122,9 @@ export async function joinOnSlowLink(browser: Browser, base: string, joinCode: s
   await emulateLink(cdp);
   const started = performance.now();
   await page.goto(`${base}/join?code=${encodeURIComponent(joinCode)}`, { timeout: 120_000 });
-  await page.waitForFunction((n) => document.querySelectorAll('[data-vigil-plan] li').length === n, planSize, { timeout: 120_000, polling: 50 });
+  await page.waitForFunction((n) => document.querySelectorAll('[data-vigil-plan] li').length === n, planSize, {
+    timeout: 120_000,
+    polling: 50,
+  });
   return { context, page, cdp, msToPlan: performance.now() - started, requests };
 }

@@ -10,7 +10,13 @@ import { buildTestApp, FIXTURE_PASSWORD, type Driver, type TestApp } from '../he
 import { postgresAvailable } from '../helpers/services';
 import { finding, getJson, join, login, minutesAgo, postEvents } from '../helpers/events';
 import { LiveDashboard, waitFor } from '../helpers/live-client';
-import { applyFeedEvents, findPatterns, mergeFetchedFeed, newestFirst, type FeedFinding } from '../../client/src/lib/dashboard/triage';
+import {
+  applyFeedEvents,
+  findPatterns,
+  mergeFetchedFeed,
+  newestFirst,
+  type FeedFinding,
+} from '../../client/src/lib/dashboard/triage';
 import type { TriageFinding } from '../../shared/schemas/findings';
 
 const drivers: Driver[] = postgresAvailable ? ['pglite', 'postgres'] : ['pglite'];
@@ -40,9 +46,15 @@ describe.each(drivers)('findings feed followed live on %s', (driver) => {
   it('ends equal to GET /api/findings after a burst of findings and triage', async () => {
     // Something before the dashboard loads, so the fetched list and the live events must join up.
     await postEvents(t.app, teams[0]!.token, [finding(teams[0]!.teamId, stations[0]!.id, 'serious', 60)]);
-    const fetched = (await getJson(t.app, coordinator, '/api/findings')).body as { findings: TriageFinding[]; head: number };
+    const fetched = (await getJson(t.app, coordinator, '/api/findings')).body as {
+      findings: TriageFinding[];
+      head: number;
+    };
     const rows = mergeFetchedFeed(new Map<string, FeedFinding>(), fetched.findings, fetched.head);
-    const callSigns = new Map([[teams[0]!.teamId, 'T01'], [teams[1]!.teamId, 'T02']]);
+    const callSigns = new Map([
+      [teams[0]!.teamId, 'T01'],
+      [teams[1]!.teamId, 'T02'],
+    ]);
     const place = {
       station: (id: string) => stations.find((s) => s.id === id),
       callSign: (id: string) => callSigns.get(id),
@@ -54,7 +66,15 @@ describe.each(drivers)('findings feed followed live on %s', (driver) => {
     const burst = Array.from({ length: 12 }, (_, round) =>
       Promise.all(
         teams.map(async (team, i) => {
-          const event = { ...finding(team.teamId, stations[(round + i) % stations.length]!.id, round % 4 === 0 ? 'critical' : 'minor', 50 - round), category: round % 3 === 0 ? 'carousel' : 'secrecy' };
+          const event = {
+            ...finding(
+              team.teamId,
+              stations[(round + i) % stations.length]!.id,
+              round % 4 === 0 ? 'critical' : 'minor',
+              50 - round,
+            ),
+            category: round % 3 === 0 ? 'carousel' : 'secrecy',
+          };
           reported.push(event.id);
           await postEvents(t.app, team.token, [event]);
         }),
@@ -64,17 +84,38 @@ describe.each(drivers)('findings feed followed live on %s', (driver) => {
     // Triage half of them, some twice, some with notes; and a request the server refuses (already in that status).
     const triage = reported.slice(0, 12).flatMap((findingId, i) => [
       { id: randomUUID(), type: 'finding_status', findingId, status: 'acknowledged', occurredAt: minutesAgo(10) },
-      ...(i % 3 === 0 ? [{ id: randomUUID(), type: 'finding_status', findingId, status: 'resolved', occurredAt: minutesAgo(5), note: `handled ${i}` }] : []),
-      ...(i % 4 === 1 ? [{ id: randomUUID(), type: 'finding_status', findingId, status: 'acknowledged', occurredAt: minutesAgo(4) }] : []),
+      ...(i % 3 === 0
+        ? [
+            {
+              id: randomUUID(),
+              type: 'finding_status',
+              findingId,
+              status: 'resolved',
+              occurredAt: minutesAgo(5),
+              note: `handled ${i}`,
+            },
+          ]
+        : []),
+      ...(i % 4 === 1
+        ? [{ id: randomUUID(), type: 'finding_status', findingId, status: 'acknowledged', occurredAt: minutesAgo(4) }]
+        : []),
     ]);
-    await Promise.all([postEvents(t.app, coordinator, triage.slice(0, 10)), postEvents(t.app, coordinator, triage.slice(10))]);
+    await Promise.all([
+      postEvents(t.app, coordinator, triage.slice(0, 10)),
+      postEvents(t.app, coordinator, triage.slice(10)),
+    ]);
 
-    const server = (await getJson(t.app, coordinator, '/api/findings')).body as { findings: TriageFinding[]; head: number };
+    const server = (await getJson(t.app, coordinator, '/api/findings')).body as {
+      findings: TriageFinding[];
+      head: number;
+    };
     await waitFor(() => dashboard!.sequencer.lastSeq >= server.head, 10_000, 'the dashboard to apply every event');
     applyFeedEvents(rows, dashboard.applied, place);
 
     const strip = (f: TriageFinding) => ({ ...f, changedSeq: undefined });
-    expect(newestFirst(rows.values()).map(strip)).toEqual(server.findings.map((f) => ({ ...f, changedSeq: undefined })));
+    expect(newestFirst(rows.values()).map(strip)).toEqual(
+      server.findings.map((f) => ({ ...f, changedSeq: undefined })),
+    );
     expect(server.findings).toHaveLength(25);
     expect(server.findings.filter((f) => f.status === 'resolved')).toHaveLength(4);
     expect(findPatterns(rows.values())).toEqual(findPatterns(server.findings));

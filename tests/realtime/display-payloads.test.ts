@@ -42,7 +42,9 @@ class Recorder {
     this.socket.onAny((event: string, ...args: unknown[]) => this.frames.push({ event, args }));
   }
   seqs(): number[] {
-    return this.frames.filter((f) => f.event === 'events').flatMap((f) => (f.args[0] as { seq: number }[]).map((e) => e.seq));
+    return this.frames
+      .filter((f) => f.event === 'events')
+      .flatMap((f) => (f.args[0] as { seq: number }[]).map((e) => e.seq));
   }
   has(event: string): boolean {
     return this.frames.some((f) => f.event === event);
@@ -75,21 +77,74 @@ describe('what a wall display receives', () => {
     const findingId = randomUUID();
     const messageId = randomUUID();
     const byTeam = await postEvents(t.app, team.token, [
-      { id: randomUUID(), type: 'arrival', teamId: team.teamId, stationId: stationIds[0], occurredAt: minutesAgo(9), position },
+      {
+        id: randomUUID(),
+        type: 'arrival',
+        teamId: team.teamId,
+        stationId: stationIds[0],
+        occurredAt: minutesAgo(9),
+        position,
+      },
       withAnswer(checklist(team.teamId, stationIds[0]!, 'very_bad', 'voting'), ANSWER_TEXT, minutesAgo(8)),
-      { id: findingId, type: 'finding', teamId: team.teamId, stationId: stationIds[0], occurredAt: minutesAgo(7), category: 'ballot_stuffing', severity: 'critical', text: FINDING_TEXT, position },
+      {
+        id: findingId,
+        type: 'finding',
+        teamId: team.teamId,
+        stationId: stationIds[0],
+        occurredAt: minutesAgo(7),
+        category: 'ballot_stuffing',
+        severity: 'critical',
+        text: FINDING_TEXT,
+        position,
+      },
       { id: randomUUID(), type: 'position', teamId: team.teamId, occurredAt: minutesAgo(6), position },
-      { id: randomUUID(), type: 'help_request', teamId: team.teamId, stationId: stationIds[0], occurredAt: minutesAgo(5), position, note: NOTE_TEXT },
-      { id: randomUUID(), type: 'departure', teamId: team.teamId, stationId: stationIds[0], occurredAt: minutesAgo(4), position },
+      {
+        id: randomUUID(),
+        type: 'help_request',
+        teamId: team.teamId,
+        stationId: stationIds[0],
+        occurredAt: minutesAgo(5),
+        position,
+        note: NOTE_TEXT,
+      },
+      {
+        id: randomUUID(),
+        type: 'departure',
+        teamId: team.teamId,
+        stationId: stationIds[0],
+        occurredAt: minutesAgo(4),
+        position,
+      },
     ]);
     const byCoordinator = await postEvents(t.app, coordinator, [
-      { id: randomUUID(), type: 'finding_status', findingId, status: 'escalated', occurredAt: minutesAgo(3), note: NOTE_TEXT },
+      {
+        id: randomUUID(),
+        type: 'finding_status',
+        findingId,
+        status: 'escalated',
+        occurredAt: minutesAgo(3),
+        note: NOTE_TEXT,
+      },
       { id: randomUUID(), type: 'help_resolved', teamId: team.teamId, occurredAt: minutesAgo(2), note: NOTE_TEXT },
-      { id: messageId, type: 'message_sent', to: { all: true }, stationId: stationIds[0], occurredAt: minutesAgo(2), text: MESSAGE_TEXT },
+      {
+        id: messageId,
+        type: 'message_sent',
+        to: { all: true },
+        stationId: stationIds[0],
+        occurredAt: minutesAgo(2),
+        text: MESSAGE_TEXT,
+      },
     ]);
     const answers = await postEvents(t.app, team.token, [
       { id: randomUUID(), type: 'message_read', teamId: team.teamId, messageId, occurredAt: minutesAgo(1) },
-      { id: randomUUID(), type: 'team_message', teamId: team.teamId, replyTo: messageId, occurredAt: minutesAgo(1), text: ANSWER_MESSAGE_TEXT },
+      {
+        id: randomUUID(),
+        type: 'team_message',
+        teamId: team.teamId,
+        replyTo: messageId,
+        occurredAt: minutesAgo(1),
+        text: ANSWER_MESSAGE_TEXT,
+      },
     ]);
     const results = [...byTeam.json().results, ...byCoordinator.json().results, ...answers.json().results];
     expect(results.map((r: { status: string }) => r.status)).toEqual(Array(11).fill('stored'));
@@ -98,7 +153,16 @@ describe('what a wall display receives', () => {
 
   /** Every answer a display may ask for over HTTP, with the token of `token`. */
   async function httpAnswers(token: string): Promise<unknown[]> {
-    const urls = ['/api/session', '/api/stations', '/api/stations?changedAfter=0', '/api/teams', '/api/events?after=0&limit=5000', '/api/summary', '/api/findings/recent?limit=100', '/api/version'];
+    const urls = [
+      '/api/session',
+      '/api/stations',
+      '/api/stations?changedAfter=0',
+      '/api/teams',
+      '/api/events?after=0&limit=5000',
+      '/api/summary',
+      '/api/findings/recent?limit=100',
+      '/api/version',
+    ];
     const answers: unknown[] = [];
     for (const path of urls) {
       const res = await getJson(t.app, token, path);
@@ -116,7 +180,11 @@ describe('what a wall display receives', () => {
     const ack = await r.socket.timeout(5000).emitWithAck('catch_up', { after: 0, limit: 5000 });
     const last = await postEverything();
     // Two requests, so two publications: events then the status rows they changed, each time.
-    await waitFor(() => r.seqs().includes(last) && r.frames.filter((f) => f.event === 'status').length >= 2, 5000, 'live events and patches');
+    await waitFor(
+      () => r.seqs().includes(last) && r.frames.filter((f) => f.event === 'status').length >= 2,
+      5000,
+      'live events and patches',
+    );
     await waitFor(() => r.has('head'), 5000, 'a head announcement');
     expect(new Set(r.seqs()).size).toBe(last);
     return [r.frames, ack];
@@ -130,7 +198,10 @@ describe('what a wall display receives', () => {
     coordinator = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
     team = await join(t.app, t.own.joinCodes[0]!.code);
     stationIds = (await getJson(t.app, coordinator, '/api/stations')).body.stations.map((s: { id: string }) => s.id);
-    const teams = (await getJson(t.app, coordinator, '/api/teams')).body.teams as { members: string[]; phone: string }[];
+    const teams = (await getJson(t.app, coordinator, '/api/teams')).body.teams as {
+      members: string[];
+      phone: string;
+    }[];
     // The coordinator's username travels as the author of its events (in `actor`).
     personal = [...teams.flatMap((x) => [...x.members, x.phone]), t.own.coordinator.username];
     expect(personal).toContain('Aigerim Sadykova');
@@ -143,7 +214,10 @@ describe('what a wall display receives', () => {
   });
 
   it('a coordinator does receive all of it (so the checks below would see it)', async () => {
-    const seen = JSON.stringify([await everythingOnTheSocket(await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD)), await httpAnswers(coordinator)]);
+    const seen = JSON.stringify([
+      await everythingOnTheSocket(await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD)),
+      await httpAnswers(coordinator),
+    ]);
     for (const secret of [...personal, ...freeText, ...positions]) expect(seen, secret).toContain(secret);
   });
 
@@ -159,18 +233,37 @@ describe('what a wall display receives', () => {
   });
 
   it('once the mission allows it, a display gets finding text and team positions, and still no names, phones or notes', async () => {
-    const res = await t.app.inject({ method: 'PUT', url: '/api/display-links/policy', headers: { authorization: `Bearer ${coordinator}` }, payload: { showsFindingText: true, showsTeamPositions: true } });
+    const res = await t.app.inject({
+      method: 'PUT',
+      url: '/api/display-links/policy',
+      headers: { authorization: `Bearer ${coordinator}` },
+      payload: { showsFindingText: true, showsTeamPositions: true },
+    });
     expect(res.statusCode).toBe(200);
-    const seen = JSON.stringify([await everythingOnTheSocket(t.own.displayToken), await httpAnswers(t.own.displayToken)]);
+    const seen = JSON.stringify([
+      await everythingOnTheSocket(t.own.displayToken),
+      await httpAnswers(t.own.displayToken),
+    ]);
     expect(seen).toContain(FINDING_TEXT);
     for (const p of positions) expect(seen).toContain(p);
-    for (const secret of [...personal, ANSWER_TEXT, NOTE_TEXT, '+996 700', MESSAGE_TEXT, ANSWER_MESSAGE_TEXT]) expect(seen, secret).not.toContain(secret);
-    await t.app.inject({ method: 'PUT', url: '/api/display-links/policy', headers: { authorization: `Bearer ${coordinator}` }, payload: { showsFindingText: false, showsTeamPositions: false } });
+    for (const secret of [...personal, ANSWER_TEXT, NOTE_TEXT, '+996 700', MESSAGE_TEXT, ANSWER_MESSAGE_TEXT])
+      expect(seen, secret).not.toContain(secret);
+    await t.app.inject({
+      method: 'PUT',
+      url: '/api/display-links/policy',
+      headers: { authorization: `Bearer ${coordinator}` },
+      payload: { showsFindingText: false, showsTeamPositions: false },
+    });
   });
 
   describe('display links on the socket', () => {
     async function newLink(label: string) {
-      const res = await t.app.inject({ method: 'POST', url: '/api/display-links', headers: { authorization: `Bearer ${coordinator}` }, payload: { label } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/display-links',
+        headers: { authorization: `Bearer ${coordinator}` },
+        payload: { label },
+      });
       return res.json() as { token: string; link: { id: string } };
     }
 
@@ -180,10 +273,16 @@ describe('what a wall display receives', () => {
       const bystander = record(t.own.displayToken, null);
       await waitFor(() => wall.socket.connected && bystander.socket.connected, 5000, 'both walls to connect');
       const disconnected = new Promise<string>((resolve) => wall.socket.once('disconnect', resolve));
-      const res = await t.app.inject({ method: 'DELETE', url: `/api/display-links/${link.id}`, headers: { authorization: `Bearer ${coordinator}` } });
+      const res = await t.app.inject({
+        method: 'DELETE',
+        url: `/api/display-links/${link.id}`,
+        headers: { authorization: `Bearer ${coordinator}` },
+      });
       expect(res.statusCode).toBe(204);
       expect(await disconnected).toBe('io server disconnect');
-      expect(wall.frames.find((f) => f.event === 'revoked')?.args[0]).toEqual({ reason: expect.stringContaining('revoked') });
+      expect(wall.frames.find((f) => f.event === 'revoked')?.args[0]).toEqual({
+        reason: expect.stringContaining('revoked'),
+      });
       expect(bystander.socket.connected).toBe(true);
       expect(bystander.has('revoked')).toBe(false);
 
@@ -206,9 +305,18 @@ describe('what a wall display receives', () => {
       const { token, link } = await newLink('Corridor');
       const wall = record(token, null);
       await waitFor(() => wall.socket.connected, 5000, 'the wall to connect');
-      await t.app.inject({ method: 'PATCH', url: `/api/display-links/${link.id}`, headers: { authorization: `Bearer ${coordinator}` }, payload: { rotationSeconds: 20 } });
+      await t.app.inject({
+        method: 'PATCH',
+        url: `/api/display-links/${link.id}`,
+        headers: { authorization: `Bearer ${coordinator}` },
+        payload: { rotationSeconds: 20 },
+      });
       await waitFor(() => wall.has('display_settings'), 5000, 'the new settings');
-      expect(wall.frames.find((f) => f.event === 'display_settings')?.args[0]).toEqual({ id: link.id, label: 'Corridor', rotationSeconds: 20 });
+      expect(wall.frames.find((f) => f.event === 'display_settings')?.args[0]).toEqual({
+        id: link.id,
+        label: 'Corridor',
+        rotationSeconds: 20,
+      });
     });
   });
 });

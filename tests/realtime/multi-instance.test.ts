@@ -18,12 +18,16 @@ import { hashSecret } from '../../server/modules/auth/secrets';
 const redisServer = hasBinary('redis-server');
 if (!redisServer && IN_CI) throw new Error('redis-server is required on CI for the multi-instance tests');
 const runnable = postgresAvailable && redisServer;
-if (!runnable) console.warn('[vigil tests] multi-instance tests skipped: they need PostgreSQL and the redis-server binary');
+if (!runnable)
+  console.warn('[vigil tests] multi-instance tests skipped: they need PostgreSQL and the redis-server binary');
 
 async function api(base: string, method: string, path: string, token: string | null, body?: unknown) {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
@@ -72,8 +76,29 @@ describe.runIf(runnable)('two instances over Redis', () => {
     database = await openDatabase({ driver: 'postgres', url: created.url, poolSize: 2 });
     await database.migrate();
     mission = (await setUpMission(database.db, {
-      mission: { name: 'Two-instance mission', electionDate: '2025-11-30', timeZone: 'Asia/Bishkek', centerLat: 42.87, centerLng: 74.6, bounds: [[74.5, 42.77], [74.68, 42.94]], outline: null, languages: ['en'] },
-      stations: [1001, 1002].map((n) => ({ number: String(n), name: `School ${n}`, address: 'Chui Ave 1', district: 'Leninsky', electoralDistrict: '21', lat: 42.85, lng: 74.58, registeredVoters: 1000 })),
+      mission: {
+        name: 'Two-instance mission',
+        electionDate: '2025-11-30',
+        timeZone: 'Asia/Bishkek',
+        centerLat: 42.87,
+        centerLng: 74.6,
+        bounds: [
+          [74.5, 42.77],
+          [74.68, 42.94],
+        ],
+        outline: null,
+        languages: ['en'],
+      },
+      stations: [1001, 1002].map((n) => ({
+        number: String(n),
+        name: `School ${n}`,
+        address: 'Chui Ave 1',
+        district: 'Leninsky',
+        electoralDistrict: '21',
+        lat: 42.85,
+        lng: 74.58,
+        registeredVoters: 1000,
+      })),
       teams: [{ callSign: 'T01', members: ['A', 'B'], phone: null, languages: ['en'], assignedStationNumbers: [] }],
       coordinator: { username: `coord-${randomUUID().slice(0, 8)}`, displayName: 'C', password: FIXTURE_PASSWORD },
       displayLabel: 'Wall',
@@ -83,7 +108,12 @@ describe.runIf(runnable)('two instances over Redis', () => {
     a = new VigilInstance({ port: await freePort(), databaseUrl: created.url, redisUrl: redis.url, name: 'A' });
     b = new VigilInstance({ port: await freePort(), databaseUrl: created.url, redisUrl: redis.url, name: 'B' });
     await Promise.all([a.start(), b.start()]);
-    coordinator = (await api(a.url, 'POST', '/api/auth/login', null, { username: mission.coordinator.username, password: FIXTURE_PASSWORD })).body.token;
+    coordinator = (
+      await api(a.url, 'POST', '/api/auth/login', null, {
+        username: mission.coordinator.username,
+        password: FIXTURE_PASSWORD,
+      })
+    ).body.token;
     const joined = (await api(b.url, 'POST', '/api/auth/join', null, { code: mission.joinCodes[0]!.code })).body;
     teamToken = joined.token;
     teamId = joined.teamId;
@@ -102,9 +132,21 @@ describe.runIf(runnable)('two instances over Redis', () => {
     const onA = dashboardOn(a, 0);
     const onB = dashboardOn(b, 0);
     await Promise.all([onA.connected(), onB.connected()]);
-    expect((await api(a.url, 'GET', '/ready', null)).body).toMatchObject({ ready: true, redis: 'ready', driver: 'postgres' });
+    expect((await api(a.url, 'GET', '/ready', null)).body).toMatchObject({
+      ready: true,
+      redis: 'ready',
+      driver: 'postgres',
+    });
 
-    await post(b, [{ id: randomUUID(), type: 'arrival', teamId, stationId: stationIds[0], occurredAt: new Date(Date.now() - 60_000).toISOString() }]);
+    await post(b, [
+      {
+        id: randomUUID(),
+        type: 'arrival',
+        teamId,
+        stationId: stationIds[0],
+        occurredAt: new Date(Date.now() - 60_000).toISOString(),
+      },
+    ]);
     await waitFor(() => onA.applied.length === 1 && onB.applied.length === 1, 5000, 'the arrival on both instances');
     expect(onA.applied[0]).toMatchObject({ type: 'arrival', stationId: stationIds[0] });
     await waitFor(() => onA.patches.length > 0, 5000, 'the status patch on A');
@@ -123,7 +165,9 @@ describe.runIf(runnable)('two instances over Redis', () => {
     await waitFor(() => onA.applied.length === posted, 15_000, 'catch-up while Redis is down');
 
     await redis.start();
-    const readyAgain = async () => (await api(b.url, 'GET', '/ready', null)).body.redis === 'ready' && (await api(a.url, 'GET', '/ready', null)).body.redis === 'ready';
+    const readyAgain = async () =>
+      (await api(b.url, 'GET', '/ready', null)).body.redis === 'ready' &&
+      (await api(a.url, 'GET', '/ready', null)).body.redis === 'ready';
     const deadline = Date.now() + 20_000;
     while (!(await readyAgain())) {
       if (Date.now() > deadline) throw new Error('instances did not reconnect to Redis');
@@ -170,7 +214,12 @@ describe.runIf(runnable)('two instances over Redis', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
 
-    const session = (await api(b.url, 'POST', '/api/auth/login', null, { username: mission.coordinator.username, password: FIXTURE_PASSWORD })).body.token;
+    const session = (
+      await api(b.url, 'POST', '/api/auth/login', null, {
+        username: mission.coordinator.username,
+        password: FIXTURE_PASSWORD,
+      })
+    ).body.token;
     expect((await api(a.url, 'GET', '/api/session', session)).status).toBe(200);
     expect((await api(b.url, 'POST', '/api/auth/logout', session)).status).toBeLessThan(300);
     const loggedOutAt = Date.now();
@@ -182,13 +231,24 @@ describe.runIf(runnable)('two instances over Redis', () => {
 
   it("a plan changed through B reaches the team's phone on A as a notice only, and the device's logout on B drops it on A", async () => {
     const device = (await api(b.url, 'POST', '/api/auth/join', null, { code: mission.joinCodes[0]!.code })).body;
-    const phone = io(a.url, { transports: ['websocket'], auth: { token: device.token }, reconnection: false, forceNew: true });
+    const phone = io(a.url, {
+      transports: ['websocket'],
+      auth: { token: device.token },
+      reconnection: false,
+      forceNew: true,
+    });
     const frames: { name: string; args: unknown[] }[] = [];
     phone.onAny((name: string, ...args: unknown[]) => frames.push({ name, args }));
     try {
       await waitFor(() => phone.connected, 10_000, 'the team socket on A');
       await post(b, [positionEvent()]);
-      const plan = { id: randomUUID(), type: 'plan_changed', occurredAt: new Date().toISOString(), teamId, stations: [{ stationId: stationIds[1] }] };
+      const plan = {
+        id: randomUUID(),
+        type: 'plan_changed',
+        occurredAt: new Date().toISOString(),
+        teamId,
+        stations: [{ stationId: stationIds[1] }],
+      };
       const res = await api(b.url, 'POST', '/api/events', coordinator, { events: [plan] });
       expect(res.body.results[0]).toMatchObject({ status: 'stored' });
       posted += 1;
@@ -205,18 +265,40 @@ describe.runIf(runnable)('two instances over Redis', () => {
 
   it("a help request acknowledged through B reaches the team's phone on A as a message with the note", async () => {
     const device = (await api(b.url, 'POST', '/api/auth/join', null, { code: mission.joinCodes[0]!.code })).body;
-    const phone = io(a.url, { transports: ['websocket'], auth: { token: device.token }, reconnection: false, forceNew: true });
+    const phone = io(a.url, {
+      transports: ['websocket'],
+      auth: { token: device.token },
+      reconnection: false,
+      forceNew: true,
+    });
     const messages: unknown[] = [];
     phone.on('message', (item: unknown) => messages.push(item));
     try {
       await waitFor(() => phone.connected, 10_000, 'the team socket on A');
-      await post(b, [{ id: randomUUID(), type: 'help_request', teamId, occurredAt: new Date(Date.now() - 60_000).toISOString() }]);
-      const ack = { id: randomUUID(), type: 'team_alert_acknowledged', teamId, alert: 'help', occurredAt: new Date().toISOString(), note: 'Calling you now' };
+      await post(b, [
+        { id: randomUUID(), type: 'help_request', teamId, occurredAt: new Date(Date.now() - 60_000).toISOString() },
+      ]);
+      const ack = {
+        id: randomUUID(),
+        type: 'team_alert_acknowledged',
+        teamId,
+        alert: 'help',
+        occurredAt: new Date().toISOString(),
+        note: 'Calling you now',
+      };
       const res = await api(b.url, 'POST', '/api/events', coordinator, { events: [ack] });
       expect(res.body.results[0]).toMatchObject({ status: 'stored' });
       posted += 1;
       await waitFor(() => messages.length > 0, 5000, 'the acknowledgement on A');
-      expect(messages).toEqual([expect.objectContaining({ id: ack.id, teamId, kind: 'help_acknowledged', text: 'Calling you now', readAt: null })]);
+      expect(messages).toEqual([
+        expect.objectContaining({
+          id: ack.id,
+          teamId,
+          kind: 'help_acknowledged',
+          text: 'Calling you now',
+          readAt: null,
+        }),
+      ]);
     } finally {
       phone.close();
     }
@@ -240,7 +322,10 @@ describe.runIf(runnable)('two instances over Redis', () => {
     expect(onDesk).toEqual([settings]);
     expect((await api(a.url, 'GET', '/api/session', coordinator)).body.mission.alerts).toEqual(settings);
     // A bad value changes nothing and tells no one.
-    expect((await api(b.url, 'PUT', '/api/mission/alert-settings', coordinator, { ...settings, silentTeamMinutes: 0 })).status).toBe(400);
+    expect(
+      (await api(b.url, 'PUT', '/api/mission/alert-settings', coordinator, { ...settings, silentTeamMinutes: 0 }))
+        .status,
+    ).toBe(400);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(onDesk).toHaveLength(1);
     expect(onWall).toEqual([]);
@@ -250,35 +335,67 @@ describe.runIf(runnable)('two instances over Redis', () => {
     // Two more instances on the same Postgres and Redis, allowing 5 failed joins per address, behind a proxy on this
     // machine (TRUST_PROXY: by default no one's X-Forwarded-For is believed).
     const limited = async (name: string) =>
-      new VigilInstance({ port: await freePort(), databaseUrl, redisUrl: redis.url, name, env: { JOIN_FAILURES_PER_ADDRESS: '5', TRUST_PROXY: 'loopback' } });
+      new VigilInstance({
+        port: await freePort(),
+        databaseUrl,
+        redisUrl: redis.url,
+        name,
+        env: { JOIN_FAILURES_PER_ADDRESS: '5', TRUST_PROXY: 'loopback' },
+      });
     const [c, d] = [await limited('C'), await limited('D')];
     await Promise.all([c.start(), d.start()]);
     try {
       // As if through a load balancer on this machine, for a client address no other test used.
       const client = `198.51.100.${1 + Math.floor(Math.random() * 250)}`;
       const attempt = (instance: VigilInstance) =>
-        fetch(`${instance.url}/api/auth/join`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': client }, body: JSON.stringify({ code: 'WRONG-CODE' }) }).then((r) => r.status);
+        fetch(`${instance.url}/api/auth/join`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
+          body: JSON.stringify({ code: 'WRONG-CODE' }),
+        }).then((r) => r.status);
       const statuses: number[] = [];
       for (let i = 0; i < 8; i++) statuses.push(await attempt(i % 2 === 0 ? c : d));
       // Counted on each instance alone, the first 429 would be the 11th attempt.
       expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
       // Logins count apart: still allowed.
-      expect((await api(d.url, 'POST', '/api/auth/login', null, { username: mission.coordinator.username, password: FIXTURE_PASSWORD })).status).toBe(200);
+      expect(
+        (
+          await api(d.url, 'POST', '/api/auth/login', null, {
+            username: mission.coordinator.username,
+            password: FIXTURE_PASSWORD,
+          })
+        ).status,
+      ).toBe(200);
     } finally {
       await Promise.all([c.stop('SIGKILL'), d.stop('SIGKILL')]);
     }
   });
 
   const socketOn = (instance: VigilInstance, token: string) => {
-    const socket = io(instance.url, { transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true });
+    const socket = io(instance.url, {
+      transports: ['websocket'],
+      auth: { token },
+      reconnection: false,
+      forceNew: true,
+    });
     const frames: string[] = [];
     socket.onAny((name: string) => frames.push(name));
     const ended = new Promise<string>((resolve) => socket.once('disconnect', resolve));
-    return { socket, frames, ended, connected: () => waitFor(() => socket.connected, 10_000, `a socket on ${instance.options.name}`) };
+    return {
+      socket,
+      frames,
+      ended,
+      connected: () => waitFor(() => socket.connected, 10_000, `a socket on ${instance.options.name}`),
+    };
   };
 
   it("finding 1: a coordinator's sockets on A and B are dropped when the session logs out through B, and hear nothing after", async () => {
-    const session = (await api(a.url, 'POST', '/api/auth/login', null, { username: mission.coordinator.username, password: FIXTURE_PASSWORD })).body.token;
+    const session = (
+      await api(a.url, 'POST', '/api/auth/login', null, {
+        username: mission.coordinator.username,
+        password: FIXTURE_PASSWORD,
+      })
+    ).body.token;
     const onA = socketOn(a, session);
     const onB = socketOn(b, session);
     const control = dashboardOn(a, posted);
@@ -302,11 +419,18 @@ describe.runIf(runnable)('two instances over Redis', () => {
   async function bothBackOnRedis(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const ready = async (url: string) => (await api(url, 'GET', '/ready', null)).body.redis === 'ready';
-    while (Date.now() < deadline && !((await ready(a.url)) && (await ready(b.url)))) await new Promise((r) => setTimeout(r, 100));
+    while (Date.now() < deadline && !((await ready(a.url)) && (await ready(b.url))))
+      await new Promise((r) => setTimeout(r, 100));
   }
 
   it('finding 1: with Redis down, the sweep drops a session logged out through B, or expired, from A; its catch_up is refused', async () => {
-    const signIn = async () => (await api(a.url, 'POST', '/api/auth/login', null, { username: mission.coordinator.username, password: FIXTURE_PASSWORD })).body.token as string;
+    const signIn = async () =>
+      (
+        await api(a.url, 'POST', '/api/auth/login', null, {
+          username: mission.coordinator.username,
+          password: FIXTURE_PASSWORD,
+        })
+      ).body.token as string;
     const [loggedOut, expiring] = [await signIn(), await signIn()];
     const out = socketOn(a, loggedOut);
     const expired = socketOn(a, expiring);
@@ -315,9 +439,14 @@ describe.runIf(runnable)('two instances over Redis', () => {
       await redis.stop();
       expect((await api(b.url, 'POST', '/api/auth/logout', loggedOut)).status).toBe(204);
       // Straight after the logout, before or after A's sweep got to it: the log is closed to that session.
-      const asked = await out.socket.timeout(3000).emitWithAck('catch_up', { after: 0 }).catch(() => ({ error: 'unauthorized: disconnected' }));
+      const asked = await out.socket
+        .timeout(3000)
+        .emitWithAck('catch_up', { after: 0 })
+        .catch(() => ({ error: 'unauthorized: disconnected' }));
       expect(asked).toEqual({ error: expect.stringContaining('unauthorized') });
-      await database.db.execute(sql`update access_tokens set expires_at = now() - interval '1 second' where token_hash = ${hashSecret(expiring)}`);
+      await database.db.execute(
+        sql`update access_tokens set expires_at = now() - interval '1 second' where token_hash = ${hashSecret(expiring)}`,
+      );
       // Promised: within AUTH_CACHE_MS (5 s) + one head interval (300 ms here); waited for with a generous ceiling.
       await waitFor(() => !out.socket.connected && !expired.socket.connected, 30_000, 'the sweep to drop both sockets');
       expect(await Promise.all([out.ended, expired.ended])).toEqual(['io server disconnect', 'io server disconnect']);

@@ -55,7 +55,9 @@ describe('live fan-out on one instance', () => {
     await postEvents(t.app, team.token, [departure(team.teamId, stations[1]!, 39)]);
     await waitFor(() => d.patches.length > 0, 5000, 'a status patch');
     const patch = d.patches[0]!;
-    expect(patch.stations).toEqual([expect.objectContaining({ id: stations[1], status: expect.objectContaining({ presentTeamIds: [] }) })]);
+    expect(patch.stations).toEqual([
+      expect.objectContaining({ id: stations[1], status: expect.objectContaining({ presentTeamIds: [] }) }),
+    ]);
     expect(patch.teams[0]).toMatchObject({ id: team.teamId, status: { currentStationId: null } });
   });
 
@@ -65,7 +67,13 @@ describe('live fan-out on one instance', () => {
     d.socket.disconnect();
     for (let i = 0; i < 5; i++) {
       const res = await postEvents(t.app, team.token, [
-        { id: randomUUID(), type: 'position', teamId: team.teamId, occurredAt: minutesAgo(30 - i), position: { lat: 42.87, lng: 74.6 + i / 1000 } },
+        {
+          id: randomUUID(),
+          type: 'position',
+          teamId: team.teamId,
+          occurredAt: minutesAgo(30 - i),
+          position: { lat: 42.87, lng: 74.6 + i / 1000 },
+        },
       ]);
       expect(res.json().results[0].status).toBe('stored');
     }
@@ -105,7 +113,13 @@ describe('live fan-out on one instance', () => {
     const desk = open(coordinator, wall.sequencer.lastSeq);
     await Promise.all([wall.connected(), desk.connected()]);
     await postEvents(t.app, team.token, [
-      { id: randomUUID(), type: 'position', teamId: team.teamId, occurredAt: minutesAgo(1), position: { lat: 42.8801, lng: 74.6101 } },
+      {
+        id: randomUUID(),
+        type: 'position',
+        teamId: team.teamId,
+        occurredAt: minutesAgo(1),
+        position: { lat: 42.8801, lng: 74.6101 },
+      },
     ]);
     await waitFor(() => wall.patches.length > 0 && desk.patches.length > 0, 5000, 'patches on both');
     expect(desk.patches[0]!.teams[0]!.status.lastPosition).toMatchObject({ lat: 42.8801 });

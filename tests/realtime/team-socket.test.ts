@@ -18,7 +18,12 @@ class TeamPhone {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   constructor(url: string, token: string) {
     // `after` as a dashboard would send it: a team socket must still get no catch-up.
-    this.socket = io(url, { transports: ['websocket'], auth: { token, after: 0 }, forceNew: true, reconnection: false });
+    this.socket = io(url, {
+      transports: ['websocket'],
+      auth: { token, after: 0 },
+      forceNew: true,
+      reconnection: false,
+    });
     this.socket.onAny((name: string, ...args: unknown[]) => this.frames.push({ name, args }));
   }
   named(name: string): unknown[] {
@@ -83,12 +88,22 @@ describe('team sockets on one instance', () => {
     // Other teams' findings and positions, and a plan change for T02, while T01's phone listens.
     await stored(t02.token, [
       finding(t02.teamId, stations[1]!, 'serious', 5),
-      { id: randomUUID(), type: 'position', teamId: t02.teamId, occurredAt: minutesAgo(1), position: { lat: 42.88, lng: 74.61 } },
+      {
+        id: randomUUID(),
+        type: 'position',
+        teamId: t02.teamId,
+        occurredAt: minutesAgo(1),
+        position: { lat: 42.88, lng: 74.61 },
+      },
     ]);
     const [forT02] = await stored(coordinator, [planChanged(t02.teamId, [stations[2]!])]);
     const [forT01] = await stored(coordinator, [planChanged(t01.teamId, [stations[1]!, stations[0]!])]);
 
-    await waitFor(() => mine.named('plan_updated').length === 1 && theirs.named('plan_updated').length === 1, 5000, 'both plan notices');
+    await waitFor(
+      () => mine.named('plan_updated').length === 1 && theirs.named('plan_updated').length === 1,
+      5000,
+      'both plan notices',
+    );
     expect(mine.named('plan_updated')).toEqual([{ teamId: t01.teamId, seq: forT01 }]);
     expect(theirs.named('plan_updated')).toEqual([{ teamId: t02.teamId, seq: forT02 }]);
     // The coordinator's dashboard has had everything by now (it shares the fan-out), and a few head announcements passed.
@@ -102,25 +117,57 @@ describe('team sockets on one instance', () => {
     const mine = phone(t01.token);
     const theirs = phone(t02.token);
     await Promise.all([mine.connected(), theirs.connected()]);
-    await stored(t01.token, [{ id: randomUUID(), type: 'help_request', teamId: t01.teamId, occurredAt: minutesAgo(2) }]);
-    const [seq] = await stored(coordinator, [{ id: randomUUID(), type: 'help_resolved', teamId: t01.teamId, occurredAt: minutesAgo(1) }]);
+    await stored(t01.token, [
+      { id: randomUUID(), type: 'help_request', teamId: t01.teamId, occurredAt: minutesAgo(2) },
+    ]);
+    const [seq] = await stored(coordinator, [
+      { id: randomUUID(), type: 'help_resolved', teamId: t01.teamId, occurredAt: minutesAgo(1) },
+    ]);
     await waitFor(() => mine.named('help_resolved').length === 1, 5000, 'the help notice');
     expect(mine.named('help_resolved')).toEqual([{ teamId: t01.teamId, seq }]);
     expect(theirs.frames).toEqual([]);
   });
 
-  it("gets each message and notice addressed to its team as `message`, and nothing addressed to others", async () => {
+  it('gets each message and notice addressed to its team as `message`, and nothing addressed to others', async () => {
     const mine = phone(t01.token);
     const theirs = phone(t02.token);
     await Promise.all([mine.connected(), theirs.connected()]);
-    const toT01 = { id: randomUUID(), type: 'message_sent', occurredAt: minutesAgo(0), to: { teamIds: [t01.teamId] }, text: 'Go to 1002 now', stationId: stations[1]! };
-    const toAll = { id: randomUUID(), type: 'message_sent', occurredAt: minutesAgo(0), to: { all: true }, text: 'Count starts late' };
+    const toT01 = {
+      id: randomUUID(),
+      type: 'message_sent',
+      occurredAt: minutesAgo(0),
+      to: { teamIds: [t01.teamId] },
+      text: 'Go to 1002 now',
+      stationId: stations[1]!,
+    };
+    const toAll = {
+      id: randomUUID(),
+      type: 'message_sent',
+      occurredAt: minutesAgo(0),
+      to: { all: true },
+      text: 'Count starts late',
+    };
     await stored(coordinator, [toT01, toAll]);
-    await stored(t01.token, [{ id: randomUUID(), type: 'help_request', teamId: t01.teamId, occurredAt: minutesAgo(2) }]);
-    const ack = { id: randomUUID(), type: 'team_alert_acknowledged', teamId: t01.teamId, alert: 'help', occurredAt: minutesAgo(1), note: 'Calling you now' };
+    await stored(t01.token, [
+      { id: randomUUID(), type: 'help_request', teamId: t01.teamId, occurredAt: minutesAgo(2) },
+    ]);
+    const ack = {
+      id: randomUUID(),
+      type: 'team_alert_acknowledged',
+      teamId: t01.teamId,
+      alert: 'help',
+      occurredAt: minutesAgo(1),
+      note: 'Calling you now',
+    };
     await stored(coordinator, [ack]);
-    await waitFor(() => mine.named('message').length === 3 && theirs.named('message').length === 1, 5000, 'the messages');
-    expect((mine.named('message') as { id: string; kind: string; text: string }[]).map((m) => [m.id, m.kind, m.text])).toEqual([
+    await waitFor(
+      () => mine.named('message').length === 3 && theirs.named('message').length === 1,
+      5000,
+      'the messages',
+    );
+    expect(
+      (mine.named('message') as { id: string; kind: string; text: string }[]).map((m) => [m.id, m.kind, m.text]),
+    ).toEqual([
       [toT01.id, 'message', 'Go to 1002 now'],
       [toAll.id, 'message', 'Count starts late'],
       [ack.id, 'help_acknowledged', 'Calling you now'],
@@ -143,7 +190,11 @@ describe('team sockets on one instance', () => {
     const mine = phone(device.token);
     await mine.connected();
     const disconnected = new Promise<string>((resolve) => mine.socket.once('disconnect', resolve));
-    const out = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { authorization: `Bearer ${device.token}` } });
+    const out = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: { authorization: `Bearer ${device.token}` },
+    });
     expect(out.statusCode).toBeLessThan(300);
     expect(await disconnected).toBe('io server disconnect');
     await stored(coordinator, [planChanged(device.teamId, [stations[0]!])]);

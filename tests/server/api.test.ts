@@ -6,14 +6,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { buildTestApp, FIXTURE_PASSWORD, type Driver, type TestApp } from '../helpers/app';
 import { postgresAvailable } from '../helpers/services';
-import { arrival, checklist, departure, finding, getJson, join, login, minutesAgo, postEvents } from '../helpers/events';
+import {
+  arrival,
+  checklist,
+  departure,
+  finding,
+  getJson,
+  join,
+  login,
+  minutesAgo,
+  postEvents,
+} from '../helpers/events';
 import { eventHash, genesisHash } from '../../server/modules/log/hash-chain';
 
 const drivers: Driver[] = postgresAvailable ? ['pglite', 'postgres'] : ['pglite'];
 
 async function countRows(t: TestApp, table: string): Promise<number> {
   const result = await t.database.db.execute<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`));
-  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: { n: number }[] }).rows) as { n: number }[];
+  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: { n: number }[] }).rows) as {
+    n: number;
+  }[];
   return rows[0]!.n;
 }
 
@@ -41,10 +53,18 @@ describe.each(drivers)('HTTP API on %s', (driver) => {
 
   describe('auth', () => {
     it('rejects a wrong password with 401 and no hint which part was wrong', async () => {
-      const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: t.own.coordinator.username, password: 'nope' } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: t.own.coordinator.username, password: 'nope' },
+      });
       expect(res.statusCode).toBe(401);
       expect(res.json().message).toBe('wrong username or password');
-      const unknown = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'nope' } });
+      const unknown = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'nobody', password: 'nope' },
+      });
       expect(unknown.json().message).toBe('wrong username or password');
     });
 
@@ -55,7 +75,12 @@ describe.each(drivers)('HTTP API on %s', (driver) => {
     });
 
     it('answers malformed JSON with 400', async () => {
-      const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"username":' });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { 'content-type': 'application/json' },
+        payload: '{"username":',
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({ statusCode: 400, error: 'Bad Request' });
     });
@@ -73,8 +98,15 @@ describe.each(drivers)('HTTP API on %s', (driver) => {
     });
 
     it('tells each token who it is', async () => {
-      expect((await getJson(t.app, coordinator, '/api/session')).body).toMatchObject({ role: 'coordinator', mission: { id: t.own.missionId } });
-      expect((await getJson(t.app, team.token, '/api/session')).body).toMatchObject({ role: 'team', teamId: team.teamId, name: 'T01' });
+      expect((await getJson(t.app, coordinator, '/api/session')).body).toMatchObject({
+        role: 'coordinator',
+        mission: { id: t.own.missionId },
+      });
+      expect((await getJson(t.app, team.token, '/api/session')).body).toMatchObject({
+        role: 'team',
+        teamId: team.teamId,
+        name: 'T01',
+      });
       expect((await getJson(t.app, display, '/api/session')).body).toMatchObject({ role: 'display', teamId: null });
     });
 
@@ -85,7 +117,11 @@ describe.each(drivers)('HTTP API on %s', (driver) => {
 
     it('a revoked session stops working', async () => {
       const token = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
-      const res = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { authorization: `Bearer ${token}` } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/logout',
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(res.statusCode).toBe(204);
       expect((await getJson(t.app, token, '/api/stations')).status).toBe(401);
     });
@@ -98,7 +134,7 @@ describe.each(drivers)('HTTP API on %s', (driver) => {
   });
 
   describe('stations and teams', () => {
-    it('lists the mission\'s stations with status for every role, never another mission\'s', async () => {
+    it("lists the mission's stations with status for every role, never another mission's", async () => {
       for (const token of [coordinator, team.token, display]) {
         const { status, body } = await getJson(t.app, token, '/api/stations');
         expect(status).toBe(200);
@@ -111,7 +147,11 @@ describe.each(drivers)('HTTP API on %s', (driver) => {
     it('shows members and phones to coordinators only, and a team only itself', async () => {
       const full = (await getJson(t.app, coordinator, '/api/teams')).body.teams;
       expect(full).toHaveLength(2);
-      expect(full[0]).toMatchObject({ callSign: 'T01', members: ['Aigerim Sadykova', 'Rashad Aliyev'], phone: '+996 555 000 001' });
+      expect(full[0]).toMatchObject({
+        callSign: 'T01',
+        members: ['Aigerim Sadykova', 'Rashad Aliyev'],
+        phone: '+996 555 000 001',
+      });
       expect(full[0].assignedStationIds).toEqual(stationIds.slice(0, 2));
 
       const forDisplay = (await getJson(t.app, display, '/api/teams')).body;
@@ -175,7 +215,17 @@ describe.each(drivers)('HTTP API on %s', (driver) => {
       expect(res.statusCode).toBe(200);
       const results = res.json().results;
       expect(results.map((r: { status: string }) => r.status)).toEqual([
-        'stored', 'stored', 'stored', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected', 'stored',
+        'stored',
+        'stored',
+        'stored',
+        'rejected',
+        'rejected',
+        'rejected',
+        'rejected',
+        'rejected',
+        'rejected',
+        'rejected',
+        'stored',
       ]);
       expect(results[3].error).toContain('type must be one of');
       expect(results[4]).toMatchObject({ field: '/occurredAt' });
@@ -200,15 +250,30 @@ describe.each(drivers)('HTTP API on %s', (driver) => {
       let station = (await getJson(t.app, coordinator, '/api/stations')).body.stations[1];
       expect(station.status.worstOpenSeverity).toBe('critical');
 
-      const ack = { id: randomUUID(), type: 'finding_status', findingId: reported.id, status: 'acknowledged', occurredAt: minutesAgo(1) };
-      expect((await postEvents(t.app, team.token, [ack])).json().results[0]).toMatchObject({ status: 'rejected', field: '/type' });
+      const ack = {
+        id: randomUUID(),
+        type: 'finding_status',
+        findingId: reported.id,
+        status: 'acknowledged',
+        occurredAt: minutesAgo(1),
+      };
+      expect((await postEvents(t.app, team.token, [ack])).json().results[0]).toMatchObject({
+        status: 'rejected',
+        field: '/type',
+      });
       const acked = (await postEvents(t.app, coordinator, [ack])).json().results[0];
       expect(acked.status).toBe('stored');
       const stored = (await getJson(t.app, coordinator, `/api/events?after=${acked.seq - 1}&limit=1`)).body.events[0];
-      expect(stored).toMatchObject({ type: 'finding_status', stationId: stationIds[1], actor: { role: 'coordinator', name: t.own.coordinator.username } });
+      expect(stored).toMatchObject({
+        type: 'finding_status',
+        stationId: stationIds[1],
+        actor: { role: 'coordinator', name: t.own.coordinator.username },
+      });
 
       const twice = { ...ack, id: randomUUID() };
-      expect((await postEvents(t.app, coordinator, [twice])).json().results[0].error).toBe('the finding is already acknowledged');
+      expect((await postEvents(t.app, coordinator, [twice])).json().results[0].error).toBe(
+        'the finding is already acknowledged',
+      );
 
       const resolve = { ...ack, id: randomUUID(), status: 'resolved', note: 'Commission re-sealed the box' };
       expect((await postEvents(t.app, coordinator, [resolve])).json().results[0].status).toBe('stored');
@@ -216,20 +281,36 @@ describe.each(drivers)('HTTP API on %s', (driver) => {
       expect(station.status).toMatchObject({ openFindings: 0, worstOpenSeverity: null });
 
       const otherMission = { ...ack, id: randomUUID() };
-      expect((await postEvents(t.app, otherCoordinator, [otherMission])).json().results[0].error).toBe('no such finding in this mission');
+      expect((await postEvents(t.app, otherCoordinator, [otherMission])).json().results[0].error).toBe(
+        'no such finding in this mission',
+      );
     });
 
     it('tracks help requests and their resolution', async () => {
-      const help = { id: randomUUID(), type: 'help_request', teamId: team.teamId, occurredAt: minutesAgo(2), position: { lat: 42.87, lng: 74.6 } };
+      const help = {
+        id: randomUUID(),
+        type: 'help_request',
+        teamId: team.teamId,
+        occurredAt: minutesAgo(2),
+        position: { lat: 42.87, lng: 74.6 },
+      };
       expect((await postEvents(t.app, team.token, [help])).json().results[0].status).toBe('stored');
       let status = (await getJson(t.app, coordinator, '/api/teams')).body.teams[0].status;
       expect(status).toMatchObject({ helpOpen: true, lastPosition: { lat: 42.87, lng: 74.6 } });
-      const resolved = { id: randomUUID(), type: 'help_resolved', teamId: team.teamId, occurredAt: minutesAgo(1), note: 'called back' };
+      const resolved = {
+        id: randomUUID(),
+        type: 'help_resolved',
+        teamId: team.teamId,
+        occurredAt: minutesAgo(1),
+        note: 'called back',
+      };
       expect((await postEvents(t.app, coordinator, [resolved])).json().results[0].status).toBe('stored');
       status = (await getJson(t.app, coordinator, '/api/teams')).body.teams[0].status;
       expect(status.helpOpen).toBe(false);
       const again = { ...resolved, id: randomUUID() };
-      expect((await postEvents(t.app, coordinator, [again])).json().results[0].error).toBe('this team has no open help request');
+      expect((await postEvents(t.app, coordinator, [again])).json().results[0].error).toBe(
+        'this team has no open help request',
+      );
     });
 
     it('keeps displays read-only and teams out of the feed', async () => {
@@ -238,7 +319,7 @@ describe.each(drivers)('HTTP API on %s', (driver) => {
       expect((await getJson(t.app, display, '/api/events?after=0')).status).toBe(200);
     });
 
-    it('never shows one mission\'s events to another', async () => {
+    it("never shows one mission's events to another", async () => {
       const own = (await getJson(t.app, coordinator, '/api/events?after=0&limit=5000')).body;
       const other = (await getJson(t.app, otherCoordinator, '/api/events?after=0&limit=5000')).body;
       const ownIds = new Set(own.events.map((e: { id: string }) => e.id));
@@ -254,7 +335,10 @@ describe.each(drivers)('HTTP API on %s', (driver) => {
     });
 
     it('chains every stored event to the one before it', async () => {
-      const rows = await t.database.db.query.events.findMany({ where: (e, { eq }) => eq(e.missionId, t.own.missionId), orderBy: (e, { asc }) => asc(e.seq) });
+      const rows = await t.database.db.query.events.findMany({
+        where: (e, { eq }) => eq(e.missionId, t.own.missionId),
+        orderBy: (e, { asc }) => asc(e.seq),
+      });
       let prev = genesisHash(t.own.missionId);
       for (const row of rows) {
         expect(row.prevHash).toBe(prev);
@@ -268,9 +352,18 @@ describe.each(drivers)('HTTP API on %s', (driver) => {
       const empty = await postEvents(t.app, team.token, []);
       expect(empty.statusCode).toBe(400);
       expect(empty.json().message).toContain('events');
-      const tooMany = await postEvents(t.app, team.token, Array.from({ length: 501 }, () => arrival(team.teamId, stationIds[0]!)));
+      const tooMany = await postEvents(
+        t.app,
+        team.token,
+        Array.from({ length: 501 }, () => arrival(team.teamId, stationIds[0]!)),
+      );
       expect(tooMany.statusCode).toBe(413);
-      const notArray = await t.app.inject({ method: 'POST', url: '/api/events', headers: { authorization: `Bearer ${team.token}` }, payload: { events: 'x' } });
+      const notArray = await t.app.inject({
+        method: 'POST',
+        url: '/api/events',
+        headers: { authorization: `Bearer ${team.token}` },
+        payload: { events: 'x' },
+      });
       expect(notArray.statusCode).toBe(400);
       const badQuery = await getJson(t.app, coordinator, '/api/events?after=-1');
       expect(badQuery.status).toBe(400);
@@ -279,7 +372,12 @@ describe.each(drivers)('HTTP API on %s', (driver) => {
 
     it('refuses bodies over the size limit', async () => {
       const huge = { events: [{ ...finding(team.teamId, stationIds[0]!), text: 'x'.repeat(6 * 1024 * 1024) }] };
-      const res = await t.app.inject({ method: 'POST', url: '/api/events', headers: { authorization: `Bearer ${team.token}` }, payload: huge });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/events',
+        headers: { authorization: `Bearer ${team.token}` },
+        payload: huge,
+      });
       expect(res.statusCode).toBe(413);
     });
   });
@@ -288,8 +386,17 @@ describe.each(drivers)('HTTP API on %s', (driver) => {
     const header = 'number,name,address,district,electoral_district,lat,lng,registered_voters';
 
     it('adds new stations and updates existing ones by number, keeping their ids', async () => {
-      const csv = [header, '1001,School No. 1 (renamed),Chui Ave 100,Leninsky,21,42.85,74.58,2100', '1004,Gymnasium No. 5,Manas Ave 12,Oktyabrsky,22,42.83,74.62,1800'].join('\n');
-      const res = await t.app.inject({ method: 'POST', url: '/api/stations/import', headers: { authorization: `Bearer ${coordinator}`, 'content-type': 'text/csv' }, payload: csv });
+      const csv = [
+        header,
+        '1001,School No. 1 (renamed),Chui Ave 100,Leninsky,21,42.85,74.58,2100',
+        '1004,Gymnasium No. 5,Manas Ave 12,Oktyabrsky,22,42.83,74.62,1800',
+      ].join('\n');
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/stations/import',
+        headers: { authorization: `Bearer ${coordinator}`, 'content-type': 'text/csv' },
+        payload: csv,
+      });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({ rows: 2, created: 1, updated: 1 });
       const stations = (await getJson(t.app, coordinator, '/api/stations')).body.stations;
@@ -301,35 +408,76 @@ describe.each(drivers)('HTTP API on %s', (driver) => {
     it('imports GeoJSON points', async () => {
       const geojson = {
         type: 'FeatureCollection',
-        features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [74.61, 42.88] }, properties: { number: '1005', name: 'Lyceum No. 2', address: 'Frunze St 4', district: 'Pervomaisky', electoral_district: '23', registered_voters: 1500 } }],
+        features: [
+          {
+            type: 'Feature',
+            geometry: { type: 'Point', coordinates: [74.61, 42.88] },
+            properties: {
+              number: '1005',
+              name: 'Lyceum No. 2',
+              address: 'Frunze St 4',
+              district: 'Pervomaisky',
+              electoral_district: '23',
+              registered_voters: 1500,
+            },
+          },
+        ],
       };
-      const res = await t.app.inject({ method: 'POST', url: '/api/stations/import', headers: { authorization: `Bearer ${coordinator}`, 'content-type': 'application/geo+json' }, payload: JSON.stringify(geojson) });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/stations/import',
+        headers: { authorization: `Bearer ${coordinator}`, 'content-type': 'application/geo+json' },
+        payload: JSON.stringify(geojson),
+      });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({ rows: 1, created: 1, updated: 0 });
     });
 
     it('rejects a file with a bad row, listing each problem, and writes nothing', async () => {
       const before = await countRows(t, 'stations');
-      const csv = [header, '1006,Ok Station,Mira Ave 1,Leninsky,21,42.85,74.58,100', '1007,Bad Station,Mira Ave 2,Leninsky,21,142.85,74.58,100', '1006,Dup,Mira Ave 3,Leninsky,21,42.8,74.5,'].join('\n');
-      const res = await t.app.inject({ method: 'POST', url: '/api/stations/import', headers: { authorization: `Bearer ${coordinator}`, 'content-type': 'text/csv' }, payload: csv });
+      const csv = [
+        header,
+        '1006,Ok Station,Mira Ave 1,Leninsky,21,42.85,74.58,100',
+        '1007,Bad Station,Mira Ave 2,Leninsky,21,142.85,74.58,100',
+        '1006,Dup,Mira Ave 3,Leninsky,21,42.8,74.5,',
+      ].join('\n');
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/stations/import',
+        headers: { authorization: `Bearer ${coordinator}`, 'content-type': 'text/csv' },
+        payload: csv,
+      });
       expect(res.statusCode).toBe(400);
       const body = res.json();
       expect(body.code).toBe('IMPORT_INVALID');
       expect(body.problems).toEqual(
-        expect.arrayContaining([expect.objectContaining({ row: 2, field: 'lat' }), expect.objectContaining({ row: 3, field: 'number' })]),
+        expect.arrayContaining([
+          expect.objectContaining({ row: 2, field: 'lat' }),
+          expect.objectContaining({ row: 3, field: 'number' }),
+        ]),
       );
       expect(await countRows(t, 'stations')).toBe(before);
     });
 
     it('is for coordinators only', async () => {
       for (const token of [team.token, display]) {
-        const res = await t.app.inject({ method: 'POST', url: '/api/stations/import', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, payload: header });
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/stations/import',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+          payload: header,
+        });
         expect(res.statusCode).toBe(403);
       }
     });
 
     it('asks for a known format', async () => {
-      const res = await t.app.inject({ method: 'POST', url: '/api/stations/import', headers: { authorization: `Bearer ${coordinator}`, 'content-type': 'application/octet-stream' }, payload: Buffer.from('x') });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/stations/import',
+        headers: { authorization: `Bearer ${coordinator}`, 'content-type': 'application/octet-stream' },
+        payload: Buffer.from('x'),
+      });
       expect(res.statusCode).toBe(415);
     });
   });

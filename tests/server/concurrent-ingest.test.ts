@@ -24,7 +24,13 @@ describe.each(drivers)('concurrent ingest on %s', (driver) => {
   });
   afterAll(async () => t?.close());
 
-  const position = (teamId: string) => ({ id: randomUUID(), type: 'position', teamId, occurredAt: minutesAgo(1), position: { lat: 42.87, lng: 74.6 } });
+  const position = (teamId: string) => ({
+    id: randomUUID(),
+    type: 'position',
+    teamId,
+    occurredAt: minutesAgo(1),
+    position: { lat: 42.87, lng: 74.6 },
+  });
 
   it('stores 60 concurrent requests with a gapless sequence, each answered with its own result', async () => {
     const sent = Array.from({ length: 60 }, (_, i) => position(phones[i % 2]!.teamId));
@@ -44,10 +50,13 @@ describe.each(drivers)('concurrent ingest on %s', (driver) => {
     expect(seqs.size).toBe(1);
   });
 
-  it('keeps one request\'s rejection from touching another request written in the same transaction', async () => {
+  it("keeps one request's rejection from touching another request written in the same transaction", async () => {
     const good = position(phones[1]!.teamId);
     const impostor = position(phones[0]!.teamId); // posted with the other team's token: rejected
-    const [a, b] = await Promise.all([postEvents(t.app, phones[1]!.token, [good]), postEvents(t.app, phones[1]!.token, [impostor])]);
+    const [a, b] = await Promise.all([
+      postEvents(t.app, phones[1]!.token, [good]),
+      postEvents(t.app, phones[1]!.token, [impostor]),
+    ]);
     expect(a.json().results[0].status).toBe('stored');
     expect(b.json().results[0]).toMatchObject({ status: 'rejected', error: 'a team may post events only as itself' });
     const feed = (await getJson(t.app, coordinator, '/api/events?after=0&limit=5000')).body;

@@ -37,7 +37,11 @@ describe.runIf(postgresAvailable)('the console of a started server', () => {
     });
     await vigil.start();
     const instance = vigil;
-    await waitFor(() => /API documentation: \S+\n═+\n$/.test(instance.output), 30_000, 'the closing rule of the banner');
+    await waitFor(
+      () => /API documentation: \S+\n═+\n$/.test(instance.output),
+      30_000,
+      'the closing rule of the banner',
+    );
     // Nothing (log lines included) is printed after the links; the frame is as wide as its longest line.
     const banner = /\n(═+)\n(Vigil is running[\s\S]*)\n(═+)\n$/.exec(instance.output);
     expect(banner, instance.output).not.toBeNull();
@@ -67,7 +71,12 @@ describe('the first-start build', () => {
     writeFileSync(path.join(root, 'b.js'), "export const b = 'built';\n");
     const lines: string[] = [];
     const { build } = await import('vite');
-    await build({ root, configFile: false, logLevel: 'silent', plugins: [buildProgress((text) => lines.push(text), 1)] });
+    await build({
+      root,
+      configFile: false,
+      logLevel: 'silent',
+      plugins: [buildProgress((text) => lines.push(text), 1)],
+    });
     expect(lines.join('')).toMatch(/building the client: \d+ modules transformed \(\d+ s\); bundling and minifying/);
     expect(lines.at(-1)).toMatch(/^ {2}building the client: done in \d+ s\n$/);
   }, 60_000);

@@ -13,7 +13,10 @@ import type { CoverageReply } from '../../shared/schemas/coverage';
 import type { Station } from '../../shared/schemas/stations';
 
 const drivers: Driver[] = postgresAvailable ? ['pglite', 'postgres'] : ['pglite'];
-const BISHKEK: [[number, number], [number, number]] = [[74.5, 42.77], [74.68, 42.94]];
+const BISHKEK: [[number, number], [number, number]] = [
+  [74.5, 42.77],
+  [74.68, 42.94],
+];
 
 describe.each(drivers)('coverage by region and district on %s', (driver) => {
   let t: TestApp;
@@ -41,9 +44,16 @@ describe.each(drivers)('coverage by region and district on %s', (driver) => {
     const atA = stations.find((s) => s.district === a && s.number === '1')!;
     const atB = stations.find((s) => s.district === b && s.number === '2')!;
     const team = await join(t.app, t.own.joinCodes[0]!.code);
-    await postEvents(t.app, team.token, [arrival(team.teamId, atA.id, 40), checklist(team.teamId, atA.id, 'good', 'opening'), arrival(team.teamId, atB.id, 20)]);
+    await postEvents(t.app, team.token, [
+      arrival(team.teamId, atA.id, 40),
+      checklist(team.teamId, atA.id, 'good', 'opening'),
+      arrival(team.teamId, atB.id, 20),
+    ]);
 
-    const { status, body } = (await getJson(t.app, coordinator, '/api/coverage')) as { status: number; body: CoverageReply };
+    const { status, body } = (await getJson(t.app, coordinator, '/api/coverage')) as {
+      status: number;
+      body: CoverageReply;
+    };
     expect(status).toBe(200);
 
     expect(body.regions.map((r) => r.region)).toEqual([...list.regions].sort((x, y) => x.localeCompare(y)));
@@ -54,12 +64,23 @@ describe.each(drivers)('coverage by region and district on %s', (driver) => {
       expect(r.total).toBe(parts.reduce((n, d) => n + d.total, 0));
       expect(r.visited).toBe(parts.reduce((n, d) => n + d.visited, 0));
     }
-    const byRegion = await t.database.db.execute(sql`select region, count(*)::int as n from stations where mission_id = ${t.own.missionId} and region is not null group by region`);
-    const rows = (Array.isArray(byRegion) ? byRegion : (byRegion as { rows: unknown[] }).rows) as { region: string; n: number }[];
-    expect(Object.fromEntries(body.regions.map((r) => [r.region, r.total]))).toEqual(Object.fromEntries(rows.map((r) => [r.region, r.n])));
+    const byRegion = await t.database.db.execute(
+      sql`select region, count(*)::int as n from stations where mission_id = ${t.own.missionId} and region is not null group by region`,
+    );
+    const rows = (Array.isArray(byRegion) ? byRegion : (byRegion as { rows: unknown[] }).rows) as {
+      region: string;
+      n: number;
+    }[];
+    expect(Object.fromEntries(body.regions.map((r) => [r.region, r.total]))).toEqual(
+      Object.fromEntries(rows.map((r) => [r.region, r.n])),
+    );
 
     const visitedRegion = body.regions.find((r) => r.region === region)!;
-    expect(visitedRegion).toMatchObject({ visited: 2, presentNow: 1, observedByPhase: { opening: 1, voting: 0, closing: 0 } });
+    expect(visitedRegion).toMatchObject({
+      visited: 2,
+      presentNow: 1,
+      observedByPhase: { opening: 1, voting: 0, closing: 0 },
+    });
     expect(visitedRegion.neverVisited).toBe(visitedRegion.total - 2);
     for (const other of body.regions.filter((r) => r.region !== region)) expect(other.visited).toBe(0);
 
@@ -78,26 +99,42 @@ describe.each(drivers)('coverage by region and district on %s', (driver) => {
       finding(team.teamId, stations.find((s) => s.district === a && s.number === '3')!.id, 'serious', 15),
       finding(team.teamId, stations.find((s) => s.district === b && s.number === '4')!.id, 'minor', 14),
     ]);
-    const res = await t.app.inject({ method: 'GET', url: '/api/exports/districts.csv', headers: { authorization: `Bearer ${coordinator}` } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/exports/districts.csv',
+      headers: { authorization: `Bearer ${coordinator}` },
+    });
     expect(res.statusCode).toBe(200);
     const rows = parse(res.body, { columns: true, comment: '#', skip_empty_lines: true }) as Record<string, string>[];
     const coverage = (await getJson(t.app, coordinator, '/api/coverage')).body as CoverageReply;
     for (const region of coverage.regions) {
       const block = rows.filter((r) => r.region === region.region);
       // Its districts' rows first (three phases each), then its three total rows.
-      expect(block.slice(-3).map((r) => [r.district, r.phase])).toEqual([['', 'opening'], ['', 'voting'], ['', 'closing']]);
+      expect(block.slice(-3).map((r) => [r.district, r.phase])).toEqual([
+        ['', 'opening'],
+        ['', 'voting'],
+        ['', 'closing'],
+      ]);
       expect(new Set(block.slice(0, -3).map((r) => r.district))).toEqual(new Set(region.districts));
       for (const phase of ['opening', 'voting', 'closing']) {
         const parts = block.filter((r) => r.phase === phase && r.district !== '');
         const total = block.find((r) => r.phase === phase && r.district === '')!;
         expect(Number(total.stations)).toBe(region.total);
         for (const key of ['stations', 'observed', 'good', 'findings_reported', 'findings_open']) {
-          expect(Number(total[key]), `${region.region} ${phase} ${key}`).toBe(parts.reduce((n, r) => n + Number(r[key]), 0));
+          expect(Number(total[key]), `${region.region} ${phase} ${key}`).toBe(
+            parts.reduce((n, r) => n + Number(r[key]), 0),
+          );
         }
       }
-      expect(Number(block.find((r) => r.phase === 'opening' && r.district === '')!.observed)).toBe(region.observedByPhase.opening);
+      expect(Number(block.find((r) => r.phase === 'opening' && r.district === '')!.observed)).toBe(
+        region.observedByPhase.opening,
+      );
     }
-    expect(Number(rows.find((r) => r.region === list.regions[2] && r.district === '' && r.phase === 'voting')!.findings_reported)).toBe(2);
+    expect(
+      Number(
+        rows.find((r) => r.region === list.regions[2] && r.district === '' && r.phase === 'voting')!.findings_reported,
+      ),
+    ).toBe(2);
     // Districts without a region: their rows only, no total row.
     const plain = rows.filter((r) => r.region === '');
     expect(plain.every((r) => r.district !== '')).toBe(true);

@@ -42,7 +42,8 @@ describe('the demo day', () => {
     });
     expect(login.status).toBe(200);
     const { token } = (await login.json()) as { token: string };
-    const get = async (url: string) => (await fetch(`${instance!.url}${url}`, { headers: { authorization: `Bearer ${token}` } })).json();
+    const get = async (url: string) =>
+      (await fetch(`${instance!.url}${url}`, { headers: { authorization: `Bearer ${token}` } })).json();
     const deadline = Date.now() + 60_000;
     let visited = 0;
     while (visited < 5) {
@@ -51,7 +52,9 @@ describe('the demo day', () => {
       const { stations } = (await get('/api/stations')) as { stations: { status: { visitCount: number } }[] };
       visited = stations.filter((s) => s.status.visitCount > 0).length;
     }
-    const session = (await get('/api/session')) as { mission: { drill: boolean; isDemo: boolean; drillClock: { speed: number } | null } };
+    const session = (await get('/api/session')) as {
+      mission: { drill: boolean; isDemo: boolean; drillClock: { speed: number } | null };
+    };
     expect(session.mission).toMatchObject({ drill: true, isDemo: true });
     expect(session.mission.drillClock?.speed).toBeCloseTo((16 * 60) / 2, 0);
     expect(instance.output).toMatch(/Demo day: a rehearsal plays into the demo mission in drill mode/);

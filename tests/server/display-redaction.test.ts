@@ -8,36 +8,147 @@ import {
   redactTeamStatusForDisplay,
   STRICTEST_DISPLAY_POLICY,
 } from '../../server/modules/events/display-redaction';
-import { DISPLAY_FIELDS, EVENT_TYPES, FeedEvent, type DisplayEvent, type StoredEvent } from '../../shared/schemas/events';
+import {
+  DISPLAY_FIELDS,
+  EVENT_TYPES,
+  FeedEvent,
+  type DisplayEvent,
+  type StoredEvent,
+} from '../../shared/schemas/events';
 import type { TeamStatus } from '../../shared/schemas/teams';
 
 const teamId = randomUUID();
 const stationId = randomUUID();
 const position = { lat: 42.861234, lng: 74.591234, accuracyM: 8 };
-const stored = { seq: 7, receivedAt: '2025-11-30T10:00:01.000Z', occurredAt: '2025-11-30T10:00:00.000Z', actor: { role: 'team', id: teamId, name: 'T01' } } as const;
+const stored = {
+  seq: 7,
+  receivedAt: '2025-11-30T10:00:01.000Z',
+  occurredAt: '2025-11-30T10:00:00.000Z',
+  actor: { role: 'team', id: teamId, name: 'T01' },
+} as const;
 
 /** One stored event of each type, every optional field filled with something that must not reach a wall. */
 const samples: StoredEvent[] = [
   { ...stored, id: randomUUID(), type: 'arrival', teamId, stationId, position },
   { ...stored, id: randomUUID(), type: 'departure', teamId, stationId, position },
-  { ...stored, id: randomUUID(), type: 'checklist', teamId, stationId, form: 'voting-v1', phase: 'voting', answers: { remarks: 'chairman Ivanov shouted', q2: true }, assessment: 'bad' },
-  { ...stored, id: randomUUID(), type: 'finding', teamId, stationId, category: 'ballot_stuffing', severity: 'critical', text: 'saw Mr Petrov stuff ballots', position, photoId: 'p-1.jpg' },
-  { ...stored, id: randomUUID(), type: 'finding_status', teamId: null, stationId, findingId: randomUUID(), status: 'escalated', note: 'called the CEC hotline', actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' } },
+  {
+    ...stored,
+    id: randomUUID(),
+    type: 'checklist',
+    teamId,
+    stationId,
+    form: 'voting-v1',
+    phase: 'voting',
+    answers: { remarks: 'chairman Ivanov shouted', q2: true },
+    assessment: 'bad',
+  },
+  {
+    ...stored,
+    id: randomUUID(),
+    type: 'finding',
+    teamId,
+    stationId,
+    category: 'ballot_stuffing',
+    severity: 'critical',
+    text: 'saw Mr Petrov stuff ballots',
+    position,
+    photoId: 'p-1.jpg',
+  },
+  {
+    ...stored,
+    id: randomUUID(),
+    type: 'finding_status',
+    teamId: null,
+    stationId,
+    findingId: randomUUID(),
+    status: 'escalated',
+    note: 'called the CEC hotline',
+    actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' },
+  },
   // Who handles a finding is coordinators' business: neither the assignee nor which finding reaches a wall.
-  { ...stored, id: randomUUID(), type: 'finding_assigned', teamId: null, stationId, findingId: 'assigned-finding-secret', assignee: 'assignee-secret', actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' } },
+  {
+    ...stored,
+    id: randomUUID(),
+    type: 'finding_assigned',
+    teamId: null,
+    stationId,
+    findingId: 'assigned-finding-secret',
+    assignee: 'assignee-secret',
+    actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' },
+  },
   { ...stored, id: randomUUID(), type: 'position', teamId, stationId: null, position },
   { ...stored, id: randomUUID(), type: 'help_request', teamId, stationId, position, note: 'phone +996 555 123 456' },
   { ...stored, id: randomUUID(), type: 'help_resolved', teamId, stationId: null, note: 'driver picked them up' },
   // Where a team goes is not for a wall: the route stays off it.
-  { ...stored, id: randomUUID(), type: 'plan_changed', teamId, stationId: null, stations: [{ stationId: 'route-stop-secret', phases: ['opening'] }], actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' } },
-  { ...stored, id: randomUUID(), type: 'conflict_resolved', teamId: null, stationId, conflictId: randomUUID(), note: 'called the CEC hotline again', actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' } },
-  { ...stored, id: randomUUID(), type: 'team_alert_acknowledged', teamId, stationId: null, alert: 'help', note: 'driver on the way', actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' } },
+  {
+    ...stored,
+    id: randomUUID(),
+    type: 'plan_changed',
+    teamId,
+    stationId: null,
+    stations: [{ stationId: 'route-stop-secret', phases: ['opening'] }],
+    actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' },
+  },
+  {
+    ...stored,
+    id: randomUUID(),
+    type: 'conflict_resolved',
+    teamId: null,
+    stationId,
+    conflictId: randomUUID(),
+    note: 'called the CEC hotline again',
+    actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' },
+  },
+  {
+    ...stored,
+    id: randomUUID(),
+    type: 'team_alert_acknowledged',
+    teamId,
+    stationId: null,
+    alert: 'help',
+    note: 'driver on the way',
+    actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' },
+  },
   // Messages never reach a wall: neither the text, nor to whom, nor what a team answered.
-  { ...stored, id: randomUUID(), type: 'message_sent', teamId: null, stationId, to: { teamIds: ['recipient-secret'] }, text: 'message to Ivanov', actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' } },
+  {
+    ...stored,
+    id: randomUUID(),
+    type: 'message_sent',
+    teamId: null,
+    stationId,
+    to: { teamIds: ['recipient-secret'] },
+    text: 'message to Ivanov',
+    actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' },
+  },
   { ...stored, id: randomUUID(), type: 'message_read', teamId, stationId: null, messageId: 'read-message-secret' },
-  { ...stored, id: randomUUID(), type: 'team_message', teamId, stationId: null, text: 'answer about Petrov', replyTo: 'reply-to-secret' },
+  {
+    ...stored,
+    id: randomUUID(),
+    type: 'team_message',
+    teamId,
+    stationId: null,
+    text: 'answer about Petrov',
+    replyTo: 'reply-to-secret',
+  },
 ];
-const secrets = ['Ivanov', 'Petrov', 'CEC hotline', '+996', 'driver', 'aigerim', 'p-1.jpg', '42.861234', '74.591234', 'T01', 'route-stop-secret', 'recipient-secret', 'read-message-secret', 'reply-to-secret', 'assigned-finding-secret', 'assignee-secret'];
+const secrets = [
+  'Ivanov',
+  'Petrov',
+  'CEC hotline',
+  '+996',
+  'driver',
+  'aigerim',
+  'p-1.jpg',
+  '42.861234',
+  '74.591234',
+  'T01',
+  'route-stop-secret',
+  'recipient-secret',
+  'read-message-secret',
+  'reply-to-secret',
+  'assigned-finding-secret',
+  'assignee-secret',
+];
 const checkFeedEvent = Compile(FeedEvent);
 
 describe('redaction for wall displays', () => {
@@ -51,7 +162,8 @@ describe('redaction for wall displays', () => {
       expect(Object.keys(redacted).sort(), event.type).toEqual(
         ['id', 'type', 'occurredAt', 'seq', 'receivedAt', 'teamId', 'stationId', ...DISPLAY_FIELDS[event.type]].sort(),
       );
-      for (const key of Object.keys(redacted)) expect(redacted[key]).toEqual((event as unknown as Record<string, unknown>)[key]);
+      for (const key of Object.keys(redacted))
+        expect(redacted[key]).toEqual((event as unknown as Record<string, unknown>)[key]);
       expect(checkFeedEvent.Check(redacted), event.type).toBe(true);
     }
     const all = JSON.stringify(samples.map((e) => redactEventForDisplay(e, STRICTEST_DISPLAY_POLICY)));
@@ -59,17 +171,39 @@ describe('redaction for wall displays', () => {
   });
 
   it('adds the finding text only when the mission allows it, and positions only when it allows those', () => {
-    const textOnly = samples.map((e) => redactEventForDisplay(e, { showsFindingText: true, showsTeamPositions: false }));
+    const textOnly = samples.map((e) =>
+      redactEventForDisplay(e, { showsFindingText: true, showsTeamPositions: false }),
+    );
     expect(textOnly.find((e) => e.type === 'finding')).toMatchObject({ text: 'saw Mr Petrov stuff ballots' });
     expect(JSON.stringify(textOnly)).not.toContain('42.861234');
 
-    const positionsOnly = samples.map((e) => redactEventForDisplay(e, { showsFindingText: false, showsTeamPositions: true }));
-    expect(positionsOnly.filter((e) => 'position' in e).map((e) => e.type).sort()).toEqual(['arrival', 'departure', 'finding', 'help_request', 'position']);
+    const positionsOnly = samples.map((e) =>
+      redactEventForDisplay(e, { showsFindingText: false, showsTeamPositions: true }),
+    );
+    expect(
+      positionsOnly
+        .filter((e) => 'position' in e)
+        .map((e) => e.type)
+        .sort(),
+    ).toEqual(['arrival', 'departure', 'finding', 'help_request', 'position']);
     expect(JSON.stringify(positionsOnly)).not.toContain('Petrov');
 
     // Whatever the policy: never notes, answers, photos or who posted.
-    const everything = JSON.stringify(samples.map((e) => redactEventForDisplay(e, { showsFindingText: true, showsTeamPositions: true })));
-    for (const secret of ['Ivanov', 'CEC hotline', '+996', 'driver', 'aigerim', 'p-1.jpg', 'T01', 'route-stop-secret', 'assignee-secret']) expect(everything).not.toContain(secret);
+    const everything = JSON.stringify(
+      samples.map((e) => redactEventForDisplay(e, { showsFindingText: true, showsTeamPositions: true })),
+    );
+    for (const secret of [
+      'Ivanov',
+      'CEC hotline',
+      '+996',
+      'driver',
+      'aigerim',
+      'p-1.jpg',
+      'T01',
+      'route-stop-secret',
+      'assignee-secret',
+    ])
+      expect(everything).not.toContain(secret);
   });
 
   it('never changes the event it was given', () => {
@@ -79,7 +213,16 @@ describe('redaction for wall displays', () => {
   });
 
   it('drops team positions from status rows and patches unless allowed', () => {
-    const status: TeamStatus = { lastSeenAt: null, currentStationId: stationId, lastPosition: { lat: 42.86, lng: 74.59, at: stored.occurredAt }, helpOpen: true, helpRequestedAt: null, helpAcknowledgedAt: null, silentAcknowledgedAt: null, updatedSeq: 3 };
+    const status: TeamStatus = {
+      lastSeenAt: null,
+      currentStationId: stationId,
+      lastPosition: { lat: 42.86, lng: 74.59, at: stored.occurredAt },
+      helpOpen: true,
+      helpRequestedAt: null,
+      helpAcknowledgedAt: null,
+      silentAcknowledgedAt: null,
+      updatedSeq: 3,
+    };
     expect(redactTeamStatusForDisplay(status, STRICTEST_DISPLAY_POLICY)).toEqual({ ...status, lastPosition: null });
     expect(redactTeamStatusForDisplay(status, { showsFindingText: false, showsTeamPositions: true })).toEqual(status);
     const patch = { stations: [], teams: [{ id: teamId, status }] };
@@ -90,7 +233,9 @@ describe('redaction for wall displays', () => {
   it('types a display event with the listed fields required and the rest optional', () => {
     expectTypeOf<Extract<DisplayEvent, { type: 'finding' }>['category']>().toEqualTypeOf<string>();
     expectTypeOf<Extract<DisplayEvent, { type: 'finding' }>['text']>().toEqualTypeOf<string | undefined>();
-    expectTypeOf<Extract<DisplayEvent, { type: 'position' }>['position']>().toMatchTypeOf<{ lat: number } | undefined>();
+    expectTypeOf<Extract<DisplayEvent, { type: 'position' }>['position']>().toMatchTypeOf<
+      { lat: number } | undefined
+    >();
     expectTypeOf<StoredEvent>().toMatchTypeOf<DisplayEvent>();
   });
 });

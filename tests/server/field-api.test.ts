@@ -35,7 +35,12 @@ describe.each(drivers)('field API on %s', (driver) => {
   afterAll(async () => t?.close());
 
   function putPhoto(token: string, id: string, body: Buffer, contentType = 'image/jpeg') {
-    return t.app.inject({ method: 'PUT', url: `/api/photos/${id}`, headers: { authorization: `Bearer ${token}`, 'content-type': contentType }, payload: body });
+    return t.app.inject({
+      method: 'PUT',
+      url: `/api/photos/${id}`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+      payload: body,
+    });
   }
 
   describe('forms', () => {
@@ -44,7 +49,11 @@ describe.each(drivers)('field API on %s', (driver) => {
         const { status, body } = await getJson(t.app, token, '/api/forms');
         expect(status).toBe(200);
         expect(body.isDefault).toBe(true);
-        expect(body.forms.map((f: { id: string; phase: string }) => `${f.id}:${f.phase}`)).toEqual(['opening-v1:opening', 'voting-v1:voting', 'closing-v1:closing']);
+        expect(body.forms.map((f: { id: string; phase: string }) => `${f.id}:${f.phase}`)).toEqual([
+          'opening-v1:opening',
+          'voting-v1:voting',
+          'closing-v1:closing',
+        ]);
         expect(body.findingCategories.map((c: { id: string }) => c.id)).toContain('count_discrepancy');
       }
     });
@@ -52,33 +61,65 @@ describe.each(drivers)('field API on %s', (driver) => {
     it('lets a coordinator give the mission its own kit, which only that mission sees', async () => {
       const own: FieldKit = {
         ...DEFAULT_FIELD_KIT,
-        forms: [...DEFAULT_FIELD_KIT.forms, { id: 'voting-v2', phase: 'voting', title: { en: 'Voting (short)' }, questions: [{ id: 'calm', type: 'yes_no', label: { en: 'Calm?' }, required: true }], checks: [] }],
+        forms: [
+          ...DEFAULT_FIELD_KIT.forms,
+          {
+            id: 'voting-v2',
+            phase: 'voting',
+            title: { en: 'Voting (short)' },
+            questions: [{ id: 'calm', type: 'yes_no', label: { en: 'Calm?' }, required: true }],
+            checks: [],
+          },
+        ],
       };
-      const res = await t.app.inject({ method: 'PUT', url: '/api/forms', headers: { authorization: `Bearer ${coordinator}` }, payload: own });
+      const res = await t.app.inject({
+        method: 'PUT',
+        url: '/api/forms',
+        headers: { authorization: `Bearer ${coordinator}` },
+        payload: own,
+      });
       expect(res.statusCode).toBe(200);
-      expect((await getJson(t.app, team.token, '/api/forms')).body).toMatchObject({ isDefault: false, forms: [{}, {}, {}, { id: 'voting-v2' }] });
+      expect((await getJson(t.app, team.token, '/api/forms')).body).toMatchObject({
+        isDefault: false,
+        forms: [{}, {}, {}, { id: 'voting-v2' }],
+      });
       expect((await getJson(t.app, otherCoordinator, '/api/forms')).body.isDefault).toBe(true);
     });
 
     it('refuses a kit that drops or changes a form phones may still hold, and an inconsistent one, naming the field', async () => {
       const dropped = { ...DEFAULT_FIELD_KIT, forms: DEFAULT_FIELD_KIT.forms.slice(1) };
-      const res = await t.app.inject({ method: 'PUT', url: '/api/forms', headers: { authorization: `Bearer ${coordinator}` }, payload: dropped });
+      const res = await t.app.inject({
+        method: 'PUT',
+        url: '/api/forms',
+        headers: { authorization: `Bearer ${coordinator}` },
+        payload: dropped,
+      });
       expect(res.statusCode).toBe(409);
       expect(res.json().message).toContain('opening-v1');
 
       const broken = structuredClone(DEFAULT_FIELD_KIT);
       broken.forms[2]!.checks[0]!.left = ['no_such_figure'];
-      const bad = await t.app.inject({ method: 'PUT', url: '/api/forms', headers: { authorization: `Bearer ${coordinator}` }, payload: broken });
+      const bad = await t.app.inject({
+        method: 'PUT',
+        url: '/api/forms',
+        headers: { authorization: `Bearer ${coordinator}` },
+        payload: broken,
+      });
       expect(bad.statusCode).toBe(400);
       expect(bad.json().details[0]).toMatchObject({ field: '/forms/2/checks/0' });
 
-      const asTeam = await t.app.inject({ method: 'PUT', url: '/api/forms', headers: { authorization: `Bearer ${team.token}` }, payload: DEFAULT_FIELD_KIT });
+      const asTeam = await t.app.inject({
+        method: 'PUT',
+        url: '/api/forms',
+        headers: { authorization: `Bearer ${team.token}` },
+        payload: DEFAULT_FIELD_KIT,
+      });
       expect(asTeam.statusCode).toBe(403);
     });
   });
 
   describe('field rules for ingest', () => {
-    it('judge checklists and findings against the mission\'s kit and its stored photos, naming the field', async () => {
+    it("judge checklists and findings against the mission's kit and its stored photos, naming the field", async () => {
       const photoId = randomUUID();
       await putPhoto(team.token, photoId, jpegBytes(1000));
       const good = checklist(team.teamId, randomUUID()) as EventInput;
@@ -105,7 +146,7 @@ describe.each(drivers)('field API on %s', (driver) => {
   });
 
   describe('photos', () => {
-    it('stores a photo once under the phone\'s id: a retry answers duplicate; coordinators read the same bytes back', async () => {
+    it("stores a photo once under the phone's id: a retry answers duplicate; coordinators read the same bytes back", async () => {
       const id = randomUUID();
       const bytes = jpegBytes(50_000, 7);
       const first = await putPhoto(team.token, id, bytes);
@@ -115,19 +156,47 @@ describe.each(drivers)('field API on %s', (driver) => {
       expect(retry.statusCode).toBe(200);
       expect(retry.json().status).toBe('duplicate');
 
-      const read = await t.app.inject({ method: 'GET', url: `/api/photos/${id}`, headers: { authorization: `Bearer ${coordinator}` } });
+      const read = await t.app.inject({
+        method: 'GET',
+        url: `/api/photos/${id}`,
+        headers: { authorization: `Bearer ${coordinator}` },
+      });
       expect(read.statusCode).toBe(200);
       expect(read.headers['content-type']).toBe('image/jpeg');
       expect(read.headers['cache-control']).toContain('private');
       expect(Buffer.compare(read.rawPayload, bytes)).toBe(0);
     });
 
-    it('keeps photos to the mission\'s coordinators', async () => {
+    it("keeps photos to the mission's coordinators", async () => {
       const id = randomUUID();
       await putPhoto(team.token, id, jpegBytes(1000));
-      expect((await t.app.inject({ method: 'GET', url: `/api/photos/${id}`, headers: { authorization: `Bearer ${otherCoordinator}` } })).statusCode).toBe(404);
-      expect((await t.app.inject({ method: 'GET', url: `/api/photos/${id}`, headers: { authorization: `Bearer ${t.own.displayToken}` } })).statusCode).toBe(403);
-      expect((await t.app.inject({ method: 'GET', url: `/api/photos/${id}`, headers: { authorization: `Bearer ${team.token}` } })).statusCode).toBe(403);
+      expect(
+        (
+          await t.app.inject({
+            method: 'GET',
+            url: `/api/photos/${id}`,
+            headers: { authorization: `Bearer ${otherCoordinator}` },
+          })
+        ).statusCode,
+      ).toBe(404);
+      expect(
+        (
+          await t.app.inject({
+            method: 'GET',
+            url: `/api/photos/${id}`,
+            headers: { authorization: `Bearer ${t.own.displayToken}` },
+          })
+        ).statusCode,
+      ).toBe(403);
+      expect(
+        (
+          await t.app.inject({
+            method: 'GET',
+            url: `/api/photos/${id}`,
+            headers: { authorization: `Bearer ${team.token}` },
+          })
+        ).statusCode,
+      ).toBe(403);
       // The other mission cannot take over the id, nor learn anything about it.
       expect((await putPhoto(otherCoordinator, id, jpegBytes(1000))).statusCode).toBe(409);
     });
@@ -137,7 +206,12 @@ describe.each(drivers)('field API on %s', (driver) => {
       await putPhoto(team.token, id, jpegBytes(1000, 1));
       expect((await putPhoto(team.token, id, jpegBytes(1000, 2))).statusCode).toBe(409);
       expect((await putPhoto(team.token, randomUUID(), Buffer.from('GIF89a....'), 'image/gif')).statusCode).toBe(415);
-      const fake = await putPhoto(team.token, randomUUID(), Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), 'image/png');
+      const fake = await putPhoto(
+        team.token,
+        randomUUID(),
+        Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'),
+        'image/png',
+      );
       expect(fake.statusCode).toBe(415);
       expect(fake.json().code).toBe('PHOTO_TYPE_MISMATCH');
       const big = await putPhoto(team.token, randomUUID(), jpegBytes(MAX_PHOTO_BYTES + 1));
@@ -147,7 +221,11 @@ describe.each(drivers)('field API on %s', (driver) => {
     });
 
     it('finding 7: stores only bytes that read as the declared image, naming what is wrong with the rest', async () => {
-      for (const [bytes, type] of [[TINY_JPEG, 'image/jpeg'], [TINY_PNG, 'image/png'], [TINY_WEBP, 'image/webp']] as const) {
+      for (const [bytes, type] of [
+        [TINY_JPEG, 'image/jpeg'],
+        [TINY_PNG, 'image/png'],
+        [TINY_WEBP, 'image/webp'],
+      ] as const) {
         const res = await putPhoto(team.token, randomUUID(), bytes, type);
         expect(res.statusCode, `${type}: ${res.body}`).toBe(201);
       }
@@ -155,9 +233,14 @@ describe.each(drivers)('field API on %s', (driver) => {
       const stubId = randomUUID();
       const stub = await putPhoto(team.token, stubId, Buffer.from([0xff, 0xd8, 0xff]));
       expect(stub.statusCode).toBe(400);
-      expect(stub.json()).toMatchObject({ code: 'PHOTO_UNREADABLE', message: expect.stringContaining('cut off or damaged') });
+      expect(stub.json()).toMatchObject({
+        code: 'PHOTO_UNREADABLE',
+        message: expect.stringContaining('cut off or damaged'),
+      });
       // A real JPEG cut before its frame header, and one whose header claims a picture of 40,000 pixels a side.
-      expect((await putPhoto(team.token, randomUUID(), TINY_JPEG.subarray(0, 300))).json().code).toBe('PHOTO_UNREADABLE');
+      expect((await putPhoto(team.token, randomUUID(), TINY_JPEG.subarray(0, 300))).json().code).toBe(
+        'PHOTO_UNREADABLE',
+      );
       const huge = Buffer.from(TINY_PNG);
       huge.writeUInt32BE(40_000, 16);
       huge.writeUInt32BE(40_000, 20);
@@ -168,7 +251,11 @@ describe.each(drivers)('field API on %s', (driver) => {
       const png = await putPhoto(team.token, randomUUID(), TINY_PNG, 'image/jpeg');
       expect(png.statusCode).toBe(415);
       expect(png.json().message).toContain('image/png');
-      const stored = await t.app.inject({ method: 'GET', url: `/api/photos/${stubId}`, headers: { authorization: `Bearer ${coordinator}` } });
+      const stored = await t.app.inject({
+        method: 'GET',
+        url: `/api/photos/${stubId}`,
+        headers: { authorization: `Bearer ${coordinator}` },
+      });
       expect(stored.statusCode).toBe(404);
     });
   });

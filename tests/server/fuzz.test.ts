@@ -59,10 +59,40 @@ const ROUTES: [string, string][] = [
 
 /** Numbers a query string can spell that JavaScript or Postgres cannot hold: infinities, overflow, ±0, exponents, 64-bit edges. */
 const NUMERIC_EXTREMES = [
-  'Infinity', '-Infinity', '+Infinity', 'NaN', '1e309', '-1e309', '1e308', '1E3', '1e-7', '-1e-400', '99999999999999999999999',
-  '9223372036854775807', '9223372036854775808', '-9223372036854775808', '-9223372036854775809', '18446744073709551615',
-  '18446744073709551616', '2147483647', '2147483648', '4294967296', '9007199254740991', '9007199254740992', '9007199254740993',
-  '0', '-0', '+0', '0.0', '1.5', '0x10', '0b11', '1_000', ' 1', '', '-1',
+  'Infinity',
+  '-Infinity',
+  '+Infinity',
+  'NaN',
+  '1e309',
+  '-1e309',
+  '1e308',
+  '1E3',
+  '1e-7',
+  '-1e-400',
+  '99999999999999999999999',
+  '9223372036854775807',
+  '9223372036854775808',
+  '-9223372036854775808',
+  '-9223372036854775809',
+  '18446744073709551615',
+  '18446744073709551616',
+  '2147483647',
+  '2147483648',
+  '4294967296',
+  '9007199254740991',
+  '9007199254740992',
+  '9007199254740993',
+  '0',
+  '-0',
+  '+0',
+  '0.0',
+  '1.5',
+  '0x10',
+  '0b11',
+  '1_000',
+  ' 1',
+  '',
+  '-1',
 ];
 const NUMERIC_PARAMS = ['after', 'limit', 'changedAfter'];
 
@@ -70,7 +100,9 @@ const REQUESTS = Number(process.env.VIGIL_FUZZ_REQUESTS ?? 10_000);
 
 async function count(t: TestApp, table: string): Promise<number> {
   const result = await t.database.db.execute<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`));
-  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: { n: number }[] }).rows) as { n: number }[];
+  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: { n: number }[] }).rows) as {
+    n: number;
+  }[];
   return rows[0]!.n;
 }
 
@@ -122,24 +154,69 @@ describe('fuzzing the API', () => {
     const eventLike = fc.record(
       {
         id: fc.oneof(fc.uuid(), fc.string({ maxLength: 40 }), fc.integer()),
-        type: fc.oneof(fc.constantFrom('arrival', 'departure', 'checklist', 'finding', 'finding_status', 'finding_assigned', 'position', 'help_request', 'help_resolved', 'plan_changed', 'conflict_resolved', 'team_alert_acknowledged', 'Arrival', ''), junkValue),
+        type: fc.oneof(
+          fc.constantFrom(
+            'arrival',
+            'departure',
+            'checklist',
+            'finding',
+            'finding_status',
+            'finding_assigned',
+            'position',
+            'help_request',
+            'help_resolved',
+            'plan_changed',
+            'conflict_resolved',
+            'team_alert_acknowledged',
+            'Arrival',
+            '',
+          ),
+          junkValue,
+        ),
         teamId: fc.oneof(fc.constant(ids.team), fc.uuid(), junkValue),
         stationId: fc.oneof(fc.constant(ids.station), fc.uuid(), junkValue),
-        occurredAt: fc.oneof(fc.date({ min: new Date('1970-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()), junkValue),
+        occurredAt: fc.oneof(
+          fc
+            .date({ min: new Date('1970-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
+            .map((d) => d.toISOString()),
+          junkValue,
+        ),
         position: fc.oneof(fc.record({ lat: fc.double(), lng: fc.double() }), junkValue),
         severity: fc.oneof(fc.constantFrom('info', 'critical'), junkValue),
         text: fc.oneof(fc.string({ maxLength: 30 }), fc.constant('x'.repeat(5000)), junkValue),
         answers: fc.oneof(fc.dictionary(fc.string({ maxLength: 70 }), junkValue, { maxKeys: 4 }), junkValue),
-        stations: fc.oneof(fc.array(fc.record({ stationId: fc.oneof(fc.constant(ids.station), junkValue), phases: junkValue }, { requiredKeys: [] }), { maxLength: 3 }), junkValue),
+        stations: fc.oneof(
+          fc.array(
+            fc.record(
+              { stationId: fc.oneof(fc.constant(ids.station), junkValue), phases: junkValue },
+              { requiredKeys: [] },
+            ),
+            { maxLength: 3 },
+          ),
+          junkValue,
+        ),
         conflictId: fc.oneof(fc.uuid(), junkValue),
         note: fc.oneof(fc.string({ maxLength: 30 }), junkValue),
       },
       { requiredKeys: [] },
     );
     const body = fc.oneof(
-      fc.record({ events: fc.oneof(fc.array(fc.oneof(eventLike, junkValue), { maxLength: 5 }), junkValue) }, { requiredKeys: [] }),
+      fc.record(
+        { events: fc.oneof(fc.array(fc.oneof(eventLike, junkValue), { maxLength: 5 }), junkValue) },
+        { requiredKeys: [] },
+      ),
       fc.record({ username: junkValue, password: junkValue, code: junkValue }, { requiredKeys: [] }),
-      fc.record({ label: junkValue, rotationSeconds: junkValue, showsFindingText: junkValue, showsTeamPositions: junkValue, forms: junkValue, categories: junkValue }, { requiredKeys: [] }),
+      fc.record(
+        {
+          label: junkValue,
+          rotationSeconds: junkValue,
+          showsFindingText: junkValue,
+          showsTeamPositions: junkValue,
+          forms: junkValue,
+          categories: junkValue,
+        },
+        { requiredKeys: [] },
+      ),
       fc.record({ drill: junkValue, confirmMissionName: junkValue }, { requiredKeys: [] }),
       junkValue,
       fc.array(junkValue, { maxLength: 4 }),
@@ -147,7 +224,11 @@ describe('fuzzing the API', () => {
     const request = fc.record({
       route: fc.constantFrom(...ROUTES),
       who: fc.constantFrom('coordinator', 'team', 'display', 'none', 'junk'),
-      query: fc.dictionary(fc.constantFrom('after', 'limit', 'changedAfter', 'format', 'status', 'dryRun', 'x'), fc.oneof(fc.string({ maxLength: 12 }), fc.integer().map(String), fc.constantFrom(...NUMERIC_EXTREMES)), { maxKeys: 3 }),
+      query: fc.dictionary(
+        fc.constantFrom('after', 'limit', 'changedAfter', 'format', 'status', 'dryRun', 'x'),
+        fc.oneof(fc.string({ maxLength: 12 }), fc.integer().map(String), fc.constantFrom(...NUMERIC_EXTREMES)),
+        { maxKeys: 3 },
+      ),
       encoding: fc.constantFrom('json', 'text', 'csv', 'geojson', 'garbage', 'truncated-json', 'latin1'),
       body,
     });
@@ -156,23 +237,39 @@ describe('fuzzing the API', () => {
       fc.asyncProperty(request, async ({ route: [method, url], who, query, encoding, body }) => {
         const json = JSON.stringify(body) ?? 'null';
         const payload =
-          encoding === 'truncated-json' ? json.slice(0, Math.max(1, json.length - 3))
-          : encoding === 'latin1' ? Buffer.from(json, 'latin1')
-          : encoding === 'garbage' ? Buffer.from([0xff, 0xfe, 0x00, 0x81])
-          : encoding === 'csv' ? `number,name\n${json}`
-          : json;
+          encoding === 'truncated-json'
+            ? json.slice(0, Math.max(1, json.length - 3))
+            : encoding === 'latin1'
+              ? Buffer.from(json, 'latin1')
+              : encoding === 'garbage'
+                ? Buffer.from([0xff, 0xfe, 0x00, 0x81])
+                : encoding === 'csv'
+                  ? `number,name\n${json}`
+                  : json;
         const contentType =
-          encoding === 'csv' ? 'text/csv' : encoding === 'geojson' ? 'application/geo+json' : encoding === 'garbage' ? 'application/octet-stream' : encoding === 'text' ? 'text/plain' : 'application/json';
+          encoding === 'csv'
+            ? 'text/csv'
+            : encoding === 'geojson'
+              ? 'application/geo+json'
+              : encoding === 'garbage'
+                ? 'application/octet-stream'
+                : encoding === 'text'
+                  ? 'text/plain'
+                  : 'application/json';
         const res = await t.app.inject({
           method: method as 'GET',
           url,
           query,
-          headers: { ...(tokens[who] ? { authorization: `Bearer ${tokens[who]}` } : {}), ...(method === 'GET' ? {} : { 'content-type': contentType }) },
+          headers: {
+            ...(tokens[who] ? { authorization: `Bearer ${tokens[who]}` } : {}),
+            ...(method === 'GET' ? {} : { 'content-type': contentType }),
+          },
           ...(method === 'GET' ? {} : { payload }),
         });
         statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
         expect(res.statusCode, `${method} ${url} → ${res.statusCode} ${res.body}`).toBeLessThan(500);
-        if (res.statusCode >= 400) expect(res.json()).toMatchObject({ statusCode: res.statusCode, message: expect.any(String) });
+        if (res.statusCode >= 400)
+          expect(res.json()).toMatchObject({ statusCode: res.statusCode, message: expect.any(String) });
         if (url === '/api/events' && method === 'POST' && res.statusCode === 200) {
           storedAcknowledged += res.json().results.filter((r: { status: string }) => r.status === 'stored').length;
         }
@@ -200,7 +297,10 @@ describe('fuzzing the API', () => {
           const res = await t.app.inject({
             method: method as 'GET',
             url: `${url}${url.includes('?') ? '&' : '?'}${param}=${encodeURIComponent(value)}`,
-            headers: { authorization: `Bearer ${tokens.coordinator}`, ...(method === 'GET' ? {} : { 'content-type': 'application/json' }) },
+            headers: {
+              authorization: `Bearer ${tokens.coordinator}`,
+              ...(method === 'GET' ? {} : { 'content-type': 'application/json' }),
+            },
             ...(method === 'GET' ? {} : { payload: '{}' }),
           });
           if (res.statusCode >= 500) fiveHundreds.push(`${method} ${url}?${param}=${value} → ${res.statusCode}`);
@@ -212,10 +312,30 @@ describe('fuzzing the API', () => {
     expect(refused).toBeGreaterThan(0);
     // Where the parameter exists, out of range is a 400 naming it; in range (±0, exponents, the largest exact integer) is served.
     const status = async (url: string) =>
-      (await t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tokens.coordinator}` } })).statusCode;
-    for (const [url, param] of [['/api/events', 'after'], ['/api/events', 'limit'], ['/api/stations', 'changedAfter'], ['/api/findings/recent', 'limit']] as const) {
-      for (const value of ['Infinity', '-Infinity', '1e309', '99999999999999999999999', '9223372036854775807', '9007199254740992', '-1', '1.5', 'NaN']) {
-        const res = await t.app.inject({ method: 'GET', url: `${url}?${param}=${encodeURIComponent(value)}`, headers: { authorization: `Bearer ${tokens.coordinator}` } });
+      (await t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tokens.coordinator}` } }))
+        .statusCode;
+    for (const [url, param] of [
+      ['/api/events', 'after'],
+      ['/api/events', 'limit'],
+      ['/api/stations', 'changedAfter'],
+      ['/api/findings/recent', 'limit'],
+    ] as const) {
+      for (const value of [
+        'Infinity',
+        '-Infinity',
+        '1e309',
+        '99999999999999999999999',
+        '9223372036854775807',
+        '9007199254740992',
+        '-1',
+        '1.5',
+        'NaN',
+      ]) {
+        const res = await t.app.inject({
+          method: 'GET',
+          url: `${url}?${param}=${encodeURIComponent(value)}`,
+          headers: { authorization: `Bearer ${tokens.coordinator}` },
+        });
         expect(res.statusCode, `${url}?${param}=${value}: ${res.body}`).toBe(400);
         expect(res.json().message).toContain(param);
       }
@@ -230,22 +350,46 @@ describe('fuzzing the API', () => {
   it('finding 6: catch_up and the handshake refuse out-of-range sequences with a clear error, not a database failure', async () => {
     const url = await listening();
     const fresh = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
-    const extremes = [1e20, 2 ** 53, 2 ** 63, 2 ** 64, Number.MAX_VALUE, -1, -Number.MAX_VALUE, 1.5, 1e-7, 'Infinity', '1e309', '0'];
+    const extremes = [
+      1e20,
+      2 ** 53,
+      2 ** 63,
+      2 ** 64,
+      Number.MAX_VALUE,
+      -1,
+      -Number.MAX_VALUE,
+      1.5,
+      1e-7,
+      'Infinity',
+      '1e309',
+      '0',
+    ];
     for (const after of [...extremes, null]) {
       // A handshake with a wild `after` still connects, and the socket keeps answering.
-      const socket = io(url, { transports: ['websocket'], auth: { token: fresh, after }, reconnection: false, forceNew: true });
+      const socket = io(url, {
+        transports: ['websocket'],
+        auth: { token: fresh, after },
+        reconnection: false,
+        forceNew: true,
+      });
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', () => resolve());
         socket.once('connect_error', reject);
       });
       for (const value of extremes) {
         for (const request of [{ after: value }, { after: 0, limit: value }]) {
-          const result = (await socket.timeout(10_000).emitWithAck('catch_up', request as never)) as { data?: unknown; error?: string };
+          const result = (await socket.timeout(10_000).emitWithAck('catch_up', request as never)) as {
+            data?: unknown;
+            error?: string;
+          };
           expect(result.error, `catch_up ${JSON.stringify(request)}`).toMatch(/^catch_up needs/);
         }
       }
       for (const value of [0, -0, 9007199254740991]) {
-        const result = (await socket.timeout(10_000).emitWithAck('catch_up', { after: value })) as { data?: unknown; error?: string };
+        const result = (await socket.timeout(10_000).emitWithAck('catch_up', { after: value })) as {
+          data?: unknown;
+          error?: string;
+        };
         expect(result, `catch_up after ${value}`).toHaveProperty('data');
       }
       socket.close();
@@ -265,14 +409,17 @@ describe('fuzzing the API', () => {
       { numRuns: 300 },
     );
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(fc.constantFrom('token', 'after', 'x'), fc.anything({ maxDepth: 2 }), { maxKeys: 3 }), async (auth) => {
-        const probe = io(url, { transports: ['websocket'], auth, reconnection: false, forceNew: true });
-        await new Promise<void>((resolve) => {
-          probe.once('connect_error', () => resolve());
-          probe.once('connect', () => resolve());
-        });
-        probe.close();
-      }),
+      fc.asyncProperty(
+        fc.dictionary(fc.constantFrom('token', 'after', 'x'), fc.anything({ maxDepth: 2 }), { maxKeys: 3 }),
+        async (auth) => {
+          const probe = io(url, { transports: ['websocket'], auth, reconnection: false, forceNew: true });
+          await new Promise<void>((resolve) => {
+            probe.once('connect_error', () => resolve());
+            probe.once('connect', () => resolve());
+          });
+          probe.close();
+        },
+      ),
       { numRuns: 100 },
     );
     // Still serving after all of it.

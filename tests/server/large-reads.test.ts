@@ -43,7 +43,8 @@ describe.skipIf(!postgresAvailable)('large reads per token (postgres)', () => {
     const sql = postgres(t.databaseUrl!, { max: 1, onnotice: () => {} });
     try {
       for (let waited = 0; waited < 120_000; waited += 50) {
-        const [row] = await sql`select count(*)::int as n from pg_locks where relation = 'stations'::regclass and not granted`;
+        const [row] =
+          await sql`select count(*)::int as n from pg_locks where relation = 'stations'::regclass and not granted`;
         if ((row?.n as number) >= count) return;
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -53,7 +54,8 @@ describe.skipIf(!postgresAvailable)('large reads per token (postgres)', () => {
     }
   }
 
-  const read = (token: string, url = '/api/stations') => t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+  const read = (token: string, url = '/api/stations') =>
+    t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
 
   it('finding 11: a third concurrent station list for one display token gets 429 with Retry-After; others are not held up', async () => {
     const display = t.own.displayToken;

@@ -37,7 +37,12 @@ describe.each(drivers)('messages on %s', (driver) => {
   let otherTeamId: string;
 
   const results = async (token: string, events: unknown[]) =>
-    (await postEvents(t.app, token, events)).json().results as { status: string; seq?: number; field?: string; error?: string }[];
+    (await postEvents(t.app, token, events)).json().results as {
+      status: string;
+      seq?: number;
+      field?: string;
+      error?: string;
+    }[];
   const inbox = async (token: string) => (await getJson(t.app, token, '/api/messages')).body as MessagesReply;
 
   beforeAll(async () => {
@@ -45,7 +50,10 @@ describe.each(drivers)('messages on %s', (driver) => {
     coordinator = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
     t01 = await join(t.app, t.own.joinCodes[0]!.code);
     t02 = await join(t.app, t.own.joinCodes[1]!.code);
-    const stations = (await getJson(t.app, coordinator, '/api/stations')).body.stations as { id: string; number: string }[];
+    const stations = (await getJson(t.app, coordinator, '/api/stations')).body.stations as {
+      id: string;
+      number: string;
+    }[];
     station = Object.fromEntries(stations.map((s) => [s.number, s.id]));
     otherTeamId = (await join(t.app, t.other.joinCodes[0]!.code)).teamId;
   });
@@ -58,7 +66,11 @@ describe.each(drivers)('messages on %s', (driver) => {
     // T01's plan has 1001 and 1002 (Leninsky), T02's has 1003 (Sverdlovsky).
     const district = messageSent({ district: 'Sverdlovsky' }, 'Count starts late in Sverdlovsky');
     const all = messageSent({ all: true }, 'All teams: the count starts at 20:30');
-    expect((await results(coordinator, [one, district, all])).map((r) => r.status)).toEqual(['stored', 'stored', 'stored']);
+    expect((await results(coordinator, [one, district, all])).map((r) => r.status)).toEqual([
+      'stored',
+      'stored',
+      'stored',
+    ]);
 
     const refused = await results(coordinator, [
       messageSent({ teamIds: [otherTeamId] }, 'not yours'),
@@ -70,9 +82,14 @@ describe.each(drivers)('messages on %s', (driver) => {
       ['rejected', '/to/district'],
       ['rejected', '/stationId'],
     ]);
-    expect((await results(t01.token, [messageSent({ all: true }, 'a team cannot broadcast')]))[0]).toMatchObject({ status: 'rejected', field: '/type' });
+    expect((await results(t01.token, [messageSent({ all: true }, 'a team cannot broadcast')]))[0]).toMatchObject({
+      status: 'rejected',
+      field: '/type',
+    });
     // The shape is checked too: a message names exactly one kind of recipient.
-    expect((await results(coordinator, [messageSent({ all: true, district: 'Leninsky' }, 'both')]))[0]!.status).toBe('rejected');
+    expect((await results(coordinator, [messageSent({ all: true, district: 'Leninsky' }, 'both')]))[0]!.status).toBe(
+      'rejected',
+    );
 
     const mine = await inbox(t01.token);
     expect(mine.messages).toEqual([]);
@@ -108,21 +125,56 @@ describe.each(drivers)('messages on %s', (driver) => {
     expect((await inbox(t01.token)).items.find((i) => i.id === msg.id)!.readAt).toBe(firstRead);
 
     const receipts = (await inbox(coordinator)).messages.find((m) => m.id === msg.id)!.receipts;
-    expect(receipts.map((r) => [r.callSign, r.readAt !== null])).toEqual([['T01', true], ['T02', false]]);
+    expect(receipts.map((r) => [r.callSign, r.readAt !== null])).toEqual([
+      ['T01', true],
+      ['T02', false],
+    ]);
 
     const bad = await results(t02.token, [messageRead(t02.teamId, randomUUID()), messageRead(t01.teamId, msg.id)]);
-    expect(bad.map((r) => [r.status, r.field])).toEqual([['rejected', '/messageId'], ['rejected', '/teamId']]);
-    expect((await results(coordinator, [messageRead(t01.teamId, msg.id)]))[0]).toMatchObject({ status: 'rejected', field: '/type' });
+    expect(bad.map((r) => [r.status, r.field])).toEqual([
+      ['rejected', '/messageId'],
+      ['rejected', '/teamId'],
+    ]);
+    expect((await results(coordinator, [messageRead(t01.teamId, msg.id)]))[0]).toMatchObject({
+      status: 'rejected',
+      field: '/type',
+    });
   });
 
-  it("tells the team when its help request is acknowledged or closed and when its findings are triaged; the team answers", async () => {
-    await results(t02.token, [{ id: randomUUID(), type: 'help_request', teamId: t02.teamId, occurredAt: minutesAgo(3) }]);
-    const ack = { id: randomUUID(), type: 'team_alert_acknowledged', teamId: t02.teamId, alert: 'help', occurredAt: minutesAgo(2), note: 'Calling you now' };
+  it('tells the team when its help request is acknowledged or closed and when its findings are triaged; the team answers', async () => {
+    await results(t02.token, [
+      { id: randomUUID(), type: 'help_request', teamId: t02.teamId, occurredAt: minutesAgo(3) },
+    ]);
+    const ack = {
+      id: randomUUID(),
+      type: 'team_alert_acknowledged',
+      teamId: t02.teamId,
+      alert: 'help',
+      occurredAt: minutesAgo(2),
+      note: 'Calling you now',
+    };
     const report = finding(t02.teamId, station['1003']!, 'serious', 10);
     await results(t02.token, [report]);
-    const triage = { id: randomUUID(), type: 'finding_status', findingId: report.id, status: 'escalated', occurredAt: minutesAgo(1), note: 'Sent to the CEC' };
-    const closed = { id: randomUUID(), type: 'help_resolved', teamId: t02.teamId, occurredAt: new Date().toISOString(), note: 'Police on site' };
-    expect((await results(coordinator, [ack, triage, closed])).map((r) => r.status)).toEqual(['stored', 'stored', 'stored']);
+    const triage = {
+      id: randomUUID(),
+      type: 'finding_status',
+      findingId: report.id,
+      status: 'escalated',
+      occurredAt: minutesAgo(1),
+      note: 'Sent to the CEC',
+    };
+    const closed = {
+      id: randomUUID(),
+      type: 'help_resolved',
+      teamId: t02.teamId,
+      occurredAt: new Date().toISOString(),
+      note: 'Police on site',
+    };
+    expect((await results(coordinator, [ack, triage, closed])).map((r) => r.status)).toEqual([
+      'stored',
+      'stored',
+      'stored',
+    ]);
 
     const items = (await inbox(t02.token)).items.filter((i) => i.kind !== 'message');
     expect(items.map((i) => [i.kind, i.text, i.from])).toEqual([
@@ -135,11 +187,27 @@ describe.each(drivers)('messages on %s', (driver) => {
     expect((await inbox(t01.token)).items.every((i) => i.kind === 'message')).toBe(true);
 
     // The team reads the acknowledgement and answers it.
-    const answer = { id: randomUUID(), type: 'team_message', teamId: t02.teamId, occurredAt: new Date().toISOString(), text: 'Thanks, we are safe', replyTo: ack.id };
-    expect((await results(t02.token, [messageRead(t02.teamId, ack.id), answer])).map((r) => r.status)).toEqual(['stored', 'stored']);
+    const answer = {
+      id: randomUUID(),
+      type: 'team_message',
+      teamId: t02.teamId,
+      occurredAt: new Date().toISOString(),
+      text: 'Thanks, we are safe',
+      replyTo: ack.id,
+    };
+    expect((await results(t02.token, [messageRead(t02.teamId, ack.id), answer])).map((r) => r.status)).toEqual([
+      'stored',
+      'stored',
+    ]);
     const after = (await inbox(t02.token)).items;
     expect(after.find((i) => i.id === ack.id)!.readAt).not.toBeNull();
-    expect(after.at(-1)).toMatchObject({ id: answer.id, kind: 'reply', from: 'T02', text: 'Thanks, we are safe', replyTo: ack.id });
+    expect(after.at(-1)).toMatchObject({
+      id: answer.id,
+      kind: 'reply',
+      from: 'T02',
+      text: 'Thanks, we are safe',
+      replyTo: ack.id,
+    });
     const desk = await inbox(coordinator);
     expect(desk.items.map((i: InboxItem) => [i.teamId, i.text])).toEqual([[t02.teamId, 'Thanks, we are safe']]);
     const wrongReply = { ...answer, id: randomUUID(), replyTo: randomUUID() };
@@ -165,33 +233,81 @@ describe.each(drivers)('incidents away from a station on %s', (driver) => {
     const { stationId: _none, ...base } = finding(t01.teamId, randomUUID(), 'serious', 5);
     const away = { ...base, text: 'Voters bussed in near the bazaar', position: { lat: 42.8712, lng: 74.6011 } };
     const nowhere = { ...base, id: randomUUID() };
-    const results = (await postEvents(t.app, t01.token, [away, nowhere])).json().results as { status: string; field?: string }[];
-    expect(results.map((r) => [r.status, r.field])).toEqual([['stored', undefined], ['rejected', '/stationId']]);
+    const results = (await postEvents(t.app, t01.token, [away, nowhere])).json().results as {
+      status: string;
+      field?: string;
+    }[];
+    expect(results.map((r) => [r.status, r.field])).toEqual([
+      ['stored', undefined],
+      ['rejected', '/stationId'],
+    ]);
 
-    const triage = { id: randomUUID(), type: 'finding_status', findingId: away.id, status: 'acknowledged', occurredAt: minutesAgo(1), note: 'Police informed' };
+    const triage = {
+      id: randomUUID(),
+      type: 'finding_status',
+      findingId: away.id,
+      status: 'acknowledged',
+      occurredAt: minutesAgo(1),
+      note: 'Police informed',
+    };
     expect((await postEvents(t.app, coordinator, [triage])).json().results[0].status).toBe('stored');
 
     const listed = (await getJson(t.app, coordinator, '/api/findings')).body.findings as Record<string, unknown>[];
     expect(listed).toEqual([
-      expect.objectContaining({ id: away.id, stationId: null, stationNumber: null, district: null, position: { lat: 42.8712, lng: 74.6011 }, status: 'acknowledged', acknowledgedBy: t.own.coordinator.username }),
+      expect.objectContaining({
+        id: away.id,
+        stationId: null,
+        stationNumber: null,
+        district: null,
+        position: { lat: 42.8712, lng: 74.6011 },
+        status: 'acknowledged',
+        acknowledgedBy: t.own.coordinator.username,
+      }),
     ]);
     // The wall gets category and severity, no place beyond "no station".
-    const wall = (await getJson(t.app, t.own.displayToken, '/api/findings/recent')).body.findings as Record<string, unknown>[];
-    expect(wall[0]).toMatchObject({ id: away.id, category: 'ballot_stuffing', severity: 'serious', stationId: null, stationNumber: null });
+    const wall = (await getJson(t.app, t.own.displayToken, '/api/findings/recent')).body.findings as Record<
+      string,
+      unknown
+    >[];
+    expect(wall[0]).toMatchObject({
+      id: away.id,
+      category: 'ballot_stuffing',
+      severity: 'serious',
+      stationId: null,
+      stationNumber: null,
+    });
     expect(JSON.stringify(wall)).not.toContain('42.8712');
     expect(JSON.stringify(wall)).not.toContain('bazaar');
 
-    const items = (await getJson(t.app, t01.token, '/api/messages')).body.items as { kind: string; findingId: string; stationId: string | null; text: string }[];
-    expect(items).toEqual([expect.objectContaining({ kind: 'finding_status', findingId: away.id, stationId: null, text: 'Police informed' })]);
+    const items = (await getJson(t.app, t01.token, '/api/messages')).body.items as {
+      kind: string;
+      findingId: string;
+      stationId: string | null;
+      text: string;
+    }[];
+    expect(items).toEqual([
+      expect.objectContaining({ kind: 'finding_status', findingId: away.id, stationId: null, text: 'Police informed' }),
+    ]);
 
-    const csv = await t.app.inject({ method: 'GET', url: '/api/exports/findings.csv', headers: { authorization: `Bearer ${coordinator}` } });
-    const [header, row] = csv.body.trim().split('\n').filter((line) => !line.startsWith('#'));
+    const csv = await t.app.inject({
+      method: 'GET',
+      url: '/api/exports/findings.csv',
+      headers: { authorization: `Bearer ${coordinator}` },
+    });
+    const [header, row] = csv.body
+      .trim()
+      .split('\n')
+      .filter((line) => !line.startsWith('#'));
     // Read by column name: columns are added at the end (who and when of triage came after lat/lng).
     const columns = header!.split(',');
     expect(row).toContain('Voters bussed in near the bazaar');
     const cells = row!.split(',');
     expect([cells[columns.indexOf('lat')], cells[columns.indexOf('lng')]]).toEqual(['42.8712', '74.6011']);
-    const geo = await t.app.inject({ method: 'GET', url: '/api/exports/findings.geojson', headers: { authorization: `Bearer ${coordinator}` } });
+    const geo = await t.app.inject({
+      method: 'GET',
+      url: '/api/exports/findings.geojson',
+      headers: { authorization: `Bearer ${coordinator}` },
+    });
     const feature = geo.json().features[0];
     expect(feature.geometry.coordinates).toEqual([74.6011, 42.8712]);
     expect(feature.properties).toMatchObject({ id: away.id, station: '', atStation: false });

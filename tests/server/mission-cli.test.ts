@@ -33,20 +33,76 @@ const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (r
 
 describe('mission set-up CLI', () => {
   it('creates a mission from a station CSV, a teams CSV and a plan, and prints its secrets once', async () => {
-    const out = run('create', '--name', 'Osh example', '--election-date', '2026-04-12', '--stations', 'examples/osh/stations.csv', '--teams', 'examples/osh/teams.csv', '--plan', 'examples/osh/plan.csv', '--username', 'osh', '--password', 'long enough secret', '--json');
+    const out = run(
+      'create',
+      '--name',
+      'Osh example',
+      '--election-date',
+      '2026-04-12',
+      '--stations',
+      'examples/osh/stations.csv',
+      '--teams',
+      'examples/osh/teams.csv',
+      '--plan',
+      'examples/osh/plan.csv',
+      '--username',
+      'osh',
+      '--password',
+      'long enough secret',
+      '--json',
+    );
     expect(out.status, out.stderr).toBe(0);
     const created = JSON.parse(out.stdout);
-    expect(created).toMatchObject({ coordinator: { username: 'osh', password: 'long enough secret' }, stations: 24, publicUrl: 'https://vigil.example.org' });
-    expect(created.joinCodes.map((j: { callSign: string }) => j.callSign)).toEqual(['O01', 'O02', 'O03', 'O04', 'O05', 'O06']);
+    expect(created).toMatchObject({
+      coordinator: { username: 'osh', password: 'long enough secret' },
+      stations: 24,
+      publicUrl: 'https://vigil.example.org',
+    });
+    expect(created.joinCodes.map((j: { callSign: string }) => j.callSign)).toEqual([
+      'O01',
+      'O02',
+      'O03',
+      'O04',
+      'O05',
+      'O06',
+    ]);
 
     const bad = path.join(dir, 'plan.csv');
     writeFileSync(bad, 'team,station,order,phases\nO01,5001,1,opening\nO07,5002,1,\nO01,5003,x,\n');
-    const refused = run('create', '--name', 'Broken', '--election-date', '2026-04-12', '--stations', 'examples/osh/stations.csv', '--team-count', '3', '--plan', bad, '--username', 'broken');
+    const refused = run(
+      'create',
+      '--name',
+      'Broken',
+      '--election-date',
+      '2026-04-12',
+      '--stations',
+      'examples/osh/stations.csv',
+      '--team-count',
+      '3',
+      '--plan',
+      bad,
+      '--username',
+      'broken',
+    );
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('Nothing was created');
     expect(refused.stderr).toContain('plan row 2 team: no team "O07" in this mission');
     expect(refused.stderr).toContain('plan row 3 order');
-    expect(run('create', '--name', 'Again', '--election-date', '2026-04-12', '--stations', 'examples/osh/stations.csv', '--team-count', '2', '--username', 'osh').stderr).toContain('is taken');
+    expect(
+      run(
+        'create',
+        '--name',
+        'Again',
+        '--election-date',
+        '2026-04-12',
+        '--stations',
+        'examples/osh/stations.csv',
+        '--team-count',
+        '2',
+        '--username',
+        'osh',
+      ).stderr,
+    ).toContain('is taken');
 
     const listed = run('list');
     expect(listed.stdout).toContain(`${created.missionId}  Osh example  election 2026-04-12  live  0 events`);
@@ -68,8 +124,25 @@ describe('mission set-up CLI', () => {
   it('finding 8: refuses what POST /api/teams refuses (one schema), naming the row and column, and creates nothing', async () => {
     const evil = '<img src=x onerror=alert(1)>';
     const teams = path.join(dir, 'evil-teams.csv');
-    writeFileSync(teams, `call_sign,members,phone,languages\nO01,Ann,,ru\n"${evil}",Bob,,ru\nO03,${'x'.repeat(201)},,ru\n`);
-    const refused = run('create', '--name', 'Evil', '--election-date', '2026-04-12', '--stations', 'examples/osh/stations.csv', '--teams', teams, '--username', 'evil', '--display-label', ' ');
+    writeFileSync(
+      teams,
+      `call_sign,members,phone,languages\nO01,Ann,,ru\n"${evil}",Bob,,ru\nO03,${'x'.repeat(201)},,ru\n`,
+    );
+    const refused = run(
+      'create',
+      '--name',
+      'Evil',
+      '--election-date',
+      '2026-04-12',
+      '--stations',
+      'examples/osh/stations.csv',
+      '--teams',
+      teams,
+      '--username',
+      'evil',
+      '--display-label',
+      ' ',
+    );
     expect(refused.status, refused.stdout).toBe(1);
     expect(refused.stderr).toContain('Nothing was created');
     expect(refused.stderr).toMatch(/teams row 2 call_sign: .*pattern/);
@@ -81,7 +154,12 @@ describe('mission set-up CLI', () => {
     const t = await buildTestApp('pglite');
     try {
       const coordinator = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
-      const res = await t.app.inject({ method: 'POST', url: '/api/teams', headers: { authorization: `Bearer ${coordinator}` }, payload: { callSign: evil, members: ['Bob'], languages: ['ru'] } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/teams',
+        headers: { authorization: `Bearer ${coordinator}` },
+        payload: { callSign: evil, members: ['Bob'], languages: ['ru'] },
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json().message).toContain('callSign');
     } finally {
@@ -100,7 +178,21 @@ describe.runIf(postgresAvailable)('mission set-up CLI links', () => {
 
   it('prints its links with PUBLIC_URL, and says which address it assumed when PUBLIC_URL is not set', () => {
     const create = (env: Record<string, string>, username: string, ...more: string[]) =>
-      runWith({ DATABASE_URL: database!.url, ...env }, 'create', '--name', `Links ${username}`, '--election-date', '2026-04-12', '--stations', 'examples/osh/stations.csv', '--team-count', '2', '--username', username, ...more);
+      runWith(
+        { DATABASE_URL: database!.url, ...env },
+        'create',
+        '--name',
+        `Links ${username}`,
+        '--election-date',
+        '2026-04-12',
+        '--stations',
+        'examples/osh/stations.csv',
+        '--team-count',
+        '2',
+        '--username',
+        username,
+        ...more,
+      );
 
     const told = create({ PUBLIC_URL: 'https://vigil.example.org/' }, 'told');
     expect(told.status, told.stderr).toBe(0);
@@ -112,10 +204,15 @@ describe.runIf(postgresAvailable)('mission set-up CLI links', () => {
     const guessed = create({ PORT: '4123' }, 'guessed');
     expect(guessed.status, guessed.stderr).toBe(0);
     expect(guessed.stdout).toMatch(/^Display: http:\/\/localhost:4123\/display\?token=\S+$/m);
-    expect(guessed.stdout).toContain('The links assume the server is reached at http://localhost:4123 (PUBLIC_URL is not set)');
+    expect(guessed.stdout).toContain(
+      'The links assume the server is reached at http://localhost:4123 (PUBLIC_URL is not set)',
+    );
 
     const flagged = create({}, 'flagged', '--public-url', 'https://field.example.net', '--json');
     expect(flagged.status, flagged.stderr).toBe(0);
-    expect(JSON.parse(flagged.stdout)).toMatchObject({ publicUrl: 'https://field.example.net', publicUrlAssumed: false });
+    expect(JSON.parse(flagged.stdout)).toMatchObject({
+      publicUrl: 'https://field.example.net',
+      publicUrlAssumed: false,
+    });
   }, 180_000);
 });

@@ -13,7 +13,10 @@ import { NATIONAL_MAPPING, nationalList } from '../helpers/national-list';
 import type { ImportPreviewReply, ImportReply, Station } from '../../shared/schemas/stations';
 
 const drivers: Driver[] = postgresAvailable ? ['pglite', 'postgres'] : ['pglite'];
-const BISHKEK: [[number, number], [number, number]] = [[74.5, 42.77], [74.68, 42.94]];
+const BISHKEK: [[number, number], [number, number]] = [
+  [74.5, 42.77],
+  [74.68, 42.94],
+];
 
 describe.each(drivers)('national station lists on %s', (driver) => {
   let t: TestApp;
@@ -23,7 +26,6 @@ describe.each(drivers)('national station lists on %s', (driver) => {
     coordinator = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
   });
   afterEach(async () => t?.close());
-
 
   const importCsv = (csv: string, query: Record<string, string> = {}, path = '/api/stations/import') =>
     t.app.inject({
@@ -42,14 +44,19 @@ describe.each(drivers)('national station lists on %s', (driver) => {
     const refused = unmapped.json() as ImportPreviewReply;
     expect(refused.columns).toContain('Localitate');
     expect(refused.sample).toHaveLength(5);
-    expect(refused.problemKinds.filter((k) => k.severity === 'error').map((k) => k.kind)).toEqual(['number: column is missing (map one)', 'district: column is missing (map one)']);
+    expect(refused.problemKinds.filter((k) => k.severity === 'error').map((k) => k.kind)).toEqual([
+      'number: column is missing (map one)',
+      'district: column is missing (map one)',
+    ]);
     expect(refused.problems[0]!.problem).toContain('"Nr. secție", "Județ", "Localitate"');
 
     const mapping = JSON.stringify(NATIONAL_MAPPING);
     const dry = (await importCsv(list.csv, { dryRun: 'true', mapping })).json() as ImportPreviewReply;
     expect(dry.problemKinds.filter((k) => k.severity === 'error')).toEqual([]);
     expect(dry.counts).toEqual({ created: 20_000, updated: 0, unchanged: 0, unplaced: list.unplaced });
-    const warnings = Object.fromEntries(dry.problemKinds.filter((k) => k.severity !== 'error').map((k) => [k.kind, k.count]));
+    const warnings = Object.fromEntries(
+      dry.problemKinds.filter((k) => k.severity !== 'error').map((k) => [k.kind, k.count]),
+    );
     expect(warnings['position 0,0']).toBe(list.zeroPoints);
     expect(warnings["position outside the mission's map area"]).toBe(list.farPoints);
     expect(warnings['no position → unplaced (not on the map)']).toBe(list.unplaced);
@@ -58,7 +65,12 @@ describe.each(drivers)('national station lists on %s', (driver) => {
     const imported = await importCsv(list.csv, { mapping });
     expect(imported.statusCode).toBe(200);
     const counts = imported.json() as ImportReply;
-    expect({ created: counts.created, updated: counts.updated, unchanged: counts.unchanged, unplaced: counts.unplaced }).toEqual(dry.counts);
+    expect({
+      created: counts.created,
+      updated: counts.updated,
+      unchanged: counts.unchanged,
+      unplaced: counts.unplaced,
+    }).toEqual(dry.counts);
 
     const all = await stations();
     expect(all).toHaveLength(20_003);
@@ -80,7 +92,11 @@ describe.each(drivers)('national station lists on %s', (driver) => {
 
   it('downloads every problem as CSV, not only the first 500', async () => {
     const list = nationalList({ stations: 2_000, bounds: BISHKEK, unplacedShare: 0.5 });
-    const res = await importCsv(list.csv, { mapping: JSON.stringify(NATIONAL_MAPPING) }, '/api/stations/import/problems');
+    const res = await importCsv(
+      list.csv,
+      { mapping: JSON.stringify(NATIONAL_MAPPING) },
+      '/api/stations/import/problems',
+    );
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/csv');
     const rows = parse(res.body, { columns: true }) as { row: string; severity: string; kind: string }[];
@@ -94,7 +110,11 @@ describe.each(drivers)('national station lists on %s', (driver) => {
     expect(res.statusCode).toBe(400);
     expect(res.json().problems).toEqual([
       expect.objectContaining({ row: 1, field: 'lat', problem: 'must be a number between -90 and 90' }),
-      expect.objectContaining({ row: 2, field: 'lng', problem: 'is blank while the other coordinate is given: give both or neither' }),
+      expect.objectContaining({
+        row: 2,
+        field: 'lng',
+        problem: 'is blank while the other coordinate is given: give both or neither',
+      }),
     ]);
     const mapped = await importCsv(bad, { mapping: JSON.stringify({ number: 'Nr' }) });
     expect(mapped.statusCode).toBe(400);
@@ -108,20 +128,41 @@ describe.each(drivers)('national station lists on %s', (driver) => {
   it('leaves stored values alone for blank cells unless told to clear them, and warns about a point far from its district', async () => {
     await importCsv('number,district,name,address,lat,lng,registered_voters\n1001,Leninsky,,,,,\n');
     let station = (await stations()).find((s) => s.code === '1001')!;
-    expect(station).toMatchObject({ name: 'School No. 1', address: 'Chui Ave 100', lat: 42.85, lng: 74.58, registeredVoters: 2000 });
-    const dry = (await importCsv('number,district,lat,lng,registered_voters\n1001,Leninsky,,,\n', { dryRun: 'true', clear: 'lat,lng,registeredVoters' })).json() as ImportPreviewReply;
+    expect(station).toMatchObject({
+      name: 'School No. 1',
+      address: 'Chui Ave 100',
+      lat: 42.85,
+      lng: 74.58,
+      registeredVoters: 2000,
+    });
+    const dry = (
+      await importCsv('number,district,lat,lng,registered_voters\n1001,Leninsky,,,\n', {
+        dryRun: 'true',
+        clear: 'lat,lng,registeredVoters',
+      })
+    ).json() as ImportPreviewReply;
     expect(dry.rows[0]).toMatchObject({ change: 'updated', changedFields: ['lat', 'lng', 'registeredVoters'] });
-    await importCsv('number,district,lat,lng,registered_voters\n1001,Leninsky,,,\n', { clear: 'lat,lng,registeredVoters' });
+    await importCsv('number,district,lat,lng,registered_voters\n1001,Leninsky,,,\n', {
+      clear: 'lat,lng,registeredVoters',
+    });
     station = (await stations()).find((s) => s.code === '1001')!;
     expect(station).toMatchObject({ lat: null, lng: null, registeredVoters: null, name: 'School No. 1' });
 
-    const district = ['number,district,lat,lng', ...[1, 2, 3, 4, 5].map((n) => `${n},Far,42.85${n},74.6${n}`), '6,Far,42.78,74.51'].join('\n');
+    const district = [
+      'number,district,lat,lng',
+      ...[1, 2, 3, 4, 5].map((n) => `${n},Far,42.85${n},74.6${n}`),
+      '6,Far,42.78,74.51',
+    ].join('\n');
     const warned = (await importCsv(district, { dryRun: 'true' })).json() as ImportPreviewReply;
-    expect(warned.problems).toEqual([expect.objectContaining({ row: 6, severity: 'warning', kind: "position far from its district's other stations" })]);
+    expect(warned.problems).toEqual([
+      expect.objectContaining({ row: 6, severity: 'warning', kind: "position far from its district's other stations" }),
+    ]);
   });
 
   it('finds stations by code, name or address ignoring case, spaces and dashes, nearest first; phones may search, displays may not', async () => {
-    await importCsv('number,district,code,name,address,lat,lng\n12,A,AB-12,Școala 1,Strada Lungă 1,42.80,74.55\n12,B,AB-120,Școala 2,Strada Lungă 2,42.90,74.65\n7,B,,Liceul,Piața Mare,,\n');
+    await importCsv(
+      'number,district,code,name,address,lat,lng\n12,A,AB-12,Școala 1,Strada Lungă 1,42.80,74.55\n12,B,AB-120,Școala 2,Strada Lungă 2,42.90,74.65\n7,B,,Liceul,Piața Mare,,\n',
+    );
     const team = await join(t.app, t.own.joinCodes[0]!.code);
     const search = async (token: string, query: string) => getJson(t.app, token, `/api/stations/search?${query}`);
     const found = await search(team.token, 'q=ab%2012');
@@ -136,7 +177,11 @@ describe.each(drivers)('national station lists on %s', (driver) => {
     expect(unplaced.body.stations).toEqual([expect.objectContaining({ code: 'B-7', lat: null, lng: null })]);
     expect((await search(coordinator, 'q=ab&limit=51')).status).toBe(400);
     expect((await search(coordinator, 'q=ab&near=95,1')).status).toBe(400);
-    const display = await t.app.inject({ method: 'GET', url: '/api/stations/search?q=ab', headers: { authorization: `Bearer ${t.own.displayToken}` } });
+    const display = await t.app.inject({
+      method: 'GET',
+      url: '/api/stations/search?q=ab',
+      headers: { authorization: `Bearer ${t.own.displayToken}` },
+    });
     expect(display.statusCode).toBe(403);
   });
 
@@ -151,7 +196,10 @@ describe.each(drivers)('national station lists on %s', (driver) => {
     const res = await importCsv(csv);
     expect(res.statusCode).toBe(200);
     expect((res.json() as ImportReply).created).toBe(3);
-    const codes = (await stations()).filter((s) => s.district.startsWith('Sector ')).map((s) => s.code).sort();
+    const codes = (await stations())
+      .filter((s) => s.district.startsWith('Sector '))
+      .map((s) => s.code)
+      .sort();
     expect(codes).toEqual(['Sector 1-12', 'Sector 1-2', 'Sector 11/2']);
     const found = await getJson(t.app, coordinator, `/api/stations/search?q=${encodeURIComponent('sector 11/2')}`);
     expect((found.body.stations as Station[]).map((s) => s.code)).toEqual(['Sector 11/2']);
@@ -199,7 +247,12 @@ describe.each(drivers)('national station lists on %s', (driver) => {
       await waitFor(() => heard.length > 0, 10_000, 'stations_changed');
       expect(heard[0]).toMatchObject({ id: unplaced.id, lat: 42.87, lng: 74.61 });
       expect((await stations()).find((s) => s.id === unplaced.id)).toMatchObject({ lat: 42.87, lng: 74.61 });
-      const byTeam = await t.app.inject({ method: 'PUT', url: `/api/stations/${unplaced.id}/position`, headers: { authorization: `Bearer ${team.token}` }, payload: { lat: 1, lng: 1 } });
+      const byTeam = await t.app.inject({
+        method: 'PUT',
+        url: `/api/stations/${unplaced.id}/position`,
+        headers: { authorization: `Bearer ${team.token}` },
+        payload: { lat: 1, lng: 1 },
+      });
       expect(byTeam.statusCode).toBe(403);
     } finally {
       dashboard.close();

@@ -5,7 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClient, type RedisClientType } from 'redis';
-import { LocalWindows, windowCounters, type WindowCounters } from '../../server/plugins/external/shared-rate-limit-store';
+import {
+  LocalWindows,
+  windowCounters,
+  type WindowCounters,
+} from '../../server/plugins/external/shared-rate-limit-store';
 import { freePort } from '../helpers/processes';
 import { REDIS_TEST_URL, redisAvailable } from '../helpers/services';
 
@@ -47,7 +51,8 @@ describe.runIf(redisAvailable)('the shared store on a real Redis', () => {
     const onA = countersFor(a, namespace);
     const onB = countersFor(b, namespace);
     const currents = [];
-    for (let i = 0; i < 4; i++) currents.push((await (i % 2 === 0 ? onA : onB).count('login:address:203.0.113.9', 60_000)).current);
+    for (let i = 0; i < 4; i++)
+      currents.push((await (i % 2 === 0 ? onA : onB).count('login:address:203.0.113.9', 60_000)).current);
     expect(currents).toEqual([1, 2, 3, 4]);
     await onB.uncount('login:address:203.0.113.9');
     expect((await onA.peek('login:address:203.0.113.9')).current).toBe(3);

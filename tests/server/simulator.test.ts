@@ -27,7 +27,8 @@ describe.each(drivers)('rehearsal simulator on %s', (driver) => {
   let base: string;
   let report: SimulationReport;
   const lines: string[] = [];
-  const query = async <T>(text: string) => rowsOf<T>(await t.database.db.execute(sql.raw(text.replaceAll('$M', `'${osh.missionId}'`))));
+  const query = async <T>(text: string) =>
+    rowsOf<T>(await t.database.db.execute(sql.raw(text.replaceAll('$M', `'${osh.missionId}'`))));
 
   beforeAll(async () => {
     t = await buildTestApp(driver);
@@ -39,7 +40,11 @@ describe.each(drivers)('rehearsal simulator on %s', (driver) => {
       stations: { text: example('stations.csv'), format: 'csv' },
       teams: { text: example('teams.csv') },
       plan: example('plan.csv'),
-      coordinator: { username: `osh-${Math.random().toString(36).slice(2, 8)}`, displayName: 'Osh coordinator', password: 'rehearse it well' },
+      coordinator: {
+        username: `osh-${Math.random().toString(36).slice(2, 8)}`,
+        displayName: 'Osh coordinator',
+        password: 'rehearse it well',
+      },
       displayLabel: 'Osh wall',
     });
     if (!plan.ok) throw new Error(plan.problems.join('; '));
@@ -47,20 +52,36 @@ describe.each(drivers)('rehearsal simulator on %s', (driver) => {
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     const address = t.app.server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    report = await simulateDay({ url: base, username: osh.coordinator.username, password: 'rehearse it well', durationMs: 8000, seed: 11, drill: true, log: (l) => lines.push(l) });
+    report = await simulateDay({
+      url: base,
+      username: osh.coordinator.username,
+      password: 'rehearse it well',
+      durationMs: 8000,
+      seed: 11,
+      drill: true,
+      log: (l) => lines.push(l),
+    });
   }, 120_000);
   afterAll(async () => t?.close());
 
   it('refuses to play into a live mission unless asked to switch an empty one to drill mode', async () => {
     await expect(
-      simulateDay({ url: base, username: t.own.coordinator.username, password: 'correct horse battery', durationMs: 1000, seed: 1, drill: false }),
+      simulateDay({
+        url: base,
+        username: t.own.coordinator.username,
+        password: 'correct horse battery',
+        durationMs: 1000,
+        seed: 1,
+        drill: false,
+      }),
     ).rejects.toThrow(/live: a rehearsal plays only into a drill/);
   });
 
   it('plays a whole day: every kind of report, none refused, one team silent, a help request, clusters of findings', async () => {
     expect(report.rejected).toEqual([]);
     expect(report.teams).toBe(6);
-    for (const type of ['arrival', 'departure', 'position', 'checklist', 'finding', 'help_request', 'help_resolved']) expect(report.byType[type], type).toBeGreaterThan(0);
+    for (const type of ['arrival', 'departure', 'position', 'checklist', 'finding', 'help_request', 'help_resolved'])
+      expect(report.byType[type], type).toBeGreaterThan(0);
     expect(report.silentTeam).not.toBeNull();
     expect(report.clusterStations.length).toBeGreaterThanOrEqual(3);
     const [count] = await query<{ n: number }>(`select count(*)::int as n from events where mission_id = $M`);
@@ -86,7 +107,7 @@ describe.each(drivers)('rehearsal simulator on %s', (driver) => {
     expect(conflicts).toContainEqual({ number: report.conflictStation, kind: 'assessment' });
   });
 
-  it('the dashboard\'s figures equal what SQL over the log says', async () => {
+  it("the dashboard's figures equal what SQL over the log says", async () => {
     const token = await login(t.app, osh.coordinator.username, 'rehearse it well');
     const summary = (await getJson(t.app, token, '/api/summary')).body;
     const [stations] = await query<{ total: number; present: number }>(
@@ -96,7 +117,9 @@ describe.each(drivers)('rehearsal simulator on %s', (driver) => {
     expect(summary.stations.total).toBe(stations!.total);
     expect(summary.stations.coveredNow).toBe(stations!.present);
     // Findings by severity, from the finding events themselves (nobody triaged in the rehearsal: all still open).
-    const findings = await query<{ severity: string; n: number }>(`select payload->>'severity' as severity, count(*)::int as n from events where mission_id = $M and type = 'finding' group by 1`);
+    const findings = await query<{ severity: string; n: number }>(
+      `select payload->>'severity' as severity, count(*)::int as n from events where mission_id = $M and type = 'finding' group by 1`,
+    );
     for (const severity of SEVERITIES) {
       const n = findings.find((f) => f.severity === severity)?.n ?? 0;
       expect(summary.findings.reported[severity], severity).toBe(n);
@@ -113,7 +136,11 @@ describe.each(drivers)('rehearsal simulator on %s', (driver) => {
       from ranked where r = 1 group by phase`);
     for (const phase of PHASES) {
       const row = latest.find((l) => l.phase === phase) ?? { observed: 0, bad: 0, very_bad: 0 };
-      expect(summary.assessments[phase], phase).toMatchObject({ observed: row.observed, bad: row.bad, veryBad: row.very_bad });
+      expect(summary.assessments[phase], phase).toMatchObject({
+        observed: row.observed,
+        bad: row.bad,
+        veryBad: row.very_bad,
+      });
     }
     const [help] = await query<{ open: number }>(`
       select count(*)::int as open from (
@@ -125,7 +152,7 @@ describe.each(drivers)('rehearsal simulator on %s', (driver) => {
     expect(summary.head).toBe(report.stored);
   });
 
-  it('the silent team raises the silent-team alert by the drill\'s own clock, as on the real day', async () => {
+  it("the silent team raises the silent-team alert by the drill's own clock, as on the real day", async () => {
     const token = await login(t.app, osh.coordinator.username, 'rehearse it well');
     const mission = (await getJson(t.app, token, '/api/session')).body.mission as MissionSummary;
     expect(mission.drill).toBe(true);
@@ -135,18 +162,40 @@ describe.each(drivers)('rehearsal simulator on %s', (driver) => {
     // At the drill's 19:00 the team that went quiet after 13:00 has been silent for hours; teams heard since are not.
     const clock = mission.drillClock!;
     const at = (minute: number) => new Date(Date.parse(clock.realStart) + ((minute - 390) * 60_000) / clock.speed);
-    const alerts = deriveAlerts(teams.map((team) => ({ ...team, status: { ...team.status, lastSeenAt: team.status.lastSeenAt && Date.parse(team.status.lastSeenAt) > at(19 * 60).getTime() ? at(18 * 60 + 50).toISOString() : team.status.lastSeenAt } })), [], at(19 * 60), mission, mission.alerts);
+    const alerts = deriveAlerts(
+      teams.map((team) => ({
+        ...team,
+        status: {
+          ...team.status,
+          lastSeenAt:
+            team.status.lastSeenAt && Date.parse(team.status.lastSeenAt) > at(19 * 60).getTime()
+              ? at(18 * 60 + 50).toISOString()
+              : team.status.lastSeenAt,
+        },
+      })),
+      [],
+      at(19 * 60),
+      mission,
+      mission.alerts,
+    );
     expect(alerts.filter((a) => a.kind === 'silent').map((a) => a.teamId)).toEqual([silentTeam.id]);
     expect(alerts[0]).toMatchObject({ kind: 'silent' });
     // Quiet since about 13:00 of the drill's day, so about 6 h at 19:00; on a loaded box the compressed day slips (a
     // busy run saw 297 min), so the bound is the alert's own threshold, with hours to spare.
-    expect((alerts[0] as { silentMinutes: number }).silentMinutes).toBeGreaterThan(Math.max(mission.alerts.silentTeamMinutes, 120));
+    expect((alerts[0] as { silentMinutes: number }).silentMinutes).toBeGreaterThan(
+      Math.max(mission.alerts.silentTeamMinutes, 120),
+    );
   });
 
   it('the drill is wiped: an empty log whose chain verifies, and the mission can go live', async () => {
     expect(await verifyMissionLog(t.database.db, osh.missionId)).toMatchObject({ ok: true, events: report.stored });
     const token = await login(t.app, osh.coordinator.username, 'rehearse it well');
-    const cleared = await t.app.inject({ method: 'POST', url: '/api/mission/drill/clear', headers: { authorization: `Bearer ${token}` }, payload: { confirmMissionName: 'Osh rehearsal test' } });
+    const cleared = await t.app.inject({
+      method: 'POST',
+      url: '/api/mission/drill/clear',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { confirmMissionName: 'Osh rehearsal test' },
+    });
     expect(cleared.statusCode).toBe(200);
     expect(cleared.json().deleted.events).toBe(report.stored);
     // Only the plan that stands is left, recorded again at the start of a fresh chain.
@@ -154,8 +203,17 @@ describe.each(drivers)('rehearsal simulator on %s', (driver) => {
     expect(replanned).toBe(6);
     expect(await verifyMissionLog(t.database.db, osh.missionId)).toMatchObject({ ok: true, events: replanned });
     const summary = (await getJson(t.app, token, '/api/summary')).body;
-    expect(summary).toMatchObject({ head: replanned, stations: { coveredNow: 0, coveredToday: 0 }, teams: { helpOpen: 0 } });
-    const live = await t.app.inject({ method: 'PUT', url: '/api/mission/drill', headers: { authorization: `Bearer ${token}` }, payload: { drill: false } });
+    expect(summary).toMatchObject({
+      head: replanned,
+      stations: { coveredNow: 0, coveredToday: 0 },
+      teams: { helpOpen: 0 },
+    });
+    const live = await t.app.inject({
+      method: 'PUT',
+      url: '/api/mission/drill',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { drill: false },
+    });
     expect(live.json()).toMatchObject({ drill: false, events: replanned, reports: 0 });
   });
 });

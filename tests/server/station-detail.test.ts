@@ -7,7 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATION_HISTORY_LIMIT } from '../../shared/schemas/map';
 import { districtAreas } from '../../server/modules/map/map.service';
 import { buildTestApp, FIXTURE_PASSWORD, type Driver, type TestApp } from '../helpers/app';
-import { arrival, checklist, departure, finding, getJson, join, login, minutesAgo, postEvents } from '../helpers/events';
+import {
+  arrival,
+  checklist,
+  departure,
+  finding,
+  getJson,
+  join,
+  login,
+  minutesAgo,
+  postEvents,
+} from '../helpers/events';
 import { postgresAvailable } from '../helpers/services';
 
 const drivers: Driver[] = postgresAvailable ? ['pglite', 'postgres'] : ['pglite'];
@@ -35,17 +45,39 @@ describe.each(drivers)('station detail, trails and map settings on %s', (driver)
   }, 60_000);
   afterAll(async () => t?.close());
 
-  it('tells a station\'s story: visits with call sign, checklist answers with question labels, findings with status, history newest first', async () => {
+  it("tells a station's story: visits with call sign, checklist answers with question labels, findings with status, history newest first", async () => {
     const station = stations[0]!;
     const critical = finding(phone.teamId, station.id, 'critical', 20);
-    await store(phone.token, [arrival(phone.teamId, station.id, 40), checklist(phone.teamId, station.id, 'very_bad'), critical, departure(phone.teamId, station.id, 10)]);
-    await store(coordinator, [{ id: randomUUID(), type: 'finding_status', findingId: critical.id, status: 'acknowledged', occurredAt: minutesAgo(5) }]);
+    await store(phone.token, [
+      arrival(phone.teamId, station.id, 40),
+      checklist(phone.teamId, station.id, 'very_bad'),
+      critical,
+      departure(phone.teamId, station.id, 10),
+    ]);
+    await store(coordinator, [
+      {
+        id: randomUUID(),
+        type: 'finding_status',
+        findingId: critical.id,
+        status: 'acknowledged',
+        occurredAt: minutesAgo(5),
+      },
+    ]);
 
     const { status, body } = await getJson(t.app, coordinator, `/api/stations/${station.id}/detail`);
     expect(status).toBe(200);
-    expect(body.station).toMatchObject({ id: station.id, status: { visitCount: 1, openFindings: 1, worstOpenSeverity: 'critical' } });
+    expect(body.station).toMatchObject({
+      id: station.id,
+      status: { visitCount: 1, openFindings: 1, worstOpenSeverity: 'critical' },
+    });
     expect(body.visits).toEqual([
-      expect.objectContaining({ teamId: phone.teamId, callSign: 'T01', closedBy: 'departure', departedAt: expect.any(String), arrivedAt: expect.any(String) }),
+      expect.objectContaining({
+        teamId: phone.teamId,
+        callSign: 'T01',
+        closedBy: 'departure',
+        departedAt: expect.any(String),
+        arrivedAt: expect.any(String),
+      }),
     ]);
     expect(Date.parse(body.visits[0].departedAt)).toBeGreaterThan(Date.parse(body.visits[0].arrivedAt));
     const [filed] = body.checklists;
@@ -60,10 +92,23 @@ describe.each(drivers)('station detail, trails and map settings on %s', (driver)
     expect(issues.value[0]).not.toBe('overcrowding');
     expect(issues.value[0]).toMatch(/crowd/i);
     expect(body.findings).toEqual([
-      expect.objectContaining({ id: critical.id, severity: 'critical', status: 'acknowledged', callSign: 'T01', text: critical.text, category: 'ballot_stuffing' }),
+      expect.objectContaining({
+        id: critical.id,
+        severity: 'critical',
+        status: 'acknowledged',
+        callSign: 'T01',
+        text: critical.text,
+        category: 'ballot_stuffing',
+      }),
     ]);
     expect(body.findings[0].categoryLabel).not.toBe('ballot_stuffing');
-    expect(body.history.map((event: { type: string }) => event.type)).toEqual(['finding_status', 'departure', 'finding', 'checklist', 'arrival']);
+    expect(body.history.map((event: { type: string }) => event.type)).toEqual([
+      'finding_status',
+      'departure',
+      'finding',
+      'checklist',
+      'arrival',
+    ]);
     expect(body.historyTruncated).toBe(false);
     expect(body.head).toBeGreaterThanOrEqual(body.history[0].seq);
   });
@@ -71,7 +116,12 @@ describe.each(drivers)('station detail, trails and map settings on %s', (driver)
   it('bounds the history and says so', async () => {
     const station = stations[1]!;
     const positions = Array.from({ length: STATION_HISTORY_LIMIT + 5 }, (_, i) => ({
-      id: randomUUID(), type: 'position', teamId: phone.teamId, stationId: station.id, occurredAt: minutesAgo(200 - i), position: { lat: station.lat, lng: station.lng },
+      id: randomUUID(),
+      type: 'position',
+      teamId: phone.teamId,
+      stationId: station.id,
+      occurredAt: minutesAgo(200 - i),
+      position: { lat: station.lat, lng: station.lng },
     }));
     await store(phone.token, positions);
     const { body } = await getJson(t.app, coordinator, `/api/stations/${station.id}/detail`);
@@ -80,7 +130,7 @@ describe.each(drivers)('station detail, trails and map settings on %s', (driver)
     expect(body.history[0].seq).toBeGreaterThan(body.history[1].seq);
   });
 
-  it('answers 404 for another mission\'s station or an unknown one, 400 for a malformed id, 403 for teams and displays', async () => {
+  it("answers 404 for another mission's station or an unknown one, 400 for a malformed id, 403 for teams and displays", async () => {
     expect((await getJson(t.app, coordinator, `/api/stations/${otherStationId}/detail`)).status).toBe(404);
     expect((await getJson(t.app, coordinator, `/api/stations/${randomUUID()}/detail`)).status).toBe(404);
     const malformed = await getJson(t.app, coordinator, '/api/stations/not-a-uuid/detail');
@@ -94,7 +144,13 @@ describe.each(drivers)('station detail, trails and map settings on %s', (driver)
     const second = await join(t.app, t.own.joinCodes[1]!.code);
     await store(second.token, [
       arrival(second.teamId, stations[2]!.id, 30),
-      { id: randomUUID(), type: 'position', teamId: second.teamId, occurredAt: minutesAgo(5), position: { lat: 42.9, lng: 74.7 } },
+      {
+        id: randomUUID(),
+        type: 'position',
+        teamId: second.teamId,
+        occurredAt: minutesAgo(5),
+        position: { lat: 42.9, lng: 74.7 },
+      },
     ]);
     const { status, body } = await getJson(t.app, coordinator, '/api/teams/trails');
     expect(status).toBe(200);
@@ -117,17 +173,26 @@ describe.each(drivers)('station detail, trails and map settings on %s', (driver)
     const { status, body } = await getJson(t.app, t.own.displayToken, '/api/map');
     expect(status).toBe(200);
     expect(body).toMatchObject({ styleUrl: null, pmtilesUrl: null, font: 'Noto Sans Regular' });
-    expect(body.districts.features.map((f: { properties: { district: string; stationCount: number; approximate: boolean } }) => f.properties)).toEqual([
+    expect(
+      body.districts.features.map(
+        (f: { properties: { district: string; stationCount: number; approximate: boolean } }) => f.properties,
+      ),
+    ).toEqual([
       { district: 'Leninsky', stationCount: 2, approximate: true },
       { district: 'Sverdlovsky', stationCount: 1, approximate: true },
     ]);
-    const glyphs = await t.app.inject({ method: 'GET', url: body.glyphs.replace('{fontstack}', encodeURIComponent('Noto Sans Regular')).replace('{range}', '0-255') });
+    const glyphs = await t.app.inject({
+      method: 'GET',
+      url: body.glyphs.replace('{fontstack}', encodeURIComponent('Noto Sans Regular')).replace('{range}', '0-255'),
+    });
     expect(glyphs.statusCode).toBe(200);
     expect(glyphs.headers['content-type']).toBe('application/x-protobuf');
     expect(glyphs.rawPayload.length).toBeGreaterThan(1000);
     expect((await t.app.inject({ method: 'GET', url: '/api/map/glyphs/Any%20Font/0-255.pbf' })).statusCode).toBe(200);
     expect((await t.app.inject({ method: 'GET', url: '/api/map/glyphs/x/3-7.pbf' })).statusCode).toBe(404);
-    expect((await t.app.inject({ method: 'GET', url: '/api/map/glyphs/x/..%2F..%2Fpackage.json' })).statusCode).toBe(400);
+    expect((await t.app.inject({ method: 'GET', url: '/api/map/glyphs/x/..%2F..%2Fpackage.json' })).statusCode).toBe(
+      400,
+    );
   });
 });
 
@@ -144,8 +209,12 @@ describe('district areas', () => {
 
   it('draws one closed area per district that holds every one of its stations (inside, or on its edge)', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-    const points = Array.from({ length: 300 }, (_, i) => ({ district: i % 3 === 0 ? 'North' : 'South', lat: (i % 3 === 0 ? 43 : 42.8) + random() * 0.1, lng: 74.5 + random() * 0.2 }));
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const points = Array.from({ length: 300 }, (_, i) => ({
+      district: i % 3 === 0 ? 'North' : 'South',
+      lat: (i % 3 === 0 ? 43 : 42.8) + random() * 0.1,
+      lng: 74.5 + random() * 0.2,
+    }));
     points.push({ district: 'Lonely', lat: 42.5, lng: 74.1 });
     const areas = districtAreas(points);
     expect(areas.map((area) => area.properties.district)).toEqual(['Lonely', 'North', 'South']);
@@ -154,7 +223,10 @@ describe('district areas', () => {
       expect(ring[0]).toEqual(ring.at(-1));
       const vertices = new Set(ring.map((vertex) => vertex.join()));
       for (const point of points.filter((p) => p.district === area.properties.district)) {
-        expect(inside([point.lng, point.lat], ring) || vertices.has(`${point.lng},${point.lat}`), `${area.properties.district} ${point.lng},${point.lat}`).toBe(true);
+        expect(
+          inside([point.lng, point.lat], ring) || vertices.has(`${point.lng},${point.lat}`),
+          `${area.properties.district} ${point.lng},${point.lat}`,
+        ).toBe(true);
       }
     }
   });

@@ -17,7 +17,10 @@ const ROWS = 5000;
 
 function stationList(rows: number, lastRow?: string): string {
   const lines = ['number,district,name,address,lat,lng'];
-  for (let i = 1; i <= rows; i++) lines.push(`${i},District ${i % 7},Școala ${i},"Strada ${i}, bloc ${i % 5}",${i % 3 ? ',' : `42.8${i % 10},74.6${i % 10}`}`);
+  for (let i = 1; i <= rows; i++)
+    lines.push(
+      `${i},District ${i % 7},Școala ${i},"Strada ${i}, bloc ${i % 5}",${i % 3 ? ',' : `42.8${i % 10},74.6${i % 10}`}`,
+    );
   if (lastRow !== undefined) lines.push(lastRow);
   return lines.join('\n') + '\n';
 }
@@ -25,9 +28,11 @@ function stationList(rows: number, lastRow?: string): string {
 /** The body in pieces of 1,000 bytes (splitting lines and characters), with no content-length: a chunked upload. */
 function inPieces(text: string): Readable {
   const bytes = Buffer.from(text, 'utf8');
-  return Readable.from((function* () {
-    for (let i = 0; i < bytes.length; i += 1000) yield bytes.subarray(i, i + 1000);
-  })());
+  return Readable.from(
+    (function* () {
+      for (let i = 0; i < bytes.length; i += 1000) yield bytes.subarray(i, i + 1000);
+    })(),
+  );
 }
 
 describe.each(drivers)('streamed station imports on %s', (driver) => {
@@ -46,9 +51,10 @@ describe.each(drivers)('streamed station imports on %s', (driver) => {
       headers: { authorization: `Bearer ${coordinator}`, 'content-type': 'text/csv' },
       payload,
     });
-  const stationCount = async () => ((await getJson(t.app, coordinator, '/api/stations')).body.stations as Station[]).length;
+  const stationCount = async () =>
+    ((await getJson(t.app, coordinator, '/api/stations')).body.stations as Station[]).length;
 
-  it('gives the dry run\'s counts for a body sent in pieces without a length, and nothing changes the second time', async () => {
+  it("gives the dry run's counts for a body sent in pieces without a length, and nothing changes the second time", async () => {
     const before = await stationCount();
     const text = stationList(ROWS);
     const dry = (await importBody(inPieces(text), '?dryRun=true')).json() as ImportPreviewReply;
@@ -56,9 +62,16 @@ describe.each(drivers)('streamed station imports on %s', (driver) => {
     const imported = await importBody(inPieces(text));
     expect(imported.statusCode).toBe(200);
     const counts = imported.json() as ImportReply;
-    expect({ created: counts.created, updated: counts.updated, unchanged: counts.unchanged, unplaced: counts.unplaced }).toEqual(dry.counts);
+    expect({
+      created: counts.created,
+      updated: counts.updated,
+      unchanged: counts.unchanged,
+      unplaced: counts.unplaced,
+    }).toEqual(dry.counts);
     expect(await stationCount()).toBe(before + ROWS);
-    const station = ((await getJson(t.app, coordinator, '/api/stations/search?q=Școala%204999&limit=1')).body.stations as Station[])[0];
+    const station = (
+      (await getJson(t.app, coordinator, '/api/stations/search?q=Școala%204999&limit=1')).body.stations as Station[]
+    )[0];
     expect(station).toMatchObject({ name: 'Școala 4999', address: 'Strada 4999, bloc 4', district: 'District 1' });
     expect((await importBody(inPieces(text))).json()).toMatchObject({ created: 0, updated: 0, unchanged: ROWS });
   }, 120_000);
@@ -68,7 +81,9 @@ describe.each(drivers)('streamed station imports on %s', (driver) => {
     const refused = await importBody(inPieces(stationList(ROWS, `${ROWS + 1},District 1,Last,Somewhere,north,74.6`)));
     expect(refused.statusCode).toBe(400);
     const body = refused.json() as { problems: ImportProblem[] };
-    expect(body.problems.filter((p) => p.severity === 'error')).toEqual([expect.objectContaining({ row: ROWS + 1, field: 'lat' })]);
+    expect(body.problems.filter((p) => p.severity === 'error')).toEqual([
+      expect.objectContaining({ row: ROWS + 1, field: 'lat' }),
+    ]);
     expect(await stationCount()).toBe(before);
   }, 120_000);
 
@@ -76,10 +91,14 @@ describe.each(drivers)('streamed station imports on %s', (driver) => {
     const before = await stationCount();
     const text = stationList(ROWS);
     const limit = Buffer.byteLength(text) - 10;
-    const refused = t.app.services.stations.importFile(t.own.missionId, bodyChunks(inPieces(text), limit), { format: 'csv' });
+    const refused = t.app.services.stations.importFile(t.own.missionId, bodyChunks(inPieces(text), limit), {
+      format: 'csv',
+    });
     await expect(refused).rejects.toMatchObject({ statusCode: 413, code: 'BODY_TOO_LARGE' });
     expect(await stationCount()).toBe(before);
-    const whole = await t.app.services.stations.importFile(t.own.missionId, bodyChunks(inPieces(text), limit + 10), { format: 'csv' });
+    const whole = await t.app.services.stations.importFile(t.own.missionId, bodyChunks(inPieces(text), limit + 10), {
+      format: 'csv',
+    });
     expect(whole.created).toBe(ROWS);
   }, 120_000);
 });

@@ -47,7 +47,10 @@ function rowsOf(text: string, format: 'csv' | 'geojson'): StationImportRow[] {
 function problemsOf(text: string, format: 'csv' | 'geojson'): ImportProblem[] {
   const result = parseStationImport(text, format);
   if (result.ok) throw new Error(`expected problems, got ${result.rows.length} rows`);
-  return result.problems.all().filter((p) => p.severity === 'error').map(({ row, field, problem }) => ({ row, field, problem }));
+  return result.problems
+    .all()
+    .filter((p) => p.severity === 'error')
+    .map(({ row, field, problem }) => ({ row, field, problem }));
 }
 
 function csv(...lines: string[]): string {
@@ -110,7 +113,10 @@ describe('CSV station import', () => {
   });
 
   it('makes the optional columns optional', () => {
-    const text = csv('number,name,address,district,lat,lng', '1002,Kindergarten No. 104,Manas Ave 12,Leninsky,42.85,74.57');
+    const text = csv(
+      'number,name,address,district,lat,lng',
+      '1002,Kindergarten No. 104,Manas Ave 12,Leninsky,42.85,74.57',
+    );
     expect(rowsOf(text, 'csv')).toEqual([KINDERGARTEN_104]);
   });
 
@@ -132,7 +138,9 @@ describe('CSV station import', () => {
   it('reports each missing required column once, on row 0, naming the columns found and expected', () => {
     const problems = problemsOf(csv('Nr,name,County,lng', '1001,School No. 61,Pervomaisky,74.6'), 'csv');
     expect(problems.map((p) => p.field)).toEqual(['number', 'district']);
-    expect(problems[0]?.problem).toMatch(/^column is missing \(also accepted: station, stationnumber\)\. The file's columns are "Nr", "name", "County", "lng"; expected number and district/);
+    expect(problems[0]?.problem).toMatch(
+      /^column is missing \(also accepted: station, stationnumber\)\. The file's columns are "Nr", "name", "County", "lng"; expected number and district/,
+    );
   });
 
   it('reports two columns that mean the same field', () => {
@@ -148,7 +156,11 @@ describe('CSV station import', () => {
     );
     expect(problemsOf(text, 'csv')).toEqual([
       { row: 1, field: 'lat', problem: 'must use a decimal point, not a comma (42.8761, not "42,8761")' },
-      { row: 1, field: 'registered_voters', problem: 'must be written without thousands separators (2400, not "2 400")' },
+      {
+        row: 1,
+        field: 'registered_voters',
+        problem: 'must be written without thousands separators (2400, not "2 400")',
+      },
       { row: 2, field: 'lat', problem: 'must be a number between -90 and 90 (found "north")' },
       { row: 2, field: 'registered_voters', problem: 'must be a whole number between 0 and 10000000 (found "1.5")' },
     ]);
@@ -176,12 +188,20 @@ describe('CSV station import', () => {
       '1002,School No. 5,Chui Ave 1,Pervomaisky,23,42.8761,74.6012,2400',
       '1001,School No. 6,Chui Ave 2,Pervomaisky,23,42.8761,74.6012,2400',
     );
-    expect(problemsOf(text, 'csv')).toEqual([{ row: 3, field: 'number', problem: 'duplicates row 1 (same number in the same district)' }]);
+    expect(problemsOf(text, 'csv')).toEqual([
+      { row: 3, field: 'number', problem: 'duplicates row 1 (same number in the same district)' },
+    ]);
   });
 
   it('reports a row with the wrong number of values', () => {
-    const text = csv(HEADER, '1001,School No. 61, Chui Ave 154,Pervomaisky,23,42.8761,74.6012,2400', '1002,School No. 5');
-    expect(problemsOf(text, 'csv')).toEqual([{ row: 2, field: '', problem: 'has 2 values but the header has 8 columns' }]);
+    const text = csv(
+      HEADER,
+      '1001,School No. 61, Chui Ave 154,Pervomaisky,23,42.8761,74.6012,2400',
+      '1002,School No. 5',
+    );
+    expect(problemsOf(text, 'csv')).toEqual([
+      { row: 2, field: '', problem: 'has 2 values but the header has 8 columns' },
+    ]);
   });
 
   it('refuses an empty file and a header without rows', () => {
@@ -204,7 +224,9 @@ describe('CSV station import', () => {
     const result = parseStationImport(csv(HEADER, ...badRows), 'csv');
     expect(result.problems.all()).toHaveLength(600);
     expect(result.problems.listed()).toHaveLength(MAX_IMPORT_PROBLEMS);
-    expect(result.problems.kinds()).toEqual([{ kind: 'lat: must be a number between -90 and 90', severity: 'error', count: 600, rows: [1, 2, 3, 4, 5] }]);
+    expect(result.problems.kinds()).toEqual([
+      { kind: 'lat: must be a number between -90 and 90', severity: 'error', count: 600, rows: [1, 2, 3, 4, 5] },
+    ]);
   });
 
   it(`refuses a file of more than ${MAX_IMPORT_ROWS} rows`, () => {
@@ -235,7 +257,10 @@ describe('GeoJSON station import', () => {
         colour: 'red',
       },
     };
-    expect(rowsOf(featureCollection([pointFeature(SCHOOL_61), snake]), 'geojson')).toEqual([SCHOOL_61, KINDERGARTEN_104]);
+    expect(rowsOf(featureCollection([pointFeature(SCHOOL_61), snake]), 'geojson')).toEqual([
+      SCHOOL_61,
+      KINDERGARTEN_104,
+    ]);
   });
 
   it('takes the position from the geometry, never from lat/lng properties', () => {
@@ -267,16 +292,41 @@ describe('GeoJSON station import', () => {
   it('reports features that are not points, have no geometry or no properties', () => {
     const polygon = {
       type: 'Feature',
-      geometry: { type: 'Polygon', coordinates: [[[74.5, 42.8], [74.6, 42.8], [74.6, 42.9], [74.5, 42.8]]] },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [74.5, 42.8],
+            [74.6, 42.8],
+            [74.6, 42.9],
+            [74.5, 42.8],
+          ],
+        ],
+      },
       properties: { ...SCHOOL_61, number: '1003' },
     };
     const noGeometry = { type: 'Feature', properties: { ...SCHOOL_61, number: '1004' } };
     const noProperties = { type: 'Feature', geometry: { type: 'Point', coordinates: [74.6, 42.8] } };
-    const shortCoordinates = { ...noProperties, geometry: { type: 'Point', coordinates: [74.6] }, properties: SCHOOL_61 };
-    const text = featureCollection([pointFeature(KINDERGARTEN_104), polygon, noGeometry, noProperties, shortCoordinates, 'x']);
+    const shortCoordinates = {
+      ...noProperties,
+      geometry: { type: 'Point', coordinates: [74.6] },
+      properties: SCHOOL_61,
+    };
+    const text = featureCollection([
+      pointFeature(KINDERGARTEN_104),
+      polygon,
+      noGeometry,
+      noProperties,
+      shortCoordinates,
+      'x',
+    ]);
     expect(problemsOf(text, 'geojson')).toEqual([
       { row: 2, field: 'geometry', problem: 'must be a Point, not Polygon' },
-      { row: 3, field: 'geometry', problem: 'is required: a Point with coordinates [longitude, latitude], or null for an unplaced station' },
+      {
+        row: 3,
+        field: 'geometry',
+        problem: 'is required: a Point with coordinates [longitude, latitude], or null for an unplaced station',
+      },
       { row: 4, field: 'properties', problem: 'is required: an object with the station fields' },
       { row: 5, field: 'coordinates', problem: 'must be [longitude, latitude]' },
       { row: 6, field: 'type', problem: 'must be "Feature"' },
@@ -286,9 +336,18 @@ describe('GeoJSON station import', () => {
   it('reports missing and invalid properties and coordinates by name', () => {
     const missingNumber = pointFeature({ ...SCHOOL_61, number: '' });
     const { district: _district, ...withoutDistrict } = SCHOOL_61;
-    const missingDistrict = { ...(pointFeature(SCHOOL_61) as object), properties: { ...withoutDistrict, number: '1002' } };
+    const missingDistrict = {
+      ...(pointFeature(SCHOOL_61) as object),
+      properties: { ...withoutDistrict, number: '1002' },
+    };
     const outOfRange = pointFeature({ ...SCHOOL_61, number: '1003', lat: 91, lng: 'east' as unknown as number });
-    const text = featureCollection([missingNumber, missingDistrict, outOfRange, pointFeature(SCHOOL_61), pointFeature(SCHOOL_61)]);
+    const text = featureCollection([
+      missingNumber,
+      missingDistrict,
+      outOfRange,
+      pointFeature(SCHOOL_61),
+      pointFeature(SCHOOL_61),
+    ]);
     expect(problemsOf(text, 'geojson')).toEqual([
       { row: 1, field: 'number', problem: 'is required' },
       { row: 2, field: 'district', problem: 'is required' },
@@ -303,7 +362,9 @@ describe('GeoJSON station import', () => {
     const result = parseStationImport(featureCollection([unplaced]), 'geojson');
     expect(result.ok).toBe(true);
     expect(result.rows).toEqual([{ ...KINDERGARTEN_104, lat: null, lng: null }]);
-    expect(result.problems.kinds()).toEqual([{ kind: 'no position → unplaced (not on the map)', severity: 'notice', count: 1, rows: [1] }]);
+    expect(result.problems.kinds()).toEqual([
+      { kind: 'no position → unplaced (not on the map)', severity: 'notice', count: 1, rows: [1] },
+    ]);
   });
 
   it('reads back, unchanged, the demo mission written as GeoJSON', () => {
@@ -320,10 +381,25 @@ async function* inPieces(text: string, size: number): AsyncIterable<Buffer> {
 
 describe('a station file read as a stream', () => {
   const files: [string, string][] = [
-    ['commas, quoted commas and newlines, diacritics', csv(HEADER, '1001,"Școala ""Nr. 61"", corp A",Chui Ave 154,Pervomaisky,23,42.8761,74.6012,2400', '1002,"Grădinița\nnr. 104",Manas Ave 12,Leninsky,,42.85,74.57,', '1003,Lyceum,"Ave 1, bloc 2",Leninsky,,,,')],
-    ['semicolons, a byte-order mark and Windows line endings', '\uFEFF' + ['number;name;address;district', '1;Școală;Strada 1;Ialoveni', '2;Liceu;Strada 2;Ialoveni'].join('\r\n')],
+    [
+      'commas, quoted commas and newlines, diacritics',
+      csv(
+        HEADER,
+        '1001,"Școala ""Nr. 61"", corp A",Chui Ave 154,Pervomaisky,23,42.8761,74.6012,2400',
+        '1002,"Grădinița\nnr. 104",Manas Ave 12,Leninsky,,42.85,74.57,',
+        '1003,Lyceum,"Ave 1, bloc 2",Leninsky,,,,',
+      ),
+    ],
+    [
+      'semicolons, a byte-order mark and Windows line endings',
+      '\uFEFF' +
+        ['number;name;address;district', '1;Școală;Strada 1;Ialoveni', '2;Liceu;Strada 2;Ialoveni'].join('\r\n'),
+    ],
     ['a header on its own, without a line break', 'number,name,address,district'],
-    ['problems: a bad number, a short row, a repeated number', csv(HEADER, '1001,a,b,Leninsky,,north,74.6,', '1002,a', '1001,c,d,Leninsky,,,,')],
+    [
+      'problems: a bad number, a short row, a repeated number',
+      csv(HEADER, '1001,a,b,Leninsky,,north,74.6,', '1002,a', '1001,c,d,Leninsky,,,,'),
+    ],
     ['an unreadable file', 'number,name\n"unterminated,quote\n'],
     // Found by the fuzz test: csv-parse's INVALID_OPENING_QUOTE error has no CSV_ code prefix and went out as a 500.
     ['a quote opening inside a field', 'number,name\n["6b3c3b4e-1111-4222-8333-944444444444"]'],
@@ -339,7 +415,9 @@ describe('a station file read as a stream', () => {
   });
 
   it('keeps only the problems a reply lists when asked, with the same list and counts as keeping them all', async () => {
-    const rows = Array.from({ length: 3000 }, (_, i) => (i % 3 === 0 ? `${i},a,b,c,,,,` : i % 5 === 0 ? `${i},a,b,c,,north,74.6,` : `${i},a,b,c,,42.8,74.6,`));
+    const rows = Array.from({ length: 3000 }, (_, i) =>
+      i % 3 === 0 ? `${i},a,b,c,,,,` : i % 5 === 0 ? `${i},a,b,c,,north,74.6,` : `${i},a,b,c,,42.8,74.6,`,
+    );
     const text = csv(HEADER, ...rows);
     const all = await readStationImport(inPieces(text, 4096), 'csv', {}, 'all');
     const listed = await readStationImport(inPieces(text, 4096), 'csv', {}, 'listed');
@@ -355,7 +433,8 @@ describe('a station file read as a stream', () => {
     const full = new ProblemList({ keep: 'all' });
     for (const list of [bounded, full]) {
       for (let row = 1; row <= 1500; row++) list.add(row, 'lat', 'no position', 'notice', 'no position');
-      for (let row = 1500; row >= 1; row -= 3) list.add(row, 'code', `"x" is already the code of row 1`, 'error', 'code: already used');
+      for (let row = 1500; row >= 1; row -= 3)
+        list.add(row, 'code', `"x" is already the code of row 1`, 'error', 'code: already used');
     }
     expect(bounded.listed()).toEqual(full.listed());
     expect(bounded.listed()[0]).toMatchObject({ row: 3, severity: 'error' });

@@ -16,7 +16,12 @@ const TRIES = 15;
  * Sends a request head declaring `declaredBytes`, then trickles the body (64 KiB every 20 ms) until the server answers;
  * resolves with what came back, or the socket error that ended it.
  */
-function slowUpload(port: number, path: string, token: string, declaredBytes: number): Promise<{ answer: string; error: string | null }> {
+function slowUpload(
+  port: number,
+  path: string,
+  token: string,
+  declaredBytes: number,
+): Promise<{ answer: string; error: string | null }> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
     let answer = '';
@@ -68,18 +73,30 @@ describe('finding 9: oversized uploads', () => {
       outcomes.push(await slowUpload(port, `/api/photos/${randomUUID()}`, team.token, 50 * 1024 * 1024));
     }
     const received413 = outcomes.filter((o) => o.answer.startsWith('HTTP/1.1 413'));
-    expect(outcomes.filter((o) => !o.answer.startsWith('HTTP/1.1 413')), 'tries without a 413').toEqual([]);
+    expect(
+      outcomes.filter((o) => !o.answer.startsWith('HTTP/1.1 413')),
+      'tries without a 413',
+    ).toEqual([]);
     expect(received413).toHaveLength(TRIES);
     expect(received413[0]!.answer).toContain(`at most ${MAX_PHOTO_BYTES}`);
     // Not even a team's token is needed to be told: the size is refused before anything else is looked at.
-    expect((await slowUpload(port, `/api/photos/${randomUUID()}`, 'not-a-token', MAX_PHOTO_BYTES + 1)).answer).toMatch(/^HTTP\/1.1 413/);
+    expect((await slowUpload(port, `/api/photos/${randomUUID()}`, 'not-a-token', MAX_PHOTO_BYTES + 1)).answer).toMatch(
+      /^HTTP\/1.1 413/,
+    );
     // Within the limit, the same route still takes a body.
-    expect((await slowUpload(port, `/api/photos/${randomUUID()}`, team.token, 10)).answer).toMatch(/^HTTP\/1.1 4(00|15)/);
+    expect((await slowUpload(port, `/api/photos/${randomUUID()}`, team.token, 10)).answer).toMatch(
+      /^HTTP\/1.1 4(00|15)/,
+    );
   }, 300_000);
 
-  it('finding 9: the phone\'s outbox takes a 413 as final (rejected), not as a reason to retry', async () => {
+  it("finding 9: the phone's outbox takes a 413 as final (rejected), not as a reason to retry", async () => {
     const api = new FieldApi(team.token, () => `http://127.0.0.1:${port}`);
-    const answer = await api.transport().putPhoto(randomUUID(), new Blob([Buffer.alloc(MAX_PHOTO_BYTES + 1, 1)]), 'image/jpeg');
-    expect(answer).toMatchObject({ ok: false, failure: { kind: 'permanent', message: expect.stringContaining('413') } });
+    const answer = await api
+      .transport()
+      .putPhoto(randomUUID(), new Blob([Buffer.alloc(MAX_PHOTO_BYTES + 1, 1)]), 'image/jpeg');
+    expect(answer).toMatchObject({
+      ok: false,
+      failure: { kind: 'permanent', message: expect.stringContaining('413') },
+    });
   }, 120_000);
 });

@@ -15,11 +15,14 @@ import { verifyAllLogs, verifyMissionLog } from '../../server/modules/log/log-ve
 
 /** Arrival, finding, departure, arrival: four events of the own mission, through the API. */
 async function writeFourEvents(t: TestApp): Promise<void> {
-    const coordinator = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
-    const team = await join(t.app, t.own.joinCodes[0]!.code);
-    const stations = (await getJson(t.app, coordinator, '/api/stations')).body.stations.map((s: { id: string }) => s.id);
-    await postEvents(t.app, team.token, [arrival(team.teamId, stations[0], 30), finding(team.teamId, stations[0], 'serious', 25)]);
-    await postEvents(t.app, team.token, [departure(team.teamId, stations[0], 20), arrival(team.teamId, stations[1], 10)]);
+  const coordinator = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
+  const team = await join(t.app, t.own.joinCodes[0]!.code);
+  const stations = (await getJson(t.app, coordinator, '/api/stations')).body.stations.map((s: { id: string }) => s.id);
+  await postEvents(t.app, team.token, [
+    arrival(team.teamId, stations[0], 30),
+    finding(team.teamId, stations[0], 'serious', 25),
+  ]);
+  await postEvents(t.app, team.token, [departure(team.teamId, stations[0], 20), arrival(team.teamId, stations[1], 10)]);
 }
 
 const drivers: Driver[] = postgresAvailable ? ['pglite', 'postgres'] : ['pglite'];
@@ -43,12 +46,16 @@ describe.each(drivers)('log verifier on %s', (driver) => {
   });
 
   it('names an event whose content was changed', async () => {
-    await exec(`update events set payload = jsonb_set(payload, '{severity}', '"minor"') where mission_id = '${t.own.missionId}' and seq = 2`);
+    await exec(
+      `update events set payload = jsonb_set(payload, '{severity}', '"minor"') where mission_id = '${t.own.missionId}' and seq = 2`,
+    );
     expect(await own()).toMatchObject({ ok: false, seq: 2, problem: expect.stringContaining('changed') });
   });
 
   it('names an event whose time was changed', async () => {
-    await exec(`update events set occurred_at = occurred_at - interval '1 hour' where mission_id = '${t.own.missionId}' and seq = 1`);
+    await exec(
+      `update events set occurred_at = occurred_at - interval '1 hour' where mission_id = '${t.own.missionId}' and seq = 1`,
+    );
     expect(await own()).toMatchObject({ ok: false, seq: 1 });
   });
 
@@ -71,7 +78,10 @@ describe.each(drivers)('log verifier on %s', (driver) => {
 
   it('is not fooled by a rewritten row whose own hash was recomputed', async () => {
     // A forger who recomputes the changed row's hash still breaks the next row's prevHash.
-    const [row] = await t.database.db.select().from(events).where(and(eq(events.missionId, t.own.missionId), eq(events.seq, 2)));
+    const [row] = await t.database.db
+      .select()
+      .from(events)
+      .where(and(eq(events.missionId, t.own.missionId), eq(events.seq, 2)));
     const forged = { ...row!, payload: { ...row!.payload, text: 'nothing happened' } };
     await t.database.db
       .update(events)
@@ -79,7 +89,6 @@ describe.each(drivers)('log verifier on %s', (driver) => {
       .where(and(eq(events.missionId, t.own.missionId), eq(events.seq, 2)));
     expect(await own()).toMatchObject({ ok: false, seq: 3, problem: expect.stringContaining('does not follow') });
   });
-
 });
 
 describe.runIf(postgresAvailable)('npm run verify-log', () => {

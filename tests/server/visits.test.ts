@@ -52,7 +52,11 @@ describe('visits and presence', () => {
 
   it('a departure before its arrival is refused', async () => {
     const result = (await postEvents(t.app, phone.token, [departure(phone.teamId, s[1]!, 45)])).json().results[0];
-    expect(result).toMatchObject({ status: 'rejected', field: '/occurredAt', error: 'departure is earlier than the arrival' });
+    expect(result).toMatchObject({
+      status: 'rejected',
+      field: '/occurredAt',
+      error: 'departure is earlier than the arrival',
+    });
     await store(phone.token, departure(phone.teamId, s[1]!, 30));
     expect(await station(1)).toMatchObject({ presentTeamIds: [] });
     expect((await team()).currentStationId).toBeNull();
@@ -65,11 +69,18 @@ describe('visit history per team', () => {
     try {
       const coordinator = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
       const phone = await join(t.app, t.own.joinCodes[0]!.code);
-      const stations = (await getJson(t.app, coordinator, '/api/stations')).body.stations.map((x: { id: string }) => x.id);
-      await postEvents(t.app, phone.token, [arrival(phone.teamId, stations[0], 30), arrival(phone.teamId, stations[1], 20)]);
+      const stations = (await getJson(t.app, coordinator, '/api/stations')).body.stations.map(
+        (x: { id: string }) => x.id,
+      );
+      await postEvents(t.app, phone.token, [
+        arrival(phone.teamId, stations[0], 30),
+        arrival(phone.teamId, stations[1], 20),
+      ]);
       const own = (await getJson(t.app, phone.token, '/api/teams')).body.teams[0];
       expect([...own.visitedStationIds].sort()).toEqual([stations[0], stations[1]].sort());
-      const forCoordinator = (await getJson(t.app, coordinator, '/api/teams')).body.teams.find((x: { id: string }) => x.id === phone.teamId);
+      const forCoordinator = (await getJson(t.app, coordinator, '/api/teams')).body.teams.find(
+        (x: { id: string }) => x.id === phone.teamId,
+      );
       expect(forCoordinator.visitedStationIds).toHaveLength(2);
       const forWall = (await getJson(t.app, t.own.displayToken, '/api/teams')).body.teams[0];
       expect(forWall).not.toHaveProperty('visitedStationIds');

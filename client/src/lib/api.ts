@@ -25,7 +25,14 @@ import type { ConflictsReply } from '../../../shared/schemas/conflicts';
 import type { MessagesReply } from '../../../shared/schemas/messages';
 import type { ExportFile, MissionReport } from '../../../shared/schemas/exports';
 import type { ClearDrillReply, OperationsState, PlanImportReply } from '../../../shared/schemas/operations';
-import type { ImportPreviewReply, ImportProblem, ImportReply, Station, StationImportField, StationPositionBody } from '../../../shared/schemas/stations';
+import type {
+  ImportPreviewReply,
+  ImportProblem,
+  ImportReply,
+  Station,
+  StationImportField,
+  StationPositionBody,
+} from '../../../shared/schemas/stations';
 
 /** Which of the file's columns holds each station field (null: the file has none): the import's `mapping` parameter. */
 export type StationColumnMapping = Partial<Record<StationImportField, string | null>>;
@@ -34,7 +41,12 @@ function stationContentType(format: 'csv' | 'geojson'): string {
   return format === 'csv' ? 'text/csv' : 'application/geo+json';
 }
 
-function stationImportPath(path: string, format: 'csv' | 'geojson', mapping: StationColumnMapping | null, dryRun: boolean): string {
+function stationImportPath(
+  path: string,
+  format: 'csv' | 'geojson',
+  mapping: StationColumnMapping | null,
+  dryRun: boolean,
+): string {
   const query = new URLSearchParams({ format });
   if (dryRun) query.set('dryRun', 'true');
   if (mapping !== null) query.set('mapping', JSON.stringify(mapping));
@@ -207,37 +219,58 @@ export class ApiClient {
   }
 
   /** A plan CSV: checked (dry run) or stored. A refused file answers `problems` instead of throwing. */
-  importPlan(csv: string, dryRun: boolean): Promise<{ ok: true; reply: PlanImportReply } | { ok: false; message: string; problems: ImportProblem[] }> {
+  importPlan(
+    csv: string,
+    dryRun: boolean,
+  ): Promise<{ ok: true; reply: PlanImportReply } | { ok: false; message: string; problems: ImportProblem[] }> {
     return this.#upload(`/api/plan/import${dryRun ? '?dryRun=true' : ''}`, 'text/csv', csv);
   }
 
   /** A station file checked (dry run): what would change, every problem, and the file's columns for the mapping step. */
   previewStations(text: string, format: 'csv' | 'geojson', mapping: StationColumnMapping | null = null) {
-    return this.#upload<ImportPreviewReply>(stationImportPath('/api/stations/import', format, mapping, true), stationContentType(format), text);
+    return this.#upload<ImportPreviewReply>(
+      stationImportPath('/api/stations/import', format, mapping, true),
+      stationContentType(format),
+      text,
+    );
   }
 
   importStations(text: string, format: 'csv' | 'geojson', mapping: StationColumnMapping | null = null) {
-    return this.#upload<ImportReply>(stationImportPath('/api/stations/import', format, mapping, false), stationContentType(format), text);
+    return this.#upload<ImportReply>(
+      stationImportPath('/api/stations/import', format, mapping, false),
+      stationContentType(format),
+      text,
+    );
   }
 
   /** Every problem of a station file (errors, warnings, notices) as a CSV Blob to save; the same file and mapping. */
-  async stationProblemsCsv(text: string, format: 'csv' | 'geojson', mapping: StationColumnMapping | null): Promise<{ blob: Blob; filename: string }> {
+  async stationProblemsCsv(
+    text: string,
+    format: 'csv' | 'geojson',
+    mapping: StationColumnMapping | null,
+  ): Promise<{ blob: Blob; filename: string }> {
     const headers: Record<string, string> = { 'content-type': stationContentType(format) };
     if (this.#token !== null) headers.authorization = `Bearer ${this.#token}`;
     let response: Response;
     try {
-      response = await fetch(new URL(stationImportPath('/api/stations/import/problems', format, mapping, false), location.origin), {
-        method: 'POST',
-        headers,
-        body: text,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
+      response = await fetch(
+        new URL(stationImportPath('/api/stations/import/problems', format, mapping, false), location.origin),
+        {
+          method: 'POST',
+          headers,
+          body: text,
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        },
+      );
     } catch (cause) {
       throw new ApiError(0, cause instanceof Error ? `Server unreachable: ${cause.message}` : 'Server unreachable');
     }
     if (!response.ok) throw new ApiError(response.status, (await readError(response)).message);
     const disposition = response.headers.get('content-disposition') ?? '';
-    return { blob: await response.blob(), filename: /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'station-import-problems.csv' };
+    return {
+      blob: await response.blob(),
+      filename: /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'station-import-problems.csv',
+    };
   }
 
   /** Places (or moves) a station on the map; every coordinator hears of it live. */
@@ -255,19 +288,29 @@ export class ApiClient {
     return { blob: await response.blob(), filename: /filename="([^"]+)"/.exec(disposition)?.[1] ?? file };
   }
 
-  async #upload<T>(path: string, contentType: string, text: string): Promise<{ ok: true; reply: T } | { ok: false; message: string; problems: ImportProblem[] }> {
+  async #upload<T>(
+    path: string,
+    contentType: string,
+    text: string,
+  ): Promise<{ ok: true; reply: T } | { ok: false; message: string; problems: ImportProblem[] }> {
     const headers: Record<string, string> = { 'content-type': contentType, accept: 'application/json' };
     if (this.#token !== null) headers.authorization = `Bearer ${this.#token}`;
     let response: Response;
     try {
-      response = await fetch(new URL(path, location.origin), { method: 'POST', headers, body: text, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      response = await fetch(new URL(path, location.origin), {
+        method: 'POST',
+        headers,
+        body: text,
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
     } catch (cause) {
       throw new ApiError(0, cause instanceof Error ? `Server unreachable: ${cause.message}` : 'Server unreachable');
     }
     const body = (await response.json().catch(() => ({}))) as { message?: string; problems?: ImportProblem[] };
     if (response.ok) return { ok: true, reply: body as T };
     if (response.status === 401) this.#onUnauthorized?.();
-    if (response.status === 400 && Array.isArray(body.problems)) return { ok: false, message: body.message ?? 'refused', problems: body.problems };
+    if (response.status === 400 && Array.isArray(body.problems))
+      return { ok: false, message: body.message ?? 'refused', problems: body.problems };
     throw new ApiError(response.status, body.message ?? `HTTP ${response.status}`);
   }
 

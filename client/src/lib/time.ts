@@ -5,7 +5,12 @@ function formatter(timeZone: string, seconds: boolean): Intl.DateTimeFormat {
   const key = `${timeZone}|${seconds}`;
   let found = formatters.get(key);
   if (found === undefined) {
-    const options: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...(seconds ? { second: '2-digit' } : {}) };
+    const options: Intl.DateTimeFormatOptions = {
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      ...(seconds ? { second: '2-digit' } : {}),
+    };
     try {
       found = new Intl.DateTimeFormat('en-GB', { ...options, timeZone });
     } catch {

@@ -54,7 +54,9 @@ export async function revokeToken(db: Reader, missionId: string, tokenHash: stri
   const rows = await db
     .update(accessTokens)
     .set({ revokedAt: new Date() })
-    .where(and(eq(accessTokens.tokenHash, tokenHash), eq(accessTokens.missionId, missionId), isNull(accessTokens.revokedAt)))
+    .where(
+      and(eq(accessTokens.tokenHash, tokenHash), eq(accessTokens.missionId, missionId), isNull(accessTokens.revokedAt)),
+    )
     .returning({ tokenHash: accessTokens.tokenHash });
   return rows.length > 0;
 }

@@ -47,7 +47,10 @@ interface CachedToken {
  * hashing is slow), a join code per team and the first display link. Codes and tokens are returned once, in clear.
  */
 export const setUpCredentials = {
-  coordinator(tx: Db | Tx, values: { missionId: string; username: string; displayName: string; passwordHash: string }): Promise<string> {
+  coordinator(
+    tx: Db | Tx,
+    values: { missionId: string; username: string; displayName: string; passwordHash: string },
+  ): Promise<string> {
     return insertCoordinator(tx, values);
   },
   async joinCode(tx: Db | Tx, missionId: string, teamId: string): Promise<string> {
@@ -82,7 +85,9 @@ export function createAuthService(db: Db, options: AuthServiceOptions = {}) {
    * this username from this address.
    */
   async function login(username: string, password: string, address = 'local'): Promise<LoginReply | null> {
-    return options.guard ? options.guard.login(username, address, () => checkLogin(username, password)) : checkLogin(username, password);
+    return options.guard
+      ? options.guard.login(username, address, () => checkLogin(username, password))
+      : checkLogin(username, password);
   }
 
   async function checkLogin(username: string, password: string): Promise<LoginReply | null> {
@@ -110,7 +115,9 @@ export function createAuthService(db: Db, options: AuthServiceOptions = {}) {
 
   /** A phone joins its team with the code; each phone gets its own device token, so a team may use two. */
   async function join(code: string, deviceLabel = 'phone', address = 'local'): Promise<JoinReply | null> {
-    return options.guard ? options.guard.join(address, () => checkJoin(code, deviceLabel)) : checkJoin(code, deviceLabel);
+    return options.guard
+      ? options.guard.join(address, () => checkJoin(code, deviceLabel))
+      : checkJoin(code, deviceLabel);
   }
 
   async function checkJoin(code: string, deviceLabel: string): Promise<JoinReply | null> {
@@ -158,11 +165,32 @@ export function createAuthService(db: Db, options: AuthServiceOptions = {}) {
     const tokenId = row.id;
     switch (row.kind) {
       case 'session':
-        return { role: 'coordinator', missionId: row.missionId, teamId: null, coordinatorId: row.coordinatorId, name: found.username ?? row.label, tokenId };
+        return {
+          role: 'coordinator',
+          missionId: row.missionId,
+          teamId: null,
+          coordinatorId: row.coordinatorId,
+          name: found.username ?? row.label,
+          tokenId,
+        };
       case 'device':
-        return { role: 'team', missionId: row.missionId, teamId: row.teamId, coordinatorId: null, name: found.callSign ?? row.label, tokenId };
+        return {
+          role: 'team',
+          missionId: row.missionId,
+          teamId: row.teamId,
+          coordinatorId: null,
+          name: found.callSign ?? row.label,
+          tokenId,
+        };
       case 'display':
-        return { role: 'display', missionId: row.missionId, teamId: null, coordinatorId: null, name: row.label, tokenId };
+        return {
+          role: 'display',
+          missionId: row.missionId,
+          teamId: null,
+          coordinatorId: null,
+          name: row.label,
+          tokenId,
+        };
     }
   }
 
@@ -179,7 +207,8 @@ export function createAuthService(db: Db, options: AuthServiceOptions = {}) {
 
   /** GET /api/session: who the token is, its mission, and for a display link its own settings. */
   async function session(principal: Principal): Promise<SessionReply> {
-    const display = principal.role === 'display' ? await options.displaySettings?.(principal.missionId, principal.tokenId) : null;
+    const display =
+      principal.role === 'display' ? await options.displaySettings?.(principal.missionId, principal.tokenId) : null;
     return {
       role: principal.role,
       teamId: principal.teamId,

@@ -2,7 +2,14 @@
  * Passwords, tokens and join codes. Passwords get scrypt (slow on purpose); tokens are 256 random bits so SHA-256 of
  * them is enough to store; join codes are short enough to read over a phone line and are rate-limited at the door.
  */
-import { createHash, randomBytes, randomInt, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import {
+  createHash,
+  randomBytes,
+  randomInt,
+  scrypt as scryptCallback,
+  timingSafeEqual,
+  type ScryptOptions,
+} from 'node:crypto';
 
 const SCRYPT_COST = 16384; // N: about 50 ms per check on the reference 2-core machine
 const SCRYPT_BLOCK_SIZE = 8;
@@ -28,7 +35,14 @@ export async function hashPassword(password: string): Promise<string> {
     r: SCRYPT_BLOCK_SIZE,
     p: SCRYPT_PARALLELISM,
   });
-  return ['scrypt', SCRYPT_COST, SCRYPT_BLOCK_SIZE, SCRYPT_PARALLELISM, salt.toString('base64'), key.toString('base64')].join('$');
+  return [
+    'scrypt',
+    SCRYPT_COST,
+    SCRYPT_BLOCK_SIZE,
+    SCRYPT_PARALLELISM,
+    salt.toString('base64'),
+    key.toString('base64'),
+  ].join('$');
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
@@ -44,7 +58,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /** A hash that a missing user's login still pays for, so response time does not tell which usernames exist. */
-export const DUMMY_PASSWORD_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+export const DUMMY_PASSWORD_HASH =
+  'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 export function newToken(): string {
   return randomBytes(TOKEN_BYTES).toString('base64url');
@@ -63,11 +78,7 @@ export function newJoinCode(): string {
 
 /** What people type: any case, spaces or dashes, O for 0, I or L for 1. */
 export function normalizeJoinCode(input: string): string {
-  return input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  return input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
 }
 
 export function hashJoinCode(code: string): string {

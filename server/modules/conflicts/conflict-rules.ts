@@ -34,7 +34,11 @@ export function latestPerTeam(reports: readonly ChecklistReport[]): ChecklistRep
   const latest = new Map<string, ChecklistReport>();
   for (const report of reports) {
     const held = latest.get(report.teamId);
-    if (!held || Date.parse(held.at) < Date.parse(report.at) || (held.at === report.at && held.eventId < report.eventId)) {
+    if (
+      !held ||
+      Date.parse(held.at) < Date.parse(report.at) ||
+      (held.at === report.at && held.eventId < report.eventId)
+    ) {
       latest.set(report.teamId, report);
     }
   }
@@ -60,7 +64,12 @@ export function findConflicts(reports: readonly ChecklistReport[]): FoundConflic
       found.push({
         kind: 'answer',
         questionId,
-        reports: answered.map((r) => ({ teamId: r.teamId, eventId: r.eventId, value: r.answers[questionId] as boolean, at: r.at })),
+        reports: answered.map((r) => ({
+          teamId: r.teamId,
+          eventId: r.eventId,
+          value: r.answers[questionId] as boolean,
+          at: r.at,
+        })),
       });
     }
   }

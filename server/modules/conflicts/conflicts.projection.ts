@@ -34,19 +34,37 @@ export class ConflictBatch {
     const [earlier, byStation, byId] = await Promise.all([
       stationIds.length
         ? tx
-            .select({ id: events.id, teamId: events.teamId, stationId: events.stationId, occurredAt: events.occurredAt, payload: events.payload })
+            .select({
+              id: events.id,
+              teamId: events.teamId,
+              stationId: events.stationId,
+              occurredAt: events.occurredAt,
+              payload: events.payload,
+            })
             .from(events)
-            .where(and(eq(events.missionId, missionId), eq(events.type, 'checklist'), inArray(events.stationId, stationIds)))
+            .where(
+              and(eq(events.missionId, missionId), eq(events.type, 'checklist'), inArray(events.stationId, stationIds)),
+            )
         : [],
       stationIds.length
-        ? tx.select().from(conflicts).where(and(eq(conflicts.missionId, missionId), inArray(conflicts.stationId, stationIds)))
+        ? tx
+            .select()
+            .from(conflicts)
+            .where(and(eq(conflicts.missionId, missionId), inArray(conflicts.stationId, stationIds)))
         : [],
       conflictIds.length
-        ? tx.select().from(conflicts).where(and(eq(conflicts.missionId, missionId), inArray(conflicts.id, conflictIds)))
+        ? tx
+            .select()
+            .from(conflicts)
+            .where(and(eq(conflicts.missionId, missionId), inArray(conflicts.id, conflictIds)))
         : [],
     ]);
     for (const row of earlier) {
-      const payload = row.payload as { phase: Phase; assessment: ChecklistReport['assessment']; answers: Record<string, unknown> };
+      const payload = row.payload as {
+        phase: Phase;
+        assessment: ChecklistReport['assessment'];
+        answers: Record<string, unknown>;
+      };
       self.#add(row.stationId!, {
         eventId: row.id,
         teamId: row.teamId!,
@@ -123,7 +141,8 @@ export class ConflictBatch {
   resolve(event: EventInputOf<'conflict_resolved'>, at: Date, seq: number): ResolveVerdict {
     const row = this.#byId.get(event.conflictId);
     if (!row) return { ok: false, field: '/conflictId', error: 'no such conflict in this mission' };
-    if (row.status === 'resolved') return { ok: false, field: '/conflictId', error: 'the conflict is already resolved' };
+    if (row.status === 'resolved')
+      return { ok: false, field: '/conflictId', error: 'the conflict is already resolved' };
     row.status = 'resolved';
     row.resolvedAt = at;
     row.resolutionNote = event.note;

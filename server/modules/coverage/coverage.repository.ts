@@ -20,13 +20,17 @@ function rowsOf<T>(result: unknown): T[] {
 
 /** Constant identifiers from our own list (never input), so sql.raw is safe here. */
 const perPhase = sql.raw(
-  PHASES.map((p) => `count(*) filter (where s.latest_assessments->'${p}' is not null)::int as observed_${p}`).join(', '),
+  PHASES.map((p) => `count(*) filter (where s.latest_assessments->'${p}' is not null)::int as observed_${p}`).join(
+    ', ',
+  ),
 );
 
 export async function readCoverage(db: Db, missionId: string): Promise<CoverageRows | undefined> {
   return db.transaction(
     async (tx) => {
-      const [mission] = rowsOf<{ head: string }>(await tx.execute(sql`select last_seq::text as head from missions where id = ${missionId}`));
+      const [mission] = rowsOf<{ head: string }>(
+        await tx.execute(sql`select last_seq::text as head from missions where id = ${missionId}`),
+      );
       if (!mission) return undefined;
       const districtRows = rowsOf<Record<string, unknown>>(
         await tx.execute(sql`
@@ -66,7 +70,11 @@ export async function readCoverage(db: Db, missionId: string): Promise<CoverageR
           visited,
           presentNow: n(row, 'present_now'),
           neverVisited: total - visited,
-          observedByPhase: { opening: n(row, 'observed_opening'), voting: n(row, 'observed_voting'), closing: n(row, 'observed_closing') },
+          observedByPhase: {
+            opening: n(row, 'observed_opening'),
+            voting: n(row, 'observed_voting'),
+            closing: n(row, 'observed_closing'),
+          },
         };
       });
       return {

@@ -1,6 +1,12 @@
 /** Coverage per district and phase, and the day hour by hour, for the coordinators' coverage panel. */
 import type { Db } from '../../../db/client';
-import type { CoverageFigures, CoverageHour, CoverageReply, DistrictCoverage, RegionCoverage } from '../../../shared/schemas/coverage';
+import type {
+  CoverageFigures,
+  CoverageHour,
+  CoverageReply,
+  DistrictCoverage,
+  RegionCoverage,
+} from '../../../shared/schemas/coverage';
 import { readCoverage } from './coverage.repository';
 
 const HOUR_MS = 3_600_000;
@@ -9,7 +15,13 @@ export const MAX_TIMELINE_HOURS = 48;
 
 /** Sums districts into the city's figures. */
 export function sumCoverage(parts: readonly CoverageFigures[]): CoverageFigures {
-  const sum: CoverageFigures = { total: 0, visited: 0, presentNow: 0, neverVisited: 0, observedByPhase: { opening: 0, voting: 0, closing: 0 } };
+  const sum: CoverageFigures = {
+    total: 0,
+    visited: 0,
+    presentNow: 0,
+    neverVisited: 0,
+    observedByPhase: { opening: 0, voting: 0, closing: 0 },
+  };
   for (const part of parts) {
     sum.total += part.total;
     sum.visited += part.visited;

@@ -25,11 +25,18 @@ const ofMission = (missionId: string) => and(eq(accessTokens.missionId, missionI
 
 /** The mission's display links, live and revoked, oldest first. */
 export async function listDisplayLinks(db: Reader, missionId: string): Promise<TokenRow[]> {
-  return db.select().from(accessTokens).where(ofMission(missionId)).orderBy(asc(accessTokens.createdAt), asc(accessTokens.label));
+  return db
+    .select()
+    .from(accessTokens)
+    .where(ofMission(missionId))
+    .orderBy(asc(accessTokens.createdAt), asc(accessTokens.label));
 }
 
 export async function findDisplayLink(db: Reader, missionId: string, id: string): Promise<TokenRow | undefined> {
-  const [row] = await db.select().from(accessTokens).where(and(ofMission(missionId), eq(accessTokens.id, id)));
+  const [row] = await db
+    .select()
+    .from(accessTokens)
+    .where(and(ofMission(missionId), eq(accessTokens.id, id)));
   return row;
 }
 
@@ -37,7 +44,10 @@ export async function insertDisplayLink(
   db: Reader,
   values: { tokenHash: string; missionId: string; label: string; rotationSeconds: number | null },
 ): Promise<TokenRow> {
-  const [row] = await db.insert(accessTokens).values({ ...values, kind: 'display' }).returning();
+  const [row] = await db
+    .insert(accessTokens)
+    .values({ ...values, kind: 'display' })
+    .returning();
   if (!row) throw new Error('inserting a display link returned no row');
   return row;
 }
@@ -58,7 +68,12 @@ export async function updateDisplayLink(
 }
 
 /** Revokes a live link; undefined when it was already revoked or does not exist. */
-export async function revokeDisplayLink(db: Reader, missionId: string, id: string, at: Date): Promise<TokenRow | undefined> {
+export async function revokeDisplayLink(
+  db: Reader,
+  missionId: string,
+  id: string,
+  at: Date,
+): Promise<TokenRow | undefined> {
   const [row] = await db
     .update(accessTokens)
     .set({ revokedAt: at })

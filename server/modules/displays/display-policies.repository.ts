@@ -9,7 +9,10 @@ type Reader = Db | Tx;
 /** undefined when there is no such mission. */
 export async function readDisplayPolicy(db: Reader, missionId: string): Promise<DisplayPolicy | undefined> {
   const [row] = await db
-    .select({ showsFindingText: missions.displayShowsFindingText, showsTeamPositions: missions.displayShowsTeamPositions })
+    .select({
+      showsFindingText: missions.displayShowsFindingText,
+      showsTeamPositions: missions.displayShowsTeamPositions,
+    })
     .from(missions)
     .where(eq(missions.id, missionId));
   return row;

@@ -40,7 +40,8 @@ function describe(error: { keyword: string; instancePath: string; message: strin
 }
 
 export function validateEvent(raw: unknown, now: Date): Validated {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, field: '', error: 'event must be an object' };
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    return { ok: false, field: '', error: 'event must be an object' };
   const type = (raw as { type?: unknown }).type;
   if (!isEventType(type)) {
     return { ok: false, field: '/type', error: `type must be one of ${EVENT_TYPES.join(', ')}` };
@@ -51,11 +52,12 @@ export function validateEvent(raw: unknown, now: Date): Validated {
     const errors = [...validator.Errors(raw)].filter((e) => e.keyword !== 'boolean');
     const first = errors.find((e) => e.instancePath !== '') ?? errors[0];
     if (!first) return { ok: false, field: '', error: 'invalid event' };
-    const field = first.keyword === 'required'
-      ? `/${(first.params as { requiredProperties?: string[] }).requiredProperties?.[0] ?? ''}`
-      : first.keyword === 'additionalProperties'
-        ? `/${(first.params as { additionalProperties?: string[] }).additionalProperties?.[0] ?? ''}`
-        : first.instancePath;
+    const field =
+      first.keyword === 'required'
+        ? `/${(first.params as { requiredProperties?: string[] }).requiredProperties?.[0] ?? ''}`
+        : first.keyword === 'additionalProperties'
+          ? `/${(first.params as { additionalProperties?: string[] }).additionalProperties?.[0] ?? ''}`
+          : first.instancePath;
     return { ok: false, field, error: describe(first) };
   }
   const event = raw as EventInput;

@@ -13,7 +13,12 @@ export async function findStoredSeqs(tx: Reader, missionId: string, ids: string[
   const rows = await tx
     .select({ id: events.id, seq: events.seq })
     .from(events)
-    .where(and(eq(events.missionId, missionId), sql`${events.id} in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`));
+    .where(
+      and(
+        eq(events.missionId, missionId),
+        sql`${events.id} in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`,
+      ),
+    );
   return new Map(rows.map((r) => [r.id, r.seq]));
 }
 

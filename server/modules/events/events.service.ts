@@ -107,7 +107,11 @@ export function createEventsService(db: Db, publisher: EventPublisher, clock: ()
     // once the head lock is held and see everything committed before it; one round trip instead of three.
     const [head, storedSeqs, readModels] = await Promise.all([
       lockHead(tx, missionId),
-      findStoredSeqs(tx, missionId, allChecked.flatMap((c) => (c.id ? [c.id] : []))),
+      findStoredSeqs(
+        tx,
+        missionId,
+        allChecked.flatMap((c) => (c.id ? [c.id] : [])),
+      ),
       ReadModelBatch.load(tx, missionId, valid),
     ]);
     if (!head) throw new Error(`mission ${missionId} has no log head`);
@@ -168,7 +172,11 @@ export function createEventsService(db: Db, publisher: EventPublisher, clock: ()
       await Promise.all([insertEvents(tx, rows), readModels.flush(tx), saveHead(tx, missionId, lastSeq, lastHash)]);
     }
     // Read inside the transaction: a failure here fails the batch, which the phones then send again.
-    return { perJob, patch: readModels.patch(), deliveries: await attachStations(tx, missionId, readModels.deliveries()) };
+    return {
+      perJob,
+      patch: readModels.patch(),
+      deliveries: await attachStations(tx, missionId, readModels.deliveries()),
+    };
   }
 
   async function listAfter(missionId: string, after: number, limit: number): Promise<EventsPage> {

@@ -11,7 +11,16 @@
  */
 import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
-import { coordinators, findings, missions, stationStatus, stations, teamStatus, teams, visits } from '../../../db/schema/index';
+import {
+  coordinators,
+  findings,
+  missions,
+  stationStatus,
+  stations,
+  teamStatus,
+  teams,
+  visits,
+} from '../../../db/schema/index';
 import type { EventInput, Severity } from '../../../shared/schemas/events';
 import type { StatusPatch } from '../../../shared/realtime';
 import type { InboxItem } from '../../../shared/schemas/messages';
@@ -26,8 +35,7 @@ import { MessageBatch } from '../messages/messages.projection';
 import { VisitBatch } from './visits.projection';
 
 export type Applied =
-  | { ok: true; teamId: string | null; stationId: string | null }
-  | { ok: false; field: string; error: string };
+  { ok: true; teamId: string | null; stationId: string | null } | { ok: false; field: string; error: string };
 
 function reject(field: string, error: string): Applied {
   return { ok: false, field, error };
@@ -36,7 +44,9 @@ function reject(field: string, error: string): Applied {
 /** Only coordinators triage; teams write as themselves only. */
 function checkActor(principal: Principal, event: EventInput): Applied | null {
   if (event.type === 'finding_status') {
-    return principal.role === 'coordinator' ? null : reject('/type', 'only coordinators change the status of a finding');
+    return principal.role === 'coordinator'
+      ? null
+      : reject('/type', 'only coordinators change the status of a finding');
   }
   if (event.type === 'finding_assigned') {
     return principal.role === 'coordinator' ? null : reject('/type', 'only coordinators assign a finding');
@@ -48,7 +58,9 @@ function checkActor(principal: Principal, event: EventInput): Applied | null {
     return principal.role === 'coordinator' ? null : reject('/type', "only coordinators acknowledge a team's alert");
   }
   if (event.type === 'message_sent') {
-    return principal.role === 'coordinator' ? null : reject('/type', 'only coordinators send messages to teams (a team answers with team_message)');
+    return principal.role === 'coordinator'
+      ? null
+      : reject('/type', 'only coordinators send messages to teams (a team answers with team_message)');
   }
   if ((event.type === 'message_read' || event.type === 'team_message') && principal.role !== 'team') {
     return reject('/type', `only a team's phone posts ${event.type}`);
@@ -62,7 +74,6 @@ function checkActor(principal: Principal, event: EventInput): Applied | null {
 const teamOf = (e: EventInput) => ('teamId' in e ? e.teamId : undefined);
 const stationOf = (e: EventInput) => ('stationId' in e ? e.stationId : undefined);
 const unique = <T>(values: (T | undefined)[]) => [...new Set(values.filter((v): v is T => v !== undefined))];
-
 
 export class ReadModelBatch {
   readonly #teamIds: ReadonlySet<string>;
@@ -111,40 +122,67 @@ export class ReadModelBatch {
   static async load(tx: Tx, missionId: string, events: EventInput[]): Promise<ReadModelBatch> {
     const teamIds = unique(events.map(teamOf));
     // A plan names its stations in a list: they must be the mission's too.
-    const plannedStationIds = events.flatMap((e) => (e.type === 'plan_changed' ? e.stations.map((s) => s.stationId) : []));
+    const plannedStationIds = events.flatMap((e) =>
+      e.type === 'plan_changed' ? e.stations.map((s) => s.stationId) : [],
+    );
     const stationIds = unique([...events.map(stationOf), ...plannedStationIds]);
-    const findingIds = unique(events.map((e) => (e.type === 'finding_status' || e.type === 'finding_assigned' ? e.findingId : undefined)));
-    const assignees = unique(events.map((e) => (e.type === 'finding_assigned' ? (e.assignee ?? undefined) : undefined)));
-    const [teamRows, stationRows, findingRows, fieldRules, conflicts, missionRows, messages, coordinatorRows] = await Promise.all([
-      teamIds.length ? tx.select({ id: teams.id }).from(teams).where(and(eq(teams.missionId, missionId), inArray(teams.id, teamIds))) : [],
-      stationIds.length
-        ? tx.select({ id: stations.id }).from(stations).where(and(eq(stations.missionId, missionId), inArray(stations.id, stationIds)))
-        : [],
-      findingIds.length
-        ? tx.select().from(findings).where(and(eq(findings.missionId, missionId), inArray(findings.id, findingIds)))
-        : [],
-      loadFieldRules(tx, missionId, events),
-      ConflictBatch.load(tx, missionId, events),
-      tx.select({ recordStartsAt: missions.recordStartsAt }).from(missions).where(eq(missions.id, missionId)),
-      MessageBatch.load(tx, missionId, events),
-      assignees.length
-        ? tx
-            .select({ username: coordinators.username })
-            .from(coordinators)
-            .where(and(eq(coordinators.missionId, missionId), inArray(coordinators.username, assignees)))
-        : [],
-    ]);
+    const findingIds = unique(
+      events.map((e) => (e.type === 'finding_status' || e.type === 'finding_assigned' ? e.findingId : undefined)),
+    );
+    const assignees = unique(
+      events.map((e) => (e.type === 'finding_assigned' ? (e.assignee ?? undefined) : undefined)),
+    );
+    const [teamRows, stationRows, findingRows, fieldRules, conflicts, missionRows, messages, coordinatorRows] =
+      await Promise.all([
+        teamIds.length
+          ? tx
+              .select({ id: teams.id })
+              .from(teams)
+              .where(and(eq(teams.missionId, missionId), inArray(teams.id, teamIds)))
+          : [],
+        stationIds.length
+          ? tx
+              .select({ id: stations.id })
+              .from(stations)
+              .where(and(eq(stations.missionId, missionId), inArray(stations.id, stationIds)))
+          : [],
+        findingIds.length
+          ? tx
+              .select()
+              .from(findings)
+              .where(and(eq(findings.missionId, missionId), inArray(findings.id, findingIds)))
+          : [],
+        loadFieldRules(tx, missionId, events),
+        ConflictBatch.load(tx, missionId, events),
+        tx.select({ recordStartsAt: missions.recordStartsAt }).from(missions).where(eq(missions.id, missionId)),
+        MessageBatch.load(tx, missionId, events),
+        assignees.length
+          ? tx
+              .select({ username: coordinators.username })
+              .from(coordinators)
+              .where(and(eq(coordinators.missionId, missionId), inArray(coordinators.username, assignees)))
+          : [],
+      ]);
     const missionTeamIds = new Set(teamRows.map((r) => r.id));
     const missionStationIds = new Set(stationRows.map((r) => r.id));
     const members = [...missionTeamIds];
     const [statusRows, openVisitRows] = await Promise.all([
       members.length ? tx.select().from(teamStatus).where(inArray(teamStatus.teamId, members)) : [],
-      members.length ? tx.select().from(visits).where(and(inArray(visits.teamId, members), isNull(visits.departedAt))) : [],
+      members.length
+        ? tx
+            .select()
+            .from(visits)
+            .where(and(inArray(visits.teamId, members), isNull(visits.departedAt)))
+        : [],
     ]);
 
     // Stations the batch can change: those it names, those its teams are at now, those of the findings it triages.
     const findingStations = unique([
-      ...events.map((e) => (e.type === 'finding' && e.stationId !== undefined && missionStationIds.has(e.stationId) ? e.stationId : undefined)),
+      ...events.map((e) =>
+        e.type === 'finding' && e.stationId !== undefined && missionStationIds.has(e.stationId)
+          ? e.stationId
+          : undefined,
+      ),
       ...findingRows.map((f) => f.stationId ?? undefined),
     ]);
     const touchable = unique([...missionStationIds, ...openVisitRows.map((v) => v.stationId), ...findingStations]);
@@ -158,7 +196,8 @@ export class ReadModelBatch {
         : [],
     ]);
     const openByStation = new Map<string, Map<string, Severity>>(findingStations.map((id) => [id, new Map()]));
-    for (const row of openFindingRows) if (row.stationId !== null) openByStation.get(row.stationId)!.set(row.id, row.severity);
+    for (const row of openFindingRows)
+      if (row.stationId !== null) openByStation.get(row.stationId)!.set(row.id, row.severity);
 
     const teamStatuses = new TeamStatusBatch(statusRows);
     const stationStatuses = new StationStatusBatch(stationStatusRows);
@@ -184,7 +223,8 @@ export class ReadModelBatch {
     const teamId = teamOf(event);
     if (teamId !== undefined && !this.#teamIds.has(teamId)) return reject('/teamId', 'no such team in this mission');
     const stationId = stationOf(event);
-    if (stationId !== undefined && !this.#stationIds.has(stationId)) return reject('/stationId', 'no such station in this mission');
+    if (stationId !== undefined && !this.#stationIds.has(stationId))
+      return reject('/stationId', 'no such station in this mission');
     // Checklists answer the mission's own forms; findings use its categories and name photos it holds.
     const fieldVerdict = checkFieldRules(event, this.#fieldRules);
     if (!fieldVerdict.ok) return reject(fieldVerdict.field, fieldVerdict.error);
@@ -196,8 +236,11 @@ export class ReadModelBatch {
     switch (event.type) {
       case 'arrival':
       case 'departure': {
-        const verdict = event.type === 'arrival' ? this.#visits.arrive(event, at, seq) : this.#visits.depart(event, at, seq);
-        return verdict.ok ? { ok: true, teamId: event.teamId, stationId: event.stationId } : reject(verdict.field, verdict.error);
+        const verdict =
+          event.type === 'arrival' ? this.#visits.arrive(event, at, seq) : this.#visits.depart(event, at, seq);
+        return verdict.ok
+          ? { ok: true, teamId: event.teamId, stationId: event.stationId }
+          : reject(verdict.field, verdict.error);
       }
       case 'checklist':
         this.#stations.assess(event, at, seq);
@@ -234,7 +277,9 @@ export class ReadModelBatch {
           return reject('/assignee', 'no such coordinator in this mission');
         }
         const verdict = this.#findings.assign(event, at);
-        return verdict.ok ? { ok: true, teamId: null, stationId: verdict.finding.stationId } : reject(verdict.field, verdict.error);
+        return verdict.ok
+          ? { ok: true, teamId: null, stationId: verdict.finding.stationId }
+          : reject(verdict.field, verdict.error);
       }
       case 'team_alert_acknowledged': {
         const verdict = this.#teams.acknowledgeAlert(event, at, seq);
@@ -242,7 +287,15 @@ export class ReadModelBatch {
         if (event.alert === 'help') {
           // The team in trouble must see that someone has answered.
           const text = event.note?.trim() ? event.note : null;
-          this.#messages.notice({ eventId: event.id, teamId: event.teamId, seq, kind: 'help_acknowledged', at, fromName: principal.name, text });
+          this.#messages.notice({
+            eventId: event.id,
+            teamId: event.teamId,
+            seq,
+            kind: 'help_acknowledged',
+            at,
+            fromName: principal.name,
+            text,
+          });
         }
         return { ok: true, teamId: event.teamId, stationId: null };
       }
@@ -257,7 +310,15 @@ export class ReadModelBatch {
         const byTeam = principal.role === 'team';
         if (!byTeam) {
           const text = event.note?.trim() ? event.note : null;
-          this.#messages.notice({ eventId: event.id, teamId: event.teamId, seq, kind: 'help_resolved', at, fromName: principal.name, text });
+          this.#messages.notice({
+            eventId: event.id,
+            teamId: event.teamId,
+            seq,
+            kind: 'help_resolved',
+            at,
+            fromName: principal.name,
+            text,
+          });
         }
         this.#teams.see(event.teamId, at, seq, { help: { open: false, at }, signOfLife: byTeam });
         return { ok: true, teamId: event.teamId, stationId: null };
@@ -268,7 +329,10 @@ export class ReadModelBatch {
       }
       case 'message_read':
       case 'team_message': {
-        const verdict = event.type === 'message_read' ? this.#messages.read(event, at) : this.#messages.reply(event, at, seq, principal.name);
+        const verdict =
+          event.type === 'message_read'
+            ? this.#messages.read(event, at)
+            : this.#messages.reply(event, at, seq, principal.name);
         if (verdict.ok) this.#teams.see(event.teamId, at, seq);
         return verdict.ok ? verdict : reject(verdict.field, verdict.error);
       }
@@ -278,7 +342,9 @@ export class ReadModelBatch {
       }
       case 'conflict_resolved': {
         const verdict = this.#conflicts.resolve(event, at, seq);
-        return verdict.ok ? { ok: true, teamId: null, stationId: verdict.stationId } : reject(verdict.field, verdict.error);
+        return verdict.ok
+          ? { ok: true, teamId: null, stationId: verdict.stationId }
+          : reject(verdict.field, verdict.error);
       }
     }
   }

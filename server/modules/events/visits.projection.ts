@@ -93,7 +93,11 @@ export class VisitBatch {
   depart(event: EventInputOf<'departure'>, at: Date, seq: number): VisitVerdict {
     const open = this.#openVisit.get(event.teamId) ?? null;
     if (!open || open.stationId !== event.stationId) {
-      return { ok: false, field: '/stationId', error: 'departure without a prior arrival of this team at this station' };
+      return {
+        ok: false,
+        field: '/stationId',
+        error: 'departure without a prior arrival of this team at this station',
+      };
     }
     if (at < open.arrivedAt) return { ok: false, field: '/occurredAt', error: 'departure is earlier than the arrival' };
     this.#close(open, at, 'departure');

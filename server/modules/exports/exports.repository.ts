@@ -4,7 +4,16 @@
  */
 import { and, asc, eq, gt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
-import { conflicts, events, findings, stationStatus, stations, teamAssignments, teams, visits } from '../../../db/schema/index';
+import {
+  conflicts,
+  events,
+  findings,
+  stationStatus,
+  stations,
+  teamAssignments,
+  teams,
+  visits,
+} from '../../../db/schema/index';
 
 export const EXPORT_PAGE_ROWS = 1000;
 
@@ -13,13 +22,25 @@ export type ExportVisitRow = typeof visits.$inferSelect;
 export type ExportStationRow = { station: typeof stations.$inferSelect; status: typeof stationStatus.$inferSelect };
 
 /** Events of the mission up to `head` (optionally of one type), in sequence order, page by page. */
-export async function* eventPages(db: Db, missionId: string, head: number, type?: ExportEventRow['type']): AsyncGenerator<ExportEventRow[]> {
+export async function* eventPages(
+  db: Db,
+  missionId: string,
+  head: number,
+  type?: ExportEventRow['type'],
+): AsyncGenerator<ExportEventRow[]> {
   let after = 0;
   for (;;) {
     const page = await db
       .select()
       .from(events)
-      .where(and(eq(events.missionId, missionId), gt(events.seq, after), lte(events.seq, head), type ? eq(events.type, type) : undefined))
+      .where(
+        and(
+          eq(events.missionId, missionId),
+          gt(events.seq, after),
+          lte(events.seq, head),
+          type ? eq(events.type, type) : undefined,
+        ),
+      )
       .orderBy(asc(events.seq))
       .limit(EXPORT_PAGE_ROWS);
     if (page.length === 0) return;
@@ -32,7 +53,9 @@ export async function* eventPages(db: Db, missionId: string, head: number, type?
 export async function* visitPages(db: Db, missionId: string): AsyncGenerator<ExportVisitRow[]> {
   let after: { at: Date; id: string } | null = null;
   for (;;) {
-    const keyset: SQL | undefined = after ? sql`(${visits.arrivedAt}, ${visits.id}) > (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined;
+    const keyset: SQL | undefined = after
+      ? sql`(${visits.arrivedAt}, ${visits.id}) > (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`
+      : undefined;
     const page: ExportVisitRow[] = await db
       .select()
       .from(visits)
@@ -85,7 +108,17 @@ export async function* stationPages(db: Db, missionId: string): AsyncGenerator<E
 export async function readNames(db: Db, missionId: string) {
   const [teamRows, stationRows, openConflicts, planned] = await Promise.all([
     db.select({ id: teams.id, callSign: teams.callSign }).from(teams).where(eq(teams.missionId, missionId)),
-    db.select({ id: stations.id, code: stations.code, district: stations.district, region: stations.region, lat: stations.lat, lng: stations.lng }).from(stations).where(eq(stations.missionId, missionId)),
+    db
+      .select({
+        id: stations.id,
+        code: stations.code,
+        district: stations.district,
+        region: stations.region,
+        lat: stations.lat,
+        lng: stations.lng,
+      })
+      .from(stations)
+      .where(eq(stations.missionId, missionId)),
     db
       .select({ stationId: conflicts.stationId, n: sql<number>`count(*)::int` })
       .from(conflicts)
@@ -128,7 +161,17 @@ export async function readDistrictTable(db: Db, missionId: string) {
     where s.mission_id = ${missionId}
     group by s.region, s.district, p.phase, p.rank
     order by coalesce(s.region, ''), s.district, p.rank`);
-  return rowsOf<{ region: string; district: string; phase: string; stations: number; observed: number; very_good: number; good: number; bad: number; very_bad: number }>(result);
+  return rowsOf<{
+    region: string;
+    district: string;
+    phase: string;
+    stations: number;
+    observed: number;
+    very_good: number;
+    good: number;
+    bad: number;
+    very_bad: number;
+  }>(result);
 }
 
 /** Findings per district: reported and still open, by severity. */
@@ -144,9 +187,18 @@ export async function readDistrictFindings(db: Db, missionId: string) {
 /** Figures of the printable mission summary, each one SQL count over the record. */
 export async function readSummaryFigures(db: Db, missionId: string) {
   const [span] = rowsOf<{ first: Date | string | null; last: Date | string | null; events: number }>(
-    await db.execute(sql`select min(occurred_at) as first, max(occurred_at) as last, count(*)::int as events from events where mission_id = ${missionId}`),
+    await db.execute(
+      sql`select min(occurred_at) as first, max(occurred_at) as last, count(*)::int as events from events where mission_id = ${missionId}`,
+    ),
   );
-  const [coverage] = rowsOf<{ total: number; visited: number; planned: number; planned_visited: number; teams: number; teams_seen: number }>(
+  const [coverage] = rowsOf<{
+    total: number;
+    visited: number;
+    planned: number;
+    planned_visited: number;
+    teams: number;
+    teams_seen: number;
+  }>(
     await db.execute(sql`
       select
         (select count(*)::int from stations where mission_id = ${missionId}) as total,

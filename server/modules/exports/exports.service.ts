@@ -90,7 +90,18 @@ export function withRegionTotals(table: readonly DistrictTableRow[]): (DistrictT
     if (region === '') return;
     for (const phase of PHASES) {
       const rows = block.filter((r) => r.phase === phase);
-      const total = { region, district: '', phase, stations: 0, observed: 0, very_good: 0, good: 0, bad: 0, very_bad: 0, districts: [...new Set(rows.map((r) => r.district))] };
+      const total = {
+        region,
+        district: '',
+        phase,
+        stations: 0,
+        observed: 0,
+        very_good: 0,
+        good: 0,
+        bad: 0,
+        very_bad: 0,
+        districts: [...new Set(rows.map((r) => r.district))],
+      };
       for (const r of rows) for (const key of COUNTED) total[key] += r[key];
       out.push(total);
     }
@@ -124,12 +135,25 @@ export function createExportsService(db: Db, clock: () => Date = () => new Date(
 
   async function stationsCsvRows(missionId: string, names: ExportNames) {
     return mapPages(stationPages(db, missionId), ({ station: s, status }) => [
-      s.code, s.number, s.name, s.address, s.region, s.district, s.electoralDistrict, s.lat, s.lng, s.registeredVoters,
+      s.code,
+      s.number,
+      s.name,
+      s.address,
+      s.region,
+      s.district,
+      s.electoralDistrict,
+      s.lat,
+      s.lng,
+      s.registeredVoters,
       (names.plannedBy.get(s.id) ?? []).join(';'),
-      status.visitCount, iso(status.firstVisitAt), iso(status.lastVisitAt),
+      status.visitCount,
+      iso(status.firstVisitAt),
+      iso(status.lastVisitAt),
       status.presentTeamIds.map((id) => names.team.get(id) ?? id).join(';'),
       ...PHASES.map((p) => (status.latestAssessments as LatestAssessments)[p]?.assessment ?? ''),
-      status.openFindings, status.worstOpenSeverity ?? '', names.openConflicts.get(s.id) ?? 0,
+      status.openFindings,
+      status.worstOpenSeverity ?? '',
+      names.openConflicts.get(s.id) ?? 0,
     ]);
   }
 
@@ -159,17 +183,46 @@ export function createExportsService(db: Db, clock: () => Date = () => new Date(
     switch (file) {
       case 'events.csv':
         return csv(
-          ['seq', 'id', 'type', 'occurred_at', 'received_at', 'team', 'station', 'actor_role', 'actor_name', 'payload', 'prev_hash', 'hash'],
+          [
+            'seq',
+            'id',
+            'type',
+            'occurred_at',
+            'received_at',
+            'team',
+            'station',
+            'actor_role',
+            'actor_name',
+            'payload',
+            'prev_hash',
+            'hash',
+          ],
           mapPages(eventPages(db, missionId, head.seq), (e) => [
-            e.seq, e.id, e.type, iso(e.occurredAt), iso(e.receivedAt), team(e.teamId), station(e.stationId),
-            e.actor.role, e.actor.name, JSON.stringify(e.payload), e.prevHash, e.hash,
+            e.seq,
+            e.id,
+            e.type,
+            iso(e.occurredAt),
+            iso(e.receivedAt),
+            team(e.teamId),
+            station(e.stationId),
+            e.actor.role,
+            e.actor.name,
+            JSON.stringify(e.payload),
+            e.prevHash,
+            e.hash,
           ]),
         );
       case 'visits.csv':
         return csv(
           ['visit_id', 'team', 'station', 'district', 'arrived_at', 'departed_at', 'closed_by', 'minutes'],
           mapPages(visitPages(db, missionId), (v) => [
-            v.id, team(v.teamId), station(v.stationId), district(v.stationId), iso(v.arrivedAt), iso(v.departedAt), v.closedBy ?? '',
+            v.id,
+            team(v.teamId),
+            station(v.stationId),
+            district(v.stationId),
+            iso(v.arrivedAt),
+            iso(v.departedAt),
+            v.closedBy ?? '',
             v.departedAt ? Math.round((v.departedAt.getTime() - v.arrivedAt.getTime()) / 60_000) : '',
           ]),
         );
@@ -180,7 +233,15 @@ export function createExportsService(db: Db, clock: () => Date = () => new Date(
           mapPages(eventPages(db, missionId, head.seq, 'checklist'), (e) => {
             const p = e.payload as { form: string; phase: Phase; assessment: string; answers: Record<string, unknown> };
             return [
-              e.seq, e.id, iso(e.occurredAt), team(e.teamId), station(e.stationId), district(e.stationId), p.form, p.phase, p.assessment,
+              e.seq,
+              e.id,
+              iso(e.occurredAt),
+              team(e.teamId),
+              station(e.stationId),
+              district(e.stationId),
+              p.form,
+              p.phase,
+              p.assessment,
               ...questions.map((q) => answerCell(p.answers[q])),
             ];
           }),
@@ -188,59 +249,187 @@ export function createExportsService(db: Db, clock: () => Date = () => new Date(
       }
       case 'findings.csv':
         return csv(
-          ['seq', 'id', 'reported_at', 'team', 'station', 'district', 'category', 'severity', 'status', 'status_changed_at', 'text', 'photo_id', 'lat', 'lng',
-            'acknowledged_at', 'acknowledged_by', 'status_changed_by', 'resolved_at', 'resolved_by', 'assigned_to'],
+          [
+            'seq',
+            'id',
+            'reported_at',
+            'team',
+            'station',
+            'district',
+            'category',
+            'severity',
+            'status',
+            'status_changed_at',
+            'text',
+            'photo_id',
+            'lat',
+            'lng',
+            'acknowledged_at',
+            'acknowledged_by',
+            'status_changed_by',
+            'resolved_at',
+            'resolved_by',
+            'assigned_to',
+          ],
           mapPages(findingPages(db, missionId, head.seq), ({ finding: f, payload }) => [
-            f.seq, f.id, iso(f.reportedAt), team(f.teamId), station(f.stationId), district(f.stationId), f.category, f.severity, f.status,
-            iso(f.statusChangedAt), String(payload.text ?? ''), String(payload.photoId ?? ''),
+            f.seq,
+            f.id,
+            iso(f.reportedAt),
+            team(f.teamId),
+            station(f.stationId),
+            district(f.stationId),
+            f.category,
+            f.severity,
+            f.status,
+            iso(f.statusChangedAt),
+            String(payload.text ?? ''),
+            String(payload.photoId ?? ''),
             // Where an incident away from a station happened (empty at a station: the station says where).
-            f.lat ?? '', f.lng ?? '',
+            f.lat ?? '',
+            f.lng ?? '',
             // Who did what when: the first triage, the latest, the resolution, and who has the finding now.
-            iso(f.acknowledgedAt), f.acknowledgedBy ?? '', f.statusChangedBy ?? '', iso(f.resolvedAt), f.resolvedBy ?? '', f.assignedTo ?? '',
+            iso(f.acknowledgedAt),
+            f.acknowledgedBy ?? '',
+            f.statusChangedBy ?? '',
+            iso(f.resolvedAt),
+            f.resolvedBy ?? '',
+            f.assignedTo ?? '',
           ]),
         );
       case 'stations.csv':
         return csv(
           [
-            'code', 'number', 'name', 'address', 'region', 'district', 'electoral_district', 'lat', 'lng', 'registered_voters', 'planned_teams',
-            'visits', 'first_visit_at', 'last_visit_at', 'teams_present', ...PHASES.map((p) => `${p}_assessment`),
-            'open_findings', 'worst_open_severity', 'open_conflicts',
+            'code',
+            'number',
+            'name',
+            'address',
+            'region',
+            'district',
+            'electoral_district',
+            'lat',
+            'lng',
+            'registered_voters',
+            'planned_teams',
+            'visits',
+            'first_visit_at',
+            'last_visit_at',
+            'teams_present',
+            ...PHASES.map((p) => `${p}_assessment`),
+            'open_findings',
+            'worst_open_severity',
+            'open_conflicts',
           ],
           await stationsCsvRows(missionId, names),
         );
       case 'districts.csv': {
-        const [table, findingRows] = await Promise.all([readDistrictTable(db, missionId), readDistrictFindings(db, missionId)]);
+        const [table, findingRows] = await Promise.all([
+          readDistrictTable(db, missionId),
+          readDistrictFindings(db, missionId),
+        ]);
         const findingsOf = (districts: readonly string[], open: boolean) =>
-          findingRows.filter((f) => districts.includes(f.district)).reduce((n, f) => n + (open ? f.open : f.reported), 0);
+          findingRows
+            .filter((f) => districts.includes(f.district))
+            .reduce((n, f) => n + (open ? f.open : f.reported), 0);
         return csv(
-          ['region', 'district', 'phase', 'stations', 'observed', 'very_good', 'good', 'bad', 'very_bad', 'findings_reported', 'findings_open'],
-          once(withRegionTotals(table).map((r) => [r.region, r.district, r.phase, r.stations, r.observed, r.very_good, r.good, r.bad, r.very_bad, findingsOf(r.districts, false), findingsOf(r.districts, true)])),
+          [
+            'region',
+            'district',
+            'phase',
+            'stations',
+            'observed',
+            'very_good',
+            'good',
+            'bad',
+            'very_bad',
+            'findings_reported',
+            'findings_open',
+          ],
+          once(
+            withRegionTotals(table).map((r) => [
+              r.region,
+              r.district,
+              r.phase,
+              r.stations,
+              r.observed,
+              r.very_good,
+              r.good,
+              r.bad,
+              r.very_bad,
+              findingsOf(r.districts, false),
+              findingsOf(r.districts, true),
+            ]),
+          ),
         );
       }
       case 'findings.geojson':
-        return geojson(file, mission, head, mapFeatures(findingPages(db, missionId, head.seq), ({ finding: f, payload }) => {
-          const s = f.stationId === null ? undefined : names.station.get(f.stationId);
-          const position = payload.position as { lat: number; lng: number } | undefined;
-          return feature(position ?? (s && s.lat !== null && s.lng !== null ? { lat: s.lat, lng: s.lng } : null), {
-            id: f.id, seq: f.seq, reportedAt: iso(f.reportedAt), team: team(f.teamId), station: station(f.stationId), district: district(f.stationId),
-            category: f.category, severity: f.severity, status: f.status, text: String(payload.text ?? ''), atStation: f.stationId !== null,
-          });
-        }));
-      case 'stations.geojson':
-        return geojson(file, mission, head, mapFeatures(stationPages(db, missionId), ({ station: s, status }) =>
-          feature(s.lat !== null && s.lng !== null ? { lat: s.lat, lng: s.lng } : null, {
-            code: s.code, number: s.number, name: s.name, address: s.address, region: s.region, district: s.district, electoralDistrict: s.electoralDistrict,
-            registeredVoters: s.registeredVoters, plannedTeams: names.plannedBy.get(s.id) ?? [], visits: status.visitCount,
-            teamsPresent: status.presentTeamIds.map((id) => names.team.get(id) ?? id),
-            assessments: Object.fromEntries(PHASES.map((p) => [p, (status.latestAssessments as LatestAssessments)[p]?.assessment ?? null])),
-            openFindings: status.openFindings, worstOpenSeverity: status.worstOpenSeverity, openConflicts: names.openConflicts.get(s.id) ?? 0,
+        return geojson(
+          file,
+          mission,
+          head,
+          mapFeatures(findingPages(db, missionId, head.seq), ({ finding: f, payload }) => {
+            const s = f.stationId === null ? undefined : names.station.get(f.stationId);
+            const position = payload.position as { lat: number; lng: number } | undefined;
+            return feature(position ?? (s && s.lat !== null && s.lng !== null ? { lat: s.lat, lng: s.lng } : null), {
+              id: f.id,
+              seq: f.seq,
+              reportedAt: iso(f.reportedAt),
+              team: team(f.teamId),
+              station: station(f.stationId),
+              district: district(f.stationId),
+              category: f.category,
+              severity: f.severity,
+              status: f.status,
+              text: String(payload.text ?? ''),
+              atStation: f.stationId !== null,
+            });
           }),
-        ));
+        );
+      case 'stations.geojson':
+        return geojson(
+          file,
+          mission,
+          head,
+          mapFeatures(stationPages(db, missionId), ({ station: s, status }) =>
+            feature(s.lat !== null && s.lng !== null ? { lat: s.lat, lng: s.lng } : null, {
+              code: s.code,
+              number: s.number,
+              name: s.name,
+              address: s.address,
+              region: s.region,
+              district: s.district,
+              electoralDistrict: s.electoralDistrict,
+              registeredVoters: s.registeredVoters,
+              plannedTeams: names.plannedBy.get(s.id) ?? [],
+              visits: status.visitCount,
+              teamsPresent: status.presentTeamIds.map((id) => names.team.get(id) ?? id),
+              assessments: Object.fromEntries(
+                PHASES.map((p) => [p, (status.latestAssessments as LatestAssessments)[p]?.assessment ?? null]),
+              ),
+              openFindings: status.openFindings,
+              worstOpenSeverity: status.worstOpenSeverity,
+              openConflicts: names.openConflicts.get(s.id) ?? 0,
+            }),
+          ),
+        );
     }
   }
 
-  function geojson(file: string, mission: { id: string; name: string; drill: boolean }, head: ChainHead, features: AsyncIterable<string[]>): ExportStream {
-    const meta = { vigil: { file, missionId: mission.id, mission: mission.name, drill: mission.drill, head, exportedAt: clock().toISOString() } };
+  function geojson(
+    file: string,
+    mission: { id: string; name: string; drill: boolean },
+    head: ChainHead,
+    features: AsyncIterable<string[]>,
+  ): ExportStream {
+    const meta = {
+      vigil: {
+        file,
+        missionId: mission.id,
+        mission: mission.name,
+        drill: mission.drill,
+        head,
+        exportedAt: clock().toISOString(),
+      },
+    };
     async function* text() {
       yield `{"type":"FeatureCollection",${JSON.stringify(meta).slice(1, -1)},"features":[`;
       let first = true;
@@ -251,7 +440,13 @@ export function createExportsService(db: Db, clock: () => Date = () => new Date(
       }
       yield '\n]}\n';
     }
-    return { filename: file, contentType: 'application/geo+json; charset=utf-8', head, drill: mission.drill, body: Readable.from(text()) };
+    return {
+      filename: file,
+      contentType: 'application/geo+json; charset=utf-8',
+      head,
+      drill: mission.drill,
+      body: Readable.from(text()),
+    };
   }
 
   async function report(missionId: string): Promise<MissionReport> {
@@ -273,7 +468,12 @@ export function createExportsService(db: Db, clock: () => Date = () => new Date(
         teamsSeen: figures.coverage.teams_seen,
       },
       assessments: figures.assessments.map((a) => ({ phase: a.phase, assessment: a.assessment, count: a.n })),
-      findings: figures.findingCounts.map((f) => ({ category: f.category, severity: f.severity, count: f.n, open: f.open })),
+      findings: figures.findingCounts.map((f) => ({
+        category: f.category,
+        severity: f.severity,
+        count: f.n,
+        open: f.open,
+      })),
       conflicts: figures.conflicts,
     };
   }
@@ -282,7 +482,11 @@ export function createExportsService(db: Db, clock: () => Date = () => new Date(
 }
 
 function feature(point: { lat: number; lng: number } | null, properties: Record<string, unknown>): string {
-  return JSON.stringify({ type: 'Feature', geometry: point ? { type: 'Point', coordinates: [point.lng, point.lat] } : null, properties });
+  return JSON.stringify({
+    type: 'Feature',
+    geometry: point ? { type: 'Point', coordinates: [point.lng, point.lat] } : null,
+    properties,
+  });
 }
 
 async function* mapFeatures<T>(pages: AsyncIterable<T[]>, toFeature: (row: T) => string): AsyncGenerator<string[]> {

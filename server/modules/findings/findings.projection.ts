@@ -43,7 +43,11 @@ export class FindingBatch {
   record(event: EventInputOf<'finding'>, at: Date, seq: number): FindingVerdict {
     const stationId = event.stationId ?? null;
     if (stationId === null && event.position === undefined) {
-      return { ok: false, field: '/stationId', error: 'a finding names its station, or carries a position when it happened away from one' };
+      return {
+        ok: false,
+        field: '/stationId',
+        error: 'a finding names its station, or carries a position when it happened away from one',
+      };
     }
     const finding: FindingRow = {
       id: event.id,
@@ -87,7 +91,8 @@ export class FindingBatch {
     const finding = this.#rows.get(event.findingId);
     if (!finding) return { ok: false, field: '/findingId', error: 'no such finding in this mission' };
     if (finding.status === 'resolved') return { ok: false, field: '/status', error: 'the finding is already resolved' };
-    if (finding.status === event.status) return { ok: false, field: '/status', error: `the finding is already ${event.status}` };
+    if (finding.status === event.status)
+      return { ok: false, field: '/status', error: `the finding is already ${event.status}` };
     finding.status = event.status;
     finding.statusChangedAt = at;
     finding.statusChangedBy = by;
@@ -113,11 +118,21 @@ export class FindingBatch {
    * A coordinator gives the finding to `assignee` (a coordinator of the mission, checked by the caller) or takes it
    * back. A resolved finding can still change hands: who answers for it afterwards is part of the record too.
    */
-  assign(event: EventInputOf<'finding_assigned'>, at: Date): { ok: true; finding: FindingRow } | { ok: false; field: string; error: string } {
+  assign(
+    event: EventInputOf<'finding_assigned'>,
+    at: Date,
+  ): { ok: true; finding: FindingRow } | { ok: false; field: string; error: string } {
     const finding = this.#rows.get(event.findingId);
     if (!finding) return { ok: false, field: '/findingId', error: 'no such finding in this mission' };
     if (finding.assignedTo === event.assignee) {
-      return { ok: false, field: '/assignee', error: event.assignee === null ? 'the finding is assigned to nobody' : `the finding is already assigned to ${event.assignee}` };
+      return {
+        ok: false,
+        field: '/assignee',
+        error:
+          event.assignee === null
+            ? 'the finding is assigned to nobody'
+            : `the finding is already assigned to ${event.assignee}`,
+      };
     }
     finding.assignedTo = event.assignee;
     finding.assignedAt = event.assignee === null ? null : at;

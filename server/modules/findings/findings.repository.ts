@@ -37,10 +37,11 @@ export async function listRecentFindings(
         .leftJoin(stations, eq(stations.id, findings.stationId))
         .leftJoin(events, and(eq(events.missionId, findings.missionId), eq(events.id, findings.id)))
     : db.select(columns).from(findings).leftJoin(stations, eq(stations.id, findings.stationId));
-  const rows: (Omit<FindingSummary, 'reportedAt' | 'text' | 'photoId'> & { reportedAt: Date; text?: string | null; photoId?: string | null })[] = await base
-    .where(eq(findings.missionId, missionId))
-    .orderBy(desc(findings.seq))
-    .limit(limit);
+  const rows: (Omit<FindingSummary, 'reportedAt' | 'text' | 'photoId'> & {
+    reportedAt: Date;
+    text?: string | null;
+    photoId?: string | null;
+  })[] = await base.where(eq(findings.missionId, missionId)).orderBy(desc(findings.seq)).limit(limit);
   return rows.map(({ reportedAt, text, photoId, ...row }) => ({
     ...row,
     reportedAt: reportedAt.toISOString(),
@@ -84,15 +85,17 @@ export async function listTriageFindings(db: Db, missionId: string): Promise<Tri
     .leftJoin(events, and(eq(events.missionId, findings.missionId), eq(events.id, findings.id)))
     .where(eq(findings.missionId, missionId))
     .orderBy(desc(findings.seq));
-  return rows.map(({ reportedAt, statusChangedAt, acknowledgedAt, resolvedAt, assignedAt, text, photoId, lat, lng, ...row }) => ({
-    ...row,
-    position: lat !== null && lng !== null ? { lat, lng } : null,
-    reportedAt: reportedAt.toISOString(),
-    statusChangedAt: statusChangedAt?.toISOString() ?? null,
-    acknowledgedAt: acknowledgedAt?.toISOString() ?? null,
-    resolvedAt: resolvedAt?.toISOString() ?? null,
-    assignedAt: assignedAt?.toISOString() ?? null,
-    text: text ?? '',
-    ...(typeof photoId === 'string' ? { photoId } : {}),
-  }));
+  return rows.map(
+    ({ reportedAt, statusChangedAt, acknowledgedAt, resolvedAt, assignedAt, text, photoId, lat, lng, ...row }) => ({
+      ...row,
+      position: lat !== null && lng !== null ? { lat, lng } : null,
+      reportedAt: reportedAt.toISOString(),
+      statusChangedAt: statusChangedAt?.toISOString() ?? null,
+      acknowledgedAt: acknowledgedAt?.toISOString() ?? null,
+      resolvedAt: resolvedAt?.toISOString() ?? null,
+      assignedAt: assignedAt?.toISOString() ?? null,
+      text: text ?? '',
+      ...(typeof photoId === 'string' ? { photoId } : {}),
+    }),
+  );
 }

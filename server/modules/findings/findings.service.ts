@@ -11,7 +11,10 @@ export function createFindingsService(db: Db, policies: DisplayPolicies) {
     const withText = principal.role === 'coordinator' || (await policies.get(principal.missionId)).showsFindingText;
     // Head first: a finding stored after it reaches the reader live; one stored before it is in the list.
     const head = await readHead(db, principal.missionId);
-    return { head, findings: await listRecentFindings(db, principal.missionId, limit, withText, principal.role === 'coordinator') };
+    return {
+      head,
+      findings: await listRecentFindings(db, principal.missionId, limit, withText, principal.role === 'coordinator'),
+    };
   }
   /** The coordinators' triage feed: all of the mission's findings (a mission has a few thousand at most). */
   async function all(missionId: string): Promise<TriageFindingsReply> {

@@ -23,9 +23,19 @@ export interface FieldRules {
   photoIds: ReadonlySet<string>;
 }
 
-export async function loadFieldRules(db: Db | Tx, missionId: string, events: readonly EventInput[]): Promise<FieldRules> {
+export async function loadFieldRules(
+  db: Db | Tx,
+  missionId: string,
+  events: readonly EventInput[],
+): Promise<FieldRules> {
   // Photos are stored under UUIDs; any other photoId cannot name one (and must not reach a uuid column).
-  const named = [...new Set(events.flatMap((e) => (e.type === 'finding' && e.photoId && UUID.test(e.photoId) ? [e.photoId.toLowerCase()] : [])))];
+  const named = [
+    ...new Set(
+      events.flatMap((e) =>
+        e.type === 'finding' && e.photoId && UUID.test(e.photoId) ? [e.photoId.toLowerCase()] : [],
+      ),
+    ),
+  ];
   const [kit, photoIds] = await Promise.all([readFieldKit(db, missionId), readExistingPhotoIds(db, missionId, named)]);
   return { kit, photoIds };
 }
@@ -34,7 +44,11 @@ export function checkFieldRules(event: EventInput, rules: FieldRules): KitVerdic
   const verdict = validateAgainstKit(event, rules.kit);
   if (!verdict.ok) return verdict;
   if (event.type === 'finding' && event.photoId && !rules.photoIds.has(event.photoId.toLowerCase())) {
-    return { ok: false, field: '/photoId', error: 'no such photo in this mission: upload it (PUT /api/photos/:photoId) before the finding' };
+    return {
+      ok: false,
+      field: '/photoId',
+      error: 'no such photo in this mission: upload it (PUT /api/photos/:photoId) before the finding',
+    };
   }
   return verdict;
 }

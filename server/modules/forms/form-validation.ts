@@ -21,7 +21,11 @@ export function validateChecklistAnswers(
   const form = kit.forms.find((f) => f.id === event.form);
   if (!form) return { ok: false, field: '/form', error: `no checklist form "${event.form}" in this mission` };
   if (form.phase !== event.phase) {
-    return { ok: false, field: '/phase', error: `form "${form.id}" is for the ${form.phase} phase, not ${event.phase}` };
+    return {
+      ok: false,
+      field: '/phase',
+      error: `form "${form.id}" is for the ${form.phase} phase, not ${event.phase}`,
+    };
   }
   const [first] = evaluateAnswers(form, event.answers).errors;
   if (!first) return OK;

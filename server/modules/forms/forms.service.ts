@@ -39,7 +39,12 @@ export function createFormsService(db: Db) {
   async function replace(missionId: string, kit: FieldKit): Promise<FormsReply> {
     const problems = fieldKitProblems(kit);
     if (problems.length > 0) {
-      throw new HttpError(400, `the field kit has ${problems.length} problem(s): ${problems[0]!.field}: ${problems[0]!.problem}`, 'KIT_INVALID', problems);
+      throw new HttpError(
+        400,
+        `the field kit has ${problems.length} problem(s): ${problems[0]!.field}: ${problems[0]!.problem}`,
+        'KIT_INVALID',
+        problems,
+      );
     }
     // Phones may still hold an older kit and submit against it: a form or category that disappears would turn their
     // reports into rejections. So a kit may retire forms and categories, never drop or change them.
@@ -48,16 +53,22 @@ export function createFormsService(db: Db) {
       const next = kit.forms.find((f) => f.id === form.id);
       const same = next !== undefined && canonicalize(withoutRetired(next)) === canonicalize(withoutRetired(form));
       if (!same) {
-        throw new HttpError(409, `form "${form.id}" may be retired but not removed or changed: give the new version a new id`, 'KIT_FORM_CHANGED', [
-          { field: '/forms', problem: `form "${form.id}" is missing or changed` },
-        ]);
+        throw new HttpError(
+          409,
+          `form "${form.id}" may be retired but not removed or changed: give the new version a new id`,
+          'KIT_FORM_CHANGED',
+          [{ field: '/forms', problem: `form "${form.id}" is missing or changed` }],
+        );
       }
     }
     for (const category of current.findingCategories) {
       if (!kit.findingCategories.some((c) => c.id === category.id)) {
-        throw new HttpError(409, `finding category "${category.id}" may be retired but not removed`, 'KIT_CATEGORY_REMOVED', [
-          { field: '/findingCategories', problem: `category "${category.id}" is missing` },
-        ]);
+        throw new HttpError(
+          409,
+          `finding category "${category.id}" may be retired but not removed`,
+          'KIT_CATEGORY_REMOVED',
+          [{ field: '/findingCategories', problem: `category "${category.id}" is missing` }],
+        );
       }
     }
     await saveFieldKit(db, missionId, kit);

@@ -31,8 +31,14 @@ export async function readHead(db: Reader, missionId: string): Promise<number> {
 }
 
 /** The recorded head with its hash, for the verifier; undefined when there is no such mission. */
-export async function readHeadWithHash(db: Reader, missionId: string): Promise<{ lastSeq: number; lastHash: string } | undefined> {
-  const [head] = await db.select({ lastSeq: missions.lastSeq, lastHash: missions.lastHash }).from(missions).where(eq(missions.id, missionId));
+export async function readHeadWithHash(
+  db: Reader,
+  missionId: string,
+): Promise<{ lastSeq: number; lastHash: string } | undefined> {
+  const [head] = await db
+    .select({ lastSeq: missions.lastSeq, lastHash: missions.lastHash })
+    .from(missions)
+    .where(eq(missions.id, missionId));
   return head;
 }
 

@@ -29,17 +29,25 @@ export async function verifyMissionLog(db: Db, missionId: string): Promise<Verdi
     problem,
   });
 
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await listEventsAfter(db, missionId, after, PAGE_EVENTS);
     for (const row of page) {
       if (row.seq !== expectedSeq) {
         return broken(row, expectedSeq, `event ${expectedSeq} is missing: the next stored event is ${row.seq}`);
       }
       if (row.prevHash !== prevHash) {
-        return broken(row, row.seq, `event ${row.seq} does not follow event ${row.seq - 1}: its prevHash differs (reordered or replaced rows)`);
+        return broken(
+          row,
+          row.seq,
+          `event ${row.seq} does not follow event ${row.seq - 1}: its prevHash differs (reordered or replaced rows)`,
+        );
       }
       if (eventHash(row) !== row.hash) {
-        return broken(row, row.seq, `event ${row.seq} was changed after it was stored: its content no longer matches its hash`);
+        return broken(
+          row,
+          row.seq,
+          `event ${row.seq} was changed after it was stored: its content no longer matches its hash`,
+        );
       }
       prevHash = row.hash;
       expectedSeq += 1;
@@ -50,7 +58,11 @@ export async function verifyMissionLog(db: Db, missionId: string): Promise<Verdi
   }
 
   if (mission.lastSeq !== checked) {
-    return broken(null, checked + 1, `the mission's head says ${mission.lastSeq} events but the log ends at ${checked}`);
+    return broken(
+      null,
+      checked + 1,
+      `the mission's head says ${mission.lastSeq} events but the log ends at ${checked}`,
+    );
   }
   if (mission.lastHash !== prevHash) {
     return broken(null, checked, `the mission's head hash does not match event ${checked}`);

@@ -28,7 +28,12 @@ export function toStoredEvent(row: EventRow): StoredEvent {
   } as StoredEvent;
 }
 
-export async function listEventsAfter(db: Reader, missionId: string, after: number, limit: number): Promise<EventRow[]> {
+export async function listEventsAfter(
+  db: Reader,
+  missionId: string,
+  after: number,
+  limit: number,
+): Promise<EventRow[]> {
   return db
     .select()
     .from(events)
@@ -38,6 +43,9 @@ export async function listEventsAfter(db: Reader, missionId: string, after: numb
 }
 
 export async function countEvents(db: Reader, missionId: string): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(events).where(eq(events.missionId, missionId));
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(events)
+    .where(eq(events.missionId, missionId));
   return row?.n ?? 0;
 }

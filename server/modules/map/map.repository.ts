@@ -4,7 +4,10 @@ import type { Db } from '../../../db/client';
 import { events, stations, teams } from '../../../db/schema/index';
 
 /** Placed stations only: an unplaced one has no place in a district's area. */
-export async function listStationPoints(db: Db, missionId: string): Promise<{ district: string; lat: number; lng: number }[]> {
+export async function listStationPoints(
+  db: Db,
+  missionId: string,
+): Promise<{ district: string; lat: number; lng: number }[]> {
   const rows = await db
     .select({ district: stations.district, lat: stations.lat, lng: stations.lng })
     .from(stations)
@@ -45,7 +48,9 @@ export async function listTrailEvents(db: Db, missionId: string, perTeam: number
       lng: sql<number | null>`(${events.payload}->'position'->>'lng')::double precision`.as('reported_lng'),
     })
     .from(events)
-    .where(and(eq(events.missionId, missionId), eq(events.teamId, teams.id), inArray(events.type, [...PLACING_EVENT_TYPES])))
+    .where(
+      and(eq(events.missionId, missionId), eq(events.teamId, teams.id), inArray(events.type, [...PLACING_EVENT_TYPES])),
+    )
     .orderBy(desc(events.seq))
     .limit(perTeam)
     .as('recent');

@@ -5,7 +5,15 @@
 import path from 'node:path';
 import concaveman from 'concaveman';
 import type { Db } from '../../../db/client';
-import { MAP_FONT, MAP_GLYPHS_PATH, TRAIL_POINTS, type DistrictArea, type MapConfigReply, type TeamTrailsReply, type TrailPoint } from '../../../shared/schemas/map';
+import {
+  MAP_FONT,
+  MAP_GLYPHS_PATH,
+  TRAIL_POINTS,
+  type DistrictArea,
+  type MapConfigReply,
+  type TeamTrailsReply,
+  type TrailPoint,
+} from '../../../shared/schemas/map';
 import type { Config } from '../../config';
 import { readHead } from '../log/head';
 import { listStationPoints, listTrailEvents } from './map.repository';
@@ -56,7 +64,8 @@ export function createMapService(db: Db, config: Pick<Config, 'mapStyleUrl' | 'm
     const points = await listStationPoints(db, missionId);
     return {
       styleUrl: config.mapStyleUrl,
-      pmtilesUrl: config.mapPmtiles === null ? null : `${PMTILES_PREFIX}${encodeURIComponent(path.basename(config.mapPmtiles))}`,
+      pmtilesUrl:
+        config.mapPmtiles === null ? null : `${PMTILES_PREFIX}${encodeURIComponent(path.basename(config.mapPmtiles))}`,
       glyphs: MAP_GLYPHS_PATH,
       font: GLYPH_FONT,
       districts: { type: 'FeatureCollection', features: districtAreas(points) },
@@ -80,7 +89,11 @@ export function createMapService(db: Db, config: Pick<Config, 'mapStyleUrl' | 'm
     }
     return {
       head,
-      trails: [...byTeam].map(([teamId, trail]) => ({ teamId, callSign: trail.callSign, points: trail.points.reverse() })),
+      trails: [...byTeam].map(([teamId, trail]) => ({
+        teamId,
+        callSign: trail.callSign,
+        points: trail.points.reverse(),
+      })),
     };
   }
 

@@ -13,7 +13,8 @@ import type { InboxItem } from '../../../shared/schemas/messages';
 import type { Station } from '../../../shared/schemas/stations';
 
 export type InboxRow = typeof teamInbox.$inferSelect;
-export type MessageVerdict = { ok: true; teamId: string | null; stationId: string | null } | { ok: false; field: string; error: string };
+export type MessageVerdict =
+  { ok: true; teamId: string | null; stationId: string | null } | { ok: false; field: string; error: string };
 
 const keyOf = (eventId: string, teamId: string) => `${eventId}|${teamId}`;
 
@@ -57,9 +58,11 @@ export class MessageBatch {
     const districts = [...new Set(sends.flatMap((e) => ('district' in e.to ? [e.to.district] : [])))];
     // Rows a read or an answer names (of the team that posts it).
     const named = batch.flatMap((e) =>
-      e.type === 'message_read' ? [{ eventId: e.messageId, teamId: e.teamId }]
-      : e.type === 'team_message' && e.replyTo ? [{ eventId: e.replyTo, teamId: e.teamId }]
-      : [],
+      e.type === 'message_read'
+        ? [{ eventId: e.messageId, teamId: e.teamId }]
+        : e.type === 'team_message' && e.replyTo
+          ? [{ eventId: e.replyTo, teamId: e.teamId }]
+          : [],
     );
     const [teamRows, districtRows, namedRows] = await Promise.all([
       sends.length ? tx.select({ id: teams.id }).from(teams).where(eq(teams.missionId, missionId)) : [],
@@ -97,13 +100,15 @@ export class MessageBatch {
       recipients = event.to.teamIds;
     } else if ('district' in event.to) {
       recipients = this.#districtTeams.get(event.to.district) ?? [];
-      if (recipients.length === 0) return { ok: false, field: '/to/district', error: 'no team has a station of this district in its plan' };
+      if (recipients.length === 0)
+        return { ok: false, field: '/to/district', error: 'no team has a station of this district in its plan' };
     } else {
       recipients = [...this.#missionTeams];
       if (recipients.length === 0) return { ok: false, field: '/to', error: 'the mission has no teams' };
     }
     const stationId = event.stationId ?? null;
-    for (const teamId of recipients) this.#add({ eventId: event.id, teamId, seq, kind: 'message', at, fromName: from, text: event.text, stationId });
+    for (const teamId of recipients)
+      this.#add({ eventId: event.id, teamId, seq, kind: 'message', at, fromName: from, text: event.text, stationId });
     return { ok: true, teamId: null, stationId };
   }
 
@@ -135,7 +140,9 @@ export class MessageBatch {
   }
 
   /** A coordinator acted on the team's help request or on one of its findings: the team's phones are told. */
-  notice(row: Pick<InboxRow, 'eventId' | 'teamId' | 'seq' | 'kind' | 'at' | 'fromName' | 'text'> & Partial<InboxRow>): void {
+  notice(
+    row: Pick<InboxRow, 'eventId' | 'teamId' | 'seq' | 'kind' | 'at' | 'fromName' | 'text'> & Partial<InboxRow>,
+  ): void {
     this.#add(row);
   }
 

@@ -24,7 +24,15 @@ export function createMessagesService(db: Db) {
     const { missionId } = principal;
     if (principal.teamId !== null) {
       const [rows, head] = await Promise.all([listTeamInbox(db, missionId, principal.teamId), readHead(db, missionId)]);
-      return { items: await attachStations(db, missionId, rows.map((row) => toInboxItem(row))), messages: [], head };
+      return {
+        items: await attachStations(
+          db,
+          missionId,
+          rows.map((row) => toInboxItem(row)),
+        ),
+        messages: [],
+        head,
+      };
     }
     const [sent, replies, head] = await Promise.all([
       listInboxOfKind(db, missionId, 'message'),
@@ -35,12 +43,28 @@ export function createMessagesService(db: Db) {
     for (const { row, callSign } of sent) {
       let message = messages.get(row.eventId);
       if (!message) {
-        message = { id: row.eventId, seq: row.seq, at: row.at.toISOString(), from: row.fromName, text: row.text ?? '', stationId: row.stationId, receipts: [] };
+        message = {
+          id: row.eventId,
+          seq: row.seq,
+          at: row.at.toISOString(),
+          from: row.fromName,
+          text: row.text ?? '',
+          stationId: row.stationId,
+          receipts: [],
+        };
         messages.set(row.eventId, message);
       }
       message.receipts.push({ teamId: row.teamId, callSign, readAt: row.readAt?.toISOString() ?? null });
     }
-    return { items: await attachStations(db, missionId, replies.map(({ row }) => toInboxItem(row))), messages: [...messages.values()], head };
+    return {
+      items: await attachStations(
+        db,
+        missionId,
+        replies.map(({ row }) => toInboxItem(row)),
+      ),
+      messages: [...messages.values()],
+      head,
+    };
   }
   return { list };
 }

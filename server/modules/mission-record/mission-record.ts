@@ -13,7 +13,9 @@ import { genesisHash } from '../log/hash-chain';
 
 type Reader = Db | Tx;
 export type MissionRow = typeof missions.$inferSelect;
-export type NewMission = Omit<typeof missions.$inferInsert, 'id' | 'lastSeq' | 'lastHash' | 'createdAt'> & { id?: string };
+export type NewMission = Omit<typeof missions.$inferInsert, 'id' | 'lastSeq' | 'lastHash' | 'createdAt'> & {
+  id?: string;
+};
 
 export function toMissionSummary(row: MissionRow, now: Date = new Date()): MissionSummary {
   return {

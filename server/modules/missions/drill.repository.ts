@@ -1,7 +1,17 @@
 /** SQL for drill mode: the mission's flag and wiping its record back to genesis. Callers hold the transaction. */
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client';
-import { conflicts, events, findings, missions, photos, stationStatus, teamInbox, teamStatus, visits } from '../../../db/schema/index';
+import {
+  conflicts,
+  events,
+  findings,
+  missions,
+  photos,
+  stationStatus,
+  teamInbox,
+  teamStatus,
+  visits,
+} from '../../../db/schema/index';
 import { genesisHash } from '../log/hash-chain';
 
 export async function lockMission(tx: Tx, missionId: string) {
@@ -37,7 +47,10 @@ export async function countReports(db: Db | Tx, missionId: string): Promise<numb
  */
 export async function wipeRecord(tx: Tx, missionId: string) {
   const count = async (table: typeof events | typeof visits | typeof findings | typeof conflicts | typeof photos) => {
-    const deleted = await tx.delete(table).where(eq(table.missionId, missionId)).returning({ one: sql<number>`1` });
+    const deleted = await tx
+      .delete(table)
+      .where(eq(table.missionId, missionId))
+      .returning({ one: sql<number>`1` });
     return deleted.length;
   };
   // The teams' inboxes are derived from the events too (not counted: no one asked for the figure).

@@ -33,7 +33,10 @@ export interface MissionFiles {
 
 export type MissionFilesResult = { ok: true; plan: MissionPlan } | { ok: false; problems: string[] };
 
-const WHOLE_WORLD: Bounds = [[-180, -85], [180, 85]];
+const WHOLE_WORLD: Bounds = [
+  [-180, -85],
+  [180, 85],
+];
 
 /** The stations' bounding box with a margin, so the map opens on the whole city. */
 export function boundsOf(points: { lat: number; lng: number }[]): Bounds {
@@ -51,7 +54,12 @@ const checkLogin = Compile(LoginBody);
 const checkDisplayLabel = Compile(DisplayLabel);
 
 /** Every way `value` breaks the API's schema, as "where field: problem" lines. */
-function schemaProblems<T extends TSchema>(check: ReturnType<typeof Compile<T>>, value: unknown, where: string, fields: Record<string, string> = {}): string[] {
+function schemaProblems<T extends TSchema>(
+  check: ReturnType<typeof Compile<T>>,
+  value: unknown,
+  where: string,
+  fields: Record<string, string> = {},
+): string[] {
   if (check.Check(value)) return [];
   return [...check.Errors(value)].map((e) => {
     const field = e.instancePath.split('/')[1] ?? '';
@@ -60,14 +68,23 @@ function schemaProblems<T extends TSchema>(check: ReturnType<typeof Compile<T>>,
 }
 
 /** CSV column of each CreateTeamBody field, so a problem names what the user wrote. */
-const TEAM_COLUMNS: Record<string, string> = { callSign: 'call_sign', members: 'members', phone: 'phone', languages: 'languages' };
+const TEAM_COLUMNS: Record<string, string> = {
+  callSign: 'call_sign',
+  members: 'members',
+  phone: 'phone',
+  languages: 'languages',
+};
 
 function readTeams(files: MissionFiles, problems: string[]): MissionPlan['teams'] {
   if ('count' in files.teams) {
     const n = files.teams.count;
     if (!Number.isInteger(n) || n < 1 || n > 999) problems.push('teams: give a number of teams from 1 to 999');
     const width = String(n).length < 2 ? 2 : String(n).length;
-    problems.push(...schemaProblems(checkTeam, { callSign: 'T01', members: [], phone: null, languages: files.languages }, 'teams', { languages: 'languages (--languages)' }));
+    problems.push(
+      ...schemaProblems(checkTeam, { callSign: 'T01', members: [], phone: null, languages: files.languages }, 'teams', {
+        languages: 'languages (--languages)',
+      }),
+    );
     return Array.from({ length: Math.max(0, Math.min(n, 999)) }, (_, i) => ({
       callSign: `T${String(i + 1).padStart(width, '0')}`,
       members: [],
@@ -78,7 +95,12 @@ function readTeams(files: MissionFiles, problems: string[]): MissionPlan['teams'
   }
   let records: Record<string, string>[];
   try {
-    records = parse(files.teams.text.replace(/^\uFEFF/, ''), { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), trim: true, skip_empty_lines: true, relax_column_count: true });
+    records = parse(files.teams.text.replace(/^\uFEFF/, ''), {
+      columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+    });
   } catch (error) {
     problems.push(`teams: could not be read as CSV: ${error instanceof Error ? error.message : String(error)}`);
     return [];
@@ -87,20 +109,23 @@ function readTeams(files: MissionFiles, problems: string[]): MissionPlan['teams'
   return records.flatMap((r, i) => {
     const callSign = r.call_sign ?? r.callsign ?? r.team ?? '';
     const row = `teams row ${i + 1}`;
-    if (!callSign) return problems.push(`${row}: call_sign is empty`), [];
-    if (seen.has(callSign)) return problems.push(`${row}: call sign ${callSign} appears twice`), [];
+    if (!callSign) return (problems.push(`${row}: call_sign is empty`), []);
+    if (seen.has(callSign)) return (problems.push(`${row}: call sign ${callSign} appears twice`), []);
     seen.add(callSign);
     const languages = (r.languages ?? '').split(/[;,\s]+/).filter(Boolean);
     const unknown = languages.filter((l) => !(LANGUAGES as readonly string[]).includes(l));
     if (unknown.length) problems.push(`${row}: unknown language ${unknown.join(', ')} (use ${LANGUAGES.join(', ')})`);
     const team: CreateTeamBody = {
       callSign,
-      members: (r.members ?? '').split(';').map((m) => m.trim()).filter(Boolean),
+      members: (r.members ?? '')
+        .split(';')
+        .map((m) => m.trim())
+        .filter(Boolean),
       phone: r.phone ? r.phone : null,
       languages: languages.length ? languages : files.languages,
     };
     const wrong = schemaProblems(checkTeam, team, row, TEAM_COLUMNS);
-    if (wrong.length) return problems.push(...wrong), [];
+    if (wrong.length) return (problems.push(...wrong), []);
     return [{ ...team, phone: team.phone ?? null, assignedStationNumbers: [] }];
   });
 }
@@ -108,19 +133,31 @@ function readTeams(files: MissionFiles, problems: string[]): MissionPlan['teams'
 export function missionPlanFromFiles(files: MissionFiles): MissionFilesResult {
   const problems: string[] = [];
   if (!files.name.trim()) problems.push('name: is empty');
-  problems.push(...schemaProblems(checkLogin, { username: files.coordinator.username, password: files.coordinator.password }, 'coordinator'));
+  problems.push(
+    ...schemaProblems(
+      checkLogin,
+      { username: files.coordinator.username, password: files.coordinator.password },
+      'coordinator',
+    ),
+  );
   problems.push(...schemaProblems(checkDisplayLabel, files.displayLabel, 'display label'));
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(files.electionDate) || Number.isNaN(Date.parse(files.electionDate))) problems.push('election date: use YYYY-MM-DD');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(files.electionDate) || Number.isNaN(Date.parse(files.electionDate)))
+    problems.push('election date: use YYYY-MM-DD');
   try {
     new Intl.DateTimeFormat('en', { timeZone: files.timeZone });
   } catch {
     problems.push(`time zone: "${files.timeZone}" is not an IANA zone such as Asia/Bishkek`);
   }
   const parsed = parseStationImport(files.stations.text, files.stations.format);
-  const stations = planStationImport(parsed.rows, parsed.lines, [], { bounds: null, clear: new Set(), problems: parsed.problems }).rows.map((p) => p.row);
+  const stations = planStationImport(parsed.rows, parsed.lines, [], {
+    bounds: null,
+    clear: new Set(),
+    problems: parsed.problems,
+  }).rows.map((p) => p.row);
   if (parsed.problems.isEmpty && stations.length === 0) problems.push('stations: the file holds no stations');
   for (const p of parsed.problems.all()) {
-    if (p.severity === undefined || p.severity === 'error') problems.push(`stations row ${p.row}${p.field ? ` ${p.field}` : ''}: ${p.problem}`);
+    if (p.severity === undefined || p.severity === 'error')
+      problems.push(`stations row ${p.row}${p.field ? ` ${p.field}` : ''}: ${p.problem}`);
   }
   const teams = readTeams(files, problems);
   if (parsed.problems.isEmpty && files.plan !== undefined) {

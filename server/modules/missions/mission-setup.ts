@@ -15,7 +15,11 @@ import { insertMission, type NewMission } from '../mission-record/mission-record
 export interface MissionPlan {
   mission: NewMission;
   /** Code defaults to the number and region to none, as for a list whose numbers are unique. */
-  stations: (Omit<StationImportResolvedRow, 'code' | 'region'> & { code?: string; region?: string | null; id?: string })[];
+  stations: (Omit<StationImportResolvedRow, 'code' | 'region'> & {
+    code?: string;
+    region?: string | null;
+    id?: string;
+  })[];
   teams: {
     id?: string;
     callSign: string;
@@ -45,7 +49,11 @@ const SETUP_LOCK_KEY = 727_002;
  * Creates the mission unless `onlyIfNoMission` and a mission exists already (then returns null).
  * The check and the writes share one transaction under an advisory lock, so two instances never seed twice.
  */
-export async function setUpMission(db: Db, plan: MissionPlan, onlyIfNoMission = false): Promise<MissionCredentials | null> {
+export async function setUpMission(
+  db: Db,
+  plan: MissionPlan,
+  onlyIfNoMission = false,
+): Promise<MissionCredentials | null> {
   const passwordHash = await hashPassword(plan.coordinator.password);
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK_KEY})`);

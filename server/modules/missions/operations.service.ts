@@ -51,7 +51,10 @@ export function createOperationsService(
 
   async function setDrill(missionId: string, body: DrillBody): Promise<OperationsState> {
     const { drill, clock: drillClock } = body;
-    if (drillClock && !drill) throw new HttpError(400, 'a clock is only for a drill', 'CLOCK_WITHOUT_DRILL', [{ field: '/clock', problem: 'only with drill: true' }]);
+    if (drillClock && !drill)
+      throw new HttpError(400, 'a clock is only for a drill', 'CLOCK_WITHOUT_DRILL', [
+        { field: '/clock', problem: 'only with drill: true' },
+      ]);
     const changed = await db.transaction(async (tx) => {
       const mission = await lockMission(tx, missionId);
       if (!mission) throw new HttpError(404, 'no such mission');
@@ -64,8 +67,16 @@ export function createOperationsService(
       }
       if ((await countReports(tx, missionId)) > 0) {
         throw drill
-          ? new HttpError(409, 'the log already holds live reports: a live record cannot become a drill', 'LOG_NOT_EMPTY')
-          : new HttpError(409, 'the log holds drill reports: clear the drill data before going live', 'DRILL_DATA_PRESENT');
+          ? new HttpError(
+              409,
+              'the log already holds live reports: a live record cannot become a drill',
+              'LOG_NOT_EMPTY',
+            )
+          : new HttpError(
+              409,
+              'the log holds drill reports: clear the drill data before going live',
+              'DRILL_DATA_PRESENT',
+            );
       }
       await saveDrill(
         tx,
@@ -89,10 +100,11 @@ export function createOperationsService(
       // The head lock also makes ingest of this mission wait: no event slips in between the wipe and the reset head.
       const mission = await lockMission(tx, missionId);
       if (!mission) throw new HttpError(404, 'no such mission');
-      if (!mission.drill) throw new HttpError(409, 'the mission is live: only drill data can be cleared', 'NOT_A_DRILL');
+      if (!mission.drill)
+        throw new HttpError(409, 'the mission is live: only drill data can be cleared', 'NOT_A_DRILL');
       if (confirmMissionName.trim() !== mission.name) {
-        throw new HttpError(400, 'confirmMissionName must repeat the mission\'s name exactly', 'CONFIRMATION_MISMATCH', [
-          { field: '/confirmMissionName', problem: 'does not match the mission\'s name' },
+        throw new HttpError(400, "confirmMissionName must repeat the mission's name exactly", 'CONFIRMATION_MISMATCH', [
+          { field: '/confirmMissionName', problem: "does not match the mission's name" },
         ]);
       }
       const result = await wipeRecord(tx, missionId);
@@ -111,7 +123,9 @@ export function createOperationsService(
     const occurredAt = clock().toISOString();
     // A coordinator's list: every team with its route (only displays get teams without one).
     const changes: EventInputOf<'plan_changed'>[] = (await teams.list(principal)).teams.flatMap((team) =>
-      team.route && team.route.length > 0 ? [{ id: randomUUID(), type: 'plan_changed' as const, occurredAt, teamId: team.id, stations: team.route }] : [],
+      team.route && team.route.length > 0
+        ? [{ id: randomUUID(), type: 'plan_changed' as const, occurredAt, teamId: team.id, stations: team.route }]
+        : [],
     );
     if (changes.length === 0) return 0;
     const { results } = await events.ingest(principal, changes);

@@ -10,7 +10,14 @@ export type NewPhoto = Omit<typeof photos.$inferInsert, 'createdAt'>;
 /** The photo's metadata, whichever mission it belongs to (the service decides what the caller may learn). */
 export async function findPhotoMeta(db: Reader, id: string) {
   const [row] = await db
-    .select({ id: photos.id, missionId: photos.missionId, teamId: photos.teamId, sha256: photos.sha256, contentType: photos.contentType, byteSize: photos.byteSize })
+    .select({
+      id: photos.id,
+      missionId: photos.missionId,
+      teamId: photos.teamId,
+      sha256: photos.sha256,
+      contentType: photos.contentType,
+      byteSize: photos.byteSize,
+    })
     .from(photos)
     .where(eq(photos.id, id));
   return row;
@@ -18,11 +25,19 @@ export async function findPhotoMeta(db: Reader, id: string) {
 
 /** Inserts unless the id exists; true when this call stored it. */
 export async function insertPhoto(db: Reader, photo: NewPhoto): Promise<boolean> {
-  const inserted = await db.insert(photos).values(photo).onConflictDoNothing({ target: photos.id }).returning({ id: photos.id });
+  const inserted = await db
+    .insert(photos)
+    .values(photo)
+    .onConflictDoNothing({ target: photos.id })
+    .returning({ id: photos.id });
   return inserted.length > 0;
 }
 
-export async function readPhoto(db: Reader, missionId: string, id: string): Promise<Pick<PhotoRow, 'contentType' | 'data' | 'sha256'> | undefined> {
+export async function readPhoto(
+  db: Reader,
+  missionId: string,
+  id: string,
+): Promise<Pick<PhotoRow, 'contentType' | 'data' | 'sha256'> | undefined> {
   const [row] = await db
     .select({ contentType: photos.contentType, data: photos.data, sha256: photos.sha256 })
     .from(photos)

@@ -24,7 +24,9 @@ async function checkImage(bytes: Uint8Array, type: PhotoContentType): Promise<vo
   const detected = await fileTypeFromBuffer(bytes);
   if (detected?.mime !== type) {
     const seen = detected ? `they are ${detected.mime}` : 'no known file type';
-    throw new HttpError(415, `the bytes are not a ${type} image (${seen})`, 'PHOTO_TYPE_MISMATCH', [{ field: 'body', problem: `not ${type}` }]);
+    throw new HttpError(415, `the bytes are not a ${type} image (${seen})`, 'PHOTO_TYPE_MISMATCH', [
+      { field: 'body', problem: `not ${type}` },
+    ]);
   }
   let size: { width: number; height: number; type?: string };
   try {
@@ -33,14 +35,20 @@ async function checkImage(bytes: Uint8Array, type: PhotoContentType): Promise<vo
     size = { width: 0, height: 0 };
   }
   if (size.type !== SIZE_TYPE[type] || !(size.width > 0 && size.height > 0)) {
-    throw new HttpError(400, `the ${type} image is cut off or damaged: it has no width and height`, 'PHOTO_UNREADABLE', [
-      { field: 'body', problem: 'not a readable image' },
-    ]);
+    throw new HttpError(
+      400,
+      `the ${type} image is cut off or damaged: it has no width and height`,
+      'PHOTO_UNREADABLE',
+      [{ field: 'body', problem: 'not a readable image' }],
+    );
   }
   if (size.width > MAX_PHOTO_EDGE_PX || size.height > MAX_PHOTO_EDGE_PX) {
-    throw new HttpError(400, `the image is ${size.width}×${size.height} pixels; at most ${MAX_PHOTO_EDGE_PX} on each side`, 'PHOTO_TOO_LARGE', [
-      { field: 'body', problem: 'too many pixels' },
-    ]);
+    throw new HttpError(
+      400,
+      `the image is ${size.width}×${size.height} pixels; at most ${MAX_PHOTO_EDGE_PX} on each side`,
+      'PHOTO_TOO_LARGE',
+      [{ field: 'body', problem: 'too many pixels' }],
+    );
   }
 }
 
@@ -54,10 +62,16 @@ export function readExistingPhotoIds(reader: Db | Tx, missionId: string, ids: st
 }
 
 export function createPhotosService(db: Db) {
-  async function upload(principal: Principal, photoId: string, contentType: string, bytes: Uint8Array): Promise<PhotoUploadReply> {
+  async function upload(
+    principal: Principal,
+    photoId: string,
+    contentType: string,
+    bytes: Uint8Array,
+  ): Promise<PhotoUploadReply> {
     const type = contentType.split(';')[0]!.trim().toLowerCase();
     if (!isPhotoContentType(type)) throw new HttpError(415, `photos must be ${PHOTO_CONTENT_TYPES.join(', ')}`);
-    if (bytes.length === 0) throw new HttpError(400, 'the photo is empty', 'PHOTO_EMPTY', [{ field: 'body', problem: 'no bytes' }]);
+    if (bytes.length === 0)
+      throw new HttpError(400, 'the photo is empty', 'PHOTO_EMPTY', [{ field: 'body', problem: 'no bytes' }]);
     if (bytes.length > MAX_PHOTO_BYTES) throw new HttpError(413, `a photo may have at most ${MAX_PHOTO_BYTES} bytes`);
     await checkImage(bytes, type);
     const id = photoId.toLowerCase();
@@ -78,7 +92,12 @@ export function createPhotosService(db: Db) {
     if (!existing || existing.missionId !== principal.missionId || existing.sha256 !== sha256) {
       throw new HttpError(409, 'this photo id is already taken by another photo: make a new id', 'PHOTO_ID_TAKEN');
     }
-    return { photoId: id, status: 'duplicate', contentType: existing.contentType as PhotoContentType, byteSize: existing.byteSize };
+    return {
+      photoId: id,
+      status: 'duplicate',
+      contentType: existing.contentType as PhotoContentType,
+      byteSize: existing.byteSize,
+    };
   }
 
   async function read(missionId: string, photoId: string) {

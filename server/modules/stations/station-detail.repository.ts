@@ -82,7 +82,12 @@ export async function listStationFindings(db: Db, missionId: string, stationId: 
 }
 
 /** The station's checklist events, newest first. */
-export async function listStationChecklists(db: Db, missionId: string, stationId: string, limit: number): Promise<EventRow[]> {
+export async function listStationChecklists(
+  db: Db,
+  missionId: string,
+  stationId: string,
+  limit: number,
+): Promise<EventRow[]> {
   return db
     .select()
     .from(events)
@@ -92,7 +97,12 @@ export async function listStationChecklists(db: Db, missionId: string, stationId
 }
 
 /** The station's newest events (any type), newest first. */
-export async function listStationEvents(db: Db, missionId: string, stationId: string, limit: number): Promise<EventRow[]> {
+export async function listStationEvents(
+  db: Db,
+  missionId: string,
+  stationId: string,
+  limit: number,
+): Promise<EventRow[]> {
   return db
     .select()
     .from(events)
@@ -103,6 +113,9 @@ export async function listStationEvents(db: Db, missionId: string, stationId: st
 
 /** Call signs of the mission's teams by id. */
 export async function teamCallSigns(db: Db, missionId: string): Promise<Map<string, string>> {
-  const rows = await db.select({ id: teams.id, callSign: teams.callSign }).from(teams).where(eq(teams.missionId, missionId));
+  const rows = await db
+    .select({ id: teams.id, callSign: teams.callSign })
+    .from(teams)
+    .where(eq(teams.missionId, missionId));
   return new Map(rows.map((row) => [row.id, row.callSign]));
 }

@@ -30,7 +30,9 @@ export function createStationDetailService(db: Db, forms: Pick<FormsService, 'ki
     const head = await readHead(db, missionId);
     const station = await readStation(db, missionId, stationId);
     if (station === undefined) {
-      throw new HttpError(404, 'no such station in this mission', undefined, [{ field: 'params/stationId', problem: 'no such station in this mission' }]);
+      throw new HttpError(404, 'no such station in this mission', undefined, [
+        { field: 'params/stationId', problem: 'no such station in this mission' },
+      ]);
     }
     const [visitRows, findingRows, checklistRows, historyRows, callSigns, kit] = await Promise.all([
       listStationVisits(db, missionId, stationId),
@@ -74,19 +76,28 @@ export type StationDetailService = ReturnType<typeof createStationDetailService>
 /** Choice answers are option ids; the panel shows the options' English labels (unknown ids stay as they are). */
 function withOptionLabels(question: Question, value: unknown): unknown {
   if (question.type !== 'single_choice' && question.type !== 'multiple_choice') return value;
-  const label = (id: unknown) => (typeof id === 'string' ? (question.options.find((option) => option.id === id)?.label.en ?? id) : id);
+  const label = (id: unknown) =>
+    typeof id === 'string' ? (question.options.find((option) => option.id === id)?.label.en ?? id) : id;
   return Array.isArray(value) ? value.map(label) : label(value);
 }
 
 /** Answers in the form's question order with the question's English label; unknown ids keep the id as label. */
-function checklistWithLabels(event: StoredEventOf<'checklist'>, kit: FieldKit, callSign: string | null): StationChecklist {
+function checklistWithLabels(
+  event: StoredEventOf<'checklist'>,
+  kit: FieldKit,
+  callSign: string | null,
+): StationChecklist {
   const form = kit.forms.find((candidate) => candidate.id === event.form);
   const answers: ChecklistAnswerLine[] = [];
   const seen = new Set<string>();
   for (const question of form?.questions ?? []) {
     if (!(question.id in event.answers)) continue;
     seen.add(question.id);
-    answers.push({ questionId: question.id, label: question.label.en, value: withOptionLabels(question, event.answers[question.id]) });
+    answers.push({
+      questionId: question.id,
+      label: question.label.en,
+      value: withOptionLabels(question, event.answers[question.id]),
+    });
   }
   for (const [questionId, value] of Object.entries(event.answers)) {
     if (!seen.has(questionId)) answers.push({ questionId, label: questionId, value });

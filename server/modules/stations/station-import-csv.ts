@@ -84,7 +84,13 @@ export function resolveColumns(
     if (column === null || column === undefined) continue;
     const index = header.findIndex((name) => sameName(name, column));
     if (index < 0) {
-      problems.add(0, column, `is mapped to ${CSV_COLUMN_OF[field]} but the file has no such ${noun} (found: ${found})`, 'error', 'mapping names a missing column');
+      problems.add(
+        0,
+        column,
+        `is mapped to ${CSV_COLUMN_OF[field]} but the file has no such ${noun} (found: ${found})`,
+        'error',
+        'mapping names a missing column',
+      );
       continue;
     }
     if (used.has(index)) problems.add(0, column, `is mapped to two fields`, 'error', 'one column mapped to two fields');
@@ -107,7 +113,9 @@ export function resolveColumns(
       0,
       CSV_COLUMN_OF[field],
       `${noun} is missing${hint}. The file's ${noun}s are ${found || 'none'}; expected ${REQUIRED_FIELDS.map((f) => CSV_COLUMN_OF[f]).join(' and ')} ` +
-        `(and optionally ${STATION_FIELDS.filter((f) => !REQUIRED_FIELDS.includes(f)).map((f) => CSV_COLUMN_OF[f]).join(', ')}): map them`,
+        `(and optionally ${STATION_FIELDS.filter((f) => !REQUIRED_FIELDS.includes(f))
+          .map((f) => CSV_COLUMN_OF[f])
+          .join(', ')}): map them`,
       'error',
       `${CSV_COLUMN_OF[field]}: ${noun} is missing (map one)`,
     );
@@ -133,7 +141,9 @@ class CsvRecordReader {
       this.header = record;
       this.collector.columns = record;
       this.columnOf = resolveColumns(record, this.mapping, this.collector.problems);
-      this.collector.mapping = Object.fromEntries(STATION_FIELDS.map((f) => [f, this.columnOf.has(f) ? (record[this.columnOf.get(f)!] ?? null) : null]));
+      this.collector.mapping = Object.fromEntries(
+        STATION_FIELDS.map((f) => [f, this.columnOf.has(f) ? (record[this.columnOf.get(f)!] ?? null) : null]),
+      );
       this.headerBroken = !this.collector.problems.isEmpty;
       return;
     }
@@ -191,7 +201,11 @@ export function readCsvStations(input: string, collector: StationRowCollector, m
  * the header line once it has arrived, then parsed record by record. Errors of the source (a body too large, a
  * dropped connection) are thrown; a file that is not CSV is reported as a problem like any other.
  */
-export async function readCsvStationStream(source: AsyncIterable<Buffer | string>, collector: StationRowCollector, mapping: ColumnMapping = {}): Promise<void> {
+export async function readCsvStationStream(
+  source: AsyncIterable<Buffer | string>,
+  collector: StationRowCollector,
+  mapping: ColumnMapping = {},
+): Promise<void> {
   const reader = new CsvRecordReader(collector, mapping);
   const input = source[Symbol.asyncIterator]();
   const decoder = new StringDecoder('utf8');

@@ -27,7 +27,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function readPoint(geometry: unknown): { lng: unknown; lat: unknown } | { field: string; problem: string } {
   if (geometry === null) return { lng: null, lat: null };
   if (geometry === undefined) {
-    return { field: 'geometry', problem: 'is required: a Point with coordinates [longitude, latitude], or null for an unplaced station' };
+    return {
+      field: 'geometry',
+      problem: 'is required: a Point with coordinates [longitude, latitude], or null for an unplaced station',
+    };
   }
   if (!isObject(geometry) || geometry.type !== 'Point') {
     const type = isObject(geometry) && typeof geometry.type === 'string' ? geometry.type : typeof geometry;
@@ -41,7 +44,12 @@ function readPoint(geometry: unknown): { lng: unknown; lat: unknown } | { field:
 }
 
 /** The station fields among the properties: mapped ones by their mapped name, the others by their usual names. */
-function readProperties(properties: Record<string, unknown>, mapping: ColumnMapping, row: number, collector: StationRowCollector): FoundFields {
+function readProperties(
+  properties: Record<string, unknown>,
+  mapping: ColumnMapping,
+  row: number,
+  collector: StationRowCollector,
+): FoundFields {
   const found: FoundFields = {};
   for (const [field, name] of Object.entries(mapping) as [StationField, string | null | undefined][]) {
     if (typeof name === 'string' && name in properties) found[field] = { value: properties[name], source: name };
@@ -81,7 +89,8 @@ function readFeature(feature: unknown, row: number, mapping: ColumnMapping, coll
 function propertyNames(features: unknown[]): string[] {
   const names = new Set<string>();
   for (const feature of features) {
-    if (isObject(feature) && isObject(feature.properties)) for (const name of Object.keys(feature.properties)) names.add(name);
+    if (isObject(feature) && isObject(feature.properties))
+      for (const name of Object.keys(feature.properties)) names.add(name);
   }
   return [...names];
 }
@@ -105,14 +114,19 @@ export function readGeoJsonStations(input: string, collector: StationRowCollecto
   }
   const { features } = document;
   if (features.length === 0) collector.problems.add(0, 'features', 'has no station features');
-  if (features.length > MAX_IMPORT_ROWS) collector.problems.add(0, 'features', `has more than ${MAX_IMPORT_ROWS} features`);
+  if (features.length > MAX_IMPORT_ROWS)
+    collector.problems.add(0, 'features', `has more than ${MAX_IMPORT_ROWS} features`);
   if (!collector.problems.isEmpty) return;
-  const names = propertyNames(features).filter((name) => !['lat', 'lng', 'latitude', 'longitude', 'lon', 'long'].includes(name.toLowerCase()));
+  const names = propertyNames(features).filter(
+    (name) => !['lat', 'lng', 'latitude', 'longitude', 'lon', 'long'].includes(name.toLowerCase()),
+  );
   collector.columns = names;
-  collector.sample = features.slice(0, 5).map((f) => names.map((n) => {
-    const value = isObject(f) && isObject(f.properties) ? f.properties[n] : undefined;
-    return value === undefined || value === null ? '' : String(value);
-  }));
+  collector.sample = features.slice(0, 5).map((f) =>
+    names.map((n) => {
+      const value = isObject(f) && isObject(f.properties) ? f.properties[n] : undefined;
+      return value === undefined || value === null ? '' : String(value);
+    }),
+  );
   const columnOf = resolveColumns(names, { ...mapping, lat: null, lng: null }, collector.problems, 'property');
   const nameOf = new Map([...columnOf].map(([field, index]) => [field, names[index]!] as const));
   collector.mapping = Object.fromEntries(STATION_FIELDS.map((f) => [f, nameOf.get(f) ?? null]));

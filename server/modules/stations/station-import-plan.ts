@@ -34,9 +34,27 @@ export interface ImportPlan {
 }
 
 /** Fields a blank cell may clear when asked to; number and district are the key, name and address fall back. */
-export const CLEARABLE_FIELDS = ['code', 'name', 'address', 'region', 'electoralDistrict', 'lat', 'lng', 'registeredVoters'] as const satisfies StationField[];
+export const CLEARABLE_FIELDS = [
+  'code',
+  'name',
+  'address',
+  'region',
+  'electoralDistrict',
+  'lat',
+  'lng',
+  'registeredVoters',
+] as const satisfies StationField[];
 
-const COMPARED_FIELDS = ['code', 'name', 'address', 'region', 'electoralDistrict', 'lat', 'lng', 'registeredVoters'] as const satisfies (keyof StationImportResolvedRow)[];
+const COMPARED_FIELDS = [
+  'code',
+  'name',
+  'address',
+  'region',
+  'electoralDistrict',
+  'lat',
+  'lng',
+  'registeredVoters',
+] as const satisfies (keyof StationImportResolvedRow)[];
 
 /** A point further than this from its district's median, and further than DISTRICT_SPREAD_FACTOR times the district's median spread, is suspicious. */
 const DISTRICT_OUTLIER_MIN_KM = 10;
@@ -86,7 +104,11 @@ export function planStationImport(
     else if (earlier !== s.district) numbersRepeat = true;
   }
 
-  const pick = <F extends StationField & keyof StationImportResolvedRow>(row: StationImportRow, current: StoredStation | undefined, field: F) => {
+  const pick = <F extends StationField & keyof StationImportResolvedRow>(
+    row: StationImportRow,
+    current: StoredStation | undefined,
+    field: F,
+  ) => {
     const value = row[field];
     if (value !== null) return value;
     if (current && !clear.has(field)) return current[field];
@@ -116,16 +138,21 @@ export function planStationImport(
     };
     if (!current) return { line: lines[index]!, id: null, row: resolved, change: 'created', changedFields: NO_CHANGES };
     const changedFields = COMPARED_FIELDS.filter((f) => current[f] !== resolved[f]);
-    if (changedFields.length === 0) return { line: lines[index]!, id: current.id, row: resolved, change: 'unchanged', changedFields: NO_CHANGES };
+    if (changedFields.length === 0)
+      return { line: lines[index]!, id: current.id, row: resolved, change: 'unchanged', changedFields: NO_CHANGES };
     return { line: lines[index]!, id: current.id, row: resolved, change: 'updated', changedFields };
   });
 
   // Codes stay unique in the mission, compared the way phones search them.
   // Holders are stored stations or file lines (numbers, not "row N" texts: a national list has 200,000 of them).
   const holderOfCode = new Map<string, StoredStation | number>();
-  for (const s of stored) if (!fileKeys.has(stationKey(s.district, s.number))) holderOfCode.set(normalizeCode(s.code), s);
+  for (const s of stored)
+    if (!fileKeys.has(stationKey(s.district, s.number))) holderOfCode.set(normalizeCode(s.code), s);
   // Codes the file gives (or stations keep) first, so a made-up one never takes a code the file asks for.
-  const givenFirst = [...planned.filter((p) => !madeUpCode.has(p.line)), ...planned.filter((p) => madeUpCode.has(p.line))];
+  const givenFirst = [
+    ...planned.filter((p) => !madeUpCode.has(p.line)),
+    ...planned.filter((p) => madeUpCode.has(p.line)),
+  ];
   for (const p of givenFirst) {
     const code = normalizeCode(p.row.code);
     const holder = holderOfCode.get(code);
@@ -135,12 +162,24 @@ export function planStationImport(
       // the second station becomes "Sector 11/2" rather than refusing a list that gave no codes at all.
       const other = `${p.row.district}/${p.row.number}`;
       if (p.row.name === p.row.code) p.row.name = other;
-      problems.add(p.line, 'code', `"${p.row.code}" would be searched like the code of another station: given "${other}"`, 'notice', 'code: made unique with "/"');
+      problems.add(
+        p.line,
+        'code',
+        `"${p.row.code}" would be searched like the code of another station: given "${other}"`,
+        'notice',
+        'code: made unique with "/"',
+      );
       p.row.code = other;
       holderOfCode.set(normalizeCode(other), p.line);
     } else {
       const named = typeof holder === 'number' ? `row ${holder}` : `station ${holder.code} (${holder.district})`;
-      problems.add(p.line, 'code', `"${p.row.code}" is already the code of ${named}`, 'error', 'code: already used by another station');
+      problems.add(
+        p.line,
+        'code',
+        `"${p.row.code}" is already the code of ${named}`,
+        'error',
+        'code: already used by another station',
+      );
     }
   }
 
@@ -183,18 +222,36 @@ function warnAboutPositions(
   for (const { line, row } of planned) {
     if (row.lat === null || row.lng === null) continue;
     if (row.lat === 0 && row.lng === 0) {
-      problems.add(line, 'lat', 'is 0,0 (in the Gulf of Guinea): probably a missing position', 'warning', 'position 0,0');
+      problems.add(
+        line,
+        'lat',
+        'is 0,0 (in the Gulf of Guinea): probably a missing position',
+        'warning',
+        'position 0,0',
+      );
       continue;
     }
     if (bounds && outsideBounds(row.lat, row.lng, bounds)) {
-      problems.add(line, 'lat', `${row.lat},${row.lng} is outside the mission's map area`, 'warning', "position outside the mission's map area");
+      problems.add(
+        line,
+        'lat',
+        `${row.lat},${row.lng} is outside the mission's map area`,
+        'warning',
+        "position outside the mission's map area",
+      );
       continue;
     }
     const usual = usualPlace.get(row.district);
     if (!usual) continue;
     const km = distanceKm(usual.lat, usual.lng, row.lat, row.lng);
     if (km > usual.limitKm) {
-      problems.add(line, 'lat', `is ${Math.round(km)} km from the other stations of ${row.district}`, 'warning', "position far from its district's other stations");
+      problems.add(
+        line,
+        'lat',
+        `is ${Math.round(km)} km from the other stations of ${row.district}`,
+        'warning',
+        "position far from its district's other stations",
+      );
     }
   }
 }

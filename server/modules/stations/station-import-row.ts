@@ -53,12 +53,13 @@ const NAMES_OF: Readonly<Record<StationField, readonly string[]>> = {
 };
 
 function normalizeName(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s_-]+/g, '');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
 }
 
-const FIELD_OF_NAME = new Map(
-  STATION_FIELDS.flatMap((field) => NAMES_OF[field].map((name) => [name, field] as const)),
-);
+const FIELD_OF_NAME = new Map(STATION_FIELDS.flatMap((field) => NAMES_OF[field].map((name) => [name, field] as const)));
 
 export function fieldNamed(name: string): StationField | undefined {
   return FIELD_OF_NAME.get(normalizeName(name));
@@ -102,9 +103,11 @@ export const REQUIRED_FIELDS = STATION_FIELDS.filter((field) => !RULE_OF[field].
 
 /** The rule as a sentence, used for every kind of violation so users see one consistent message per field. */
 function describeRule(rule: FieldRule): string {
-  if (rule.kind === 'string') return rule.maxLength === undefined ? 'must be text' : `must be at most ${rule.maxLength} characters`;
+  if (rule.kind === 'string')
+    return rule.maxLength === undefined ? 'must be text' : `must be at most ${rule.maxLength} characters`;
   const noun = rule.kind === 'integer' ? 'a whole number' : 'a number';
-  if (rule.minimum !== undefined && rule.maximum !== undefined) return `must be ${noun} between ${rule.minimum} and ${rule.maximum}`;
+  if (rule.minimum !== undefined && rule.maximum !== undefined)
+    return `must be ${noun} between ${rule.minimum} and ${rule.maximum}`;
   if (rule.minimum !== undefined) return `must be ${noun} of at least ${rule.minimum}`;
   if (rule.maximum !== undefined) return `must be ${noun} of at most ${rule.maximum}`;
   return `must be ${noun}`;
@@ -132,13 +135,17 @@ function convert(value: unknown, rule: FieldRule): Converted {
     if (typeof value === 'number' && Number.isFinite(value)) return { ok: true, value: String(value) };
     return { ok: false, problem: 'must be text' };
   }
-  if (typeof value === 'number') return Number.isFinite(value) ? { ok: true, value } : { ok: false, problem: describeRule(rule) };
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? { ok: true, value } : { ok: false, problem: describeRule(rule) };
   if (typeof value !== 'string') return { ok: false, problem: describeRule(rule) };
   const text = value.trim();
   if (rule.kind === 'integer') {
     if (INTEGER_PATTERN.test(text)) return { ok: true, value: Number(text) };
     if (GROUPED_INTEGER_PATTERN.test(text)) {
-      return { ok: false, problem: `must be written without thousands separators (${text.replace(/\D/g, '')}, not "${text}")` };
+      return {
+        ok: false,
+        problem: `must be written without thousands separators (${text.replace(/\D/g, '')}, not "${text}")`,
+      };
     }
     return { ok: false, problem: `${describeRule(rule)} (found "${text}")` };
   }
@@ -153,7 +160,10 @@ function convert(value: unknown, rule: FieldRule): Converted {
 
 /** "must be a number (found "x")" and "duplicates row 12" group as one kind each. */
 function kindOf(field: string, problem: string): string {
-  const general = problem.replace(/\s*\((found|[\d.]+, not|also accepted)[^)]*\)\s*$/, '').replace(/\brow \d+\b/, 'an earlier row').replace(/"[^"]*"/g, '"…"');
+  const general = problem
+    .replace(/\s*\((found|[\d.]+, not|also accepted)[^)]*\)\s*$/, '')
+    .replace(/\brow \d+\b/, 'an earlier row')
+    .replace(/"[^"]*"/g, '"…"');
   return field ? `${field}: ${general}` : general;
 }
 
@@ -177,7 +187,13 @@ export class ProblemList {
     this.keepAll = options.keep === 'all';
   }
 
-  add(row: number, field: string, problem: string, severity: ProblemSeverity = 'error', kind = kindOf(field, problem)): void {
+  add(
+    row: number,
+    field: string,
+    problem: string,
+    severity: ProblemSeverity = 'error',
+    kind = kindOf(field, problem),
+  ): void {
     if (severity === 'error') this.errors += 1;
     const key = `${severity}\u0000${kind}`;
     const entry = this.byKind.get(key) ?? { kind, severity, count: 0, rows: [] };
@@ -186,7 +202,8 @@ export class ProblemList {
     this.byKind.set(key, entry);
     this.problems.push({ row, field, problem, severity, kind });
     // Trimming in batches keeps adding cheap; the kept ones are still the first to list.
-    if (!this.keepAll && this.problems.length >= 2 * MAX_IMPORT_PROBLEMS) this.problems = this.problems.sort(bySeverityThenRow).slice(0, MAX_IMPORT_PROBLEMS);
+    if (!this.keepAll && this.problems.length >= 2 * MAX_IMPORT_PROBLEMS)
+      this.problems = this.problems.sort(bySeverityThenRow).slice(0, MAX_IMPORT_PROBLEMS);
   }
 
   /** Forgets every problem: the file is refused as a whole for a reason that makes its rows' problems moot. */
@@ -217,7 +234,9 @@ export class ProblemList {
   }
 
   kinds(): ImportProblemKind[] {
-    return [...this.byKind.values()].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.count - a.count);
+    return [...this.byKind.values()].sort(
+      (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.count - a.count,
+    );
   }
 }
 
@@ -283,30 +302,44 @@ export class StationRowCollector {
     for (const field of STATION_FIELDS) {
       if (isSettled(field)) continue;
       const converted = convert(found[field]?.value, RULE_OF[field]);
-      if (converted.ok) candidate[field] = typeof converted.value === 'string' && SHARED_VALUE_FIELDS.includes(field) ? this.shared(converted.value) : converted.value;
+      if (converted.ok)
+        candidate[field] =
+          typeof converted.value === 'string' && SHARED_VALUE_FIELDS.includes(field)
+            ? this.shared(converted.value)
+            : converted.value;
       else problemOf.set(field, converted.problem);
     }
     // Checking is cheap and nearly every row passes; listing errors is not, so only for rows that fail.
     const valid = validator.Check(candidate);
-    if (!valid) for (const error of validator.Errors(candidate)) {
-      const field = error.instancePath.split('/')[1] as StationField | undefined;
-      if (field === undefined || !RULE_OF[field] || isSettled(field)) continue; // "required" errors: found above
-      problemOf.set(field, describeRule(RULE_OF[field]));
-    }
+    if (!valid)
+      for (const error of validator.Errors(candidate)) {
+        const field = error.instancePath.split('/')[1] as StationField | undefined;
+        if (field === undefined || !RULE_OF[field] || isSettled(field)) continue; // "required" errors: found above
+        problemOf.set(field, describeRule(RULE_OF[field]));
+      }
     const positionGiven = POSITION_FIELDS.map((f) => candidate[f] !== null && candidate[f] !== undefined);
     if (positionGiven[0] !== positionGiven[1] && !POSITION_FIELDS.some(isSettled)) {
-      problemOf.set(positionGiven[0] ? 'lng' : 'lat', 'is blank while the other coordinate is given: give both or neither');
+      problemOf.set(
+        positionGiven[0] ? 'lng' : 'lat',
+        'is blank while the other coordinate is given: give both or neither',
+      );
     }
     const sourceOf = (field: StationField) => found[field]?.source ?? nameOfMissing(field);
     for (const field of STATION_FIELDS) {
       const problem = problemOf.get(field);
       if (problem) this.problems.add(row, sourceOf(field), problem);
     }
-    if (!isSettled('number') && !isSettled('district') && typeof candidate.number === 'string' && typeof candidate.district === 'string') {
+    if (
+      !isSettled('number') &&
+      !isSettled('district') &&
+      typeof candidate.number === 'string' &&
+      typeof candidate.district === 'string'
+    ) {
       const key = stationKey(candidate.district, candidate.number);
       const earlierRow = this.rowOfKey.get(key);
       if (earlierRow === undefined) this.rowOfKey.set(key, row);
-      else this.problems.add(row, sourceOf('number'), `duplicates row ${earlierRow} (same number in the same district)`);
+      else
+        this.problems.add(row, sourceOf('number'), `duplicates row ${earlierRow} (same number in the same district)`);
     }
     if (!isSettled('code') && typeof candidate.code === 'string') {
       const code = normalizeCode(candidate.code);
@@ -316,7 +349,13 @@ export class StationRowCollector {
     }
     if (problemOf.size === 0 && alreadyReported.length === 0 && valid) {
       if (candidate.lat === null) {
-        this.problems.add(row, sourceOf('lat'), 'no position: the station will be unplaced', 'notice', 'no position → unplaced (not on the map)');
+        this.problems.add(
+          row,
+          sourceOf('lat'),
+          'no position: the station will be unplaced',
+          'notice',
+          'no position → unplaced (not on the map)',
+        );
       }
       this.rows.push(candidate);
       this.lines.push(row);

@@ -12,7 +12,11 @@ import { StationRowCollector, type StationImportResult } from './station-import-
 export { CSV_COLUMN_OF, MAX_IMPORT_PROBLEMS, MAX_IMPORT_ROWS, type StationImportResult } from './station-import-row';
 export type { ColumnMapping } from './station-import-csv';
 
-export function parseStationImport(text: string, format: Static<typeof ImportFormat>, mapping: ColumnMapping = {}): StationImportResult {
+export function parseStationImport(
+  text: string,
+  format: Static<typeof ImportFormat>,
+  mapping: ColumnMapping = {},
+): StationImportResult {
   const collector = new StationRowCollector();
   if (format === 'csv') readCsvStations(text, collector, mapping);
   else readGeoJsonStations(text, collector, mapping);

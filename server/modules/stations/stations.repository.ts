@@ -13,9 +13,10 @@ type Reader = Db | Tx;
 
 /** The mission's stations with status, ordered by number; with `changedAfter`, only those changed since that sequence. */
 export async function listStations(db: Reader, missionId: string, changedAfter?: number): Promise<Station[]> {
-  const filter = changedAfter === undefined
-    ? eq(stations.missionId, missionId)
-    : and(eq(stations.missionId, missionId), gt(stationStatus.updatedSeq, changedAfter));
+  const filter =
+    changedAfter === undefined
+      ? eq(stations.missionId, missionId)
+      : and(eq(stations.missionId, missionId), gt(stationStatus.updatedSeq, changedAfter));
   const rows = await db
     .select({ station: stations, status: stationStatus })
     .from(stations)
@@ -163,10 +164,15 @@ export async function searchStations(
 ): Promise<Station[]> {
   const key = searchKey(query);
   const pattern = `%${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const keyOf = (column: SQL | typeof stations.code) => sql`regexp_replace(lower(${column}), ${SEARCH_KEY_SQL_PATTERN}, '', 'g')`;
+  const keyOf = (column: SQL | typeof stations.code) =>
+    sql`regexp_replace(lower(${column}), ${SEARCH_KEY_SQL_PATTERN}, '', 'g')`;
   const exactCode = sql`(${keyOf(stations.code)} = ${key}) desc`;
   const order = near
-    ? [exactCode, sql`coalesce(power(${stations.lat} - ${near.lat}::double precision, 2) + power((${stations.lng} - ${near.lng}::double precision) * ${Math.cos((near.lat * Math.PI) / 180)}::double precision, 2), 1e9)`, asc(stations.code)]
+    ? [
+        exactCode,
+        sql`coalesce(power(${stations.lat} - ${near.lat}::double precision, 2) + power((${stations.lng} - ${near.lng}::double precision) * ${Math.cos((near.lat * Math.PI) / 180)}::double precision, 2), 1e9)`,
+        asc(stations.code),
+      ]
     : [exactCode, asc(stations.code)];
   const rows = await db
     .select({ station: stations, status: stationStatus })
@@ -196,7 +202,13 @@ export async function listStationsById(db: Reader, missionId: string, ids: reado
 }
 
 /** Places (or moves) a station; false when the mission has no such station. */
-export async function setStationPosition(db: Reader, missionId: string, stationId: string, lat: number, lng: number): Promise<boolean> {
+export async function setStationPosition(
+  db: Reader,
+  missionId: string,
+  stationId: string,
+  lat: number,
+  lng: number,
+): Promise<boolean> {
   const rows = await db
     .update(stations)
     .set({ lat, lng, updatedAt: sql`now()` })

@@ -61,7 +61,11 @@ function readMapping(text: string | undefined): ColumnMapping {
   const mapping: ColumnMapping = {};
   for (const [field, column] of Object.entries(value)) {
     if (!(STATION_FIELDS as string[]).includes(field)) {
-      throw new HttpError(400, `mapping: "${field}" is not a station field (use ${STATION_FIELDS.join(', ')})`, 'MAPPING_INVALID');
+      throw new HttpError(
+        400,
+        `mapping: "${field}" is not a station field (use ${STATION_FIELDS.join(', ')})`,
+        'MAPPING_INVALID',
+      );
     }
     if (column !== null && (typeof column !== 'string' || column.length > 200)) {
       throw new HttpError(400, `mapping: ${field} must name a column (text) or be null`, 'MAPPING_INVALID');
@@ -72,10 +76,17 @@ function readMapping(text: string | undefined): ColumnMapping {
 }
 
 function readClear(text: string | undefined): Set<StationField> {
-  const fields = (text ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+  const fields = (text ?? '')
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
   for (const field of fields) {
     if (!(CLEARABLE_FIELDS as readonly string[]).includes(field)) {
-      throw new HttpError(400, `clear: "${field}" cannot be cleared (use ${CLEARABLE_FIELDS.join(', ')})`, 'MAPPING_INVALID');
+      throw new HttpError(
+        400,
+        `clear: "${field}" cannot be cleared (use ${CLEARABLE_FIELDS.join(', ')})`,
+        'MAPPING_INVALID',
+      );
     }
   }
   return new Set(fields as StationField[]);
@@ -107,7 +118,11 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
     const [lat, lng] = (near ?? '').split(',').map(Number);
     const point = near !== undefined && lat !== undefined && lng !== undefined ? { lat, lng } : undefined;
     if (point && (Math.abs(point.lat) > 90 || Math.abs(point.lng) > 180)) {
-      throw new HttpError(400, 'near: must be LAT,LNG with latitude within ±90 and longitude within ±180', 'FST_ERR_VALIDATION');
+      throw new HttpError(
+        400,
+        'near: must be LAT,LNG with latitude within ±90 and longitude within ±180',
+        'FST_ERR_VALIDATION',
+      );
     }
     return { stations: await searchStations(db, missionId, q, limit, point) };
   }
@@ -120,7 +135,8 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
 
   /** Places (or moves) a station; every coordinator's map hears of it. */
   async function place(missionId: string, stationId: string, lat: number, lng: number): Promise<Station> {
-    if (!(await setStationPosition(db, missionId, stationId, lat, lng))) throw new HttpError(404, 'no such station in this mission', 'NOT_FOUND');
+    if (!(await setStationPosition(db, missionId, stationId, lat, lng)))
+      throw new HttpError(404, 'no such station in this mission', 'NOT_FOUND');
     const station = await readStation(db, missionId, stationId);
     if (!station) throw new HttpError(404, 'no such station in this mission', 'NOT_FOUND');
     notifier?.stationsChanged(missionId, [station]);
@@ -128,26 +144,48 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
   }
 
   /** The options are checked before the body is read, so a bad mapping is refused without reading 25 MB. */
-  async function parse(source: ImportSource, options: StationImportOptions, keepProblems: 'all' | 'listed'): Promise<{ parsed: StationImportResult; clear: Set<StationField> }> {
+  async function parse(
+    source: ImportSource,
+    options: StationImportOptions,
+    keepProblems: 'all' | 'listed',
+  ): Promise<{ parsed: StationImportResult; clear: Set<StationField> }> {
     const mapping = readMapping(options.mapping);
     const clear = readClear(options.clear);
     return { parsed: await readStationImport(source, options.format, mapping, keepProblems), clear };
   }
 
-  async function planOf(reader: Parameters<typeof readStoredStations>[0], missionId: string, parsed: StationImportResult, clear: Set<StationField>): Promise<ImportPlan> {
-    const [stored, bounds] = await Promise.all([readStoredStations(reader, missionId), readMissionBounds(reader, missionId)]);
+  async function planOf(
+    reader: Parameters<typeof readStoredStations>[0],
+    missionId: string,
+    parsed: StationImportResult,
+    clear: Set<StationField>,
+  ): Promise<ImportPlan> {
+    const [stored, bounds] = await Promise.all([
+      readStoredStations(reader, missionId),
+      readMissionBounds(reader, missionId),
+    ]);
     return planStationImport(parsed.rows, parsed.lines, stored, { bounds, clear, problems: parsed.problems });
   }
 
   /** Any error rejects the whole file with its problems; warnings and notices do not. */
-  async function importFile(missionId: string, source: ImportSource, options: StationImportOptions): Promise<ImportReply> {
+  async function importFile(
+    missionId: string,
+    source: ImportSource,
+    options: StationImportOptions,
+  ): Promise<ImportReply> {
     const { parsed, clear } = await parse(source, options, 'listed');
     const rejected = () =>
-      new HttpError(400, `the ${options.format} file has ${parsed.problems.errorCount} problem(s); nothing was imported`, 'IMPORT_INVALID', undefined, {
-        problems: parsed.problems.listed(),
-        problemKinds: parsed.problems.kinds(),
-        columns: parsed.columns,
-      });
+      new HttpError(
+        400,
+        `the ${options.format} file has ${parsed.problems.errorCount} problem(s); nothing was imported`,
+        'IMPORT_INVALID',
+        undefined,
+        {
+          problems: parsed.problems.listed(),
+          problemKinds: parsed.problems.kinds(),
+          columns: parsed.columns,
+        },
+      );
     if (!parsed.problems.isEmpty) throw rejected();
     const plan = await db.transaction(async (tx) => {
       await lockStationImport(tx, missionId);
@@ -161,11 +199,17 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
   }
 
   /** What importing the file would do, without writing: the same counts the import reports, and every problem. */
-  async function previewFile(missionId: string, source: ImportSource, options: StationImportOptions): Promise<ImportPreviewReply> {
+  async function previewFile(
+    missionId: string,
+    source: ImportSource,
+    options: StationImportOptions,
+  ): Promise<ImportPreviewReply> {
     const { parsed, clear } = await parse(source, options, 'listed');
     const plan = await planOf(db, missionId, parsed, clear);
     const order = { created: 0, updated: 1, unchanged: 2 } as const;
-    const listed = [...plan.rows].sort((a, b) => order[a.change] - order[b.change] || a.line - b.line).slice(0, IMPORT_PREVIEW_ROWS);
+    const listed = [...plan.rows]
+      .sort((a, b) => order[a.change] - order[b.change] || a.line - b.line)
+      .slice(0, IMPORT_PREVIEW_ROWS);
     return {
       dryRun: true,
       columns: parsed.columns,

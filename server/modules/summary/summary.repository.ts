@@ -20,7 +20,9 @@ export interface SummaryRow {
 const raw = (text: string) => sql.raw(text);
 
 function stationColumns(): SQL {
-  const assessedToday = PHASES.map((p) => `(s.latest_assessments->'${p}'->>'at')::timestamptz >= m.day_start`).join(' or ');
+  const assessedToday = PHASES.map((p) => `(s.latest_assessments->'${p}'->>'at')::timestamptz >= m.day_start`).join(
+    ' or ',
+  );
   const perPhase = PHASES.map(
     (p) =>
       `count(*) filter (where s.latest_assessments->'${p}' is not null)::int as ${p}_observed, ` +

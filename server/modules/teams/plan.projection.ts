@@ -14,8 +14,10 @@ export class PlanBatch {
   change(event: EventInputOf<'plan_changed'>, isStationOfMission: (id: string) => boolean): PlanVerdict {
     const seen = new Set<string>();
     for (const [i, stop] of event.stations.entries()) {
-      if (!isStationOfMission(stop.stationId)) return { ok: false, field: `/stations/${i}/stationId`, error: 'no such station in this mission' };
-      if (seen.has(stop.stationId)) return { ok: false, field: `/stations/${i}/stationId`, error: 'a station appears twice in the route' };
+      if (!isStationOfMission(stop.stationId))
+        return { ok: false, field: `/stations/${i}/stationId`, error: 'no such station in this mission' };
+      if (seen.has(stop.stationId))
+        return { ok: false, field: `/stations/${i}/stationId`, error: 'a station appears twice in the route' };
       seen.add(stop.stationId);
     }
     this.#routes.set(event.teamId, event.stations);

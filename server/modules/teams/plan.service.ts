@@ -20,13 +20,22 @@ export interface PlanIngest {
 
 export function createPlanService(db: Db, events: PlanIngest) {
   async function importCsv(principal: Principal, text: string, dryRun: boolean): Promise<PlanImportReply> {
-    const [teams, stations] = await Promise.all([listTeams(db, principal.missionId), readStationIdsByCode(db, principal.missionId)]);
+    const [teams, stations] = await Promise.all([
+      listTeams(db, principal.missionId),
+      readStationIdsByCode(db, principal.missionId),
+    ]);
     const byCode = new Map([...stations].map(([code, id]) => [searchKey(code), id]));
     const parsed = parsePlanCsv(text, new Map(teams.map((t) => [t.callSign, t.id])), byCode);
     if (parsed.problems.length > 0) {
-      throw new HttpError(400, `the plan has ${parsed.problems.length} problem(s); nothing was changed`, 'PLAN_INVALID', undefined, {
-        problems: parsed.problems,
-      });
+      throw new HttpError(
+        400,
+        `the plan has ${parsed.problems.length} problem(s); nothing was changed`,
+        'PLAN_INVALID',
+        undefined,
+        {
+          problems: parsed.problems,
+        },
+      );
     }
     if (dryRun) return { dryRun, teams: parsed.teams, seqs: [] };
     const occurredAt = new Date().toISOString();
@@ -40,7 +49,8 @@ export function createPlanService(db: Db, events: PlanIngest) {
     // One ingest call is one transaction: every team's new route is stored, or none.
     const { results } = await events.ingest(principal, changes);
     const refused = results.find((r) => r.status !== 'stored');
-    if (refused) throw new HttpError(409, `the plan could not be stored: ${refused.error ?? refused.status}`, 'PLAN_REFUSED');
+    if (refused)
+      throw new HttpError(409, `the plan could not be stored: ${refused.error ?? refused.status}`, 'PLAN_REFUSED');
     return { dryRun, teams: parsed.teams, seqs: results.map((r) => r.seq!) };
   }
   return { importCsv };

@@ -61,7 +61,11 @@ export class TeamStatusBatch {
     const row = this.#row(event.teamId);
     if (event.alert === 'help') {
       if (!row.helpOpen) return { ok: false, field: '/teamId', error: 'this team has no open help request' };
-      if (row.helpAcknowledgedAt !== null && row.helpRequestedAt !== null && row.helpAcknowledgedAt >= row.helpRequestedAt) {
+      if (
+        row.helpAcknowledgedAt !== null &&
+        row.helpRequestedAt !== null &&
+        row.helpAcknowledgedAt >= row.helpRequestedAt
+      ) {
         return { ok: false, field: '/alert', error: "the team's help request is already acknowledged" };
       }
       row.helpAcknowledgedAt = at;

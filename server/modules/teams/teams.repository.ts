@@ -10,7 +10,9 @@ import { toTeamStatus } from './team-status';
 type Reader = Db | Tx;
 
 export async function listTeams(db: Reader, missionId: string, onlyTeamId?: string): Promise<FullTeam[]> {
-  const filter = onlyTeamId ? and(eq(teams.missionId, missionId), eq(teams.id, onlyTeamId)) : eq(teams.missionId, missionId);
+  const filter = onlyTeamId
+    ? and(eq(teams.missionId, missionId), eq(teams.id, onlyTeamId))
+    : eq(teams.missionId, missionId);
   const rows = await db
     .select({ team: teams, status: teamStatus })
     .from(teams)
@@ -51,7 +53,10 @@ export async function listTeams(db: Reader, missionId: string, onlyTeamId?: stri
 }
 
 export async function teamWithCallSign(db: Reader, missionId: string, callSign: string): Promise<string | undefined> {
-  const [row] = await db.select({ id: teams.id }).from(teams).where(and(eq(teams.missionId, missionId), eq(teams.callSign, callSign)));
+  const [row] = await db
+    .select({ id: teams.id })
+    .from(teams)
+    .where(and(eq(teams.missionId, missionId), eq(teams.callSign, callSign)));
   return row?.id;
 }
 
@@ -84,14 +89,12 @@ export async function insertTeam(tx: Tx, missionId: string, team: NewTeam): Prom
   });
   await tx.insert(teamStatus).values({ teamId: id, missionId });
   if (team.assignedStationIds.length > 0) {
-    await tx
-      .insert(teamAssignments)
-      .values(
-        team.assignedStationIds.map((stationId, routeOrder) => {
-          const phases = team.assignedPhases?.[routeOrder];
-          return phases ? { teamId: id, routeOrder, stationId, phases } : { teamId: id, routeOrder, stationId };
-        }),
-      );
+    await tx.insert(teamAssignments).values(
+      team.assignedStationIds.map((stationId, routeOrder) => {
+        const phases = team.assignedPhases?.[routeOrder];
+        return phases ? { teamId: id, routeOrder, stationId, phases } : { teamId: id, routeOrder, stationId };
+      }),
+    );
   }
   return id;
 }

@@ -1,7 +1,14 @@
 /** Teams as each role may see them: personal data (members, phone) only for coordinators and the team itself. */
 import type { Db, Tx } from '../../../db/client';
 import type { DisplayPolicy } from '../../../shared/schemas/displays';
-import type { CreateTeamBody, CreatedTeamReply, FullTeam, JoinCodeReply, Team, TeamsReply } from '../../../shared/schemas/teams';
+import type {
+  CreateTeamBody,
+  CreatedTeamReply,
+  FullTeam,
+  JoinCodeReply,
+  Team,
+  TeamsReply,
+} from '../../../shared/schemas/teams';
 import { HttpError } from '../../errors';
 import type { AuthService } from '../auth/auth.service';
 import type { Principal } from '../auth/principal';
@@ -38,7 +45,10 @@ export function createTeamsService(db: Db, policies: DisplayPolicies, auth: Pick
   /** A new join code for a team of the coordinator's mission; 404 for any other team. */
   async function issueJoinCode(principal: Principal, teamId: string): Promise<JoinCodeReply> {
     const [team] = await listTeams(db, principal.missionId, teamId);
-    if (!team) throw new HttpError(404, 'no such team in this mission', undefined, [{ field: 'params/teamId', problem: 'no such team in this mission' }]);
+    if (!team)
+      throw new HttpError(404, 'no such team in this mission', undefined, [
+        { field: 'params/teamId', problem: 'no such team in this mission' },
+      ]);
     return { teamId, callSign: team.callSign, code: await auth.createJoinCode(principal.missionId, teamId) };
   }
 
@@ -47,7 +57,9 @@ export function createTeamsService(db: Db, policies: DisplayPolicies, auth: Pick
     const callSign = body.callSign.trim();
     const teamId = await db.transaction(async (tx) => {
       if (await teamWithCallSign(tx, principal.missionId, callSign)) {
-        throw new HttpError(409, `the mission already has a team ${callSign}`, 'CALL_SIGN_TAKEN', [{ field: '/callSign', problem: 'is taken' }]);
+        throw new HttpError(409, `the mission already has a team ${callSign}`, 'CALL_SIGN_TAKEN', [
+          { field: '/callSign', problem: 'is taken' },
+        ]);
       }
       return insertTeam(tx, principal.missionId, {
         callSign,

@@ -29,7 +29,8 @@ export default fp(
         if (!token) throw httpError(401, 'missing bearer token: send Authorization: Bearer TOKEN');
         const principal = await app.services.auth.authenticate(token);
         if (!principal) throw httpError(401, 'the token is unknown, expired or revoked');
-        if (!roles.includes(principal.role)) throw httpError(403, `this call is not open to the ${principal.role} role`);
+        if (!roles.includes(principal.role))
+          throw httpError(403, `this call is not open to the ${principal.role} role`);
         request.principal = principal;
       };
     });

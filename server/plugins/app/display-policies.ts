@@ -6,7 +6,9 @@ export default fp(
   async (app) => {
     app.decorate(
       'displayPolicies',
-      createDisplayPolicies(app.database.db, (err) => app.log.warn({ err }, 'reading a display policy failed; using the strictest')),
+      createDisplayPolicies(app.database.db, (err) =>
+        app.log.warn({ err }, 'reading a display policy failed; using the strictest'),
+      ),
     );
   },
   { name: 'display-policies', dependencies: ['database'] },

@@ -34,9 +34,15 @@ export default fp(
       if (!tokenId) return;
       const running = inFlight.get(tokenId) ?? 0;
       if (running >= limit) {
-        throw new HttpError(429, `at most ${limit} large reads at a time per token: wait for one to finish`, 'LARGE_READS_BUSY', undefined, {
-          retryAfterSeconds: LARGE_READ_RETRY_AFTER_SECONDS,
-        });
+        throw new HttpError(
+          429,
+          `at most ${limit} large reads at a time per token: wait for one to finish`,
+          'LARGE_READS_BUSY',
+          undefined,
+          {
+            retryAfterSeconds: LARGE_READ_RETRY_AFTER_SECONDS,
+          },
+        );
       }
       inFlight.set(tokenId, running + 1);
       // 'close' comes once the response is done or the client went away, streamed exports included.

@@ -15,9 +15,16 @@ export class RequestLog extends LogController {
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const status = reply.statusCode;
     const ms = Math.round(reply.elapsedTime);
-    const level = error || status >= 500 ? 'error' : ms >= SLOW_REQUEST_LOG_MS ? 'warn' : status >= 400 ? 'info' : 'debug';
+    const level =
+      error || status >= 500 ? 'error' : ms >= SLOW_REQUEST_LOG_MS ? 'warn' : status >= 400 ? 'info' : 'debug';
     // Without the query string: display and join links carry their tokens there.
-    const line = { method: request.method, url: request.url.split('?')[0], status, ms, ...(error ? { err: error } : {}) };
+    const line = {
+      method: request.method,
+      url: request.url.split('?')[0],
+      status,
+      ms,
+      ...(error ? { err: error } : {}),
+    };
     reply.log[level](line, 'request answered');
   }
 }

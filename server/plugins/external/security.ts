@@ -62,7 +62,9 @@ export default fp(
     });
     app.decorate(
       'failureCounters',
-      app.config.redisUrl ? sharedCounters(app, app.config.redisUrl) : windowCounters({ client: null, namespace: 'vigil:rate-limit:', onFallback: () => undefined }),
+      app.config.redisUrl
+        ? sharedCounters(app, app.config.redisUrl)
+        : windowCounters({ client: null, namespace: 'vigil:rate-limit:', onFallback: () => undefined }),
     );
   },
   { name: 'security' },

@@ -41,7 +41,9 @@ export class LocalWindows {
   /** The count so far in the key's window (0 and ttl 0 when none is open). */
   peek(key: string, now = Date.now()): Result {
     const window = this.#windows.get(key);
-    return window === undefined || window.endsAt <= now ? { current: 0, ttl: 0 } : { current: window.count, ttl: window.endsAt - now };
+    return window === undefined || window.endsAt <= now
+      ? { current: 0, ttl: 0 }
+      : { current: window.count, ttl: window.endsAt - now };
   }
 
   /** Takes one back (an attempt counted before it was known to be good), never below 0 and never opening a window. */
@@ -97,7 +99,10 @@ export function windowCounters(options: SharedRateLimitOptions): WindowCounters 
     count: (key, windowMs) =>
       shared(
         async (c) => {
-          const [current, ttl] = (await c.eval(COUNT_SCRIPT, { keys: [namespace + key], arguments: [String(windowMs)] })) as [number, number];
+          const [current, ttl] = (await c.eval(COUNT_SCRIPT, {
+            keys: [namespace + key],
+            arguments: [String(windowMs)],
+          })) as [number, number];
           return { current, ttl };
         },
         () => local.count(namespace + key, windowMs),
@@ -119,4 +124,3 @@ export function windowCounters(options: SharedRateLimitOptions): WindowCounters 
       ),
   };
 }
-

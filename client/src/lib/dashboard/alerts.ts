@@ -6,7 +6,13 @@
 import type { MissionSummary } from '../../../../shared/schemas/auth';
 import type { Team } from '../../../../shared/schemas/teams';
 import { isOverdue } from './triage';
-import { missionMoment, parseClock, realInstant, type MissionDay, type MissionMoment } from '../../../../shared/observation-day';
+import {
+  missionMoment,
+  parseClock,
+  realInstant,
+  type MissionDay,
+  type MissionMoment,
+} from '../../../../shared/observation-day';
 import type { TriageFinding } from '../../../../shared/schemas/findings';
 
 export type AlertSettings = MissionSummary['alerts'];
@@ -59,7 +65,6 @@ export function criticalAlertsByStation(overdue: Iterable<TriageFinding>): Criti
   }
   return [...byStation.values()];
 }
-
 
 /** Inside the polling hours at a minute of the day (start inclusive, end exclusive; an end before the start runs past midnight). */
 function insidePollingHours(now: number, settings: AlertSettings): boolean {
@@ -114,7 +119,12 @@ export function helpAlertOpen(team: Team): boolean {
  * minutes pass as fast as its day does. An acknowledgement made after its last sign of life covers the silence until the
  * team is heard from again. Returns when the silence began and how many of the mission's minutes it has lasted.
  */
-export function silence(team: Team, now: Date, day: MissionDay, settings: AlertSettings): { since: Date; minutes: number } | null {
+export function silence(
+  team: Team,
+  now: Date,
+  day: MissionDay,
+  settings: AlertSettings,
+): { since: Date; minutes: number } | null {
   if (!pollingOpen(now, day, settings)) return null;
   const moment = missionMoment(now, day);
   const seen = at(team.status.lastSeenAt);
@@ -151,7 +161,14 @@ export function deriveAlerts(
   const overdue: TriageFinding[] = [];
   for (const team of teams) {
     if (helpAlertOpen(team)) {
-      help.push({ kind: 'help', key: `help:${team.id}`, teamId: team.id, callSign: team.callSign, since: team.status.helpRequestedAt ?? now.toISOString(), stationId: team.status.currentStationId });
+      help.push({
+        kind: 'help',
+        key: `help:${team.id}`,
+        teamId: team.id,
+        callSign: team.callSign,
+        since: team.status.helpRequestedAt ?? now.toISOString(),
+        stationId: team.status.currentStationId,
+      });
     }
     const quiet = silence(team, now, day, settings);
     if (quiet !== null) {

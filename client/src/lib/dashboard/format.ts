@@ -6,5 +6,8 @@ import { minutesSince } from './alerts';
 export function formatElapsed(fromIso: string, now: Date): string {
   const minutes = minutesSince(fromIso, now);
   if (minutes < 60) return t('dashboard.minutes', { count: minutes });
-  return t('dashboard.hoursMinutes', { hours: Math.floor(minutes / 60), minutes: String(minutes % 60).padStart(2, '0') });
+  return t('dashboard.hoursMinutes', {
+    hours: Math.floor(minutes / 60),
+    minutes: String(minutes % 60).padStart(2, '0'),
+  });
 }

@@ -24,7 +24,11 @@ export function newestFirst(items: Iterable<FeedFinding>): FeedFinding[] {
  * A list fetched at `head` is the truth up to it; rows that changed live after it (changedSeq above head) keep their
  * newer state, and findings reported after it stay.
  */
-export function mergeFetchedFeed(held: ReadonlyMap<string, FeedFinding>, fetched: readonly TriageFinding[], head: number): Map<string, FeedFinding> {
+export function mergeFetchedFeed(
+  held: ReadonlyMap<string, FeedFinding>,
+  fetched: readonly TriageFinding[],
+  head: number,
+): Map<string, FeedFinding> {
   const rows = new Map<string, FeedFinding>();
   for (const item of fetched) rows.set(item.id, { ...item, changedSeq: head });
   for (const item of held.values()) {
@@ -55,7 +59,8 @@ export function applyFeedEvents(rows: Map<string, FeedFinding>, events: readonly
         stationNumber: event.stationId === null ? null : (station?.number ?? ''),
         district: event.stationId === null ? null : (station?.district ?? ''),
         // Away from a station the finding's position says where (for coordinators it is always in the event).
-        position: event.stationId === null && event.position ? { lat: event.position.lat, lng: event.position.lng } : null,
+        position:
+          event.stationId === null && event.position ? { lat: event.position.lat, lng: event.position.lng } : null,
         reportedAt: event.occurredAt,
         text: typeof event.text === 'string' ? event.text : '',
         ...(typeof event.photoId === 'string' ? { photoId: event.photoId } : {}),
@@ -93,7 +98,12 @@ export function applyFeedEvents(rows: Map<string, FeedFinding>, events: readonly
       // Coordinators' feeds carry the finding and assignee; a display's never do, and a display has no triage feed.
       const row = event.findingId === undefined ? undefined : rows.get(event.findingId);
       if (row === undefined || row.changedSeq >= event.seq || event.assignee === undefined) continue;
-      rows.set(row.id, { ...row, assignedTo: event.assignee, assignedAt: event.assignee === null ? null : event.occurredAt, changedSeq: event.seq });
+      rows.set(row.id, {
+        ...row,
+        assignedTo: event.assignee,
+        assignedAt: event.assignee === null ? null : event.occurredAt,
+        changedSeq: event.seq,
+      });
       changed = true;
     }
   }
@@ -114,7 +124,15 @@ export interface FeedFilter {
   text: string;
 }
 
-export const EMPTY_FILTER: FeedFilter = { severities: [], category: null, district: null, status: null, teamId: null, assignedTo: null, text: '' };
+export const EMPTY_FILTER: FeedFilter = {
+  severities: [],
+  category: null,
+  district: null,
+  status: null,
+  teamId: null,
+  assignedTo: null,
+  text: '',
+};
 
 export function matchesFilter(finding: TriageFinding, filter: FeedFilter): boolean {
   if (filter.severities.length > 0 && !filter.severities.includes(finding.severity)) return false;
@@ -122,10 +140,22 @@ export function matchesFilter(finding: TriageFinding, filter: FeedFilter): boole
   if (filter.district !== null && finding.district !== filter.district) return false;
   if (filter.teamId !== null && finding.teamId !== filter.teamId) return false;
   if (filter.assignedTo !== null && finding.assignedTo !== filter.assignedTo) return false;
-  if (filter.status === 'open' ? finding.status === 'resolved' : filter.status !== null && finding.status !== filter.status) return false;
+  if (
+    filter.status === 'open'
+      ? finding.status === 'resolved'
+      : filter.status !== null && finding.status !== filter.status
+  )
+    return false;
   const text = filter.text.trim().toLocaleLowerCase();
   if (text === '') return true;
-  const haystack = [finding.text, finding.category, finding.stationNumber, finding.district, finding.teamCallSign, finding.lastNote ?? '']
+  const haystack = [
+    finding.text,
+    finding.category,
+    finding.stationNumber,
+    finding.district,
+    finding.teamCallSign,
+    finding.lastNote ?? '',
+  ]
     .join(' ')
     .toLocaleLowerCase();
   return text.split(/\s+/).every((word) => haystack.includes(word));
@@ -208,5 +238,7 @@ export function severityRank(severity: Severity): number {
 /** The next triage steps a finding in this state allows (the server refuses the rest). */
 export function allowedActions(status: FindingState): ('acknowledged' | 'escalated' | 'resolved')[] {
   if (status === 'resolved') return [];
-  return (['acknowledged', 'escalated', 'resolved'] as const).filter((s) => s !== status && !(s === 'acknowledged' && status === 'escalated'));
+  return (['acknowledged', 'escalated', 'resolved'] as const).filter(
+    (s) => s !== status && !(s === 'acknowledged' && status === 'escalated'),
+  );
 }

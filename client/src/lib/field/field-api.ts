@@ -23,7 +23,9 @@ function failureOf(status: number, message: string, retryAfter: string | null): 
   if (status === 401) return { kind: 'unauthorized', message };
   if (status === 0 || status === 408 || status === 425 || status === 429 || status >= 500) {
     const seconds = retryAfter === null ? NaN : Number(retryAfter);
-    return Number.isFinite(seconds) ? { kind: 'transient', message, retryAfterMs: seconds * 1000 } : { kind: 'transient', message };
+    return Number.isFinite(seconds)
+      ? { kind: 'transient', message, retryAfterMs: seconds * 1000 }
+      : { kind: 'transient', message };
   }
   return { kind: 'permanent', message };
 }
@@ -55,7 +57,11 @@ export class FieldApi {
   }
 
   /** Any station of the mission by code, name or address, nearest first when the phone knows where it is. */
-  searchStations(query: string, near: { lat: number; lng: number } | null, limit: number): Promise<CallResult<StationSearchReply>> {
+  searchStations(
+    query: string,
+    near: { lat: number; lng: number } | null,
+    limit: number,
+  ): Promise<CallResult<StationSearchReply>> {
     const params = new URLSearchParams({ q: query, limit: String(limit) });
     if (near) params.set('near', `${near.lat.toFixed(5)},${near.lng.toFixed(5)}`);
     return this.#call('GET', `/api/stations/search?${params}`);
@@ -78,7 +84,11 @@ export class FieldApi {
   }
 
   putPhoto(id: string, blob: Blob, contentType: string): Promise<CallResult<unknown>> {
-    return this.#call('PUT', `/api/photos/${encodeURIComponent(id)}`, { raw: blob, contentType, timeoutMs: PHOTO_UPLOAD_TIMEOUT_MS });
+    return this.#call('PUT', `/api/photos/${encodeURIComponent(id)}`, {
+      raw: blob,
+      contentType,
+      timeoutMs: PHOTO_UPLOAD_TIMEOUT_MS,
+    });
   }
 
   /** The outbox's view of this API. */
@@ -121,10 +131,18 @@ export class FieldApi {
       });
     } catch (cause) {
       const timedOut = cause instanceof DOMException && cause.name === 'TimeoutError';
-      return { ok: false, status: 0, failure: failureOf(0, timedOut ? 'no answer in time' : 'no connection to the server', null) };
+      return {
+        ok: false,
+        status: 0,
+        failure: failureOf(0, timedOut ? 'no answer in time' : 'no connection to the server', null),
+      };
     }
     if (!response.ok) {
-      return { ok: false, status: response.status, failure: failureOf(response.status, await messageOf(response), response.headers.get('retry-after')) };
+      return {
+        ok: false,
+        status: response.status,
+        failure: failureOf(response.status, await messageOf(response), response.headers.get('retry-after')),
+      };
     }
     try {
       return { ok: true, data: (await response.json()) as T };

@@ -2,7 +2,11 @@
 import { distanceM, type LatLng } from '../../../../shared/geo';
 
 /** The `count` places nearest to `from`, nearest first, each with its distance. */
-export function nearest<T extends LatLng>(from: LatLng, places: readonly T[], count: number): { place: T; distanceM: number }[] {
+export function nearest<T extends LatLng>(
+  from: LatLng,
+  places: readonly T[],
+  count: number,
+): { place: T; distanceM: number }[] {
   return places
     .map((place) => ({ place, distanceM: distanceM(from, place) }))
     .sort((a, b) => a.distanceM - b.distanceM)

@@ -11,7 +11,10 @@ export function mergeInbox(held: readonly InboxItem[], incoming: readonly InboxI
   const byId = new Map(held.map((i) => [i.id, i]));
   for (const item of incoming) {
     const before = byId.get(item.id);
-    byId.set(item.id, before && before.readAt !== null && item.readAt === null ? { ...item, readAt: before.readAt } : item);
+    byId.set(
+      item.id,
+      before && before.readAt !== null && item.readAt === null ? { ...item, readAt: before.readAt } : item,
+    );
   }
   return [...byId.values()].sort((a, b) => a.seq - b.seq);
 }
@@ -23,7 +26,12 @@ export interface InboxView {
   conversation: InboxItem[];
 }
 
-export function inboxView(items: readonly InboxItem[], outbox: readonly OutboxItem[], teamId: string, callSign: string): InboxView {
+export function inboxView(
+  items: readonly InboxItem[],
+  outbox: readonly OutboxItem[],
+  teamId: string,
+  callSign: string,
+): InboxView {
   const readHere = new Set<string>();
   const known = new Set(items.map((i) => i.id));
   const waiting: InboxItem[] = [];
@@ -60,9 +68,15 @@ export function inboxView(items: readonly InboxItem[], outbox: readonly OutboxIt
  * stored after the request (`seq`) answers it; for a request made on the team's other phone only the server's time of
  * the request is known (`at`).
  */
-export function helpAnswer(items: readonly InboxItem[], request: { seq: number } | { at: string } | null): InboxItem | null {
+export function helpAnswer(
+  items: readonly InboxItem[],
+  request: { seq: number } | { at: string } | null,
+): InboxItem | null {
   if (request === null) return null;
   const answers = items.filter((i) => i.kind === 'help_acknowledged');
-  const after = 'seq' in request ? answers.filter((i) => i.seq > request.seq) : answers.filter((i) => Date.parse(i.at) >= Date.parse(request.at));
+  const after =
+    'seq' in request
+      ? answers.filter((i) => i.seq > request.seq)
+      : answers.filter((i) => Date.parse(i.at) >= Date.parse(request.at));
   return after.at(-1) ?? null;
 }

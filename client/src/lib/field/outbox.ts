@@ -44,8 +44,7 @@ export interface OutboxPhotoItem extends ItemBase {
 
 export type OutboxItem = OutboxEventItem | OutboxPhotoItem;
 export type NewOutboxItem =
-  | { kind: 'event'; event: EventInput }
-  | { kind: 'photo'; id: string; blob: Blob; contentType: string };
+  { kind: 'event'; event: EventInput } | { kind: 'photo'; id: string; blob: Blob; contentType: string };
 
 export interface OutboxStore {
   /** Appends items after every other item, in the given order, atomically; returns them as stored. */
@@ -200,7 +199,8 @@ export class Outbox {
       const head = pending[0];
       if (!head) return;
       this.#setStatus({ sending: true });
-      const outcome = head.kind === 'photo' ? await this.#sendPhoto(head, pending) : await this.#sendEvents(leadingEvents(pending));
+      const outcome =
+        head.kind === 'photo' ? await this.#sendPhoto(head, pending) : await this.#sendEvents(leadingEvents(pending));
       if (outcome === 'stop') return;
     }
   }
@@ -227,7 +227,11 @@ export class Outbox {
         settledAt: new Date(this.#now()).toISOString(),
       });
     }
-    if (unanswered) return this.#failed(batch.filter((i) => !byId.has(i.id.toLowerCase())), { kind: 'transient', message: 'the server did not answer for every report' });
+    if (unanswered)
+      return this.#failed(
+        batch.filter((i) => !byId.has(i.id.toLowerCase())),
+        { kind: 'transient', message: 'the server did not answer for every report' },
+      );
     this.#succeeded();
     return 'continue';
   }
@@ -243,11 +247,23 @@ export class Outbox {
           await this.#store.put({ ...item, event, note: `photo not accepted: ${answer.failure.message}` });
         }
       }
-      await this.#store.put({ ...photo, attempts: photo.attempts + 1, state: 'rejected', note: answer.failure.message, settledAt: new Date(this.#now()).toISOString() });
+      await this.#store.put({
+        ...photo,
+        attempts: photo.attempts + 1,
+        state: 'rejected',
+        note: answer.failure.message,
+        settledAt: new Date(this.#now()).toISOString(),
+      });
       this.#succeeded();
       return 'continue';
     }
-    await this.#store.put({ ...photo, attempts: photo.attempts + 1, state: 'sent', lastError: null, settledAt: new Date(this.#now()).toISOString() });
+    await this.#store.put({
+      ...photo,
+      attempts: photo.attempts + 1,
+      state: 'sent',
+      lastError: null,
+      settledAt: new Date(this.#now()).toISOString(),
+    });
     this.#succeeded();
     return 'continue';
   }
@@ -256,12 +272,19 @@ export class Outbox {
     if (failure.kind === 'permanent') {
       // The whole request was refused for a reason that will not change by sending it again.
       for (const item of items) {
-        await this.#store.put({ ...item, attempts: item.attempts + 1, state: 'rejected', note: failure.message, settledAt: new Date(this.#now()).toISOString() });
+        await this.#store.put({
+          ...item,
+          attempts: item.attempts + 1,
+          state: 'rejected',
+          note: failure.message,
+          settledAt: new Date(this.#now()).toISOString(),
+        });
       }
       this.#succeeded();
       return 'continue';
     }
-    for (const item of items) await this.#store.put({ ...item, attempts: item.attempts + 1, lastError: failure.message });
+    for (const item of items)
+      await this.#store.put({ ...item, attempts: item.attempts + 1, lastError: failure.message });
     if (failure.kind === 'unauthorized') {
       this.#setStatus({ paused: 'unauthorized', lastError: failure.message, nextAttemptAt: null });
       return 'stop';

@@ -21,7 +21,11 @@ async function encode(bitmap: ImageBitmap, width: number, height: number, qualit
   if (!context) throw new Error('this browser cannot draw images');
   context.drawImage(bitmap, 0, 0, width, height);
   return new Promise((resolve, reject) => {
-    canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the photo could not be encoded'))), 'image/jpeg', quality);
+    canvas.toBlob(
+      (blob) => (blob ? resolve(blob) : reject(new Error('the photo could not be encoded'))),
+      'image/jpeg',
+      quality,
+    );
   });
 }
 

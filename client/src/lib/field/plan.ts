@@ -17,7 +17,11 @@ export interface VisitView {
   done: ReadonlySet<string>;
 }
 
-export function visitView(items: readonly OutboxItem[], server: TeamStatus | null, visitedByTeam: readonly string[] = []): VisitView {
+export function visitView(
+  items: readonly OutboxItem[],
+  server: TeamStatus | null,
+  visitedByTeam: readonly string[] = [],
+): VisitView {
   let current: string | null = null;
   let arrivedAt: string | null = null;
   let latestLocal = '';
@@ -57,7 +61,10 @@ export function planState(stationId: string, view: VisitView): PlanState {
 }
 
 function fold(text: string): string {
-  return text.toLocaleLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  return text
+    .toLocaleLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '');
 }
 
 /**
@@ -70,6 +77,8 @@ export function searchStations(stations: readonly Station[], text: string, limit
   if (query === '' || codeQuery === '') return [];
   const codeMatches = (s: Station) => searchKey(s.code).startsWith(codeQuery);
   const byCode = stations.filter(codeMatches);
-  const byWords = stations.filter((s) => !codeMatches(s) && (fold(s.name).includes(query) || fold(s.address).includes(query)));
+  const byWords = stations.filter(
+    (s) => !codeMatches(s) && (fold(s.name).includes(query) || fold(s.address).includes(query)),
+  );
   return [...byCode, ...byWords].slice(0, limit);
 }

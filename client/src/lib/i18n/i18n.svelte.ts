@@ -58,7 +58,8 @@ class I18n {
   language = $state<Language>(initialLanguage());
 
   /** A UI message in the current language; reading it in a template subscribes to language changes. */
-  t = (key: MessageKey, values?: Record<string, string | number>): string => instance.t(key, { ...values, lng: this.language });
+  t = (key: MessageKey, values?: Record<string, string | number>): string =>
+    instance.t(key, { ...values, lng: this.language });
 
   /** A mission's own text (a form question, a category) in the current language, English when it has none. */
   text = (value: LocalizedText | undefined): string => (value ? (value[this.language] ?? value.en) : '');

@@ -132,7 +132,10 @@ export class EventSequencer<E extends Sequenced> {
     // A new hole opening while the timer runs must not restart it, or a steady trickle of live events would postpone
     // the fetch forever.
     if (this.#disposed || this.#fetching || this.#timer !== null) return;
-    const waitMs = backoffMs(this.#fruitless, { firstMs: this.#gapWaitMs, maxMs: Math.max(MAX_RETRY_WAIT_MS, this.#gapWaitMs) });
+    const waitMs = backoffMs(this.#fruitless, {
+      firstMs: this.#gapWaitMs,
+      maxMs: Math.max(MAX_RETRY_WAIT_MS, this.#gapWaitMs),
+    });
     this.#timer = this.#timers.setTimeout(() => {
       this.#timer = null;
       if (this.behind) void this.#fetch();

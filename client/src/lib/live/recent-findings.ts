@@ -17,7 +17,12 @@ function newestFirst(items: Iterable<TickerFinding>, max: number): TickerFinding
  * A page fetched at `head` is the truth up to it; items held that came live after it (seq above head) stay. Of two
  * copies of one finding, the one whose status is newer wins.
  */
-export function mergeFetched(held: readonly TickerFinding[], fetched: readonly FindingSummary[], head: number, max: number): TickerFinding[] {
+export function mergeFetched(
+  held: readonly TickerFinding[],
+  fetched: readonly FindingSummary[],
+  head: number,
+  max: number,
+): TickerFinding[] {
   const byId = new Map<string, TickerFinding>();
   for (const item of fetched) byId.set(item.id, { ...item, statusSeq: head });
   for (const item of held) {
@@ -32,14 +37,23 @@ export function mergeFetched(held: readonly TickerFinding[], fetched: readonly F
 }
 
 /** Adds findings that arrived live (each once). */
-export function addLive(held: readonly TickerFinding[], incoming: readonly TickerFinding[], max: number): TickerFinding[] {
+export function addLive(
+  held: readonly TickerFinding[],
+  incoming: readonly TickerFinding[],
+  max: number,
+): TickerFinding[] {
   const byId = new Map(held.map((item) => [item.id, item]));
   for (const item of incoming) if (!byId.has(item.id)) byId.set(item.id, item);
   return newestFirst(byId.values(), max);
 }
 
 /** A triage change; a finding no longer on the list is ignored. */
-export function withStatus(held: readonly TickerFinding[], findingId: string, status: FindingState, seq: number): TickerFinding[] {
+export function withStatus(
+  held: readonly TickerFinding[],
+  findingId: string,
+  status: FindingState,
+  seq: number,
+): TickerFinding[] {
   let changed = false;
   const next = held.map((item) => {
     if (item.id !== findingId || item.statusSeq >= seq) return item;

@@ -4,7 +4,13 @@
  * offline ground (city outline, approximate districts) is the map. A basemap that fails to load leaves the offline
  * map as it is.
  */
-import { addProtocol, type LayerSpecification, type Map as MapLibreMap, type SourceSpecification, type StyleSpecification } from 'maplibre-gl';
+import {
+  addProtocol,
+  type LayerSpecification,
+  type Map as MapLibreMap,
+  type SourceSpecification,
+  type StyleSpecification,
+} from 'maplibre-gl';
 import { PMTiles, Protocol, TileType } from 'pmtiles';
 import { LAYER_IDS, OVERLAY_LAYER_IDS } from './station-layers';
 
@@ -25,7 +31,11 @@ function firstOverlayLayer(map: MapLibreMap): string | undefined {
   return OVERLAY_LAYER_IDS.find((id) => map.getLayer(id) !== undefined);
 }
 
-function addUnderOverlay(map: MapLibreMap, sources: Record<string, SourceSpecification>, layers: readonly LayerSpecification[]): void {
+function addUnderOverlay(
+  map: MapLibreMap,
+  sources: Record<string, SourceSpecification>,
+  layers: readonly LayerSpecification[],
+): void {
   for (const [id, source] of Object.entries(sources)) if (map.getSource(id) === undefined) map.addSource(id, source);
   // The offline map's plain land over the city would wash the basemap's streets out; its border line stays.
   if (map.getLayer(LAYER_IDS.outlineFill) !== undefined) map.removeLayer(LAYER_IDS.outlineFill);
@@ -42,9 +52,22 @@ function addUnderOverlay(map: MapLibreMap, sources: Record<string, SourceSpecifi
 function vectorLayers(source: string): LayerSpecification[] {
   return [
     { id: `${BASEMAP_PREFIX}earth`, type: 'fill', source, 'source-layer': 'earth', paint: { 'fill-color': '#f4f2ee' } },
-    { id: `${BASEMAP_PREFIX}landuse`, type: 'fill', source, 'source-layer': 'landuse', paint: { 'fill-color': '#e4ecdc', 'fill-opacity': 0.7 } },
+    {
+      id: `${BASEMAP_PREFIX}landuse`,
+      type: 'fill',
+      source,
+      'source-layer': 'landuse',
+      paint: { 'fill-color': '#e4ecdc', 'fill-opacity': 0.7 },
+    },
     { id: `${BASEMAP_PREFIX}water`, type: 'fill', source, 'source-layer': 'water', paint: { 'fill-color': '#b9d3e6' } },
-    { id: `${BASEMAP_PREFIX}buildings`, type: 'fill', source, 'source-layer': 'buildings', minzoom: 14, paint: { 'fill-color': '#dedad3' } },
+    {
+      id: `${BASEMAP_PREFIX}buildings`,
+      type: 'fill',
+      source,
+      'source-layer': 'buildings',
+      minzoom: 14,
+      paint: { 'fill-color': '#dedad3' },
+    },
     {
       id: `${BASEMAP_PREFIX}roads`,
       type: 'line',
@@ -66,7 +89,9 @@ export async function addPmtilesBasemap(map: MapLibreMap, path: string): Promise
   if (header.tileType === TileType.Mvt) {
     addUnderOverlay(map, { [source]: { type: 'vector', url: tileUrl } }, vectorLayers(source));
   } else {
-    addUnderOverlay(map, { [source]: { type: 'raster', url: tileUrl, tileSize: 256 } }, [{ id: `${BASEMAP_PREFIX}raster`, type: 'raster', source }]);
+    addUnderOverlay(map, { [source]: { type: 'raster', url: tileUrl, tileSize: 256 } }, [
+      { id: `${BASEMAP_PREFIX}raster`, type: 'raster', source },
+    ]);
   }
 }
 
@@ -75,7 +100,9 @@ export async function addOnlineBasemap(map: MapLibreMap, styleUrl: string): Prom
   const response = await fetch(styleUrl, { signal: AbortSignal.timeout(10_000) });
   if (!response.ok) throw new Error(`the basemap style answered ${response.status}`);
   const style = (await response.json()) as StyleSpecification;
-  const sources = Object.fromEntries(Object.entries(style.sources).map(([id, source]) => [`${BASEMAP_PREFIX}${id}`, resolveUrls(source, styleUrl)]));
+  const sources = Object.fromEntries(
+    Object.entries(style.sources).map(([id, source]) => [`${BASEMAP_PREFIX}${id}`, resolveUrls(source, styleUrl)]),
+  );
   const layers = style.layers.map((layer) => {
     const renamed = { ...layer, id: `${BASEMAP_PREFIX}${layer.id}` } as LayerSpecification & { source?: string };
     if (typeof renamed.source === 'string') renamed.source = `${BASEMAP_PREFIX}${renamed.source}`;
@@ -90,6 +117,8 @@ function resolveUrls(source: SourceSpecification, base: string): SourceSpecifica
   return {
     ...source,
     ...(typeof withUrl.url === 'string' ? { url: new URL(withUrl.url, base).href } : {}),
-    ...(Array.isArray(withUrl.tiles) ? { tiles: withUrl.tiles.map((tile) => new URL(tile, base).href.replace(/%7B/g, '{').replace(/%7D/g, '}')) } : {}),
+    ...(Array.isArray(withUrl.tiles)
+      ? { tiles: withUrl.tiles.map((tile) => new URL(tile, base).href.replace(/%7B/g, '{').replace(/%7D/g, '}')) }
+      : {}),
   } as SourceSpecification;
 }

@@ -11,7 +11,12 @@ export const INCIDENTS_SOURCE_ID = 'off-station-incidents';
 export const INCIDENTS_LAYER_ID = 'off-station-incidents-dot';
 
 /** Okabe–Ito colours by severity (the feed's order: info lightest, critical most urgent). */
-const SEVERITY_COLOURS: Record<Severity, string> = { info: '#56b4e9', minor: '#f0e442', serious: '#e69f00', critical: '#d55e00' };
+const SEVERITY_COLOURS: Record<Severity, string> = {
+  info: '#56b4e9',
+  minor: '#f0e442',
+  serious: '#e69f00',
+  critical: '#d55e00',
+};
 
 export interface IncidentPoint {
   findingId: string;
@@ -21,15 +26,25 @@ export interface IncidentPoint {
 }
 
 /** Shows `points` (replacing the previous set); the first call also makes a click on one call `onselect`. */
-export function showIncidents(map: MapLibreMap, points: readonly IncidentPoint[], onselect: ((findingId: string) => void) | null): void {
-  if (!replacePoints(map, INCIDENTS_SOURCE_ID, points, (p) => ({ findingId: p.findingId, severity: p.severity }))) return;
+export function showIncidents(
+  map: MapLibreMap,
+  points: readonly IncidentPoint[],
+  onselect: ((findingId: string) => void) | null,
+): void {
+  if (!replacePoints(map, INCIDENTS_SOURCE_ID, points, (p) => ({ findingId: p.findingId, severity: p.severity })))
+    return;
   map.addLayer({
     id: INCIDENTS_LAYER_ID,
     type: 'circle',
     source: INCIDENTS_SOURCE_ID,
     paint: {
       'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 6, 15, 10],
-      'circle-color': ['match', ['get', 'severity'], ...Object.entries(SEVERITY_COLOURS).flat(), '#999999'] as unknown as string,
+      'circle-color': [
+        'match',
+        ['get', 'severity'],
+        ...Object.entries(SEVERITY_COLOURS).flat(),
+        '#999999',
+      ] as unknown as string,
       // A thick dark ring: station symbols have none, so an incident never passes for a station.
       'circle-stroke-color': '#1a1a1a',
       'circle-stroke-width': 3,

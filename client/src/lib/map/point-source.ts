@@ -21,7 +21,11 @@ export function replacePoints<P extends PlacedPoint>(
 ): boolean {
   const data: GeoJSON.FeatureCollection<GeoJSON.Point> = {
     type: 'FeatureCollection',
-    features: points.map((p) => ({ type: 'Feature', properties: propertiesOf(p), geometry: { type: 'Point', coordinates: [p.lng, p.lat] } })),
+    features: points.map((p) => ({
+      type: 'Feature',
+      properties: propertiesOf(p),
+      geometry: { type: 'Point', coordinates: [p.lng, p.lat] },
+    })),
   };
   const source = map.getSource<GeoJSONSource>(sourceId);
   if (source !== undefined) {

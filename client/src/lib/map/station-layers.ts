@@ -10,7 +10,13 @@
  * State is told by shape (state-shapes.ts) and colour together; station numbers and district names are drawn with
  * glyphs our server serves.
  */
-import type { ExpressionSpecification, FilterSpecification, LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
+import type {
+  ExpressionSpecification,
+  FilterSpecification,
+  LayerSpecification,
+  SourceSpecification,
+  StyleSpecification,
+} from 'maplibre-gl';
 import type { Feature, FeatureCollection, GeoJSON, Geometry, LineString, Point, Polygon } from 'geojson';
 import type { MissionSummary } from '../../../../shared/schemas/auth';
 import type { Station } from '../../../../shared/schemas/stations';
@@ -67,7 +73,15 @@ export function stationFeature(station: PlacedStation, state: StationState, badg
   return {
     type: 'Feature',
     geometry: { type: 'Point', coordinates: [station.lng, station.lat] },
-    properties: { id: station.id, number: station.code, name: station.name, district: station.district, state, rank: stationStateRank(state), badge: badge ?? '' },
+    properties: {
+      id: station.id,
+      number: station.code,
+      name: station.name,
+      district: station.district,
+      state,
+      rank: stationStateRank(state),
+      badge: badge ?? '',
+    },
   };
 }
 
@@ -92,11 +106,41 @@ const ofKind = (kind: GroundKind): ExpressionSpecification => ['==', ['get', 'ki
 export type MapTheme = 'light' | 'dark';
 
 const THEMES: Readonly<
-  Record<MapTheme, { background: string; land: string; landOpacity: number; border: string; stroke: string; text: string; halo: string; district: string }>
+  Record<
+    MapTheme,
+    {
+      background: string;
+      land: string;
+      landOpacity: number;
+      border: string;
+      stroke: string;
+      text: string;
+      halo: string;
+      district: string;
+    }
+  >
 > = {
-  light: { background: '#f2f0eb', land: '#ffffff', landOpacity: 0.85, border: '#6b665c', stroke: '#1f1f1f', text: '#333a44', halo: '#ffffff', district: '#6f7c8f' },
+  light: {
+    background: '#f2f0eb',
+    land: '#ffffff',
+    landOpacity: 0.85,
+    border: '#6b665c',
+    stroke: '#1f1f1f',
+    text: '#333a44',
+    halo: '#ffffff',
+    district: '#6f7c8f',
+  },
   // The wall: a dark room, read from metres away; the city a shade lighter than the ground, its border clearly drawn.
-  dark: { background: '#090c10', land: '#1a2330', landOpacity: 1, border: '#8a9bb0', stroke: '#05070a', text: '#dbe4ef', halo: '#090c10', district: '#8a9bb0' },
+  dark: {
+    background: '#090c10',
+    land: '#1a2330',
+    landOpacity: 1,
+    border: '#8a9bb0',
+    stroke: '#05070a',
+    text: '#dbe4ef',
+    halo: '#090c10',
+    district: '#8a9bb0',
+  },
 };
 
 export interface StyleOptions {
@@ -126,7 +170,12 @@ const worstStateExpression = (rank: ExpressionSpecification): ExpressionSpecific
   ['at', ['to-number', rank], ['literal', [...STATION_STATES]]] as unknown as ExpressionSpecification;
 
 const colourByRank = (rank: ExpressionSpecification): ExpressionSpecification =>
-  ['match', ['to-number', rank], ...STATION_STATES.flatMap((state, i) => [i, STATION_STATE_COLOURS[state]]), STATION_STATE_COLOURS.never_visited] as unknown as ExpressionSpecification;
+  [
+    'match',
+    ['to-number', rank],
+    ...STATION_STATES.flatMap((state, i) => [i, STATION_STATE_COLOURS[state]]),
+    STATION_STATE_COLOURS.never_visited,
+  ] as unknown as ExpressionSpecification;
 
 /** Urgent stations are drawn larger as well as in their own shape. */
 function iconSize(base: number): ExpressionSpecification {
@@ -134,8 +183,15 @@ function iconSize(base: number): ExpressionSpecification {
 }
 
 /** Our sources: stations, and the ground (outline now; districts, teams and trails added later). */
-export function overlaySources(mission: MissionSummary, stations: readonly StationFeature[], options: StyleOptions): Record<string, SourceSpecification> {
-  const stationData: FeatureCollection<Point, StationFeatureProperties> = { type: 'FeatureCollection', features: [...stations] };
+export function overlaySources(
+  mission: MissionSummary,
+  stations: readonly StationFeature[],
+  options: StyleOptions,
+): Record<string, SourceSpecification> {
+  const stationData: FeatureCollection<Point, StationFeatureProperties> = {
+    type: 'FeatureCollection',
+    features: [...stations],
+  };
   const sources: Record<string, SourceSpecification> = {
     [STATIONS_SOURCE_ID]: {
       type: 'geojson',
@@ -150,7 +206,11 @@ export function overlaySources(mission: MissionSummary, stations: readonly Stati
           }
         : {}),
     },
-    [GROUND_SOURCE_ID]: { type: 'geojson', data: { type: 'FeatureCollection', features: outlineFeatures(mission) }, promoteId: 'key' },
+    [GROUND_SOURCE_ID]: {
+      type: 'geojson',
+      data: { type: 'FeatureCollection', features: outlineFeatures(mission) },
+      promoteId: 'key',
+    },
   };
   return sources;
 }
@@ -206,7 +266,10 @@ export function overlayLayers(mission: MissionSummary, options: StyleOptions, ba
       type: 'line',
       source: GROUND_SOURCE_ID,
       filter: ofKind('outline'),
-      paint: { 'line-color': colours.border, 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1 * scale, 15, 3 * scale] },
+      paint: {
+        'line-color': colours.border,
+        'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1 * scale, 15, 3 * scale],
+      },
     });
   }
   layers.push({
@@ -250,7 +313,17 @@ export function overlayLayers(mission: MissionSummary, options: StyleOptions, ba
         paint: {
           'circle-color': '#ffffff',
           'circle-opacity': 0.95,
-          'circle-radius': ['step', ['get', 'point_count'], 17 * scale, 50, 20 * scale, 500, 24 * scale, 5000, 29 * scale],
+          'circle-radius': [
+            'step',
+            ['get', 'point_count'],
+            17 * scale,
+            50,
+            20 * scale,
+            500,
+            24 * scale,
+            5000,
+            29 * scale,
+          ],
           'circle-stroke-color': colourByRank(['get', 'worst']),
           'circle-stroke-width': 5 * scale,
         },
@@ -289,7 +362,17 @@ export function overlayLayers(mission: MissionSummary, options: StyleOptions, ba
     ...(options.cluster ? { filter: ['!', ['has', 'point_count']] } : {}),
     layout: {
       'icon-image': ['concat', 'vigil-state-', ['get', 'state']],
-      'icon-size': ['interpolate', ['linear'], ['zoom'], 9, iconSize(0.42 * scale), 12, iconSize(0.6 * scale), 16, iconSize(1 * scale)],
+      'icon-size': [
+        'interpolate',
+        ['linear'],
+        ['zoom'],
+        9,
+        iconSize(0.42 * scale),
+        12,
+        iconSize(0.6 * scale),
+        16,
+        iconSize(1 * scale),
+      ],
       'icon-allow-overlap': true,
       // In the collision index: labels give way to stations, never the other way round.
       'icon-ignore-placement': false,
@@ -304,7 +387,9 @@ export function overlayLayers(mission: MissionSummary, options: StyleOptions, ba
     id: LAYER_IDS.stationBadges,
     type: 'symbol',
     source: STATIONS_SOURCE_ID,
-    filter: options.cluster ? ['all', ['!', ['has', 'point_count']], ['!=', ['get', 'badge'], '']] : ['!=', ['get', 'badge'], ''],
+    filter: options.cluster
+      ? ['all', ['!', ['has', 'point_count']], ['!=', ['get', 'badge'], '']]
+      : ['!=', ['get', 'badge'], ''],
     layout: {
       'icon-image': ['concat', 'vigil-state-', ['get', 'badge']],
       'icon-size': ['interpolate', ['linear'], ['zoom'], 9, 0.3 * scale, 12, 0.4 * scale, 16, 0.6 * scale],
@@ -364,7 +449,11 @@ export function overlayLayers(mission: MissionSummary, options: StyleOptions, ba
 }
 
 /** The whole offline style: the mission's outline and our layers over the container's ground colour. No tiles, no sprites. */
-export function buildOfflineStyle(mission: MissionSummary, stations: readonly StationFeature[], options: StyleOptions = {}): StyleSpecification {
+export function buildOfflineStyle(
+  mission: MissionSummary,
+  stations: readonly StationFeature[],
+  options: StyleOptions = {},
+): StyleSpecification {
   return {
     version: 8,
     name: 'vigil-offline',
@@ -400,7 +489,11 @@ function outlineFeatures(mission: MissionSummary): Feature<Geometry, GroundFeatu
           ? [outline.geometry]
           : []
         : [outline];
-  return geometries.map((geometry, i) => ({ type: 'Feature', geometry, properties: { key: `outline:${i}`, kind: 'outline' } }));
+  return geometries.map((geometry, i) => ({
+    type: 'Feature',
+    geometry,
+    properties: { key: `outline:${i}`, kind: 'outline' },
+  }));
 }
 
 export { iconName };

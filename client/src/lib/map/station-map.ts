@@ -4,14 +4,25 @@
  * never by reloading a source per event. Patches arriving within one animation frame go to the map as one diff.
  */
 import { GeoJSONSource, Map as MapLibreMap, NavigationControl, prewarm, setWorkerUrl } from 'maplibre-gl';
-import type { GeoJSONSourceDiff, MapGeoJSONFeature, MapLayerMouseEvent, MapMouseEvent, PaddingOptions } from 'maplibre-gl';
+import type {
+  GeoJSONSourceDiff,
+  MapGeoJSONFeature,
+  MapLayerMouseEvent,
+  MapMouseEvent,
+  PaddingOptions,
+} from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 // The bundler moves maplibre's module out of node_modules, so its own guess of the worker's address would be wrong.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { LineString, Point } from 'geojson';
 import type { MissionSummary } from '../../../../shared/schemas/auth';
 import type { DistrictArea, TrailPoint } from '../../../../shared/schemas/map';
-import { STATION_STATES, stationStateRank, type FindingBadge, type StationState } from '../../../../shared/station-state';
+import {
+  STATION_STATES,
+  stationStateRank,
+  type FindingBadge,
+  type StationState,
+} from '../../../../shared/station-state';
 import {
   GROUND_SOURCE_ID,
   LAYER_IDS,
@@ -170,12 +181,22 @@ export class StationMap {
 
   /** Outlines and fills one district's area (others stay dashed) without moving the view; null clears. */
   outlineDistrict(district: string | null): void {
-    const area = district === null ? undefined : this.#districts.find((candidate) => candidate.properties.district === district);
+    const area =
+      district === null ? undefined : this.#districts.find((candidate) => candidate.properties.district === district);
     this.#whenLoaded(() => {
-      if (this.#focusedDistrict !== null) this.map.setFeatureState({ source: GROUND_SOURCE_ID, id: groundKey.district(this.#focusedDistrict) }, { focused: false });
+      if (this.#focusedDistrict !== null)
+        this.map.setFeatureState(
+          { source: GROUND_SOURCE_ID, id: groundKey.district(this.#focusedDistrict) },
+          { focused: false },
+        );
       this.#focusedDistrict = area === undefined ? null : area.properties.district;
-      if (this.#focusedDistrict !== null) this.map.setFeatureState({ source: GROUND_SOURCE_ID, id: groundKey.district(this.#focusedDistrict) }, { focused: true });
-      if (this.map.getLayer(LAYER_IDS.districtFill) !== undefined) this.map.setFilter(LAYER_IDS.districtFill, districtFillFilter(this.#focusedDistrict));
+      if (this.#focusedDistrict !== null)
+        this.map.setFeatureState(
+          { source: GROUND_SOURCE_ID, id: groundKey.district(this.#focusedDistrict) },
+          { focused: true },
+        );
+      if (this.map.getLayer(LAYER_IDS.districtFill) !== undefined)
+        this.map.setFilter(LAYER_IDS.districtFill, districtFillFilter(this.#focusedDistrict));
     });
   }
 
@@ -220,9 +241,16 @@ export class StationMap {
     const features: GroundDistrictFeature[] = this.#districts.map((area) => ({
       type: 'Feature',
       geometry: area.geometry,
-      properties: { key: groundKey.district(area.properties.district), kind: 'district', district: area.properties.district },
+      properties: {
+        key: groundKey.district(area.properties.district),
+        kind: 'district',
+        district: area.properties.district,
+      },
     }));
-    const diff: GeoJSONSourceDiff = { remove: previous.map((area) => groundKey.district(area.properties.district)), add: features };
+    const diff: GeoJSONSourceDiff = {
+      remove: previous.map((area) => groundKey.district(area.properties.district)),
+      add: features,
+    };
     this.#whenLoaded(() => void this.#source(GROUND_SOURCE_ID)?.updateData(diff));
   }
 
@@ -242,12 +270,23 @@ export class StationMap {
       const point: Point = { type: 'Point', coordinates: [last.lng, last.lat] };
       const line: LineString = { type: 'LineString', coordinates: place.points.map((p) => [p.lng, p.lat]) };
       if (this.#knownTeams.has(place.teamId)) {
-        diff.update.push({ id: groundKey.team(place.teamId), newGeometry: point }, { id: groundKey.trail(place.teamId), newGeometry: line });
+        diff.update.push(
+          { id: groundKey.team(place.teamId), newGeometry: point },
+          { id: groundKey.trail(place.teamId), newGeometry: line },
+        );
       } else {
         this.#knownTeams.add(place.teamId);
         diff.add.push(
-          { type: 'Feature', geometry: point, properties: { key: groundKey.team(place.teamId), kind: 'team', id: place.teamId, callSign: place.callSign } } satisfies TeamFeature,
-          { type: 'Feature', geometry: line, properties: { key: groundKey.trail(place.teamId), kind: 'trail', id: place.teamId } } satisfies TrailFeature,
+          {
+            type: 'Feature',
+            geometry: point,
+            properties: { key: groundKey.team(place.teamId), kind: 'team', id: place.teamId, callSign: place.callSign },
+          } satisfies TeamFeature,
+          {
+            type: 'Feature',
+            geometry: line,
+            properties: { key: groundKey.trail(place.teamId), kind: 'trail', id: place.teamId },
+          } satisfies TrailFeature,
         );
       }
     }
@@ -261,7 +300,8 @@ export class StationMap {
 
   /** Zooms to a district's area and outlines it; null clears the outline. Returns false for an unknown district. */
   focusDistrict(district: string | null): boolean {
-    const area = district === null ? undefined : this.#districts.find((candidate) => candidate.properties.district === district);
+    const area =
+      district === null ? undefined : this.#districts.find((candidate) => candidate.properties.district === district);
     this.outlineDistrict(district);
     if (area === undefined) return district === null;
     let [west, south, east, north] = [Infinity, Infinity, -Infinity, -Infinity];
@@ -280,8 +320,10 @@ export class StationMap {
     this.#whenLoaded(() => {
       const next = new Set<string>();
       if (ids !== null) for (const id of allIds) if (!ids.has(id)) next.add(id);
-      for (const id of this.#dimmed) if (!next.has(id)) this.map.setFeatureState({ source: STATIONS_SOURCE_ID, id }, { dimmed: false });
-      for (const id of next) if (!this.#dimmed.has(id)) this.map.setFeatureState({ source: STATIONS_SOURCE_ID, id }, { dimmed: true });
+      for (const id of this.#dimmed)
+        if (!next.has(id)) this.map.setFeatureState({ source: STATIONS_SOURCE_ID, id }, { dimmed: false });
+      for (const id of next)
+        if (!this.#dimmed.has(id)) this.map.setFeatureState({ source: STATIONS_SOURCE_ID, id }, { dimmed: true });
       this.#dimmed = next;
     });
   }
@@ -320,8 +362,16 @@ export class StationMap {
 
   #enableClicks(onselect: ((stationId: string) => void) | undefined): void {
     for (const layer of [LAYER_IDS.stations, LAYER_IDS.clusters]) {
-      this.map.on('mouseenter', layer, () => (this.map.getCanvas().style.cursor = this.#onpick === null ? 'pointer' : 'crosshair'));
-      this.map.on('mouseleave', layer, () => (this.map.getCanvas().style.cursor = this.#onpick === null ? '' : 'crosshair'));
+      this.map.on(
+        'mouseenter',
+        layer,
+        () => (this.map.getCanvas().style.cursor = this.#onpick === null ? 'pointer' : 'crosshair'),
+      );
+      this.map.on(
+        'mouseleave',
+        layer,
+        () => (this.map.getCanvas().style.cursor = this.#onpick === null ? '' : 'crosshair'),
+      );
     }
     this.map.on('click', LAYER_IDS.stations, (event: MapLayerMouseEvent) => {
       if (this.#onpick !== null) return;

@@ -17,7 +17,11 @@ export class TeamTrails {
   /** Replaces everything held with the server's view; returns every team's place. */
   load(reply: TeamTrailsReply): TeamPlace[] {
     this.#trails.clear();
-    for (const trail of reply.trails) this.#trails.set(trail.teamId, { callSign: trail.callSign, points: trail.points.map(({ lat, lng, seq }) => ({ lat, lng, seq })) });
+    for (const trail of reply.trails)
+      this.#trails.set(trail.teamId, {
+        callSign: trail.callSign,
+        points: trail.points.map(({ lat, lng, seq }) => ({ lat, lng, seq })),
+      });
     return [...this.#trails].map(([teamId, trail]) => ({ teamId, callSign: trail.callSign, points: trail.points }));
   }
 
@@ -36,7 +40,8 @@ export class TeamTrails {
       // A check-in or check-out puts the team at the station itself; a GPS fix counts where no station is named.
       const reported = (event as { position?: { lat: number; lng: number } }).position;
       const station = event.stationId !== null ? where(event.stationId) : undefined;
-      const place = event.type === 'arrival' || event.type === 'departure' ? (station ?? reported) : (reported ?? station);
+      const place =
+        event.type === 'arrival' || event.type === 'departure' ? (station ?? reported) : (reported ?? station);
       if (place === undefined) continue;
       let trail = this.#trails.get(event.teamId);
       if (trail === undefined) {

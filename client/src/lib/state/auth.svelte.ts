@@ -65,7 +65,13 @@ export class AuthState {
       storeToken({ token: reply.token, expiresAt: reply.expiresAt });
       this.token = reply.token;
       // The username, as GET /api/auth/session gives it after a reload: findings are assigned by it ("mine").
-      this.current = { role: reply.role, teamId: null, name: reply.coordinator.username, mission: reply.mission, display: null };
+      this.current = {
+        role: reply.role,
+        teamId: null,
+        name: reply.coordinator.username,
+        mission: reply.mission,
+        display: null,
+      };
       this.status = 'ready';
     } catch (error) {
       this.status = 'signed_out';

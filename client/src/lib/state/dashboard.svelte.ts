@@ -9,7 +9,15 @@ import type { EventInput, FeedEvent, FindingStatusChange, TeamAlertKind } from '
 import type { Team } from '../../../../shared/schemas/teams';
 import type { ApiClient } from '../api';
 import { deriveAlerts, type DashboardAlert } from '../dashboard/alerts';
-import { applyFeedEvents, findPatterns, mergeFetchedFeed, newestFirst, type FeedFinding, type Patterns, type PlaceOf } from '../dashboard/triage';
+import {
+  applyFeedEvents,
+  findPatterns,
+  mergeFetchedFeed,
+  newestFirst,
+  type FeedFinding,
+  type Patterns,
+  type PlaceOf,
+} from '../dashboard/triage';
 import type { LiveFollower } from './live-mission.svelte';
 import { ServerFigures } from './server-figures.svelte';
 
@@ -111,12 +119,22 @@ export class CoverageState extends ServerFigures<CoverageReply> {
 }
 
 /** Alerts from the live team rows, the feed and the clock; recomputed whenever any of them moves. */
-export function currentAlerts(teams: readonly Team[], feed: TriageFeedState, clock: MissionClock, mission: MissionSummary): DashboardAlert[] {
+export function currentAlerts(
+  teams: readonly Team[],
+  feed: TriageFeedState,
+  clock: MissionClock,
+  mission: MissionSummary,
+): DashboardAlert[] {
   return deriveAlerts(teams, feed.items, clock.now, mission, mission.alerts);
 }
 
 /** A triage step as an event; resolves to null when stored, else the server's reason. */
-export async function postTriage(api: ApiClient, findingId: string, status: FindingStatusChange, note: string): Promise<string | null> {
+export async function postTriage(
+  api: ApiClient,
+  findingId: string,
+  status: FindingStatusChange,
+  note: string,
+): Promise<string | null> {
   const event: EventInput = {
     id: crypto.randomUUID(),
     type: 'finding_status',
@@ -129,13 +147,28 @@ export async function postTriage(api: ApiClient, findingId: string, status: Find
 }
 
 /** A coordinator takes a finding on (`assignee`: their username) or gives it back (null); null when stored, else why not. */
-export async function postAssignment(api: ApiClient, findingId: string, assignee: string | null): Promise<string | null> {
-  const event: EventInput = { id: crypto.randomUUID(), type: 'finding_assigned', occurredAt: new Date().toISOString(), findingId, assignee };
+export async function postAssignment(
+  api: ApiClient,
+  findingId: string,
+  assignee: string | null,
+): Promise<string | null> {
+  const event: EventInput = {
+    id: crypto.randomUUID(),
+    type: 'finding_assigned',
+    occurredAt: new Date().toISOString(),
+    findingId,
+    assignee,
+  };
   return resultOf(api, event);
 }
 
 /** A coordinator acknowledges a team's alert; resolves to null when stored, else the server's reason. */
-export async function postAlertAcknowledgement(api: ApiClient, teamId: string, alert: TeamAlertKind, note = ''): Promise<string | null> {
+export async function postAlertAcknowledgement(
+  api: ApiClient,
+  teamId: string,
+  alert: TeamAlertKind,
+  note = '',
+): Promise<string | null> {
   const event: EventInput = {
     id: crypto.randomUUID(),
     type: 'team_alert_acknowledged',
@@ -182,7 +215,8 @@ export class TeamVisitsState implements LiveFollower {
         this.version++;
       },
       () => {
-        if (asked === this.#asked && this.#api === api) setTimeout(() => asked === this.#asked && this.resync(api), RETRY_MS);
+        if (asked === this.#asked && this.#api === api)
+          setTimeout(() => asked === this.#asked && this.resync(api), RETRY_MS);
       },
     );
   }

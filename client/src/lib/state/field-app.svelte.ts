@@ -49,7 +49,9 @@ function readSession(): FieldSession | null {
     const raw = localStorage.getItem(SESSION_KEY);
     if (raw === null) return null;
     const parsed = JSON.parse(raw) as Partial<FieldSession>;
-    return typeof parsed.token === 'string' && typeof parsed.teamId === 'string' && parsed.mission ? (parsed as FieldSession) : null;
+    return typeof parsed.token === 'string' && typeof parsed.teamId === 'string' && parsed.mission
+      ? (parsed as FieldSession)
+      : null;
   } catch {
     return null;
   }
@@ -76,7 +78,13 @@ export class FieldAppState {
   kit = $state.raw<FormsReply | null>(null);
 
   items = $state.raw<OutboxItem[]>([]);
-  outboxStatus = $state.raw<OutboxStatus>({ sending: false, failures: 0, nextAttemptAt: null, lastError: null, paused: null });
+  outboxStatus = $state.raw<OutboxStatus>({
+    sending: false,
+    failures: 0,
+    nextAttemptAt: null,
+    lastError: null,
+    paused: null,
+  });
 
   position = $state.raw<Fix | null>(null);
   locating = $state(false);
@@ -171,7 +179,11 @@ export class FieldAppState {
       this.#syncSocket({ retryRefused: true });
       if (this.online && this.session) void this.refresh();
     }, REFRESH_INTERVAL_MS);
-    this.#cleanup.push(() => window.removeEventListener('online', onOnline), () => window.removeEventListener('offline', onOffline), () => clearInterval(timer));
+    this.#cleanup.push(
+      () => window.removeEventListener('online', onOnline),
+      () => window.removeEventListener('offline', onOffline),
+      () => clearInterval(timer),
+    );
     void this.#watchPositionIfAllowed();
 
     if (this.session) {
@@ -250,7 +262,12 @@ export class FieldAppState {
     const session = this.session;
     if (!session) return;
     const api = new FieldApi(session.token);
-    const [stations, teams, forms, messages] = await Promise.all([api.stations(), api.teams(), api.forms(), api.messages()]);
+    const [stations, teams, forms, messages] = await Promise.all([
+      api.stations(),
+      api.teams(),
+      api.forms(),
+      api.messages(),
+    ]);
     if (this.session !== session) return;
     const savedAt = new Date().toISOString();
     // All of it is shown in one go, before anything is written to the cache: stations shown a moment before the plan
@@ -287,12 +304,26 @@ export class FieldAppState {
 
   checkIn(stationId: string): Promise<string> {
     const session = this.#requireSession();
-    return this.#report({ id: newId(), type: 'arrival', teamId: session.teamId, stationId, occurredAt: now(), ...this.#freshPosition() });
+    return this.#report({
+      id: newId(),
+      type: 'arrival',
+      teamId: session.teamId,
+      stationId,
+      occurredAt: now(),
+      ...this.#freshPosition(),
+    });
   }
 
   checkOut(stationId: string): Promise<string> {
     const session = this.#requireSession();
-    return this.#report({ id: newId(), type: 'departure', teamId: session.teamId, stationId, occurredAt: now(), ...this.#freshPosition() });
+    return this.#report({
+      id: newId(),
+      type: 'departure',
+      teamId: session.teamId,
+      stationId,
+      occurredAt: now(),
+      ...this.#freshPosition(),
+    });
   }
 
   /** Returns the report's id (its outbox item), so the screen can tell whether it went out. */
@@ -301,13 +332,26 @@ export class FieldAppState {
     checklist: { form: string; phase: Phase; answers: Answers; assessment: Assessment; checkIn: ChecklistCheckIn },
   ): Promise<string> {
     const session = this.#requireSession();
-    return this.#report({ id: newId(), type: 'checklist', teamId: session.teamId, stationId, occurredAt: now(), ...checklist });
+    return this.#report({
+      id: newId(),
+      type: 'checklist',
+      teamId: session.teamId,
+      stationId,
+      occurredAt: now(),
+      ...checklist,
+    });
   }
 
   /** `stationId` null: an incident away from any station, placed by `finding.position` (required then). */
   async submitFinding(
     stationId: string | null,
-    finding: { category: string; severity: Severity; text: string; photo: { blob: Blob; contentType: string } | null; position?: Position },
+    finding: {
+      category: string;
+      severity: Severity;
+      text: string;
+      photo: { blob: Blob; contentType: string } | null;
+      position?: Position;
+    },
   ): Promise<string> {
     const session = this.#requireSession();
     const photoId = finding.photo ? newId() : undefined;
@@ -324,7 +368,8 @@ export class FieldAppState {
       ...(photoId ? { photoId } : {}),
     };
     const items: NewOutboxItem[] = [];
-    if (finding.photo && photoId) items.push({ kind: 'photo', id: photoId, blob: finding.photo.blob, contentType: finding.photo.contentType });
+    if (finding.photo && photoId)
+      items.push({ kind: 'photo', id: photoId, blob: finding.photo.blob, contentType: finding.photo.contentType });
     items.push({ kind: 'event', event: plain(event) });
     await this.#outbox!.enqueue(items);
     return event.id;
@@ -403,7 +448,9 @@ export class FieldAppState {
   #freshPosition(): { position?: Position } {
     const fix = this.position;
     if (!fix || Date.now() - fix.at > FRESH_POSITION_MS) return {};
-    return { position: { lat: fix.lat, lng: fix.lng, ...(fix.accuracyM !== undefined ? { accuracyM: fix.accuracyM } : {}) } };
+    return {
+      position: { lat: fix.lat, lng: fix.lng, ...(fix.accuracyM !== undefined ? { accuracyM: fix.accuracyM } : {}) },
+    };
   }
 
   #setFix(p: GeolocationPosition): Fix {
@@ -422,7 +469,11 @@ export class FieldAppState {
     try {
       const permission = await navigator.permissions?.query({ name: 'geolocation' });
       if (permission?.state !== 'granted') return;
-      const id = navigator.geolocation.watchPosition((p) => this.#setFix(p), () => {}, { enableHighAccuracy: true, maximumAge: 30_000 });
+      const id = navigator.geolocation.watchPosition(
+        (p) => this.#setFix(p),
+        () => {},
+        { enableHighAccuracy: true, maximumAge: 30_000 },
+      );
       this.#cleanup.push(() => navigator.geolocation.clearWatch(id));
     } catch {
       // No Permissions API: the observer taps "Use my location" when they want it.
@@ -437,7 +488,8 @@ export class FieldAppState {
     const session = this.session;
     const wanted = session !== null && this.online && !this.needsJoin && this.phase === 'ready';
     const dead = this.#socket !== null && !this.#socket.active;
-    if (this.#socket && (!wanted || this.#socketToken !== session?.token || (dead && retryRefused))) this.#closeSocket();
+    if (this.#socket && (!wanted || this.#socketToken !== session?.token || (dead && retryRefused)))
+      this.#closeSocket();
     if (!wanted || this.#socket) return;
     const socket = connectSocket({ token: session.token });
     const news = ({ teamId }: { teamId: string }) => {
@@ -478,7 +530,14 @@ export class FieldAppState {
     const server = this.team?.status;
     if (!local) return server?.helpOpen ?? false;
     // A coordinator may have closed it after the phone opened it.
-    if (server && server.lastSeenAt !== null && !server.helpOpen && local.open && (server.helpRequestedAt ?? '') >= local.at) return false;
+    if (
+      server &&
+      server.lastSeenAt !== null &&
+      !server.helpOpen &&
+      local.open &&
+      (server.helpRequestedAt ?? '') >= local.at
+    )
+      return false;
     return local.open;
   }
 

@@ -69,7 +69,13 @@ export class FieldInbox {
 
   markRead(messageId: string): Promise<void> {
     const session = this.#requireSession();
-    return this.#host.report({ id: newId(), type: 'message_read', teamId: session.teamId, messageId, occurredAt: new Date().toISOString() });
+    return this.#host.report({
+      id: newId(),
+      type: 'message_read',
+      teamId: session.teamId,
+      messageId,
+      occurredAt: new Date().toISOString(),
+    });
   }
 
   answer(text: string, replyTo: string | null): Promise<void> {
@@ -98,11 +104,15 @@ export class FieldInbox {
 
   #view(): InboxView {
     const session = this.#host.session();
-    return session ? inboxView(this.items, this.#host.outbox(), session.teamId, session.callSign) : { unread: [], conversation: [] };
+    return session
+      ? inboxView(this.items, this.#host.outbox(), session.teamId, session.callSign)
+      : { unread: [], conversation: [] };
   }
 
   #helpAnswer(): InboxItem | null {
-    const request = this.#host.outbox().findLast((i) => i.kind === 'event' && i.event.type === 'help_request' && i.state !== 'rejected');
+    const request = this.#host
+      .outbox()
+      .findLast((i) => i.kind === 'event' && i.event.type === 'help_request' && i.state !== 'rejected');
     if (request?.kind === 'event') {
       const seq = request.result?.seq;
       // Not stored yet: no coordinator can have seen it.

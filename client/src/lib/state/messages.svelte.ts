@@ -34,10 +34,22 @@ export function receiptsOf(message: SentMessage): { read: string[]; unread: stri
 }
 
 /** Sends a message; resolves to null when stored, else the server's reason. */
-export async function sendMessage(api: ApiClient, to: MessageRecipients, text: string, stationId: string | null): Promise<string | null> {
+export async function sendMessage(
+  api: ApiClient,
+  to: MessageRecipients,
+  text: string,
+  stationId: string | null,
+): Promise<string | null> {
   try {
     const reply = await api.postEvents([
-      { id: crypto.randomUUID(), type: 'message_sent', occurredAt: new Date().toISOString(), to, text, ...(stationId ? { stationId } : {}) },
+      {
+        id: crypto.randomUUID(),
+        type: 'message_sent',
+        occurredAt: new Date().toISOString(),
+        to,
+        text,
+        ...(stationId ? { stationId } : {}),
+      },
     ]);
     const result = reply.results[0];
     return result?.status === 'stored' || result?.status === 'duplicate' ? null : (result?.error ?? 'not stored');

@@ -22,7 +22,8 @@ export class OpenConflicts implements LiveFollower {
     api.conflicts('open').then(
       (reply) => {
         const byStation = new Map<string, Conflict[]>();
-        for (const conflict of reply.conflicts) byStation.set(conflict.stationId, [...(byStation.get(conflict.stationId) ?? []), conflict]);
+        for (const conflict of reply.conflicts)
+          byStation.set(conflict.stationId, [...(byStation.get(conflict.stationId) ?? []), conflict]);
         this.byStation = byStation;
       },
       // The marks are an aid: without them the map and the operations page still work; the next news reads again.

@@ -36,7 +36,8 @@ export class RecentFindingsState implements LiveFollower {
     const asked = ++this.#asked;
     api.recentFindings(this.#size).then(
       (reply) => {
-        if (asked === this.#asked && this.#api === api) this.items = mergeFetched(this.items, reply.findings, reply.head, this.#size);
+        if (asked === this.#asked && this.#api === api)
+          this.items = mergeFetched(this.items, reply.findings, reply.head, this.#size);
       },
       () => {
         if (asked === this.#asked && this.#api === api) this.#retry = setTimeout(() => this.resync(api), RETRY_MS);

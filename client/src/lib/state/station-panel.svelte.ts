@@ -29,7 +29,8 @@ export class StationPanel {
       resync: () => this.#refreshSoon(),
       applied: (events) => {
         const id = this.selectedStationId;
-        if (id !== null && events.some((event) => event.stationId === id || touchesFindingOf(event, this.detail))) this.#refreshSoon();
+        if (id !== null && events.some((event) => event.stationId === id || touchesFindingOf(event, this.detail)))
+          this.#refreshSoon();
       },
     });
     return () => {
@@ -85,7 +86,11 @@ export class StationPanel {
 
 /** A triage event names the finding, and carries the station too; kept for events that might not. */
 function touchesFindingOf(event: { type: string; findingId?: unknown }, detail: StationDetailReply | null): boolean {
-  return (event.type === 'finding_status' || event.type === 'finding_assigned') && detail !== null && detail.findings.some((finding) => finding.id === event.findingId);
+  return (
+    (event.type === 'finding_status' || event.type === 'finding_assigned') &&
+    detail !== null &&
+    detail.findings.some((finding) => finding.id === event.findingId)
+  );
 }
 
 export const stationPanel = new StationPanel();

@@ -34,17 +34,34 @@ export interface DistrictFigures {
   districts: DistrictLine[];
 }
 
-export function districtFigures(entries: Iterable<{ station: Station; state: StationState }>, area: WallArea, dayStartedAt: string | null): DistrictFigures {
+export function districtFigures(
+  entries: Iterable<{ station: Station; state: StationState }>,
+  area: WallArea,
+  dayStartedAt: string | null,
+): DistrictFigures {
   const dayStart = dayStartedAt === null ? -Infinity : Date.parse(dayStartedAt);
   const counts = Object.fromEntries(STATION_STATES.map((s) => [s, 0])) as Record<StationState, number>;
-  const assessments = Object.fromEntries(PHASES.map((p) => [p, { observed: 0, bad: 0, veryBad: 0, negativeShare: null as number | null }])) as DistrictFigures['assessments'];
-  const figures: DistrictFigures = { area, total: 0, coveredNow: 0, coveredToday: 0, openFindings: 0, stationsWithOpenFindings: 0, counts, assessments, districts: [] };
+  const assessments = Object.fromEntries(
+    PHASES.map((p) => [p, { observed: 0, bad: 0, veryBad: 0, negativeShare: null as number | null }]),
+  ) as DistrictFigures['assessments'];
+  const figures: DistrictFigures = {
+    area,
+    total: 0,
+    coveredNow: 0,
+    coveredToday: 0,
+    openFindings: 0,
+    stationsWithOpenFindings: 0,
+    counts,
+    assessments,
+    districts: [],
+  };
   const lines = new Map<string, DistrictLine>();
   for (const { station, state } of entries) {
     if ((area.kind === 'district' ? station.district : station.region) !== area.name) continue;
     const status = station.status;
     let line = lines.get(station.district);
-    if (line === undefined) lines.set(station.district, (line = { district: station.district, total: 0, coveredNow: 0, coveredToday: 0 }));
+    if (line === undefined)
+      lines.set(station.district, (line = { district: station.district, total: 0, coveredNow: 0, coveredToday: 0 }));
     figures.total += 1;
     line.total += 1;
     counts[state] += 1;
@@ -74,6 +91,7 @@ export function districtFigures(entries: Iterable<{ station: Station; state: Sta
     const a = assessments[phase];
     a.negativeShare = a.observed === 0 ? null : (a.bad + a.veryBad) / a.observed;
   }
-  if (area.kind === 'region') figures.districts = [...lines.values()].sort((a, b) => a.district.localeCompare(b.district));
+  if (area.kind === 'region')
+    figures.districts = [...lines.values()].sort((a, b) => a.district.localeCompare(b.district));
   return figures;
 }

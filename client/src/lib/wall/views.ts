@@ -39,8 +39,10 @@ export function boxAround(points: Iterable<{ lng: number; lat: number }>): Box |
   if (west === Infinity) return null;
   // About 500 m: keeps a lone station (or a district with one) from being shown at street level.
   const MIN_SPAN_DEG = 0.005;
-  if (east - west < MIN_SPAN_DEG) [west, east] = [(west + east) / 2 - MIN_SPAN_DEG / 2, (west + east) / 2 + MIN_SPAN_DEG / 2];
-  if (north - south < MIN_SPAN_DEG) [south, north] = [(south + north) / 2 - MIN_SPAN_DEG / 2, (south + north) / 2 + MIN_SPAN_DEG / 2];
+  if (east - west < MIN_SPAN_DEG)
+    [west, east] = [(west + east) / 2 - MIN_SPAN_DEG / 2, (west + east) / 2 + MIN_SPAN_DEG / 2];
+  if (north - south < MIN_SPAN_DEG)
+    [south, north] = [(south + north) / 2 - MIN_SPAN_DEG / 2, (south + north) / 2 + MIN_SPAN_DEG / 2];
   return [west, south, east, north];
 }
 
@@ -67,13 +69,22 @@ export function wallViews(
     // As the coverage figures do: a district belongs to the first region (in name order) its stations name.
     const region = station.region ?? null;
     const known = regionOf.get(station.district);
-    if (known === undefined || (region !== null && (known === null || region.localeCompare(known) < 0))) regionOf.set(station.district, region);
+    if (known === undefined || (region !== null && (known === null || region.localeCompare(known) < 0)))
+      regionOf.set(station.district, region);
   }
   const views: WallView[] = [{ id: 'city', kind: 'city', name: '', label: cityLabel, bounds: city }];
   const byName = (a: string, b: string) => a.localeCompare(b);
   const districtView = (district: string): WallView | null => {
     const bounds = boxAround(byDistrict.get(district)!);
-    return bounds === null ? null : { id: district, kind: 'district', name: district, label: districtLabel(district, regionOf.get(district) ?? null), bounds };
+    return bounds === null
+      ? null
+      : {
+          id: district,
+          kind: 'district',
+          name: district,
+          label: districtLabel(district, regionOf.get(district) ?? null),
+          bounds,
+        };
   };
   const regions = [...new Set([...regionOf.values()].filter((r): r is string => r !== null))].sort(byName);
   // With one district (and no second region) the city view already is that district.
@@ -81,7 +92,8 @@ export function wallViews(
   for (const region of regions) {
     const districts = [...byDistrict.keys()].filter((d) => regionOf.get(d) === region).sort(byName);
     const bounds = boxAround(districts.flatMap((d) => byDistrict.get(d)!));
-    if (bounds !== null) views.push({ id: `region:${region}`, kind: 'region', name: region, label: regionLabel(region), bounds });
+    if (bounds !== null)
+      views.push({ id: `region:${region}`, kind: 'region', name: region, label: regionLabel(region), bounds });
     // A region of one district: the region's view already shows it.
     if (districts.length < 2) continue;
     for (const district of districts) {

@@ -7,7 +7,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: app.allow('coordinator'),
     schema: {
       tags: ['operations'],
-      summary: 'Conflicting reports of different teams about one station and phase (open by default); resolve with a conflict_resolved event',
+      summary:
+        'Conflicting reports of different teams about one station and phase (open by default); resolve with a conflict_resolved event',
       querystring: ConflictsQuery,
       response: { 200: ConflictsReply, ...errorReplies },
     },

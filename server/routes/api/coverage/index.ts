@@ -7,7 +7,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: app.allow('coordinator'),
     schema: {
       tags: ['coverage'],
-      summary: 'Stations visited, with a team now and never visited, overall and per district; observed stations per phase; check-ins and findings per hour',
+      summary:
+        'Stations visited, with a team now and never visited, overall and per district; observed stations per phase; check-ins and findings per hour',
       description: 'Computed from the read models and the event log at the moment of the request.',
       response: { 200: CoverageReply, ...errorReplies },
     },

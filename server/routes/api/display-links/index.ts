@@ -18,7 +18,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: coordinatorsOnly,
     schema: {
       tags: ['displays'],
-      summary: 'The mission\'s wall display links (live and revoked) and what displays may show',
+      summary: "The mission's wall display links (live and revoked) and what displays may show",
       response: { 200: DisplayLinksReply, ...errorReplies },
     },
     handler: async (request) => app.services.displayLinks.list(request.principal!.missionId),
@@ -47,7 +47,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       body: UpdateDisplayLinkBody,
       response: { 200: DisplayLink, 409: ErrorReply, ...errorReplies },
     },
-    handler: async (request) => app.services.displayLinks.update(request.principal!.missionId, request.params.id, request.body),
+    handler: async (request) =>
+      app.services.displayLinks.update(request.principal!.missionId, request.params.id, request.body),
   });
 
   app.delete('/:id', {
@@ -68,7 +69,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: coordinatorsOnly,
     schema: {
       tags: ['displays'],
-      summary: 'Decide whether wall displays show findings\' free text and team positions (both off by default)',
+      summary: "Decide whether wall displays show findings' free text and team positions (both off by default)",
       body: DisplayPolicy,
       response: { 200: DisplayPolicy, ...errorReplies },
     },

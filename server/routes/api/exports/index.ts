@@ -5,7 +5,10 @@ import { Type } from 'typebox';
 import { ExportParams, MissionReport } from '../../../../shared/schemas/exports';
 
 /** The file's text, streamed (documented as a string; the handler sends a stream, which Fastify does not serialise). */
-const ExportBody = Type.Unsafe<Readable>({ type: 'string', description: 'CSV (text/csv) or GeoJSON (application/geo+json)' });
+const ExportBody = Type.Unsafe<Readable>({
+  type: 'string',
+  description: 'CSV (text/csv) or GeoJSON (application/geo+json)',
+});
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   const coordinatorsOnly = app.allow('coordinator');
@@ -14,7 +17,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: coordinatorsOnly,
     schema: {
       tags: ['exports'],
-      summary: 'Figures of the printable mission summary: time span, coverage, assessments, findings by category and severity, chain head',
+      summary:
+        'Figures of the printable mission summary: time span, coverage, assessments, findings by category and severity, chain head',
       response: { 200: MissionReport, ...errorReplies },
     },
     handler: async (request) => app.services.exports.report(request.principal!.missionId),
@@ -25,8 +29,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     preHandler: app.largeRead,
     schema: {
       tags: ['exports'],
-      summary: 'Stream an export: events, visits, checklists (a column per question), findings, stations, districts (CSV); findings, stations (GeoJSON)',
-      description: 'The first CSV line is a `#` comment with the chain head and DRILL/live; GeoJSON carries it in `vigil`; both in X-Vigil-Chain-Head.',
+      summary:
+        'Stream an export: events, visits, checklists (a column per question), findings, stations, districts (CSV); findings, stations (GeoJSON)',
+      description:
+        'The first CSV line is a `#` comment with the chain head and DRILL/live; GeoJSON carries it in `vigil`; both in X-Vigil-Chain-Head.',
       params: ExportParams,
       response: { 200: ExportBody, ...errorReplies },
     },

@@ -7,7 +7,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: app.allow('coordinator'),
     schema: {
       tags: ['findings'],
-      summary: "Every finding of the mission for triage: text, station, district, team, status, acknowledgement, last note",
+      summary:
+        'Every finding of the mission for triage: text, station, district, team, status, acknowledgement, last note',
       description: 'Newest first. Live changes follow as `finding` and `finding_status` events.',
       response: { 200: TriageFindingsReply, ...errorReplies },
     },
@@ -18,7 +19,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: app.allow('coordinator', 'display'),
     schema: {
       tags: ['findings'],
-      summary: 'The newest findings, one summary line each (category, severity, station, district, time, triage status)',
+      summary:
+        'The newest findings, one summary line each (category, severity, station, district, time, triage status)',
       description: 'The free text is included for coordinators, and for displays only when the mission allows it.',
       querystring: RecentFindingsQuery,
       response: { 200: RecentFindingsReply, ...errorReplies },

@@ -7,7 +7,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: app.allow('coordinator', 'team', 'display'),
     schema: {
       tags: ['forms'],
-      summary: 'The mission\'s checklist forms and finding categories (its own, or the default kit)',
+      summary: "The mission's checklist forms and finding categories (its own, or the default kit)",
       response: { 200: FormsReply, ...errorReplies },
     },
     handler: async (request) => app.services.forms.get(request.principal!.missionId),
@@ -17,7 +17,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: app.allow('coordinator'),
     schema: {
       tags: ['forms'],
-      summary: 'Replace the mission\'s field kit',
+      summary: "Replace the mission's field kit",
       description:
         'Forms and categories already in use may be marked `retired` but never removed or changed, so reports made on ' +
         'phones that still hold the older kit stay valid: a changed form gets a new id.',

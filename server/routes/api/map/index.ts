@@ -32,13 +32,20 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['map'],
       summary: 'Glyph PBF range for map labels (Noto Sans Regular for any font stack)',
-      params: Type.Object({ fontstack: Type.String({ maxLength: 200 }), range: Type.String({ pattern: '^[0-9]+-[0-9]+\\.pbf$' }) }),
+      params: Type.Object({
+        fontstack: Type.String({ maxLength: 200 }),
+        range: Type.String({ pattern: '^[0-9]+-[0-9]+\\.pbf$' }),
+      }),
     },
     handler: async (request, reply) => {
       const [start, end] = request.params.range.replace('.pbf', '').split('-').map(Number) as [number, number];
-      if (start % 256 !== 0 || end !== start + 255 || end > 65535) throw httpError(404, `no glyph range ${request.params.range}`);
+      if (start % 256 !== 0 || end !== start + 255 || end > 65535)
+        throw httpError(404, `no glyph range ${request.params.range}`);
       const pbf = await readFile(path.join(GLYPHS_DIR, `${start}-${end}.pbf`));
-      return reply.header('content-type', 'application/x-protobuf').header('cache-control', 'public, max-age=86400').send(pbf);
+      return reply
+        .header('content-type', 'application/x-protobuf')
+        .header('cache-control', 'public, max-age=86400')
+        .send(pbf);
     },
   });
 

@@ -10,7 +10,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: coordinatorsOnly,
     schema: {
       tags: ['operations'],
-      summary: 'The mission\'s operations state: drill mode, the chain head (seq and hash) to publish, the number of events',
+      summary:
+        "The mission's operations state: drill mode, the chain head (seq and hash) to publish, the number of events",
       response: { 200: OperationsState, ...errorReplies },
     },
     handler: async (request) => app.services.operations.state(request.principal!.missionId),
@@ -20,8 +21,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: coordinatorsOnly,
     schema: {
       tags: ['operations'],
-      summary: 'Turn drill mode on or off (going live) while the log holds no reports (plan changes may be there; clear a drill first)',
-      description: 'With `clock`, a drill plays a compressed day (the simulator): alerts follow its clock. Open pages reload.',
+      summary:
+        'Turn drill mode on or off (going live) while the log holds no reports (plan changes may be there; clear a drill first)',
+      description:
+        'With `clock`, a drill plays a compressed day (the simulator): alerts follow its clock. Open pages reload.',
       body: DrillBody,
       response: { 200: OperationsState, 409: ErrorReply, ...errorReplies },
     },
@@ -32,8 +35,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: coordinatorsOnly,
     schema: {
       tags: ['operations'],
-      summary: 'Delete the drill\'s events and everything derived from them; the log starts again at genesis and open pages reload',
-      description: 'Only in drill mode. Stations, teams, the plan (recorded again as the fresh chain\'s first events), join codes, display links and the field kit stay.',
+      summary:
+        "Delete the drill's events and everything derived from them; the log starts again at genesis and open pages reload",
+      description:
+        "Only in drill mode. Stations, teams, the plan (recorded again as the fresh chain's first events), join codes, display links and the field kit stay.",
       body: ClearDrillBody,
       response: { 200: ClearDrillReply, 409: ErrorReply, ...errorReplies },
     },
@@ -43,12 +48,15 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: coordinatorsOnly,
     schema: {
       tags: ['mission'],
-      summary: "Change when the coordinators' page raises alerts: silent-team minutes, polling hours, minutes for a critical finding",
-      description: 'Settings, not facts of the day: stored on the mission (not in the event log). Pages read them with the session.',
+      summary:
+        "Change when the coordinators' page raises alerts: silent-team minutes, polling hours, minutes for a critical finding",
+      description:
+        'Settings, not facts of the day: stored on the mission (not in the event log). Pages read them with the session.',
       body: AlertSettings,
       response: { 200: AlertSettings, ...errorReplies },
     },
-    handler: async (request) => app.services.missionSettings.setAlertSettings(request.principal!.missionId, request.body),
+    handler: async (request) =>
+      app.services.missionSettings.setAlertSettings(request.principal!.missionId, request.body),
   });
 };
 export default routes;

@@ -5,7 +5,11 @@ import { PhotoBytes, PhotoParams, PhotoUploadReply } from '../../../../shared/sc
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   // Photo bodies arrive as raw bytes; this parser is scoped to these routes.
-  app.addContentTypeParser([...PHOTO_CONTENT_TYPES], { parseAs: 'buffer', bodyLimit: MAX_PHOTO_BYTES }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser(
+    [...PHOTO_CONTENT_TYPES],
+    { parseAs: 'buffer', bodyLimit: MAX_PHOTO_BYTES },
+    (_request, body, done) => done(null, body),
+  );
 
   app.put('/:photoId', {
     onRequest: app.allow('coordinator', 'team'),
@@ -16,7 +20,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       description:
         `Send the image as the body with its Content-Type (${PHOTO_CONTENT_TYPES.join(', ')}), at most ${MAX_PHOTO_BYTES} bytes. ` +
         'Answers 201 "stored" the first time and 200 "duplicate" when the id already holds the same bytes, so a retry ' +
-        'after a lost answer stores nothing twice; 409 when the id holds other bytes. Then name the id in a finding\'s photoId.',
+        "after a lost answer stores nothing twice; 409 when the id holds other bytes. Then name the id in a finding's photoId.",
       consumes: [...PHOTO_CONTENT_TYPES],
       params: PhotoParams,
       response: { 200: PhotoUploadReply, 201: PhotoUploadReply, ...errorReplies, 409: ErrorReply },
@@ -24,7 +28,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (request, reply) => {
       const body = request.body as unknown;
       const bytes = body instanceof Uint8Array ? body : new Uint8Array(0);
-      const result = await app.services.photos.upload(request.principal!, request.params.photoId, request.headers['content-type'] ?? '', bytes);
+      const result = await app.services.photos.upload(
+        request.principal!,
+        request.params.photoId,
+        request.headers['content-type'] ?? '',
+        bytes,
+      );
       return reply.status(result.status === 'stored' ? 201 : 200).send(result);
     },
   });

@@ -8,8 +8,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: app.allow('coordinator'),
     schema: {
       tags: ['operations'],
-      summary: 'Import a deployment plan from CSV (team, station, order, phases): one plan_changed event per team named; all rows or none',
-      description: 'Body: text/csv. Teams the file does not name keep their routes. With ?dryRun=true the plan is checked and returned, not stored.',
+      summary:
+        'Import a deployment plan from CSV (team, station, order, phases): one plan_changed event per team named; all rows or none',
+      description:
+        'Body: text/csv. Teams the file does not name keep their routes. With ?dryRun=true the plan is checked and returned, not stored.',
       querystring: PlanImportQuery,
       response: {
         200: PlanImportReply,
@@ -23,7 +25,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     handler: async (request) => {
       const body = request.body;
-      const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? '');
+      const text =
+        typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? '');
       return app.services.plan.importCsv(request.principal!, text, request.query.dryRun ?? false);
     },
   });

@@ -31,7 +31,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     preHandler: app.largeRead,
     schema: {
       tags: ['stations'],
-      summary: 'The mission\'s polling stations with their live status',
+      summary: "The mission's polling stations with their live status",
       querystring: StationsQuery,
       response: { 200: StationsReply, ...errorReplies },
     },
@@ -42,30 +42,38 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: app.allow('coordinator'),
     schema: {
       tags: ['stations'],
-      summary: 'One station\'s story for the station panel: visits, checklists with answers, findings, recent events',
+      summary: "One station's story for the station panel: visits, checklists with answers, findings, recent events",
       params: StationParams,
       response: { 200: StationDetailReply, ...errorReplies },
     },
-    handler: async (request) => app.services.stationDetail.detail(request.principal!.missionId, request.params.stationId),
+    handler: async (request) =>
+      app.services.stationDetail.detail(request.principal!.missionId, request.params.stationId),
   });
 
   app.get('/search', {
     onRequest: app.allow('coordinator', 'team'),
     schema: {
       tags: ['stations'],
-      summary: 'Find stations by code, name or address (case, spaces and dashes ignored); nearest first with near=LAT,LNG',
+      summary:
+        'Find stations by code, name or address (case, spaces and dashes ignored); nearest first with near=LAT,LNG',
       querystring: StationSearchQuery,
       response: { 200: StationSearchReply, ...errorReplies },
     },
     handler: async (request) =>
-      app.services.stations.search(request.principal!.missionId, request.query.q, request.query.limit ?? 20, request.query.near),
+      app.services.stations.search(
+        request.principal!.missionId,
+        request.query.q,
+        request.query.limit ?? 20,
+        request.query.near,
+      ),
   });
 
   app.get('/plan', {
     onRequest: app.allow('team'),
     schema: {
       tags: ['stations'],
-      summary: "The calling team's planned stations with their live status: what a phone keeps offline instead of the whole list",
+      summary:
+        "The calling team's planned stations with their live status: what a phone keeps offline instead of the whole list",
       response: { 200: StationsReply, ...errorReplies },
     },
     handler: async (request) => {
@@ -86,12 +94,22 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Station, ...errorReplies },
     },
     handler: async (request) =>
-      app.services.stations.place(request.principal!.missionId, request.params.stationId, request.body.lat, request.body.lng),
+      app.services.stations.place(
+        request.principal!.missionId,
+        request.params.stationId,
+        request.body.lat,
+        request.body.lng,
+      ),
   });
 
-  const importBody = (request: { headers: Record<string, string | string[] | undefined>; body: unknown; query: { format?: 'csv' | 'geojson' } }) => {
+  const importBody = (request: {
+    headers: Record<string, string | string[] | undefined>;
+    body: unknown;
+    query: { format?: 'csv' | 'geojson' };
+  }) => {
     const contentType = String(request.headers['content-type'] ?? '');
-    const format = request.query.format ?? (contentType.includes('csv') ? 'csv' : contentType.includes('json') ? 'geojson' : null);
+    const format =
+      request.query.format ?? (contentType.includes('csv') ? 'csv' : contentType.includes('json') ? 'geojson' : null);
     if (!format) throw httpError(415, 'send text/csv or application/geo+json, or say ?format=csv|geojson');
     return { format, source: bodyChunks(request.body, MAX_STATION_IMPORT_BYTES) };
   };
@@ -108,7 +126,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         'other headers can be mapped with ?mapping={"number":"Nr",...}. A blank optional cell keeps the stored value ' +
         'unless ?clear=field,... names it. Errors block the import; warnings (implausible positions) and notices do not.',
       querystring: StationImportQuery,
-      response: { 200: Type.Union([ImportReply, ImportPreviewReply]), 400: ImportRejectedReply, 401: errorReplies[401], 403: errorReplies[403], 413: errorReplies[413], 415: errorReplies[415] },
+      response: {
+        200: Type.Union([ImportReply, ImportPreviewReply]),
+        400: ImportRejectedReply,
+        401: errorReplies[401],
+        403: errorReplies[403],
+        413: errorReplies[413],
+        415: errorReplies[415],
+      },
     },
     handler: async (request) => {
       const { format, source } = importBody(request);
@@ -123,7 +148,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     bodyLimit: MAX_STATION_IMPORT_BYTES,
     schema: {
       tags: ['stations'],
-      summary: "Every problem of a station file (errors, warnings, notices) as CSV: the same body and parameters as /import",
+      summary:
+        'Every problem of a station file (errors, warnings, notices) as CSV: the same body and parameters as /import',
       querystring: StationImportQuery,
       response: { 200: Type.String({ description: 'text/csv: row,column,severity,kind,problem' }), ...errorReplies },
     },

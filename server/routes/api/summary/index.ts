@@ -7,7 +7,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: app.allow('coordinator', 'team', 'display'),
     schema: {
       tags: ['summary'],
-      summary: 'Headline figures: coverage now and today, active teams, findings by severity, bad assessments per phase',
+      summary:
+        'Headline figures: coverage now and today, active teams, findings by severity, bad assessments per phase',
       description: 'Computed from the read models at the moment of the request. Counts only: safe for every role.',
       response: { 200: Summary, ...errorReplies },
     },

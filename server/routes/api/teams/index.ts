@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorReplies } from '../../../../shared/schemas/common';
-import { CreateTeamBody, CreatedTeamReply, JoinCodeReply, TeamParams, TeamsReply } from '../../../../shared/schemas/teams';
+import {
+  CreateTeamBody,
+  CreatedTeamReply,
+  JoinCodeReply,
+  TeamParams,
+  TeamsReply,
+} from '../../../../shared/schemas/teams';
 import { ErrorReply } from '../../../../shared/schemas/common';
 import { TeamTrailsReply } from '../../../../shared/schemas/map';
 
@@ -23,14 +29,15 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       body: CreateTeamBody,
       response: { 201: CreatedTeamReply, 409: ErrorReply, ...errorReplies },
     },
-    handler: async (request, reply) => reply.status(201).send(await app.services.teams.create(request.principal!, request.body)),
+    handler: async (request, reply) =>
+      reply.status(201).send(await app.services.teams.create(request.principal!, request.body)),
   });
 
   app.get('/trails', {
     onRequest: app.allow('coordinator'),
     schema: {
       tags: ['teams'],
-      summary: 'Each team\'s last places (reported positions, or the stations it checked in at), oldest first',
+      summary: "Each team's last places (reported positions, or the stations it checked in at), oldest first",
       response: { 200: TeamTrailsReply, ...errorReplies },
     },
     handler: async (request) => app.services.map.trails(request.principal!.missionId),
@@ -44,7 +51,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       params: TeamParams,
       response: { 201: JoinCodeReply, ...errorReplies },
     },
-    handler: async (request, reply) => reply.status(201).send(await app.services.teams.issueJoinCode(request.principal!, request.params.teamId)),
+    handler: async (request, reply) =>
+      reply.status(201).send(await app.services.teams.issueJoinCode(request.principal!, request.params.teamId)),
   });
 };
 export default routes;

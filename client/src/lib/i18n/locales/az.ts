@@ -90,7 +90,8 @@ export const az: Messages = {
       rejected: 'Sorğu vərəqəsi qəbul edilmədi: «Göndərilən və gözləyən» bölməsinə baxın.',
       notCheckedIn: '{{number}} məntəqəsində qeydiyyatdan keçməmisiniz.',
       checkInFirst: 'Əvvəlcə burada qeydiyyatdan keç',
-      forgotHint: 'Qeydiyyatı unudub artıq getmisiniz? Yenə də doldurun: qeydiyyatsız təqdim edilmiş kimi qeyd olunacaq.',
+      forgotHint:
+        'Qeydiyyatı unudub artıq getmisiniz? Yenə də doldurun: qeydiyyatsız təqdim edilmiş kimi qeyd olunacaq.',
     },
     problem: {
       required: 'Cavab tələb olunur.',
@@ -123,7 +124,8 @@ export const az: Messages = {
       away: 'Məntəqədə deyil: bildiriş telefonun olduğu yerə bağlanır.',
       awayAt: 'Burada: {{lat}}, {{lng}}',
       useLocation: 'Yerimi istifadə et',
-      positionRequired: 'Bu bildiriş üçün telefonun yeri lazımdır: icazə verin və “Yerimi istifadə et” düyməsinə toxunun.',
+      positionRequired:
+        'Bu bildiriş üçün telefonun yeri lazımdır: icazə verin və “Yerimi istifadə et” düyməsinə toxunun.',
       queued: 'Bildiriş telefonda saxlanıldı: əlaqə yaranan kimi göndəriləcək.',
       sending: 'Bildiriş göndərilir…',
       sent: 'Bildiriş göndərildi: server onu saxladı.',
@@ -196,7 +198,14 @@ export const az: Messages = {
     lastReport: 'son məlumat {{time}}',
     minutes: '{{count}} dəq',
     hoursMinutes: '{{hours}} saat {{minutes}} dəq',
-    tabs: { coverage: 'Əhatə', findings: 'Pozuntular', teams: 'Komandalar', stations: 'Məntəqələr', setup: 'Ayarlar', messages: 'Mesajlar' },
+    tabs: {
+      coverage: 'Əhatə',
+      findings: 'Pozuntular',
+      teams: 'Komandalar',
+      stations: 'Məntəqələr',
+      setup: 'Ayarlar',
+      messages: 'Mesajlar',
+    },
     severity: { info: 'Məlumat', minor: 'Kiçik', serious: 'Ciddi', critical: 'Kritik' },
     findingState: { new: 'Yeni', acknowledged: 'Qəbul edildi', escalated: 'Yuxarı ötürüldü', resolved: 'Həll edildi' },
     phase: { opening: 'Açılış', voting: 'Səsvermə', closing: 'Bağlanış və sayım' },
@@ -227,7 +236,8 @@ export const az: Messages = {
       silent: '{{callSign}} komandası {{elapsed}} səssizdir',
       silentNever: '{{callSign}} komandası məntəqələr açılandan bəri əlaqə saxlamayıb',
       critical: '{{number}} məntəqəsində ({{district}}) kritik pozuntu {{elapsed}} qəbul edilməyib',
-      criticalMany: '{{number}} məntəqəsində ({{district}}) qəbul edilməmiş kritik pozuntular: {{count}}, birincisi {{elapsed}}',
+      criticalMany:
+        '{{number}} məntəqəsində ({{district}}) qəbul edilməmiş kritik pozuntular: {{count}}, birincisi {{elapsed}}',
       acknowledge: 'Qəbul et',
       show: 'Göstər',
       failed: 'Qəbul etmək olmadı: {{message}}',
@@ -410,7 +420,8 @@ export const az: Messages = {
     showing: '{{total}} məntəqədən {{shown}} göstərilir: qalanları üçün axtarın.',
     noMatch: 'Xəritədə olmayan belə məntəqə yoxdur.',
     place: 'Yerləşdir',
-    clickMap: 'Xəritədə məntəqənin yerinə klikləyin və ya koordinatlarını yazın (birinci xanaya «enlik, uzunluq» yapışdırmaq olar).',
+    clickMap:
+      'Xəritədə məntəqənin yerinə klikləyin və ya koordinatlarını yazın (birinci xanaya «enlik, uzunluq» yapışdırmaq olar).',
     typeOnly: 'Məntəqənin koordinatlarını yazın (birinci xanaya «enlik, uzunluq» yapışdırmaq olar).',
     lat: 'Enlik',
     lng: 'Uzunluq',
@@ -466,7 +477,8 @@ export const az: Messages = {
     toDashboard: 'Koordinator panelinə keç',
     wrongPassword: 'İstifadəçi adı və ya parol yanlışdır.',
     signInFailed: 'Daxil olmaq mümkün olmadı: {{message}}',
-    tooManyAttempts: 'Bu şəbəkədən bu istifadəçi adı ilə çox sayda uğursuz giriş cəhdi olub. {{wait}} sonra yenidən cəhd edin.',
+    tooManyAttempts:
+      'Bu şəbəkədən bu istifadəçi adı ilə çox sayda uğursuz giriş cəhdi olub. {{wait}} sonra yenidən cəhd edin.',
     sessionEnded: 'Sessiyanız bitdi. Yenidən daxil olun.',
     displayNoToken: 'Bu ekran linkində açar yoxdur. Koordinatordan divar ekranı linkini istəyin.',
     displayRevoked: 'Bu ekran linki artıq etibarlı deyil. Koordinatordan yenisini istəyin.',
@@ -539,7 +551,8 @@ export const az: Messages = {
       onlyEmpty: '(yalnız jurnal boş olduqda mümkündür: real qeyd heç vaxt təlimlə qarışmır)',
       started: 'Təlim rejimi aktivdir: indi qeyd olunan hər şey təlim məlumatıdır.',
       wentLive: 'Missiya canlıdır: qeydi zəncirinin başlanğıcından başlayır.',
-      cleared: 'Təlim məlumatları silindi: {{events}} hadisə, {{visits}} səfər, {{findings}} pozuntu, {{conflicts}} ziddiyyət, {{photos}} foto. Jurnal boşdur.',
+      cleared:
+        'Təlim məlumatları silindi: {{events}} hadisə, {{visits}} səfər, {{findings}} pozuntu, {{conflicts}} ziddiyyət, {{photos}} foto. Jurnal boşdur.',
     },
     exports: {
       title: 'İxraclar',
@@ -591,7 +604,8 @@ export const az: Messages = {
       unsaved: ' · saxlanmayıb',
       routeLabel: 'Seçilmiş komandanın marşrutu',
       routeOf: '{{callSign}} marşrutu',
-      changedElsewhere: 'Bu arada başqa koordinator planları dəyişdi; saxlasanız bu komandanın marşrutu sizinki ilə əvəz olunacaq.',
+      changedElsewhere:
+        'Bu arada başqa koordinator planları dəyişdi; saxlasanız bu komandanın marşrutu sizinki ilə əvəz olunacaq.',
       empty: 'Hələ dayanacaq yoxdur: məntəqələri bura sürükləyin və ya xəritədə onlara klikləyin.',
       earlier: 'Daha əvvəl',
       later: 'Daha sonra',
@@ -610,7 +624,8 @@ export const az: Messages = {
     stations: {
       title: 'Məntəqələr: idxal və ya yeniləmə',
       leadBefore: 'CSV sütunları',
-      leadAfter: ' və ya bu xüsusiyyətlərlə GeoJSON nöqtələri. Yalnız nömrə və rayon məcburidir; başqa adlı sütunları uyğunlaşdırmaq olar. Məntəqələr rayon və nömrə ilə uyğunlaşdırılır.',
+      leadAfter:
+        ' və ya bu xüsusiyyətlərlə GeoJSON nöqtələri. Yalnız nömrə və rayon məcburidir; başqa adlı sütunları uyğunlaşdırmaq olar. Məntəqələr rayon və nömrə ilə uyğunlaşdırılır.',
       file: 'Məntəqə faylı',
       preview: 'Önizləmə:',
       newCount: 'yeni,',
@@ -625,7 +640,8 @@ export const az: Messages = {
       changeKind: { created: 'yeni', updated: 'yenilənib', unchanged: 'dəyişməyib' },
       import: 'Məntəqələri idxal et',
       imported: '{{rows}} sətir idxal edildi: {{created}} yeni məntəqə, {{updated}} yenilənib.',
-      importedUnplaced: 'Onlardan {{count}} hələ xəritədə deyil: onları əsas səhifənin «Məntəqələr» bölməsində yerləşdirin.',
+      importedUnplaced:
+        'Onlardan {{count}} hələ xəritədə deyil: onları əsas səhifənin «Məntəqələr» bölməsində yerləşdirin.',
       unplacedCount: 'Koordinatsız: {{count}} (xəritədə olmayacaq).',
       checking: 'Fayl oxunur…',
       field: {
@@ -642,7 +658,8 @@ export const az: Messages = {
       },
       mapping: {
         title: 'Faylın sütunları',
-        leadNeeded: 'Bu faylın sütunları Vigil-in tanıdığı adlarda deyil. Hər sahənin hansı sütunda olduğunu seçin və faylı yenidən yoxlayın.',
+        leadNeeded:
+          'Bu faylın sütunları Vigil-in tanıdığı adlarda deyil. Hər sahənin hansı sütunda olduğunu seçin və faylı yenidən yoxlayın.',
         lead: 'Hər sahə hansı sütundadır (fayldan oxunduğu kimi). Dəyişin və faylı yenidən yoxlayın.',
         found: 'Fayldakı sütunlar: {{columns}}',
         sample: 'Faylın ilk {{count}} sətri',
@@ -655,7 +672,8 @@ export const az: Messages = {
     planImport: {
       title: 'CSV-dən plan',
       leadBefore: 'Sütunlar',
-      leadAfter: '(mərhələlər: opening voting closing və ya all). Faylda adı çəkilən komandalar fayldakı marşrutu alır; digərləri öz marşrutunu saxlayır.',
+      leadAfter:
+        '(mərhələlər: opening voting closing və ya all). Faylda adı çəkilən komandalar fayldakı marşrutu alır; digərləri öz marşrutunu saxlayır.',
       file: 'Plan faylı',
       store: 'Bu planı saxla',
       stored: 'Plan {{count}} komanda üçün saxlanıldı.',

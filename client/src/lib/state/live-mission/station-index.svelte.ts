@@ -132,7 +132,8 @@ export class StationIndex {
     for (const station of stations) {
       const entry = this.#stations.get(station.id);
       if (!entry) continue;
-      const status = station.status.updatedSeq > entry.station.status.updatedSeq ? station.status : entry.station.status;
+      const status =
+        station.status.updatedSeq > entry.station.status.updatedSeq ? station.status : entry.station.status;
       entry.station = { ...station, status };
       if (station.lat !== null && station.lng !== null) drawn.push(entry);
     }
@@ -145,7 +146,14 @@ export class StationIndex {
    */
   #row(id: string, { station, state }: StationEntry): StationRow {
     const held = this.#rows.get(id);
-    if (held !== undefined && held.state === state && held.number === station.number && held.name === station.name && held.district === station.district) return held;
+    if (
+      held !== undefined &&
+      held.state === state &&
+      held.number === station.number &&
+      held.name === station.name &&
+      held.district === station.district
+    )
+      return held;
     const row = { id, number: station.number, name: station.name, district: station.district, state };
     this.#rows.set(id, row);
     return row;
@@ -161,7 +169,9 @@ export class StationIndex {
   }
 
   #sortOrder(): void {
-    this.#order.sort((a, b) => byNumber.compare(this.#stations.get(a)?.station.code ?? '', this.#stations.get(b)?.station.code ?? ''));
+    this.#order.sort((a, b) =>
+      byNumber.compare(this.#stations.get(a)?.station.code ?? '', this.#stations.get(b)?.station.code ?? ''),
+    );
   }
 
   /** Replaces a station's status if the new one is newer; records a change of state for the map. */

@@ -70,7 +70,8 @@ export class TeamIndex {
   #recount(): void {
     const help: HelpRequest[] = [];
     for (const team of this.#teams.values()) {
-      if (team.status.helpOpen) help.push({ teamId: team.id, callSign: team.callSign, since: team.status.helpRequestedAt });
+      if (team.status.helpOpen)
+        help.push({ teamId: team.id, callSign: team.callSign, since: team.status.helpRequestedAt });
     }
     help.sort((a, b) => (a.since ?? '').localeCompare(b.since ?? ''));
     this.count = this.#teams.size;
@@ -82,5 +83,8 @@ export class TeamIndex {
 }
 
 function sameHelpRequests(a: readonly HelpRequest[], b: readonly HelpRequest[]): boolean {
-  return a.length === b.length && a.every((x, i) => x.teamId === b[i]!.teamId && x.since === b[i]!.since && x.callSign === b[i]!.callSign);
+  return (
+    a.length === b.length &&
+    a.every((x, i) => x.teamId === b[i]!.teamId && x.since === b[i]!.since && x.callSign === b[i]!.callSign)
+  );
 }
