@@ -17,7 +17,7 @@ describe.runIf(runnable)('npm run bench (quick mode)', () => {
       cwd: PROJECT_ROOT,
       env: { ...process.env, BENCH_QUICK: '1', BENCH_ONLY: 'ingest,scaleout,catchup,fanout' },
       encoding: 'utf8',
-      timeout: 240_000,
+      timeout: 420_000,
     });
     expect(run.status, run.stderr).toBe(0);
     const figures = run.stdout
@@ -40,5 +40,5 @@ describe.runIf(runnable)('npm run bench (quick mode)', () => {
     for (const line of run.stdout.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| figure'))) {
       expect(line.split(' | ').every((cell) => cell.trim() !== '')).toBe(true);
     }
-  }, 300_000);
+  }, 480_000);
 });

@@ -26,7 +26,7 @@ function runWith(env: Record<string, string | undefined>, ...args: string[]) {
     cwd: PROJECT_ROOT,
     env: { ...base, ...env },
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout: 240_000,
   });
 }
 const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
@@ -119,7 +119,7 @@ describe('mission set-up CLI', () => {
     } finally {
       await database.close();
     }
-  }, 180_000);
+  }, 360_000);
 
   it('finding 8: refuses what POST /api/teams refuses (one schema), naming the row and column, and creates nothing', async () => {
     const evil = '<img src=x onerror=alert(1)>';
@@ -165,7 +165,7 @@ describe('mission set-up CLI', () => {
     } finally {
       await t.close();
     }
-  }, 180_000);
+  }, 360_000);
 });
 
 // On the shared Postgres server: three more embedded databases would take minutes on a busy machine.
@@ -214,5 +214,5 @@ describe.runIf(postgresAvailable)('mission set-up CLI links', () => {
       publicUrl: 'https://field.example.net',
       publicUrlAssumed: false,
     });
-  }, 180_000);
+  }, 360_000);
 });
