@@ -41,6 +41,7 @@ import teamRoutes from './routes/api/teams/index';
 import versionRoutes from './routes/api/version/index';
 import healthRoutes from './routes/health';
 import debugRoutes from './routes/debug';
+import { routeValidatorCompiler } from './schema-validation';
 import './types';
 
 export interface BuildOptions {
@@ -69,14 +70,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // Behind the load balancer the client address comes from X-Forwarded-For (rate limits are per address), but only
     // when the load balancer is one we trust (TRUST_PROXY).
     trustProxy: config.trustProxy,
-    // Coerce scalars (query strings are text) but never wrap a scalar into an array.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Routes are checked by the same TypeBox compiler as events and mission files (schema-validation.ts), not Ajv.
+  app.setValidatorCompiler(routeValidatorCompiler);
 
   app.decorate('config', config);
   app.decorate('clientBuild', createBuildIdReader(config.clientDir));
   registerErrorHandlers(app);
-  rejectNonFiniteQueryNumbers(app);
   refuseDeclaredOversizeBodies(app);
   // Station imports arrive as raw CSV or GeoJSON text.
   app.addContentTypeParser(
@@ -137,29 +137,6 @@ function refuseDeclaredOversizeBodies(app: FastifyInstance) {
     const limit = request.routeOptions.bodyLimit;
     if (limit !== undefined && Number(declared) > limit) {
       throw httpError(413, `the body is ${declared} bytes; this endpoint takes at most ${limit}`, 'BODY_TOO_LARGE');
-    }
-  });
-}
-
-/**
- * Ajv coerces the query text `Infinity` (or `1e309`) to the number Infinity, which passes `type: integer`, and then
- * skips `minimum`/`maximum` (it applies them to finite numbers only). A schema's bounds cannot catch it, so after
- * validation any non-finite number in the query or path is refused here, for every route.
- */
-function rejectNonFiniteQueryNumbers(app: FastifyInstance) {
-  app.addHook('preHandler', async (request) => {
-    for (const [part, values] of [
-      ['querystring', request.query],
-      ['params', request.params],
-    ] as const) {
-      if (!values || typeof values !== 'object') continue;
-      for (const [key, value] of Object.entries(values)) {
-        if (typeof value === 'number' && !Number.isFinite(value)) {
-          throw httpError(400, `${part}/${key}: must be a finite number`, 'VALIDATION', [
-            { field: `${part}/${key}`, problem: 'must be a finite number' },
-          ]);
-        }
-      }
     }
   });
 }

@@ -8,6 +8,7 @@ import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { oneOf } from '../shared/schemas/common';
 import { HEAD_ANNOUNCE_INTERVAL_MS } from '../shared/constants';
+import { schemaProblems } from './schema-validation';
 
 const ConfigSchema = Type.Object({
   host: Type.String(),
@@ -131,9 +132,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     mapPmtiles: env.MAP_PMTILES ? path.resolve(env.MAP_PMTILES) : null,
     ...overrides,
   };
-  if (!checkConfig.Check(config)) {
-    const problems = [...checkConfig.Errors(config)].map((e) => `${e.instancePath || '/'} ${e.message}`);
-    throw new Error(`Invalid configuration: ${problems.join('; ')}`);
+  const problems = schemaProblems(checkConfig, config);
+  if (problems.length > 0) {
+    throw new Error(`Invalid configuration: ${problems.map((p) => `${p.path || '/'} ${p.problem}`).join('; ')}`);
   }
   if (config.headersTimeoutMs > config.requestTimeoutMs) {
     throw new Error('Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');

@@ -1,6 +1,7 @@
 /** One place that turns every failure into the API's error shape: 4xx say what and where, 5xx never leak internals. */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ErrorReply, FieldProblem } from '../shared/schemas/common';
+import { describeSchemaError, type SchemaError } from './schema-validation';
 
 export class HttpError extends Error {
   constructor(
@@ -82,14 +83,9 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     }
     if ('validation' in error && error.validation) {
       const where = error.validationContext ?? 'request';
-      const details = error.validation.map((v) => ({
-        field: `${where}${v.instancePath || ''}`,
-        problem:
-          v.keyword === 'additionalProperties'
-            ? `unknown field ${(v.params as { additionalProperty?: string }).additionalProperty ?? ''}`.trim()
-            : v.keyword === 'required'
-              ? `missing required field ${(v.params as { missingProperty?: string }).missingProperty ?? ''}`.trim()
-              : (v.message ?? 'is invalid'),
+      const details = (error.validation as unknown as SchemaError[]).map(describeSchemaError).map((p) => ({
+        field: `${where}${p.path}`,
+        problem: p.problem,
       }));
       const first = details[0];
       return replyTo

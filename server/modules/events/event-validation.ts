@@ -5,6 +5,7 @@
 import { Compile } from 'typebox/compile';
 import { EVENT_TYPES, eventInputSchemas, type EventInput, type EventType } from '../../../shared/schemas/events';
 import { MAX_CLOCK_AHEAD_MS, MAX_EVENT_AGE_MS } from '../../../shared/constants';
+import { schemaProblems } from '../../schema-validation';
 
 const validators = Object.fromEntries(EVENT_TYPES.map((type) => [type, Compile(eventInputSchemas[type])])) as Record<
   EventType,
@@ -27,18 +28,6 @@ function isEventType(value: unknown): value is EventType {
   return typeof value === 'string' && (EVENT_TYPES as string[]).includes(value);
 }
 
-function describe(error: { keyword: string; instancePath: string; message: string; params: unknown }): string {
-  if (error.keyword === 'additionalProperties') {
-    const extra = (error.params as { additionalProperties?: string[] }).additionalProperties;
-    return `unknown field${extra && extra.length > 1 ? 's' : ''} ${extra?.join(', ') ?? ''}`.trim();
-  }
-  if (error.keyword === 'required') {
-    const missing = (error.params as { requiredProperties?: string[] }).requiredProperties;
-    return `missing required field ${missing?.join(', ') ?? ''}`.trim();
-  }
-  return error.message;
-}
-
 export function validateEvent(raw: unknown, now: Date): Validated {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw))
     return { ok: false, field: '', error: 'event must be an object' };
@@ -46,20 +35,9 @@ export function validateEvent(raw: unknown, now: Date): Validated {
   if (!isEventType(type)) {
     return { ok: false, field: '/type', error: `type must be one of ${EVENT_TYPES.join(', ')}` };
   }
-  const validator = validators[type];
-  if (!validator.Check(raw)) {
-    // Report the most specific problem first: a wrong field beats "the object has an unknown key".
-    const errors = [...validator.Errors(raw)].filter((e) => e.keyword !== 'boolean');
-    const first = errors.find((e) => e.instancePath !== '') ?? errors[0];
-    if (!first) return { ok: false, field: '', error: 'invalid event' };
-    const field =
-      first.keyword === 'required'
-        ? `/${(first.params as { requiredProperties?: string[] }).requiredProperties?.[0] ?? ''}`
-        : first.keyword === 'additionalProperties'
-          ? `/${(first.params as { additionalProperties?: string[] }).additionalProperties?.[0] ?? ''}`
-          : first.instancePath;
-    return { ok: false, field, error: describe(first) };
-  }
+  // The most specific problem first: a wrong field beats "the object has an unknown key".
+  const [first] = schemaProblems(validators[type], raw);
+  if (first) return { ok: false, field: first.path, error: first.problem };
   const event = raw as EventInput;
   const occurredAt = Date.parse(event.occurredAt);
   if (occurredAt > now.getTime() + MAX_CLOCK_AHEAD_MS) {

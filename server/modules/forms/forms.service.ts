@@ -4,6 +4,7 @@ import { Compile } from 'typebox/compile';
 import type { Db, Tx } from '../../../db/client';
 import { FieldKit, type ChecklistForm, type FormsReply } from '../../../shared/schemas/forms';
 import { HttpError } from '../../errors';
+import { schemaProblems } from '../../schema-validation';
 import { DEFAULT_FIELD_KIT } from './default-kit';
 import { checkFieldKit } from './field-kit';
 import { findFieldKit, saveFieldKit } from './forms.repository';
@@ -18,7 +19,9 @@ function withoutRetired(form: ChecklistForm): Omit<ChecklistForm, 'retired'> {
 /** Shape and consistency problems of a kit, empty when it can be stored. */
 export function fieldKitProblems(kit: unknown): { field: string; problem: string }[] {
   if (!kitShape.Check(kit)) {
-    return [...kitShape.Errors(kit)].slice(0, 20).map((e) => ({ field: e.instancePath || '/', problem: e.message }));
+    return schemaProblems(kitShape, kit)
+      .slice(0, 20)
+      .map(({ path, problem }) => ({ field: path || '/', problem }));
   }
   return checkFieldKit(kit);
 }

@@ -17,6 +17,7 @@ import { parseStationImport } from '../stations/station-import';
 import { planStationImport } from '../stations/station-import-plan';
 import { searchKey } from '../../../shared/station-search';
 import { parsePlanCsv } from '../teams/plan-import';
+import { schemaProblems } from '../../schema-validation';
 import type { MissionPlan } from './mission-setup';
 
 export interface MissionFiles {
@@ -53,17 +54,16 @@ const checkTeam = Compile(CreateTeamBody);
 const checkLogin = Compile(LoginBody);
 const checkDisplayLabel = Compile(DisplayLabel);
 
-/** Every way `value` breaks the API's schema, as "where field: problem" lines. */
-function schemaProblems<T extends TSchema>(
+/** Every way `value` breaks the API's schema, as "where field: problem" lines naming the file's own columns. */
+function fileProblems<T extends TSchema>(
   check: ReturnType<typeof Compile<T>>,
   value: unknown,
   where: string,
   fields: Record<string, string> = {},
 ): string[] {
-  if (check.Check(value)) return [];
-  return [...check.Errors(value)].map((e) => {
-    const field = e.instancePath.split('/')[1] ?? '';
-    return `${where}${field ? ` ${fields[field] ?? field}` : ''}: ${e.message}`;
+  return schemaProblems(check, value).map(({ path, problem }) => {
+    const field = path.split('/')[1] ?? '';
+    return `${where}${field ? ` ${fields[field] ?? field}` : ''}: ${problem}`;
   });
 }
 
@@ -81,7 +81,7 @@ function readTeams(files: MissionFiles, problems: string[]): MissionPlan['teams'
     if (!Number.isInteger(n) || n < 1 || n > 999) problems.push('teams: give a number of teams from 1 to 999');
     const width = String(n).length < 2 ? 2 : String(n).length;
     problems.push(
-      ...schemaProblems(checkTeam, { callSign: 'T01', members: [], phone: null, languages: files.languages }, 'teams', {
+      ...fileProblems(checkTeam, { callSign: 'T01', members: [], phone: null, languages: files.languages }, 'teams', {
         languages: 'languages (--languages)',
       }),
     );
@@ -124,7 +124,7 @@ function readTeams(files: MissionFiles, problems: string[]): MissionPlan['teams'
       phone: r.phone ? r.phone : null,
       languages: languages.length ? languages : files.languages,
     };
-    const wrong = schemaProblems(checkTeam, team, row, TEAM_COLUMNS);
+    const wrong = fileProblems(checkTeam, team, row, TEAM_COLUMNS);
     if (wrong.length) return (problems.push(...wrong), []);
     return [{ ...team, phone: team.phone ?? null, assignedStationNumbers: [] }];
   });
@@ -134,13 +134,13 @@ export function missionPlanFromFiles(files: MissionFiles): MissionFilesResult {
   const problems: string[] = [];
   if (!files.name.trim()) problems.push('name: is empty');
   problems.push(
-    ...schemaProblems(
+    ...fileProblems(
       checkLogin,
       { username: files.coordinator.username, password: files.coordinator.password },
       'coordinator',
     ),
   );
-  problems.push(...schemaProblems(checkDisplayLabel, files.displayLabel, 'display label'));
+  problems.push(...fileProblems(checkDisplayLabel, files.displayLabel, 'display label'));
   if (!/^\d{4}-\d{2}-\d{2}$/.test(files.electionDate) || Number.isNaN(Date.parse(files.electionDate)))
     problems.push('election date: use YYYY-MM-DD');
   try {
