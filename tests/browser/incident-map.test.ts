@@ -18,7 +18,8 @@ import type { Station } from '../../shared/schemas/stations';
 import type { Team } from '../../shared/schemas/teams';
 import { testConfig } from '../helpers/app';
 import { BUSY_MACHINE_WAIT_MS, chromiumAvailable, launchChromium, offlineCoordinatorPage } from '../helpers/browser';
-import { getJson, login } from '../helpers/events';
+import { randomUUID } from 'node:crypto';
+import { getJson, join, login, minutesAgo, postEvents } from '../helpers/events';
 
 describe.runIf(chromiumAvailable)('an incident placed on the phone’s map', () => {
   let database: Database;
@@ -139,5 +140,68 @@ describe.runIf(chromiumAvailable)('an incident placed on the phone’s map', () 
     expect(outside).toEqual([]);
     await desk.context().close();
     await context.close();
+  }, 240_000);
+
+  it('a wall draws the dot (severity only, never text) only once the mission shows walls team positions', async () => {
+    const team = await join(app, demo.joinCodes[5]!.code);
+    const incident = {
+      id: randomUUID(),
+      type: 'finding',
+      teamId: team.teamId,
+      occurredAt: minutesAgo(1),
+      category: 'other',
+      severity: 'critical',
+      text: 'Road to the school blocked by police',
+      position: { lat: 42.8801, lng: 74.6102 },
+    };
+    expect((await postEvents(app, team.token, [incident])).json().results[0].status).toBe('stored');
+    const incidentDots = (wall: Page) =>
+      wall.evaluate(async () => {
+        const source = window.__vigilMap?.getSource<GeoJSONSource>('off-station-incidents');
+        const data = (await source?.getData()) as GeoJSON.FeatureCollection<GeoJSON.Point> | undefined;
+        return (data?.features ?? []).map((f) => ({
+          at: f.geometry.coordinates,
+          ...(f.properties as { findingId: string }),
+        }));
+      });
+    const openWall = async () => {
+      const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+      await wall.goto(`${base}/display?token=${encodeURIComponent(demo.displayToken)}`);
+      await wall.waitForSelector('body[data-vigil-ready=true]', { timeout: 2 * BUSY_MACHINE_WAIT_MS });
+      await wall.locator(`[data-vigil-ticker] li[data-finding-id="${incident.id}"]`).waitFor({
+        timeout: BUSY_MACHINE_WAIT_MS,
+      });
+      await wall.waitForFunction(() => window.__vigilMap?.loaded() === true, undefined, {
+        timeout: BUSY_MACHINE_WAIT_MS,
+      });
+      return wall;
+    };
+
+    // The default policy: the ticker says "away from a station", the map has no dot and the legend no line for it.
+    const strict = await openWall();
+    expect(await strict.locator(`li[data-finding-id="${incident.id}"] .where`).textContent()).toBe(
+      'away from a station',
+    );
+    expect(await incidentDots(strict)).toEqual([]);
+    expect(await strict.locator('[data-vigil-incident-key]').count()).toBe(0);
+    await strict.close();
+
+    const policy = await app.inject({
+      method: 'PUT',
+      url: '/api/display-links/policy',
+      headers: { authorization: `Bearer ${coordinator}` },
+      payload: { showsFindingText: false, showsTeamPositions: true },
+    });
+    expect(policy.statusCode).toBe(200);
+    const open = await openWall();
+    // The earlier test's incident is there too; each dot carries its finding and severity, nothing else.
+    await expect
+      .poll(async () => (await incidentDots(open)).find((dot) => dot.findingId === incident.id), {
+        timeout: BUSY_MACHINE_WAIT_MS,
+      })
+      .toEqual({ at: [74.6102, 42.8801], findingId: incident.id, severity: 'critical' });
+    expect(await open.locator('[data-vigil-incident-key]').isVisible()).toBe(true);
+    expect(await open.locator('body').textContent()).not.toContain('Road to the school');
+    await open.close();
   }, 240_000);
 });
