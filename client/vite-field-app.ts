@@ -57,6 +57,8 @@ export function fieldApp(clientRoot: string): Plugin[] {
         for (const css of file.viteMetadata?.importedCss ?? []) files.add(`/${css}`);
         for (const asset of file.viteMetadata?.importedAssets ?? []) files.add(`/${asset}`);
         for (const imported of file.imports) visit(imported);
+        // Loaded on demand (the incident map), but needed offline all the same.
+        for (const imported of file.dynamicImports) visit(imported);
       };
       visit(entry.fileName);
       const list = [...files].sort();

@@ -1,5 +1,6 @@
 import { pgTable, uuid, text, doublePrecision, jsonb, boolean, bigint, integer, timestamp } from 'drizzle-orm/pg-core';
 import type { Geometry } from 'geojson';
+import type { EmergencyContact } from '../../shared/schemas/route-sheets';
 
 /** [[west, south], [east, north]] in degrees. */
 export type Bounds = [[number, number], [number, number]];
@@ -49,6 +50,8 @@ export const missions = pgTable('missions', {
   pollingEndsAt: text().notNull().default('20:00'),
   /** A critical finding nobody acknowledged within this long stands out in the feed and the alert strip. */
   criticalAckMinutes: integer().notNull().default(15),
+  /** Printed on every route sheet (name, role, phone); coordinators set them. Never sent to displays or phones. */
+  emergencyContacts: jsonb().$type<EmergencyContact[]>().notNull().default([]),
   /** Head of the event log: the last sequence number and hash given out. Locking this row orders the mission's inserts. */
   lastSeq: bigint({ mode: 'number' }).notNull().default(0),
   lastHash: text().notNull(),

@@ -109,6 +109,12 @@ export function buildDemoMission(seed = DEFAULT_DEMO_SEED): DemoMission {
     outline: BISHKEK_OUTLINE,
     languages: ['en', 'ru', 'az', 'ky'],
     isDemo: true,
+    // Made-up numbers (no Kyrgyz operator code starts 000), so a printed demo sheet never sends anyone to a real phone.
+    emergencyContacts: [
+      { name: 'Core team desk', role: 'Coordination', phone: '+996 000 000 101' },
+      { name: 'Aida Sultanova', role: 'Security officer', phone: '+996 000 000 102' },
+      { name: 'Legal help line', role: 'Lawyer on duty', phone: '+996 000 000 103' },
+    ],
   };
 
   const positionsByDistrict = placeStations(places);

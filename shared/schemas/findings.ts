@@ -1,7 +1,7 @@
 /** GET /api/findings/recent: the latest findings as a summary line each (the wall's ticker, a coordinator's feed). */
 import { Type, type Static } from 'typebox';
 import { MAX_RECENT_FINDINGS } from '../constants';
-import { IsoTime, Seq, Uuid, oneOf } from './common';
+import { IsoTime, Latitude, Longitude, Seq, Uuid, oneOf } from './common';
 import { FINDING_STATUSES, Severity } from './events';
 
 /** Where a finding is in triage: new until a coordinator acknowledges, escalates or resolves it. */
@@ -16,7 +16,7 @@ export const FindingSummary = Type.Object({
   category: Type.String(),
   severity: Severity,
   status: FindingState,
-  /** Null for an incident away from any station (then `position` says where, for coordinators). */
+  /** Null for an incident away from any station (then `position` says where). */
   stationId: Type.Union([Uuid, Type.Null()]),
   stationNumber: Type.Union([Type.String(), Type.Null()]),
   district: Type.Union([Type.String(), Type.Null()]),
@@ -24,6 +24,11 @@ export const FindingSummary = Type.Object({
   reportedAt: IsoTime,
   /** The observers' free text: for coordinators, and for displays only when the mission allows it. */
   text: Type.Optional(Type.String()),
+  /**
+   * Where an incident away from any station happened: for coordinators, and for displays only when the mission shows
+   * them team positions (an incident's place tells where its team was). Absent for findings at a station.
+   */
+  position: Type.Optional(Type.Object({ lat: Latitude, lng: Longitude })),
   /** For coordinators only: the finding's photo, to fetch from GET /api/photos/:photoId. Never sent to displays. */
   photoId: Type.Optional(Type.String()),
 });

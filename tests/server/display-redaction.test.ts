@@ -4,6 +4,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { Compile } from 'typebox/compile';
 import {
   redactEventForDisplay,
+  redactFindingSummaryForDisplay,
   redactPatchForDisplay,
   redactTeamStatusForDisplay,
   STRICTEST_DISPLAY_POLICY,
@@ -15,6 +16,7 @@ import {
   type DisplayEvent,
   type StoredEvent,
 } from '../../shared/schemas/events';
+import type { FindingSummary } from '../../shared/schemas/findings';
 import type { TeamStatus } from '../../shared/schemas/teams';
 
 const teamId = randomUUID();
@@ -237,5 +239,68 @@ describe('redaction for wall displays', () => {
       { lat: number } | undefined
     >();
     expectTypeOf<StoredEvent>().toMatchTypeOf<DisplayEvent>();
+  });
+});
+
+describe('off-station incidents on a wall', () => {
+  const incident: StoredEvent = {
+    ...stored,
+    id: randomUUID(),
+    type: 'finding',
+    teamId,
+    stationId: null,
+    category: 'vote_buying',
+    severity: 'serious',
+    text: 'a man near the bus hands out envelopes',
+    position,
+    photoId: 'p-2.jpg',
+  };
+  const summary: FindingSummary = {
+    id: incident.id,
+    seq: 7,
+    category: 'vote_buying',
+    severity: 'serious',
+    status: 'new',
+    stationId: null,
+    stationNumber: null,
+    district: null,
+    reportedAt: stored.occurredAt,
+    text: 'a man near the bus hands out envelopes',
+    photoId: 'p-2.jpg',
+    position: { lat: position.lat, lng: position.lng },
+  };
+  const policies = [
+    { showsFindingText: false, showsTeamPositions: false },
+    { showsFindingText: true, showsTeamPositions: false },
+    { showsFindingText: false, showsTeamPositions: true },
+    { showsFindingText: true, showsTeamPositions: true },
+  ];
+
+  it("shows the incident's dot (its position) only where the mission shows team positions, by event and summary alike", () => {
+    for (const policy of policies) {
+      const event = redactEventForDisplay(incident, policy) as Record<string, unknown>;
+      const line = redactFindingSummaryForDisplay(summary, policy);
+      expect(event, JSON.stringify(policy)).toMatchObject({ category: 'vote_buying', severity: 'serious' });
+      expect(line, JSON.stringify(policy)).toMatchObject({ category: 'vote_buying', severity: 'serious' });
+      if (policy.showsTeamPositions) {
+        expect(event.position).toEqual(position);
+        expect(line.position).toEqual({ lat: position.lat, lng: position.lng });
+      } else {
+        expect(JSON.stringify([event, line])).not.toContain('42.861234');
+      }
+    }
+  });
+
+  it("never puts the text on the wall unless the mission shows findings' text, and never the photo", () => {
+    for (const policy of policies) {
+      const both = JSON.stringify([
+        redactEventForDisplay(incident, policy),
+        redactFindingSummaryForDisplay(summary, policy),
+      ]);
+      expect(both).not.toContain('p-2.jpg');
+      if (!policy.showsFindingText) expect(both).not.toContain('envelopes');
+    }
+    // The summary given is left as it was.
+    expect(summary.text).toBe('a man near the bus hands out envelopes');
   });
 });

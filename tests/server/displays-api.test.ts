@@ -291,6 +291,26 @@ describe.each(drivers)('wall displays on %s', (driver) => {
       const teams = (await getJson(t.app, t.own.displayToken, '/api/teams')).body.teams;
       expect(teams[0].status.lastPosition).toMatchObject({ lat: 42.8612, lng: 74.5913 });
       expect(JSON.stringify(teams)).not.toContain('Aigerim');
+      // An incident away from a station: its dot's place reaches the wall under the same switch as team positions.
+      const away = {
+        id: randomUUID(),
+        type: 'finding',
+        teamId: team.teamId,
+        occurredAt: minutesAgo(1),
+        category: 'other',
+        severity: 'serious',
+        text: 'Voters arriving by bus near the market',
+        position: { lat: 42.8701, lng: 74.6002 },
+      };
+      expect((await postEvents(t.app, team.token, [away])).json().results[0].status).toBe('stored');
+      const awayLine = (await getJson(t.app, t.own.displayToken, '/api/findings/recent')).body.findings.find(
+        (f: { id: string }) => f.id === away.id,
+      );
+      expect(awayLine).toMatchObject({
+        stationId: null,
+        severity: 'serious',
+        position: { lat: 42.8701, lng: 74.6002 },
+      });
       const feed = (await getJson(t.app, t.own.displayToken, '/api/events?after=0&limit=5000')).body.events;
       expect(feed.find((e: { id: string }) => e.id === position.id).position).toEqual({ lat: 42.8612, lng: 74.5913 });
       // Notes stay off the wall whatever the policy says.
@@ -310,6 +330,9 @@ describe.each(drivers)('wall displays on %s', (driver) => {
       expect((await getJson(t.app, t.own.displayToken, '/api/findings/recent')).body.findings[0]).not.toHaveProperty(
         'text',
       );
+      const strict = JSON.stringify((await getJson(t.app, t.own.displayToken, '/api/findings/recent')).body);
+      expect(strict).toContain(away.id);
+      for (const secret of ['42.8701', 'Voters arriving']) expect(strict).not.toContain(secret);
     });
 
     it('names the limit when it is out of range', async () => {

@@ -39,6 +39,8 @@ const ROUTES: [string, string][] = [
   ['GET', '/api/findings'],
   ['GET', '/api/coverage'],
   ['PUT', '/api/mission/alert-settings'],
+  ['PUT', '/api/mission/emergency-contacts'],
+  ['GET', '/api/mission/route-sheets'],
   ['GET', '/api/version'],
   ['GET', '/api/forms'],
   ['PUT', '/api/forms'],

@@ -23,6 +23,7 @@ import type { CreateTeamBody, CreatedTeamReply, JoinCodeReply, TeamsReply } from
 import type { VersionReply } from '../../../shared/schemas/version';
 import type { ConflictsReply } from '../../../shared/schemas/conflicts';
 import type { MessagesReply } from '../../../shared/schemas/messages';
+import type { EmergencyContacts, RouteSheetsReply } from '../../../shared/schemas/route-sheets';
 import type { ExportFile, MissionReport } from '../../../shared/schemas/exports';
 import type { ClearDrillReply, OperationsState, PlanImportReply } from '../../../shared/schemas/operations';
 import type {
@@ -216,6 +217,20 @@ export class ApiClient {
 
   missionReport(): Promise<MissionReport> {
     return this.#request('GET', '/api/exports/summary');
+  }
+
+  /** Every team's route sheet, or one team's. */
+  routeSheets(teamId?: string): Promise<RouteSheetsReply> {
+    const query = teamId === undefined ? '' : `?teamId=${encodeURIComponent(teamId)}`;
+    return this.#request('GET', `/api/mission/route-sheets${query}`);
+  }
+
+  emergencyContacts(): Promise<EmergencyContacts> {
+    return this.#request('GET', '/api/mission/emergency-contacts');
+  }
+
+  setEmergencyContacts(body: EmergencyContacts): Promise<EmergencyContacts> {
+    return this.#request('PUT', '/api/mission/emergency-contacts', { body });
   }
 
   /** A plan CSV: checked (dry run) or stored. A refused file answers `problems` instead of throwing. */

@@ -4,7 +4,7 @@
  * text and team positions only when the mission allows them; never notes, checklist answers, photos or who posted.
  *
  * Pure functions, used by every path that sends to displays: the live fan-out, the catch-up on connect, `catch_up` and
- * GET /api/events, team status rows in `status` patches and GET /api/teams.
+ * GET /api/events, team status rows in `status` patches and GET /api/teams, finding summaries in GET /api/findings/recent.
  */
 import type { StatusPatch } from '../../../shared/realtime';
 import type { DisplayPolicy } from '../../../shared/schemas/displays';
@@ -14,6 +14,7 @@ import {
   type DisplayEvent,
   type StoredEvent,
 } from '../../../shared/schemas/events';
+import type { FindingSummary } from '../../../shared/schemas/findings';
 import type { TeamStatus } from '../../../shared/schemas/teams';
 
 /** What a display gets when the mission's policy is unknown (or cannot be read): nothing beyond the always-safe fields. */
@@ -51,5 +52,19 @@ export function redactPatchForDisplay(patch: StatusPatch, policy: DisplayPolicy)
   return {
     stations: patch.stations,
     teams: patch.teams.map((row) => ({ id: row.id, status: redactTeamStatusForDisplay(row.status, policy) })),
+  };
+}
+
+/**
+ * A finding's summary line for a wall: category, severity, place and triage status always; the text only when the
+ * mission shows findings' text; an off-station incident's position only when it shows team positions (the same rule
+ * as the `position` of its event); never the photo.
+ */
+export function redactFindingSummaryForDisplay(finding: FindingSummary, policy: DisplayPolicy): FindingSummary {
+  const { text, photoId: _photo, position, ...kept } = finding;
+  return {
+    ...kept,
+    ...(policy.showsFindingText && text !== undefined ? { text } : {}),
+    ...(policy.showsTeamPositions && position !== undefined ? { position } : {}),
   };
 }

@@ -25,6 +25,8 @@ export async function listRecentFindings(
     stationNumber: stations.number,
     district: stations.district,
     reportedAt: findings.reportedAt,
+    lat: findings.lat,
+    lng: findings.lng,
   };
   const base = withText
     ? db
@@ -37,14 +39,17 @@ export async function listRecentFindings(
         .leftJoin(stations, eq(stations.id, findings.stationId))
         .leftJoin(events, and(eq(events.missionId, findings.missionId), eq(events.id, findings.id)))
     : db.select(columns).from(findings).leftJoin(stations, eq(stations.id, findings.stationId));
-  const rows: (Omit<FindingSummary, 'reportedAt' | 'text' | 'photoId'> & {
+  const rows: (Omit<FindingSummary, 'reportedAt' | 'text' | 'photoId' | 'position'> & {
     reportedAt: Date;
+    lat: number | null;
+    lng: number | null;
     text?: string | null;
     photoId?: string | null;
   })[] = await base.where(eq(findings.missionId, missionId)).orderBy(desc(findings.seq)).limit(limit);
-  return rows.map(({ reportedAt, text, photoId, ...row }) => ({
+  return rows.map(({ reportedAt, lat, lng, text, photoId, ...row }) => ({
     ...row,
     reportedAt: reportedAt.toISOString(),
+    ...(row.stationId === null && lat !== null && lng !== null ? { position: { lat, lng } } : {}),
     ...(typeof text === 'string' ? { text } : {}),
     ...(typeof photoId === 'string' ? { photoId } : {}),
   }));

@@ -75,3 +75,4 @@ export function createTeamsService(db: Db, policies: DisplayPolicies, auth: Pick
 
   return { list, issueJoinCode, create };
 }
+export type TeamsService = ReturnType<typeof createTeamsService>;

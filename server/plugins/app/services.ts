@@ -21,6 +21,7 @@ import { createConflictsService } from '../../modules/conflicts/conflicts.servic
 import { createPlanService } from '../../modules/teams/plan.service';
 import { createExportsService } from '../../modules/exports/exports.service';
 import { createMessagesService } from '../../modules/messages/messages.service';
+import { createRouteSheetsService } from '../../modules/missions/route-sheets.service';
 
 export function createServices(app: FastifyInstance) {
   const { db } = app.database;
@@ -51,6 +52,7 @@ export function createServices(app: FastifyInstance) {
   });
   const forms = createFormsService(db);
   const teams = createTeamsService(db, displayPolicies, auth);
+  const missionSettings = createMissionSettingsService(db, app.realtime.broadcaster);
   return {
     auth,
     displayLinks,
@@ -59,7 +61,8 @@ export function createServices(app: FastifyInstance) {
     findings: createFindingsService(db, displayPolicies),
     summary: createSummaryService(db),
     coverage: createCoverageService(db),
-    missionSettings: createMissionSettingsService(db, app.realtime.broadcaster),
+    missionSettings,
+    routeSheets: createRouteSheetsService(db, teams, missionSettings),
     forms,
     map: createMapService(db, app.config),
     photos: createPhotosService(db),

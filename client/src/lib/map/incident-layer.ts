@@ -11,7 +11,7 @@ export const INCIDENTS_SOURCE_ID = 'off-station-incidents';
 export const INCIDENTS_LAYER_ID = 'off-station-incidents-dot';
 
 /** Okabe–Ito colours by severity (the feed's order: info lightest, critical most urgent). */
-const SEVERITY_COLOURS: Record<Severity, string> = {
+export const SEVERITY_COLOURS: Record<Severity, string> = {
   info: '#56b4e9',
   minor: '#f0e442',
   serious: '#e69f00',
@@ -23,6 +23,24 @@ export interface IncidentPoint {
   severity: Severity;
   lng: number;
   lat: number;
+}
+
+/** What a finding list item must say for its incident to be drawn (the triage feed's and the wall ticker's both do). */
+export interface IncidentSource {
+  id: string;
+  stationId: string | null;
+  severity: Severity;
+  status: string;
+  position?: { lat: number; lng: number } | null;
+}
+
+/** The open incidents away from any station that have a position; resolved ones leave the map. */
+export function openIncidentPoints(findings: readonly IncidentSource[]): IncidentPoint[] {
+  return findings.flatMap((f) =>
+    f.stationId === null && f.position && f.status !== 'resolved'
+      ? [{ findingId: f.id, severity: f.severity, lng: f.position.lng, lat: f.position.lat }]
+      : [],
+  );
 }
 
 /** Shows `points` (replacing the previous set); the first call also makes a click on one call `onselect`. */

@@ -8,7 +8,7 @@ import { ApiClient, ApiError } from '../api';
 import { i18n, t } from '../i18n/i18n.svelte';
 import { waitInWords } from '../time';
 
-export type Route = 'coordinator' | 'operations' | 'report' | 'display' | 'not_found';
+export type Route = 'coordinator' | 'operations' | 'report' | 'route-sheets' | 'display' | 'not_found';
 export type AuthStatus = 'signed_out' | 'loading' | 'ready' | 'failed';
 
 const STORAGE_KEY = 'vigil.coordinator-session';
@@ -26,6 +26,7 @@ export function routeOf(pathname: string): Route {
   if (path === '/display') return 'display';
   if (path === '/operations') return 'operations';
   if (path === '/operations/summary') return 'report';
+  if (path === '/operations/route-sheets') return 'route-sheets';
   return 'not_found';
 }
 
@@ -51,7 +52,7 @@ export class AuthState {
         return;
       }
       this.token = token;
-    } else if (this.route === 'coordinator' || this.route === 'operations' || this.route === 'report') {
+    } else if (['coordinator', 'operations', 'report', 'route-sheets'].includes(this.route)) {
       this.token = readStoredToken();
     }
     if (this.token !== null) void this.#loadSession();

@@ -64,6 +64,10 @@ export class RecentFindingsState implements LiveFollower {
           district: event.stationId === null ? null : (place?.district ?? ''),
           reportedAt: event.occurredAt,
           ...(typeof event.text === 'string' ? { text: event.text } : {}),
+          // A wall gets an incident's position only where the mission shows it positions (display-redaction.ts).
+          ...(event.stationId === null && event.position
+            ? { position: { lat: event.position.lat, lng: event.position.lng } }
+            : {}),
           ...('photoId' in event && typeof event.photoId === 'string' ? { photoId: event.photoId } : {}),
         });
       } else if (event.type === 'finding_status') {

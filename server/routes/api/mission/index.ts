@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AlertSettings } from '../../../../shared/schemas/auth';
 import { errorReplies, ErrorReply } from '../../../../shared/schemas/common';
+import { EmergencyContacts, RouteSheetsQuery, RouteSheetsReply } from '../../../../shared/schemas/route-sheets';
 import { ClearDrillBody, ClearDrillReply, DrillBody, OperationsState } from '../../../../shared/schemas/operations';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
@@ -57,6 +58,42 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     handler: async (request) =>
       app.services.missionSettings.setAlertSettings(request.principal!.missionId, request.body),
+  });
+
+  app.get('/emergency-contacts', {
+    onRequest: coordinatorsOnly,
+    schema: {
+      tags: ['mission'],
+      summary: "The mission's emergency contacts, printed on every route sheet",
+      response: { 200: EmergencyContacts, ...errorReplies },
+    },
+    handler: async (request) => app.services.missionSettings.emergencyContacts(request.principal!.missionId),
+  });
+
+  app.put('/emergency-contacts', {
+    onRequest: coordinatorsOnly,
+    schema: {
+      tags: ['mission'],
+      summary: "Replace the mission's emergency contacts (name, optional role, phone; at most 8, in print order)",
+      description: 'A setting, not a fact of the day: stored on the mission. Never sent to wall displays.',
+      body: EmergencyContacts,
+      response: { 200: EmergencyContacts, ...errorReplies },
+    },
+    handler: async (request) =>
+      app.services.missionSettings.setEmergencyContacts(request.principal!.missionId, request.body),
+  });
+
+  app.get('/route-sheets', {
+    onRequest: coordinatorsOnly,
+    schema: {
+      tags: ['mission'],
+      summary: "Route sheets: each team's stations in route order with phases, and the mission's emergency contacts",
+      description:
+        'All teams, or one with `teamId`. Join codes are not included (only their hashes are kept): issue one per sheet.',
+      querystring: RouteSheetsQuery,
+      response: { 200: RouteSheetsReply, ...errorReplies },
+    },
+    handler: async (request) => app.services.routeSheets.sheets(request.principal!, request.query),
   });
 };
 export default routes;
