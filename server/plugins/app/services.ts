@@ -13,6 +13,7 @@ import { createEventsService } from '../../modules/events/events.service';
 import { createFormsService } from '../../modules/forms/forms.service';
 import { createPhotosService } from '../../modules/photos/photos.service';
 import { createMapService } from '../../modules/map/map.service';
+import { createReplayService } from '../../modules/replay/replay.service';
 import { createStationDetailService } from '../../modules/stations/station-detail.service';
 import { createStationsService } from '../../modules/stations/stations.service';
 import { createTeamsService } from '../../modules/teams/teams.service';
@@ -71,6 +72,7 @@ export function createServices(app: FastifyInstance) {
     plan: createPlanService(db, events),
     exports: createExportsService(db),
     messages: createMessagesService(db),
+    replay: createReplayService(db, { snapshotEvery: app.config.replaySnapshotEvery }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,112 @@
+/**
+ * Replay of the day: the mission's stations, teams and findings at any past moment, computed from the event log by the
+ * read-model rules the live state is kept with. A snapshot is stored every `snapshotEvery` events (REPLAY_SNAPSHOT_EVERY)
+ * as replays pass it, so any moment is the nearest snapshot plus fewer than that many events; the state last replayed stays in memory,
+ * so playing forward (1×, 60×, 600×) costs only the events in between.
+ */
+import type { Db } from '../../../db/client';
+import type { ReplayReply } from '../../../shared/schemas/replay';
+import { HttpError } from '../../errors';
+import { listEventsAfter } from '../log/rows';
+import { readHead } from '../log/head';
+import { readStationIdsByCode } from '../stations/stations.service';
+import { readTeamIds } from '../teams/teams.service';
+import { ReplayState } from './replay-state';
+import { hashAt, lastEventBy, nearestSnapshot, saveSnapshot } from './replay.repository';
+
+/** Events read from the log per query while replaying. */
+const REPLAY_PAGE_EVENTS = 2000;
+/** Missions whose last replayed state stays in memory. */
+const CACHED_MISSIONS = 8;
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+function badAt(problem: string): HttpError {
+  return new HttpError(400, `at: ${problem}`, 'REPLAY_AT_INVALID', [{ field: 'querystring/at', problem }]);
+}
+
+export function parseReplayMoment(text: string, now: Date): Date {
+  if (!ISO_TIME.test(text)) throw badAt('must be an ISO 8601 time with zone, e.g. 2026-12-07T14:00:00Z');
+  const at = new Date(text);
+  if (Number.isNaN(at.getTime())) throw badAt('is not a real time');
+  if (at.getTime() > now.getTime()) throw badAt('is in the future: replay shows moments that have passed');
+  return at;
+}
+
+export interface ReplayOptions {
+  /** Events between stored snapshots: a moment costs at most this many events on top of a snapshot read. */
+  snapshotEvery: number;
+}
+
+export function createReplayService(db: Db, options: ReplayOptions, clock: () => Date = () => new Date()) {
+  /** Each mission's last replayed state and the hash of its last event (to see that the log is still that log). */
+  const cache = new Map<string, { state: ReplayState; hash: string | null }>();
+  /** One replay per mission at a time: they share the cached state. */
+  const queues = new Map<string, Promise<unknown>>();
+
+  function serially<T>(missionId: string, work: () => Promise<T>): Promise<T> {
+    const previous = queues.get(missionId) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => undefined);
+    queues.set(missionId, settled);
+    void settled.then(() => {
+      if (queues.get(missionId) === settled) queues.delete(missionId);
+    });
+    return next;
+  }
+
+  /** A state at or before `seq` to start from: the cached one if it still fits, else a snapshot, else the empty mission. */
+  async function startFor(missionId: string, seq: number): Promise<ReplayState> {
+    const [stationIds, teamIds] = await Promise.all([
+      readStationIdsByCode(db, missionId).then((byCode) => [...byCode.values()]),
+      readTeamIds(db, missionId),
+    ]);
+    const snapshot = await nearestSnapshot(db, missionId, seq);
+    const cached = cache.get(missionId);
+    // The cached state, if the moment is at or after it and no snapshot is nearer (and the log is still that log).
+    if (cached && cached.state.seq <= seq && (!snapshot || snapshot.seq <= cached.state.seq)) {
+      const hash = cached.state.seq === 0 ? null : await hashAt(db, missionId, cached.state.seq);
+      if (hash === cached.hash) return cached.state;
+    }
+    return snapshot
+      ? ReplayState.restore(missionId, stationIds, teamIds, snapshot.state)
+      : ReplayState.empty(missionId, stationIds, teamIds);
+  }
+
+  async function playTo(missionId: string, state: ReplayState, seq: number): Promise<void> {
+    while (state.seq < seq) {
+      const rows = await listEventsAfter(db, missionId, state.seq, Math.min(REPLAY_PAGE_EVENTS, seq - state.seq));
+      if (rows.length === 0) throw new Error(`replay: the log of mission ${missionId} ends before ${seq}`);
+      for (const row of rows) {
+        state.apply(row);
+        if (row.seq % options.snapshotEvery === 0) {
+          await saveSnapshot(db, missionId, row.seq, row.hash, state.serialize());
+        }
+      }
+    }
+  }
+
+  async function at(missionId: string, atText: string): Promise<ReplayReply> {
+    const moment = parseReplayMoment(atText, clock());
+    return serially(missionId, async () => {
+      const [last, head] = await Promise.all([lastEventBy(db, missionId, moment), readHead(db, missionId)]);
+      const state = await startFor(missionId, last.seq);
+      await playTo(missionId, state, last.seq);
+      cache.delete(missionId);
+      cache.set(missionId, { state, hash: last.hash });
+      if (cache.size > CACHED_MISSIONS) cache.delete(cache.keys().next().value!);
+      return {
+        at: moment.toISOString(),
+        seq: last.seq,
+        head,
+        stations: state.stations(),
+        teams: state.teams(),
+        findings: state.findings(),
+      };
+    });
+  }
+
+  return { at };
+}
+
+export type ReplayService = ReturnType<typeof createReplayService>;
