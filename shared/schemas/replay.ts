@@ -7,6 +7,7 @@ import { IsoTime, Seq, Uuid } from './common';
 import { StationStatus } from './stations';
 import { TeamStatus } from './teams';
 import { TriageFinding } from './findings';
+import { CoverageReply } from './coverage';
 
 export const ReplayQuery = Type.Object(
   { at: Type.String({ description: 'The moment, an ISO 8601 time with zone (e.g. 2026-12-07T14:00:00Z)' }) },
@@ -41,5 +42,7 @@ export const ReplayReply = Type.Object({
   teams: Type.Array(Type.Object({ id: Uuid, status: TeamStatus })),
   /** Every finding reported by then, newest first. */
   findings: Type.Array(ReplayFinding),
+  /** The coverage figures at the moment, as GET /api/coverage gives them (its `head` is `seq`). */
+  coverage: CoverageReply,
 });
 export type ReplayReply = Static<typeof ReplayReply>;

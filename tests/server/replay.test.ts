@@ -16,6 +16,7 @@ import { events, replaySnapshots } from '../../db/schema/index';
 import type { StationsReply } from '../../shared/schemas/stations';
 import type { TeamsReply } from '../../shared/schemas/teams';
 import type { ReplayReply } from '../../shared/schemas/replay';
+import type { CoverageReply } from '../../shared/schemas/coverage';
 
 const drivers: Driver[] = postgresAvailable ? ['pglite', 'postgres'] : ['pglite'];
 const example = (file: string) => readFileSync(new URL(`../../examples/osh/${file}`, import.meta.url), 'utf8');
@@ -28,6 +29,7 @@ interface Recorded {
   head: number;
   stations: StationsReply['stations'];
   teams: TeamsReply['teams'];
+  coverage: CoverageReply;
 }
 
 describe.each(drivers)('replay of the day on %s', (driver) => {
@@ -39,14 +41,21 @@ describe.each(drivers)('replay of the day on %s', (driver) => {
   /** What a coordinator's page holds at this moment (both lists read at one head). */
   async function recordLive(): Promise<Recorded> {
     for (;;) {
-      const [stations, teams] = await Promise.all([
+      const [stations, teams, coverage] = await Promise.all([
         getJson(t.app, token, '/api/stations'),
         getJson(t.app, token, '/api/teams'),
+        getJson(t.app, token, '/api/coverage'),
       ]);
       const at = new Date().toISOString();
       const head = (stations.body as StationsReply).head;
-      if ((teams.body as TeamsReply).head !== head) continue;
-      return { at, head, stations: (stations.body as StationsReply).stations, teams: (teams.body as TeamsReply).teams };
+      if ((teams.body as TeamsReply).head !== head || (coverage.body as CoverageReply).head !== head) continue;
+      return {
+        at,
+        head,
+        stations: (stations.body as StationsReply).stations,
+        teams: (teams.body as TeamsReply).teams,
+        coverage: coverage.body as CoverageReply,
+      };
     }
   }
 
@@ -122,7 +131,7 @@ describe.each(drivers)('replay of the day on %s', (driver) => {
   }, 120_000);
   afterAll(async () => t?.close());
 
-  it('at three moments of a simulated day equals the stations and teams recorded live then', async () => {
+  it('at three moments of a simulated day equals the stations, teams and coverage recorded live then', async () => {
     expect(recorded).toHaveLength(3);
     expect(new Set(recorded.map((r) => r.head)).size).toBe(3);
     expect(recorded.map((r) => r.head)).toEqual([...recorded.map((r) => r.head)].sort((a, b) => a - b));
@@ -137,6 +146,7 @@ describe.each(drivers)('replay of the day on %s', (driver) => {
       const byId = <T extends { id: string }>(list: T[]) => [...list].sort((a, b) => a.id.localeCompare(b.id));
       expect(byId(replay.stations)).toEqual(byId(live.stations.map((s) => ({ id: s.id, status: s.status }))));
       expect(byId(replay.teams)).toEqual(byId(live.teams.map((team) => ({ id: team.id, status: team.status }))));
+      expect({ ...replay.coverage, computedAt: null }).toEqual({ ...live.coverage, computedAt: null });
     }
   });
 

@@ -9,6 +9,7 @@ import type { ReplayFinding } from '../../../shared/schemas/replay';
 import type { StationStatus } from '../../../shared/schemas/stations';
 import type { TeamStatus } from '../../../shared/schemas/teams';
 import type { EventRow } from '../log/rows';
+import type { StationStatusFigures } from '../coverage/coverage.service';
 import { StationStatusBatch, type StationStatusRow } from '../stations/station-status.projection';
 import { toStationStatus } from '../stations/station-wire';
 import { TeamStatusBatch, type TeamStatusRow } from '../teams/team-status.projection';
@@ -165,6 +166,20 @@ export class ReplayState {
 
   stations(): { id: string; status: StationStatus }[] {
     return this.#stations.rows().map((row) => ({ id: row.stationId, status: toStationStatus(row) }));
+  }
+
+  /** The stations that changed since the start, as coverage counts them. */
+  stationFigures(): StationStatusFigures[] {
+    return this.#stations
+      .rows()
+      .filter((r) => r.updatedSeq > 0)
+      .map((r) => ({
+        stationId: r.stationId,
+        visitCount: r.visitCount,
+        firstVisitAt: r.firstVisitAt?.toISOString() ?? null,
+        latestAssessments: r.latestAssessments,
+        presentTeamIds: r.presentTeamIds,
+      }));
   }
 
   teams(): { id: string; status: TeamStatus }[] {

@@ -2,7 +2,9 @@
  * Replay of the day: the mission's stations, teams and findings at any past moment, computed from the event log by the
  * read-model rules the live state is kept with. A snapshot is stored every `snapshotEvery` events (REPLAY_SNAPSHOT_EVERY)
  * as replays pass it, so any moment is the nearest snapshot plus fewer than that many events; the state last replayed stays in memory,
- * so playing forward (1×, 60×, 600×) costs only the events in between.
+ * so playing forward (1×, 60×, 600×) costs only the events in between. As the log grows past each snapshot's boundary,
+ * the snapshots are taken in the background (at most every WARM_INTERVAL_MS), so even the first moment a coordinator asks
+ * for is a snapshot away rather than the whole day.
  */
 import type { Db } from '../../../db/client';
 import type { ReplayReply } from '../../../shared/schemas/replay';
@@ -11,11 +13,14 @@ import { listEventsAfter } from '../log/rows';
 import { readHead } from '../log/head';
 import { readStationIdsByCode } from '../stations/stations.service';
 import { readTeamIds } from '../teams/teams.service';
+import type { CoverageService } from '../coverage/coverage.service';
 import { ReplayState } from './replay-state';
 import { hashAt, lastEventBy, nearestSnapshot, saveSnapshot } from './replay.repository';
 
 /** Events read from the log per query while replaying. */
 const REPLAY_PAGE_EVENTS = 2000;
+/** The log is followed in the background at most this often per mission (a quiet day: at each snapshot's boundary). */
+const WARM_INTERVAL_MS = 10_000;
 /** Missions whose last replayed state stays in memory. */
 const CACHED_MISSIONS = 8;
 
@@ -38,7 +43,12 @@ export interface ReplayOptions {
   snapshotEvery: number;
 }
 
-export function createReplayService(db: Db, options: ReplayOptions, clock: () => Date = () => new Date()) {
+export function createReplayService(
+  db: Db,
+  options: ReplayOptions,
+  coverage: Pick<CoverageService, 'coverage'>,
+  clock: () => Date = () => new Date(),
+) {
   /** Each mission's last replayed state and the hash of its last event (to see that the log is still that log). */
   const cache = new Map<string, { state: ReplayState; hash: string | null }>();
   /** One replay per mission at a time: they share the cached state. */
@@ -86,16 +96,51 @@ export function createReplayService(db: Db, options: ReplayOptions, clock: () =>
     }
   }
 
+  /** Missions whose snapshots the background is bringing up to a seq, and when it may next do so. */
+  const warming = new Map<string, { target: number; timer: NodeJS.Timeout | null; lastRunAt: number }>();
+
+  async function warm(missionId: string): Promise<void> {
+    const entry = warming.get(missionId)!;
+    entry.timer = null;
+    entry.lastRunAt = Date.now();
+    const target = entry.target;
+    await serially(missionId, async () => {
+      const state = await startFor(missionId, target);
+      await playTo(missionId, state, target);
+      remember(missionId, state, await hashAt(db, missionId, target));
+    });
+  }
+
+  /** The log of a mission grew to `head` (called after each commit): keep its snapshots up with it, in the background. */
+  function logGrew(missionId: string, head: number): void {
+    const target = head - (head % options.snapshotEvery);
+    const entry = warming.get(missionId) ?? { target: 0, timer: null, lastRunAt: 0 };
+    warming.set(missionId, entry);
+    if (target <= entry.target) return;
+    entry.target = target;
+    if (entry.timer) return;
+    const delay = Math.max(0, entry.lastRunAt + WARM_INTERVAL_MS - Date.now());
+    entry.timer = setTimeout(() => {
+      // Snapshots are an optimisation: a failure here (a database outage) only leaves the next replay more to do.
+      warm(missionId).catch(() => undefined);
+    }, delay);
+    entry.timer.unref();
+  }
+
+  function remember(missionId: string, state: ReplayState, hash: string | null): void {
+    cache.delete(missionId);
+    cache.set(missionId, { state, hash });
+    if (cache.size > CACHED_MISSIONS) cache.delete(cache.keys().next().value!);
+  }
+
   async function at(missionId: string, atText: string): Promise<ReplayReply> {
     const moment = parseReplayMoment(atText, clock());
-    return serially(missionId, async () => {
+    const [reply, figures] = await serially(missionId, async () => {
       const [last, head] = await Promise.all([lastEventBy(db, missionId, moment), readHead(db, missionId)]);
       const state = await startFor(missionId, last.seq);
       await playTo(missionId, state, last.seq);
-      cache.delete(missionId);
-      cache.set(missionId, { state, hash: last.hash });
-      if (cache.size > CACHED_MISSIONS) cache.delete(cache.keys().next().value!);
-      return {
+      remember(missionId, state, last.hash);
+      const found = {
         at: moment.toISOString(),
         seq: last.seq,
         head,
@@ -103,10 +148,18 @@ export function createReplayService(db: Db, options: ReplayOptions, clock: () =>
         teams: state.teams(),
         findings: state.findings(),
       };
+      return [found, state.stationFigures()] as const;
     });
+    // Counted by the coverage area's own SQL over the replayed rows, outside the queue: the state may move on meanwhile.
+    return { ...reply, coverage: await coverage.coverage(missionId, { seq: reply.seq, stations: figures }) };
   }
 
-  return { at };
+  function close(): void {
+    for (const entry of warming.values()) if (entry.timer) clearTimeout(entry.timer);
+    warming.clear();
+  }
+
+  return { at, logGrew, close };
 }
 
 export type ReplayService = ReturnType<typeof createReplayService>;
