@@ -80,6 +80,17 @@ describe.runIf(chromiumAvailable)('replay of the day in Chromium', () => {
     }, station.id);
   }
 
+  /** Whether the map holds a marker for the team. */
+  async function teamMarker(teamId: string): Promise<boolean> {
+    // The source's whole data, not only what the view shows.
+    return page.evaluate(async (id) => {
+      const source = window.__vigilMap!.getSource('ground') as unknown as {
+        getData(): Promise<{ features: { properties: Record<string, unknown> }[] }>;
+      };
+      return (await source.getData()).features.some((f) => f.properties.kind === 'team' && f.properties.id === id);
+    }, teamId);
+  }
+
   async function waitForMapState(station: StationRow, state: string): Promise<void> {
     const started = Date.now();
     let seen: string | null = null;
@@ -169,6 +180,9 @@ describe.runIf(chromiumAvailable)('replay of the day in Chromium', () => {
     });
     await sleep(1200);
     expect(await mapState(second)).not.toBe('present');
+    // Team positions are the moment's too: team A at its station, team B (not yet anywhere then) without a marker.
+    expect(await teamMarker(a.teamId)).toBe(true);
+    expect(await teamMarker(b.teamId)).toBe(false);
     await page.evaluate(({ lng, lat }) => window.__vigilMap!.jumpTo({ center: [lng, lat], zoom: 13 }), {
       lng: first.lng,
       lat: first.lat,
@@ -183,6 +197,7 @@ describe.runIf(chromiumAvailable)('replay of the day in Chromium', () => {
       lat: second.lat,
     });
     await waitForMapState(second, 'present');
+    await expect.poll(() => teamMarker(b.teamId), { timeout: BUSY_MACHINE_WAIT_MS }).toBe(true);
     await page.evaluate(({ lng, lat }) => window.__vigilMap!.jumpTo({ center: [lng, lat], zoom: 15 }), {
       lng: first.lng,
       lat: first.lat,
