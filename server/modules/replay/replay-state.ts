@@ -54,9 +54,32 @@ const emptyTeam = (missionId: string, teamId: string): TeamStatusRow => ({
   updatedSeq: 0,
 });
 
-/** Every time field of the rows ends in "At" (`latestAssessments[].at` stays the string it is in the table). */
-const reviveTimes = (key: string, value: unknown) =>
-  key.endsWith('At') && typeof value === 'string' ? new Date(value) : value;
+/** The time fields of each kind of row (JSON holds them as ISO strings; `latestAssessments[].at` stays a string). */
+const TIMES = {
+  stations: ['firstVisitAt', 'lastVisitAt'],
+  teams: ['lastSeenAt', 'lastPositionAt', 'helpRequestedAt', 'helpAcknowledgedAt', 'silentAcknowledgedAt'],
+  openVisits: ['arrivedAt', 'departedAt'],
+  findings: ['reportedAt', 'statusChangedAt', 'acknowledgedAt', 'resolvedAt', 'assignedAt'],
+} as const satisfies { [K in keyof Omit<Snapshot, 'seq'>]: readonly (keyof Snapshot[K][number])[] };
+
+type TimeKeys<R> = { [K in keyof R]-?: Extract<R[K], Date> extends never ? never : K }[keyof R];
+/** A row that gains a time field the lists above miss fails to compile here. */
+type Unlisted = {
+  [K in keyof typeof TIMES]: Exclude<TimeKeys<Snapshot[K][number]>, (typeof TIMES)[K][number]>;
+}[keyof typeof TIMES];
+export const EVERY_TIME_LISTED: [Unlisted] extends [never] ? true : never = true;
+
+function reviveTimes(snapshot: Snapshot): Snapshot {
+  for (const kind of Object.keys(TIMES) as (keyof typeof TIMES)[]) {
+    for (const row of snapshot[kind] as unknown as Record<string, unknown>[]) {
+      for (const key of TIMES[kind]) {
+        const value = row[key];
+        if (typeof value === 'string') row[key] = new Date(value);
+      }
+    }
+  }
+  return snapshot;
+}
 
 /** A stored event as the input the rules take: its envelope columns back beside its own fields. */
 function inputOf(row: EventRow): EventInput {
@@ -131,7 +154,7 @@ export class ReplayState {
 
   /** From a snapshot; stations and teams added since start empty. */
   static restore(missionId: string, stationIds: string[], teamIds: string[], json: string): ReplayState {
-    return new ReplayState(missionId, stationIds, teamIds, JSON.parse(json, reviveTimes) as Snapshot);
+    return new ReplayState(missionId, stationIds, teamIds, reviveTimes(JSON.parse(json) as Snapshot));
   }
 
   get seq(): number {

@@ -29,13 +29,9 @@ export async function hashAt(db: Db, missionId: string, seq: number): Promise<st
 }
 
 /** The newest snapshot at or before `seq` that still matches the log (a wiped drill's snapshots never do). */
-export async function nearestSnapshot(
-  db: Db,
-  missionId: string,
-  seq: number,
-): Promise<{ seq: number; state: string } | undefined> {
+export async function nearestSnapshotSeq(db: Db, missionId: string, seq: number): Promise<number | null> {
   const [row] = await db
-    .select({ seq: replaySnapshots.seq, state: replaySnapshots.state })
+    .select({ seq: replaySnapshots.seq })
     .from(replaySnapshots)
     .innerJoin(
       events,
@@ -48,7 +44,15 @@ export async function nearestSnapshot(
     .where(and(eq(replaySnapshots.missionId, missionId), lte(replaySnapshots.seq, seq)))
     .orderBy(desc(replaySnapshots.seq))
     .limit(1);
-  return row;
+  return row?.seq ?? null;
+}
+
+export async function readSnapshot(db: Db, missionId: string, seq: number): Promise<string | undefined> {
+  const [row] = await db
+    .select({ state: replaySnapshots.state })
+    .from(replaySnapshots)
+    .where(and(eq(replaySnapshots.missionId, missionId), eq(replaySnapshots.seq, seq)));
+  return row?.state;
 }
 
 /** Stores a snapshot; one taken of a log since wiped is replaced. */

@@ -15,7 +15,7 @@ import { readStationIdsByCode } from '../stations/stations.service';
 import { readTeamIds } from '../teams/teams.service';
 import type { CoverageService } from '../coverage/coverage.service';
 import { ReplayState } from './replay-state';
-import { hashAt, lastEventBy, nearestSnapshot, saveSnapshot } from './replay.repository';
+import { hashAt, lastEventBy, nearestSnapshotSeq, readSnapshot, saveSnapshot } from './replay.repository';
 
 /** Events read from the log per query while replaying. */
 const REPLAY_PAGE_EVENTS = 2000;
@@ -67,19 +67,22 @@ export function createReplayService(
 
   /** A state at or before `seq` to start from: the cached one if it still fits, else a snapshot, else the empty mission. */
   async function startFor(missionId: string, seq: number): Promise<ReplayState> {
-    const [stationIds, teamIds] = await Promise.all([
+    const cached = cache.get(missionId);
+    const usable = cached !== undefined && cached.state.seq <= seq;
+    // All at once: the mission's ids, the nearest snapshot's seq, and whether the cached state still fits the log.
+    const [stationIds, teamIds, snapshotSeq, cachedHash] = await Promise.all([
       readStationIdsByCode(db, missionId).then((byCode) => [...byCode.values()]),
       readTeamIds(db, missionId),
+      nearestSnapshotSeq(db, missionId, seq),
+      usable && cached.state.seq > 0 ? hashAt(db, missionId, cached.state.seq) : null,
     ]);
-    const snapshot = await nearestSnapshot(db, missionId, seq);
-    const cached = cache.get(missionId);
     // The cached state, if the moment is at or after it and no snapshot is nearer (and the log is still that log).
-    if (cached && cached.state.seq <= seq && (!snapshot || snapshot.seq <= cached.state.seq)) {
-      const hash = cached.state.seq === 0 ? null : await hashAt(db, missionId, cached.state.seq);
-      if (hash === cached.hash) return cached.state;
+    if (usable && cachedHash === cached.hash && (snapshotSeq === null || snapshotSeq <= cached.state.seq)) {
+      return cached.state;
     }
-    return snapshot
-      ? ReplayState.restore(missionId, stationIds, teamIds, snapshot.state)
+    const snapshot = snapshotSeq === null ? undefined : await readSnapshot(db, missionId, snapshotSeq);
+    return snapshot !== undefined
+      ? ReplayState.restore(missionId, stationIds, teamIds, snapshot)
       : ReplayState.empty(missionId, stationIds, teamIds);
   }
 
