@@ -119,6 +119,8 @@ export function createReplayService(
     const target = head - (head % options.snapshotEvery);
     const entry = warming.get(missionId) ?? { target: 0, timer: null, lastRunAt: 0 };
     warming.set(missionId, entry);
+    // A log that is shorter than before was cleared (a drill): its snapshots start again from nothing.
+    if (head < entry.target) entry.target = 0;
     if (target <= entry.target) return;
     entry.target = target;
     if (entry.timer) return;
