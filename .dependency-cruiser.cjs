@@ -31,6 +31,7 @@ const AREA_RANKS = {
   messages: 3,
   events: 4,
   missions: 5,
+  replay: 5,
 };
 
 /**

@@ -32,6 +32,7 @@ import photoRoutes from './routes/api/photos/index';
 import missionRoutes from './routes/api/mission/index';
 import conflictRoutes from './routes/api/conflicts/index';
 import messageRoutes from './routes/api/messages/index';
+import replayRoutes from './routes/api/replay/index';
 import planRoutes from './routes/api/plan/index';
 import exportRoutes from './routes/api/exports/index';
 import stationRoutes from './routes/api/stations/index';
@@ -113,6 +114,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(missionRoutes, { prefix: '/mission' });
       await api.register(conflictRoutes, { prefix: '/conflicts' });
       await api.register(messageRoutes, { prefix: '/messages' });
+      await api.register(replayRoutes, { prefix: '/replay' });
       await api.register(planRoutes, { prefix: '/plan' });
       await api.register(exportRoutes, { prefix: '/exports' });
       await api.register(mapRoutes, { prefix: '/map' });

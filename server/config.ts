@@ -67,6 +67,8 @@ const ConfigSchema = Type.Object({
   largeReadsPerToken: Type.Integer({ minimum: 1, maximum: 1000 }),
   /** Serve GET /debug/event-loop (event-loop delay of this process) for the benchmarks; off in production. */
   debugMetrics: Type.Boolean(),
+  /** Events between two stored snapshots of the replay of the day: a past moment replays at most this many. */
+  replaySnapshotEvery: Type.Integer({ minimum: 10, maximum: 1_000_000 }),
   /** Optional online MapLibre style URL (e.g. OpenFreeMap); null keeps the offline map. */
   mapStyleUrl: Type.Union([Type.String({ pattern: '^https?://' }), Type.Null()]),
   /** Optional local PMTiles basemap (absolute path), served to browsers with range requests; null for none. */
@@ -128,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     authCacheMs: integer(env.AUTH_CACHE_MS, 5000, 'AUTH_CACHE_MS'),
     largeReadsPerToken: integer(env.LARGE_READS_PER_TOKEN, 2, 'LARGE_READS_PER_TOKEN'),
     debugMetrics: flag(env.VIGIL_DEBUG_METRICS, false),
+    replaySnapshotEvery: integer(env.REPLAY_SNAPSHOT_EVERY, 2000, 'REPLAY_SNAPSHOT_EVERY'),
     mapStyleUrl: env.MAP_STYLE_URL || null,
     mapPmtiles: env.MAP_PMTILES ? path.resolve(env.MAP_PMTILES) : null,
     ...overrides,

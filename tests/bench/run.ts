@@ -13,7 +13,8 @@
  * Load generators are separate processes (load-ingest.ts, load-dashboards.ts, pgbench); the servers are child
  * processes; everything talks to 127.0.0.1 only and stops by itself.
  * BENCH_QUICK=1 shrinks every run so CI can prove the harness works (its figures mean nothing).
- * BENCH_ONLY=ingest,scaleout,catchup,fanout,display,map,slowloris,import,phone (any of them, comma-separated) runs those parts.
+ *   - replay of the day: a random past moment of a 100,000-event day from GET /api/replay (replay-bench.ts).
+ * BENCH_ONLY=ingest,scaleout,catchup,fanout,display,map,slowloris,import,phone,replay (any of them, comma-separated) runs those parts.
  * --write appends the table to BENCHMARKS.md with machine, date and commit.
  */
 import { execSync, fork, spawn, spawnSync } from 'node:child_process';
@@ -37,11 +38,12 @@ import { mapSection } from './map-bench';
 import { slowlorisSection } from './slowloris';
 import { IMPORT_HEAP_CAP_MIB, importSection } from './import-bench';
 import { phoneSection } from './phone-bench';
+import { replaySection } from './replay-bench';
 import { closedLoop, round, summarize } from './measure';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const ONLY = new Set(
-  (process.env.BENCH_ONLY ?? 'ingest,scaleout,catchup,fanout,display,map,slowloris,import,phone')
+  (process.env.BENCH_ONLY ?? 'ingest,scaleout,catchup,fanout,display,map,slowloris,import,phone,replay')
     .split(',')
     .map((s) => s.trim()),
 );
@@ -291,6 +293,7 @@ async function main() {
       rows.push(...(await importSection(instance, credentials, BENCH_PASSWORD, log)));
     }
     if (ONLY.has('phone')) rows.push(...(await phoneSection(log)));
+    if (ONLY.has('replay')) rows.push(...(await replaySection(log)));
   } finally {
     await Promise.all(instances.map((i) => i.stop('SIGKILL')));
     await redis.stop();

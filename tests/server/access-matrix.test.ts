@@ -118,6 +118,7 @@ describe('access matrix', () => {
     { method: 'GET', url: '/api/findings/recent', expect: COORD_DISPLAY },
     { method: 'GET', url: '/api/findings', expect: COORD },
     { method: 'GET', url: '/api/coverage', expect: COORD },
+    { method: 'GET', url: `/api/replay?at=${new Date().toISOString()}`, expect: COORD },
     {
       method: 'PUT',
       url: '/api/mission/alert-settings',

@@ -13,6 +13,7 @@ import type {
   UpdateDisplayLinkBody,
 } from '../../../shared/schemas/displays';
 import type { CoverageReply } from '../../../shared/schemas/coverage';
+import type { ReplayReply } from '../../../shared/schemas/replay';
 import type { EventInput, FeedPage, PostEventsReply } from '../../../shared/schemas/events';
 import type { RecentFindingsReply, TriageFindingsReply } from '../../../shared/schemas/findings';
 import type { FormsReply } from '../../../shared/schemas/forms';
@@ -134,6 +135,11 @@ export class ApiClient {
 
   coverage(): Promise<CoverageReply> {
     return this.#request('GET', '/api/coverage');
+  }
+
+  /** The stations, teams, findings and coverage as they stood at a past moment (coordinators). */
+  replay(at: string): Promise<ReplayReply> {
+    return this.#request('GET', '/api/replay', { query: { at } });
   }
 
   setAlertSettings(settings: AlertSettings): Promise<AlertSettings> {

@@ -25,7 +25,36 @@ const perPhase = sql.raw(
   ),
 );
 
-export async function readCoverage(db: Db, missionId: string): Promise<CoverageRows | undefined> {
+/** The station status columns coverage counts, as a past moment gives them (times and ids as JSON strings). */
+export interface StationStatusFigures {
+  stationId: string;
+  visitCount: number;
+  firstVisitAt: string | null;
+  latestAssessments: Record<string, unknown>;
+  presentTeamIds: string[];
+}
+
+/**
+ * Coverage from the read model now, or (`asOf`) at a past moment: the log up to `seq` and the station status rows a
+ * replay computed for it (rows never changed may be left out). The same counting either way.
+ */
+export async function readCoverage(
+  db: Db,
+  missionId: string,
+  asOf?: { seq: number; stations: StationStatusFigures[] },
+): Promise<CoverageRows | undefined> {
+  const statusRows = asOf
+    ? sql`select * from jsonb_to_recordset(${JSON.stringify(
+        asOf.stations.map((r) => ({
+          station_id: r.stationId,
+          visit_count: r.visitCount,
+          first_visit_at: r.firstVisitAt,
+          latest_assessments: r.latestAssessments,
+          present_team_ids: r.presentTeamIds,
+        })),
+      )}::jsonb) as r(station_id uuid, visit_count int, first_visit_at timestamptz, latest_assessments jsonb, present_team_ids jsonb)`
+    : sql`select station_id, visit_count, first_visit_at, latest_assessments, present_team_ids from station_status where mission_id = ${missionId}`;
+  const upToSeq = asOf ? sql`and seq <= ${asOf.seq}` : sql``;
   return db.transaction(
     async (tx) => {
       const [mission] = rowsOf<{ head: string }>(
@@ -42,8 +71,8 @@ export async function readCoverage(db: Db, missionId: string): Promise<CoverageR
                  count(*) filter (where s.visit_count > 0 or s.first_visit_at is not null or s.latest_assessments <> '{}'::jsonb)::int as visited,
                  count(*) filter (where jsonb_array_length(s.present_team_ids) > 0)::int as present_now,
                  ${perPhase}
-          from station_status s join stations st on st.id = s.station_id
-          where s.mission_id = ${missionId}
+          from stations st left join (${statusRows}) s on s.station_id = st.id
+          where st.mission_id = ${missionId}
           group by st.district
           order by min(st.region) nulls last, st.district
         `),
@@ -54,7 +83,7 @@ export async function readCoverage(db: Db, missionId: string): Promise<CoverageR
                  count(*) filter (where type = 'arrival')::int as check_ins,
                  count(*) filter (where type = 'finding')::int as findings
           from events
-          where mission_id = ${missionId} and type in ('arrival', 'finding')
+          where mission_id = ${missionId} and type in ('arrival', 'finding') ${upToSeq}
           group by 1
           order by 1
         `),
@@ -78,7 +107,7 @@ export async function readCoverage(db: Db, missionId: string): Promise<CoverageR
         };
       });
       return {
-        head: Number(mission.head),
+        head: asOf ? asOf.seq : Number(mission.head),
         districts,
         hours: hourRows.map((row) => ({
           hour: new Date(row.hour).toISOString(),

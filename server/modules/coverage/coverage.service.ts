@@ -7,7 +7,9 @@ import type {
   DistrictCoverage,
   RegionCoverage,
 } from '../../../shared/schemas/coverage';
-import { readCoverage } from './coverage.repository';
+import { readCoverage, type StationStatusFigures } from './coverage.repository';
+
+export type { StationStatusFigures };
 
 const HOUR_MS = 3_600_000;
 /** The timeline shows at most this many hours, the newest (an election day and its night count fit). */
@@ -63,8 +65,12 @@ export function fillHours(hours: readonly CoverageHour[]): CoverageHour[] {
 }
 
 export function createCoverageService(db: Db, clock: () => Date = () => new Date()) {
-  async function coverage(missionId: string): Promise<CoverageReply> {
-    const rows = await readCoverage(db, missionId);
+  /** Now, or (`asOf`) at a past moment the replay of the day computed: the same figures, counted the same way. */
+  async function coverage(
+    missionId: string,
+    asOf?: { seq: number; stations: StationStatusFigures[] },
+  ): Promise<CoverageReply> {
+    const rows = await readCoverage(db, missionId, asOf);
     if (!rows) throw new Error(`mission ${missionId} vanished`);
     return {
       head: rows.head,

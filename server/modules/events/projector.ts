@@ -33,9 +33,9 @@ import { FindingBatch } from '../findings/findings.projection';
 import { ConflictBatch } from '../conflicts/conflicts.projection';
 import { MessageBatch } from '../messages/messages.projection';
 import { VisitBatch } from './visits.projection';
+import { applyEvent, type Applied, type ReadModels } from './read-model-rules';
 
-export type Applied =
-  { ok: true; teamId: string | null; stationId: string | null } | { ok: false; field: string; error: string };
+export type { Applied };
 
 function reject(field: string, error: string): Applied {
   return { ok: false, field, error };
@@ -89,8 +89,8 @@ export class ReadModelBatch {
   readonly #messages: MessageBatch;
   /** Reports made before the mission went live after a drill are drill reports sent late: not part of the record. */
   readonly #recordStartsAt: Date | null;
-  /** Usernames of the mission's coordinators that the batch assigns findings to. */
-  readonly #coordinatorNames: ReadonlySet<string>;
+  /** The aggregates, as the read-model rules change them. */
+  readonly #models: ReadModels;
 
   private constructor(parts: {
     teamIds: ReadonlySet<string>;
@@ -115,7 +115,19 @@ export class ReadModelBatch {
     this.#conflicts = parts.conflicts;
     this.#messages = parts.messages;
     this.#recordStartsAt = parts.recordStartsAt;
-    this.#coordinatorNames = parts.coordinatorNames;
+    const stationIds = parts.stationIds;
+    this.#models = {
+      teams: parts.teams,
+      stations: parts.stations,
+      visits: parts.visits,
+      findings: parts.findings,
+      conflicts: parts.conflicts,
+      plans: this.#plans,
+      messages: parts.messages,
+      isStation: (id) => stationIds.has(id),
+      // Usernames of the mission's coordinators that the batch assigns findings to.
+      isCoordinator: (username) => parts.coordinatorNames.has(username),
+    };
   }
 
   /** Loads, in a few queries, every row the batch's events may read or change. */
@@ -233,120 +245,7 @@ export class ReadModelBatch {
     if (this.#recordStartsAt && at < this.#recordStartsAt) {
       return reject('/occurredAt', 'made before the mission went live: a drill report, not part of the record');
     }
-    switch (event.type) {
-      case 'arrival':
-      case 'departure': {
-        const verdict =
-          event.type === 'arrival' ? this.#visits.arrive(event, at, seq) : this.#visits.depart(event, at, seq);
-        return verdict.ok
-          ? { ok: true, teamId: event.teamId, stationId: event.stationId }
-          : reject(verdict.field, verdict.error);
-      }
-      case 'checklist':
-        this.#stations.assess(event, at, seq);
-        this.#teams.see(event.teamId, at, seq);
-        this.#conflicts.noteChecklist(event, at, seq);
-        return { ok: true, teamId: event.teamId, stationId: event.stationId };
-      case 'finding': {
-        const verdict = this.#findings.record(event, at, seq);
-        if (!verdict.ok) return reject(verdict.field, verdict.error);
-        this.#teams.see(event.teamId, at, seq, { position: event.position });
-        return { ok: true, teamId: event.teamId, stationId: verdict.stationId };
-      }
-      case 'finding_status': {
-        const verdict = this.#findings.changeStatus(event, at, seq, principal.name);
-        if (!verdict.ok) return reject(verdict.field, verdict.error);
-        const { finding } = verdict;
-        // The team that reported it is told, with the note.
-        this.#messages.notice({
-          eventId: event.id,
-          teamId: finding.teamId,
-          seq,
-          kind: 'finding_status',
-          at,
-          fromName: principal.name,
-          text: event.note?.trim() ? event.note : null,
-          stationId: finding.stationId,
-          findingId: finding.id,
-          status: event.status,
-        });
-        return { ok: true, teamId: null, stationId: finding.stationId };
-      }
-      case 'finding_assigned': {
-        if (event.assignee !== null && !this.#coordinatorNames.has(event.assignee)) {
-          return reject('/assignee', 'no such coordinator in this mission');
-        }
-        const verdict = this.#findings.assign(event, at);
-        return verdict.ok
-          ? { ok: true, teamId: null, stationId: verdict.finding.stationId }
-          : reject(verdict.field, verdict.error);
-      }
-      case 'team_alert_acknowledged': {
-        const verdict = this.#teams.acknowledgeAlert(event, at, seq);
-        if (!verdict.ok) return reject(verdict.field, verdict.error);
-        if (event.alert === 'help') {
-          // The team in trouble must see that someone has answered.
-          const text = event.note?.trim() ? event.note : null;
-          this.#messages.notice({
-            eventId: event.id,
-            teamId: event.teamId,
-            seq,
-            kind: 'help_acknowledged',
-            at,
-            fromName: principal.name,
-            text,
-          });
-        }
-        return { ok: true, teamId: event.teamId, stationId: null };
-      }
-      case 'position':
-        this.#teams.see(event.teamId, at, seq, { position: event.position });
-        return { ok: true, teamId: event.teamId, stationId: event.stationId ?? null };
-      case 'help_request':
-        this.#teams.see(event.teamId, at, seq, { position: event.position, help: { open: true, at } });
-        return { ok: true, teamId: event.teamId, stationId: event.stationId ?? null };
-      case 'help_resolved': {
-        if (!this.#teams.helpOpen(event.teamId)) return reject('/teamId', 'this team has no open help request');
-        const byTeam = principal.role === 'team';
-        if (!byTeam) {
-          const text = event.note?.trim() ? event.note : null;
-          this.#messages.notice({
-            eventId: event.id,
-            teamId: event.teamId,
-            seq,
-            kind: 'help_resolved',
-            at,
-            fromName: principal.name,
-            text,
-          });
-        }
-        this.#teams.see(event.teamId, at, seq, { help: { open: false, at }, signOfLife: byTeam });
-        return { ok: true, teamId: event.teamId, stationId: null };
-      }
-      case 'message_sent': {
-        const verdict = this.#messages.send(event, at, seq, principal.name);
-        return verdict.ok ? verdict : reject(verdict.field, verdict.error);
-      }
-      case 'message_read':
-      case 'team_message': {
-        const verdict =
-          event.type === 'message_read'
-            ? this.#messages.read(event, at)
-            : this.#messages.reply(event, at, seq, principal.name);
-        if (verdict.ok) this.#teams.see(event.teamId, at, seq);
-        return verdict.ok ? verdict : reject(verdict.field, verdict.error);
-      }
-      case 'plan_changed': {
-        const verdict = this.#plans.change(event, (id) => this.#stationIds.has(id));
-        return verdict.ok ? { ok: true, teamId: event.teamId, stationId: null } : reject(verdict.field, verdict.error);
-      }
-      case 'conflict_resolved': {
-        const verdict = this.#conflicts.resolve(event, at, seq);
-        return verdict.ok
-          ? { ok: true, teamId: null, stationId: verdict.stationId }
-          : reject(verdict.field, verdict.error);
-      }
-    }
+    return applyEvent(this.#models, principal, event, at, seq);
   }
 
   /** Writes every changed row back: new rows first, then every update together (postgres.js pipelines them). */

@@ -106,6 +106,11 @@ export class VisitBatch {
     return { ok: true };
   }
 
+  /** The visits still open: all a later event can change (the replay of the day keeps only these). */
+  openVisits(): VisitRow[] {
+    return [...this.#openVisit.values()].filter((v): v is VisitRow => v !== null);
+  }
+
   async insert(tx: Tx): Promise<void> {
     const rows = [...this.#created].map((id) => this.#rows.get(id)!);
     if (rows.length) await tx.insert(visits).values(rows);

@@ -140,6 +140,11 @@ export class FindingBatch {
     return { ok: true, finding };
   }
 
+  /** Every finding the batch holds, as it now stands (the replay of the day holds the mission's). */
+  rows(): FindingRow[] {
+    return [...this.#rows.values()];
+  }
+
   async insert(tx: Tx): Promise<void> {
     const rows = [...this.#created].map((id) => this.#rows.get(id)!);
     if (rows.length) await tx.insert(findings).values(rows);

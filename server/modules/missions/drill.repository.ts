@@ -7,6 +7,7 @@ import {
   findings,
   missions,
   photos,
+  replaySnapshots,
   stationStatus,
   teamInbox,
   teamStatus,
@@ -55,6 +56,8 @@ export async function wipeRecord(tx: Tx, missionId: string) {
   };
   // The teams' inboxes are derived from the events too (not counted: no one asked for the figure).
   await tx.delete(teamInbox).where(eq(teamInbox.missionId, missionId));
+  // So are the replay's snapshots (which would never match the new log anyway: each is bound to its event's hash).
+  await tx.delete(replaySnapshots).where(eq(replaySnapshots.missionId, missionId));
   // Read models that reference others go first.
   const deleted = {
     conflicts: await count(conflicts),

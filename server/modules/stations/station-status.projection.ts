@@ -65,6 +65,11 @@ export class StationStatusBatch {
     this.#change(stationId, seq, { openFindings: open.size, worstOpenSeverity: worst < 0 ? null : SEVERITIES[worst]! });
   }
 
+  /** Every row as it now stands (the replay of the day keeps the whole mission in memory). */
+  rows(): StationStatusRow[] {
+    return [...this.#rows.values()];
+  }
+
   /** Row-by-row updates, sent together: postgres.js pipelines them on the transaction's connection. */
   flush(tx: Tx): Promise<unknown>[] {
     return [...this.#dirty].map((id) => {

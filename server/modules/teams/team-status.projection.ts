@@ -77,6 +77,11 @@ export class TeamStatusBatch {
     return { ok: true };
   }
 
+  /** Every row as it now stands (the replay of the day keeps the whole mission in memory). */
+  rows(): TeamStatusRow[] {
+    return [...this.#rows.values()];
+  }
+
   flush(tx: Tx): Promise<unknown>[] {
     return [...this.#dirty].map((id) => {
       const { teamId: _key, missionId: _mission, ...row } = this.#rows.get(id)!;

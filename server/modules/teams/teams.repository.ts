@@ -52,6 +52,11 @@ export async function listTeams(db: Reader, missionId: string, onlyTeamId?: stri
   }));
 }
 
+export async function teamIds(db: Reader, missionId: string): Promise<string[]> {
+  const rows = await db.select({ id: teams.id }).from(teams).where(eq(teams.missionId, missionId));
+  return rows.map((r) => r.id);
+}
+
 export async function teamWithCallSign(db: Reader, missionId: string, callSign: string): Promise<string | undefined> {
   const [row] = await db
     .select({ id: teams.id })

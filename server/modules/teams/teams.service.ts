@@ -15,7 +15,7 @@ import type { Principal } from '../auth/principal';
 import type { DisplayPolicies } from '../displays/display-policies';
 import { redactTeamStatusForDisplay } from '../events/display-redaction';
 import { readHead } from '../log/head';
-import { insertTeam, listTeams, teamWithCallSign, type NewTeam } from './teams.repository';
+import { insertTeam, listTeams, teamIds, teamWithCallSign, type NewTeam } from './teams.repository';
 
 /** No members or phone; no planned route or visit history (where a team goes is not for a room that may hold guests). */
 function forDisplay(team: FullTeam, policy: DisplayPolicy): Team {
@@ -26,6 +26,11 @@ function forDisplay(team: FullTeam, policy: DisplayPolicy): Team {
 /** A team with its status row and route, written within the caller's transaction (mission set-up). */
 export function writeTeam(tx: Tx, missionId: string, team: NewTeam): Promise<string> {
   return insertTeam(tx, missionId, team);
+}
+
+/** Every team id of the mission (the replay of the day starts each team from its empty status). */
+export function readTeamIds(reader: Db | Tx, missionId: string): Promise<string[]> {
+  return teamIds(reader, missionId);
 }
 
 export function createTeamsService(db: Db, policies: DisplayPolicies, auth: Pick<AuthService, 'createJoinCode'>) {

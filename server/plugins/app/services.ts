@@ -13,6 +13,7 @@ import { createEventsService } from '../../modules/events/events.service';
 import { createFormsService } from '../../modules/forms/forms.service';
 import { createPhotosService } from '../../modules/photos/photos.service';
 import { createMapService } from '../../modules/map/map.service';
+import { createReplayService, type ReplayService } from '../../modules/replay/replay.service';
 import { createStationDetailService } from '../../modules/stations/station-detail.service';
 import { createStationsService } from '../../modules/stations/stations.service';
 import { createTeamsService } from '../../modules/teams/teams.service';
@@ -26,8 +27,15 @@ import { createRouteSheetsService } from '../../modules/missions/route-sheets.se
 export function createServices(app: FastifyInstance) {
   const { db } = app.database;
   const { displayPolicies } = app;
-  const events = createEventsService(db, app.realtime.broadcaster);
   const { broadcaster } = app.realtime;
+  // Told after each commit too: the replay of the day keeps its snapshots up with the log (set below).
+  let replay: ReplayService | null = null;
+  const events = createEventsService(db, {
+    publish: (missionId, stored, patch, deliveries) => {
+      broadcaster.publish(missionId, stored, patch, deliveries);
+      replay?.logGrew(missionId, stored.at(-1)!.seq);
+    },
+  });
   const { config } = app;
   const guard = createAttemptGuard(app.failureCounters, {
     loginFailuresPerUserAddress: config.loginFailuresPerUserAddress,
@@ -53,6 +61,8 @@ export function createServices(app: FastifyInstance) {
   const forms = createFormsService(db);
   const teams = createTeamsService(db, displayPolicies, auth);
   const missionSettings = createMissionSettingsService(db, app.realtime.broadcaster);
+  const coverage = createCoverageService(db);
+  replay = createReplayService(db, { snapshotEvery: config.replaySnapshotEvery }, coverage);
   return {
     auth,
     displayLinks,
@@ -60,7 +70,7 @@ export function createServices(app: FastifyInstance) {
     feed: createFeedService(events, displayPolicies),
     findings: createFindingsService(db, displayPolicies),
     summary: createSummaryService(db),
-    coverage: createCoverageService(db),
+    coverage,
     missionSettings,
     routeSheets: createRouteSheetsService(db, teams, missionSettings),
     forms,
@@ -74,6 +84,7 @@ export function createServices(app: FastifyInstance) {
     plan: createPlanService(db, events),
     exports: createExportsService(db),
     messages: createMessagesService(db),
+    replay,
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -82,6 +93,7 @@ export default fp(
   async (app) => {
     const services = createServices(app);
     app.decorate('services', services);
+    app.addHook('onClose', async () => services.replay.close());
     // Sockets get only what they ask of the services, through this port (never app.services).
     app.realtime.attach({
       authenticate: services.auth.authenticate,

@@ -254,7 +254,7 @@ export class StationMap {
     this.#whenLoaded(() => void this.#source(GROUND_SOURCE_ID)?.updateData(diff));
   }
 
-  /** Places (or moves) teams' markers at their newest point, with their recent trail behind them. */
+  /** Places (or moves) teams' markers at their newest point, with their recent trail behind them; no point: no marker. */
   setTeams(places: readonly TeamPlace[]): void {
     for (const place of places) this.#queuedTeams.set(place.teamId, place);
     this.#scheduleFlush();
@@ -263,10 +263,16 @@ export class StationMap {
   #flushTeams(): void {
     const places = [...this.#queuedTeams.values()];
     this.#queuedTeams.clear();
-    const diff: Required<Pick<GeoJSONSourceDiff, 'add' | 'update'>> = { add: [], update: [] };
+    const diff: Required<Pick<GeoJSONSourceDiff, 'add' | 'update' | 'remove'>> = { add: [], update: [], remove: [] };
     for (const place of places) {
       const last = place.points.at(-1);
-      if (last === undefined) continue;
+      if (last === undefined) {
+        // A team with no place (a past moment before it was anywhere) has no marker.
+        if (this.#knownTeams.delete(place.teamId)) {
+          diff.remove.push(groundKey.team(place.teamId), groundKey.trail(place.teamId));
+        }
+        continue;
+      }
       const point: Point = { type: 'Point', coordinates: [last.lng, last.lat] };
       const line: LineString = { type: 'LineString', coordinates: place.points.map((p) => [p.lng, p.lat]) };
       if (this.#knownTeams.has(place.teamId)) {

@@ -20,6 +20,7 @@ import type {
   StartOptions,
   StationEntry,
   StationMapSink,
+  StationMarkChange,
   StationRow,
   StationRowQuery,
 } from './live-mission/types';
@@ -214,6 +215,16 @@ export class LiveMission {
   }
 
   /** The map calls this once it exists; later changes reach it as diffs. Returns the detach function. */
+  /** The map shows a past moment (every station's state then); live news keeps arriving and waits for showLive(). */
+  showMoment(marks: readonly StationMarkChange[]): void {
+    this.#stations.showMoment(marks);
+  }
+
+  /** The map shows the mission as it is now again. */
+  showLive(): void {
+    this.#stations.showLive();
+  }
+
   attachMap(sink: StationMapSink): () => void {
     return this.#stations.attachMap(sink);
   }

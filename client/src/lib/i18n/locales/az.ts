@@ -188,6 +188,17 @@ export const az: Messages = {
       station: '{{number}} nömrəli məntəqə',
     },
   },
+  replay: {
+    open: 'Günü təkrar oynat',
+    label: 'Günün təkrarı',
+    mark: 'TƏKRAR',
+    scrubber: 'Günün anı',
+    backToLive: 'Canlıya qayıt',
+    pause: 'Fasilə',
+    play: '{{speed}}× oynat',
+    nextFinding: 'Növbəti pozuntu',
+    figures: 'O an: ziyarət edilib {{visited}} / {{total}} · komanda ilə {{present}} · açıq pozuntular {{open}}',
+  },
   dashboard: {
     signOut: 'Çıxış',
     operations: 'Missiya əməliyyatları',

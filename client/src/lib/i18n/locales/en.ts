@@ -188,6 +188,17 @@ export const en = {
       station: 'station {{number}}',
     },
   },
+  replay: {
+    open: 'Replay the day',
+    label: 'Replay of the day',
+    mark: 'REPLAY',
+    scrubber: 'Moment of the day',
+    backToLive: 'Back to live',
+    pause: 'Pause',
+    play: 'Play at {{speed}}×',
+    nextFinding: 'Next finding',
+    figures: 'Then: visited {{visited}} of {{total}} · with a team {{present}} · open findings {{open}}',
+  },
   dashboard: {
     signOut: 'Sign out',
     operations: 'Mission operations',

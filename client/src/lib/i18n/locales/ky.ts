@@ -189,6 +189,17 @@ export const ky: Messages = {
       station: '{{number}} участогу',
     },
   },
+  replay: {
+    open: 'Күндү кайра көрүү',
+    label: 'Күндү кайра көрүү',
+    mark: 'КАЙТАЛОО',
+    scrubber: 'Күндүн учуру',
+    backToLive: 'Түз эфирге кайтуу',
+    pause: 'Тыным',
+    play: '{{speed}}× ойнотуу',
+    nextFinding: 'Кийинки бузуу',
+    figures: 'Ошол учурда: барылган {{visited}} / {{total}} · команда менен {{present}} · ачык бузуулар {{open}}',
+  },
   dashboard: {
     signOut: 'Чыгуу',
     operations: 'Миссиянын иштери',

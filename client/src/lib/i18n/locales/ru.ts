@@ -187,6 +187,17 @@ export const ru: Messages = {
       station: 'участок {{number}}',
     },
   },
+  replay: {
+    open: 'Повтор дня',
+    label: 'Повтор дня',
+    mark: 'ПОВТОР',
+    scrubber: 'Момент дня',
+    backToLive: 'Вернуться к live',
+    pause: 'Пауза',
+    play: 'Воспроизвести {{speed}}×',
+    nextFinding: 'Следующее нарушение',
+    figures: 'Тогда: посещено {{visited}} из {{total}} · с командой {{present}} · открытых нарушений {{open}}',
+  },
   dashboard: {
     signOut: 'Выйти',
     operations: 'Операции миссии',

@@ -26,12 +26,15 @@ export class StationIndex {
   /** The list rows last handed out, reused while their station is unchanged (see rows). */
   readonly #rows = new Map<string, StationRow>();
   #sink: StationMapSink | null = null;
+  /** While a past moment is shown, the map shows it: live changes go on here but wait to be drawn. */
+  #showingMoment = false;
 
   reset(): void {
     this.#rows.clear();
     this.#stations.clear();
     this.#order = [];
     this.#sink = null;
+    this.#showingMoment = false;
     this.counts = emptyCounts();
     this.count = 0;
     this.version++;
@@ -50,6 +53,22 @@ export class StationIndex {
     return () => {
       if (this.#sink === sink) this.#sink = null;
     };
+  }
+
+  /**
+   * The map shows a past moment (the replay of the day): `marks` is every station's state then. The live rows keep
+   * following the mission meanwhile; showLive() draws them again.
+   */
+  showMoment(marks: readonly StationMarkChange[]): void {
+    this.#showingMoment = true;
+    this.#sink?.setStates(marks);
+  }
+
+  /** Back to live: every station drawn as it is now. */
+  showLive(): void {
+    if (!this.#showingMoment) return;
+    this.#showingMoment = false;
+    this.#sink?.setStates(this.entries().map((e) => ({ id: e.station.id, state: e.state, badge: e.badge })));
   }
 
   /** Every station entry, for building the map once. Not reactive. */
@@ -191,7 +210,7 @@ export class StationIndex {
   #publish(changes: readonly StationMarkChange[], added: readonly StationEntry[]): void {
     if (changes.length === 0 && added.length === 0) return;
     if (added.length > 0) this.#sink?.addStations(added);
-    if (changes.length > 0) this.#sink?.setStates(changes);
+    if (changes.length > 0 && !this.#showingMoment) this.#sink?.setStates(changes);
     this.version++;
   }
 }

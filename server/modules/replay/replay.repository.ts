@@ -1,0 +1,64 @@
+/** SQL for the replay of the day: which event a moment ends at, the log's events, and the stored snapshots. */
+import { and, desc, eq, lte, sql } from 'drizzle-orm';
+import type { Db } from '../../../db/client';
+import { events, replaySnapshots } from '../../../db/schema/index';
+
+/** The last event received by `at` (0 when none was), with its hash. */
+export async function lastEventBy(db: Db, missionId: string, at: Date): Promise<{ seq: number; hash: string | null }> {
+  const [row] = await db
+    .select({ seq: events.seq, hash: events.hash })
+    .from(events)
+    .where(
+      and(
+        eq(events.missionId, missionId),
+        eq(
+          events.seq,
+          sql`(select coalesce(max(${events.seq}), 0) from ${events} where ${events.missionId} = ${missionId} and ${events.receivedAt} <= ${at.toISOString()})`,
+        ),
+      ),
+    );
+  return row ?? { seq: 0, hash: null };
+}
+
+export async function hashAt(db: Db, missionId: string, seq: number): Promise<string | null> {
+  const [row] = await db
+    .select({ hash: events.hash })
+    .from(events)
+    .where(and(eq(events.missionId, missionId), eq(events.seq, seq)));
+  return row?.hash ?? null;
+}
+
+/** The newest snapshot at or before `seq` that still matches the log (a wiped drill's snapshots never do). */
+export async function nearestSnapshotSeq(db: Db, missionId: string, seq: number): Promise<number | null> {
+  const [row] = await db
+    .select({ seq: replaySnapshots.seq })
+    .from(replaySnapshots)
+    .innerJoin(
+      events,
+      and(
+        eq(events.missionId, replaySnapshots.missionId),
+        eq(events.seq, replaySnapshots.seq),
+        eq(events.hash, replaySnapshots.hash),
+      ),
+    )
+    .where(and(eq(replaySnapshots.missionId, missionId), lte(replaySnapshots.seq, seq)))
+    .orderBy(desc(replaySnapshots.seq))
+    .limit(1);
+  return row?.seq ?? null;
+}
+
+export async function readSnapshot(db: Db, missionId: string, seq: number): Promise<string | undefined> {
+  const [row] = await db
+    .select({ state: replaySnapshots.state })
+    .from(replaySnapshots)
+    .where(and(eq(replaySnapshots.missionId, missionId), eq(replaySnapshots.seq, seq)));
+  return row?.state;
+}
+
+/** Stores a snapshot; one taken of a log since wiped is replaced. */
+export async function saveSnapshot(db: Db, missionId: string, seq: number, hash: string, state: string): Promise<void> {
+  await db
+    .insert(replaySnapshots)
+    .values({ missionId, seq, hash, state })
+    .onConflictDoUpdate({ target: [replaySnapshots.missionId, replaySnapshots.seq], set: { hash, state } });
+}

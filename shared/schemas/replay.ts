@@ -1,0 +1,48 @@
+/**
+ * GET /api/replay?at=ISO: the mission as it stood at a past moment, rebuilt from the event log (coordinators only).
+ * The moment is the log as it was: every event received by `at`, up to the last one received by then.
+ */
+import { Type, type Static } from 'typebox';
+import { IsoTime, Seq, Uuid } from './common';
+import { StationStatus } from './stations';
+import { TeamStatus } from './teams';
+import { TriageFinding } from './findings';
+import { CoverageReply } from './coverage';
+
+export const ReplayQuery = Type.Object(
+  { at: Type.String({ description: 'The moment, an ISO 8601 time with zone (e.g. 2026-12-07T14:00:00Z)' }) },
+  { additionalProperties: false },
+);
+export type ReplayQuery = Static<typeof ReplayQuery>;
+
+/** A finding as it stood at the moment: where, what, and how far triage had gone. */
+export const ReplayFinding = Type.Pick(TriageFinding, [
+  'id',
+  'seq',
+  'category',
+  'severity',
+  'status',
+  'stationId',
+  'teamId',
+  'reportedAt',
+  'statusChangedAt',
+  'position',
+]);
+export type ReplayFinding = Static<typeof ReplayFinding>;
+
+export const ReplayReply = Type.Object({
+  at: IsoTime,
+  /** The last event of the log received by `at` (0: none yet); the state is the log up to it. */
+  seq: Seq,
+  /** The log's head now, so a page can tell how far the moment is from live. */
+  head: Seq,
+  /** Every station of the mission with its status at the moment, as GET /api/stations gives `status`. */
+  stations: Type.Array(Type.Object({ id: Uuid, status: StationStatus })),
+  /** Every team with its status at the moment, as GET /api/teams gives `status`. */
+  teams: Type.Array(Type.Object({ id: Uuid, status: TeamStatus })),
+  /** Every finding reported by then, newest first. */
+  findings: Type.Array(ReplayFinding),
+  /** The coverage figures at the moment, as GET /api/coverage gives them (its `head` is `seq`). */
+  coverage: CoverageReply,
+});
+export type ReplayReply = Static<typeof ReplayReply>;
