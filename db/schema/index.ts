@@ -8,3 +8,4 @@ export * from './field-kits';
 export * from './photos';
 export * from './conflicts';
 export * from './messages';
+export * from './results';

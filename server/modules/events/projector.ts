@@ -32,6 +32,7 @@ import { PlanBatch } from '../teams/plan.projection';
 import { FindingBatch } from '../findings/findings.projection';
 import { ConflictBatch } from '../conflicts/conflicts.projection';
 import { MessageBatch } from '../messages/messages.projection';
+import { ResultsBatch } from '../results/results.projection';
 import { VisitBatch } from './visits.projection';
 
 export type Applied =
@@ -51,7 +52,7 @@ function checkActor(principal: Principal, event: EventInput): Applied | null {
   if (event.type === 'finding_assigned') {
     return principal.role === 'coordinator' ? null : reject('/type', 'only coordinators assign a finding');
   }
-  if (event.type === 'plan_changed' || event.type === 'conflict_resolved') {
+  if (event.type === 'plan_changed' || event.type === 'conflict_resolved' || event.type === 'ballot_set') {
     return principal.role === 'coordinator' ? null : reject('/type', `only coordinators post ${event.type}`);
   }
   if (event.type === 'team_alert_acknowledged') {
@@ -87,6 +88,7 @@ export class ReadModelBatch {
   readonly #conflicts: ConflictBatch;
   readonly #plans = new PlanBatch();
   readonly #messages: MessageBatch;
+  readonly #results: ResultsBatch;
   /** Reports made before the mission went live after a drill are drill reports sent late: not part of the record. */
   readonly #recordStartsAt: Date | null;
   /** Usernames of the mission's coordinators that the batch assigns findings to. */
@@ -102,6 +104,7 @@ export class ReadModelBatch {
     fieldRules: FieldRules;
     conflicts: ConflictBatch;
     messages: MessageBatch;
+    results: ResultsBatch;
     recordStartsAt: Date | null;
     coordinatorNames: ReadonlySet<string>;
   }) {
@@ -114,6 +117,7 @@ export class ReadModelBatch {
     this.#fieldRules = parts.fieldRules;
     this.#conflicts = parts.conflicts;
     this.#messages = parts.messages;
+    this.#results = parts.results;
     this.#recordStartsAt = parts.recordStartsAt;
     this.#coordinatorNames = parts.coordinatorNames;
   }
@@ -132,7 +136,7 @@ export class ReadModelBatch {
     const assignees = unique(
       events.map((e) => (e.type === 'finding_assigned' ? (e.assignee ?? undefined) : undefined)),
     );
-    const [teamRows, stationRows, findingRows, fieldRules, conflicts, missionRows, messages, coordinatorRows] =
+    const [teamRows, stationRows, findingRows, fieldRules, conflicts, missionRows, messages, coordinatorRows, results] =
       await Promise.all([
         teamIds.length
           ? tx
@@ -162,6 +166,7 @@ export class ReadModelBatch {
               .from(coordinators)
               .where(and(eq(coordinators.missionId, missionId), inArray(coordinators.username, assignees)))
           : [],
+        ResultsBatch.load(tx, missionId, events),
       ]);
     const missionTeamIds = new Set(teamRows.map((r) => r.id));
     const missionStationIds = new Set(stationRows.map((r) => r.id));
@@ -211,6 +216,7 @@ export class ReadModelBatch {
       fieldRules,
       conflicts,
       messages,
+      results,
       recordStartsAt: missionRows[0]?.recordStartsAt ?? null,
       coordinatorNames: new Set(coordinatorRows.map((r) => r.username)),
     });
@@ -346,6 +352,23 @@ export class ReadModelBatch {
           ? { ok: true, teamId: null, stationId: verdict.stationId }
           : reject(verdict.field, verdict.error);
       }
+      case 'ballot_set': {
+        const verdict = this.#results.setBallot(event, seq);
+        return verdict.ok ? { ok: true, teamId: null, stationId: null } : reject(verdict.field, verdict.error);
+      }
+      case 'turnout': {
+        const verdict = this.#results.turnout(event, at, seq);
+        if (!verdict.ok) return reject(verdict.field, verdict.error);
+        this.#teams.see(event.teamId, at, seq);
+        return { ok: true, teamId: event.teamId, stationId: event.stationId };
+      }
+      case 'results_protocol': {
+        const verdict = this.#results.protocol(event, at, seq);
+        if (!verdict.ok) return reject(verdict.field, verdict.error);
+        this.#teams.see(event.teamId, at, seq);
+        this.#conflicts.noteProtocol(event, at, seq);
+        return { ok: true, teamId: event.teamId, stationId: event.stationId };
+      }
     }
   }
 
@@ -361,6 +384,7 @@ export class ReadModelBatch {
       this.#conflicts.flush(tx),
       this.#plans.flush(tx),
       this.#messages.flush(tx),
+      this.#results.flush(tx),
     ]);
   }
 

@@ -21,6 +21,7 @@ import { createConflictsService } from '../../modules/conflicts/conflicts.servic
 import { createPlanService } from '../../modules/teams/plan.service';
 import { createExportsService } from '../../modules/exports/exports.service';
 import { createMessagesService } from '../../modules/messages/messages.service';
+import { createResultsService } from '../../modules/results/results.service';
 
 export function createServices(app: FastifyInstance) {
   const { db } = app.database;
@@ -51,6 +52,7 @@ export function createServices(app: FastifyInstance) {
   });
   const forms = createFormsService(db);
   const teams = createTeamsService(db, displayPolicies, auth);
+  const results = createResultsService(db, events);
   return {
     auth,
     displayLinks,
@@ -66,11 +68,12 @@ export function createServices(app: FastifyInstance) {
     stations: createStationsService(db, broadcaster),
     stationDetail: createStationDetailService(db, forms),
     teams,
-    operations: createOperationsService(db, app.realtime.broadcaster, events, teams),
+    operations: createOperationsService(db, app.realtime.broadcaster, events, teams, results),
     conflicts: createConflictsService(db),
     plan: createPlanService(db, events),
     exports: createExportsService(db),
     messages: createMessagesService(db),
+    results,
   };
 }
 export type Services = ReturnType<typeof createServices>;
