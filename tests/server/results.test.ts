@@ -91,7 +91,7 @@ describe.each(drivers)('ballot, turnout and protocols on %s', (driver) => {
       field?: string;
       error?: string;
     }[];
-  const putBallot = (body: unknown, token = coordinator) =>
+  const putBallot = (body: object, token = coordinator) =>
     t.app.inject({ method: 'PUT', url: '/api/ballot', headers: { authorization: `Bearer ${token}` }, payload: body });
 
   beforeAll(async () => {
