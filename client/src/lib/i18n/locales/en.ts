@@ -254,7 +254,7 @@ export const en = {
     results: {
       turnout: 'Turnout by hour (observed stations)',
       city: 'City',
-      stations: '{{count}} stations',
+      stations: '{{count}} observed',
       noTurnout: 'No turnout reported yet.',
       protocols: 'Results protocols',
       noProtocols: 'No protocols yet.',
