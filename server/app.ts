@@ -35,6 +35,7 @@ import messageRoutes from './routes/api/messages/index';
 import ballotRoutes from './routes/api/ballot/index';
 import turnoutRoutes from './routes/api/turnout/index';
 import protocolRoutes from './routes/api/protocols/index';
+import quickCountRoutes from './routes/api/quick-count/index';
 import planRoutes from './routes/api/plan/index';
 import exportRoutes from './routes/api/exports/index';
 import stationRoutes from './routes/api/stations/index';
@@ -119,6 +120,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(ballotRoutes, { prefix: '/ballot' });
       await api.register(turnoutRoutes, { prefix: '/turnout' });
       await api.register(protocolRoutes, { prefix: '/protocols' });
+      await api.register(quickCountRoutes, { prefix: '/quick-count' });
       await api.register(planRoutes, { prefix: '/plan' });
       await api.register(exportRoutes, { prefix: '/exports' });
       await api.register(mapRoutes, { prefix: '/map' });

@@ -42,6 +42,21 @@ export const Contest = Type.Object(
 );
 export type Contest = Static<typeof Contest>;
 
+/**
+ * The quick count's random sample of stations (drawn by the mission beforehand), by station code. `stratified`: the
+ * sample was drawn per district, so the estimate weighs each district by its number of stations. No result is shown
+ * before `minReported` sample stations have sent a protocol for the contest.
+ */
+export const QuickCountSample = Type.Object(
+  {
+    stations: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 250_000 }),
+    stratified: Type.Boolean(),
+    minReported: Type.Integer({ minimum: 1, maximum: 250_000 }),
+  },
+  { additionalProperties: false },
+);
+export type QuickCountSample = Static<typeof QuickCountSample>;
+
 /** The mission's contests and the settings of its turnout and protocol reports. */
 export const Ballot = Type.Object(
   {
@@ -50,6 +65,8 @@ export const Ballot = Type.Object(
     turnoutHours: Type.Array(ClockHour, { maxItems: 24, uniqueItems: true }),
     /** A results protocol must name a photo of the posted protocol. */
     protocolPhotoRequired: Type.Boolean(),
+    /** The quick count's sample; without it there is no quick count. */
+    sample: Type.Optional(QuickCountSample),
   },
   { additionalProperties: false },
 );
@@ -166,3 +183,35 @@ export const TurnoutReply = Type.Object({
   head: Seq,
 });
 export type TurnoutReply = Static<typeof TurnoutReply>;
+
+const QuickEstimate = Type.Object({
+  value: Type.Number(),
+  /** Half-width of the 95 % interval; null when it cannot be estimated (a stratum with one report). */
+  marginOfError: Type.Union([Type.Number(), Type.Null()]),
+});
+
+/** One contest's quick count: null estimates until enough sample stations have reported. */
+export const ContestQuickCount = Type.Object({
+  contestId: Type.String(),
+  name: Type.String(),
+  /** Sample stations of the contest with a protocol for it, and how many the contest's sample holds. */
+  reported: Type.Integer({ minimum: 0 }),
+  sampleSize: Type.Integer({ minimum: 0 }),
+  minReported: Type.Integer({ minimum: 1 }),
+  turnout: Type.Union([QuickEstimate, Type.Null()]),
+  shares: Type.Union([
+    Type.Array(Type.Object({ candidateId: Type.String(), name: Type.String(), estimate: QuickEstimate })),
+    Type.Null(),
+  ]),
+});
+export type ContestQuickCount = Static<typeof ContestQuickCount>;
+
+/** GET /api/quick-count */
+export const QuickCountReply = Type.Object({
+  /** False when the ballot has no sample. */
+  sampled: Type.Boolean(),
+  stratified: Type.Boolean(),
+  contests: Type.Array(ContestQuickCount),
+  head: Seq,
+});
+export type QuickCountReply = Static<typeof QuickCountReply>;

@@ -2,7 +2,7 @@
  * Turnout and a results protocol from an observer's phone to the coordinator's Results tab, in real Chromium against
  * the real server: the phone asks for turnout at the hour that has come where the team is checked in, the protocol
  * form marks figures that do not reconcile while they are typed and still sends them, and the coordinator sees the
- * turnout bar and the flagged protocol arrive live.
+ * turnout bar, the flagged protocol and the quick count's estimate arrive live.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -26,6 +26,7 @@ const BALLOT = {
   ],
   turnoutHours: ['00:00'],
   protocolPhotoRequired: false,
+  sample: { stations: ['1001', '1003'], stratified: false, minReported: 1 },
 };
 
 describe.runIf(chromiumAvailable)('turnout and protocols in Chromium', () => {
@@ -74,6 +75,10 @@ describe.runIf(chromiumAvailable)('turnout and protocols in Chromium', () => {
     });
     await desk.click('[data-vigil-tab=results]');
     await desk.waitForSelector('[data-vigil-results]');
+    const quick = desk.locator('[data-vigil-quick-contest=mayor]');
+    await quick.waitFor();
+    expect(await quick.locator('[data-vigil-reported]').textContent()).toBe('Reported 0 of 2 sample stations');
+    await quick.locator('[data-vigil-quick-waiting]').waitFor();
 
     const phone = await phonePage(t.own.joinCodes[0]!.code);
     await phone.tap('[data-vigil-plan] li[data-vigil-station="1001"] [data-vigil-check-in]');
@@ -128,6 +133,11 @@ describe.runIf(chromiumAvailable)('turnout and protocols in Chromium', () => {
     await city.waitFor();
     expect(await city.textContent()).toContain('32.0 %');
     expect(await city.textContent()).toContain('1 observed');
+    // The quick count follows: one sample station of two, its shares without a margin (one report cannot give one).
+    await desk.waitForSelector('[data-vigil-quick-contest=mayor][data-reported="1"]');
+    expect(await quick.locator('[data-vigil-reported]').textContent()).toBe('Reported 1 of 2 sample stations');
+    expect(await quick.locator('[data-vigil-estimate=A]').getAttribute('data-value')).toBe((470 / 880).toFixed(4));
+    expect(await quick.locator('[data-vigil-estimate=turnout]').textContent()).toContain('45.0 %');
     await saveScreenshot(desk, 'dashboard-results');
     await phone.context().close();
     await desk.context().close();

@@ -173,6 +173,7 @@ describe('access matrix', () => {
     },
     { method: 'GET', url: '/api/turnout', expect: COORD },
     { method: 'GET', url: '/api/protocols', expect: COORD },
+    { method: 'GET', url: '/api/quick-count', expect: COORD },
     ...[
       'events.csv',
       'visits.csv',

@@ -59,6 +59,7 @@ const ROUTES: [string, string][] = [
   ['PUT', '/api/ballot'],
   ['GET', '/api/turnout'],
   ['GET', '/api/protocols'],
+  ['GET', '/api/quick-count'],
 ];
 
 /** Numbers a query string can spell that JavaScript or Postgres cannot hold: infinities, overflow, ±0, exponents, 64-bit edges. */

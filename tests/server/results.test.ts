@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, FIXTURE_PASSWORD, type Driver, type TestApp } from '../helpers/app';
 import { postgresAvailable } from '../helpers/services';
 import { getJson, join, login, minutesAgo, postEvents } from '../helpers/events';
-import type { BallotReply, ProtocolsReply, TurnoutReply } from '../../shared/schemas/results';
+import type { BallotReply, ProtocolsReply, QuickCountReply, TurnoutReply } from '../../shared/schemas/results';
+import { estimateQuickCount } from '../../shared/quick-count';
 import type { ConflictsReply } from '../../shared/schemas/conflicts';
 
 const drivers: Driver[] = postgresAvailable ? ['pglite', 'postgres'] : ['pglite'];
@@ -309,5 +310,64 @@ describe.each(drivers)('ballot, turnout and protocols on %s', (driver) => {
       protocol(t01.teamId, station['1003']!, { A: 880 }, { photoId: randomUUID() }),
     ]);
     expect(unknownPhoto[0]).toMatchObject({ status: 'rejected', field: '/photoId' });
+  });
+
+  it('estimates the quick count from the sample stations’ newest protocols, once enough have reported', async () => {
+    expect(((await getJson(t.app, coordinator, '/api/quick-count')).body as QuickCountReply).sampled).toBe(false);
+    const unknown = await putBallot({
+      ...BALLOT,
+      contests: [
+        { ...BALLOT.contests[0], candidates: [...BALLOT.contests[0]!.candidates, { id: 'C', name: 'Cholponova' }] },
+      ],
+      sample: { stations: ['1001', '9999'], stratified: true, minReported: 2 },
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().details[0]).toEqual({
+      field: '/sample/stations',
+      problem: 'no station with code "9999" in this mission',
+    });
+    const sampled = await putBallot({
+      ...BALLOT,
+      contests: [
+        { ...BALLOT.contests[0], candidates: [...BALLOT.contests[0]!.candidates, { id: 'C', name: 'Cholponova' }] },
+      ],
+      sample: { stations: ['1001', '1002', '1003'], stratified: true, minReported: 3 },
+    });
+    expect(sampled.statusCode).toBe(200);
+
+    // 1001 and 1002 have protocols (1001's newest is T02's), 1003 none: below the threshold of 3, no figures.
+    let reply = (await getJson(t.app, coordinator, '/api/quick-count')).body as QuickCountReply;
+    expect(reply).toMatchObject({ sampled: true, stratified: true });
+    expect(reply.contests[0]).toMatchObject({
+      contestId: 'mayor',
+      reported: 2,
+      sampleSize: 3,
+      turnout: null,
+      shares: null,
+    });
+
+    expect(
+      (await results(t02.token, [protocol(t02.teamId, station['1003']!, { A: 500, B: 300, C: 80 }, {}, 1)]))[0]!.status,
+    ).toBe('stored');
+    reply = (await getJson(t.app, coordinator, '/api/quick-count')).body as QuickCountReply;
+    const contest = reply.contests[0]!;
+    expect(contest.reported).toBe(3);
+    const expected = estimateQuickCount(
+      [
+        { stratum: 'Leninsky', registered: 2000, voted: 900, valid: 880, votes: { A: 380, B: 500 } },
+        { stratum: 'Leninsky', registered: 2000, voted: 950, valid: 880, votes: { A: 880 } },
+        { stratum: 'Sverdlovsky', registered: 2000, voted: 900, valid: 880, votes: { A: 500, B: 300, C: 80 } },
+      ],
+      ['A', 'B', 'C'],
+      new Map([
+        ['Leninsky', 2],
+        ['Sverdlovsky', 1],
+      ]),
+      3,
+    );
+    expect(contest.turnout).toEqual(expected.turnout);
+    expect(contest.shares!.map((s) => [s.candidateId, s.name, s.estimate])).toEqual(
+      expected.shares.map((s, i) => [s.candidateId, ['Asanov', 'Bekova', 'Cholponova'][i], s.estimate]),
+    );
   });
 });

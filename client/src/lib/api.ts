@@ -2,7 +2,13 @@
  * The HTTP API, typed from the wire schemas in shared/. Every call carries the bearer token; every failure becomes an
  * ApiError with the server's status and message, and a 401 also tells the app to drop the session.
  */
-import type { Ballot, BallotReply, ProtocolsReply, TurnoutReply } from '../../../shared/schemas/results';
+import type {
+  Ballot,
+  BallotReply,
+  ProtocolsReply,
+  QuickCountReply,
+  TurnoutReply,
+} from '../../../shared/schemas/results';
 import type { AlertSettings, LoginBody, LoginReply, SessionReply } from '../../../shared/schemas/auth';
 import type { ErrorReply } from '../../../shared/schemas/common';
 import type {
@@ -151,6 +157,10 @@ export class ApiClient {
 
   protocols(): Promise<ProtocolsReply> {
     return this.#request('GET', '/api/protocols');
+  }
+
+  quickCount(): Promise<QuickCountReply> {
+    return this.#request('GET', '/api/quick-count');
   }
 
   setAlertSettings(settings: AlertSettings): Promise<AlertSettings> {

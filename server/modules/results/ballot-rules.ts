@@ -45,6 +45,17 @@ export function ballotProblems(
         });
     }
   }
+  if (next.sample) {
+    const unknown = next.sample.stations.filter((code) => !isStationCode(code));
+    if (unknown.length > 0)
+      problems.push({
+        field: '/sample/stations',
+        problem: `no station with code ${unknown
+          .slice(0, 5)
+          .map((c) => `"${c}"`)
+          .join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''} in this mission`,
+      });
+  }
   for (const contest of current?.contests ?? []) {
     if (!reportedContestIds.has(contest.id)) continue;
     const kept = next.contests.find((c) => c.id === contest.id);

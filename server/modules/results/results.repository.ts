@@ -67,3 +67,11 @@ export function flaggedTurnout(db: Reader, missionId: string) {
     .where(and(eq(turnoutReports.missionId, missionId), sql`jsonb_array_length(${turnoutReports.flags}) > 0`))
     .orderBy(asc(stations.code), asc(turnoutReports.at));
 }
+
+/** Every station's code and district: the quick count's frame (stations per district of each contest). */
+export function stationFrame(db: Reader, missionId: string) {
+  return db
+    .select({ code: stations.code, district: stations.district })
+    .from(stations)
+    .where(eq(stations.missionId, missionId));
+}

@@ -10,13 +10,22 @@ import type {
   BallotReply,
   ProtocolsQuery,
   ProtocolsReply,
+  QuickCountReply,
   TurnoutPoint,
   TurnoutReply,
 } from '../../../shared/schemas/results';
+import { estimateQuickCount, type SampleProtocol } from '../../../shared/quick-count';
 import { HttpError } from '../../errors';
 import type { Principal } from '../auth/principal';
 import { readHead } from '../log/head';
-import { findBallot, flaggedTurnout, listProtocols, reportedContestIds, turnoutByDistrict } from './results.repository';
+import {
+  findBallot,
+  flaggedTurnout,
+  listProtocols,
+  reportedContestIds,
+  stationFrame,
+  turnoutByDistrict,
+} from './results.repository';
 
 /**
  * How the ballot reaches the log: the events service's ingest, passed in (events sits above results, since its
@@ -124,7 +133,61 @@ export function createResultsService(db: Db, events: BallotIngest) {
     };
   }
 
-  return { ballot, setBallot, turnout, protocols };
+  /**
+   * For each contest, turnout and each candidate's share estimated from the sample stations' protocols (the newest per
+   * station, whichever team copied it), stratified by district when the sample was drawn so. Strata are the contest's
+   * stations per district (N_h); estimates stay null until `minReported` sample stations have reported.
+   */
+  async function quickCount(missionId: string): Promise<QuickCountReply> {
+    const [found, rows, frame, head] = await Promise.all([
+      findBallot(db, missionId),
+      listProtocols(db, missionId, {}),
+      stationFrame(db, missionId),
+      readHead(db, missionId),
+    ]);
+    const sample = found?.ballot.sample;
+    if (!found || !sample) return { sampled: false, stratified: false, contests: [], head };
+    const inSample = new Set(sample.stations);
+    const stratumOf = (district: string) => (sample.stratified ? district : 'all');
+    const contests = found.ballot.contests.map((contest) => {
+      const covered = frame.filter((s) => contest.stations === 'all' || contest.stations.includes(s.code));
+      const stationsInStratum = new Map<string, number>();
+      for (const s of covered)
+        stationsInStratum.set(stratumOf(s.district), (stationsInStratum.get(stratumOf(s.district)) ?? 0) + 1);
+      const sampleSize = covered.filter((s) => inSample.has(s.code)).length;
+      const newest = new Map<string, (typeof rows)[number]>();
+      for (const r of rows) {
+        if (r.row.contestId !== contest.id || !inSample.has(r.stationCode)) continue;
+        const held = newest.get(r.stationCode);
+        if (!held || held.row.occurredAt < r.row.occurredAt) newest.set(r.stationCode, r);
+      }
+      const protocols: SampleProtocol[] = [...newest.values()].map(({ row, district }) => ({
+        stratum: stratumOf(district),
+        registered: row.figures.registered,
+        voted: row.figures.foundInBoxes,
+        valid: row.figures.valid,
+        votes: row.votes,
+      }));
+      const base = {
+        contestId: contest.id,
+        name: contest.name,
+        reported: protocols.length,
+        sampleSize,
+        minReported: sample.minReported,
+      };
+      if (protocols.length < sample.minReported) return { ...base, turnout: null, shares: null };
+      const ids = contest.candidates.map((c) => c.id);
+      const estimate = estimateQuickCount(protocols, ids, stationsInStratum, sampleSize);
+      return {
+        ...base,
+        turnout: estimate.turnout,
+        shares: estimate.shares.map((s, i) => ({ ...s, name: contest.candidates[i]!.name })),
+      };
+    });
+    return { sampled: true, stratified: sample.stratified, contests, head };
+  }
+
+  return { ballot, setBallot, turnout, protocols, quickCount };
 }
 
 export type ResultsService = ReturnType<typeof createResultsService>;

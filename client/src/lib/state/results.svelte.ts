@@ -3,7 +3,7 @@
  * again a moment after a turnout report, a protocol or a ballot change arrives live, and on every reconnect.
  */
 import type { FeedEvent } from '../../../../shared/schemas/events';
-import type { ProtocolsReply, TurnoutReply } from '../../../../shared/schemas/results';
+import type { ProtocolsReply, QuickCountReply, TurnoutReply } from '../../../../shared/schemas/results';
 import { ServerFigures } from './server-figures.svelte';
 
 const RESULTS_DEBOUNCE_MS = 300;
@@ -28,6 +28,16 @@ export class ProtocolsState extends ServerFigures<ProtocolsReply> {
     super({ read: (api) => api.protocols(), debounceMs: RESULTS_DEBOUNCE_MS, retryMs: RETRY_MS });
   }
   /** Check-ins and the like patch rows too: only the events below change these figures. */
+  override patched(): void {}
+  applied(events: readonly FeedEvent[]): void {
+    if (touchesResults(events)) super.patched();
+  }
+}
+
+export class QuickCountState extends ServerFigures<QuickCountReply> {
+  constructor() {
+    super({ read: (api) => api.quickCount(), debounceMs: RESULTS_DEBOUNCE_MS, retryMs: RETRY_MS });
+  }
   override patched(): void {}
   applied(events: readonly FeedEvent[]): void {
     if (touchesResults(events)) super.patched();

@@ -250,6 +250,12 @@ export const az: Messages = {
       messages: 'Mesajlar',
     },
     results: {
+      quickCount: 'Sürətli sayım (seçmə)',
+      reportedOf: 'Seçmənin {{total}} məntəqəsindən {{reported}}-i bildirib',
+      waiting: 'Seçmənin {{min}} məntəqəsi bildirənədək qiymət yoxdur.',
+      turnoutEstimate: 'Fəallıq',
+      margin: '± {{margin}} bənd (95 %)',
+      noSample: 'Bülletendə sürətli sayım üçün seçmə yoxdur.',
       turnout: 'Saatlar üzrə fəallıq (müşahidə olunan məntəqələr)',
       city: 'Şəhər',
       stations: '{{count}} məntəqə',

@@ -252,6 +252,12 @@ export const en = {
       messages: 'Messages',
     },
     results: {
+      quickCount: 'Quick count (sample)',
+      reportedOf: 'Reported {{reported}} of {{total}} sample stations',
+      waiting: 'No estimate before {{min}} sample stations have reported.',
+      turnoutEstimate: 'Turnout',
+      margin: '± {{margin}} points (95 %)',
+      noSample: 'The ballot has no quick-count sample.',
       turnout: 'Turnout by hour (observed stations)',
       city: 'City',
       stations: '{{count}} observed',

@@ -251,6 +251,12 @@ export const ky: Messages = {
       messages: 'Билдирүүлөр',
     },
     results: {
+      quickCount: 'Тез эсеп (тандама)',
+      reportedOf: 'Тандаманын {{total}} участогунан {{reported}} билдирди',
+      waiting: 'Тандаманын {{min}} участогу билдиргенге чейин баа жок.',
+      turnoutEstimate: 'Катышуу',
+      margin: '± {{margin}} пункт (95 %)',
+      noSample: 'Бюллетенде тез эсеп үчүн тандама жок.',
       turnout: 'Сааттар боюнча катышуу (байкалган участоктор)',
       city: 'Шаар',
       stations: '{{count}} участок',

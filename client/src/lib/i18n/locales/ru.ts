@@ -250,6 +250,12 @@ export const ru: Messages = {
       messages: 'Сообщения',
     },
     results: {
+      quickCount: 'Параллельный подсчёт (выборка)',
+      reportedOf: 'Сообщили {{reported}} из {{total}} участков выборки',
+      waiting: 'Оценки нет, пока не сообщат {{min}} участков выборки.',
+      turnoutEstimate: 'Явка',
+      margin: '± {{margin}} п. (95 %)',
+      noSample: 'В бюллетене нет выборки для параллельного подсчёта.',
       turnout: 'Явка по часам (наблюдаемые участки)',
       city: 'Город',
       stations: 'участков: {{count}}',
