@@ -370,4 +370,39 @@ describe.each(drivers)('ballot, turnout and protocols on %s', (driver) => {
       expected.shares.map((s, i) => [s.candidateId, ['Asanov', 'Bekova', 'Cholponova'][i], s.estimate]),
     );
   });
+
+  it('a drill wipe clears turnout and protocols, keeps the ballot and records it again as the first events', async () => {
+    const other = await login(t.app, t.other.coordinator.username, FIXTURE_PASSWORD);
+    const phone = await join(t.app, t.other.joinCodes[0]!.code);
+    const as = (token: string) => ({ authorization: `Bearer ${token}` });
+    const drill = await t.app.inject({
+      method: 'PUT',
+      url: '/api/mission/drill',
+      headers: as(other),
+      payload: { drill: true },
+    });
+    expect(drill.statusCode).toBe(200);
+    const put = await t.app.inject({ method: 'PUT', url: '/api/ballot', headers: as(other), payload: BALLOT });
+    expect(put.statusCode).toBe(200);
+    const stations = (await getJson(t.app, other, '/api/stations')).body.stations as { id: string; number: string }[];
+    const s1001 = stations.find((s) => s.number === '1001')!.id;
+    expect((await results(phone.token, [turnout(phone.teamId, s1001, '10:00', 99)]))[0]!.status).toBe('stored');
+    expect(((await getJson(t.app, other, '/api/turnout')).body as TurnoutReply).city[0]!.voted).toBe(99);
+
+    const name = (await getJson(t.app, other, '/api/mission')).body.name as string;
+    const cleared = await t.app.inject({
+      method: 'POST',
+      url: '/api/mission/drill/clear',
+      headers: as(other),
+      payload: { confirmMissionName: name },
+    });
+    expect(cleared.statusCode).toBe(200);
+    expect(((await getJson(t.app, other, '/api/turnout')).body as TurnoutReply).city[0]!.stations).toBe(0);
+    const ballot = (await getJson(t.app, other, '/api/ballot')).body as BallotReply;
+    expect(ballot.contests.map((c) => c.id)).toEqual(['mayor', 'okrug-21']);
+    const log = (await getJson(t.app, other, '/api/events?after=0')).body.events as { type: string; seq: number }[];
+    expect(log.map((e) => e.type)).toContain('ballot_set');
+    expect(log.find((e) => e.type === 'ballot_set')!.seq).toBe(ballot.seq);
+    expect(log.some((e) => e.type === 'turnout')).toBe(false);
+  });
 });

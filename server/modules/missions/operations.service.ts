@@ -114,8 +114,9 @@ export function createOperationsService(
       await saveDrill(tx, missionId, { drill: true, drillStartedAt: clock(), drillClock: null });
       return result;
     });
-    const replanned = (await recordPlanAgain(principal)) + (await recordBallotAgain(principal));
-    const { head } = replanned > 0 ? await readState(missionId) : wiped;
+    const replanned = await recordPlanAgain(principal);
+    const reballoted = await recordBallotAgain(principal);
+    const { head } = replanned + reballoted > 0 ? await readState(missionId) : wiped;
     publisher.missionReset(missionId, head.seq);
     return { deleted: wiped.deleted, replanned, head };
   }
