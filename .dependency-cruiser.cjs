@@ -29,6 +29,7 @@ const AREA_RANKS = {
   summary: 3,
   exports: 3,
   messages: 3,
+  results: 3,
   events: 4,
   missions: 5,
   replay: 5,

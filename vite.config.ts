@@ -18,6 +18,7 @@ const serverUrl = 'http://localhost:3000';
 const UNIT_TESTS = [
   'tests/client/**/*.test.ts',
   'tests/db/**/*.test.ts',
+  'tests/server/ballot-rules.test.ts',
   'tests/server/conflict-rules.test.ts',
   'tests/server/display-redaction.test.ts',
   'tests/server/domain-rules.test.ts',

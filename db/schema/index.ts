@@ -9,3 +9,4 @@ export * from './photos';
 export * from './conflicts';
 export * from './messages';
 export * from './replay';
+export * from './results';

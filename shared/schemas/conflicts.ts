@@ -3,7 +3,8 @@ import { Type, type Static } from 'typebox';
 import { IsoTime, Seq, Uuid, oneOf } from './common';
 import { Phase } from './events';
 
-export const CONFLICT_KINDS = ['assessment', 'answer'] as const;
+/** `protocol`: two teams copied different results protocols for one station and contest (`questionId` protocol:CONTEST). */
+export const CONFLICT_KINDS = ['assessment', 'answer', 'protocol'] as const;
 export type ConflictKind = (typeof CONFLICT_KINDS)[number];
 export const ConflictKind = oneOf(CONFLICT_KINDS);
 

@@ -6,6 +6,7 @@
 import { Type, type Static, type TProperties } from 'typebox';
 import { IsoTime, MAX_SEQ, Position, Seq, Uuid, oneOf } from './common';
 import { MAX_EVENTS_PAGE, MAX_TEXT_CHARS } from '../constants';
+import { Ballot, ClockHour, ProtocolFigures, ProtocolVotes } from './results';
 
 export const PHASES = ['opening', 'voting', 'closing'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -126,6 +127,10 @@ export const DISPLAY_FIELDS = {
   message_sent: [],
   message_read: [],
   team_message: [],
+  // The ballot is public, but walls have no use for it; turnout figures are the commission's own running count.
+  ballot_set: [],
+  turnout: ['at', 'voted'],
+  results_protocol: ['contestId'],
 } as const satisfies Record<string, readonly string[]>;
 /** Fields of every stored event that displays receive. */
 export const DISPLAY_ENVELOPE_FIELDS = [
@@ -238,6 +243,24 @@ const catalogue = {
     teamId: Uuid,
     text: Text,
     replyTo: Type.Optional(Type.String({ format: 'uuid', description: 'id of the inbox item answered' })),
+  }),
+  // Coordinators only: the mission's contests, candidates, the stations each covers, turnout hours (PUT /api/ballot).
+  ballot_set: defineEvent('ballot_set', { ballot: Ballot }),
+  // A team at a station copies the station's running count of those who have voted, for one of the turnout hours.
+  turnout: defineEvent('turnout', {
+    teamId: Uuid,
+    stationId: Uuid,
+    at: ClockHour,
+    voted: Type.Integer({ minimum: 0, maximum: 10_000_000 }),
+  }),
+  // A team copies the results protocol posted at the station after the count, for one contest of the ballot.
+  results_protocol: defineEvent('results_protocol', {
+    teamId: Uuid,
+    stationId: Uuid,
+    contestId: Code,
+    figures: ProtocolFigures,
+    votes: ProtocolVotes,
+    photoId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.-]+$' })),
   }),
 };
 

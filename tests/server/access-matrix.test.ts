@@ -168,6 +168,16 @@ describe('access matrix', () => {
       expect: COORD,
     },
     { method: 'GET', url: '/api/exports/summary', expect: COORD },
+    { method: 'GET', url: '/api/ballot', expect: COORD_TEAM },
+    {
+      method: 'PUT',
+      url: '/api/ballot',
+      body: { contests: [], turnoutHours: ['10:00'], protocolPhotoRequired: false },
+      expect: COORD,
+    },
+    { method: 'GET', url: '/api/turnout', expect: COORD },
+    { method: 'GET', url: '/api/protocols', expect: COORD },
+    { method: 'GET', url: '/api/quick-count', expect: COORD },
     ...[
       'events.csv',
       'visits.csv',

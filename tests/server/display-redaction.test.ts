@@ -132,6 +132,37 @@ const samples: StoredEvent[] = [
     text: 'answer about Petrov',
     replyTo: 'reply-to-secret',
   },
+  // Walls get the turnout figure and the contest of a protocol, never the protocol's figures, votes or photo.
+  {
+    ...stored,
+    id: randomUUID(),
+    type: 'ballot_set',
+    teamId: null,
+    stationId: null,
+    ballot: { contests: [], turnoutHours: ['10:00'], protocolPhotoRequired: false },
+    actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' },
+  },
+  { ...stored, id: randomUUID(), type: 'turnout', teamId, stationId, at: '10:00', voted: 312 },
+  {
+    ...stored,
+    id: randomUUID(),
+    type: 'results_protocol',
+    teamId,
+    stationId,
+    contestId: 'mayor',
+    figures: {
+      registered: 2000,
+      ballotsReceived: 2000,
+      issued: 900,
+      foundInBoxes: 900,
+      valid: 880,
+      invalid: 20,
+      spoilt: 0,
+      unused: 1100,
+    },
+    votes: { A: 880 },
+    photoId: 'protocol-photo-secret',
+  },
 ];
 const secrets = [
   'Ivanov',
@@ -150,6 +181,7 @@ const secrets = [
   'reply-to-secret',
   'assigned-finding-secret',
   'assignee-secret',
+  'protocol-photo-secret',
 ];
 const checkFeedEvent = Compile(FeedEvent);
 

@@ -89,6 +89,42 @@ describe('event validation', () => {
         text: 'On our way',
         replyTo: randomUUID(),
       },
+      {
+        id: base.id,
+        occurredAt: base.occurredAt,
+        type: 'ballot_set',
+        ballot: {
+          contests: [
+            {
+              id: 'mayor',
+              name: 'Mayor',
+              kind: 'constituency',
+              candidates: [{ id: 'A', name: 'Asanov' }],
+              stations: 'all',
+            },
+          ],
+          turnoutHours: ['10:00', '14:00'],
+          protocolPhotoRequired: true,
+        },
+      },
+      { ...base, type: 'turnout', at: '10:00', voted: 312 },
+      {
+        ...base,
+        type: 'results_protocol',
+        contestId: 'mayor',
+        figures: {
+          registered: 2000,
+          ballotsReceived: 2000,
+          issued: 900,
+          foundInBoxes: 900,
+          valid: 880,
+          invalid: 20,
+          spoilt: 0,
+          unused: 1100,
+        },
+        votes: { A: 880 },
+        photoId: 'protocol-1.jpg',
+      },
     ];
     expect(samples.map((s) => s.type).sort()).toEqual([...EVENT_TYPES].sort());
     for (const sample of samples) expect(validateEvent(sample, now), sample.type).toMatchObject({ ok: true });
@@ -104,6 +140,8 @@ describe('event validation', () => {
     [{ ...base, type: 'arrival', occurredAt: 'yesterday' }, '/occurredAt'],
     [{ ...base, type: 'arrival', extra: 1 }, '/extra'],
     [{ id: base.id, occurredAt: base.occurredAt, type: 'message_sent', to: { teamIds: [] }, text: 'x' }, '/to/teamIds'],
+    [{ ...base, type: 'turnout', at: '10:00', voted: -1 }, '/voted'],
+    [{ ...base, type: 'turnout', at: '10', voted: 1 }, '/at'],
   ])('names the field of a malformed event (%#)', (event, field) => {
     expect(validateEvent(event, now)).toMatchObject({ ok: false, field });
   });

@@ -57,6 +57,11 @@ const ROUTES: [string, string][] = [
   ['GET', '/api/exports/checklists.csv'],
   ['GET', '/api/exports/stations.geojson'],
   ['GET', '/api/exports/../../etc/passwd'],
+  ['GET', '/api/ballot'],
+  ['PUT', '/api/ballot'],
+  ['GET', '/api/turnout'],
+  ['GET', '/api/protocols'],
+  ['GET', '/api/quick-count'],
 ];
 
 /** Numbers a query string can spell that JavaScript or Postgres cannot hold: infinities, overflow, ±0, exponents, 64-bit edges. */

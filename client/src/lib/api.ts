@@ -2,6 +2,13 @@
  * The HTTP API, typed from the wire schemas in shared/. Every call carries the bearer token; every failure becomes an
  * ApiError with the server's status and message, and a 401 also tells the app to drop the session.
  */
+import type {
+  Ballot,
+  BallotReply,
+  ProtocolsReply,
+  QuickCountReply,
+  TurnoutReply,
+} from '../../../shared/schemas/results';
 import type { AlertSettings, LoginBody, LoginReply, SessionReply } from '../../../shared/schemas/auth';
 import type { ErrorReply } from '../../../shared/schemas/common';
 import type {
@@ -140,6 +147,27 @@ export class ApiClient {
   /** The stations, teams, findings and coverage as they stood at a past moment (coordinators). */
   replay(at: string): Promise<ReplayReply> {
     return this.#request('GET', '/api/replay', { query: { at } });
+  }
+
+  ballot(): Promise<BallotReply> {
+    return this.#request('GET', '/api/ballot');
+  }
+
+  /** Replaces the ballot (a ballot_set event); a 400 names the problem, e.g. a reported candidate left out. */
+  setBallot(ballot: Ballot): Promise<BallotReply> {
+    return this.#request('PUT', '/api/ballot', { body: ballot });
+  }
+
+  turnout(): Promise<TurnoutReply> {
+    return this.#request('GET', '/api/turnout');
+  }
+
+  protocols(): Promise<ProtocolsReply> {
+    return this.#request('GET', '/api/protocols');
+  }
+
+  quickCount(): Promise<QuickCountReply> {
+    return this.#request('GET', '/api/quick-count');
   }
 
   setAlertSettings(settings: AlertSettings): Promise<AlertSettings> {

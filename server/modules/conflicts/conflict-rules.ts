@@ -10,6 +10,7 @@
  */
 import type { Assessment, Phase } from '../../../shared/schemas/events';
 import type { ConflictKind, ConflictReport } from '../../../shared/schemas/conflicts';
+import { PROTOCOL_FIGURES } from '../../../shared/schemas/results';
 
 export interface ChecklistReport {
   eventId: string;
@@ -74,4 +75,50 @@ export function findConflicts(reports: readonly ChecklistReport[]): FoundConflic
     }
   }
   return found;
+}
+
+/** One team's results protocol for a station and contest, as the conflicts read model compares them. */
+export interface ProtocolReport {
+  eventId: string;
+  teamId: string;
+  contestId: string;
+  figures: Record<string, number>;
+  votes: Record<string, number>;
+  /** Device time, ISO. */
+  at: string;
+}
+
+/** The protocol in a line a coordinator can compare: its figures, then the votes per candidate. */
+export function protocolSummary(report: Pick<ProtocolReport, 'figures' | 'votes'>): string {
+  const figures = PROTOCOL_FIGURES.map((k) => `${k} ${report.figures[k]}`);
+  const votes = Object.keys(report.votes)
+    .sort()
+    .map((k) => `${k} ${report.votes[k]}`);
+  return [...figures, ...votes].join(', ');
+}
+
+/**
+ * Two teams contradict each other on a station's contest when their latest protocols (by device time: a later one of
+ * the same team supersedes its earlier) differ in any figure or vote. Null when they agree or only one team reported.
+ */
+export function findProtocolConflict(reports: readonly ProtocolReport[]): FoundConflict | null {
+  const latest = new Map<string, ProtocolReport>();
+  for (const report of reports) {
+    const held = latest.get(report.teamId);
+    if (
+      !held ||
+      Date.parse(held.at) < Date.parse(report.at) ||
+      (held.at === report.at && held.eventId < report.eventId)
+    )
+      latest.set(report.teamId, report);
+  }
+  const teams = [...latest.values()].sort((a, b) => (a.teamId < b.teamId ? -1 : 1));
+  if (teams.length < 2) return null;
+  const summaries = teams.map((r) => protocolSummary(r));
+  if (new Set(summaries).size < 2) return null;
+  return {
+    kind: 'protocol',
+    questionId: `protocol:${teams[0]!.contestId}`,
+    reports: teams.map((r, i) => ({ teamId: r.teamId, eventId: r.eventId, value: summaries[i]!, at: r.at })),
+  };
 }

@@ -7,7 +7,13 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
 import { conflicts, events } from '../../../db/schema/index';
 import type { EventInput, EventInputOf, Phase } from '../../../shared/schemas/events';
-import { findConflicts, type ChecklistReport } from './conflict-rules';
+import {
+  findConflicts,
+  findProtocolConflict,
+  type ChecklistReport,
+  type FoundConflict,
+  type ProtocolReport,
+} from './conflict-rules';
 
 type ConflictRow = typeof conflicts.$inferSelect;
 const keyOf = (stationId: string, phase: Phase, questionId: string) => `${stationId}|${phase}|${questionId}`;
@@ -18,6 +24,8 @@ export class ConflictBatch {
   readonly #missionId: string;
   /** Checklists of the stations this batch's checklists name, per station and phase. */
   readonly #reports = new Map<string, ChecklistReport[]>();
+  /** Results protocols of the stations this batch's protocols name, per station and contest. */
+  readonly #protocols = new Map<string, ProtocolReport[]>();
   readonly #rows = new Map<string, ConflictRow>();
   readonly #byId = new Map<string, ConflictRow>();
   readonly #dirty = new Set<string>();
@@ -29,13 +37,16 @@ export class ConflictBatch {
 
   static async load(tx: Tx, missionId: string, batch: EventInput[]): Promise<ConflictBatch> {
     const self = new ConflictBatch(missionId);
-    const stationIds = [...new Set(batch.flatMap((e) => (e.type === 'checklist' ? [e.stationId] : [])))];
+    const stationIds = [
+      ...new Set(batch.flatMap((e) => (e.type === 'checklist' || e.type === 'results_protocol' ? [e.stationId] : []))),
+    ];
     const conflictIds = [...new Set(batch.flatMap((e) => (e.type === 'conflict_resolved' ? [e.conflictId] : [])))];
     const [earlier, byStation, byId] = await Promise.all([
       stationIds.length
         ? tx
             .select({
               id: events.id,
+              type: events.type,
               teamId: events.teamId,
               stationId: events.stationId,
               occurredAt: events.occurredAt,
@@ -43,7 +54,11 @@ export class ConflictBatch {
             })
             .from(events)
             .where(
-              and(eq(events.missionId, missionId), eq(events.type, 'checklist'), inArray(events.stationId, stationIds)),
+              and(
+                eq(events.missionId, missionId),
+                inArray(events.type, ['checklist', 'results_protocol']),
+                inArray(events.stationId, stationIds),
+              ),
             )
         : [],
       stationIds.length
@@ -60,6 +75,18 @@ export class ConflictBatch {
         : [],
     ]);
     for (const row of earlier) {
+      if (row.type === 'results_protocol') {
+        const p = row.payload as Pick<ProtocolReport, 'contestId' | 'figures' | 'votes'>;
+        self.#addProtocol(row.stationId!, {
+          eventId: row.id,
+          teamId: row.teamId!,
+          contestId: p.contestId,
+          figures: p.figures,
+          votes: p.votes,
+          at: row.occurredAt.toISOString(),
+        });
+        continue;
+      }
       const payload = row.payload as {
         phase: Phase;
         assessment: ChecklistReport['assessment'];
@@ -89,6 +116,67 @@ export class ConflictBatch {
     return list;
   }
 
+  #addProtocol(stationId: string, report: ProtocolReport): ProtocolReport[] {
+    const key = `${stationId}|${report.contestId}`;
+    const list = this.#protocols.get(key) ?? [];
+    list.push(report);
+    this.#protocols.set(key, list);
+    return list;
+  }
+
+  /** A results protocol was stored: compare each team's latest for its station and contest again. */
+  noteProtocol(event: EventInputOf<'results_protocol'>, at: Date, seq: number): void {
+    const reports = this.#addProtocol(event.stationId, {
+      eventId: event.id,
+      teamId: event.teamId,
+      contestId: event.contestId,
+      figures: event.figures,
+      votes: event.votes,
+      at: at.toISOString(),
+    });
+    const found = findProtocolConflict(reports);
+    if (found) this.#raise(event.stationId, 'closing', found, event.id, at, seq);
+  }
+
+  /** Raises a new conflict, or updates (and reopens) the one on the same subject when this event takes part in it. */
+  #raise(stationId: string, phase: Phase, found: FoundConflict, eventId: string, at: Date, seq: number): void {
+    const key = keyOf(stationId, phase, found.questionId);
+    const row = this.#rows.get(key);
+    const involvesThis = found.reports.some((r) => r.eventId === eventId);
+    if (!row) {
+      const created: ConflictRow = {
+        id: randomUUID(),
+        missionId: this.#missionId,
+        stationId,
+        phase,
+        kind: found.kind,
+        questionId: found.questionId,
+        reports: found.reports,
+        status: 'open',
+        raisedAt: at,
+        resolvedAt: null,
+        resolutionNote: null,
+        updatedSeq: seq,
+      };
+      this.#rows.set(key, created);
+      this.#byId.set(created.id, created);
+      this.#created.add(created.id);
+      this.#dirty.add(created.id);
+      return;
+    }
+    if (!involvesThis) return; // a late report that changes nothing current
+    row.reports = found.reports;
+    row.updatedSeq = seq;
+    if (row.status === 'resolved') {
+      // The contradiction stands with news after the resolution: it is open again.
+      row.status = 'open';
+      row.raisedAt = at;
+      row.resolvedAt = null;
+      row.resolutionNote = null;
+    }
+    this.#dirty.add(row.id);
+  }
+
   /** A checklist was stored: judge its station and phase again, raising, updating or reopening conflicts. */
   noteChecklist(event: EventInputOf<'checklist'>, at: Date, seq: number): void {
     const reports = this.#add(event.stationId, {
@@ -99,43 +187,7 @@ export class ConflictBatch {
       answers: event.answers,
       at: at.toISOString(),
     });
-    for (const found of findConflicts(reports)) {
-      const key = keyOf(event.stationId, event.phase, found.questionId);
-      const row = this.#rows.get(key);
-      const involvesThis = found.reports.some((r) => r.eventId === event.id);
-      if (!row) {
-        const created: ConflictRow = {
-          id: randomUUID(),
-          missionId: this.#missionId,
-          stationId: event.stationId,
-          phase: event.phase,
-          kind: found.kind,
-          questionId: found.questionId,
-          reports: found.reports,
-          status: 'open',
-          raisedAt: at,
-          resolvedAt: null,
-          resolutionNote: null,
-          updatedSeq: seq,
-        };
-        this.#rows.set(key, created);
-        this.#byId.set(created.id, created);
-        this.#created.add(created.id);
-        this.#dirty.add(created.id);
-        continue;
-      }
-      if (!involvesThis) continue; // a late report that changes nothing current
-      row.reports = found.reports;
-      row.updatedSeq = seq;
-      if (row.status === 'resolved') {
-        // The contradiction stands with news after the resolution: it is open again.
-        row.status = 'open';
-        row.raisedAt = at;
-        row.resolvedAt = null;
-        row.resolutionNote = null;
-      }
-      this.#dirty.add(row.id);
-    }
+    for (const found of findConflicts(reports)) this.#raise(event.stationId, event.phase, found, event.id, at, seq);
   }
 
   resolve(event: EventInputOf<'conflict_resolved'>, at: Date, seq: number): ResolveVerdict {

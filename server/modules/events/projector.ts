@@ -32,6 +32,7 @@ import { PlanBatch } from '../teams/plan.projection';
 import { FindingBatch } from '../findings/findings.projection';
 import { ConflictBatch } from '../conflicts/conflicts.projection';
 import { MessageBatch } from '../messages/messages.projection';
+import { ResultsBatch } from '../results/results.projection';
 import { VisitBatch } from './visits.projection';
 import { applyEvent, type Applied, type ReadModels } from './read-model-rules';
 
@@ -51,7 +52,7 @@ function checkActor(principal: Principal, event: EventInput): Applied | null {
   if (event.type === 'finding_assigned') {
     return principal.role === 'coordinator' ? null : reject('/type', 'only coordinators assign a finding');
   }
-  if (event.type === 'plan_changed' || event.type === 'conflict_resolved') {
+  if (event.type === 'plan_changed' || event.type === 'conflict_resolved' || event.type === 'ballot_set') {
     return principal.role === 'coordinator' ? null : reject('/type', `only coordinators post ${event.type}`);
   }
   if (event.type === 'team_alert_acknowledged') {
@@ -87,6 +88,7 @@ export class ReadModelBatch {
   readonly #conflicts: ConflictBatch;
   readonly #plans = new PlanBatch();
   readonly #messages: MessageBatch;
+  readonly #results: ResultsBatch;
   /** Reports made before the mission went live after a drill are drill reports sent late: not part of the record. */
   readonly #recordStartsAt: Date | null;
   /** The aggregates, as the read-model rules change them. */
@@ -102,6 +104,7 @@ export class ReadModelBatch {
     fieldRules: FieldRules;
     conflicts: ConflictBatch;
     messages: MessageBatch;
+    results: ResultsBatch;
     recordStartsAt: Date | null;
     coordinatorNames: ReadonlySet<string>;
   }) {
@@ -114,6 +117,7 @@ export class ReadModelBatch {
     this.#fieldRules = parts.fieldRules;
     this.#conflicts = parts.conflicts;
     this.#messages = parts.messages;
+    this.#results = parts.results;
     this.#recordStartsAt = parts.recordStartsAt;
     const stationIds = parts.stationIds;
     this.#models = {
@@ -124,6 +128,7 @@ export class ReadModelBatch {
       conflicts: parts.conflicts,
       plans: this.#plans,
       messages: parts.messages,
+      results: parts.results,
       isStation: (id) => stationIds.has(id),
       // Usernames of the mission's coordinators that the batch assigns findings to.
       isCoordinator: (username) => parts.coordinatorNames.has(username),
@@ -144,7 +149,7 @@ export class ReadModelBatch {
     const assignees = unique(
       events.map((e) => (e.type === 'finding_assigned' ? (e.assignee ?? undefined) : undefined)),
     );
-    const [teamRows, stationRows, findingRows, fieldRules, conflicts, missionRows, messages, coordinatorRows] =
+    const [teamRows, stationRows, findingRows, fieldRules, conflicts, missionRows, messages, coordinatorRows, results] =
       await Promise.all([
         teamIds.length
           ? tx
@@ -174,6 +179,7 @@ export class ReadModelBatch {
               .from(coordinators)
               .where(and(eq(coordinators.missionId, missionId), inArray(coordinators.username, assignees)))
           : [],
+        ResultsBatch.load(tx, missionId, events),
       ]);
     const missionTeamIds = new Set(teamRows.map((r) => r.id));
     const missionStationIds = new Set(stationRows.map((r) => r.id));
@@ -223,6 +229,7 @@ export class ReadModelBatch {
       fieldRules,
       conflicts,
       messages,
+      results,
       recordStartsAt: missionRows[0]?.recordStartsAt ?? null,
       coordinatorNames: new Set(coordinatorRows.map((r) => r.username)),
     });
@@ -260,6 +267,7 @@ export class ReadModelBatch {
       this.#conflicts.flush(tx),
       this.#plans.flush(tx),
       this.#messages.flush(tx),
+      this.#results.flush(tx),
     ]);
   }
 

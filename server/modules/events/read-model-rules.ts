@@ -11,6 +11,7 @@ import type { PlanBatch } from '../teams/plan.projection';
 import type { FindingBatch } from '../findings/findings.projection';
 import type { ConflictBatch } from '../conflicts/conflicts.projection';
 import type { MessageBatch } from '../messages/messages.projection';
+import type { ResultsBatch } from '../results/results.projection';
 import type { VisitBatch } from './visits.projection';
 
 export type Applied =
@@ -22,9 +23,10 @@ export interface ReadModels {
   stations: StationStatusBatch;
   visits: VisitBatch;
   findings: FindingBatch;
-  conflicts: Pick<ConflictBatch, 'noteChecklist' | 'resolve'>;
+  conflicts: Pick<ConflictBatch, 'noteChecklist' | 'noteProtocol' | 'resolve'>;
   plans: Pick<PlanBatch, 'change'>;
   messages: Pick<MessageBatch, 'notice' | 'send' | 'read' | 'reply'>;
+  results: Pick<ResultsBatch, 'setBallot' | 'turnout' | 'protocol'>;
   isStation(stationId: string): boolean;
   isCoordinator(username: string): boolean;
 }
@@ -153,6 +155,23 @@ export function applyEvent(
       return verdict.ok
         ? { ok: true, teamId: null, stationId: verdict.stationId }
         : reject(verdict.field, verdict.error);
+    }
+    case 'ballot_set': {
+      const verdict = models.results.setBallot(event, seq);
+      return verdict.ok ? { ok: true, teamId: null, stationId: null } : reject(verdict.field, verdict.error);
+    }
+    case 'turnout': {
+      const verdict = models.results.turnout(event, at, seq);
+      if (!verdict.ok) return reject(verdict.field, verdict.error);
+      models.teams.see(event.teamId, at, seq);
+      return { ok: true, teamId: event.teamId, stationId: event.stationId };
+    }
+    case 'results_protocol': {
+      const verdict = models.results.protocol(event, at, seq);
+      if (!verdict.ok) return reject(verdict.field, verdict.error);
+      models.teams.see(event.teamId, at, seq);
+      models.conflicts.noteProtocol(event, at, seq);
+      return { ok: true, teamId: event.teamId, stationId: event.stationId };
     }
   }
 }

@@ -1,5 +1,5 @@
 /** SQL for drill mode: the mission's flag and wiping its record back to genesis. Callers hold the transaction. */
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, notInArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client';
 import {
   conflicts,
@@ -8,9 +8,11 @@ import {
   missions,
   photos,
   replaySnapshots,
+  resultsProtocols,
   stationStatus,
   teamInbox,
   teamStatus,
+  turnoutReports,
   visits,
 } from '../../../db/schema/index';
 import { genesisHash } from '../log/hash-chain';
@@ -33,12 +35,12 @@ export async function saveDrill(
   await tx.update(missions).set(change).where(eq(missions.id, missionId));
 }
 
-/** Events other than plan changes: what makes a log a record of observations (drill or live). */
+/** Events other than plan changes and the ballot: what makes a log a record of observations (drill or live). */
 export async function countReports(db: Db | Tx, missionId: string): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(events)
-    .where(and(eq(events.missionId, missionId), ne(events.type, 'plan_changed')));
+    .where(and(eq(events.missionId, missionId), notInArray(events.type, ['plan_changed', 'ballot_set'])));
   return row?.n ?? 0;
 }
 
@@ -58,6 +60,9 @@ export async function wipeRecord(tx: Tx, missionId: string) {
   await tx.delete(teamInbox).where(eq(teamInbox.missionId, missionId));
   // So are the replay's snapshots (which would never match the new log anyway: each is bound to its event's hash).
   await tx.delete(replaySnapshots).where(eq(replaySnapshots.missionId, missionId));
+  // So are turnout and protocols (the ballot stays, and is recorded again as the fresh chain's first events).
+  await tx.delete(turnoutReports).where(eq(turnoutReports.missionId, missionId));
+  await tx.delete(resultsProtocols).where(eq(resultsProtocols.missionId, missionId));
   // Read models that reference others go first.
   const deleted = {
     conflicts: await count(conflicts),

@@ -5,7 +5,7 @@
  *    the README's order has it, and the plan stays in the record (not hidden outside it) whichever way the mission goes.
  *  - While in drill mode a coordinator may wipe the log: events and the read models derived from them are deleted and
  *    the head goes back to genesis; the plan that stands is recorded again as the fresh chain's first events, so the
- *    log still explains every team's route; every open page reloads.
+ *    log still explains every team's route (and the ballot, as a ballot_set); every open page reloads.
  *  - The mission goes live only over a log without reports (wipe first), so a live record holds no drill report; reports
  *    made before that moment (drill reports a phone sends late) are refused from then on.
  *  - The drill's observation day is the day it started (or was last wiped); a compressed drill may bring its own clock.
@@ -22,6 +22,7 @@ import type { Principal } from '../auth/principal';
 import { countEvents } from '../log/rows';
 import type { EventsService } from '../events/events.service';
 import type { createTeamsService } from '../teams/teams.service';
+import type { ResultsService } from '../results/results.service';
 import { countReports, lockMission, saveDrill, wipeRecord } from './drill.repository';
 
 export interface ResetPublisher {
@@ -34,6 +35,7 @@ export function createOperationsService(
   publisher: ResetPublisher,
   events: Pick<EventsService, 'ingest'>,
   teams: Pick<ReturnType<typeof createTeamsService>, 'list'>,
+  results: Pick<ResultsService, 'ballot' | 'setBallot'>,
   clock: () => Date = () => new Date(),
 ) {
   async function readState(missionId: string): Promise<OperationsState> {
@@ -113,9 +115,18 @@ export function createOperationsService(
       return result;
     });
     const replanned = await recordPlanAgain(principal);
-    const { head } = replanned > 0 ? await readState(missionId) : wiped;
+    const reballoted = await recordBallotAgain(principal);
+    const { head } = replanned + reballoted > 0 ? await readState(missionId) : wiped;
     publisher.missionReset(missionId, head.seq);
     return { deleted: wiped.deleted, replanned, head };
+  }
+
+  /** The ballot the read model keeps across a wipe, stored again as a ballot_set event so the log explains it. */
+  async function recordBallotAgain(principal: Principal): Promise<number> {
+    const { seq, reportedContestIds: _r, ...ballot } = await results.ballot(principal.missionId);
+    if (seq === null) return 0;
+    await results.setBallot(principal, ballot);
+    return 1;
   }
 
   /** The routes the read model keeps across a wipe, stored again as plan_changed events so the log explains them. */

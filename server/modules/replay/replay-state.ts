@@ -133,9 +133,15 @@ export class ReplayState {
       visits: this.#visits,
       // What the log's events did to conflicts, plans and teams' inboxes is no part of a moment's map and teams;
       // they were accepted when stored, so here they are taken as they are.
-      conflicts: { noteChecklist: () => {}, resolve: () => ({ ok: true, stationId: this.#current?.stationId ?? '' }) },
+      conflicts: {
+        noteChecklist: () => {},
+        noteProtocol: () => {},
+        resolve: () => ({ ok: true, stationId: this.#current?.stationId ?? '' }),
+      },
       plans: { change: () => ({ ok: true }) },
       messages: { notice: () => {}, send: accepted, read: accepted, reply: accepted },
+      // Nor are the ballot, turnout and protocols (a protocol or turnout report still counts as a team's sign of life).
+      results: { setBallot: () => ({ ok: true }), turnout: () => ({ ok: true }), protocol: () => ({ ok: true }) },
       isStation: (id) => this.#stationIds.has(id),
       isCoordinator: () => true,
     };

@@ -23,6 +23,7 @@ import { createPlanService } from '../../modules/teams/plan.service';
 import { createExportsService } from '../../modules/exports/exports.service';
 import { createMessagesService } from '../../modules/messages/messages.service';
 import { createRouteSheetsService } from '../../modules/missions/route-sheets.service';
+import { createResultsService } from '../../modules/results/results.service';
 
 export function createServices(app: FastifyInstance) {
   const { db } = app.database;
@@ -63,6 +64,7 @@ export function createServices(app: FastifyInstance) {
   const missionSettings = createMissionSettingsService(db, app.realtime.broadcaster);
   const coverage = createCoverageService(db);
   replay = createReplayService(db, { snapshotEvery: config.replaySnapshotEvery }, coverage);
+  const results = createResultsService(db, events);
   return {
     auth,
     displayLinks,
@@ -79,12 +81,13 @@ export function createServices(app: FastifyInstance) {
     stations: createStationsService(db, broadcaster),
     stationDetail: createStationDetailService(db, forms),
     teams,
-    operations: createOperationsService(db, app.realtime.broadcaster, events, teams),
+    operations: createOperationsService(db, app.realtime.broadcaster, events, teams, results),
     conflicts: createConflictsService(db),
     plan: createPlanService(db, events),
     exports: createExportsService(db),
     messages: createMessagesService(db),
     replay,
+    results,
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -8,6 +8,7 @@ import type { ErrorReply } from '../../../../shared/schemas/common';
 import type { EventInput, PostEventsReply } from '../../../../shared/schemas/events';
 import type { FormsReply } from '../../../../shared/schemas/forms';
 import type { MessagesReply } from '../../../../shared/schemas/messages';
+import type { BallotReply } from '../../../../shared/schemas/results';
 import type { StationSearchReply, StationsReply } from '../../../../shared/schemas/stations';
 import type { TeamsReply } from '../../../../shared/schemas/teams';
 import type { OutboxTransport, SendFailure } from './outbox';
@@ -73,6 +74,11 @@ export class FieldApi {
 
   forms(): Promise<CallResult<FormsReply>> {
     return this.#call('GET', '/api/forms');
+  }
+
+  /** The mission's contests and turnout hours, for turnout reports and results protocols. */
+  ballot(): Promise<CallResult<BallotReply>> {
+    return this.#call('GET', '/api/ballot');
   }
 
   messages(): Promise<CallResult<MessagesReply>> {

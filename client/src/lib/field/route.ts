@@ -8,6 +8,8 @@ export type FieldRoute =
   | { screen: 'station'; stationId: string }
   | { screen: 'checklist'; stationId: string }
   | { screen: 'finding'; stationId: string }
+  /** Copying the station's results protocol. */
+  | { screen: 'protocol'; stationId: string }
   /** A finding away from any station (where the phone is, by GPS). */
   | { screen: 'incident' };
 
@@ -18,6 +20,7 @@ export function parseRoute(hash: string): FieldRoute {
   if (parts[0] === 'station' && parts[1]) {
     if (parts[2] === 'checklist') return { screen: 'checklist', stationId: parts[1] };
     if (parts[2] === 'finding') return { screen: 'finding', stationId: parts[1] };
+    if (parts[2] === 'protocol') return { screen: 'protocol', stationId: parts[1] };
     return { screen: 'station', stationId: parts[1] };
   }
   return { screen: 'plan' };
@@ -35,6 +38,7 @@ export function routeHash(route: FieldRoute): string {
       return `#/station/${encodeURIComponent(route.stationId)}`;
     case 'checklist':
     case 'finding':
+    case 'protocol':
       return `#/station/${encodeURIComponent(route.stationId)}/${route.screen}`;
   }
 }

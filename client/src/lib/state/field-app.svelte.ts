@@ -18,6 +18,7 @@ import { Outbox, type NewOutboxItem, type OutboxItem, type OutboxStatus } from '
 import { visitView, type VisitView } from '../field/plan';
 import { connectSocket, type VigilSocket } from '../socket';
 import { FieldInbox } from './field-inbox.svelte';
+import { FieldResults } from './field-results.svelte';
 
 const SESSION_KEY = 'vigil.field-session';
 /** Sent reports stay listed on the phone for two days, then make room. */
@@ -109,6 +110,15 @@ export class FieldAppState {
     },
   });
 
+  /** The ballot, the turnout hour due and the turnout and protocol reports. */
+  readonly results = new FieldResults({
+    session: () => this.session,
+    outbox: () => this.items,
+    enqueue: async (items) => {
+      await this.#outbox!.enqueue(items.map((i) => (i.kind === 'event' ? { ...i, event: plain(i.event) } : i)));
+    },
+  });
+
   /**
    * Every station this phone can show and check into: its plan's and found ones, and those its inbox names (a
    * coordinator may send the team beyond its plan). Kept stations come last so that their fresher status wins.
@@ -154,6 +164,7 @@ export class FieldAppState {
     this.#cleanup.push(this.#outbox.onChange(() => this.#queueReload()));
     await this.#loadCached();
     await this.inbox.load(this.#cache as KeyValue<unknown>);
+    await this.results.load(this.#cache as KeyValue<unknown>);
     await this.#reloadItems();
     this.phase = 'ready';
 
@@ -175,6 +186,8 @@ export class FieldAppState {
     window.addEventListener('offline', onOffline);
     document.addEventListener('visibilitychange', onVisible);
     this.#cleanup.push(() => document.removeEventListener('visibilitychange', onVisible));
+    const clock = setInterval(() => this.results.tick(), 30_000);
+    this.#cleanup.push(() => clearInterval(clock));
     const timer = setInterval(() => {
       this.#syncSocket({ retryRefused: true });
       if (this.online && this.session) void this.refresh();
@@ -262,11 +275,12 @@ export class FieldAppState {
     const session = this.session;
     if (!session) return;
     const api = new FieldApi(session.token);
-    const [stations, teams, forms, messages] = await Promise.all([
+    const [stations, teams, forms, messages, ballot] = await Promise.all([
       api.stations(),
       api.teams(),
       api.forms(),
       api.messages(),
+      api.ballot(),
     ]);
     if (this.session !== session) return;
     const savedAt = new Date().toISOString();
@@ -286,6 +300,7 @@ export class FieldAppState {
       forms.ok ? this.#cache?.set('forms', { savedAt, data: forms.data }) : null,
     ]);
     if (messages.ok) await this.inbox.replace(messages.data.items);
+    if (ballot.ok) await this.results.replace(ballot.data);
     const answers = [stations, teams, forms, messages];
     if (answers.some((a) => a.ok)) this.online = true;
     if (answers.some((a) => !a.ok && a.status === 401)) this.tokenRejected = true;

@@ -1,0 +1,20 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { errorReplies } from '../../../../shared/schemas/common';
+import { QuickCountReply } from '../../../../shared/schemas/results';
+
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('', {
+    onRequest: app.allow('coordinator'),
+    schema: {
+      tags: ['results'],
+      summary:
+        "The quick count: per contest, turnout and each candidate's share from the sample stations' protocols, with 95 % margins",
+      description:
+        'A ratio estimator over stations as clusters, stratified by district when the sample says so; estimates are ' +
+        'null until `sample.minReported` sample stations of the ballot have reported.',
+      response: { 200: QuickCountReply, ...errorReplies },
+    },
+    handler: async (request) => app.services.results.quickCount(request.principal!.missionId),
+  });
+};
+export default routes;

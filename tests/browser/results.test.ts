@@ -1,0 +1,145 @@
+/**
+ * Turnout and a results protocol from an observer's phone to the coordinator's Results tab, in real Chromium against
+ * the real server: the phone asks for turnout at the hour that has come where the team is checked in, the protocol
+ * form marks figures that do not reconcile while they are typed and still sends them, and the coordinator sees the
+ * turnout bar, the flagged protocol and the quick count's estimate arrive live.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { FIXTURE_PASSWORD, servedTestApp, type TestApp } from '../helpers/app';
+import { chromiumAvailable, launchChromium, offlineCoordinatorPage, saveScreenshot } from '../helpers/browser';
+import { login } from '../helpers/events';
+
+/** 00:00 has always come: the phone asks for it whenever the test runs. */
+const BALLOT = {
+  contests: [
+    {
+      id: 'mayor',
+      name: 'Mayor of Bishkek',
+      kind: 'constituency',
+      candidates: [
+        { id: 'A', name: 'Asanov' },
+        { id: 'B', name: 'Bekova' },
+      ],
+      stations: 'all',
+    },
+  ],
+  turnoutHours: ['00:00'],
+  protocolPhotoRequired: false,
+  sample: { stations: ['1001', '1003'], stratified: false, minReported: 1 },
+};
+
+describe.runIf(chromiumAvailable)('turnout and protocols in Chromium', () => {
+  let t: TestApp;
+  let base: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    ({ t, base } = await servedTestApp());
+    const coordinator = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/api/ballot',
+      headers: { authorization: `Bearer ${coordinator}` },
+      payload: BALLOT,
+    });
+    expect(put.statusCode).toBe(200);
+    browser = await launchChromium();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function phonePage(code: string): Promise<Page> {
+    const context = await browser.newContext({
+      viewport: { width: 393, height: 851 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'en-GB',
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    page.on('pageerror', (err) => console.error('phone page error:', err.message));
+    await page.goto(`${base}/join?code=${code}`);
+    await page.waitForSelector('[data-vigil-plan] li', { timeout: 30_000 });
+    return page;
+  }
+
+  it('the phone reports turnout and a protocol that does not add up; the coordinator sees both, flagged', async () => {
+    const { page: desk } = await offlineCoordinatorPage(browser, base, {
+      username: t.own.coordinator.username,
+      password: FIXTURE_PASSWORD,
+    });
+    await desk.click('[data-vigil-tab=results]');
+    await desk.waitForSelector('[data-vigil-results]');
+    const quick = desk.locator('[data-vigil-quick-contest=mayor]');
+    await quick.waitFor();
+    expect(await quick.locator('[data-vigil-reported]').textContent()).toBe('Reported 0 of 2 sample stations');
+    await quick.locator('[data-vigil-quick-waiting]').waitFor();
+
+    const phone = await phonePage(t.own.joinCodes[0]!.code);
+    await phone.tap('[data-vigil-plan] li[data-vigil-station="1001"] [data-vigil-check-in]');
+    await phone.tap('[data-vigil-plan] li[data-vigil-station="1001"] button.open');
+
+    // Checked in at the station: the turnout hour that has come is asked for.
+    const prompt = phone.locator('[data-vigil-turnout="00:00"]');
+    await prompt.waitFor();
+    expect(await prompt.textContent()).toContain('Turnout at 00:00');
+    await prompt.locator('input[name=voted]').fill('2500');
+    // 1001 has 2000 registered voters: the phone says so, and lets it go.
+    await phone.waitForSelector('[data-problem=turnout_above_registered]');
+    await prompt.locator('input[name=voted]').fill('640');
+    await phone.tap('[data-vigil-send-turnout]');
+    await prompt.waitFor({ state: 'detached' });
+
+    await phone.tap('[data-vigil-open-protocol]');
+    await phone.waitForSelector('[data-vigil-protocol]');
+    const figures = {
+      registered: 2000,
+      ballotsReceived: 2000,
+      issued: 900,
+      foundInBoxes: 900,
+      valid: 880,
+      invalid: 20,
+      spoilt: 0,
+      unused: 1100,
+    };
+    for (const [figure, value] of Object.entries(figures))
+      await phone.fill(`[data-vigil-figure=${figure}]`, String(value));
+    await phone.fill('[data-vigil-votes=A]', '470');
+    await phone.fill('[data-vigil-votes=B]', '400');
+    // 470 + 400 is not the 880 valid ballots: marked while typed, and sendable.
+    const flags = await phone.waitForSelector('[data-vigil-protocol-flags]');
+    expect(await flags.getAttribute('data-vigil-protocol-flags')).toBe('votes_valid');
+    expect(await flags.textContent()).toContain('the votes should add up to the valid ballots');
+    await saveScreenshot(phone, 'field-protocol');
+    await phone.tap('[data-vigil-send-protocol]');
+    await phone.waitForSelector('[data-vigil-station-screen="1001"]');
+    await phone.waitForFunction(
+      () => document.body.dataset.vigilPending === '0' && document.body.dataset.vigilRejected === '0',
+    );
+
+    // The coordinator's Results tab follows live.
+    const row = desk.locator('[data-vigil-protocol-row="1001"]');
+    await row.waitFor({ timeout: 20_000 });
+    expect(await row.getAttribute('data-flags')).toBe('votes_valid');
+    const text = (await row.textContent()) ?? '';
+    expect(text).toContain('A 470, B 400');
+    expect(text).toContain('the votes should add up to the valid ballots');
+    const city = desk.locator('[data-vigil-turnout-area=city] [data-vigil-turnout-hour="00:00"]');
+    await city.waitFor();
+    expect(await city.textContent()).toContain('32.0 %');
+    expect(await city.textContent()).toContain('1 observed');
+    // The quick count follows: one sample station of two, its shares without a margin (one report cannot give one).
+    await desk.waitForSelector('[data-vigil-quick-contest=mayor][data-reported="1"]');
+    expect(await quick.locator('[data-vigil-reported]').textContent()).toBe('Reported 1 of 2 sample stations');
+    expect(await quick.locator('[data-vigil-estimate=A]').getAttribute('data-value')).toBe((470 / 880).toFixed(4));
+    expect(await quick.locator('[data-vigil-estimate=turnout]').textContent()).toContain('45.0 %');
+    await saveScreenshot(desk, 'dashboard-results');
+    await phone.context().close();
+    await desk.context().close();
+  }, 240_000);
+});
