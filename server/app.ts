@@ -19,6 +19,8 @@ import swagger from './plugins/external/swagger';
 import { RequestLog } from './plugins/external/request-log';
 import auth from './plugins/app/auth';
 import largeReads from './plugins/app/large-reads';
+import encodedReplies from './plugins/app/encoded-replies';
+import compression from './plugins/external/compression';
 import displayPolicies from './plugins/app/display-policies';
 import services from './plugins/app/services';
 import realtime from './realtime/socket-server';
@@ -92,12 +94,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(database, options.database ? { database: options.database } : {});
   await app.register(security);
+  await app.register(compression);
   await app.register(swagger);
   await app.register(displayPolicies);
   await app.register(realtime);
   await app.register(services);
   await app.register(auth);
   await app.register(largeReads);
+  await app.register(encodedReplies);
 
   await app.register(healthRoutes);
   if (config.debugMetrics) await app.register(debugRoutes);

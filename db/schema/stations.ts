@@ -1,4 +1,4 @@
-import { pgTable, uuid, text, doublePrecision, integer, timestamp, unique, index } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, doublePrecision, integer, bigint, timestamp, unique, index } from 'drizzle-orm/pg-core';
 import { missions } from './missions';
 
 export const stations = pgTable(
@@ -33,3 +33,15 @@ export const stations = pgTable(
   },
   (t) => [unique().on(t.missionId, t.district, t.number), unique().on(t.missionId, t.code), index().on(t.missionId)],
 );
+
+/**
+ * Moves whenever a station's own fields change (import, placement), which the log head does not record. With the head
+ * it names one version of the station list, by which the list is cached and tagged (ETag). A table of its own rather
+ * than a column of `missions`: an import holds this row until it commits, and must not hold the row ingest locks.
+ */
+export const stationListVersions = pgTable('station_list_versions', {
+  missionId: uuid()
+    .primaryKey()
+    .references(() => missions.id, { onDelete: 'cascade' }),
+  version: bigint({ mode: 'number' }).notNull().default(0),
+});

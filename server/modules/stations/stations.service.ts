@@ -9,14 +9,16 @@ import type {
   StationsReply,
 } from '../../../shared/schemas/stations';
 import { HttpError } from '../../errors';
-import { readHead } from '../log/head';
+import { readHead, readHeadWithHash } from '../log/head';
 import {
   applyStationImport,
   listStations,
   listStationsById,
+  listStationsPage,
   lockStationImport,
   readMissionBounds,
   readStation,
+  readStationListVersion,
   readStoredStations,
   searchStations,
   setStationPosition,
@@ -25,6 +27,9 @@ import {
 import { readStationImport, type ColumnMapping } from './station-import';
 import { CLEARABLE_FIELDS, planStationImport, type ImportPlan, type PlannedRow } from './station-import-plan';
 import { STATION_FIELDS, type StationField, type StationImportResult } from './station-import-row';
+
+/** Stations per page when the whole list is read for its cached reply: a few milliseconds of mapping each. */
+const LIST_PAGE_ROWS = 5000;
 
 /** Rows a dry run lists (new and changed first); the counts always cover the whole file. */
 export const IMPORT_PREVIEW_ROWS = 2000;
@@ -114,6 +119,38 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
     return { head, stations: await listStations(db, missionId, changedAfter) };
   }
 
+  /**
+   * The version of the whole list: the log head (sequence and hash, so a wiped and replayed drill never matches an
+   * older state) and the version of the stations' own fields. Read before the list, so the list is at least this new.
+   */
+  async function listVersion(missionId: string): Promise<string> {
+    const [head, fields] = await Promise.all([readHeadWithHash(db, missionId), readStationListVersion(db, missionId)]);
+    return `${head?.lastSeq ?? 0}.${head?.lastHash.slice(0, 16) ?? ''}.${fields}`;
+  }
+
+  /**
+   * The whole list a page at a time, from one snapshot: the head first, then pages of stations in code order. For the
+   * cached, encoded reply of a national list, which must not hold the event loop while it is read.
+   */
+  async function readListInPages(
+    missionId: string,
+    onHead: (head: number) => Promise<void> | void,
+    onPage: (stations: Station[]) => Promise<void> | void,
+  ): Promise<void> {
+    await db.transaction(
+      async (tx) => {
+        await onHead(await readHead(tx, missionId));
+        for (let after: string | null = null; ;) {
+          const page = await listStationsPage(tx, missionId, after, LIST_PAGE_ROWS);
+          if (page.length > 0) await onPage(page);
+          if (page.length < LIST_PAGE_ROWS) return;
+          after = page[page.length - 1]!.code;
+        }
+      },
+      { isolationLevel: 'repeatable read', accessMode: 'read only' },
+    );
+  }
+
   async function search(missionId: string, q: string, limit: number, near?: string): Promise<StationSearchReply> {
     const [lat, lng] = (near ?? '').split(',').map(Number);
     const point = near !== undefined && lat !== undefined && lng !== undefined ? { lat, lng } : undefined;
@@ -135,7 +172,7 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
 
   /** Places (or moves) a station; every coordinator's map hears of it. */
   async function place(missionId: string, stationId: string, lat: number, lng: number): Promise<Station> {
-    if (!(await setStationPosition(db, missionId, stationId, lat, lng)))
+    if (!(await db.transaction((tx) => setStationPosition(tx, missionId, stationId, lat, lng))))
       throw new HttpError(404, 'no such station in this mission', 'NOT_FOUND');
     const station = await readStation(db, missionId, stationId);
     if (!station) throw new HttpError(404, 'no such station in this mission', 'NOT_FOUND');
@@ -233,5 +270,5 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
     return stringify([['row', 'column', 'severity', 'kind', 'problem'], ...rows]);
   }
 
-  return { list, search, ofPlan, place, importFile, previewFile, problemsCsv };
+  return { list, listVersion, readListInPages, search, ofPlan, place, importFile, previewFile, problemsCsv };
 }

@@ -17,8 +17,26 @@ import { MAX_STATION_IMPORT_BYTES } from '../../../../shared/constants';
 import { StationDetailReply, StationParams } from '../../../../shared/schemas/map';
 import { httpError } from '../../../errors';
 import { bodyChunks } from '../../body-chunks';
+import type { JsonWriter } from '../../../plugins/app/encoded-replies';
 
 const STATION_FILE_TYPES = ['text/csv', 'text/plain', 'application/geo+json'];
+
+/** The StationsReply JSON, `{"head":…,"stations":[…]}`, written a page of stations at a time. */
+async function writeStationsJson(
+  write: JsonWriter,
+  read: (onHead: (head: number) => Promise<void>, onPage: (page: Station[]) => Promise<void>) => Promise<void>,
+): Promise<void> {
+  let separator = '';
+  await read(
+    (head) => write(`{"head":${JSON.stringify(head)},"stations":[`),
+    (page) => {
+      const text = separator + page.map((station) => JSON.stringify(station)).join(',');
+      separator = ',';
+      return write(text);
+    },
+  );
+  await write(']}');
+}
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   // Station files stream into the import: a national list runs to 25 MB, read record by record rather than held whole
@@ -35,7 +53,17 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: StationsQuery,
       response: { 200: StationsReply, ...errorReplies },
     },
-    handler: async (request) => app.services.stations.list(request.principal!.missionId, request.query.changedAfter),
+    handler: async (request, reply) => {
+      const missionId = request.principal!.missionId;
+      const stations = app.services.stations;
+      if (request.query.changedAfter !== undefined) return stations.list(missionId, request.query.changedAfter);
+      // The whole list is the same for every reader of the mission: built once per version, compressed, tagged.
+      return app.encodedReplies.send(request, reply, `stations.${missionId}`, {
+        version: () => stations.listVersion(missionId),
+        build: (write) =>
+          writeStationsJson(write, (onHead, onPage) => stations.readListInPages(missionId, onHead, onPage)),
+      });
+    },
   });
 
   app.get('/:stationId/detail', {

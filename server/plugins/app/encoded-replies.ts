@@ -1,0 +1,167 @@
+/**
+ * Large replies (the whole station list of a national mission: 90 MB of JSON at 200,000 stations) built once per
+ * version, kept compressed, and served with an ETag, so a thousand dashboards opening at 07:00 cost one build and a
+ * thousand buffer writes, and a reload that has the list already costs a 304.
+ *
+ * - A version names the data (for stations: log head and the stations' own fields). A request is answered with a build
+ *   at least as new as the version it found, so a read after a write sees the write.
+ * - At most one build per key runs at a time; requests that arrive meanwhile wait for it, or for the next one if theirs
+ *   is newer. A busy day therefore runs builds back to back, never a pile of them.
+ * - A build never holds the event loop long: the builder hands over JSON a page at a time, and gzip and brotli run on
+ *   libuv's thread pool as the pages stream in. Only the compressed bytes are kept (a client that accepts neither gets
+ *   the gzip bytes inflated as a stream).
+ */
+import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
+import negotiate from '@fastify/accept-negotiator';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+
+/** Writes one piece of the reply's JSON text; resolves when the compressors can take more. */
+export type JsonWriter = (text: string) => Promise<void>;
+
+export interface EncodedReplySource {
+  /** The version of the data now: cheap to read, changes whenever the data does. */
+  version(): Promise<string>;
+  /** Writes the reply's JSON in pieces, from data at least as new as the version read just before. */
+  build(write: JsonWriter): Promise<void>;
+}
+
+interface Encoded {
+  etag: string;
+  version: string;
+  /** When its build began (before it read its version): anything a request saw before then, it contains. */
+  startedAt: number;
+  gzip: Buffer;
+  br: Buffer;
+}
+
+interface Slot {
+  latest?: Encoded;
+  building?: { startedAt: number; done: Promise<Encoded> };
+}
+
+/** Keys (missions × kinds of reply) whose latest build is kept; the least recently built beyond this is dropped. */
+const MAX_KEPT = 32;
+/** Brotli's default quality (11) takes minutes on 90 MB; 5 is within a few percent of its size at a fraction of it. */
+const BROTLI_QUALITY = 5;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    encodedReplies: {
+      /** Answers `request` from the cached encoding of `key`, building it when the data has moved on. */
+      send(
+        request: FastifyRequest,
+        reply: FastifyReply,
+        key: string,
+        source: EncodedReplySource,
+      ): Promise<FastifyReply>;
+      /** Drops every kept build (tests, and the close of the app). */
+      clear(): void;
+    };
+  }
+}
+
+const etagOf = (key: string, version: string) => `W/"${key}.${version}"`;
+
+async function encode(key: string, source: EncodedReplySource): Promise<Encoded> {
+  const startedAt = performance.now();
+  const version = await source.version();
+  const gzip = zlib.createGzip({ level: 6 });
+  const br = zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } });
+  const gzipped: Buffer[] = [];
+  const brotlied: Buffer[] = [];
+  gzip.on('data', (chunk: Buffer) => gzipped.push(chunk));
+  br.on('data', (chunk: Buffer) => brotlied.push(chunk));
+  const ended = Promise.all([once(gzip, 'end'), once(br, 'end')]);
+  try {
+    await source.build(async (text) => {
+      const bytes = Buffer.from(text);
+      const gzipReady = gzip.write(bytes);
+      const brReady = br.write(bytes);
+      if (!gzipReady) await once(gzip, 'drain');
+      if (!brReady) await once(br, 'drain');
+    });
+    gzip.end();
+    br.end();
+    await ended;
+  } catch (error) {
+    gzip.destroy();
+    br.destroy();
+    throw error;
+  }
+  return { etag: etagOf(key, version), version, startedAt, gzip: Buffer.concat(gzipped), br: Buffer.concat(brotlied) };
+}
+
+export default fp(
+  async (app) => {
+    const slots = new Map<string, Slot>();
+
+    function slotOf(key: string): Slot {
+      let slot = slots.get(key);
+      if (!slot) {
+        slot = {};
+        slots.set(key, slot);
+        for (const old of slots.keys()) {
+          if (slots.size <= MAX_KEPT) break;
+          if (!slots.get(old)?.building) slots.delete(old);
+        }
+      }
+      return slot;
+    }
+
+    /** A build that contains what the request saw: its version, or one begun after the request arrived. */
+    async function encodedFor(key: string, source: EncodedReplySource, arrivedAt: number, seen: string) {
+      for (;;) {
+        const slot = slotOf(key);
+        const latest = slot.latest;
+        if (latest && (latest.version === seen || latest.startedAt >= arrivedAt)) return latest;
+        if (!slot.building) {
+          const startedAt = performance.now();
+          const done = encode(key, source)
+            .then((encoded) => {
+              slot.latest = encoded;
+              return encoded;
+            })
+            .finally(() => {
+              slot.building = undefined;
+            });
+          slot.building = { startedAt, done };
+        }
+        const building = slot.building!;
+        try {
+          await building.done;
+        } catch (error) {
+          // A build begun for this request failed: say so. One begun earlier failed for its own readers; try again.
+          if (building.startedAt >= arrivedAt) throw error;
+        }
+      }
+    }
+
+    app.decorate('encodedReplies', {
+      async send(request: FastifyRequest, reply: FastifyReply, key: string, source: EncodedReplySource) {
+        const arrivedAt = performance.now();
+        const seen = await source.version();
+        const known = request.headers['if-none-match'];
+        reply.header('vary', 'accept-encoding').header('cache-control', 'private, no-cache');
+        if (known === etagOf(key, seen)) return reply.status(304).header('etag', known).send();
+        const encoded = await encodedFor(key, source, arrivedAt, seen);
+        reply.header('etag', encoded.etag);
+        if (known === encoded.etag) return reply.status(304).send();
+        reply.header('content-type', 'application/json; charset=utf-8');
+        const accepted = negotiate(request.headers['accept-encoding'] ?? '', ['br', 'gzip', 'identity']);
+        if (accepted === 'br' || accepted === 'gzip') {
+          return reply.header('content-encoding', accepted).send(encoded[accepted]);
+        }
+        return reply.send(Readable.from([encoded.gzip]).pipe(zlib.createGunzip()));
+      },
+      clear() {
+        slots.clear();
+      },
+    });
+    app.addHook('onClose', async () => slots.clear());
+  },
+  { name: 'encoded-replies' },
+);

@@ -1,0 +1,145 @@
+/**
+ * Issue 16, item 1: the whole station list is built once per version, kept compressed, and served with an ETag. A
+ * repeat answers 304; any change (an event, a station placed, an import) gives a new ETag and the new list at once.
+ */
+import { gunzipSync, brotliDecompressSync } from 'node:zlib';
+import { Compile } from 'typebox/compile';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StationsReply, type Station } from '../../shared/schemas/stations';
+import { buildTestApp, FIXTURE_PASSWORD, type Driver, type TestApp } from '../helpers/app';
+import { arrival, join, login, postEvents } from '../helpers/events';
+import { postgresAvailable } from '../helpers/services';
+
+const drivers: Driver[] = postgresAvailable ? ['pglite', 'postgres'] : ['pglite'];
+const isStationsReply = Compile(StationsReply);
+
+describe.each(drivers)('the cached, compressed station list on %s', (driver) => {
+  let t: TestApp;
+  let coordinator: string;
+  let phone: { token: string; teamId: string };
+
+  beforeAll(async () => {
+    t = await buildTestApp(driver);
+    coordinator = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
+    phone = await join(t.app, t.own.joinCodes[0]!.code);
+  }, 60_000);
+  afterAll(async () => t?.close());
+
+  const get = (headers: Record<string, string> = {}, token = coordinator) =>
+    t.app.inject({ method: 'GET', url: '/api/stations', headers: { authorization: `Bearer ${token}`, ...headers } });
+
+  /** The list as a browser would read it: gzip asked for, the body inflated. */
+  async function read(headers: Record<string, string> = {}, token = coordinator) {
+    const res = await get({ 'accept-encoding': 'gzip', ...headers }, token);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-encoding']).toBe('gzip');
+    const body = JSON.parse(gunzipSync(res.rawPayload).toString('utf8')) as StationsReply;
+    return { res, body, etag: String(res.headers.etag) };
+  }
+
+  it('sends the same list in every encoding, valid against the reply schema, with an ETag and no-cache', async () => {
+    const { res, body, etag } = await read();
+    expect(isStationsReply.Check(body)).toBe(true);
+    expect(body.stations.length).toBeGreaterThan(0);
+    expect(etag).toMatch(/^W\/".+"$/);
+    expect(res.headers['cache-control']).toBe('private, no-cache');
+    expect(res.headers.vary).toContain('accept-encoding');
+
+    const br = await get({ 'accept-encoding': 'br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(JSON.parse(brotliDecompressSync(br.rawPayload).toString('utf8'))).toEqual(body);
+
+    const plain = await get();
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.json()).toEqual(body);
+    // The list is ordered by code, as it always was.
+    const codes = body.stations.map((s) => s.code);
+    expect(codes).toEqual([...codes].sort());
+  });
+
+  it('answers a repeat with 304 and no body, for any reader of the mission', async () => {
+    const { etag } = await read();
+    const again = await get({ 'accept-encoding': 'gzip', 'if-none-match': etag });
+    expect(again.statusCode).toBe(304);
+    expect(again.rawPayload.length).toBe(0);
+    expect(again.headers.etag).toBe(etag);
+    expect((await get({ 'if-none-match': etag }, t.own.displayToken)).statusCode).toBe(304);
+    // Another mission's list is another resource: its tag never matches this one's.
+    const other = await login(t.app, t.other.coordinator.username, FIXTURE_PASSWORD);
+    expect((await get({ 'if-none-match': etag }, other)).statusCode).toBe(200);
+  });
+
+  it('gives a new ETag and the new status as soon as an event is stored (a read after a write sees it)', async () => {
+    const before = await read();
+    const station = before.body.stations.find((s) => s.status.presentTeamIds.length === 0)!;
+    const stored = await postEvents(t.app, phone.token, [arrival(phone.teamId, station.id, 5)]);
+    expect(stored.json().results[0].status).toBe('stored');
+
+    const after = await read({ 'if-none-match': before.etag });
+    expect(after.etag).not.toBe(before.etag);
+    expect(after.body.head).toBeGreaterThan(before.body.head);
+    const seen = after.body.stations.find((s) => s.id === station.id)!;
+    expect(seen.status.presentTeamIds).toEqual([phone.teamId]);
+    expect(seen.status.updatedSeq).toBe(after.body.head);
+  });
+
+  it('gives a new ETag when a station is placed, which moves no log head', async () => {
+    const before = await read();
+    const station = before.body.stations[0]!;
+    const placed = await t.app.inject({
+      method: 'PUT',
+      url: `/api/stations/${station.id}/position`,
+      headers: { authorization: `Bearer ${coordinator}` },
+      payload: { lat: 42.8711, lng: 74.6011 },
+    });
+    expect(placed.statusCode, placed.body).toBe(200);
+
+    const after = await read({ 'if-none-match': before.etag });
+    expect(after.body.head).toBe(before.body.head);
+    expect(after.etag).not.toBe(before.etag);
+    expect(after.body.stations.find((s) => s.id === station.id)).toMatchObject({ lat: 42.8711, lng: 74.6011 });
+  });
+
+  it('gives a new ETag after an import that changes a station, and keeps it after one that changes nothing', async () => {
+    const before = await read();
+    const station: Station = before.body.stations[1]!;
+    const importCsv = (name: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/stations/import',
+        headers: { authorization: `Bearer ${coordinator}`, 'content-type': 'text/csv' },
+        payload: `number,district,name\n${station.number},${station.district},${name}\n`,
+      });
+    expect((await importCsv('Renamed school')).statusCode).toBe(200);
+    const renamed = await read({ 'if-none-match': before.etag });
+    expect(renamed.etag).not.toBe(before.etag);
+    expect(renamed.body.stations.find((s) => s.id === station.id)?.name).toBe('Renamed school');
+
+    expect((await importCsv('Renamed school')).statusCode).toBe(200);
+    expect((await get({ 'if-none-match': renamed.etag })).statusCode).toBe(304);
+  });
+
+  it('answers many readers at once with one and the same list', async () => {
+    t.app.encodedReplies.clear();
+    // Two at a time per token is what a token may have in flight (large-reads.ts): ten readers, two reads each.
+    const tokens = await Promise.all(
+      Array.from({ length: 10 }, () => login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD)),
+    );
+    const replies = await Promise.all(tokens.flatMap((token) => [read({}, token), read({}, token)]));
+    expect(new Set(replies.map((r) => r.etag)).size).toBe(1);
+    for (const reply of replies) expect(reply.body).toEqual(replies[0]!.body);
+  });
+
+  it('compresses other large replies by Accept-Encoding, and leaves small ones alone', async () => {
+    const coverage = await t.app.inject({
+      method: 'GET',
+      url: '/api/teams',
+      headers: { authorization: `Bearer ${coordinator}`, 'accept-encoding': 'gzip' },
+    });
+    expect(coverage.statusCode).toBe(200);
+    expect(coverage.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(gunzipSync(coverage.rawPayload).toString('utf8')).teams.length).toBeGreaterThan(0);
+    const health = await t.app.inject({ method: 'GET', url: '/health', headers: { 'accept-encoding': 'gzip' } });
+    expect(health.headers['content-encoding']).toBeUndefined();
+  });
+});
