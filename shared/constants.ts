@@ -40,3 +40,10 @@ export const PHOTO_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as 
 export const MAX_PHOTO_EDGE_PX = 12_000;
 /** Phones scale a photo so its longer edge is at most this many pixels before sending it. */
 export const PHOTO_MAX_EDGE_PX = 1600;
+/**
+ * A replay shown on the walls lasts this long unless the coordinator's page renews it: a page closed or cut off never
+ * leaves a wall in the past for longer.
+ */
+export const WALL_REPLAY_LEASE_MS = 30_000;
+/** The coordinator's page renews the walls' replay this often while it is on. */
+export const WALL_REPLAY_RENEW_MS = 5_000;

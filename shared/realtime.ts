@@ -9,6 +9,7 @@ import type { AlertSettings } from './schemas/auth';
 import type { DisplayLinkSettings, DisplayRevoked } from './schemas/displays';
 import type { CatchUpRequest, FeedEvent } from './schemas/events';
 import type { InboxItem } from './schemas/messages';
+import type { WallReplay } from './schemas/replay';
 import type { Station, StationStatus } from './schemas/stations';
 import type { TeamStatus } from './schemas/teams';
 
@@ -60,6 +61,13 @@ export interface ServerToClientEvents {
   message: (item: InboxItem) => void;
   /** Coordinators and displays: stations' details changed (a coordinator placed an unplaced station); stored first. */
   stations_changed: (notice: { stations: Station[] }) => void;
+  /**
+   * Displays only: a coordinator shows the walls a past moment (PUT /api/replay/walls), redacted as live data is. Sent
+   * again on every scrub and renewal; with no renewal by `expiresAt` the wall goes back to live by itself.
+   */
+  wall_replay: (replay: WallReplay) => void;
+  /** Displays only: the coordinator pressed Back to live or turned "Show on walls" off: show live again now. */
+  wall_replay_ended: () => void;
 }
 
 /** News for one team's phones: only which team and where in the log; the phone fetches the rest over HTTP. */

@@ -14,7 +14,12 @@ import type { InboxItem } from '../../shared/schemas/messages';
 import type { AlertSettings, Role } from '../../shared/schemas/auth';
 import type { Station } from '../../shared/schemas/stations';
 import type { DisplayPolicies } from '../modules/displays/display-policies';
-import { redactEventsForDisplay, redactPatchForDisplay } from '../modules/events/display-redaction';
+import type { ReplayReply } from '../../shared/schemas/replay';
+import {
+  redactEventsForDisplay,
+  redactPatchForDisplay,
+  redactReplayForDisplay,
+} from '../modules/events/display-redaction';
 
 import type { VigilServer } from './socket-types';
 
@@ -88,6 +93,24 @@ export function createBroadcaster(io: VigilServer, options: BroadcasterOptions) 
       }
       // Messages and notices go whole to their team's phones only (never to displays: they carry free text).
       for (const item of deliveries) safely(() => io.to(teamRoom(item.teamId)).emit('message', item));
+    },
+
+    /**
+     * A coordinator shows the mission's walls a past moment (or renews it): every display of the mission, on every
+     * instance, gets it redacted by the mission's policy. Nothing is kept here: the lease travels with the message.
+     */
+    wallReplay(missionId: string, moment: ReplayReply, expiresAt: string): void {
+      toDisplays(missionId, (policy) =>
+        io
+          .to(roomFor(missionId, 'display'))
+          .emit('wall_replay', { moment: redactReplayForDisplay(moment, policy), expiresAt }),
+      );
+    },
+
+    /** The walls go back to live (Back to live, or "Show on walls" turned off). */
+    wallReplayEnded(missionId: string): void {
+      // Through the same chain as wall_replay, so an end is never overtaken by a replay sent before it.
+      toDisplays(missionId, () => io.to(roomFor(missionId, 'display')).emit('wall_replay_ended'));
     },
 
     /** Tells this instance's sockets of a mission its head, so a client that missed news catches up. */

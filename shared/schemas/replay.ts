@@ -46,3 +46,24 @@ export const ReplayReply = Type.Object({
   coverage: CoverageReply,
 });
 export type ReplayReply = Static<typeof ReplayReply>;
+
+/** PUT /api/replay/walls: the moment the mission's walls show (coordinators only), renewed while it stays on. */
+export const WallReplayBody = Type.Object(
+  { at: Type.String({ description: 'The moment, an ISO 8601 time with zone (e.g. 2026-12-07T14:00:00Z)' }) },
+  { additionalProperties: false },
+);
+export type WallReplayBody = Static<typeof WallReplayBody>;
+
+/**
+ * `wall_replay` (display sockets): the walls show this past moment until `expiresAt` unless renewed, then go back to
+ * live by themselves. `moment` is redacted as live data is for displays: findings without text (replay never carries
+ * it), team positions and incident positions only when the mission shows them team positions.
+ */
+export const WallReplay = Type.Object({
+  moment: ReplayReply,
+  expiresAt: IsoTime,
+});
+export type WallReplay = Static<typeof WallReplay>;
+
+export const WallReplayReply = Type.Object({ expiresAt: IsoTime });
+export type WallReplayReply = Static<typeof WallReplayReply>;

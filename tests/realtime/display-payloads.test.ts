@@ -1,8 +1,8 @@
 /**
  * What a wall display receives, proved on everything it can receive: every HTTP answer it may ask for and every socket
- * frame (catch-up on connect, `catch_up`, live `events` and `status`, `head`). Member names, phones, notes, checklist
- * answers, finding text and team positions are in none of them — the last two until the mission allows them. And a
- * revoked display link is told and disconnected.
+ * frame (catch-up on connect, `catch_up`, live `events` and `status`, `head`, a replay shown on the walls). Member
+ * names, phones, notes, checklist answers, message text, finding text and team positions are in none of them — the
+ * last two until the mission allows them. And a revoked display link is told and disconnected.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -173,7 +173,7 @@ describe('what a wall display receives', () => {
   }
 
   /** Connects, takes the catch-up, asks `catch_up`, receives live events and a head announcement: all of it. */
-  async function everythingOnTheSocket(token: string): Promise<unknown[]> {
+  async function everythingOnTheSocket(token: string, display = true): Promise<unknown[]> {
     const head = (await getJson(t.app, coordinator, '/api/events?after=0&limit=1')).body.head;
     const r = record(token, 0);
     await waitFor(() => r.seqs().length >= head, 5000, 'the catch-up on connect');
@@ -187,6 +187,19 @@ describe('what a wall display receives', () => {
     );
     await waitFor(() => r.has('head'), 5000, 'a head announcement');
     expect(new Set(r.seqs()).size).toBe(last);
+    if (display) {
+      // A coordinator shows the walls the whole day so far (replay on the walls): its moment is checked with the rest.
+      const shown = await t.app.inject({
+        method: 'PUT',
+        url: '/api/replay/walls',
+        headers: { authorization: `Bearer ${coordinator}` },
+        payload: { at: new Date().toISOString() },
+      });
+      expect(shown.statusCode).toBe(200);
+      await waitFor(() => r.has('wall_replay'), 5000, 'a wall replay');
+      const moment = r.frames.find((f) => f.event === 'wall_replay')!.args[0] as { moment: { findings: unknown[] } };
+      expect(moment.moment.findings.length).toBeGreaterThan(0);
+    }
     return [r.frames, ack];
   }
 
@@ -215,7 +228,7 @@ describe('what a wall display receives', () => {
 
   it('a coordinator does receive all of it (so the checks below would see it)', async () => {
     const seen = JSON.stringify([
-      await everythingOnTheSocket(await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD)),
+      await everythingOnTheSocket(await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD), false),
       await httpAnswers(coordinator),
     ]);
     for (const secret of [...personal, ...freeText, ...positions]) expect(seen, secret).toContain(secret);

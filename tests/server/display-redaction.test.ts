@@ -6,6 +6,7 @@ import {
   redactEventForDisplay,
   redactFindingSummaryForDisplay,
   redactPatchForDisplay,
+  redactReplayForDisplay,
   redactTeamStatusForDisplay,
   STRICTEST_DISPLAY_POLICY,
 } from '../../server/modules/events/display-redaction';
@@ -18,6 +19,7 @@ import {
 } from '../../shared/schemas/events';
 import type { FindingSummary } from '../../shared/schemas/findings';
 import type { TeamStatus } from '../../shared/schemas/teams';
+import type { ReplayReply } from '../../shared/schemas/replay';
 
 const teamId = randomUUID();
 const stationId = randomUUID();
@@ -334,5 +336,55 @@ describe('off-station incidents on a wall', () => {
     }
     // The summary given is left as it was.
     expect(summary.text).toBe('a man near the bus hands out envelopes');
+  });
+});
+
+describe('a past moment shown on the walls', () => {
+  const teamStatus: TeamStatus = {
+    lastSeenAt: '2025-11-30T10:00:00.000Z',
+    currentStationId: stationId,
+    lastPosition: { lat: position.lat, lng: position.lng, at: '2025-11-30T10:00:00.000Z' },
+    helpOpen: false,
+    helpRequestedAt: null,
+    helpAcknowledgedAt: null,
+    silentAcknowledgedAt: null,
+    updatedSeq: 7,
+  };
+  /** A replayed moment as a coordinator gets it, with a stray text field as a later change to the replay might add. */
+  const moment = {
+    at: '2025-11-30T10:00:05.000Z',
+    seq: 7,
+    head: 9,
+    stations: [],
+    teams: [{ id: teamId, status: teamStatus }],
+    findings: [
+      {
+        id: randomUUID(),
+        seq: 7,
+        category: 'ballot_stuffing',
+        severity: 'critical',
+        status: 'new',
+        stationId: null,
+        teamId,
+        reportedAt: '2025-11-30T10:00:00.000Z',
+        statusChangedAt: null,
+        position: { lat: position.lat, lng: position.lng },
+        text: 'saw Mr Petrov stuff ballots',
+      },
+    ],
+    coverage: { head: 7 },
+  } as unknown as ReplayReply;
+
+  it('never carries finding text, and team or incident positions only where the mission shows them', () => {
+    for (const policy of [STRICTEST_DISPLAY_POLICY, { showsFindingText: true, showsTeamPositions: false }]) {
+      const shown = JSON.stringify(redactReplayForDisplay(moment, policy));
+      expect(shown).not.toContain('Petrov');
+      expect(shown).not.toContain(String(position.lat));
+      expect(shown).toContain('ballot_stuffing');
+    }
+    const allowed = redactReplayForDisplay(moment, { showsFindingText: true, showsTeamPositions: true });
+    expect(JSON.stringify(allowed)).not.toContain('Petrov');
+    expect(allowed.teams[0]!.status.lastPosition).toEqual(teamStatus.lastPosition);
+    expect(allowed.findings[0]!.position).toEqual({ lat: position.lat, lng: position.lng });
   });
 });

@@ -15,6 +15,7 @@ import {
   type StoredEvent,
 } from '../../../shared/schemas/events';
 import type { FindingSummary } from '../../../shared/schemas/findings';
+import type { ReplayReply } from '../../../shared/schemas/replay';
 import type { TeamStatus } from '../../../shared/schemas/teams';
 
 /** What a display gets when the mission's policy is unknown (or cannot be read): nothing beyond the always-safe fields. */
@@ -66,5 +67,33 @@ export function redactFindingSummaryForDisplay(finding: FindingSummary, policy: 
     ...kept,
     ...(policy.showsFindingText && text !== undefined ? { text } : {}),
     ...(policy.showsTeamPositions && position !== undefined ? { position } : {}),
+  };
+}
+
+/**
+ * A past moment for a wall (the replay a coordinator shows on the walls): the same rules as live data. Replayed
+ * findings never carry text or photos; team positions and incidents' positions only when the mission shows them.
+ * Built field by field, so a field added to the replay later reaches walls only when added here.
+ */
+export function redactReplayForDisplay(moment: ReplayReply, policy: DisplayPolicy): ReplayReply {
+  return {
+    at: moment.at,
+    seq: moment.seq,
+    head: moment.head,
+    stations: moment.stations,
+    teams: moment.teams.map((row) => ({ id: row.id, status: redactTeamStatusForDisplay(row.status, policy) })),
+    findings: moment.findings.map((f) => ({
+      id: f.id,
+      seq: f.seq,
+      category: f.category,
+      severity: f.severity,
+      status: f.status,
+      stationId: f.stationId,
+      teamId: f.teamId,
+      reportedAt: f.reportedAt,
+      statusChangedAt: f.statusChangedAt,
+      position: policy.showsTeamPositions ? f.position : null,
+    })),
+    coverage: moment.coverage,
   };
 }

@@ -8,6 +8,7 @@
  */
 import type { Db } from '../../../db/client';
 import type { ReplayReply } from '../../../shared/schemas/replay';
+import { WALL_REPLAY_LEASE_MS } from '../../../shared/constants';
 import { HttpError } from '../../errors';
 import { listEventsAfter } from '../log/rows';
 import { readHead } from '../log/head';
@@ -38,6 +39,12 @@ export function parseReplayMoment(text: string, now: Date): Date {
   return at;
 }
 
+/** Where a moment shown on the walls goes (the broadcaster, which redacts it for displays). */
+export interface WallReplayNotifier {
+  wallReplay(missionId: string, moment: ReplayReply, expiresAt: string): void;
+  wallReplayEnded(missionId: string): void;
+}
+
 export interface ReplayOptions {
   /** Events between stored snapshots: a moment costs at most this many events on top of a snapshot read. */
   snapshotEvery: number;
@@ -47,6 +54,7 @@ export function createReplayService(
   db: Db,
   options: ReplayOptions,
   coverage: Pick<CoverageService, 'coverage'>,
+  walls: WallReplayNotifier,
   clock: () => Date = () => new Date(),
 ) {
   /** Each mission's last replayed state and the hash of its last event (to see that the log is still that log). */
@@ -159,12 +167,27 @@ export function createReplayService(
     return { ...reply, coverage: await coverage.coverage(missionId, { seq: reply.seq, stations: figures }) };
   }
 
+  /**
+   * Shows the mission's walls the moment `atText` until the lease runs out (WALL_REPLAY_LEASE_MS), unless the
+   * coordinator's page asks again. The lease rides on the message, so no instance holds state a restart would lose.
+   */
+  async function showOnWalls(missionId: string, atText: string): Promise<{ expiresAt: string }> {
+    const moment = await at(missionId, atText);
+    const expiresAt = new Date(clock().getTime() + WALL_REPLAY_LEASE_MS).toISOString();
+    walls.wallReplay(missionId, moment, expiresAt);
+    return { expiresAt };
+  }
+
+  function endOnWalls(missionId: string): void {
+    walls.wallReplayEnded(missionId);
+  }
+
   function close(): void {
     for (const entry of warming.values()) if (entry.timer) clearTimeout(entry.timer);
     warming.clear();
   }
 
-  return { at, logGrew, close };
+  return { at, showOnWalls, endOnWalls, logGrew, close };
 }
 
 export type ReplayService = ReturnType<typeof createReplayService>;

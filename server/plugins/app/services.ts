@@ -63,7 +63,7 @@ export function createServices(app: FastifyInstance) {
   const teams = createTeamsService(db, displayPolicies, auth);
   const missionSettings = createMissionSettingsService(db, app.realtime.broadcaster);
   const coverage = createCoverageService(db);
-  replay = createReplayService(db, { snapshotEvery: config.replaySnapshotEvery }, coverage);
+  replay = createReplayService(db, { snapshotEvery: config.replaySnapshotEvery }, coverage, broadcaster);
   const results = createResultsService(db, events);
   return {
     auth,

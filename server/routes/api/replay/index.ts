@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { errorReplies } from '../../../../shared/schemas/common';
-import { ReplayQuery, ReplayReply } from '../../../../shared/schemas/replay';
+import { ReplayQuery, ReplayReply, WallReplayBody, WallReplayReply } from '../../../../shared/schemas/replay';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  // Coordinators only: a past moment holds team positions and findings a wall's policy may hide, and a wall follows live.
+  // Coordinators only: a past moment holds team positions and findings a wall's policy may hide. Walls get a moment
+  // only when a coordinator shows it to them (PUT /walls), pushed redacted over their socket.
   app.get('', {
     onRequest: app.allow('coordinator'),
     schema: {
@@ -16,6 +18,34 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ReplayReply, ...errorReplies },
     },
     handler: async (request) => app.services.replay.at(request.principal!.missionId, request.query.at),
+  });
+
+  app.put('/walls', {
+    onRequest: app.allow('coordinator'),
+    schema: {
+      tags: ['replay'],
+      summary: "Show the mission's wall displays a past moment (or renew it); they go back to live at expiresAt",
+      description:
+        'Every display of the mission, on every instance, gets `wall_replay` with the moment redacted by the display ' +
+        "policy. The coordinator's page sends it again on every scrub and every few seconds; without that the walls " +
+        'go back to live by themselves after 30 s.',
+      body: WallReplayBody,
+      response: { 200: WallReplayReply, ...errorReplies },
+    },
+    handler: async (request) => app.services.replay.showOnWalls(request.principal!.missionId, request.body.at),
+  });
+
+  app.delete('/walls', {
+    onRequest: app.allow('coordinator'),
+    schema: {
+      tags: ['replay'],
+      summary: "The mission's wall displays go back to live now",
+      response: { 204: Type.Null(), ...errorReplies },
+    },
+    handler: async (request, reply) => {
+      app.services.replay.endOnWalls(request.principal!.missionId);
+      return reply.status(204).send(null);
+    },
   });
 };
 export default routes;
