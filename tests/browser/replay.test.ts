@@ -2,6 +2,8 @@
  * Replay of the day in Chromium: a coordinator opens the replay bar, scrubs back to a moment before a critical finding
  * and sees the map and the coverage figures as they were then, while live news keeps arriving unseen; "Back to live"
  * draws the mission as it is now, the news included. The bar's screenshot goes to docs/screenshots/replay-bar.png.
+ * Then "Show on walls": the wall display shows the same past moment under a REPLAY banner, and goes back to live with
+ * the coordinator.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,8 +75,8 @@ describe.runIf(chromiumAvailable)('replay of the day in Chromium', () => {
   });
 
   /** The state the map's station source holds for a station (zoomed in so it is not inside a cluster). */
-  async function mapState(station: StationRow): Promise<string | null> {
-    return page.evaluate((id) => {
+  async function mapState(station: StationRow, on: Page = page): Promise<string | null> {
+    return on.evaluate((id) => {
       const found = window.__vigilMap!.querySourceFeatures('stations').find((f) => f.properties.id === id);
       return found ? String(found.properties.state) : null;
     }, station.id);
@@ -91,11 +93,11 @@ describe.runIf(chromiumAvailable)('replay of the day in Chromium', () => {
     }, teamId);
   }
 
-  async function waitForMapState(station: StationRow, state: string): Promise<void> {
+  async function waitForMapState(station: StationRow, state: string, on: Page = page): Promise<void> {
     const started = Date.now();
     let seen: string | null = null;
     while (Date.now() - started < BUSY_MACHINE_WAIT_MS) {
-      seen = await mapState(station);
+      seen = await mapState(station, on);
       if (seen === state) return;
       await sleep(100);
     }
@@ -110,9 +112,10 @@ describe.runIf(chromiumAvailable)('replay of the day in Chromium', () => {
     const [arrived] = await postAs(base, a.token, [
       { id: randomUUID(), type: 'arrival', teamId: a.teamId, stationId: first.id, occurredAt: now() },
     ]);
-    await sleep(300);
+    // Over a second either side: the scrubber moves in whole seconds from its start, so a moment may round by 0.5 s.
+    await sleep(1200);
     const before = Date.now();
-    await sleep(300);
+    await sleep(1200);
     await postAs(base, a.token, [
       {
         id: randomUUID(),
@@ -208,5 +211,75 @@ describe.runIf(chromiumAvailable)('replay of the day in Chromium', () => {
         timeout: BUSY_MACHINE_WAIT_MS,
       })
       .toBeGreaterThanOrEqual(news!.seq!);
+  }, 180_000);
+
+  it('shows the moment on the walls under a REPLAY banner, and Back to live returns them to live', async () => {
+    const [a] = phones as [Phone];
+    const station = stations.find((s) => s.id === a.route[1])!;
+    const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    wall.on('pageerror', (err) => console.error('wall page error:', err.message));
+    await wall.goto(`${base}/display?token=${encodeURIComponent(demo.displayToken)}`);
+    await wall.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
+    await wall.waitForFunction(() => window.__vigilMap?.loaded() === true, undefined, { timeout: 30_000 });
+
+    const now = () => new Date().toISOString();
+    const [arrived] = await postAs(base, a.token, [
+      { id: randomUUID(), type: 'arrival', teamId: a.teamId, stationId: station.id, occurredAt: now() },
+    ]);
+    // Over a second either side: the scrubber moves in whole seconds.
+    await sleep(1200);
+    const before = Date.now();
+    await sleep(1200);
+    const findingId = randomUUID();
+    await postAs(base, a.token, [
+      {
+        id: findingId,
+        type: 'finding',
+        teamId: a.teamId,
+        stationId: station.id,
+        occurredAt: now(),
+        category: 'vote_buying',
+        severity: 'critical',
+        text: 'Money handed out at the door',
+      },
+    ]);
+    const later = `[data-vigil-ticker] li[data-finding-id="${findingId}"]`;
+    await wall.waitForSelector(later, { timeout: BUSY_MACHINE_WAIT_MS });
+    const focus = (on: Page) =>
+      on.evaluate(({ lng, lat }) => window.__vigilMap!.jumpTo({ center: [lng, lat], zoom: 15 }), {
+        lng: station.lng,
+        lat: station.lat,
+      });
+    await focus(wall);
+    await waitForMapState(station, 'critical', wall);
+
+    await page.click('[data-vigil-replay-open]');
+    await page.locator('[data-vigil-replay-scrubber]').evaluate((input: HTMLInputElement, at: number) => {
+      input.value = String(at);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }, before);
+    await page.waitForSelector(`[data-vigil-replay-bar][data-seq="${arrived!.seq}"]`, {
+      timeout: BUSY_MACHINE_WAIT_MS,
+    });
+    expect(await wall.locator('[data-vigil-wall-replay]').count()).toBe(0);
+    await page.check('[data-vigil-replay-walls]');
+
+    // The wall shows the moment: a banner that says so, the station with its team and no finding, the later finding
+    // out of the ticker.
+    const banner = wall.locator('[data-vigil-wall-replay]');
+    await banner.waitFor({ timeout: BUSY_MACHINE_WAIT_MS });
+    expect(await banner.getAttribute('data-seq')).toBe(String(arrived!.seq));
+    expect(await banner.textContent()).toMatch(/^\s*REPLAY · \d{1,2}:\d{2}(:\d{2})? — not live\s*$/);
+    await focus(wall);
+    await waitForMapState(station, 'present', wall);
+    await wall.waitForSelector(later, { state: 'detached', timeout: BUSY_MACHINE_WAIT_MS });
+    useInReadme(await saveScreenshot(wall, 'wall-replay'), 'wall-replay');
+
+    await page.click('[data-vigil-replay-live]');
+    await banner.waitFor({ state: 'detached', timeout: BUSY_MACHINE_WAIT_MS });
+    await wall.waitForSelector(later, { timeout: BUSY_MACHINE_WAIT_MS });
+    await focus(wall);
+    await waitForMapState(station, 'critical', wall);
+    await wall.close();
   }, 180_000);
 });

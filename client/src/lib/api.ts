@@ -20,7 +20,7 @@ import type {
   UpdateDisplayLinkBody,
 } from '../../../shared/schemas/displays';
 import type { CoverageReply } from '../../../shared/schemas/coverage';
-import type { ReplayReply } from '../../../shared/schemas/replay';
+import type { ReplayReply, WallReplayReply } from '../../../shared/schemas/replay';
 import type { EventInput, FeedPage, PostEventsReply } from '../../../shared/schemas/events';
 import type { RecentFindingsReply, TriageFindingsReply } from '../../../shared/schemas/findings';
 import type { FormsReply } from '../../../shared/schemas/forms';
@@ -147,6 +147,16 @@ export class ApiClient {
   /** The stations, teams, findings and coverage as they stood at a past moment (coordinators). */
   replay(at: string): Promise<ReplayReply> {
     return this.#request('GET', '/api/replay', { query: { at } });
+  }
+
+  /** Shows the mission's walls this past moment, or renews it (coordinators). */
+  showOnWalls(at: string): Promise<WallReplayReply> {
+    return this.#request('PUT', '/api/replay/walls', { body: { at } });
+  }
+
+  /** The mission's walls go back to live (coordinators). */
+  endOnWalls(): Promise<void> {
+    return this.#request('DELETE', '/api/replay/walls');
   }
 
   ballot(): Promise<BallotReply> {

@@ -9,6 +9,7 @@
 import type { StatusPatch } from '../../../../shared/realtime';
 import type { AlertSettings } from '../../../../shared/schemas/auth';
 import type { DisplayLinkSettings } from '../../../../shared/schemas/displays';
+import type { WallReplay } from '../../../../shared/schemas/replay';
 import type { Station } from '../../../../shared/schemas/stations';
 import type { Team } from '../../../../shared/schemas/teams';
 import { ApiError, type ApiClient } from '../api';
@@ -54,6 +55,8 @@ export class LiveMission {
   alertSettings = $state<AlertSettings | null>(null);
   /** Set when the server said this display link was revoked; the live link is closed for good. */
   revokedReason = $state<string | null>(null);
+  /** Displays: the past moment a coordinator shows the walls, with when it arrived (null: live). */
+  wallReplay = $state.raw<{ replay: WallReplay; receivedAtMs: number } | null>(null);
 
   readonly #link = new MissionLink();
   readonly #stations = new StationIndex();
@@ -190,6 +193,9 @@ export class LiveMission {
         revoked: (notice) => {
           this.stop();
           this.revokedReason = notice.reason;
+        },
+        wallReplay: (replay) => {
+          this.wallReplay = replay === null ? null : { replay, receivedAtMs: Date.now() };
         },
       },
     });

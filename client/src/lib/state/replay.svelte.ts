@@ -6,9 +6,15 @@
  * one is on its way asks only for the latest.
  */
 import type { ReplayReply } from '../../../../shared/schemas/replay';
+import { WALL_REPLAY_RENEW_MS } from '../../../../shared/constants';
 import { STATION_STATES, findingBadge, stationState, type StationState } from '../../../../shared/station-state';
 import type { ApiClient } from '../api';
-import { liveMission } from './live-mission.svelte';
+import { liveMission, type StationMarkChange } from './live-mission.svelte';
+
+/** How the map draws each station of a past moment (the coordinator's map and the walls alike). */
+export function momentMarks(stations: ReplayReply['stations']): StationMarkChange[] {
+  return stations.map((s) => ({ id: s.id, state: stationState(s.status), badge: findingBadge(s.status) }));
+}
 
 export const REPLAY_SPEEDS = [1, 60, 600] as const;
 export type ReplaySpeed = (typeof REPLAY_SPEEDS)[number];
@@ -34,12 +40,18 @@ export class Replay {
   moment = $state.raw<ReplayReply | null>(null);
   /** Stations per map state at the moment shown (the legend's counts while replaying). */
   counts = $state.raw<Record<StationState, number> | null>(null);
+  /**
+   * The mission's walls show the moment too ("Show on walls"): sent on every moment shown and renewed every
+   * WALL_REPLAY_RENEW_MS; if this page goes away the walls' lease runs out and they go back to live by themselves.
+   */
+  onWalls = $state(false);
 
   #api: ApiClient | null = null;
   #timer: ReturnType<typeof setInterval> | null = null;
   #inFlight = false;
   /** A moment asked for while another was on its way. */
   #wanted: number | null = null;
+  #renewTimer: ReturnType<typeof setInterval> | null = null;
 
   async open(api: ApiClient): Promise<void> {
     this.#api = api;
@@ -106,8 +118,37 @@ export class Replay {
     this.seek(Date.now());
   }
 
-  /** One click: the live picture again, with all that arrived meanwhile. */
+  /** Turns "Show on walls" on (the walls show the moment shown here) or off (they go back to live). */
+  setOnWalls(on: boolean): void {
+    if (on === this.onWalls) return;
+    this.onWalls = on;
+    if (on) {
+      if (this.moment !== null) this.#toWalls(this.moment.at);
+      this.#renewTimer = setInterval(() => {
+        if (this.moment !== null) this.#toWalls(this.moment.at);
+      }, WALL_REPLAY_RENEW_MS);
+    } else {
+      this.#stopRenewing();
+      this.#api?.endOnWalls().catch((error: unknown) => this.#failed(error));
+    }
+  }
+
+  #toWalls(at: string): void {
+    this.#api?.showOnWalls(at).catch((error: unknown) => this.#failed(error));
+  }
+
+  #stopRenewing(): void {
+    if (this.#renewTimer !== null) clearInterval(this.#renewTimer);
+    this.#renewTimer = null;
+  }
+
+  #failed(error: unknown): void {
+    this.error = error instanceof Error ? error.message : String(error);
+  }
+
+  /** One click: the live picture again, with all that arrived meanwhile (on the walls too). */
   backToLive(): void {
+    this.setOnWalls(false);
     this.pause();
     this.active = false;
     this.moment = null;
@@ -124,17 +165,14 @@ export class Replay {
     try {
       const moment = await api.replay(new Date(at).toISOString());
       if (!this.active) return;
-      const marks = moment.stations.map((s) => ({
-        id: s.id,
-        state: stationState(s.status),
-        badge: findingBadge(s.status),
-      }));
+      const marks = momentMarks(moment.stations);
       const counts = Object.fromEntries(STATION_STATES.map((state) => [state, 0])) as Record<StationState, number>;
       for (const mark of marks) counts[mark.state]++;
       this.moment = moment;
       this.counts = counts;
       this.error = null;
       liveMission.showMoment(marks);
+      if (this.onWalls) this.#toWalls(moment.at);
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
     } finally {

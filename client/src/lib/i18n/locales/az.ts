@@ -240,6 +240,8 @@ export const az: Messages = {
     play: '{{speed}}× oynat',
     nextFinding: 'Növbəti pozuntu',
     figures: 'O an: ziyarət edilib {{visited}} / {{total}} · komanda ilə {{present}} · açıq pozuntular {{open}}',
+    onWalls: 'Divarlarda göstər',
+    onWallsTitle: 'Missiyanın divar ekranları da bu anı göstərir, canlıya qayıdana qədər',
   },
   dashboard: {
     signOut: 'Çıxış',
@@ -570,6 +572,8 @@ export const az: Messages = {
     displayRevoked: 'Bu ekran linki artıq etibarlı deyil. Koordinatordan yenisini istəyin.',
   },
   wall: {
+    replay: 'TƏKRAR · {{time}} — canlı deyil',
+    replayTitle: 'Koordinator günü təkrar izləyir; ekran özü canlıya qayıdacaq',
     wholeCity: 'Bütün şəhər',
     district: '{{name}} rayonu',
     districtInRegion: '{{name}} rayonu, {{region}}',

@@ -242,6 +242,8 @@ export const en = {
     play: 'Play at {{speed}}×',
     nextFinding: 'Next finding',
     figures: 'Then: visited {{visited}} of {{total}} · with a team {{present}} · open findings {{open}}',
+    onWalls: 'Show on walls',
+    onWallsTitle: "The mission's wall displays show this moment too, until Back to live",
   },
   dashboard: {
     signOut: 'Sign out',
@@ -570,6 +572,8 @@ export const en = {
     displayRevoked: 'This display link is not valid any more. Ask a coordinator for a new one.',
   },
   wall: {
+    replay: 'REPLAY · {{time}} — not live',
+    replayTitle: 'A coordinator is replaying the day; the wall returns to live by itself',
     wholeCity: 'Whole city',
     district: '{{name}} district',
     districtInRegion: '{{name}} district, {{region}}',

@@ -241,6 +241,8 @@ export const ky: Messages = {
     play: '{{speed}}× ойнотуу',
     nextFinding: 'Кийинки бузуу',
     figures: 'Ошол учурда: барылган {{visited}} / {{total}} · команда менен {{present}} · ачык бузуулар {{open}}',
+    onWalls: 'Дубалдарда көрсөтүү',
+    onWallsTitle: 'Миссиянын дубал экрандары да ушул учурду көрсөтөт, түз эфирге кайтканга чейин',
   },
   dashboard: {
     signOut: 'Чыгуу',
@@ -572,6 +574,8 @@ export const ky: Messages = {
     displayRevoked: 'Бул экран шилтемеси мындан ары жарактуу эмес. Координатордон жаңысын сураңыз.',
   },
   wall: {
+    replay: 'КАЙТАЛОО · {{time}} — түз эфир эмес',
+    replayTitle: 'Координатор күндү кайра карап жатат; экран өзү түз эфирге кайтат',
     wholeCity: 'Бүт шаар',
     district: '{{name}} району',
     districtInRegion: '{{name}} району, {{region}}',

@@ -240,6 +240,8 @@ export const ru: Messages = {
     play: 'Воспроизвести {{speed}}×',
     nextFinding: 'Следующее нарушение',
     figures: 'Тогда: посещено {{visited}} из {{total}} · с командой {{present}} · открытых нарушений {{open}}',
+    onWalls: 'Показать на стенах',
+    onWallsTitle: 'Настенные экраны миссии тоже показывают этот момент, до «Вернуться к текущему»',
   },
   dashboard: {
     signOut: 'Выйти',
@@ -571,6 +573,8 @@ export const ru: Messages = {
     displayRevoked: 'Эта ссылка экрана больше не действует. Попросите у координатора новую.',
   },
   wall: {
+    replay: 'ПОВТОР · {{time}} — не в реальном времени',
+    replayTitle: 'Координатор просматривает день; экран сам вернётся к текущему',
     wholeCity: 'Весь город',
     district: 'Район: {{name}}',
     districtInRegion: 'Район: {{name}} ({{region}})',

@@ -3,6 +3,7 @@
  * signals), the sequencer that puts events in order, and the filling of gaps. It says what arrived; LiveMission decides
  * what to do with it.
  */
+import type { WallReplay } from '../../../../../shared/schemas/replay';
 import type { StatusPatch } from '../../../../../shared/realtime';
 import type { AlertSettings } from '../../../../../shared/schemas/auth';
 import type { DisplayLinkSettings, DisplayRevoked } from '../../../../../shared/schemas/displays';
@@ -32,6 +33,8 @@ export interface LinkHandlers {
   displaySettings(settings: DisplayLinkSettings): void;
   alertSettings(settings: AlertSettings): void;
   revoked(notice: DisplayRevoked): void;
+  /** Displays: a coordinator shows the walls a past moment (null: back to live). */
+  wallReplay(replay: WallReplay | null): void;
 }
 
 export interface OpenOptions {
@@ -143,6 +146,8 @@ export class MissionLink {
     socket.on('mission_reset', () => location.reload());
     // Told by the server itself: stop at once rather than wait for the disconnect that follows.
     socket.on('revoked', (notice) => handlers.revoked(notice));
+    socket.on('wall_replay', (replay) => handlers.wallReplay(replay));
+    socket.on('wall_replay_ended', () => handlers.wallReplay(null));
 
     const goneOffline = () => {
       if (this.connection === 'reconnecting') this.#setConnection('offline', this.connectionSince);
