@@ -12,6 +12,9 @@ export const EXPORT_FILES = [
   'stations.csv',
   'stations.geojson',
   'districts.csv',
+  'turnout.csv',
+  'protocols.csv',
+  'quick-count.csv',
 ] as const;
 export type ExportFile = (typeof EXPORT_FILES)[number];
 export const ExportParams = Type.Object({ file: oneOf(EXPORT_FILES) }, { additionalProperties: false });

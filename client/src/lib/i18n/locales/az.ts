@@ -653,6 +653,9 @@ export const az: Messages = {
         stationsCsv: 'Məntəqələrin vəziyyəti (CSV)',
         stationsGeojson: 'Məntəqələrin vəziyyəti (GeoJSON)',
         districts: 'Rayon və mərhələ üzrə (CSV)',
+        turnout: 'Seçici fəallığı (CSV)',
+        protocols: 'Nəticə protokolları (CSV)',
+        quickCount: 'Sürətli hesablama, xəta payı ilə (CSV)',
       },
     },
     ballot: {

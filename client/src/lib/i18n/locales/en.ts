@@ -653,6 +653,9 @@ export const en = {
         stationsCsv: 'Station status (CSV)',
         stationsGeojson: 'Station status (GeoJSON)',
         districts: 'Per district and phase (CSV)',
+        turnout: 'Turnout reports (CSV)',
+        protocols: 'Results protocols (CSV)',
+        quickCount: 'Quick count with margins (CSV)',
       },
     },
     ballot: {

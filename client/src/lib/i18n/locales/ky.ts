@@ -655,6 +655,9 @@ export const ky: Messages = {
         stationsCsv: 'Участоктордун абалы (CSV)',
         stationsGeojson: 'Участоктордун абалы (GeoJSON)',
         districts: 'Район жана этап боюнча (CSV)',
+        turnout: 'Шайлоочулардын катышуусу (CSV)',
+        protocols: 'Жыйынтык протоколдору (CSV)',
+        quickCount: 'Тез эсептөө, ката чеги менен (CSV)',
       },
     },
     ballot: {

@@ -654,6 +654,9 @@ export const ru: Messages = {
         stationsCsv: 'Состояние участков (CSV)',
         stationsGeojson: 'Состояние участков (GeoJSON)',
         districts: 'По районам и этапам (CSV)',
+        turnout: 'Явка (CSV)',
+        protocols: 'Протоколы итогов (CSV)',
+        quickCount: 'Быстрый подсчёт с погрешностью (CSV)',
       },
     },
     ballot: {
