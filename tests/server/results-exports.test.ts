@@ -9,7 +9,8 @@ import { parse } from 'csv-parse/sync';
 import { buildTestApp, FIXTURE_PASSWORD, type Driver, type TestApp } from '../helpers/app';
 import { postgresAvailable } from '../helpers/services';
 import { getJson, join, login, minutesAgo, postEvents } from '../helpers/events';
-import type { QuickCountReply } from '../../shared/schemas/results';
+import type { QuickCountReply, TurnoutReply } from '../../shared/schemas/results';
+import type { MissionReport } from '../../shared/schemas/exports';
 
 const drivers: Driver[] = postgresAvailable ? ['pglite', 'postgres'] : ['pglite'];
 
@@ -201,5 +202,18 @@ describe.each(drivers)('results exports on %s', (driver) => {
     // A's share over the two reporting stations: (480 + 300) / (880 + 880).
     expect(Number(rows[1]!.share)).toBeCloseTo(780 / 1760, 9);
     expect(Number(rows[1]!.margin_of_error)).toBeGreaterThan(0);
+  });
+
+  it('the printable summary has turnout by hour and the quick count with margins once there is a ballot', async () => {
+    const report = (await getJson(t.app, coordinator, '/api/exports/summary')).body as MissionReport;
+    const turnout = (await getJson(t.app, coordinator, '/api/turnout')).body as TurnoutReply;
+    const quick = (await getJson(t.app, coordinator, '/api/quick-count')).body as QuickCountReply;
+    expect(report.results!.turnout).toEqual(turnout.city);
+    expect(report.results!.turnout.map((p) => [p.at, p.stations, p.voted])).toEqual([
+      ['10:00', 2, 2800],
+      ['14:00', 1, 650],
+    ]);
+    expect(report.results!.quickCount).toEqual({ stratified: false, contests: quick.contests });
+    expect(report.results!.quickCount!.contests[0]!.shares![0]!.estimate.value).toBeCloseTo(780 / 1760, 9);
   });
 });

@@ -604,7 +604,11 @@ export function createExportsService(
 
   async function report(missionId: string): Promise<MissionReport> {
     const mission = await missionOf(missionId);
-    const figures = await readSummaryFigures(db, missionId);
+    const [figures, ballot] = await Promise.all([readSummaryFigures(db, missionId), readBallot(db, missionId)]);
+    const hasBallot = ballot !== null && (ballot.contests.length > 0 || ballot.turnoutHours.length > 0);
+    const [turnout, quickCount] = hasBallot
+      ? await Promise.all([results.turnout(missionId), results.quickCount(missionId)])
+      : [null, null];
     const when = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
     return {
       mission: { id: mission.id, name: mission.name, electionDate: mission.electionDate, timeZone: mission.timeZone },
@@ -628,6 +632,15 @@ export function createExportsService(
         open: f.open,
       })),
       conflicts: figures.conflicts,
+      results:
+        turnout && quickCount
+          ? {
+              turnout: turnout.city,
+              quickCount: quickCount.sampled
+                ? { stratified: quickCount.stratified, contests: quickCount.contests }
+                : null,
+            }
+          : null,
     };
   }
 

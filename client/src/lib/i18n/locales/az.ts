@@ -868,6 +868,13 @@ export const az: Messages = {
       recompute: 'Hadisələr jurnalının ixracı olan hər kəs onu yenidən hesablaya bilər',
       print: 'Çap et',
       back: 'İdarəetməyə qayıt',
+      hour: 'Saat',
+      observed: 'Müşahidə olunan məntəqələr',
+      voted: 'Səs verib',
+      registered: 'Qeydiyyatda',
+      share: 'Fəallıq',
+      candidate: 'Namizəd',
+      estimate: 'Qiymət (95 % xəta payı)',
     },
   },
 };

@@ -866,6 +866,13 @@ export const en = {
       recompute: 'Anyone holding the event log export can recompute it',
       print: 'Print',
       back: 'Back to operations',
+      hour: 'Hour',
+      observed: 'Observed stations',
+      voted: 'Voted',
+      registered: 'Registered',
+      share: 'Turnout',
+      candidate: 'Candidate',
+      estimate: 'Estimate (95 % margin)',
     },
   },
 };
