@@ -7,8 +7,10 @@ import {
   redactFindingSummaryForDisplay,
   redactPatchForDisplay,
   redactTeamStatusForDisplay,
+  redactTurnoutForDisplay,
   STRICTEST_DISPLAY_POLICY,
 } from '../../server/modules/events/display-redaction';
+import type { TurnoutReply } from '../../shared/schemas/results';
 import {
   DISPLAY_FIELDS,
   EVENT_TYPES,
@@ -334,5 +336,22 @@ describe('off-station incidents on a wall', () => {
     }
     // The summary given is left as it was.
     expect(summary.text).toBe('a man near the bus hands out envelopes');
+  });
+});
+
+describe('turnout on a wall', () => {
+  it('keeps the sums by hour for the city and districts, never the flagged stations', () => {
+    const point = { at: '10:00', stations: 2, voted: 450, registered: 4001, share: 450 / 4001 };
+    const turnout: TurnoutReply = {
+      turnoutHours: ['10:00'],
+      city: [point],
+      districts: [{ name: 'Leninsky', hours: [point] }],
+      flagged: [{ stationId, stationCode: '1002', at: '10:00', voted: 2500, flags: ['turnout_above_registered'] }],
+      head: 9,
+    };
+    const wall = redactTurnoutForDisplay(turnout);
+    expect(wall).toEqual({ ...turnout, flagged: [] });
+    expect(JSON.stringify(wall)).not.toContain(stationId);
+    expect(turnout.flagged).toHaveLength(1);
   });
 });

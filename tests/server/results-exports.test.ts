@@ -216,4 +216,12 @@ describe.each(drivers)('results exports on %s', (driver) => {
     expect(report.results!.quickCount).toEqual({ stratified: false, contests: quick.contests });
     expect(report.results!.quickCount!.contests[0]!.shares![0]!.estimate.value).toBeCloseTo(780 / 1760, 9);
   });
+
+  it('a wall display reads turnout by hour, without the flagged stations', async () => {
+    const coordinatorView = (await getJson(t.app, coordinator, '/api/turnout')).body as TurnoutReply;
+    expect(coordinatorView.flagged.map((f) => f.stationCode)).toEqual(['1002']);
+    const wall = await getJson(t.app, t.own.displayToken, '/api/turnout');
+    expect(wall.status).toBe(200);
+    expect(wall.body).toEqual({ ...coordinatorView, flagged: [] });
+  });
 });
