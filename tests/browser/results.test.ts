@@ -150,6 +150,11 @@ describe.runIf(chromiumAvailable)('turnout and protocols in Chromium', () => {
     expect(await desk.locator('[data-vigil-report-candidate=A]').textContent()).toContain(
       `${((470 / 880) * 100).toFixed(1)} %`,
     );
+    // A wall shows the city's turnout by hour too.
+    await desk.goto(`${base}/display?token=${encodeURIComponent(t.own.displayToken)}`);
+    const wallHour = desk.locator('[data-vigil-wall-turnout-hour="00:00"]');
+    await wallHour.waitFor({ timeout: 20_000 });
+    expect(await wallHour.textContent()).toContain('32.0%');
     await phone.context().close();
     await desk.context().close();
   }, 240_000);
