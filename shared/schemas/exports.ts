@@ -2,6 +2,7 @@
 import { Type, type Static } from 'typebox';
 import { IsoTime, oneOf } from './common';
 import { ChainHead } from './operations';
+import { ContestQuickCount, TurnoutPoint } from './results';
 
 export const EXPORT_FILES = [
   'events.csv',
@@ -12,6 +13,9 @@ export const EXPORT_FILES = [
   'stations.csv',
   'stations.geojson',
   'districts.csv',
+  'turnout.csv',
+  'protocols.csv',
+  'quick-count.csv',
 ] as const;
 export type ExportFile = (typeof EXPORT_FILES)[number];
 export const ExportParams = Type.Object({ file: oneOf(EXPORT_FILES) }, { additionalProperties: false });
@@ -48,5 +52,19 @@ export const MissionReport = Type.Object({
   assessments: Type.Array(Type.Object({ phase: Type.String(), assessment: Type.String(), count: Count })),
   findings: Type.Array(Type.Object({ category: Type.String(), severity: Type.String(), count: Count, open: Count })),
   conflicts: Type.Object({ open: Count, resolved: Count }),
+  /**
+   * Turnout by hour over the observed stations (as GET /api/turnout has it for the city) and the quick count (as
+   * GET /api/quick-count has it; null without a sample); null when the mission has no ballot.
+   */
+  results: Type.Union([
+    Type.Object({
+      turnout: Type.Array(TurnoutPoint),
+      quickCount: Type.Union([
+        Type.Object({ stratified: Type.Boolean(), contests: Type.Array(ContestQuickCount) }),
+        Type.Null(),
+      ]),
+    }),
+    Type.Null(),
+  ]),
 });
 export type MissionReport = Static<typeof MissionReport>;

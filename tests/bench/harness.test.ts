@@ -15,7 +15,7 @@ describe.runIf(runnable)('npm run bench (quick mode)', () => {
   it('runs ingest, scale-out, catch-up and fan-out and prints one row per figure', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'tests/bench/run.ts'], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, BENCH_QUICK: '1', BENCH_ONLY: 'ingest,scaleout,catchup,fanout' },
+      env: { ...process.env, BENCH_QUICK: '1', BENCH_ONLY: 'ingest,scaleout,catchup,fanout,stations' },
       encoding: 'utf8',
       timeout: 420_000,
     });
@@ -35,6 +35,11 @@ describe.runIf(runnable)('npm run bench (quick mode)', () => {
       'scale-out: 50 events/request, 16 clients, one mission, over Redis',
       'end-to-end POST on B → dashboards on A and B, 20 dashboards',
       'server memory per connected dashboard (20 connected)',
+      '10 clients read 2,000 stations at once: /health p99 while they read (cold cache)',
+      '10 clients read 2,000 stations at once: server peak RSS',
+      '10 clients read 2,000 stations at once: longest event-loop stall of the server',
+      '10 clients read 2,000 stations at once: all answered (one build for all, compressed)',
+      '10 clients read 2,000 stations at once again with the ETag they hold',
     ]);
     // Every row carries a figure and its baseline column, none left empty.
     for (const line of run.stdout.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| figure'))) {

@@ -14,7 +14,8 @@
  * processes; everything talks to 127.0.0.1 only and stops by itself.
  * BENCH_QUICK=1 shrinks every run so CI can prove the harness works (its figures mean nothing).
  *   - replay of the day: a random past moment of a 100,000-event day from GET /api/replay (replay-bench.ts).
- * BENCH_ONLY=ingest,scaleout,catchup,fanout,display,map,slowloris,import,phone,replay (any of them, comma-separated) runs those parts.
+ *   - many readers of a 200,000-station list at once: /health p99, RSS and event-loop stalls (stations-bench.ts).
+ * BENCH_ONLY=ingest,scaleout,catchup,fanout,display,map,slowloris,import,phone,replay,stations (any of them, comma-separated) runs those parts.
  * --write appends the table to BENCHMARKS.md with machine, date and commit.
  */
 import { execSync, fork, spawn, spawnSync } from 'node:child_process';
@@ -39,11 +40,12 @@ import { slowlorisSection } from './slowloris';
 import { IMPORT_HEAP_CAP_MIB, importSection } from './import-bench';
 import { phoneSection } from './phone-bench';
 import { replaySection } from './replay-bench';
+import { stationsSection } from './stations-bench';
 import { closedLoop, round, summarize } from './measure';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const ONLY = new Set(
-  (process.env.BENCH_ONLY ?? 'ingest,scaleout,catchup,fanout,display,map,slowloris,import,phone,replay')
+  (process.env.BENCH_ONLY ?? 'ingest,scaleout,catchup,fanout,display,map,slowloris,import,phone,replay,stations')
     .split(',')
     .map((s) => s.trim()),
 );
@@ -294,6 +296,21 @@ async function main() {
     }
     if (ONLY.has('phone')) rows.push(...(await phoneSection(log)));
     if (ONLY.has('replay')) rows.push(...(await replaySection(log)));
+    if (ONLY.has('stations')) {
+      // A database of its own: the import section above adds its stations to the shared mission.
+      const own = await createTestDatabase();
+      try {
+        const { credentials: stationsMission } = await seedMission(own.url, 'stations');
+        const instance = await startInstance(own.url, 'stations', null);
+        try {
+          rows.push(...(await stationsSection(instance, stationsMission, BENCH_PASSWORD, QUICK, log)));
+        } finally {
+          await instance.stop('SIGKILL');
+        }
+      } finally {
+        await own.drop();
+      }
+    }
   } finally {
     await Promise.all(instances.map((i) => i.stop('SIGKILL')));
     await redis.stop();

@@ -139,6 +139,22 @@ describe.runIf(chromiumAvailable)('turnout and protocols in Chromium', () => {
     expect(await quick.locator('[data-vigil-estimate=A]').getAttribute('data-value')).toBe((470 / 880).toFixed(4));
     expect(await quick.locator('[data-vigil-estimate=turnout]').textContent()).toContain('45.0 %');
     await saveScreenshot(desk, 'dashboard-results');
+    // The printable summary carries the same turnout and quick count.
+    await desk.goto(`${base}/operations/summary`);
+    const hour = desk.locator('[data-vigil-report-turnout] [data-vigil-report-hour="00:00"]');
+    await hour.waitFor({ timeout: 20_000 });
+    expect(await hour.textContent()).toContain('32.0 %');
+    expect(await desk.locator('[data-vigil-report-reported=mayor]').textContent()).toContain(
+      'Reported 1 of 2 sample stations',
+    );
+    expect(await desk.locator('[data-vigil-report-candidate=A]').textContent()).toContain(
+      `${((470 / 880) * 100).toFixed(1)} %`,
+    );
+    // A wall shows the city's turnout by hour too.
+    await desk.goto(`${base}/display?token=${encodeURIComponent(t.own.displayToken)}`);
+    const wallHour = desk.locator('[data-vigil-wall-turnout-hour="00:00"]');
+    await wallHour.waitFor({ timeout: 20_000 });
+    expect(await wallHour.textContent()).toContain('32.0%');
     await phone.context().close();
     await desk.context().close();
   }, 240_000);

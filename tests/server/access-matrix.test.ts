@@ -175,7 +175,7 @@ describe('access matrix', () => {
       body: { contests: [], turnoutHours: ['10:00'], protocolPhotoRequired: false },
       expect: COORD,
     },
-    { method: 'GET', url: '/api/turnout', expect: COORD },
+    { method: 'GET', url: '/api/turnout', expect: COORD_DISPLAY },
     { method: 'GET', url: '/api/protocols', expect: COORD },
     { method: 'GET', url: '/api/quick-count', expect: COORD },
     ...[
@@ -187,6 +187,9 @@ describe('access matrix', () => {
       'stations.csv',
       'stations.geojson',
       'districts.csv',
+      'turnout.csv',
+      'protocols.csv',
+      'quick-count.csv',
     ].map((file): RouteCase => ({ method: 'GET', url: `/api/exports/${file}`, expect: COORD })),
   ];
 
@@ -253,7 +256,15 @@ describe('access matrix', () => {
         expect(JSON.stringify(body), `${path} leaks ${id}`).not.toContain(id);
     }
     expect((await getJson(t.app, otherCoordinator, `/api/photos/${photoId}`)).status).toBe(404);
-    for (const file of ['events.csv', 'visits.csv', 'findings.csv', 'stations.geojson', 'findings.geojson']) {
+    for (const file of [
+      'events.csv',
+      'visits.csv',
+      'findings.csv',
+      'stations.geojson',
+      'findings.geojson',
+      'turnout.csv',
+      'protocols.csv',
+    ]) {
       const res = await t.app.inject({
         method: 'GET',
         url: `/api/exports/${file}`,

@@ -8,8 +8,10 @@ import {
   redactPatchForDisplay,
   redactReplayForDisplay,
   redactTeamStatusForDisplay,
+  redactTurnoutForDisplay,
   STRICTEST_DISPLAY_POLICY,
 } from '../../server/modules/events/display-redaction';
+import type { TurnoutReply } from '../../shared/schemas/results';
 import {
   DISPLAY_FIELDS,
   EVENT_TYPES,
@@ -386,5 +388,22 @@ describe('a past moment shown on the walls', () => {
     expect(JSON.stringify(allowed)).not.toContain('Petrov');
     expect(allowed.teams[0]!.status.lastPosition).toEqual(teamStatus.lastPosition);
     expect(allowed.findings[0]!.position).toEqual({ lat: position.lat, lng: position.lng });
+  });
+});
+
+describe('turnout on a wall', () => {
+  it('keeps the sums by hour for the city and districts, never the flagged stations', () => {
+    const point = { at: '10:00', stations: 2, voted: 450, registered: 4001, share: 450 / 4001 };
+    const turnout: TurnoutReply = {
+      turnoutHours: ['10:00'],
+      city: [point],
+      districts: [{ name: 'Leninsky', hours: [point] }],
+      flagged: [{ stationId, stationCode: '1002', at: '10:00', voted: 2500, flags: ['turnout_above_registered'] }],
+      head: 9,
+    };
+    const wall = redactTurnoutForDisplay(turnout);
+    expect(wall).toEqual({ ...turnout, flagged: [] });
+    expect(JSON.stringify(wall)).not.toContain(stationId);
+    expect(turnout.flagged).toHaveLength(1);
   });
 });

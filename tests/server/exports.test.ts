@@ -254,6 +254,8 @@ describe.each(drivers)('exports on %s', (driver) => {
     expect(report.findings.reduce((n: number, f: { count: number }) => n + f.count, 0)).toBe(2);
     expect(report.span.events).toBe(head.seq);
     expect(report.conflicts).toEqual({ open: 1, resolved: 0 });
+    // No ballot: no turnout or quick count section.
+    expect(report.results).toBeNull();
   });
 
   it('reads a log larger than a page, page by page, without losing or repeating a row', async () => {

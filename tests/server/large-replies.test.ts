@@ -9,6 +9,12 @@ import { StationsReply, type Station } from '../../shared/schemas/stations';
 import { buildTestApp, FIXTURE_PASSWORD, type Driver, type TestApp } from '../helpers/app';
 import { arrival, join, login, postEvents } from '../helpers/events';
 import { postgresAvailable } from '../helpers/services';
+import { NATIONAL_MAPPING, nationalList } from '../helpers/national-list';
+
+const BISHKEK: [[number, number], [number, number]] = [
+  [74.5, 42.77],
+  [74.68, 42.94],
+];
 
 const drivers: Driver[] = postgresAvailable ? ['pglite', 'postgres'] : ['pglite'];
 const isStationsReply = Compile(StationsReply);
@@ -128,6 +134,23 @@ describe.each(drivers)('the cached, compressed station list on %s', (driver) => 
     const replies = await Promise.all(tokens.flatMap((token) => [read({}, token), read({}, token)]));
     expect(new Set(replies.map((r) => r.etag)).size).toBe(1);
     for (const reply of replies) expect(reply.body).toEqual(replies[0]!.body);
+  });
+
+  it('builds a list large enough to fill the compressors (5,000 more stations) for several readers at once', async () => {
+    // A list of a few megabytes makes both compressors push back on every page: the build must wait for each of them
+    // without missing either one's drain (it once hung here for good).
+    const list = nationalList({ stations: 5_000, bounds: BISHKEK, seed: 16 });
+    const imported = await t.app.inject({
+      method: 'POST',
+      url: `/api/stations/import?mapping=${encodeURIComponent(JSON.stringify(NATIONAL_MAPPING))}`,
+      headers: { authorization: `Bearer ${coordinator}`, 'content-type': 'text/csv' },
+      payload: list.csv,
+    });
+    expect(imported.statusCode, imported.body).toBe(200);
+    t.app.encodedReplies.clear();
+    const [one, two] = await Promise.all([read(), read()]);
+    expect(one.body.stations.length).toBeGreaterThan(5_000);
+    expect(two.etag).toBe(one.etag);
   });
 
   it('compresses other large replies by Accept-Encoding, and leaves small ones alone', async () => {

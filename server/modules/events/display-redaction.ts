@@ -16,6 +16,7 @@ import {
 } from '../../../shared/schemas/events';
 import type { FindingSummary } from '../../../shared/schemas/findings';
 import type { ReplayReply } from '../../../shared/schemas/replay';
+import type { TurnoutReply } from '../../../shared/schemas/results';
 import type { TeamStatus } from '../../../shared/schemas/teams';
 
 /** What a display gets when the mission's policy is unknown (or cannot be read): nothing beyond the always-safe fields. */
@@ -96,4 +97,12 @@ export function redactReplayForDisplay(moment: ReplayReply, policy: DisplayPolic
     })),
     coverage: moment.coverage,
   };
+}
+
+/**
+ * Turnout for a wall: the city's and each district's running count by hour (sums over observed stations, the
+ * commission's own figures), never the list of flagged stations, which is for the coordinators to look into.
+ */
+export function redactTurnoutForDisplay(turnout: TurnoutReply): TurnoutReply {
+  return { ...turnout, flagged: [] };
 }

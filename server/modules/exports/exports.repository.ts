@@ -2,18 +2,22 @@
  * SQL for exports: every reader walks its table in key order, a page at a time (keyset pagination), so an export of any
  * size holds one page in memory on either driver (postgres.js or PGlite) and never one huge result.
  */
-import { and, asc, eq, gt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import {
+  ballots,
   conflicts,
   events,
   findings,
+  resultsProtocols,
   stationStatus,
   stations,
   teamAssignments,
   teams,
+  turnoutReports,
   visits,
 } from '../../../db/schema/index';
+import type { Ballot, ReportFlag } from '../../../shared/schemas/results';
 
 export const EXPORT_PAGE_ROWS = 1000;
 
@@ -102,6 +106,62 @@ export async function* stationPages(db: Db, missionId: string): AsyncGenerator<E
     after = page[page.length - 1]!.station.code;
     if (page.length < EXPORT_PAGE_ROWS) return;
   }
+}
+
+export interface ExportTurnoutRow {
+  row: typeof turnoutReports.$inferSelect;
+  code: string;
+  district: string;
+  registered: number | null;
+  receivedAt: Date | null;
+}
+
+/** Each station's latest turnout report per hour, with the station and when the server received it, by code and hour. */
+export async function* turnoutPages(db: Db, missionId: string): AsyncGenerator<ExportTurnoutRow[]> {
+  let after: { code: string; at: string } | null = null;
+  for (;;) {
+    const keyset: SQL | undefined = after
+      ? sql`(${stations.code}, ${turnoutReports.at}) > (${after.code}, ${after.at})`
+      : undefined;
+    const page: ExportTurnoutRow[] = await db
+      .select({
+        row: turnoutReports,
+        code: stations.code,
+        district: stations.district,
+        registered: stations.registeredVoters,
+        receivedAt: events.receivedAt,
+      })
+      .from(turnoutReports)
+      .innerJoin(stations, eq(stations.id, turnoutReports.stationId))
+      .leftJoin(events, and(eq(events.missionId, turnoutReports.missionId), eq(events.id, turnoutReports.eventId)))
+      .where(and(eq(turnoutReports.missionId, missionId), keyset))
+      .orderBy(asc(stations.code), asc(turnoutReports.at))
+      .limit(EXPORT_PAGE_ROWS);
+    if (page.length === 0) return;
+    yield page;
+    const last: ExportTurnoutRow = page[page.length - 1]!;
+    after = { code: last.code, at: last.row.at };
+    if (page.length < EXPORT_PAGE_ROWS) return;
+  }
+}
+
+/** Of these protocol events, the ones that stand as a team's latest for their station and contest, with their flags. */
+export async function readLatestProtocolFlags(
+  db: Db,
+  missionId: string,
+  eventIds: string[],
+): Promise<Map<string, ReportFlag[]>> {
+  if (eventIds.length === 0) return new Map();
+  const rows = await db
+    .select({ eventId: resultsProtocols.eventId, flags: resultsProtocols.flags })
+    .from(resultsProtocols)
+    .where(and(eq(resultsProtocols.missionId, missionId), inArray(resultsProtocols.eventId, eventIds)));
+  return new Map(rows.map((r) => [r.eventId, r.flags]));
+}
+
+export async function readBallot(db: Db, missionId: string): Promise<Ballot | null> {
+  const [row] = await db.select({ ballot: ballots.ballot }).from(ballots).where(eq(ballots.missionId, missionId));
+  return row?.ballot ?? null;
 }
 
 /** Call signs and station codes for naming rows (a mission has hundreds or thousands, not millions). */

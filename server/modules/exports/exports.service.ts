@@ -14,17 +14,29 @@ import { PHASES, type Phase } from '../../../shared/schemas/events';
 import type { ExportFile, MissionReport } from '../../../shared/schemas/exports';
 import type { ChainHead } from '../../../shared/schemas/operations';
 import type { LatestAssessments } from '../../../db/schema/read-models';
+import {
+  PROTOCOL_FIGURES,
+  type ProtocolFigures,
+  type ProtocolVotes,
+  type QuickCountReply,
+  type TurnoutReply,
+} from '../../../shared/schemas/results';
+import { protocolFlags } from '../../../shared/protocol-checks';
 import { HttpError } from '../../errors';
 import { readFieldKit } from '../forms/forms.service';
 import {
   eventPages,
   findingPages,
+  readBallot,
   readDistrictFindings,
+  readLatestProtocolFlags,
   readDistrictTable,
   readNames,
   readSummaryFigures,
   stationPages,
+  turnoutPages,
   visitPages,
+  type ExportEventRow,
   type ExportNames,
 } from './exports.repository';
 
@@ -120,7 +132,25 @@ export function withRegionTotals(table: readonly DistrictTableRow[]): (DistrictT
   return out;
 }
 
-export function createExportsService(db: Db, clock: () => Date = () => new Date()) {
+/**
+ * The results area's figures, passed in by services.ts (results sits beside exports, not below): the quick count's
+ * estimates and turnout by hour, computed there as GET /api/quick-count and GET /api/turnout answer them.
+ */
+export interface ResultsFigures {
+  quickCount(missionId: string): Promise<QuickCountReply>;
+  turnout(missionId: string): Promise<TurnoutReply>;
+}
+
+const NO_RESULTS: ResultsFigures = {
+  quickCount: async () => ({ sampled: false, stratified: false, contests: [], head: 0 }),
+  turnout: async () => ({ turnoutHours: [], city: [], districts: [], flagged: [], head: 0 }),
+};
+
+export function createExportsService(
+  db: Db,
+  results: ResultsFigures = NO_RESULTS,
+  clock: () => Date = () => new Date(),
+) {
   async function missionOf(missionId: string) {
     const [row] = await db.select().from(missions).where(eq(missions.id, missionId));
     if (!row) throw new HttpError(404, 'no such mission');
@@ -361,6 +391,121 @@ export function createExportsService(db: Db, clock: () => Date = () => new Date(
           ),
         );
       }
+      case 'turnout.csv':
+        return csv(
+          [
+            'station',
+            'district',
+            'hour',
+            'voted',
+            'registered',
+            'share',
+            'flags',
+            'team',
+            'occurred_at',
+            'received_at',
+            'seq',
+          ],
+          mapPages(turnoutPages(db, missionId), (r) => [
+            r.code,
+            r.district,
+            r.row.at,
+            r.row.voted,
+            r.registered ?? '',
+            r.registered ? r.row.voted / r.registered : '',
+            r.row.flags.join(';'),
+            team(r.row.teamId),
+            iso(r.row.occurredAt),
+            iso(r.receivedAt),
+            r.row.updatedSeq,
+          ]),
+        );
+      case 'protocols.csv': {
+        const contests = (await readBallot(db, missionId))?.contests ?? [];
+        const candidates = contests.flatMap((c) => c.candidates.map((k) => ({ contestId: c.id, ...k })));
+        const candidateIdsOf = new Map(contests.map((c) => [c.id, c.candidates.map((k) => k.id)]));
+        return csv(
+          [
+            'seq',
+            'id',
+            'occurred_at',
+            'received_at',
+            'station',
+            'district',
+            'contest',
+            'team',
+            'status',
+            'flags',
+            ...PROTOCOL_FIGURES,
+            'photo_id',
+            // One column per candidate, named by contest, candidate id and name: unique however names repeat.
+            ...candidates.map((k) => `${k.contestId}/${k.id} ${k.name}`),
+          ],
+          protocolRows(missionId, head.seq, async (page) => {
+            const latest = await readLatestProtocolFlags(
+              db,
+              missionId,
+              page.map((e) => e.id),
+            );
+            return page.map((e) => {
+              const p = e.payload as {
+                contestId: string;
+                figures: ProtocolFigures;
+                votes: ProtocolVotes;
+                photoId?: string;
+              };
+              // A superseded copy's checks, worked out again as the projector did for the latest.
+              const flags =
+                latest.get(e.id) ?? protocolFlags(p.figures, p.votes, candidateIdsOf.get(p.contestId) ?? []);
+              return [
+                e.seq,
+                e.id,
+                iso(e.occurredAt),
+                iso(e.receivedAt),
+                station(e.stationId),
+                district(e.stationId),
+                p.contestId,
+                team(e.teamId),
+                latest.has(e.id) ? 'latest' : 'superseded',
+                flags.join(';'),
+                ...PROTOCOL_FIGURES.map((f) => p.figures[f]),
+                p.photoId ?? '',
+                ...candidates.map((k) => (k.contestId === p.contestId ? (p.votes[k.id] ?? '') : '')),
+              ];
+            });
+          }),
+        );
+      }
+      case 'quick-count.csv': {
+        const reply = await results.quickCount(missionId);
+        const rows: Cell[][] = [];
+        for (const c of reply.contests) {
+          const base = [c.contestId, c.name];
+          const tail = [c.reported, c.sampleSize, c.minReported, reply.stratified ? 'stratified' : 'simple'];
+          const estimate = (e: { value: number; marginOfError: number | null } | null | undefined): Cell[] =>
+            e ? [e.value, e.marginOfError ?? ''] : ['', ''];
+          rows.push([...base, 'turnout', '', ...estimate(c.turnout), ...tail]);
+          for (const share of c.shares ?? []) {
+            rows.push([...base, share.candidateId, share.name, ...estimate(share.estimate), ...tail]);
+          }
+          if (!c.shares) rows.push([...base, '', '', '', '', ...tail]);
+        }
+        return csv(
+          [
+            'contest',
+            'contest_name',
+            'candidate',
+            'candidate_name',
+            'share',
+            'margin_of_error',
+            'reported',
+            'sample_size',
+            'min_reported',
+            'design',
+          ],
+          once(rows),
+        );
+      }
       case 'findings.geojson':
         return geojson(
           file,
@@ -414,6 +559,14 @@ export function createExportsService(db: Db, clock: () => Date = () => new Date(
     }
   }
 
+  async function* protocolRows(
+    missionId: string,
+    head: number,
+    toRows: (page: ExportEventRow[]) => Promise<Cell[][]>,
+  ): AsyncGenerator<Cell[][]> {
+    for await (const page of eventPages(db, missionId, head, 'results_protocol')) yield toRows(page);
+  }
+
   function geojson(
     file: string,
     mission: { id: string; name: string; drill: boolean },
@@ -451,7 +604,11 @@ export function createExportsService(db: Db, clock: () => Date = () => new Date(
 
   async function report(missionId: string): Promise<MissionReport> {
     const mission = await missionOf(missionId);
-    const figures = await readSummaryFigures(db, missionId);
+    const [figures, ballot] = await Promise.all([readSummaryFigures(db, missionId), readBallot(db, missionId)]);
+    const hasBallot = ballot !== null && (ballot.contests.length > 0 || ballot.turnoutHours.length > 0);
+    const [turnout, quickCount] = hasBallot
+      ? await Promise.all([results.turnout(missionId), results.quickCount(missionId)])
+      : [null, null];
     const when = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
     return {
       mission: { id: mission.id, name: mission.name, electionDate: mission.electionDate, timeZone: mission.timeZone },
@@ -475,6 +632,15 @@ export function createExportsService(db: Db, clock: () => Date = () => new Date(
         open: f.open,
       })),
       conflicts: figures.conflicts,
+      results:
+        turnout && quickCount
+          ? {
+              turnout: turnout.city,
+              quickCount: quickCount.sampled
+                ? { stratified: quickCount.stratified, contests: quickCount.contests }
+                : null,
+            }
+          : null,
     };
   }
 

@@ -18,6 +18,7 @@ import { estimateQuickCount, type SampleProtocol } from '../../../shared/quick-c
 import { HttpError } from '../../errors';
 import type { Principal } from '../auth/principal';
 import { readHead } from '../log/head';
+import { redactTurnoutForDisplay } from '../events/display-redaction';
 import {
   findBallot,
   flaggedTurnout,
@@ -110,6 +111,12 @@ export function createResultsService(db: Db, events: BallotIngest) {
     };
   }
 
+  /** Turnout as the asker may see it: a display gets the sums by hour, not the flagged stations. */
+  async function turnoutFor(principal: Principal): Promise<TurnoutReply> {
+    const reply = await turnout(principal.missionId);
+    return principal.role === 'coordinator' ? reply : redactTurnoutForDisplay(reply);
+  }
+
   async function protocols(missionId: string, query: ProtocolsQuery): Promise<ProtocolsReply> {
     const [rows, head] = await Promise.all([listProtocols(db, missionId, query), readHead(db, missionId)]);
     return {
@@ -187,7 +194,7 @@ export function createResultsService(db: Db, events: BallotIngest) {
     return { sampled: true, stratified: sample.stratified, contests, head };
   }
 
-  return { ballot, setBallot, turnout, protocols, quickCount };
+  return { ballot, setBallot, turnout, turnoutFor, protocols, quickCount };
 }
 
 export type ResultsService = ReturnType<typeof createResultsService>;

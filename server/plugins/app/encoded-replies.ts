@@ -13,7 +13,8 @@
  */
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import zlib from 'node:zlib';
 import negotiate from '@fastify/accept-negotiator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -69,30 +70,28 @@ const etagOf = (key: string, version: string) => `W/"${key}.${version}"`;
 async function encode(key: string, source: EncodedReplySource): Promise<Encoded> {
   const startedAt = performance.now();
   const version = await source.version();
-  const gzip = zlib.createGzip({ level: 6 });
-  const br = zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } });
-  const gzipped: Buffer[] = [];
-  const brotlied: Buffer[] = [];
-  gzip.on('data', (chunk: Buffer) => gzipped.push(chunk));
-  br.on('data', (chunk: Buffer) => brotlied.push(chunk));
-  const ended = Promise.all([once(gzip, 'end'), once(br, 'end')]);
+  // One stream of JSON piped into both compressors: pipe waits for the slower of the two, so the builder only ever
+  // waits for this stream's own drain.
+  const json = new PassThrough();
+  const gzip = json.pipe(zlib.createGzip({ level: 6 }));
+  const br = json.pipe(
+    zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } }),
+  );
+  const compressed = Promise.all([buffer(gzip), buffer(br)]);
+  let gzipped: Buffer;
+  let brotlied: Buffer;
   try {
     await source.build(async (text) => {
-      const bytes = Buffer.from(text);
-      const gzipReady = gzip.write(bytes);
-      const brReady = br.write(bytes);
-      if (!gzipReady) await once(gzip, 'drain');
-      if (!brReady) await once(br, 'drain');
+      if (!json.write(text)) await once(json, 'drain');
     });
-    gzip.end();
-    br.end();
-    await ended;
+    json.end();
+    [gzipped, brotlied] = await compressed;
   } catch (error) {
-    gzip.destroy();
-    br.destroy();
+    compressed.catch(() => undefined);
+    for (const stream of [json, gzip, br]) stream.destroy();
     throw error;
   }
-  return { etag: etagOf(key, version), version, startedAt, gzip: Buffer.concat(gzipped), br: Buffer.concat(brotlied) };
+  return { etag: etagOf(key, version), version, startedAt, gzip: gzipped, br: brotlied };
 }
 
 export default fp(

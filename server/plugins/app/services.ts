@@ -84,7 +84,7 @@ export function createServices(app: FastifyInstance) {
     operations: createOperationsService(db, app.realtime.broadcaster, events, teams, results),
     conflicts: createConflictsService(db),
     plan: createPlanService(db, events),
-    exports: createExportsService(db),
+    exports: createExportsService(db, results),
     messages: createMessagesService(db),
     replay,
     results,

@@ -30,7 +30,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['exports'],
       summary:
-        'Stream an export: events, visits, checklists (a column per question), findings, stations, districts (CSV); findings, stations (GeoJSON)',
+        'Stream an export: events, visits, checklists (a column per question), findings, stations, districts, turnout, protocols, quick count (CSV); findings, stations (GeoJSON)',
       description:
         'The first CSV line is a `#` comment with the chain head and DRILL/live; GeoJSON carries it in `vigil`; both in X-Vigil-Chain-Head.',
       params: ExportParams,

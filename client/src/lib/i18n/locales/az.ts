@@ -657,6 +657,9 @@ export const az: Messages = {
         stationsCsv: 'Məntəqələrin vəziyyəti (CSV)',
         stationsGeojson: 'Məntəqələrin vəziyyəti (GeoJSON)',
         districts: 'Rayon və mərhələ üzrə (CSV)',
+        turnout: 'Seçici fəallığı (CSV)',
+        protocols: 'Nəticə protokolları (CSV)',
+        quickCount: 'Sürətli hesablama, xəta payı ilə (CSV)',
       },
     },
     ballot: {
@@ -869,6 +872,13 @@ export const az: Messages = {
       recompute: 'Hadisələr jurnalının ixracı olan hər kəs onu yenidən hesablaya bilər',
       print: 'Çap et',
       back: 'İdarəetməyə qayıt',
+      hour: 'Saat',
+      observed: 'Müşahidə olunan məntəqələr',
+      voted: 'Səs verib',
+      registered: 'Qeydiyyatda',
+      share: 'Fəallıq',
+      candidate: 'Namizəd',
+      estimate: 'Qiymət (95 % xəta payı)',
     },
   },
 };

@@ -657,6 +657,9 @@ export const en = {
         stationsCsv: 'Station status (CSV)',
         stationsGeojson: 'Station status (GeoJSON)',
         districts: 'Per district and phase (CSV)',
+        turnout: 'Turnout reports (CSV)',
+        protocols: 'Results protocols (CSV)',
+        quickCount: 'Quick count with margins (CSV)',
       },
     },
     ballot: {
@@ -867,6 +870,13 @@ export const en = {
       recompute: 'Anyone holding the event log export can recompute it',
       print: 'Print',
       back: 'Back to operations',
+      hour: 'Hour',
+      observed: 'Observed stations',
+      voted: 'Voted',
+      registered: 'Registered',
+      share: 'Turnout',
+      candidate: 'Candidate',
+      estimate: 'Estimate (95 % margin)',
     },
   },
 };

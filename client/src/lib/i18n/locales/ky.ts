@@ -659,6 +659,9 @@ export const ky: Messages = {
         stationsCsv: 'Участоктордун абалы (CSV)',
         stationsGeojson: 'Участоктордун абалы (GeoJSON)',
         districts: 'Район жана этап боюнча (CSV)',
+        turnout: 'Шайлоочулардын катышуусу (CSV)',
+        protocols: 'Жыйынтык протоколдору (CSV)',
+        quickCount: 'Тез эсептөө, ката чеги менен (CSV)',
       },
     },
     ballot: {
@@ -871,6 +874,13 @@ export const ky: Messages = {
       recompute: 'Окуялар журналынын экспорту бар ар ким аны кайра эсептей алат',
       print: 'Басып чыгаруу',
       back: 'Башкарууга кайтуу',
+      hour: 'Саат',
+      observed: 'Байкалган участоктор',
+      voted: 'Добуш бергендер',
+      registered: 'Катталгандар',
+      share: 'Катышуу',
+      candidate: 'Талапкер',
+      estimate: 'Баалоо (95 % ката чеги)',
     },
   },
 };

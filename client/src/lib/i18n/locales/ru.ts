@@ -658,6 +658,9 @@ export const ru: Messages = {
         stationsCsv: 'Состояние участков (CSV)',
         stationsGeojson: 'Состояние участков (GeoJSON)',
         districts: 'По районам и этапам (CSV)',
+        turnout: 'Явка (CSV)',
+        protocols: 'Протоколы итогов (CSV)',
+        quickCount: 'Быстрый подсчёт с погрешностью (CSV)',
       },
     },
     ballot: {
@@ -869,6 +872,13 @@ export const ru: Messages = {
       recompute: 'Любой, у кого есть выгрузка журнала событий, может пересчитать её',
       print: 'Печать',
       back: 'Назад к управлению миссией',
+      hour: 'Час',
+      observed: 'Наблюдаемые участки',
+      voted: 'Проголосовали',
+      registered: 'Зарегистрировано',
+      share: 'Явка',
+      candidate: 'Кандидат',
+      estimate: 'Оценка (погрешность 95 %)',
     },
   },
 };
