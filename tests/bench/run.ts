@@ -18,7 +18,7 @@
  * BENCH_ONLY=ingest,scaleout,catchup,fanout,display,map,slowloris,import,phone,replay,stations (any of them, comma-separated) runs those parts.
  * --write appends the table to BENCHMARKS.md with machine, date and commit.
  */
-import { execSync, fork, spawn, spawnSync } from 'node:child_process';
+import { execSync, fork, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -41,7 +41,7 @@ import { IMPORT_HEAP_CAP_MIB, importSection } from './import-bench';
 import { phoneSection } from './phone-bench';
 import { replaySection } from './replay-bench';
 import { stationsSection } from './stations-bench';
-import { closedLoop, round, summarize } from './measure';
+import { closedLoop, round, runLoadProcess, summarize } from './measure';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const ONLY = new Set(
@@ -138,23 +138,10 @@ async function postgresBaseline(url: string): Promise<{ perSecond: number; what:
 }
 
 /** Runs load-ingest.ts as its own process and returns what it measured. */
-function runIngestLoad(load: IngestLoad): Promise<IngestLoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'tests/bench/load-ingest.ts')], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, BENCH_LOAD: JSON.stringify(load) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('exit', (code) => {
-      const line = out.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !line) return reject(new Error(`ingest load generator exited ${code}`));
-      const result = JSON.parse(line) as IngestLoadResult;
-      if (result.failures > 0) log(`  ${result.failures} requests failed`);
-      resolve(result);
-    });
-  });
+async function runIngestLoad(load: IngestLoad): Promise<IngestLoadResult> {
+  const result = await runLoadProcess<IngestLoadResult>('load-ingest.ts', load);
+  if (result.failures > 0) log(`  ${result.failures} requests failed`);
+  return result;
 }
 
 async function eventLoopDelay(

@@ -5,15 +5,12 @@
  * this process probes /health every 20 ms and samples the server's RSS. Then the same 200 ask again with the ETag
  * they got. Baseline: /health with the server idle, in the same run.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { PROJECT_ROOT } from '../../server/config';
 import type { MissionCredentials } from '../../server/modules/missions/mission-setup';
 import { NATIONAL_MAPPING, nationalList } from '../helpers/national-list';
 import type { VigilInstance } from '../helpers/processes';
 import type { ReadersLoad, ReadersResult } from './load-readers';
-import { round, summarize } from './measure';
+import { round, runLoadProcess, summarize } from './measure';
 
 interface Row {
   figure: string;
@@ -29,22 +26,7 @@ const BISHKEK_BOUNDS: [[number, number], [number, number]] = [
 ];
 const HEALTH_PROBE_MS = 20;
 
-function runReaders(load: ReadersLoad): Promise<ReadersResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'tests/bench/load-readers.ts')], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, BENCH_LOAD: JSON.stringify(load) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('exit', (code) => {
-      const line = out.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !line) return reject(new Error(`reader load generator exited ${code}`));
-      resolve(JSON.parse(line) as ReadersResult);
-    });
-  });
-}
+const runReaders = (load: ReadersLoad) => runLoadProcess<ReadersResult>('load-readers.ts', load);
 
 /** Probes /health every 20 ms and samples the server's RSS until stopped. */
 function watch(instance: VigilInstance) {
