@@ -90,6 +90,8 @@ export interface InterServerEvents {
    * acknowledge, so the revoking instance can answer only once no instance will send that token anything more.
    */
   token_revoked: (tokenId: string, done: () => void) => void;
+  /** A display link was revoked: tell its sockets here and disconnect them. */
+  display_revoked: (linkId: string) => void;
 }
 
 export const MISSION_ROOM_PREFIX = 'mission:';

@@ -125,13 +125,17 @@ export function createBroadcaster(io: VigilServer, options: BroadcasterOptions) 
       io.local.to(socketId).emit('events', events);
     },
 
-    /** Tells a revoked link's sockets, on every instance, and disconnects them for good. */
+    /**
+     * Tells a revoked link's sockets, on every instance, and disconnects them for good. Each instance does both to its
+     * own sockets when told: sent as two messages, the notice could travel on the room's own channel (a Redis Cluster
+     * subscribes to it only once a socket joins, so a wall revoked just after it connected could miss it) and the
+     * disconnection on another, and a wall cut off without the notice would keep trying to reconnect.
+     */
     displayRevoked(linkId: string): void {
       const room = displayLinkRoom(linkId);
-      safely(() => {
-        io.to(room).emit('revoked', { reason: REVOKED_REASON });
-        io.in(room).disconnectSockets(true);
-      });
+      io.local.to(room).emit('revoked', { reason: REVOKED_REASON });
+      io.local.in(room).disconnectSockets(true);
+      if (options.severalInstances) safely(() => io.serverSideEmit('display_revoked', linkId));
     },
 
     /** The same for this instance's sockets only: the periodic sweep that also works while Redis is down. */

@@ -179,8 +179,13 @@ describe.runIf(runnable).each(['single', 'cluster'] as const)('two instances ove
     for (let i = 0; i < 3; i++) await post(b, [positionEvent()]);
     // A's own head announcements come from Postgres, so A's dashboard learns it is behind and fetches.
     await waitFor(() => onA.applied.length === posted, 15_000, 'catch-up while Redis is down');
+    // An instance stopped while Redis is away still drains and exits at once, rather than waiting for Redis.
+    const drained = await b.stop('SIGTERM');
+    if (drained !== 0) throw new Error(`B did not drain cleanly: ${b.output.slice(-2000)}`);
+    expect(drained).toBe(0);
 
     await redis.start();
+    await b.start();
     const readyAgain = async () =>
       (await api(b.url, 'GET', '/ready', null)).body.redis === 'ready' &&
       (await api(a.url, 'GET', '/ready', null)).body.redis === 'ready';
