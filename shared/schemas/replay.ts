@@ -65,5 +65,9 @@ export const WallReplay = Type.Object({
 });
 export type WallReplay = Static<typeof WallReplay>;
 
+/** `wall_replay_renewed` (display sockets): the moment `at` (as `moment.at` of the `wall_replay` sent) stays on. */
+export const WallReplayRenewal = Type.Object({ at: IsoTime, expiresAt: IsoTime });
+export type WallReplayRenewal = Static<typeof WallReplayRenewal>;
+
 export const WallReplayReply = Type.Object({ expiresAt: IsoTime });
 export type WallReplayReply = Static<typeof WallReplayReply>;

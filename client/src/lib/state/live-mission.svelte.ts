@@ -197,6 +197,12 @@ export class LiveMission {
         wallReplay: (replay) => {
           this.wallReplay = replay === null ? null : { replay, receivedAtMs: Date.now() };
         },
+        wallReplayRenewed: ({ at }) => {
+          // Only the moment this wall shows: a renewal of one it never got (sent while it was away) is no reason to
+          // go back to a moment it no longer holds; it is sent the moment on its next connect.
+          const held = this.wallReplay;
+          if (held !== null && held.replay.moment.at === at) this.wallReplay = { ...held, receivedAtMs: Date.now() };
+        },
       },
     });
   }
