@@ -331,6 +331,77 @@ describe.runIf(runnable)('two instances over Redis', () => {
     expect(onWall).toEqual([]);
   });
 
+  it('a wall replay started on A reaches a wall on B redacted, a wall joining B gets it, renewals and the end too', async () => {
+    const LAT = 42.861234;
+    await post(b, [{ ...positionEvent(), position: { lat: LAT, lng: 74.591234 } }]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const at = new Date().toISOString();
+    const replay = `/api/replay?at=${encodeURIComponent(at)}`;
+    // The same moment from either instance: each rebuilds it from the one log (A's replay cache is not B's).
+    const [onA, onB] = await Promise.all([
+      api(a.url, 'GET', replay, coordinator),
+      api(b.url, 'GET', replay, coordinator),
+    ]);
+    expect(onA.status).toBe(200);
+    const same = (body: { coverage: { computedAt?: string } }) => ({
+      ...body,
+      coverage: { ...body.coverage, computedAt: undefined },
+    });
+    expect(same(onB.body)).toEqual(same(onA.body));
+    expect(onA.body.teams.find((x: { id: string }) => x.id === teamId).status.lastPosition.lat).toBe(LAT);
+
+    const frames: { socket: string; name: string; args: any[] }[] = [];
+    const wallOn = (instance: VigilInstance, name: string) => {
+      const socket = io(instance.url, {
+        transports: ['websocket'],
+        auth: { token: mission.displayToken },
+        reconnection: false,
+        forceNew: true,
+      });
+      socket.onAny((event: string, ...args: any[]) => {
+        if (event.startsWith('wall_replay')) frames.push({ socket: name, name: event, args });
+      });
+      return socket;
+    };
+    const heard = (socket: string, name: string) => frames.filter((f) => f.socket === socket && f.name === name);
+    const wall = wallOn(b, 'wall');
+    let late: ReturnType<typeof wallOn> | null = null;
+    try {
+      await waitFor(() => wall.connected, 10_000, 'the wall on B');
+      const put = await api(a.url, 'PUT', '/api/replay/walls', coordinator, { at });
+      expect(put.status).toBe(200);
+      await waitFor(() => heard('wall', 'wall_replay').length > 0, 5000, 'wall_replay on B');
+      const shown = heard('wall', 'wall_replay')[0]!.args[0];
+      expect(shown.expiresAt).toBe(put.body.expiresAt);
+      expect(shown.moment.at).toBe(at);
+      expect(shown.moment.seq).toBe(onA.body.seq);
+      expect(shown.moment.stations).toEqual(onA.body.stations);
+      // Redacted for the wall: the team's position at the moment stays with the coordinators.
+      expect(shown.moment.teams.find((x: { id: string }) => x.id === teamId).status.lastPosition).toBeNull();
+      expect(JSON.stringify(shown)).not.toContain(String(LAT));
+
+      // A wall that connects to B now is sent the moment at once: A stored it, and the database is B's truth too.
+      late = wallOn(b, 'late');
+      await waitFor(() => heard('late', 'wall_replay').length > 0, 5000, 'the moment on the wall joining B');
+      const joined = heard('late', 'wall_replay')[0]!.args[0];
+      expect({ ...joined, moment: same(joined.moment) }).toEqual({ ...shown, moment: same(shown.moment) });
+
+      // The coordinator's page renews through B: B knows it is the moment A put up, and sends only the lease.
+      const renewed = await api(b.url, 'PUT', '/api/replay/walls', coordinator, { at });
+      expect(renewed.status).toBe(200);
+      await waitFor(() => heard('wall', 'wall_replay_renewed').length > 0, 5000, 'the renewal on B');
+      expect(heard('wall', 'wall_replay_renewed')[0]!.args).toEqual([{ at, expiresAt: renewed.body.expiresAt }]);
+      expect(heard('wall', 'wall_replay')).toHaveLength(1);
+
+      expect((await api(a.url, 'DELETE', '/api/replay/walls', coordinator)).status).toBe(204);
+      await waitFor(() => heard('wall', 'wall_replay_ended').length > 0, 5000, 'wall_replay_ended on B');
+      await waitFor(() => heard('late', 'wall_replay_ended').length > 0, 5000, 'wall_replay_ended on the late wall');
+    } finally {
+      wall.close();
+      late?.close();
+    }
+  });
+
   it('counts failed joins per address across instances, not per instance', async () => {
     // Two more instances on the same Postgres and Redis, allowing 5 failed joins per address, behind a proxy on this
     // machine (TRUST_PROXY: by default no one's X-Forwarded-For is believed).
