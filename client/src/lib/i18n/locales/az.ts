@@ -574,6 +574,7 @@ export const az: Messages = {
   wall: {
     replay: 'TƏKRAR · {{time}} — canlı deyil',
     replayTitle: 'Koordinator günü təkrar izləyir; ekran özü canlıya qayıdacaq',
+    turnoutLiveOnly: 'Saatlar üzrə iştirak yalnız canlı hesablanır: ekran keçmiş anı göstərərkən göstərilmir',
     wholeCity: 'Bütün şəhər',
     district: '{{name}} rayonu',
     districtInRegion: '{{name}} rayonu, {{region}}',

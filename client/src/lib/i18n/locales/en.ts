@@ -574,6 +574,7 @@ export const en = {
   wall: {
     replay: 'REPLAY · {{time}} — not live',
     replayTitle: 'A coordinator is replaying the day; the wall returns to live by itself',
+    turnoutLiveOnly: 'Turnout by hour is counted live only: not shown while the wall replays a past moment',
     wholeCity: 'Whole city',
     district: '{{name}} district',
     districtInRegion: '{{name}} district, {{region}}',

@@ -576,6 +576,7 @@ export const ky: Messages = {
   wall: {
     replay: 'КАЙТАЛОО · {{time}} — түз эфир эмес',
     replayTitle: 'Координатор күндү кайра карап жатат; экран өзү түз эфирге кайтат',
+    turnoutLiveOnly: 'Саат боюнча катышуу түз эфирде гана эсептелет: экран өткөн учурду көрсөткөндө көрсөтүлбөйт',
     wholeCity: 'Бүт шаар',
     district: '{{name}} району',
     districtInRegion: '{{name}} району, {{region}}',
