@@ -395,6 +395,7 @@ export const az: Messages = {
     },
     teams: {
       team: 'Komanda',
+      routeSheets: 'Marşrut vərəqlərini çap et (bütün komandalar, hər biri ayrı səhifədə)',
       lastSeen: 'Son əlaqə',
       never: 'heç vaxt',
       station: 'İndiki məntəqə',

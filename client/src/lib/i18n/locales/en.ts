@@ -397,6 +397,7 @@ export const en = {
     },
     teams: {
       team: 'Team',
+      routeSheets: 'Print route sheets (every team, one per page)',
       lastSeen: 'Last seen',
       never: 'never',
       station: 'Station now',

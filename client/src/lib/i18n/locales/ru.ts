@@ -395,6 +395,7 @@ export const ru: Messages = {
     },
     teams: {
       team: 'Команда',
+      routeSheets: 'Печать маршрутных листов (все команды, по одной на страницу)',
       lastSeen: 'Последняя связь',
       never: 'никогда',
       station: 'Участок сейчас',
