@@ -301,7 +301,9 @@ describe('a past moment on the wall', () => {
     stations: [
       station('s1', { presentTeamIds: ['t1'], visitCount: 1, lastVisitAt: '2025-11-30T09:00:00.000Z' }),
       // Assessed today without an arrival: covered today, as the server counts it.
-      station('s2', { latestAssessments: { opening: { assessment: 'bad', at: '2025-11-30T07:00:00.000Z' } } }),
+      station('s2', {
+        latestAssessments: { opening: { assessment: 'bad', at: '2025-11-30T07:00:00.000Z', teamId: 't2' } },
+      }),
       // Visited yesterday only.
       station('s3', { visitCount: 1, lastVisitAt: '2025-11-29T12:00:00.000Z' }),
     ],
