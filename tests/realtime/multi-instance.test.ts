@@ -380,6 +380,12 @@ describe.runIf(runnable)('two instances over Redis', () => {
       expect(shown.moment.teams.find((x: { id: string }) => x.id === teamId).status.lastPosition).toBeNull();
       expect(JSON.stringify(shown)).not.toContain(String(LAT));
 
+      // B knows what A put on the walls, and who did.
+      expect((await api(b.url, 'GET', '/api/replay/walls', coordinator)).body.onWalls).toMatchObject({
+        at,
+        expiresAt: put.body.expiresAt,
+        startedBy: mission.coordinator.username,
+      });
       // A wall that connects to B now is sent the moment at once: A stored it, and the database is B's truth too.
       late = wallOn(b, 'late');
       await waitFor(() => heard('late', 'wall_replay').length > 0, 5000, 'the moment on the wall joining B');

@@ -115,6 +115,16 @@ describe.each(drivers)('replay on the walls on %s', (driver) => {
     // Only this mission's walls; coordinators' pages are not sent it.
     expect(replays('other')).toEqual([]);
     expect(replays('desk')).toEqual([]);
+    // Coordinators can ask what the walls show, and who put it there.
+    const now = await getJson(t.app, coordinator, '/api/replay/walls');
+    expect(now.status).toBe(200);
+    expect(now.body).toEqual({
+      onWalls: { at: between, expiresAt, startedBy: t.own.coordinator.username, startedAt: expect.any(String) },
+    });
+    expect(Date.parse(now.body.onWalls.startedAt)).toBeLessThanOrEqual(Date.now());
+    // The other mission's walls are live.
+    const otherCoordinator = await login(t.app, t.other.coordinator.username, FIXTURE_PASSWORD);
+    expect((await getJson(t.app, otherCoordinator, '/api/replay/walls')).body).toEqual({ onWalls: null });
   });
 
   it('the same moment again only renews the lease: walls get wall_replay_renewed, not the moment', async () => {
@@ -183,6 +193,7 @@ describe.each(drivers)('replay on the walls on %s', (driver) => {
     expect(res.statusCode).toBe(204);
     await waitFor(() => ended('wall') === 1, 5000, 'wall_replay_ended on the wall');
     expect(ended('other')).toBe(0);
+    expect((await getJson(t.app, coordinator, '/api/replay/walls')).body).toEqual({ onWalls: null });
     const after = listen('after-delete', t.own.displayToken);
     await waitFor(() => after.connected, 5000, 'the wall connected after DELETE');
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -198,6 +209,7 @@ describe.each(drivers)('replay on the walls on %s', (driver) => {
       .update(wallReplays)
       .set({ expiresAt: new Date(Date.now() - 1000) })
       .where(eq(wallReplays.missionId, t.own.missionId));
+    expect((await getJson(t.app, coordinator, '/api/replay/walls')).body).toEqual({ onWalls: null });
     const expired = listen('expired', t.own.displayToken);
     await waitFor(() => expired.connected, 5000, 'the wall connected after the lease');
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -213,6 +225,8 @@ describe.each(drivers)('replay on the walls on %s', (driver) => {
     const before = replays('wall').length;
     const read = await getJson(t.app, t.own.displayToken, `/api/replay?at=${encodeURIComponent(between)}`);
     expect(read.status).toBe(403);
+    expect((await getJson(t.app, t.own.displayToken, '/api/replay/walls')).status).toBe(403);
+    expect((await getJson(t.app, team.token, '/api/replay/walls')).status).toBe(403);
     expect((await walls(t.own.displayToken, 'PUT', { at: between })).statusCode).toBe(403);
     expect((await walls(t.own.displayToken, 'DELETE')).statusCode).toBe(403);
     expect((await walls(team.token, 'PUT', { at: between })).statusCode).toBe(403);

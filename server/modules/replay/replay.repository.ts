@@ -1,7 +1,7 @@
 /** SQL for the replay of the day: which event a moment ends at, the log's events, and the stored snapshots. */
 import { and, desc, eq, gt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
-import { events, replaySnapshots, wallReplays } from '../../../db/schema/index';
+import { coordinators, events, replaySnapshots, wallReplays } from '../../../db/schema/index';
 
 /** The last event received by `at` (0 when none was), with its hash. */
 export async function lastEventBy(db: Db, missionId: string, at: Date): Promise<{ seq: number; hash: string | null }> {
@@ -68,6 +68,26 @@ export type WallReplayRow = typeof wallReplays.$inferSelect;
 /** The moment on the mission's walls, if one was put there (its lease may have run out: compare `expiresAt`). */
 export async function readWallReplay(db: Db, missionId: string): Promise<WallReplayRow | undefined> {
   const [row] = await db.select().from(wallReplays).where(eq(wallReplays.missionId, missionId));
+  return row;
+}
+
+/** The same with the username of the coordinator who put it there (null once the account is gone). */
+export async function readWallReplayWithStarter(
+  db: Db,
+  missionId: string,
+): Promise<(WallReplayRow & { starter: string | null }) | undefined> {
+  const [row] = await db
+    .select({
+      missionId: wallReplays.missionId,
+      at: wallReplays.at,
+      expiresAt: wallReplays.expiresAt,
+      startedBy: wallReplays.startedBy,
+      startedAt: wallReplays.startedAt,
+      starter: coordinators.username,
+    })
+    .from(wallReplays)
+    .leftJoin(coordinators, eq(coordinators.id, wallReplays.startedBy))
+    .where(eq(wallReplays.missionId, missionId));
   return row;
 }
 

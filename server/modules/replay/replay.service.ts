@@ -7,7 +7,7 @@
  * for is a snapshot away rather than the whole day.
  */
 import type { Db } from '../../../db/client';
-import type { ReplayReply, WallReplay } from '../../../shared/schemas/replay';
+import type { ReplayReply, WallReplay, WallReplayStateReply } from '../../../shared/schemas/replay';
 import { WALL_REPLAY_LEASE_MS } from '../../../shared/constants';
 import { HttpError } from '../../errors';
 import { listEventsAfter } from '../log/rows';
@@ -23,6 +23,7 @@ import {
   nearestSnapshotSeq,
   readSnapshot,
   readWallReplay,
+  readWallReplayWithStarter,
   renewWallReplay,
   saveSnapshot,
   saveWallReplay,
@@ -207,6 +208,20 @@ export function createReplayService(
     walls.wallReplayEnded(missionId);
   }
 
+  /** What the mission's walls show now, for coordinators: the moment, its lease and who put it there, or live. */
+  async function wallsNow(missionId: string): Promise<WallReplayStateReply> {
+    const row = await readWallReplayWithStarter(db, missionId);
+    if (row === undefined || row.expiresAt.getTime() <= clock().getTime()) return { onWalls: null };
+    return {
+      onWalls: {
+        at: row.at.toISOString(),
+        expiresAt: row.expiresAt.toISOString(),
+        startedBy: row.starter,
+        startedAt: row.startedAt.toISOString(),
+      },
+    };
+  }
+
   /** The moment on the mission's walls now (unredacted), or null when they are live: for a wall that just connected. */
   async function onWallsNow(missionId: string): Promise<WallReplay | null> {
     const row = await readWallReplay(db, missionId);
@@ -223,7 +238,7 @@ export function createReplayService(
     warming.clear();
   }
 
-  return { at, showOnWalls, endOnWalls, onWallsNow, logGrew, close };
+  return { at, showOnWalls, endOnWalls, wallsNow, onWallsNow, logGrew, close };
 }
 
 export type ReplayService = ReturnType<typeof createReplayService>;

@@ -1,7 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errorReplies } from '../../../../shared/schemas/common';
-import { ReplayQuery, ReplayReply, WallReplayBody, WallReplayReply } from '../../../../shared/schemas/replay';
+import {
+  ReplayQuery,
+  ReplayReply,
+  WallReplayBody,
+  WallReplayReply,
+  WallReplayStateReply,
+} from '../../../../shared/schemas/replay';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   // Coordinators only: a past moment holds team positions and findings a wall's policy may hide. Walls get a moment
@@ -18,6 +24,19 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ReplayReply, ...errorReplies },
     },
     handler: async (request) => app.services.replay.at(request.principal!.missionId, request.query.at),
+  });
+
+  app.get('/walls', {
+    onRequest: app.allow('coordinator'),
+    schema: {
+      tags: ['replay'],
+      summary: "What the mission's wall displays show now: a past moment (with who put it there) or live",
+      description:
+        'As stored by PUT /api/replay/walls, the same on every instance; `onWalls` is null once the lease has run out ' +
+        'or after DELETE.',
+      response: { 200: WallReplayStateReply, ...errorReplies },
+    },
+    handler: async (request) => app.services.replay.wallsNow(request.principal!.missionId),
   });
 
   app.put('/walls', {
