@@ -263,7 +263,7 @@ describe.runIf(runnable)('two instances over Redis', () => {
     }
   });
 
-  it("a help request acknowledged through B reaches the team's phone on A as a message with the note", async () => {
+  it('a help acknowledgement and a message through B reach the phone on A; its read receipt reaches B', async () => {
     const device = (await api(b.url, 'POST', '/api/auth/join', null, { code: mission.joinCodes[0]!.code })).body;
     const phone = io(a.url, {
       transports: ['websocket'],
@@ -298,6 +298,39 @@ describe.runIf(runnable)('two instances over Redis', () => {
           text: 'Calling you now',
           readAt: null,
         }),
+      ]);
+
+      // A coordinator's message through B reaches the phone on A; the phone's read receipt, posted to A, reaches a
+      // coordinator's page on B ("read by T01").
+      const desk = dashboardOn(b, 0);
+      await desk.connected();
+      const sent = {
+        id: randomUUID(),
+        type: 'message_sent',
+        occurredAt: new Date().toISOString(),
+        to: { teamIds: [teamId] },
+        text: 'Go to 1002 now',
+        stationId: stationIds[1],
+      };
+      const out = await api(b.url, 'POST', '/api/events', coordinator, { events: [sent] });
+      expect(out.body.results[0]).toMatchObject({ status: 'stored' });
+      posted += 1;
+      await waitFor(() => messages.length > 1, 5000, 'the message on A');
+      expect(messages[1]).toEqual(
+        expect.objectContaining({ id: sent.id, kind: 'message', text: 'Go to 1002 now', stationId: stationIds[1] }),
+      );
+      const read = {
+        id: randomUUID(),
+        type: 'message_read',
+        teamId,
+        messageId: sent.id,
+        occurredAt: new Date().toISOString(),
+      };
+      await post(a, [read]);
+      await waitFor(() => desk.applied.some((e) => e.id === read.id), 5000, 'the read receipt on B');
+      const receipts = (await api(b.url, 'GET', '/api/messages', coordinator)).body.messages;
+      expect(receipts.find((m: { id: string }) => m.id === sent.id).receipts).toEqual([
+        expect.objectContaining({ teamId, readAt: expect.any(String) }),
       ]);
     } finally {
       phone.close();
