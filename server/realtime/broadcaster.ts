@@ -14,7 +14,7 @@ import type { InboxItem } from '../../shared/schemas/messages';
 import type { AlertSettings, Role } from '../../shared/schemas/auth';
 import type { Station } from '../../shared/schemas/stations';
 import type { DisplayPolicies } from '../modules/displays/display-policies';
-import type { ReplayReply } from '../../shared/schemas/replay';
+import type { ReplayReply, WallReplay } from '../../shared/schemas/replay';
 import {
   redactEventsForDisplay,
   redactPatchForDisplay,
@@ -96,14 +96,29 @@ export function createBroadcaster(io: VigilServer, options: BroadcasterOptions) 
     },
 
     /**
-     * A coordinator shows the mission's walls a past moment (or renews it): every display of the mission, on every
-     * instance, gets it redacted by the mission's policy. Nothing is kept here: the lease travels with the message.
+     * A coordinator shows the mission's walls a new past moment: every display of the mission, on every instance, gets
+     * it redacted by the mission's policy. Stored already (wall_replays), so a wall that connects later is sent it too.
      */
     wallReplay(missionId: string, moment: ReplayReply, expiresAt: string): void {
       toDisplays(missionId, (policy) =>
         io
           .to(roomFor(missionId, 'display'))
           .emit('wall_replay', { moment: redactReplayForDisplay(moment, policy), expiresAt }),
+      );
+    },
+
+    /** The moment on the walls stays on until `expiresAt`: only the lease travels, never the moment again. */
+    wallReplayRenewed(missionId: string, at: string, expiresAt: string): void {
+      // Through the same chain, so a renewal never overtakes the moment it renews.
+      toDisplays(missionId, () => io.to(roomFor(missionId, 'display')).emit('wall_replay_renewed', { at, expiresAt }));
+    },
+
+    /** A display that just connected while a moment is on the walls: this socket only (it is on this instance). */
+    sendWallReplay(socketId: string, missionId: string, replay: WallReplay): void {
+      toDisplays(missionId, (policy) =>
+        io.local
+          .to(socketId)
+          .emit('wall_replay', { moment: redactReplayForDisplay(replay.moment, policy), expiresAt: replay.expiresAt }),
       );
     },
 
