@@ -24,6 +24,7 @@ import { createExportsService } from '../../modules/exports/exports.service';
 import { createMessagesService } from '../../modules/messages/messages.service';
 import { createRouteSheetsService } from '../../modules/missions/route-sheets.service';
 import { createResultsService } from '../../modules/results/results.service';
+import { createOfficialResultsService } from '../../modules/results/official-results.service';
 
 export function createServices(app: FastifyInstance) {
   const { db } = app.database;
@@ -88,6 +89,7 @@ export function createServices(app: FastifyInstance) {
     messages: createMessagesService(db),
     replay,
     results,
+    officialResults: createOfficialResultsService(db, events),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -413,6 +413,7 @@ export const az: Messages = {
     ballot_set: 'Bülleten təyin edildi',
     turnout: 'Fəallıq',
     results_protocol: 'Nəticələr protokolu',
+    official_results_imported: 'Rəsmi nəticələr idxal edildi',
     arrival: 'Gəliş qeydi',
     departure: 'Gediş qeydi',
     checklist: 'Sorğu vərəqi',

@@ -415,6 +415,7 @@ export const en = {
     ballot_set: 'Ballot set',
     turnout: 'Turnout',
     results_protocol: 'Results protocol',
+    official_results_imported: 'Official results imported',
     arrival: 'Check-in',
     departure: 'Check-out',
     checklist: 'Checklist',

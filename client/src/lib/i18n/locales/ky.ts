@@ -414,6 +414,7 @@ export const ky: Messages = {
     ballot_set: 'Бюллетень коюлду',
     turnout: 'Катышуу',
     results_protocol: 'Жыйынтык протоколу',
+    official_results_imported: 'Расмий жыйынтыктар жүктөлдү',
     arrival: 'Келүү',
     departure: 'Кетүү',
     checklist: 'Анкета',

@@ -413,6 +413,7 @@ export const ru: Messages = {
     ballot_set: 'Бюллетень задан',
     turnout: 'Явка',
     results_protocol: 'Протокол об итогах',
+    official_results_imported: 'Официальные итоги загружены',
     arrival: 'Прибытие',
     departure: 'Уход',
     checklist: 'Анкета',
