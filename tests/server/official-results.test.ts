@@ -4,6 +4,7 @@
  * replacing it, the log's record with the file's hash) and the station-by-station comparison with observed protocols.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, FIXTURE_PASSWORD, type Driver, type TestApp } from '../helpers/app';
 import { postgresAvailable } from '../helpers/services';
@@ -237,6 +238,24 @@ describe.each(drivers)('official results on %s', (driver) => {
       ['B', 810, 760, 1340],
     ]);
     expect(mayor.totals[0]!.officialShare).toBeCloseTo(1300 / 2640, 9);
+
+    // The export holds the same differences and totals.
+    const exported = await t.app.inject({
+      method: 'GET',
+      url: '/api/exports/official-comparison.csv',
+      headers: { authorization: `Bearer ${coordinator}` },
+    });
+    expect(exported.statusCode).toBe(200);
+    const rows = parse(exported.body, { comment: '#', columns: true }) as Record<string, string>[];
+    expect(
+      rows.filter((r) => r.kind === 'difference').map((r) => [r.station, r.field, r.observed, r.official]),
+    ).toEqual([
+      ['1002', 'votes:A', '450', '500'],
+      ['1002', 'votes:B', '430', '380'],
+    ]);
+    expect(
+      rows.find((r) => r.kind === 'total_observed' && r.contest === 'mayor' && r.field === 'votes:A'),
+    ).toMatchObject({ observed: '950', official: '1000', official_all_stations: '1300' });
 
     // Nobody posts the import's event by hand.
     const [forged] = (

@@ -66,6 +66,7 @@ export function createServices(app: FastifyInstance) {
   const coverage = createCoverageService(db);
   replay = createReplayService(db, { snapshotEvery: config.replaySnapshotEvery }, coverage, broadcaster);
   const results = createResultsService(db, events);
+  const officialResults = createOfficialResultsService(db, events);
   return {
     auth,
     displayLinks,
@@ -85,11 +86,15 @@ export function createServices(app: FastifyInstance) {
     operations: createOperationsService(db, app.realtime.broadcaster, events, teams, results),
     conflicts: createConflictsService(db),
     plan: createPlanService(db, events),
-    exports: createExportsService(db, results),
+    exports: createExportsService(db, {
+      quickCount: results.quickCount,
+      turnout: results.turnout,
+      officialComparison: officialResults.comparison,
+    }),
     messages: createMessagesService(db),
     replay,
     results,
-    officialResults: createOfficialResultsService(db, events),
+    officialResults,
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -661,6 +661,7 @@ export const az: Messages = {
         turnout: 'Seçici fəallığı (CSV)',
         protocols: 'Nəticə protokolları (CSV)',
         quickCount: 'Sürətli hesablama, xəta payı ilə (CSV)',
+        officialComparison: 'Müşahidəçi protokolları və rəsmi nəticələr (CSV)',
       },
     },
     ballot: {

@@ -661,6 +661,7 @@ export const en = {
         turnout: 'Turnout reports (CSV)',
         protocols: 'Results protocols (CSV)',
         quickCount: 'Quick count with margins (CSV)',
+        officialComparison: 'Observed protocols against the official results (CSV)',
       },
     },
     ballot: {

@@ -663,6 +663,7 @@ export const ky: Messages = {
         turnout: 'Шайлоочулардын катышуусу (CSV)',
         protocols: 'Жыйынтык протоколдору (CSV)',
         quickCount: 'Тез эсептөө, ката чеги менен (CSV)',
+        officialComparison: 'Байкоочулардын протоколдору жана расмий жыйынтыктар (CSV)',
       },
     },
     ballot: {

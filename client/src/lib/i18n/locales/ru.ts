@@ -662,6 +662,7 @@ export const ru: Messages = {
         turnout: 'Явка (CSV)',
         protocols: 'Протоколы итогов (CSV)',
         quickCount: 'Быстрый подсчёт с погрешностью (CSV)',
+        officialComparison: 'Протоколы наблюдателей и официальные итоги (CSV)',
       },
     },
     ballot: {
