@@ -26,6 +26,11 @@ import type { RecentFindingsReply, TriageFindingsReply } from '../../../shared/s
 import type { FormsReply } from '../../../shared/schemas/forms';
 import type { MapConfigReply, StationDetailReply, TeamTrailsReply } from '../../../shared/schemas/map';
 import type { StationsReply } from '../../../shared/schemas/stations';
+import type {
+  OfficialComparisonReply,
+  OfficialImportReply,
+  OfficialResultField,
+} from '../../../shared/schemas/official-results';
 import type { Summary } from '../../../shared/schemas/summary';
 import type { CreateTeamBody, CreatedTeamReply, JoinCodeReply, TeamsReply } from '../../../shared/schemas/teams';
 import type { VersionReply } from '../../../shared/schemas/version';
@@ -42,6 +47,17 @@ import type {
   StationImportField,
   StationPositionBody,
 } from '../../../shared/schemas/stations';
+
+/** A file an import refused: its problems and, when the header could be read, its columns and how they were mapped. */
+export interface RefusedUpload {
+  message: string;
+  problems: ImportProblem[];
+  columns?: string[];
+  mapping?: Record<string, string | null>;
+}
+
+/** Which of the official results file's columns holds each field (null: the file has none). */
+export type OfficialColumnMapping = Partial<Record<OfficialResultField, string | null>>;
 
 /** Which of the file's columns holds each station field (null: the file has none): the import's `mapping` parameter. */
 export type StationColumnMapping = Partial<Record<StationImportField, string | null>>;
@@ -178,6 +194,25 @@ export class ApiClient {
 
   quickCount(): Promise<QuickCountReply> {
     return this.#request('GET', '/api/quick-count');
+  }
+
+  officialComparison(): Promise<OfficialComparisonReply> {
+    return this.#request('GET', '/api/official-results/comparison');
+  }
+
+  /**
+   * The commission's results file, checked (dry run: its columns and what it holds) or imported. A refused file answers
+   * `problems` (row and column) instead of throwing. The file goes as the Blob it is: a national one runs to 150 MB.
+   */
+  importOfficialResults(
+    file: Blob | string,
+    options: { dryRun: boolean; mapping: OfficialColumnMapping | null; contestId: string | null },
+  ) {
+    const query = new URLSearchParams();
+    if (options.dryRun) query.set('dryRun', 'true');
+    if (options.mapping !== null) query.set('mapping', JSON.stringify(options.mapping));
+    if (options.contestId !== null) query.set('contestId', options.contestId);
+    return this.#upload<OfficialImportReply>(`/api/official-results/import?${query}`, 'text/csv', file);
   }
 
   setAlertSettings(settings: AlertSettings): Promise<AlertSettings> {
@@ -350,8 +385,8 @@ export class ApiClient {
   async #upload<T>(
     path: string,
     contentType: string,
-    text: string,
-  ): Promise<{ ok: true; reply: T } | { ok: false; message: string; problems: ImportProblem[] }> {
+    text: string | Blob,
+  ): Promise<{ ok: true; reply: T } | ({ ok: false } & RefusedUpload)> {
     const headers: Record<string, string> = { 'content-type': contentType, accept: 'application/json' };
     if (this.#token !== null) headers.authorization = `Bearer ${this.#token}`;
     let response: Response;
@@ -365,11 +400,17 @@ export class ApiClient {
     } catch (cause) {
       throw new ApiError(0, cause instanceof Error ? `Server unreachable: ${cause.message}` : 'Server unreachable');
     }
-    const body = (await response.json().catch(() => ({}))) as { message?: string; problems?: ImportProblem[] };
+    const body = (await response.json().catch(() => ({}))) as Partial<RefusedUpload>;
     if (response.ok) return { ok: true, reply: body as T };
     if (response.status === 401) this.#onUnauthorized?.();
     if (response.status === 400 && Array.isArray(body.problems))
-      return { ok: false, message: body.message ?? 'refused', problems: body.problems };
+      return {
+        ok: false,
+        message: body.message ?? 'refused',
+        problems: body.problems,
+        ...(body.columns ? { columns: body.columns } : {}),
+        ...(body.mapping ? { mapping: body.mapping } : {}),
+      };
     throw new ApiError(response.status, body.message ?? `HTTP ${response.status}`);
   }
 

@@ -84,11 +84,3 @@ export async function officialTotals(db: Reader, missionId: string) {
     group by r.contest_id, v.key`);
   return rowsOf<{ contest_id: string; candidate_id: string; votes: number }>(result);
 }
-
-export function officialStationCounts(db: Reader, missionId: string) {
-  return db
-    .select({ contestId: officialResults.contestId, stations: sql<number>`count(*)::int` })
-    .from(officialResults)
-    .where(eq(officialResults.missionId, missionId))
-    .groupBy(officialResults.contestId);
-}
