@@ -17,6 +17,7 @@ export const EXPORT_FILES = [
   'protocols.csv',
   'quick-count.csv',
   'official-comparison.csv',
+  'result-checks.csv',
 ] as const;
 export type ExportFile = (typeof EXPORT_FILES)[number];
 export const ExportParams = Type.Object({ file: oneOf(EXPORT_FILES) }, { additionalProperties: false });

@@ -4,7 +4,8 @@
  */
 import { Type, type Static } from 'typebox';
 import { IsoTime, Seq, oneOf } from './common';
-import { PROTOCOL_FIGURES, type ProtocolFigure } from './results';
+import { PROTOCOL_FIGURES, ResultCheckThresholds, type ProtocolFigure } from './results';
+import { RESULT_CHECK_KINDS } from '../result-checks';
 import { ImportProblem } from './stations';
 
 /** The fields an official results file carries: one row per station, contest and candidate, totals repeated. */
@@ -130,3 +131,49 @@ export const OfficialComparisonReply = Type.Object({
   head: Seq,
 });
 export type OfficialComparisonReply = Static<typeof OfficialComparisonReply>;
+
+export const RESULT_SOURCES = ['observed', 'official'] as const;
+
+/** A station result worth a look (shared/result-checks.ts says why), from observers' protocols or the official file. */
+export const ResultCheckRow = Type.Object({
+  source: oneOf(RESULT_SOURCES),
+  stationId: Type.String(),
+  stationCode: Type.String(),
+  stationName: Type.String(),
+  district: Type.String(),
+  contestId: Type.String(),
+  check: oneOf(RESULT_CHECK_KINDS),
+  value: Type.Number(),
+  detail: Type.String(),
+});
+export type ResultCheckRow = Static<typeof ResultCheckRow>;
+
+const Fingerprint = Type.Object({
+  /** Stations per cell, row-major from the bottom-left: index = shareBin * bins + turnoutBin. */
+  cells: Type.Array(Type.Integer({ minimum: 0 })),
+  stations: Type.Integer({ minimum: 0 }),
+});
+
+/** Turnout × the winner's share, stations counted per cell, observed and official. */
+export const ContestFingerprint = Type.Object({
+  contestId: Type.String(),
+  name: Type.String(),
+  /** The contest's winner (by the official totals once imported, else by the observed ones); null without votes. */
+  candidateId: Type.Union([Type.String(), Type.Null()]),
+  candidateName: Type.String(),
+  bins: Type.Integer({ minimum: 1 }),
+  observed: Fingerprint,
+  official: Type.Union([Fingerprint, Type.Null()]),
+});
+export type ContestFingerprint = Static<typeof ContestFingerprint>;
+
+/** GET /api/result-checks */
+export const ResultChecksReply = Type.Object({
+  thresholds: ResultCheckThresholds,
+  /** The first checks of each source (observed first); `counts` has how many there are, the export all of them. */
+  checks: Type.Array(ResultCheckRow),
+  counts: Type.Object({ observed: Type.Integer(), official: Type.Integer() }),
+  fingerprints: Type.Array(ContestFingerprint),
+  head: Seq,
+});
+export type ResultChecksReply = Static<typeof ResultChecksReply>;

@@ -186,6 +186,7 @@ describe('access matrix', () => {
       expect: COORD,
     },
     { method: 'GET', url: '/api/official-results/comparison', expect: COORD },
+    { method: 'GET', url: '/api/result-checks', expect: COORD },
     ...[
       'events.csv',
       'visits.csv',
@@ -199,6 +200,7 @@ describe('access matrix', () => {
       'protocols.csv',
       'quick-count.csv',
       'official-comparison.csv',
+      'result-checks.csv',
     ].map((file): RouteCase => ({ method: 'GET', url: `/api/exports/${file}`, expect: COORD })),
   ];
 

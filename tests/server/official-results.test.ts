@@ -9,7 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, FIXTURE_PASSWORD, type Driver, type TestApp } from '../helpers/app';
 import { postgresAvailable } from '../helpers/services';
 import { getJson, join, login, minutesAgo, postEvents } from '../helpers/events';
-import type { OfficialComparisonReply, OfficialImportReply } from '../../shared/schemas/official-results';
+import type {
+  OfficialComparisonReply,
+  OfficialImportReply,
+  ResultChecksReply,
+} from '../../shared/schemas/official-results';
 
 const drivers: Driver[] = postgresAvailable ? ['pglite', 'postgres'] : ['pglite'];
 
@@ -294,5 +298,51 @@ describe.each(drivers)('official results on %s', (driver) => {
     expect(compared.contests.find((c) => c.contestId === 'okrug-21')).toMatchObject({ officialStations: 2 });
     const log = (await getJson(t.app, coordinator, '/api/events?after=0')).body.events as { type: string }[];
     expect(log.filter((e) => e.type === 'official_results_imported')).toHaveLength(3);
+  });
+
+  it('lists results worth a look by the ballot thresholds, from both sources, with each contest fingerprint', async () => {
+    const read = async () => (await getJson(t.app, coordinator, '/api/result-checks')).body as ResultChecksReply;
+    const before = await read();
+    expect(before.thresholds).toEqual({ turnoutAbove: 0.9, invalidShareAbove: 0.05, districtShareDeviation: 0.2 });
+    expect(before.checks).toEqual([]);
+    // Every protocol here has 900 of 2000 voting (45 %) and 20 of 900 invalid (2.2 %): lower thresholds catch them.
+    const thresholds = { turnoutAbove: 0.44, invalidShareAbove: 0.02, districtShareDeviation: 0.2 };
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/api/ballot',
+      headers: { authorization: `Bearer ${coordinator}` },
+      payload: { ...BALLOT, checks: thresholds },
+    });
+    expect(put.statusCode).toBe(200);
+    const after = await read();
+    expect(after.thresholds).toEqual(thresholds);
+    expect(after.checks.map((c) => [c.source, c.stationCode, c.contestId, c.check])).toEqual([
+      ['observed', '1001', 'mayor', 'high_turnout'],
+      ['observed', '1001', 'mayor', 'high_invalid'],
+      ['observed', '1002', 'mayor', 'high_turnout'],
+      ['observed', '1002', 'mayor', 'high_invalid'],
+      ['official', '1002', 'mayor', 'high_turnout'],
+      ['official', '1002', 'mayor', 'high_invalid'],
+      ['official', '1003', 'mayor', 'high_turnout'],
+      ['official', '1003', 'mayor', 'high_invalid'],
+    ]);
+    expect(after.counts).toEqual({ observed: 4, official: 4 });
+    const mayor = after.fingerprints.find((f) => f.contestId === 'mayor')!;
+    // B leads the official totals (1010 to 750); each station sits at 45 % turnout.
+    expect(mayor).toMatchObject({ candidateId: 'B', candidateName: 'Bekova', bins: 50 });
+    expect(mayor.observed.stations).toBe(2);
+    expect(mayor.official!.stations).toBe(2);
+    const cell = (share: number) => Math.floor(share * 50) * 50 + Math.floor(0.45 * 50);
+    expect(mayor.official!.cells[cell(430 / 880)]).toBe(1);
+    expect(mayor.official!.cells[cell(580 / 880)]).toBe(1);
+
+    const exported = await t.app.inject({
+      method: 'GET',
+      url: '/api/exports/result-checks.csv',
+      headers: { authorization: `Bearer ${coordinator}` },
+    });
+    const rows = parse(exported.body, { comment: '#', columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(8);
+    expect(rows[0]).toMatchObject({ source: 'observed', station: '1001', check: 'high_turnout', value: '0.45' });
   });
 });

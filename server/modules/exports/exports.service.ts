@@ -21,7 +21,7 @@ import {
   type QuickCountReply,
   type TurnoutReply,
 } from '../../../shared/schemas/results';
-import type { OfficialComparisonReply } from '../../../shared/schemas/official-results';
+import type { OfficialComparisonReply, ResultCheckRow } from '../../../shared/schemas/official-results';
 import { protocolFlags } from '../../../shared/protocol-checks';
 import { HttpError } from '../../errors';
 import { readFieldKit } from '../forms/forms.service';
@@ -141,12 +141,14 @@ export interface ResultsFigures {
   quickCount(missionId: string): Promise<QuickCountReply>;
   turnout(missionId: string): Promise<TurnoutReply>;
   officialComparison(missionId: string): Promise<OfficialComparisonReply>;
+  resultChecks(missionId: string): Promise<ResultCheckRow[]>;
 }
 
 const NO_RESULTS: ResultsFigures = {
   quickCount: async () => ({ sampled: false, stratified: false, contests: [], head: 0 }),
   turnout: async () => ({ turnoutHours: [], city: [], districts: [], flagged: [], head: 0 }),
   officialComparison: async () => ({ contests: [], differences: [], differingStationIds: [], head: 0 }),
+  resultChecks: async () => [],
 };
 
 export function createExportsService(
@@ -555,6 +557,24 @@ export function createExportsService(
             'official_share_all_stations',
           ],
           once(rows),
+        );
+      }
+      case 'result-checks.csv': {
+        const rows = await results.resultChecks(missionId);
+        return csv(
+          ['source', 'contest', 'station', 'station_name', 'district', 'check', 'value', 'detail'],
+          once(
+            rows.map((c) => [
+              c.source,
+              c.contestId,
+              c.stationCode,
+              c.stationName,
+              c.district,
+              c.check,
+              c.value,
+              c.detail,
+            ]),
+          ),
         );
       }
       case 'findings.geojson':

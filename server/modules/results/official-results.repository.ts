@@ -13,7 +13,13 @@ const INSERT_CHUNK_ROWS = 2000;
 /** Every station's id, code, name and district: the import's frame and the comparison's names. */
 export function stationDirectory(db: Reader, missionId: string) {
   return db
-    .select({ id: stations.id, code: stations.code, name: stations.name, district: stations.district })
+    .select({
+      id: stations.id,
+      code: stations.code,
+      name: stations.name,
+      district: stations.district,
+      registeredVoters: stations.registeredVoters,
+    })
     .from(stations)
     .where(eq(stations.missionId, missionId));
 }
@@ -83,4 +89,17 @@ export async function officialTotals(db: Reader, missionId: string) {
     where r.mission_id = ${missionId}
     group by r.contest_id, v.key`);
   return rowsOf<{ contest_id: string; candidate_id: string; votes: number }>(result);
+}
+
+/** Every official result of the mission: the checks and fingerprint read them all (once per import, cached). */
+export function allOfficialResults(db: Reader, missionId: string) {
+  return db
+    .select({
+      stationId: officialResults.stationId,
+      contestId: officialResults.contestId,
+      figures: officialResults.figures,
+      votes: officialResults.votes,
+    })
+    .from(officialResults)
+    .where(eq(officialResults.missionId, missionId));
 }

@@ -25,6 +25,7 @@ import { createMessagesService } from '../../modules/messages/messages.service';
 import { createRouteSheetsService } from '../../modules/missions/route-sheets.service';
 import { createResultsService } from '../../modules/results/results.service';
 import { createOfficialResultsService } from '../../modules/results/official-results.service';
+import { createResultChecksService } from '../../modules/results/result-checks.service';
 
 export function createServices(app: FastifyInstance) {
   const { db } = app.database;
@@ -67,6 +68,7 @@ export function createServices(app: FastifyInstance) {
   replay = createReplayService(db, { snapshotEvery: config.replaySnapshotEvery }, coverage, broadcaster);
   const results = createResultsService(db, events);
   const officialResults = createOfficialResultsService(db, events);
+  const resultChecks = createResultChecksService(db);
   return {
     auth,
     displayLinks,
@@ -90,11 +92,13 @@ export function createServices(app: FastifyInstance) {
       quickCount: results.quickCount,
       turnout: results.turnout,
       officialComparison: officialResults.comparison,
+      resultChecks: resultChecks.allChecks,
     }),
     messages: createMessagesService(db),
     replay,
     results,
     officialResults,
+    resultChecks,
   };
 }
 export type Services = ReturnType<typeof createServices>;

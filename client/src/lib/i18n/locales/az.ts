@@ -690,6 +690,7 @@ export const az: Messages = {
         protocols: 'Nəticə protokolları (CSV)',
         quickCount: 'Sürətli hesablama, xəta payı ilə (CSV)',
         officialComparison: 'Müşahidəçi protokolları və rəsmi nəticələr (CSV)',
+        resultChecks: 'Diqqət tələb edən nəticələr: fəallıq, etibarsız bülletenlər, hesab, rayondan fərq (CSV)',
       },
     },
     ballot: {

@@ -690,6 +690,7 @@ export const en = {
         protocols: 'Results protocols (CSV)',
         quickCount: 'Quick count with margins (CSV)',
         officialComparison: 'Observed protocols against the official results (CSV)',
+        resultChecks: 'Results worth a look: turnout, invalid ballots, arithmetic, unlike the district (CSV)',
       },
     },
     ballot: {

@@ -691,6 +691,7 @@ export const ru: Messages = {
         protocols: 'Протоколы итогов (CSV)',
         quickCount: 'Быстрый подсчёт с погрешностью (CSV)',
         officialComparison: 'Протоколы наблюдателей и официальные итоги (CSV)',
+        resultChecks: 'Итоги, требующие внимания: явка, недействительные, арифметика, отличие от района (CSV)',
       },
     },
     ballot: {
