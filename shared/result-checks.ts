@@ -49,11 +49,14 @@ export interface ResultCheck {
 
 const sumVotes = (votes: Readonly<Record<string, number>>) => Object.values(votes).reduce((a, b) => a + b, 0);
 
-/** Voters who cast a ballot: found in the boxes, or valid + invalid when the source gives only those. */
+/**
+ * Voters who cast a ballot: found in the boxes, or valid + invalid when the source gives only those (valid alone when
+ * an official file publishes no invalid count: a slight undercount beats no fingerprint).
+ */
 export function castOf(r: StationResult): number | null {
   const { foundInBoxes, valid, invalid } = r.figures;
   if (foundInBoxes !== undefined) return foundInBoxes;
-  if (valid !== undefined && invalid !== undefined) return valid + invalid;
+  if (valid !== undefined) return valid + (invalid ?? 0);
   return null;
 }
 

@@ -185,6 +185,14 @@ describe.runIf(chromiumAvailable)('turnout and protocols in Chromium', () => {
     expect(await panel.locator('[data-vigil-official-total=A]').textContent()).toContain(
       `${((490 / 890) * 100).toFixed(1)} %`,
     );
+    // The election fingerprint draws the observed stations beside the official ones.
+    await desk.locator('[data-vigil-fingerprint=mayor] svg').nth(1).waitFor();
+    // The file's 1001 and 1002 have valid ballots and the list registered voters: both are placed.
+    expect(
+      await desk.locator('[data-vigil-fingerprint=mayor] [data-stations]').last().getAttribute('data-stations'),
+    ).toBe('2');
+    await desk.locator('[data-vigil-fingerprint=mayor]').scrollIntoViewIfNeeded();
+    await saveScreenshot(desk, 'dashboard-official-results');
     await desk.context().close();
   }, 120_000);
 });

@@ -30,6 +30,7 @@ import type {
   OfficialComparisonReply,
   OfficialImportReply,
   OfficialResultField,
+  ResultChecksReply,
 } from '../../../shared/schemas/official-results';
 import type { Summary } from '../../../shared/schemas/summary';
 import type { CreateTeamBody, CreatedTeamReply, JoinCodeReply, TeamsReply } from '../../../shared/schemas/teams';
@@ -198,6 +199,10 @@ export class ApiClient {
 
   officialComparison(): Promise<OfficialComparisonReply> {
     return this.#request('GET', '/api/official-results/comparison');
+  }
+
+  resultChecks(): Promise<ResultChecksReply> {
+    return this.#request('GET', '/api/result-checks');
   }
 
   /**

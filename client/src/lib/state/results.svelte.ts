@@ -4,7 +4,7 @@
  */
 import type { FeedEvent } from '../../../../shared/schemas/events';
 import type { ProtocolsReply, QuickCountReply, TurnoutReply } from '../../../../shared/schemas/results';
-import type { OfficialComparisonReply } from '../../../../shared/schemas/official-results';
+import type { OfficialComparisonReply, ResultChecksReply } from '../../../../shared/schemas/official-results';
 import { ServerFigures } from './server-figures.svelte';
 
 const RESULTS_DEBOUNCE_MS = 300;
@@ -49,6 +49,17 @@ export class QuickCountState extends ServerFigures<QuickCountReply> {
 export class OfficialComparisonState extends ServerFigures<OfficialComparisonReply> {
   constructor() {
     super({ read: (api) => api.officialComparison(), debounceMs: RESULTS_DEBOUNCE_MS, retryMs: RETRY_MS });
+  }
+  override patched(): void {}
+  applied(events: readonly FeedEvent[]): void {
+    if (touchesResults(events)) super.patched();
+  }
+}
+
+/** Results worth a look and the election fingerprints: read again when a protocol, the ballot or an import arrives. */
+export class ResultChecksState extends ServerFigures<ResultChecksReply> {
+  constructor() {
+    super({ read: (api) => api.resultChecks(), debounceMs: RESULTS_DEBOUNCE_MS, retryMs: RETRY_MS });
   }
   override patched(): void {}
   applied(events: readonly FeedEvent[]): void {

@@ -290,6 +290,25 @@ export const az: Messages = {
       replaces: 'əvvəlkini əvəz edir: {{count}}',
       flagged: 'Diqqət tələb edən fəallıq',
     },
+    checks: {
+      title: 'Diqqət tələb edən nəticələr',
+      thresholds:
+        'Fəallıq {{turnout}}-dən yuxarı, etibarsız bülletenlər {{invalid}}-dən yuxarı, rayon liderinin payı rayonunkundan {{district}} bənd fərqli, hesab uyğun gəlmir (hədlər: bülletenin checks ayarı).',
+      none: 'Heç nə seçilmir.',
+      source: 'Mənbə',
+      check: 'Səbəb',
+      value: 'Ölçülən',
+      observed: 'Müşahidə',
+      official: 'Rəsmi',
+      fingerprint: 'Seçki barmaq izi: {{contest}}, {{candidate}}',
+      axes: 'Üfüqi: fəallıq 0–100 %. Şaquli: qalibin payı 0–100 %. Tünd: daha çox məntəqə.',
+      kind: {
+        high_turnout: 'yüksək fəallıq',
+        high_invalid: 'çoxlu etibarsız bülleten',
+        arithmetic: 'hesab uyğun gəlmir',
+        far_from_district: 'rayonuna bənzəmir',
+      },
+    },
     official: {
       title: 'Rəsmi nəticələr',
       import: 'Rəsmi nəticələri idxal et (CSV)',

@@ -292,6 +292,25 @@ export const en = {
       replaces: 'replaces {{count}} earlier',
       flagged: 'Turnout that stands out',
     },
+    checks: {
+      title: 'Results worth a look',
+      thresholds:
+        "Turnout above {{turnout}}, invalid ballots above {{invalid}}, the district leader's share {{district}} points from the district's, arithmetic that does not add up (thresholds: the ballot's checks).",
+      none: 'Nothing stands out.',
+      source: 'Source',
+      check: 'Why',
+      value: 'Measured',
+      observed: 'Observed',
+      official: 'Official',
+      fingerprint: 'Election fingerprint: {{contest}}, {{candidate}}',
+      axes: "Across: turnout 0–100 %. Up: the winner's share 0–100 %. Darker: more stations.",
+      kind: {
+        high_turnout: 'turnout high',
+        high_invalid: 'many invalid ballots',
+        arithmetic: 'does not add up',
+        far_from_district: 'unlike its district',
+      },
+    },
     official: {
       title: 'Official results',
       import: 'Import the official results (CSV)',
