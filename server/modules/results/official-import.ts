@@ -61,6 +61,8 @@ export interface OfficialEntry {
   contestId: string;
   figures: Int32Array;
   votes: Int32Array;
+  /** The row that set each figure, then each candidate's votes: named when a later row disagrees. */
+  rowOf: Int32Array;
 }
 
 export interface OfficialImportResult {
@@ -96,8 +98,6 @@ export class OfficialRowReader {
   #columnOf = new Map<OfficialResultField, number>();
   #headerBroken = false;
   readonly #contests = new Map<string, ContestIndex>();
-  /** The row that first set each (entry, figure) or (entry, candidate), to name it when a later row disagrees. */
-  readonly #firstRow = new Map<string, number>();
 
   constructor(
     private readonly frame: OfficialFrame,
@@ -242,11 +242,13 @@ export class OfficialRowReader {
         contestId: contest.id,
         figures: new Int32Array(PROTOCOL_FIGURES.length).fill(NO_FIGURE),
         votes: new Int32Array(contest.candidates.length).fill(NO_FIGURE),
+        rowOf: new Int32Array(PROTOCOL_FIGURES.length + contest.candidates.length),
       };
       this.result.entries.set(key, entry);
     }
+    const candidateSlot = PROTOCOL_FIGURES.length + candidateIndex;
     if (entry.votes[candidateIndex] !== NO_FIGURE) {
-      const first = this.#firstRow.get(`${key}|c${candidateIndex}`);
+      const first = entry.rowOf[candidateSlot];
       this.#problem(
         row,
         candidate.column,
@@ -254,18 +256,18 @@ export class OfficialRowReader {
       );
     } else {
       entry.votes[candidateIndex] = votes;
-      this.#firstRow.set(`${key}|c${candidateIndex}`, row);
+      entry.rowOf[candidateSlot] = row;
     }
     for (const [i, figure, value] of figures) {
       const held = entry.figures[i]!;
       if (held === NO_FIGURE) {
         entry.figures[i] = value;
-        this.#firstRow.set(`${key}|f${i}`, row);
+        entry.rowOf[i] = row;
       } else if (held !== value)
         this.#problem(
           row,
           cell(figure)!.column,
-          `${figure} is ${value} but row ${this.#firstRow.get(`${key}|f${i}`)} gives ${held} for station "${found.code}"`,
+          `${figure} is ${value} but row ${entry.rowOf[i]} gives ${held} for station "${found.code}"`,
         );
     }
   }
