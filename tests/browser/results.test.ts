@@ -193,6 +193,9 @@ describe.runIf(chromiumAvailable)('turnout and protocols in Chromium', () => {
     ).toBe('2');
     await desk.locator('[data-vigil-fingerprint=mayor]').scrollIntoViewIfNeeded();
     await saveScreenshot(desk, 'dashboard-official-results');
+    // The printable summary carries the fingerprint too.
+    await desk.goto(`${base}/operations/summary`);
+    await desk.locator('[data-vigil-report-fingerprint=mayor] svg').nth(1).waitFor({ timeout: 20_000 });
     await desk.context().close();
   }, 120_000);
 });
