@@ -160,6 +160,14 @@ describe.each(drivers)('official results on %s', (driver) => {
     expect(unmapped.json().problems[0]).toMatchObject({ row: 0, field: 'stationCode' });
     expect(unmapped.json().problems[0].problem).toContain('"Nr", "Race", "Who", "N"');
 
+    // Not CSV at all (a quote opening mid-field, one never closed), an empty body, a bad mapping: 400, never 500.
+    for (const broken of ['station_code,candidate,votes\n1001,a"b,1\n', 'station_code,candidate,votes\n"1001,A,1\n']) {
+      const res = await importCsv(broken);
+      expect(res.statusCode, broken).toBe(400);
+      expect(res.json().problems[0].problem).toMatch(/^could not be read as CSV/);
+    }
+    expect((await importCsv('')).statusCode).toBe(400);
+    expect((await importCsv('station_code,candidate,votes\n', '?mapping=%7Bx')).json().code).toBe('MAPPING_INVALID');
     expect((await importCsv(officialCsv({ 1001: [1, 2] }), '', t01.token)).statusCode).toBe(403);
     const after = await comparison();
     expect(after.contests.find((c) => c.contestId === 'mayor')).toMatchObject({ officialStations: 0, compared: 0 });
