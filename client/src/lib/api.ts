@@ -81,6 +81,8 @@ function stationImportPath(
 
 /** Long enough for a 100,000-station list over a poor mobile link, short enough that a dead request is noticed. */
 const REQUEST_TIMEOUT_MS = 60_000;
+/** A national official results file (150 MB, checked row by row, then written) takes minutes, not one. */
+const LARGE_UPLOAD_TIMEOUT_MS = 15 * 60_000;
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -217,7 +219,12 @@ export class ApiClient {
     if (options.dryRun) query.set('dryRun', 'true');
     if (options.mapping !== null) query.set('mapping', JSON.stringify(options.mapping));
     if (options.contestId !== null) query.set('contestId', options.contestId);
-    return this.#upload<OfficialImportReply>(`/api/official-results/import?${query}`, 'text/csv', file);
+    return this.#upload<OfficialImportReply>(
+      `/api/official-results/import?${query}`,
+      'text/csv',
+      file,
+      LARGE_UPLOAD_TIMEOUT_MS,
+    );
   }
 
   setAlertSettings(settings: AlertSettings): Promise<AlertSettings> {
@@ -391,6 +398,7 @@ export class ApiClient {
     path: string,
     contentType: string,
     text: string | Blob,
+    timeoutMs = REQUEST_TIMEOUT_MS,
   ): Promise<{ ok: true; reply: T } | ({ ok: false } & RefusedUpload)> {
     const headers: Record<string, string> = { 'content-type': contentType, accept: 'application/json' };
     if (this.#token !== null) headers.authorization = `Bearer ${this.#token}`;
@@ -400,7 +408,7 @@ export class ApiClient {
         method: 'POST',
         headers,
         body: text,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (cause) {
       throw new ApiError(0, cause instanceof Error ? `Server unreachable: ${cause.message}` : 'Server unreachable');
