@@ -291,6 +291,7 @@ export const az: Messages = {
       flagged: 'Diqqət tələb edən fəallıq',
     },
     checks: {
+      sources: { observed: 'Müşahidə', official: 'Rəsmi' },
       title: 'Diqqət tələb edən nəticələr',
       thresholds:
         'Fəallıq {{turnout}}-dən yuxarı, etibarsız bülletenlər {{invalid}}-dən yuxarı, rayon liderinin payı rayonunkundan {{district}} bənd fərqli, hesab uyğun gəlmir (hədlər: bülletenin checks ayarı).',

@@ -293,6 +293,7 @@ export const en = {
       flagged: 'Turnout that stands out',
     },
     checks: {
+      sources: { observed: 'Observed', official: 'Official' },
       title: 'Results worth a look',
       thresholds:
         "Turnout above {{turnout}}, invalid ballots above {{invalid}}, the district leader's share {{district}} points from the district's, arithmetic that does not add up (thresholds: the ballot's checks).",
