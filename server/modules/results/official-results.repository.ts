@@ -10,18 +10,26 @@ type ImportRow = typeof officialResultImports.$inferInsert;
 /** Rows per INSERT: well under Postgres's 65,535 bind parameters, few round trips for a national file. */
 const INSERT_CHUNK_ROWS = 2000;
 
-/** Every station's id, code, name and district: the import's frame and the comparison's names. */
+const directoryColumns = {
+  id: stations.id,
+  code: stations.code,
+  name: stations.name,
+  district: stations.district,
+  registeredVoters: stations.registeredVoters,
+};
+
+/** Every station's id, code, name and district: the import's frame and the official side of the checks. */
 export function stationDirectory(db: Reader, missionId: string) {
+  return db.select(directoryColumns).from(stations).where(eq(stations.missionId, missionId));
+}
+
+/** The same for a few stations (the observed ones): read per request, so never the whole national list. */
+export function stationsByIds(db: Reader, missionId: string, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
   return db
-    .select({
-      id: stations.id,
-      code: stations.code,
-      name: stations.name,
-      district: stations.district,
-      registeredVoters: stations.registeredVoters,
-    })
+    .select(directoryColumns)
     .from(stations)
-    .where(eq(stations.missionId, missionId));
+    .where(and(eq(stations.missionId, missionId), inArray(stations.id, [...ids])));
 }
 
 /** Replaces the official results of these contests with `rows`, and records the import of each. */

@@ -27,6 +27,7 @@ import {
   recordImports,
   replaceOfficialResults,
   stationDirectory,
+  stationsByIds,
 } from './official-results.repository';
 import { findBallot, listProtocols } from './results.repository';
 
@@ -188,14 +189,18 @@ export function createOfficialResultsService(db: Db, events: OfficialIngest) {
    * sample's stations (every observed station without a sample), the same stations' official votes, and all stations'.
    */
   async function comparison(missionId: string): Promise<OfficialComparisonReply> {
-    const [found, protocols, imports, directory, head] = await Promise.all([
+    const [found, protocols, imports, head] = await Promise.all([
       findBallot(db, missionId),
       listProtocols(db, missionId, {}),
       listImports(db, missionId),
-      stationDirectory(db, missionId),
       readHead(db, missionId),
     ]);
-    const totals = await cachedTotals(missionId, imports);
+    const observedIds = [...new Set(protocols.map((p) => p.row.stationId))];
+    const [totals, directory, official] = await Promise.all([
+      cachedTotals(missionId, imports),
+      stationsByIds(db, missionId, observedIds),
+      officialResultsOf(db, missionId, observedIds),
+    ]);
     const stationOf = new Map(directory.map((s) => [s.id, s]));
     const newest = new Map<string, (typeof protocols)[number]>();
     for (const p of protocols) {
@@ -203,7 +208,6 @@ export function createOfficialResultsService(db: Db, events: OfficialIngest) {
       const held = newest.get(key);
       if (!held || held.row.occurredAt < p.row.occurredAt) newest.set(key, p);
     }
-    const official = await officialResultsOf(db, missionId, [...new Set(protocols.map((p) => p.row.stationId))]);
     const officialOf = new Map(official.map((o) => [`${o.stationId}|${o.contestId}`, o]));
     const sample = found?.ballot.sample ? new Set(found.ballot.sample.stations) : null;
     const differences: OfficialDifference[] = [];

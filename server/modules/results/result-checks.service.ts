@@ -14,13 +14,13 @@ import {
   type StationResult,
 } from '../../../shared/result-checks';
 import { readHead } from '../log/head';
-import { allOfficialResults, listImports, stationDirectory } from './official-results.repository';
+import { allOfficialResults, listImports, stationDirectory, stationsByIds } from './official-results.repository';
 import { findBallot, listProtocols } from './results.repository';
 
 /** Checks of each source a reply lists; the export has them all. */
 export const LISTED_CHECKS = 500;
 
-type Directory = Awaited<ReturnType<typeof stationDirectory>>;
+type Directory = Awaited<ReturnType<typeof stationsByIds>>;
 
 interface OfficialSide {
   checks: ResultCheckRow[];
@@ -30,18 +30,14 @@ interface OfficialSide {
 export function createResultChecksService(db: Db) {
   const officialCache = new Map<string, { key: string; side: Promise<OfficialSide> }>();
 
-  async function officialSide(
-    missionId: string,
-    thresholds: ResultCheckThresholds,
-    directory: Directory,
-  ): Promise<OfficialSide> {
+  async function officialSide(missionId: string, thresholds: ResultCheckThresholds): Promise<OfficialSide> {
     const imports = await listImports(db, missionId);
     // A drill's wipe starts the seqs again: the time and hash tell a later import from an earlier one.
     const key = JSON.stringify([thresholds, imports.map((i) => `${i.seq}/${i.sha256}/${i.importedAt.getTime()}`)]);
     const held = officialCache.get(missionId);
     if (held?.key === key) return held.side;
     const side = (async () => {
-      const stationOf = new Map(directory.map((s) => [s.id, s]));
+      const stationOf = new Map((await stationDirectory(db, missionId)).map((s) => [s.id, s]));
       const results = new Map<string, StationResult[]>();
       for (const row of await allOfficialResults(db, missionId)) {
         const station = stationOf.get(row.stationId);
@@ -67,13 +63,16 @@ export function createResultChecksService(db: Db) {
     fingerprints: ContestFingerprint[];
     head: number;
   }> {
-    const [found, protocols, directory, head] = await Promise.all([
+    const [found, protocols, head] = await Promise.all([
       findBallot(db, missionId),
       listProtocols(db, missionId, {}),
-      stationDirectory(db, missionId),
       readHead(db, missionId),
     ]);
     const thresholds = found?.ballot.checks ?? DEFAULT_RESULT_CHECKS;
+    const [directory, official] = await Promise.all([
+      stationsByIds(db, missionId, [...new Set(protocols.map((p) => p.row.stationId))]),
+      officialSide(missionId, thresholds),
+    ]);
     const stationOf = new Map(directory.map((s) => [s.id, s]));
     const newest = new Map<string, (typeof protocols)[number]['row']>();
     for (const { row } of protocols) {
@@ -89,7 +88,6 @@ export function createResultChecksService(db: Db) {
       list.push(toResult(station, row.contestId, row.figures, row.votes));
       observedByContest.set(row.contestId, list);
     }
-    const official = await officialSide(missionId, thresholds, directory);
     const observed = [...observedByContest.values()].flatMap((list) =>
       resultChecks(list, thresholds).map((c) => ({ source: 'observed' as const, ...c })),
     );
