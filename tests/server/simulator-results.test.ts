@@ -92,4 +92,18 @@ describe.each(drivers)('rehearsal with results on %s', (driver) => {
     expect(comparison.differingStationIds).toHaveLength(2);
     expect(comparison.contests[0]!.importSeq).toBe(report.results!.officialImportSeq);
   });
+
+  it('wiping the drill takes its official results with it, as the log that recorded their import', async () => {
+    const cleared = await t.app.inject({
+      method: 'POST',
+      url: '/api/mission/drill/clear',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { confirmMissionName: 'Osh results rehearsal' },
+    });
+    expect(cleared.statusCode).toBe(200);
+    const comparison = (await getJson(t.app, token, '/api/official-results/comparison'))
+      .body as OfficialComparisonReply;
+    expect(comparison.differences).toEqual([]);
+    expect(comparison.contests.map((c) => [c.officialStations, c.importSeq])).toEqual([[0, null]]);
+  });
 });
