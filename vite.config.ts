@@ -20,6 +20,7 @@ const UNIT_TESTS = [
   'tests/db/**/*.test.ts',
   'tests/server/ballot-rules.test.ts',
   'tests/server/conflict-rules.test.ts',
+  'tests/server/result-checks.test.ts',
   'tests/server/display-redaction.test.ts',
   'tests/server/domain-rules.test.ts',
   'tests/server/redis-config.test.ts',

@@ -39,6 +39,8 @@ import ballotRoutes from './routes/api/ballot/index';
 import turnoutRoutes from './routes/api/turnout/index';
 import protocolRoutes from './routes/api/protocols/index';
 import quickCountRoutes from './routes/api/quick-count/index';
+import officialResultRoutes from './routes/api/official-results/index';
+import resultCheckRoutes from './routes/api/result-checks/index';
 import planRoutes from './routes/api/plan/index';
 import exportRoutes from './routes/api/exports/index';
 import stationRoutes from './routes/api/stations/index';
@@ -127,6 +129,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(turnoutRoutes, { prefix: '/turnout' });
       await api.register(protocolRoutes, { prefix: '/protocols' });
       await api.register(quickCountRoutes, { prefix: '/quick-count' });
+      await api.register(officialResultRoutes, { prefix: '/official-results' });
+      await api.register(resultCheckRoutes, { prefix: '/result-checks' });
       await api.register(planRoutes, { prefix: '/plan' });
       await api.register(exportRoutes, { prefix: '/exports' });
       await api.register(mapRoutes, { prefix: '/map' });

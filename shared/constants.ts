@@ -10,6 +10,8 @@ export const MAX_EVENTS_PER_BATCH = 500;
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 /** A station list of 200,000 rows with every column is about 25 MB. */
 export const MAX_STATION_IMPORT_BYTES = 64 * 1024 * 1024;
+/** An official results file: 177,000 stations × their candidates, a line each, runs to about 150 MB. */
+export const MAX_OFFICIAL_RESULTS_BYTES = 256 * 1024 * 1024;
 /** Largest page of the catch-up feed. */
 export const MAX_EVENTS_PAGE = 5000;
 /** Catch-up is sent to a reconnecting socket in frames of this many events. */

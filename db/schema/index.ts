@@ -10,3 +10,4 @@ export * from './conflicts';
 export * from './messages';
 export * from './replay';
 export * from './results';
+export * from './official-results';

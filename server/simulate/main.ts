@@ -6,9 +6,10 @@
 import { parseArgs } from 'node:util';
 import { parseDuration, simulateDay } from './simulator';
 
-const USAGE = `usage: npm run simulate -- [--url http://localhost:3000] --user NAME --password SECRET [--duration 10m] [--seed 1] [--drill]
+const USAGE = `usage: npm run simulate -- [--url http://localhost:3000] --user NAME --password SECRET [--duration 10m] [--seed 1] [--drill] [--results]
   --duration  real time the day (06:30–22:30) takes: 90s, 10m, 1h (default 10m)
-  --drill     switch the mission to drill mode first (only while its log is empty); without it the mission must be in drill mode`;
+  --drill     switch the mission to drill mode first (only while its log is empty); without it the mission must be in drill mode
+  --results   also play the results: set a ballot, report turnout and protocols, import official results (two altered)`;
 
 const { values } = parseArgs({
   options: {
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10m' },
     seed: { type: 'string', default: '1' },
     drill: { type: 'boolean', default: false },
+    results: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -34,6 +36,7 @@ try {
     durationMs,
     seed: Number(values.seed),
     drill: values.drill,
+    results: values.results,
     log: (line) => process.stdout.write(`${line}\n`),
   });
   const s = report.summary;
@@ -43,6 +46,12 @@ try {
       `Clusters of findings around stations ${report.clusterStations.join(', ')}; silent team ${report.silentTeam ?? '-'}; help from ${report.helpTeam ?? '-'}; ` +
       `conflicting reports at ${report.conflictStation ?? '-'}.\n`,
   );
+  if (report.results)
+    process.stdout.write(
+      `True shares ${Object.entries(report.results.trueShares)
+        .map(([id, share]) => `${id} ${(share * 100).toFixed(1)} %`)
+        .join(', ')}; official votes altered at ${report.results.alteredStations.join(', ')}.\n`,
+    );
   for (const r of report.rejected.slice(0, 10)) process.stdout.write(`refused ${r.type}: ${r.error}\n`);
   process.exitCode = report.rejected.length > 0 ? 1 : 0;
 } catch (error) {

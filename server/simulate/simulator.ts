@@ -16,6 +16,14 @@ import type { Station } from '../../shared/schemas/stations';
 import type { Team } from '../../shared/schemas/teams';
 import type { Summary } from '../../shared/schemas/summary';
 import { answersFor, drawFigures, type StationFigures } from './answers';
+import {
+  SIMULATED_CONTEST,
+  SIMULATED_TURNOUT,
+  drawPopulation,
+  officialCsv,
+  simulatedBallot,
+  type ResultsPopulation,
+} from './results-day';
 
 export interface SimulationOptions {
   url: string;
@@ -26,7 +34,23 @@ export interface SimulationOptions {
   seed: number;
   /** Switch the mission to drill mode first (only possible while its log is empty). */
   drill: boolean;
+  /**
+   * Also play the results (server/simulate/results-day.ts): set a ballot whose quick-count sample is the stations where
+   * teams close, report turnout at its hours and copy each closing station's protocol, then import the official
+   * results with two observed stations' votes altered.
+   */
+  results?: boolean;
   log?: (line: string) => void;
+}
+
+export interface SimulatedResults {
+  /** The synthetic electorate's shares of the valid vote and its turnout: what the quick count should find. */
+  trueShares: Record<string, number>;
+  trueTurnout: number;
+  sampleStations: string[];
+  /** Codes of the observed stations whose official votes were altered: what the comparison should name. */
+  alteredStations: string[];
+  officialImportSeq: number | null;
 }
 
 export interface SimulationReport {
@@ -42,6 +66,8 @@ export interface SimulationReport {
   clusterStations: string[];
   /** Where a second team's detour contradicts the planned team's assessment (a conflict to resolve), if any. */
   conflictStation: string | null;
+  /** With `results`: what the rehearsal's results should show; null without. */
+  results: SimulatedResults | null;
   summary: Summary;
 }
 
@@ -176,12 +202,15 @@ function planDay(
   stations: Station[],
   kit: FormsReply,
   random: SeededRandom,
+  population: ResultsPopulation | null = null,
 ): {
   actions: Action[];
   silentTeam: string | null;
   helpTeam: string | null;
   cluster: Station[];
   conflictStation: Station | null;
+  /** Where each team closes and copies the protocol (with `population`). */
+  closing: { station: Station; teamId: string }[];
 } {
   const byId = new Map(stations.map((s) => [s.id, s]));
   const forms = kit.forms.filter((f) => !f.retired);
@@ -235,6 +264,7 @@ function planDay(
   const gaps: { teamId: string; from: number; to: number; near: Station }[] = [];
   /** Who files the voting checklist where. */
   const votingBy = new Map<string, string>();
+  const closing: { station: Station; teamId: string }[] = [];
   const now = () => new Date().toISOString();
   const id = () => random.uuid();
 
@@ -326,6 +356,41 @@ function planDay(
         { id: id(), type: 'arrival', occurredAt: now(), teamId: team.id, stationId: station.id, ...position },
       ]);
       add(leave, () => [{ id: id(), type: 'departure', occurredAt: now(), teamId: team.id, stationId: station.id }]);
+      // At each turnout hour the team is there for, the station's count of those who have voted so far.
+      const count = population?.counts.get(station.id);
+      for (const hour of count ? SIMULATED_TURNOUT : []) {
+        if (hour.minute < arrive || hour.minute + 2 >= leave) continue;
+        const voted = Math.round(count!.figures.foundInBoxes * hour.share);
+        add(hour.minute + 2, () => [
+          {
+            id: id(),
+            type: 'turnout',
+            occurredAt: now(),
+            teamId: team.id,
+            stationId: station.id,
+            at: hour.at,
+            voted,
+          },
+        ]);
+      }
+    };
+    /** After the count, the team copies the posted protocol. */
+    const protocol = (station: Station, minute: number) => {
+      const count = population?.counts.get(station.id);
+      if (!count) return;
+      closing.push({ station, teamId: team.id });
+      add(minute, () => [
+        {
+          id: id(),
+          type: 'results_protocol',
+          occurredAt: now(),
+          teamId: team.id,
+          stationId: station.id,
+          contestId: SIMULATED_CONTEST,
+          figures: count.figures,
+          votes: count.votes,
+        },
+      ]);
     };
 
     const first = route[0]!;
@@ -338,8 +403,10 @@ function planDay(
     if (first.phases.includes('opening')) checklist(first.station, 'opening', random.int(8 * 60 + 2, 8 * 60 + 12), 0);
     if (first.phases.includes('voting') && route.length === 1)
       checklist(first.station, 'voting', random.int(12 * 60, 14 * 60), 0.5);
-    if (route.length === 1 && first.phases.includes('closing'))
+    if (route.length === 1 && first.phases.includes('closing')) {
       checklist(first.station, 'closing', random.int(21 * 60, 21 * 60 + 25), 1);
+      protocol(first.station, 21 * 60 + 28);
+    }
     findings(first.station, t + 10, leaveFirst - 5);
     t = leaveFirst;
     let previous = first.station;
@@ -370,8 +437,10 @@ function planDay(
       travel(previous, last.station, t, arrive);
       visit(last.station, arrive, leave);
       if (last.phases.includes('voting')) checklist(last.station, 'voting', arrive + 10, 0.9);
-      if (last.phases.includes('closing'))
+      if (last.phases.includes('closing')) {
         checklist(last.station, 'closing', random.int(21 * 60 + 20, 21 * 60 + 50), 1);
+        protocol(last.station, 21 * 60 + 55);
+      }
       findings(last.station, arrive + 5, leave - 10);
     }
     if (team.id === help) {
@@ -441,6 +510,7 @@ function planDay(
     helpTeam: help,
     cluster: [...clusterCategory.keys()].map((id) => byId.get(id)!),
     conflictStation,
+    closing,
   };
 }
 
@@ -487,7 +557,17 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
   }
   log(`${phones.length} team phones joined; ${stations.stations.length} stations.`);
 
-  const day = planDay(phones, stations.stations, kit, random);
+  const population = options.results ? drawPopulation(stations.stations, options.seed) : null;
+  const day = planDay(phones, stations.stations, kit, random, population);
+  // The quick count's sample: the stations where teams close (the day's plan, not a random draw, but every station's
+  // count swings independently around the electorate's shares, so the estimate is still fair).
+  const sampleCodes = [...new Set(day.closing.map((c) => c.station.code))].sort();
+  if (population) {
+    await call('PUT', '/api/ballot', coordinator, simulatedBallot(sampleCodes));
+    log(
+      `Ballot set: one contest, turnout at ${SIMULATED_TURNOUT.map((h) => h.at).join(', ')}, ${sampleCodes.length} sample stations.`,
+    );
+  }
   const callSign = new Map(teams.teams.map((t) => [t.id, t.callSign]));
   if (day.silentTeam) log(`Team ${callSign.get(day.silentTeam)} will go silent after 13:00.`);
   if (day.helpTeam) log(`Team ${callSign.get(day.helpTeam)} will ask for help in the afternoon.`);
@@ -504,6 +584,7 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
     helpTeam: day.helpTeam ? callSign.get(day.helpTeam)! : null,
     clusterStations: day.cluster.map((s) => s.number),
     conflictStation: day.conflictStation?.number ?? null,
+    results: null,
   };
 
   const msPerMinute = options.durationMs / (DAY_END - DAY_START);
@@ -551,6 +632,30 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
     }
   }
   report.retries = stats.retries;
+  if (population) {
+    // The commission publishes; at two observed stations (whose team was not silent) B's votes went partly to A.
+    const pickFrom = new SeededRandom(options.seed, 'altered');
+    const observed = day.closing.filter((c) => c.teamId !== day.silentTeam).map((c) => c.station);
+    const altered = new Set<string>();
+    while (altered.size < Math.min(2, observed.length)) altered.add(pickFrom.pick(observed).id);
+    const imported = await postCsv<{ seq: number | null }>(
+      options.url.replace(/\/+$/, ''),
+      '/api/official-results/import',
+      coordinator,
+      officialCsv(stations.stations, population, altered),
+    );
+    report.results = {
+      trueShares: population.trueShares,
+      trueTurnout: population.trueTurnout,
+      sampleStations: sampleCodes,
+      alteredStations: stations.stations
+        .filter((s) => altered.has(s.id))
+        .map((s) => s.code)
+        .sort(),
+      officialImportSeq: imported.seq,
+    };
+    log(`Official results imported (seq ${imported.seq}); altered at ${report.results.alteredStations.join(', ')}.`);
+  }
   const summary = await call<Summary>('GET', '/api/summary', coordinator);
   log(
     `Day over: ${report.stored} events stored (${Object.entries(report.byType)
@@ -558,4 +663,22 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
       .join(', ')}), ${report.rejected.length} refused, ${report.retries} retries.`,
   );
   return { ...report, summary };
+}
+
+/** A CSV upload (the official results): refused files are errors, with the server's first problem. */
+async function postCsv<T>(base: string, path: string, token: string, csv: string): Promise<T> {
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+    body: csv,
+    signal: AbortSignal.timeout(60_000),
+  });
+  const body = safeJson(await res.text());
+  if (!res.ok)
+    throw new ApiError(
+      res.status,
+      body,
+      `POST ${path} → ${res.status}: ${(body as { message?: string })?.message ?? ''}`,
+    );
+  return body as T;
 }

@@ -131,6 +131,7 @@ export const DISPLAY_FIELDS = {
   ballot_set: [],
   turnout: ['at', 'voted'],
   results_protocol: ['contestId'],
+  official_results_imported: [],
 } as const satisfies Record<string, readonly string[]>;
 /** Fields of every stored event that displays receive. */
 export const DISPLAY_ENVELOPE_FIELDS = [
@@ -261,6 +262,14 @@ const catalogue = {
     figures: ProtocolFigures,
     votes: ProtocolVotes,
     photoId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.-]+$' })),
+  }),
+  // Recorded only by the official results import (POST /api/official-results/import), in the transaction that writes
+  // the rows: when the commission's results arrived, for which contests, how many rows, the file's SHA-256.
+  official_results_imported: defineEvent('official_results_imported', {
+    contestIds: Type.Array(Code, { minItems: 1, maxItems: 100 }),
+    rows: Type.Integer({ minimum: 0 }),
+    stations: Type.Integer({ minimum: 0 }),
+    sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
   }),
 };
 

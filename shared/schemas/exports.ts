@@ -16,6 +16,8 @@ export const EXPORT_FILES = [
   'turnout.csv',
   'protocols.csv',
   'quick-count.csv',
+  'official-comparison.csv',
+  'result-checks.csv',
 ] as const;
 export type ExportFile = (typeof EXPORT_FILES)[number];
 export const ExportParams = Type.Object({ file: oneOf(EXPORT_FILES) }, { additionalProperties: false });

@@ -57,6 +57,28 @@ export const QuickCountSample = Type.Object(
 );
 export type QuickCountSample = Static<typeof QuickCountSample>;
 
+/**
+ * When a station's result is worth a look (GET /api/result-checks): shares as fractions (0.9 = 90 %). Defaults in
+ * DEFAULT_RESULT_CHECKS.
+ */
+export const ResultCheckThresholds = Type.Object(
+  {
+    /** Ballots found in the boxes over registered voters above this. */
+    turnoutAbove: Type.Number({ minimum: 0, maximum: 2 }),
+    /** Invalid ballots over ballots found above this. */
+    invalidShareAbove: Type.Number({ minimum: 0, maximum: 1 }),
+    /** The district's leading candidate's share at the station further than this from their share in the district. */
+    districtShareDeviation: Type.Number({ minimum: 0, maximum: 1 }),
+  },
+  { additionalProperties: false },
+);
+export type ResultCheckThresholds = Static<typeof ResultCheckThresholds>;
+export const DEFAULT_RESULT_CHECKS: ResultCheckThresholds = {
+  turnoutAbove: 0.9,
+  invalidShareAbove: 0.05,
+  districtShareDeviation: 0.2,
+};
+
 /** The mission's contests and the settings of its turnout and protocol reports. */
 export const Ballot = Type.Object(
   {
@@ -67,6 +89,8 @@ export const Ballot = Type.Object(
     protocolPhotoRequired: Type.Boolean(),
     /** The quick count's sample; without it there is no quick count. */
     sample: Type.Optional(QuickCountSample),
+    /** Thresholds of the result checks; DEFAULT_RESULT_CHECKS without. */
+    checks: Type.Optional(ResultCheckThresholds),
   },
   { additionalProperties: false },
 );

@@ -2,7 +2,8 @@
  * Turnout and a results protocol from an observer's phone to the coordinator's Results tab, in real Chromium against
  * the real server: the phone asks for turnout at the hour that has come where the team is checked in, the protocol
  * form marks figures that do not reconcile while they are typed and still sends them, and the coordinator sees the
- * turnout bar, the flagged protocol and the quick count's estimate arrive live.
+ * turnout bar, the flagged protocol and the quick count's estimate arrive live. Then the coordinator imports the
+ * commission's results through the column-mapping step and sees where they differ from the observers' copy.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -158,4 +159,43 @@ describe.runIf(chromiumAvailable)('turnout and protocols in Chromium', () => {
     await phone.context().close();
     await desk.context().close();
   }, 240_000);
+
+  it("imports the official results with the file's own column names and lists where they differ from observers", async () => {
+    const { page: desk } = await offlineCoordinatorPage(browser, base, {
+      username: t.own.coordinator.username,
+      password: FIXTURE_PASSWORD,
+    });
+    await desk.click('[data-vigil-tab=results]');
+    const panel = desk.locator('[data-vigil-official]');
+    await panel.locator('summary').click();
+    // The commission says 480 for A where the observer copied 470; "Kandidat" is not a name the import knows.
+    const csv = 'UIK;Kandidat;Golosa;valid\n1001;A;480;880\n1001;B;400;880\n1002;A;10;10\n';
+    await panel
+      .locator('[data-vigil-official-file]')
+      .setInputFiles({ name: 'official.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await panel.locator('[data-vigil-official-problems]').waitFor();
+    const mapping = panel.locator('[data-vigil-official-mapping]');
+    await mapping.locator('label:has-text("candidate") select').selectOption('Kandidat');
+    await mapping.locator('label:has-text("votes") select').selectOption('Golosa');
+    await panel.locator('[data-vigil-official-import]').click();
+    const difference = panel.locator('[data-vigil-official-difference="1001"]');
+    await difference.waitFor({ timeout: 20_000 });
+    expect(await difference.allTextContents()).toEqual([expect.stringMatching(/1001.*mayor.*votes:A.*470.*480/)]);
+    expect(await panel.locator('[data-vigil-official-contest=mayor]').getAttribute('data-differing')).toBe('1');
+    expect(await panel.locator('[data-vigil-official-total=A]').textContent()).toContain(
+      `${((490 / 890) * 100).toFixed(1)} %`,
+    );
+    // The election fingerprint draws the observed stations beside the official ones.
+    await desk.locator('[data-vigil-fingerprint=mayor] svg').nth(1).waitFor();
+    // The file's 1001 and 1002 have valid ballots and the list registered voters: both are placed.
+    expect(
+      await desk.locator('[data-vigil-fingerprint=mayor] [data-stations]').last().getAttribute('data-stations'),
+    ).toBe('2');
+    await desk.locator('[data-vigil-fingerprint=mayor]').scrollIntoViewIfNeeded();
+    await saveScreenshot(desk, 'dashboard-official-results');
+    // The printable summary carries the fingerprint too.
+    await desk.goto(`${base}/operations/summary`);
+    await desk.locator('[data-vigil-report-fingerprint=mayor] svg').nth(1).waitFor({ timeout: 20_000 });
+    await desk.context().close();
+  }, 120_000);
 });

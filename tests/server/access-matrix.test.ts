@@ -178,6 +178,15 @@ describe('access matrix', () => {
     { method: 'GET', url: '/api/turnout', expect: COORD_DISPLAY },
     { method: 'GET', url: '/api/protocols', expect: COORD },
     { method: 'GET', url: '/api/quick-count', expect: COORD },
+    {
+      method: 'POST',
+      url: '/api/official-results/import?dryRun=true',
+      body: 'station_code,candidate,votes\n1001,A,1\n',
+      contentType: 'text/csv',
+      expect: COORD,
+    },
+    { method: 'GET', url: '/api/official-results/comparison', expect: COORD },
+    { method: 'GET', url: '/api/result-checks', expect: COORD },
     ...[
       'events.csv',
       'visits.csv',
@@ -190,6 +199,8 @@ describe('access matrix', () => {
       'turnout.csv',
       'protocols.csv',
       'quick-count.csv',
+      'official-comparison.csv',
+      'result-checks.csv',
     ].map((file): RouteCase => ({ method: 'GET', url: `/api/exports/${file}`, expect: COORD })),
   ];
 

@@ -167,6 +167,18 @@ const samples: StoredEvent[] = [
     votes: { A: 880 },
     photoId: 'protocol-photo-secret',
   },
+  {
+    ...stored,
+    id: randomUUID(),
+    type: 'official_results_imported',
+    teamId: null,
+    stationId: null,
+    contestIds: ['mayor'],
+    rows: 6,
+    stations: 3,
+    sha256: 'ab'.repeat(32),
+    actor: { role: 'coordinator', id: randomUUID(), name: 'aigerim.s' },
+  },
 ];
 const secrets = [
   'Ivanov',

@@ -125,6 +125,15 @@ describe('event validation', () => {
         votes: { A: 880 },
         photoId: 'protocol-1.jpg',
       },
+      {
+        id: base.id,
+        occurredAt: base.occurredAt,
+        type: 'official_results_imported',
+        contestIds: ['mayor'],
+        rows: 354000,
+        stations: 177000,
+        sha256: 'ab'.repeat(32),
+      },
     ];
     expect(samples.map((s) => s.type).sort()).toEqual([...EVENT_TYPES].sort());
     for (const sample of samples) expect(validateEvent(sample, now), sample.type).toMatchObject({ ok: true });

@@ -62,6 +62,9 @@ const ROUTES: [string, string][] = [
   ['GET', '/api/turnout'],
   ['GET', '/api/protocols'],
   ['GET', '/api/quick-count'],
+  ['POST', '/api/official-results/import'],
+  ['GET', '/api/official-results/comparison'],
+  ['GET', '/api/result-checks'],
 ];
 
 /** Numbers a query string can spell that JavaScript or Postgres cannot hold: infinities, overflow, ±0, exponents, 64-bit edges. */

@@ -26,6 +26,12 @@ import type { RecentFindingsReply, TriageFindingsReply } from '../../../shared/s
 import type { FormsReply } from '../../../shared/schemas/forms';
 import type { MapConfigReply, StationDetailReply, TeamTrailsReply } from '../../../shared/schemas/map';
 import type { StationsReply } from '../../../shared/schemas/stations';
+import type {
+  OfficialComparisonReply,
+  OfficialImportReply,
+  OfficialResultField,
+  ResultChecksReply,
+} from '../../../shared/schemas/official-results';
 import type { Summary } from '../../../shared/schemas/summary';
 import type { CreateTeamBody, CreatedTeamReply, JoinCodeReply, TeamsReply } from '../../../shared/schemas/teams';
 import type { VersionReply } from '../../../shared/schemas/version';
@@ -42,6 +48,17 @@ import type {
   StationImportField,
   StationPositionBody,
 } from '../../../shared/schemas/stations';
+
+/** A file an import refused: its problems and, when the header could be read, its columns and how they were mapped. */
+export interface RefusedUpload {
+  message: string;
+  problems: ImportProblem[];
+  columns?: string[];
+  mapping?: Record<string, string | null>;
+}
+
+/** Which of the official results file's columns holds each field (null: the file has none). */
+export type OfficialColumnMapping = Partial<Record<OfficialResultField, string | null>>;
 
 /** Which of the file's columns holds each station field (null: the file has none): the import's `mapping` parameter. */
 export type StationColumnMapping = Partial<Record<StationImportField, string | null>>;
@@ -64,6 +81,8 @@ function stationImportPath(
 
 /** Long enough for a 100,000-station list over a poor mobile link, short enough that a dead request is noticed. */
 const REQUEST_TIMEOUT_MS = 60_000;
+/** A national official results file (150 MB, checked row by row, then written) takes minutes, not one. */
+const LARGE_UPLOAD_TIMEOUT_MS = 15 * 60_000;
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -178,6 +197,34 @@ export class ApiClient {
 
   quickCount(): Promise<QuickCountReply> {
     return this.#request('GET', '/api/quick-count');
+  }
+
+  officialComparison(): Promise<OfficialComparisonReply> {
+    return this.#request('GET', '/api/official-results/comparison');
+  }
+
+  resultChecks(): Promise<ResultChecksReply> {
+    return this.#request('GET', '/api/result-checks');
+  }
+
+  /**
+   * The commission's results file, checked (dry run: its columns and what it holds) or imported. A refused file answers
+   * `problems` (row and column) instead of throwing. The file goes as the Blob it is: a national one runs to 150 MB.
+   */
+  importOfficialResults(
+    file: Blob | string,
+    options: { dryRun: boolean; mapping: OfficialColumnMapping | null; contestId: string | null },
+  ) {
+    const query = new URLSearchParams();
+    if (options.dryRun) query.set('dryRun', 'true');
+    if (options.mapping !== null) query.set('mapping', JSON.stringify(options.mapping));
+    if (options.contestId !== null) query.set('contestId', options.contestId);
+    return this.#upload<OfficialImportReply>(
+      `/api/official-results/import?${query}`,
+      'text/csv',
+      file,
+      LARGE_UPLOAD_TIMEOUT_MS,
+    );
   }
 
   setAlertSettings(settings: AlertSettings): Promise<AlertSettings> {
@@ -350,8 +397,9 @@ export class ApiClient {
   async #upload<T>(
     path: string,
     contentType: string,
-    text: string,
-  ): Promise<{ ok: true; reply: T } | { ok: false; message: string; problems: ImportProblem[] }> {
+    text: string | Blob,
+    timeoutMs = REQUEST_TIMEOUT_MS,
+  ): Promise<{ ok: true; reply: T } | ({ ok: false } & RefusedUpload)> {
     const headers: Record<string, string> = { 'content-type': contentType, accept: 'application/json' };
     if (this.#token !== null) headers.authorization = `Bearer ${this.#token}`;
     let response: Response;
@@ -360,16 +408,22 @@ export class ApiClient {
         method: 'POST',
         headers,
         body: text,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (cause) {
       throw new ApiError(0, cause instanceof Error ? `Server unreachable: ${cause.message}` : 'Server unreachable');
     }
-    const body = (await response.json().catch(() => ({}))) as { message?: string; problems?: ImportProblem[] };
+    const body = (await response.json().catch(() => ({}))) as Partial<RefusedUpload>;
     if (response.ok) return { ok: true, reply: body as T };
     if (response.status === 401) this.#onUnauthorized?.();
     if (response.status === 400 && Array.isArray(body.problems))
-      return { ok: false, message: body.message ?? 'refused', problems: body.problems };
+      return {
+        ok: false,
+        message: body.message ?? 'refused',
+        problems: body.problems,
+        ...(body.columns ? { columns: body.columns } : {}),
+        ...(body.mapping ? { mapping: body.mapping } : {}),
+      };
     throw new ApiError(response.status, body.message ?? `HTTP ${response.status}`);
   }
 

@@ -35,8 +35,15 @@ export interface IngestOutcome {
 /** Upper bound on the events one group-commit transaction takes, so a burst never makes one huge transaction. */
 const MAX_EVENTS_PER_TRANSACTION = 2000;
 
+/** Events only a server module records, alongside rows it writes itself; why a client may not post each. */
+const INTERNAL_EVENT_TYPES: ReadonlyMap<string, string> = new Map([
+  ['official_results_imported', 'official_results_imported is recorded by the official results import only'],
+]);
+
 interface Job {
   principal: Principal;
+  /** Written by a service of the server with rows of its own (ingestWithin), not posted by a client. */
+  internal?: boolean;
   receivedAt: Date;
   checked: { id: string | null; validation: Validated }[];
   settle: (outcome: IngestOutcome) => void;
@@ -59,6 +66,33 @@ export function createEventsService(db: Db, publisher: EventPublisher, clock: ()
       queues.set(principal.missionId, [job]);
       void drain(principal.missionId);
     });
+  }
+
+  /**
+   * Records `rawEvents` in the same transaction as `write` (rows a service keeps outside the read models, such as an
+   * import's), then publishes them. `write` runs before the log head is locked, so a long write does not hold up
+   * ingest on other instances; an event that is not stored rolls everything back.
+   */
+  async function ingestWithin(
+    principal: Principal,
+    rawEvents: unknown[],
+    write: { before: (tx: Tx) => Promise<void>; after: (tx: Tx, stored: readonly StoredEvent[]) => Promise<void> },
+  ): Promise<IngestOutcome> {
+    const receivedAt = clock();
+    const checked = rawEvents.map((raw) => ({ id: reportableId(raw), validation: validateEvent(raw, receivedAt) }));
+    const job: Job = { principal, internal: true, receivedAt, checked, settle: () => {}, fail: () => {} };
+    const missionId = principal.missionId;
+    const { perJob, patch, deliveries } = await db.transaction(async (tx) => {
+      await write.before(tx);
+      const written = await writeBatch(tx, missionId, [job]);
+      const refused = written.perJob[0]!.results.find((r) => r.status !== 'stored');
+      if (refused) throw new Error(`the log refused ${refused.id ?? 'an event'}: ${refused.error ?? refused.status}`);
+      await write.after(tx, written.perJob[0]!.rows.map(toStoredEvent));
+      return written;
+    });
+    const stored = perJob[0]!.rows.map(toStoredEvent);
+    if (stored.length > 0) publisher.publish(missionId, stored, patch, deliveries);
+    return { results: perJob[0]!.results, stored };
   }
 
   /** Writes the mission's queued jobs, batch after batch, until none is left. One drain per mission at a time. */
@@ -133,6 +167,15 @@ export function createEventsService(db: Db, publisher: EventPublisher, clock: ()
           continue;
         }
         const event = validation.event;
+        if (INTERNAL_EVENT_TYPES.has(event.type) && !job.internal) {
+          results.push({
+            id: event.id,
+            status: 'rejected',
+            error: INTERNAL_EVENT_TYPES.get(event.type),
+            field: '/type',
+          });
+          continue;
+        }
         const applied = readModels.apply(job.principal, event, lastSeq + 1);
         if (!applied.ok) {
           results.push({ id: event.id, status: 'rejected', error: applied.error, field: applied.field });
@@ -184,7 +227,7 @@ export function createEventsService(db: Db, publisher: EventPublisher, clock: ()
     return { events: rows.map(toStoredEvent), head };
   }
 
-  return { ingest, listAfter, head: (missionId: string) => readHead(db, missionId) };
+  return { ingest, ingestWithin, listAfter, head: (missionId: string) => readHead(db, missionId) };
 }
 
 export type EventsService = ReturnType<typeof createEventsService>;

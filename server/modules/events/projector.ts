@@ -52,7 +52,12 @@ function checkActor(principal: Principal, event: EventInput): Applied | null {
   if (event.type === 'finding_assigned') {
     return principal.role === 'coordinator' ? null : reject('/type', 'only coordinators assign a finding');
   }
-  if (event.type === 'plan_changed' || event.type === 'conflict_resolved' || event.type === 'ballot_set') {
+  if (
+    event.type === 'plan_changed' ||
+    event.type === 'conflict_resolved' ||
+    event.type === 'ballot_set' ||
+    event.type === 'official_results_imported'
+  ) {
     return principal.role === 'coordinator' ? null : reject('/type', `only coordinators post ${event.type}`);
   }
   if (event.type === 'team_alert_acknowledged') {

@@ -160,6 +160,9 @@ export function applyEvent(
       const verdict = models.results.setBallot(event, seq);
       return verdict.ok ? { ok: true, teamId: null, stationId: null } : reject(verdict.field, verdict.error);
     }
+    // The import wrote its rows in the same transaction (results/official-results.service.ts); nothing to apply.
+    case 'official_results_imported':
+      return { ok: true, teamId: null, stationId: null };
     case 'turnout': {
       const verdict = models.results.turnout(event, at, seq);
       if (!verdict.ok) return reject(verdict.field, verdict.error);

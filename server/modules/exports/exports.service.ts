@@ -21,6 +21,7 @@ import {
   type QuickCountReply,
   type TurnoutReply,
 } from '../../../shared/schemas/results';
+import type { OfficialComparisonReply, ResultCheckRow } from '../../../shared/schemas/official-results';
 import { protocolFlags } from '../../../shared/protocol-checks';
 import { HttpError } from '../../errors';
 import { readFieldKit } from '../forms/forms.service';
@@ -139,11 +140,15 @@ export function withRegionTotals(table: readonly DistrictTableRow[]): (DistrictT
 export interface ResultsFigures {
   quickCount(missionId: string): Promise<QuickCountReply>;
   turnout(missionId: string): Promise<TurnoutReply>;
+  officialComparison(missionId: string): Promise<OfficialComparisonReply>;
+  resultChecks(missionId: string): Promise<ResultCheckRow[]>;
 }
 
 const NO_RESULTS: ResultsFigures = {
   quickCount: async () => ({ sampled: false, stratified: false, contests: [], head: 0 }),
   turnout: async () => ({ turnoutHours: [], city: [], districts: [], flagged: [], head: 0 }),
+  officialComparison: async () => ({ contests: [], differences: [], differingStationIds: [], head: 0 }),
+  resultChecks: async () => [],
 };
 
 export function createExportsService(
@@ -504,6 +509,72 @@ export function createExportsService(
             'design',
           ],
           once(rows),
+        );
+      }
+      case 'official-comparison.csv': {
+        // One row per figure or candidate that differs, then each contest's totals per candidate.
+        const reply = await results.officialComparison(missionId);
+        const rows: Cell[][] = reply.differences.map((d) => [
+          'difference',
+          d.contestId,
+          d.stationCode,
+          d.stationName,
+          d.district,
+          d.field,
+          d.observed ?? '',
+          d.official ?? '',
+          d.observed !== null && d.official !== null ? d.observed - d.official : '',
+          '',
+          '',
+        ]);
+        for (const c of reply.contests)
+          for (const k of c.totals)
+            rows.push([
+              `total_${c.totalsOver}`,
+              c.contestId,
+              '',
+              '',
+              '',
+              `votes:${k.candidateId}`,
+              k.observedVotes,
+              k.officialSameStationsVotes,
+              k.observedVotes - k.officialSameStationsVotes,
+              k.officialVotes,
+              k.officialShare ?? '',
+            ]);
+        return csv(
+          [
+            'kind',
+            'contest',
+            'station',
+            'station_name',
+            'district',
+            'field',
+            'observed',
+            'official',
+            'observed_minus_official',
+            'official_all_stations',
+            'official_share_all_stations',
+          ],
+          once(rows),
+        );
+      }
+      case 'result-checks.csv': {
+        const rows = await results.resultChecks(missionId);
+        return csv(
+          ['source', 'contest', 'station', 'station_name', 'district', 'check', 'value', 'detail'],
+          once(
+            rows.map((c) => [
+              c.source,
+              c.contestId,
+              c.stationCode,
+              c.stationName,
+              c.district,
+              c.check,
+              c.value,
+              c.detail,
+            ]),
+          ),
         );
       }
       case 'findings.geojson':

@@ -6,6 +6,8 @@ import {
   events,
   findings,
   missions,
+  officialResultImports,
+  officialResults,
   photos,
   replaySnapshots,
   wallReplays,
@@ -66,6 +68,9 @@ export async function wipeRecord(tx: Tx, missionId: string) {
   // So are turnout and protocols (the ballot stays, and is recorded again as the fresh chain's first events).
   await tx.delete(turnoutReports).where(eq(turnoutReports.missionId, missionId));
   await tx.delete(resultsProtocols).where(eq(resultsProtocols.missionId, missionId));
+  // Official results imported during a drill go with its log, which holds their import's record.
+  await tx.delete(officialResults).where(eq(officialResults.missionId, missionId));
+  await tx.delete(officialResultImports).where(eq(officialResultImports.missionId, missionId));
   // Read models that reference others go first.
   const deleted = {
     conflicts: await count(conflicts),

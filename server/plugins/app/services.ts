@@ -24,6 +24,8 @@ import { createExportsService } from '../../modules/exports/exports.service';
 import { createMessagesService } from '../../modules/messages/messages.service';
 import { createRouteSheetsService } from '../../modules/missions/route-sheets.service';
 import { createResultsService } from '../../modules/results/results.service';
+import { createOfficialResultsService } from '../../modules/results/official-results.service';
+import { createResultChecksService } from '../../modules/results/result-checks.service';
 
 export function createServices(app: FastifyInstance) {
   const { db } = app.database;
@@ -65,6 +67,8 @@ export function createServices(app: FastifyInstance) {
   const coverage = createCoverageService(db);
   replay = createReplayService(db, { snapshotEvery: config.replaySnapshotEvery }, coverage, broadcaster);
   const results = createResultsService(db, events);
+  const officialResults = createOfficialResultsService(db, events);
+  const resultChecks = createResultChecksService(db);
   return {
     auth,
     displayLinks,
@@ -84,10 +88,17 @@ export function createServices(app: FastifyInstance) {
     operations: createOperationsService(db, app.realtime.broadcaster, events, teams, results),
     conflicts: createConflictsService(db),
     plan: createPlanService(db, events),
-    exports: createExportsService(db, results),
+    exports: createExportsService(db, {
+      quickCount: results.quickCount,
+      turnout: results.turnout,
+      officialComparison: officialResults.comparison,
+      resultChecks: resultChecks.allChecks,
+    }),
     messages: createMessagesService(db),
     replay,
     results,
+    officialResults,
+    resultChecks,
   };
 }
 export type Services = ReturnType<typeof createServices>;
