@@ -106,6 +106,24 @@ async function encode(key: string, source: EncodedReplySource): Promise<Encoded>
   return { etag: etagOf(key, version), version, startedAt, gzip: gzipped, br: brotlied };
 }
 
+/**
+ * How long a reader may wait for a build without its connection being cut as idle. Nothing moves on a connection
+ * while its reader waits, and on a busy machine a national list's build outlasts the server's idle timeout (60 s):
+ * in the stations bench, with the machine loaded, every one of 200 waiting readers was cut off just before the list
+ * was ready. The request was accepted and is being answered, so it is not idle.
+ */
+const BUILD_WAIT_MS = 10 * 60_000;
+
+async function waitingPatiently<T>(request: FastifyRequest, reply: FastifyReply, wait: () => Promise<T>): Promise<T> {
+  const socket = request.raw.socket;
+  const idleTimeout = socket.timeout ?? 0;
+  if (idleTimeout === 0 || idleTimeout >= BUILD_WAIT_MS) return wait();
+  socket.setTimeout(BUILD_WAIT_MS);
+  // Back to the server's idle timeout once this reply is out: the connection may serve other requests after it.
+  reply.raw.once('close', () => socket.setTimeout(idleTimeout));
+  return wait();
+}
+
 export default fp(
   async (app) => {
     const slots = new Map<string, Slot>();
@@ -158,7 +176,7 @@ export default fp(
         const known = request.headers['if-none-match'];
         reply.header('vary', 'accept-encoding').header('cache-control', 'private, no-cache');
         if (known === etagOf(key, seen)) return reply.status(304).header('etag', known).send();
-        const encoded = await encodedFor(key, source, arrivedAt, seen);
+        const encoded = await waitingPatiently(request, reply, () => encodedFor(key, source, arrivedAt, seen));
         reply.header('etag', encoded.etag);
         if (known === encoded.etag) return reply.status(304).send();
         reply.header('content-type', 'application/json; charset=utf-8');
