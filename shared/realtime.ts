@@ -1,9 +1,9 @@
 /**
  * Every Socket.IO event, both ways. Facts the server tells are past tense or nouns; commands carry an acknowledgement.
  * Handshake: `io(url, { transports: ['websocket'], auth: { token, after } })`; the server first sends what was missed
- * after `after` in `events` frames, then live `events` as they are stored.
+ * after `after` in `commit` frames (with `status: null`), then one `commit` per stored commit.
  * Team (device) tokens get no feed at all: their socket carries only notices about their own team (`plan_updated`,
- * `help_resolved`, `message`), never `events`, `status`, `head` or catch-up, and `catch_up` is refused.
+ * `help_resolved`, `message`), never `commit`, `head` or catch-up, and `catch_up` is refused.
  */
 import type { AlertSettings } from './schemas/auth';
 import type { DisplayLinkSettings, DisplayRevoked } from './schemas/displays';
@@ -14,13 +14,24 @@ import type { Station, StationStatus } from './schemas/stations';
 import type { TeamStatus } from './schemas/teams';
 
 /**
- * Read-model rows changed by stored events, sent right after them so maps recolour without recomputing rules.
+ * Read-model rows changed by stored events, sent with them so maps recolour without recomputing rules.
  * Apply a row only if its `updatedSeq` is newer than the one held. Displays get `lastPosition` null unless the mission
  * shows them team positions (server/modules/events/display-redaction.ts).
  */
 export interface StatusPatch {
   stations: { id: string; status: StationStatus }[];
   teams: { id: string; status: TeamStatus }[];
+}
+
+/**
+ * One frame per commit: the events it stored, in sequence order, and the read-model rows they changed, together, so
+ * the server encodes it once per room and a client gets both or neither. `status` is null only in the catch-up frames
+ * sent on connect, which may span several commits: a client reads the rows changed since its sequence over HTTP after
+ * every (re)connect anyway, and after filling any gap (a frame lost loses its rows with it).
+ */
+export interface Commit {
+  events: FeedEvent[];
+  status: StatusPatch | null;
 }
 
 export interface HeadAnnouncement {
@@ -34,12 +45,11 @@ export type Ack<T> = { data: T } | { error: string };
 
 export interface ServerToClientEvents {
   /**
-   * Stored events in sequence order (catch-up frames first, then live ones). Coordinators get them whole, displays as
-   * DisplayEvents (no free text, notes, answers, actors or positions unless the mission allows them).
+   * A commit: its events and the rows they changed (catch-up frames first, with `status` null, then one per commit).
+   * Coordinators get them whole, displays events as DisplayEvents (no free text, notes, answers, actors or positions
+   * unless the mission allows them) and rows without team positions unless allowed.
    */
-  events: (events: FeedEvent[]) => void;
-  /** Read-model rows changed by the events just sent. */
-  status: (patch: StatusPatch) => void;
+  commit: (commit: Commit) => void;
   /** Periodic: lets a client that missed news (Redis was down, say) see that it is behind and catch up. */
   head: (head: HeadAnnouncement) => void;
   /** Display links only: a coordinator changed this link's settings (label, rotation). */

@@ -15,11 +15,7 @@ import type { AlertSettings, Role } from '../../shared/schemas/auth';
 import type { Station } from '../../shared/schemas/stations';
 import type { DisplayPolicies } from '../modules/displays/display-policies';
 import type { ReplayReply, WallReplay } from '../../shared/schemas/replay';
-import {
-  redactEventsForDisplay,
-  redactPatchForDisplay,
-  redactReplayForDisplay,
-} from '../modules/events/display-redaction';
+import { redactCommitForDisplay, redactReplayForDisplay } from '../modules/events/display-redaction';
 
 import type { VigilServer } from './socket-types';
 
@@ -75,17 +71,15 @@ export function createBroadcaster(io: VigilServer, options: BroadcasterOptions) 
       safely(() => io.to(roomFor(missionId, 'coordinator')).emit('stations_changed', { stations }));
       safely(() => io.to(roomFor(missionId, 'display')).emit('stations_changed', { stations }));
     },
+    /**
+     * One `commit` frame per room: a single emit is encoded once for the whole room (and published once to the other
+     * instances), and a client gets the events and the rows they changed together or not at all.
+     */
     publish(missionId: string, events: StoredEvent[], patch: StatusPatch, deliveries: InboxItem[] = []): void {
-      const coordinators = roomFor(missionId, 'coordinator');
-      safely(() => {
-        io.to(coordinators).emit('events', events);
-        io.to(coordinators).emit('status', patch);
-      });
-      toDisplays(missionId, (policy) => {
-        const displays = io.to(roomFor(missionId, 'display'));
-        displays.emit('events', redactEventsForDisplay(events, policy));
-        displays.emit('status', redactPatchForDisplay(patch, policy));
-      });
+      safely(() => io.to(roomFor(missionId, 'coordinator')).emit('commit', { events, status: patch }));
+      toDisplays(missionId, (policy) =>
+        io.to(roomFor(missionId, 'display')).emit('commit', redactCommitForDisplay(events, patch, policy)),
+      );
       for (const { type, teamId, seq } of events) {
         if (teamId === null) continue;
         if (type === 'plan_changed') safely(() => io.to(teamRoom(teamId)).emit('plan_updated', { teamId, seq }));
@@ -135,9 +129,12 @@ export function createBroadcaster(io: VigilServer, options: BroadcasterOptions) 
         .emit('head', { seq, build: options.clientBuild() });
     },
 
-    /** Events read from Postgres for one socket (already in the reader's share: see feed.service.ts). */
+    /**
+     * Events read from Postgres for one socket (already in the reader's share: see feed.service.ts). A frame may span
+     * several commits, so it carries no rows: the client reads those after connecting (`status: null`).
+     */
     sendCatchUp(socketId: string, events: FeedEvent[]): void {
-      io.local.to(socketId).emit('events', events);
+      io.local.to(socketId).emit('commit', { events, status: null });
     },
 
     /**

@@ -1,6 +1,6 @@
 /**
  * Dashboard load generator, run as its own process by run.ts (forked, with an IPC channel): holds `count` Socket.IO
- * clients on 127.0.0.1 spread over `urls`, and notes when each `events` item arrives (wall-clock milliseconds, which
+ * clients on 127.0.0.1 spread over `urls`, and notes when each event of a `commit` frame arrives (wall-clock milliseconds, which
  * every process on the machine shares). The parent then sends when it sent each item; this process answers with the
  * send → receipt delays of every delivery.
  *   parent → { type: 'collect', sentAt: { [id]: ms } } → child → { type: 'delays', delays: number[], missing: number }
@@ -32,9 +32,9 @@ for (let i = 0; i < load.count; i += BATCH) {
         forceNew: true,
       });
       sockets.push(socket);
-      socket.on('events', (items: { id?: unknown }[]) => {
+      socket.on('commit', ({ events }: { events: { id?: unknown }[] }) => {
         const at = now();
-        for (const item of items) {
+        for (const item of events) {
           if (typeof item.id !== 'string') continue;
           const times = received.get(item.id);
           if (times) times.push(at);

@@ -4,12 +4,14 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { EventSequencer } from '../../client/src/lib/live/event-sequencer';
-import type { ClientToServerEvents, ServerToClientEvents, StatusPatch } from '../../shared/realtime';
+import type { ClientToServerEvents, Commit, ServerToClientEvents, StatusPatch } from '../../shared/realtime';
 import type { FeedEvent } from '../../shared/schemas/events';
 
 export class LiveDashboard {
   readonly applied: FeedEvent[] = [];
   readonly patches: StatusPatch[] = [];
+  /** Every `commit` frame as it arrived (catch-up frames with `status` null). */
+  readonly frames: Commit[] = [];
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   readonly sequencer: EventSequencer<FeedEvent>;
   connectError: Error | null = null;
@@ -28,8 +30,11 @@ export class LiveDashboard {
       reconnectionDelayMax: 500,
       timeout: 5000,
     });
-    this.socket.on('events', (events) => this.applied.push(...this.sequencer.accept(events)));
-    this.socket.on('status', (patch) => this.patches.push(patch));
+    this.socket.on('commit', ({ events, status }) => {
+      this.frames.push({ events, status });
+      this.applied.push(...this.sequencer.accept(events));
+      if (status !== null) this.patches.push(status);
+    });
     this.socket.on('head', ({ seq }) => this.sequencer.noteHead(seq));
     this.socket.on('connect_error', (err) => (this.connectError = err));
   }

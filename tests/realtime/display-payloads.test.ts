@@ -1,6 +1,6 @@
 /**
  * What a wall display receives, proved on everything it can receive: every HTTP answer it may ask for and every socket
- * frame (catch-up on connect, `catch_up`, live `events` and `status`, `head`, a replay shown on the walls). Member
+ * frame (catch-up on connect, `catch_up`, live `commit` frames, `head`, a replay shown on the walls). Member
  * names, phones, notes, checklist answers, message text, finding text and team positions are in none of them — the
  * last two until the mission allows them. And a revoked display link is told and disconnected.
  */
@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime';
+import type { ClientToServerEvents, Commit, ServerToClientEvents } from '../../shared/realtime';
 import { buildTestApp, FIXTURE_PASSWORD, type TestApp } from '../helpers/app';
 import { checklist, getJson, join, login, minutesAgo, postEvents } from '../helpers/events';
 import { waitFor } from '../helpers/live-client';
@@ -42,9 +42,10 @@ class Recorder {
     this.socket.onAny((event: string, ...args: unknown[]) => this.frames.push({ event, args }));
   }
   seqs(): number[] {
-    return this.frames
-      .filter((f) => f.event === 'events')
-      .flatMap((f) => (f.args[0] as { seq: number }[]).map((e) => e.seq));
+    return this.commits().flatMap((c) => c.events.map((e) => e.seq));
+  }
+  commits(): Commit[] {
+    return this.frames.filter((f) => f.event === 'commit').map((f) => f.args[0] as Commit);
   }
   has(event: string): boolean {
     return this.frames.some((f) => f.event === event);
@@ -179,14 +180,19 @@ describe('what a wall display receives', () => {
     await waitFor(() => r.seqs().length >= head, 5000, 'the catch-up on connect');
     const ack = await r.socket.timeout(5000).emitWithAck('catch_up', { after: 0, limit: 5000 });
     const last = await postEverything();
-    // Two requests, so two publications: events then the status rows they changed, each time.
+    // Two requests, so two publications: each one frame, its events with the status rows they changed.
     await waitFor(
-      () => r.seqs().includes(last) && r.frames.filter((f) => f.event === 'status').length >= 2,
+      () => r.seqs().includes(last) && r.commits().filter((c) => c.status !== null).length >= 2,
       5000,
-      'live events and patches',
+      'live commits',
     );
     await waitFor(() => r.has('head'), 5000, 'a head announcement');
     expect(new Set(r.seqs()).size).toBe(last);
+    // The rows travel in the same frame as their events (so the checks on the frames see them), never on their own.
+    const live = r.commits().filter((c) => c.status !== null);
+    expect(live.every((c) => c.events.length > 0)).toBe(true);
+    expect(live.some((c) => c.status!.teams.length > 0 && c.status!.stations.length > 0)).toBe(true);
+    expect(r.has('events') || r.has('status')).toBe(false);
     if (display) {
       // A coordinator shows the walls the whole day so far (replay on the walls): its moment is checked with the rest.
       const shown = await t.app.inject({

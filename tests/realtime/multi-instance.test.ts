@@ -540,7 +540,7 @@ describe.runIf(runnable).each(['single', 'cluster'] as const)('two instances ove
       await post(a, [positionEvent()]);
       await waitFor(() => control.applied.length === 2, 10_000, 'the events on a signed-in dashboard');
       expect([onA.frames.length, onB.frames.length]).toEqual(framesAtLogout);
-      expect([...onA.frames, ...onB.frames]).not.toContain('events');
+      expect([...onA.frames, ...onB.frames]).not.toContain('commit');
     } finally {
       onA.socket.close();
       onB.socket.close();

@@ -42,6 +42,8 @@ describe('live fan-out on one instance', () => {
     const late = open(coordinator, 0);
     await waitFor(() => late.applied.length === 2, 5000, 'catch-up of 2 events');
     await late.connected();
+    // Catch-up frames may span commits, so they carry no rows: the client reads those after connecting.
+    expect(late.frames.map((f) => [f.events.length, f.status])).toEqual([[2, null]]);
 
     await postEvents(t.app, team.token, [arrival(team.teamId, stations[1]!, 40)]);
     await waitFor(() => late.applied.length === 3, 5000, 'the live event');
@@ -49,12 +51,21 @@ describe('live fan-out on one instance', () => {
     expect(late.applied[2]).toMatchObject({ type: 'arrival', stationId: stations[1], teamId: team.teamId });
   });
 
-  it('follows the events with the status rows they changed', async () => {
+  it('sends each commit as one frame: its events with the status rows they changed', async () => {
     const d = open(coordinator, (await getJson(t.app, coordinator, '/api/events?after=0&limit=1')).body.head);
+    const names: string[] = [];
+    d.socket.onAny((name: string) => names.push(name));
     await d.connected();
-    await postEvents(t.app, team.token, [departure(team.teamId, stations[1]!, 39)]);
-    await waitFor(() => d.patches.length > 0, 5000, 'a status patch');
-    const patch = d.patches[0]!;
+    const res = await postEvents(t.app, team.token, [departure(team.teamId, stations[1]!, 39)]);
+    await waitFor(() => d.frames.length > 0, 5000, 'the commit frame');
+    // Long enough for a second frame of the same commit to land, had the server sent one.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(names.filter((name) => name !== 'head')).toEqual(['commit']);
+    expect(d.frames).toHaveLength(1);
+    expect(d.frames[0]!.events).toEqual([
+      expect.objectContaining({ type: 'departure', seq: res.json().results[0].seq, stationId: stations[1] }),
+    ]);
+    const patch = d.frames[0]!.status!;
     expect(patch.stations).toEqual([
       expect.objectContaining({ id: stations[1], status: expect.objectContaining({ presentTeamIds: [] }) }),
     ]);
@@ -86,7 +97,7 @@ describe('live fan-out on one instance', () => {
     const d = open(coordinator, 0);
     await waitFor(() => d.applied.length === 9, 5000, 'catch-up');
     // Drop live frames on the floor, as if the fan-out had lost them.
-    d.socket.off('events');
+    d.socket.off('commit');
     await postEvents(t.app, team.token, [arrival(team.teamId, stations[2]!, 20)]);
     await waitFor(() => d.applied.length === 10, 5000, 'gap filled through catch_up');
     expect(isExactLog(d.seqs, 10)).toBe(true);

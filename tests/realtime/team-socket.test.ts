@@ -76,7 +76,7 @@ describe('team sockets on one instance', () => {
     await t?.close();
   });
 
-  it("gets plan_updated for its own team's plan only, and never events, status or head frames", async () => {
+  it("gets plan_updated for its own team's plan only, and never commit or head frames", async () => {
     // Something in the log already, so a catch-up (if one were wrongly sent) would show.
     await stored(t01.token, [arrival(t01.teamId, stations[0]!, 50)]);
     const mine = phone(t01.token);

@@ -426,8 +426,8 @@ describe('access matrix', () => {
       };
       expect((await postEvents(t.app, watcher, [plan])).json().results[0].status).toBe('stored');
       const deadline = Date.now() + 10_000;
-      while (!control.frames.includes('events') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(control.frames).toContain('events');
+      while (!control.frames.includes('commit') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(control.frames).toContain('commit');
       expect(desk.frames).toEqual([]);
       expect(phone.frames).toEqual([]);
       // The logged-out session cannot open a new socket either.

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { Compile } from 'typebox/compile';
 import {
+  redactCommitForDisplay,
   redactEventForDisplay,
   redactFindingSummaryForDisplay,
   redactPatchForDisplay,
@@ -278,6 +279,29 @@ describe('redaction for wall displays', () => {
     const patch = { stations: [], teams: [{ id: teamId, status }] };
     expect(redactPatchForDisplay(patch, STRICTEST_DISPLAY_POLICY).teams[0]!.status.lastPosition).toBeNull();
     expect(patch.teams[0]!.status.lastPosition).not.toBeNull();
+  });
+
+  it("redacts a commit's frame whole: every event and every row, by the same rules", () => {
+    const status: TeamStatus = {
+      lastSeenAt: stored.occurredAt,
+      currentStationId: stationId,
+      lastPosition: { lat: position.lat, lng: position.lng, at: stored.occurredAt },
+      helpOpen: false,
+      helpRequestedAt: null,
+      helpAcknowledgedAt: null,
+      silentAcknowledgedAt: null,
+      updatedSeq: 7,
+    };
+    const patch = { stations: [], teams: [{ id: teamId, status }] };
+    const strict = redactCommitForDisplay(samples, patch, STRICTEST_DISPLAY_POLICY);
+    expect(strict.events).toEqual(samples.map((e) => redactEventForDisplay(e, STRICTEST_DISPLAY_POLICY)));
+    expect(strict.status).toEqual(redactPatchForDisplay(patch, STRICTEST_DISPLAY_POLICY));
+    // Nothing of the team's whereabouts nor who posted, in events or rows.
+    for (const secret of [String(position.lat), String(position.lng), 'T01']) {
+      expect(JSON.stringify(strict), secret).not.toContain(secret);
+    }
+    const allowed = redactCommitForDisplay(samples, patch, { showsFindingText: false, showsTeamPositions: true });
+    expect(allowed.status!.teams[0]!.status.lastPosition).toEqual(status.lastPosition);
   });
 
   it('types a display event with the listed fields required and the rest optional', () => {

@@ -4,9 +4,9 @@
  * text and team positions only when the mission allows them; never notes, checklist answers, photos or who posted.
  *
  * Pure functions, used by every path that sends to displays: the live fan-out, the catch-up on connect, `catch_up` and
- * GET /api/events, team status rows in `status` patches and GET /api/teams, finding summaries in GET /api/findings/recent.
+ * GET /api/events, team status rows in `commit` frames and GET /api/teams, finding summaries in GET /api/findings/recent.
  */
-import type { StatusPatch } from '../../../shared/realtime';
+import type { Commit, StatusPatch } from '../../../shared/realtime';
 import type { DisplayPolicy } from '../../../shared/schemas/displays';
 import {
   DISPLAY_ENVELOPE_FIELDS,
@@ -55,6 +55,15 @@ export function redactPatchForDisplay(patch: StatusPatch, policy: DisplayPolicy)
     stations: patch.stations,
     teams: patch.teams.map((row) => ({ id: row.id, status: redactTeamStatusForDisplay(row.status, policy) })),
   };
+}
+
+/** A display's `commit` frame: the commit's events and the rows they changed, each by the rules above. */
+export function redactCommitForDisplay(
+  events: readonly StoredEvent[],
+  patch: StatusPatch,
+  policy: DisplayPolicy,
+): Commit {
+  return { events: redactEventsForDisplay(events, policy), status: redactPatchForDisplay(patch, policy) };
 }
 
 /**

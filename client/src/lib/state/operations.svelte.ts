@@ -54,7 +54,7 @@ export class OperationsStore {
   /** Listens for news: plan changes and checklists reload the affected lists; a wiped drill reloads everything. */
   connect(token: string): void {
     const socket = connectSocket({ token, lastSeq: () => this.#head });
-    socket.on('events', (events) => {
+    socket.on('commit', ({ events }) => {
       for (const event of events) this.#head = Math.max(this.#head, event.seq);
       if (events.some((e) => e.type === 'plan_changed')) this.planVersion += 1;
       if (events.length) this.#scheduleReload();

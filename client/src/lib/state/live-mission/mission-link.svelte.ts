@@ -124,17 +124,15 @@ export class MissionLink {
       // While `active`, socket.io keeps retrying by itself; otherwise the server refused the handshake.
       if (!socket.active) this.#checkSessionThenReconnect(run);
     });
-    socket.on('events', (events) => {
+    socket.on('commit', ({ events, status }) => {
       this.#heard();
       this.#applied(sequencer.accept(events), handlers);
+      // Rows carry their own `updatedSeq`, so they apply even while the sequencer holds these events back for a gap.
+      if (status !== null) handlers.patched(status);
     });
     socket.on('stations_changed', ({ stations }) => {
       this.#heard();
       handlers.stationsChanged(stations);
-    });
-    socket.on('status', (patch) => {
-      this.#heard();
-      handlers.patched(patch);
     });
     socket.on('head', (announcement) => {
       this.#heard();
