@@ -175,6 +175,7 @@ describe('access matrix', () => {
       body: { contests: [], turnoutHours: ['10:00'], protocolPhotoRequired: false },
       expect: COORD,
     },
+    { method: 'POST', url: '/api/ballot/sample', body: { method: 'simple_random', size: 1 }, expect: COORD },
     { method: 'GET', url: '/api/turnout', expect: COORD_DISPLAY },
     { method: 'GET', url: '/api/protocols', expect: COORD },
     { method: 'GET', url: '/api/quick-count', expect: COORD },

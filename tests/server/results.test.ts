@@ -9,7 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, FIXTURE_PASSWORD, type Driver, type TestApp } from '../helpers/app';
 import { postgresAvailable } from '../helpers/services';
 import { getJson, join, login, minutesAgo, postEvents } from '../helpers/events';
-import type { BallotReply, ProtocolsReply, QuickCountReply, TurnoutReply } from '../../shared/schemas/results';
+import type {
+  BallotReply,
+  ProtocolsReply,
+  QuickCountReply,
+  SampleDrawReply,
+  TurnoutReply,
+} from '../../shared/schemas/results';
 import { estimateQuickCount } from '../../shared/quick-count';
 import type { ConflictsReply } from '../../shared/schemas/conflicts';
 
@@ -369,6 +375,86 @@ describe.each(drivers)('ballot, turnout and protocols on %s', (driver) => {
     expect(contest.shares!.map((s) => [s.candidateId, s.name, s.estimate])).toEqual(
       expected.shares.map((s, i) => [s.candidateId, ['Asanov', 'Bekova', 'Cholponova'][i], s.estimate]),
     );
+  });
+
+  it('draws the sample from a seed, reproducibly, records how in the log, and refuses a redraw after results unless forced', async () => {
+    const other = await login(t.app, t.other.coordinator.username, FIXTURE_PASSWORD);
+    const draw = (body: object, token = other) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/ballot/sample',
+        headers: { authorization: `Bearer ${token}` },
+        payload: body,
+      });
+    const empty = await draw({ method: 'simple_random', size: 2 });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().message).toBe('the ballot has no contests: define them before drawing the sample');
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/api/ballot',
+      headers: { authorization: `Bearer ${other}` },
+      payload: { ...BALLOT, contests: [BALLOT.contests[1]] },
+    });
+    expect(put.statusCode).toBe(200);
+    // Constituency 21 covers 1001 and 1002 only: that is the frame.
+    const tooLarge = await draw({ method: 'simple_random', size: 3, seed: 'a' });
+    expect(tooLarge.statusCode).toBe(400);
+    expect(tooLarge.json().details).toEqual([
+      { field: '/size', problem: "must be at most 2, the stations the ballot's contests cover" },
+    ]);
+    const badSeed = await draw({ method: 'simple_random', size: 1, seed: 'no;way' });
+    expect(badSeed.statusCode).toBe(400);
+    expect(badSeed.json().message).toContain('seed');
+    const badMin = await draw({ method: 'stratified', size: 1, minReported: 2 });
+    expect(badMin.statusCode).toBe(400);
+    expect(badMin.json().details).toEqual([{ field: '/minReported', problem: 'must be at most the sample size (1)' }]);
+
+    const first = await draw({ method: 'simple_random', size: 1, seed: '2026 12 07' });
+    expect(first.statusCode).toBe(200);
+    const drawn = first.json() as SampleDrawReply;
+    expect(drawn.ballot.sample).toEqual({
+      stations: [expect.stringMatching(/^100[12]$/)],
+      stratified: false,
+      minReported: 1,
+      origin: {
+        source: 'draw',
+        method: 'simple_random',
+        size: 1,
+        seed: '2026 12 07',
+        algorithm: 'sha256-order-v1',
+        frameSize: 2,
+      },
+    });
+    expect(drawn.allocation.reduce((n, d) => n + d.stations, 0)).toBe(2);
+    const again = (await draw({ method: 'simple_random', size: 1, seed: '2026 12 07' })).json() as SampleDrawReply;
+    expect(again.ballot.sample!.stations).toEqual(drawn.ballot.sample!.stations);
+    expect(again.ballot.seq).toBeGreaterThan(drawn.ballot.seq!);
+
+    // Without a seed, Vigil picks one and shows it; the ballot_set in the log carries method, size, seed and codes.
+    const picked = (await draw({ method: 'stratified', size: 2 })).json() as SampleDrawReply;
+    expect(picked.ballot.sample).toMatchObject({ stratified: true, minReported: 1 });
+    expect([...picked.ballot.sample!.stations].sort()).toEqual(['1001', '1002']);
+    const origin = picked.ballot.sample!.origin!;
+    expect(origin).toMatchObject({ source: 'draw', method: 'stratified', size: 2 });
+    expect(origin.source === 'draw' && origin.seed).toMatch(/^\d{12}$/);
+    const log = (await getJson(t.app, other, `/api/events?after=${picked.ballot.seq! - 1}`)).body.events as {
+      type: string;
+      ballot?: { sample?: unknown };
+    }[];
+    expect(log[0]).toMatchObject({ type: 'ballot_set', ballot: { sample: picked.ballot.sample } });
+
+    // The own mission has protocols: a redraw is refused unless forced, and the forced draw says so in the log.
+    const refused = await draw({ method: 'simple_random', size: 2, seed: 'late' }, coordinator);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().message).toContain('results protocols have arrived for "mayor"');
+    const before = (await getJson(t.app, coordinator, '/api/ballot')).body as BallotReply;
+    expect(before.sample!.stations).toEqual(['1001', '1002', '1003']);
+    const forced = await draw({ method: 'simple_random', size: 2, seed: 'late', force: true }, coordinator);
+    expect(forced.statusCode).toBe(200);
+    expect((forced.json() as SampleDrawReply).ballot.sample).toMatchObject({
+      minReported: 2,
+      origin: { source: 'draw', seed: 'late', forced: true, frameSize: 3 },
+    });
   });
 
   it('a drill wipe clears turnout and protocols, keeps the ballot and records it again as the first events', async () => {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { errorReplies } from '../../../../shared/schemas/common';
-import { Ballot, BallotReply } from '../../../../shared/schemas/results';
+import { ErrorReply, errorReplies } from '../../../../shared/schemas/common';
+import { Ballot, BallotReply, SampleDrawReply, SampleDrawRequest } from '../../../../shared/schemas/results';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('', {
@@ -25,6 +25,25 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: BallotReply, ...errorReplies },
     },
     handler: async (request) => app.services.results.setBallot(request.principal!, request.body),
+  });
+
+  app.post('/sample', {
+    onRequest: app.allow('coordinator'),
+    schema: {
+      tags: ['results'],
+      summary:
+        "Draw the quick count's sample from a seed, simple random or stratified by district (recorded in the log)",
+      description:
+        "Draws `size` stations from those the ballot's contests cover and stores them as the ballot's sample in a " +
+        'ballot_set event whose `sample.origin` holds the method, size, seed and algorithm (sha256-order-v1: stations in ' +
+        'order of SHA-256(seed + "\\n" + code), the first `size`, or the first n_h of each district with proportional ' +
+        'allocation and at least one per district where the size allows). Without a seed Vigil picks one and shows it. ' +
+        '400 names bad input (no contests, size above the stations covered, minReported above size); 409 once results ' +
+        'protocols have arrived unless `force: true`.',
+      body: SampleDrawRequest,
+      response: { 200: SampleDrawReply, 409: ErrorReply, ...errorReplies },
+    },
+    handler: async (request) => app.services.results.drawBallotSample(request.principal!, request.body),
   });
 };
 export default routes;
