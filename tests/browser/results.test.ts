@@ -155,6 +155,28 @@ describe.runIf(chromiumAvailable)('turnout and protocols in Chromium', () => {
     const wallHour = desk.locator('[data-vigil-wall-turnout-hour="00:00"]');
     await wallHour.waitFor({ timeout: 20_000 });
     expect(await wallHour.textContent()).toContain('32.0%');
+    // On the operations page the coordinator has Vigil redraw the sample: refused now that protocols have arrived,
+    // then drawn anyway, with the seed and the per-district allocation shown and the draw marked forced.
+    await desk.goto(`${base}/operations`);
+    const sample = desk.locator('[data-vigil-sample-panel]');
+    await sample.waitFor({ timeout: 20_000 });
+    expect(await sample.locator('[data-vigil-sample-current]').textContent()).toContain('2 sample stations');
+    await sample.locator('[data-vigil-sample-method]').selectOption('stratified');
+    await sample.locator('[data-vigil-sample-size]').fill('2');
+    await sample.locator('[data-vigil-sample-seed]').fill('2026 12 07');
+    await sample.locator('[data-vigil-sample-draw]').click();
+    expect(await sample.locator('[data-vigil-sample-problem]').textContent()).toContain(
+      'results protocols have arrived for "mayor"',
+    );
+    await sample.locator('[data-vigil-sample-force]').check();
+    await sample.locator('[data-vigil-sample-draw]').click();
+    const done = sample.locator('[data-vigil-sample-drawn]');
+    await done.waitFor();
+    expect(await done.textContent()).toContain('Drew 2 stations with seed 2026 12 07:');
+    expect(await done.textContent()).toContain('Leninsky 1/2 · Sverdlovsky 1/1');
+    expect(await sample.locator('[data-vigil-sample-current]').textContent()).toContain(
+      'stratified from 3 stations, seed 2026 12 07 · redrawn after protocols had arrived',
+    );
     await phone.context().close();
     await desk.context().close();
   }, 240_000);

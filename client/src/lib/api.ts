@@ -7,6 +7,8 @@ import type {
   BallotReply,
   ProtocolsReply,
   QuickCountReply,
+  SampleDrawReply,
+  SampleDrawRequest,
   TurnoutReply,
 } from '../../../shared/schemas/results';
 import type { AlertSettings, LoginBody, LoginReply, SessionReply } from '../../../shared/schemas/auth';
@@ -166,6 +168,11 @@ export class ApiClient {
   /** Replaces the ballot (a ballot_set event); a 400 names the problem, e.g. a reported candidate left out. */
   setBallot(ballot: Ballot): Promise<BallotReply> {
     return this.#request('PUT', '/api/ballot', { body: ballot });
+  }
+
+  /** Vigil draws the quick count's sample from a seed (a ballot_set); 409 once protocols arrived, unless forced. */
+  drawSample(request: SampleDrawRequest): Promise<SampleDrawReply> {
+    return this.#request('POST', '/api/ballot/sample', { body: request });
   }
 
   turnout(): Promise<TurnoutReply> {
