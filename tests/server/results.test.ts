@@ -457,6 +457,82 @@ describe.each(drivers)('ballot, turnout and protocols on %s', (driver) => {
     });
   });
 
+  it('takes the sample from a station import’s sample column, refusing bad marks and a changed sample after results', async () => {
+    const other = await login(t.app, t.other.coordinator.username, FIXTURE_PASSWORD);
+    const importCsv = (csv: string, token = other, query = '') =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/stations/import${query}`,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        payload: csv,
+      });
+    const file = (marks: string[], column = 'sample') =>
+      [
+        `number,name,address,district,${column}`,
+        ...marks.map(
+          (m, i) => `${1001 + i},School No. ${i + 1},Chui Ave ${100 + i},${i < 2 ? 'Leninsky' : 'Sverdlovsky'},${m}`,
+        ),
+      ].join('\n');
+    const ballotOf = async (token: string) => (await getJson(t.app, token, '/api/ballot')).body as BallotReply;
+    const before = await ballotOf(other);
+
+    const bad = await importCsv(file(['x', 'maybe', '']));
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().problems.filter((p: { severity: string }) => p.severity === 'error')).toEqual([
+      expect.objectContaining({
+        row: 2,
+        field: 'sample',
+        problem: 'must be yes/no, 1/0, true/false, or x or blank (found "maybe")',
+      }),
+    ]);
+    expect((await ballotOf(other)).seq).toBe(before.seq);
+
+    const preview = await importCsv(file(['yes', 'no', 'yes'], 'PVT'), other, '?dryRun=true');
+    expect(preview.json()).toMatchObject({ sampleStations: 2, mapping: { sample: 'PVT' } });
+    const imported = await importCsv(file(['yes', 'no', 'yes'], 'PVT'));
+    expect(imported.statusCode).toBe(200);
+    expect(imported.json()).toMatchObject({ rows: 3, sampleStations: 2 });
+    const after = await ballotOf(other);
+    // The draw's design (stratified) and threshold stay; the origin is now the import, in the log as a ballot_set.
+    expect(after.sample).toEqual({
+      stations: ['1001', '1003'],
+      stratified: true,
+      minReported: 1,
+      origin: { source: 'station_import' },
+    });
+    expect(after.contests).toEqual(before.contests);
+    const log = (await getJson(t.app, other, `/api/events?after=${after.seq! - 1}`)).body.events as { type: string }[];
+    expect(log.map((e) => e.type)).toEqual(['ballot_set']);
+    // The same marks again record nothing; a file without the column leaves the sample alone.
+    expect((await importCsv(file(['x', '', 'x']))).statusCode).toBe(200);
+    expect(
+      (
+        await importCsv(
+          file(['', '', ''])
+            .replace(/,sample$/m, '')
+            .replace(/,$/gm, ''),
+        )
+      ).statusCode,
+    ).toBe(200);
+    expect((await ballotOf(other)).seq).toBe(after.seq);
+
+    // The own mission has protocols: a file that would change its sample is refused whole (409); the same one passes.
+    const own = await ballotOf(coordinator);
+    const changed = await importCsv(
+      file(own.sample!.stations.includes('1003') ? ['x', '', ''] : ['', '', 'x']).replace('School No. 1', 'Renamed'),
+      coordinator,
+    );
+    expect(changed.statusCode).toBe(409);
+    expect(changed.json().message).toContain('results protocols have arrived for "mayor"; nothing was imported');
+    const names = (await getJson(t.app, coordinator, '/api/stations')).body.stations.map(
+      (s: { name: string }) => s.name,
+    );
+    expect(names).not.toContain('Renamed');
+    const same = ['1001', '1002', '1003'].map((c) => (own.sample!.stations.includes(c) ? 'x' : ''));
+    expect((await importCsv(file(same), coordinator)).statusCode).toBe(200);
+    expect((await ballotOf(coordinator)).seq).toBe(own.seq);
+  });
+
   it('a drill wipe clears turnout and protocols, keeps the ballot and records it again as the first events', async () => {
     const other = await login(t.app, t.other.coordinator.username, FIXTURE_PASSWORD);
     const phone = await join(t.app, t.other.joinCodes[0]!.code);

@@ -136,6 +136,48 @@ export function createResultsService(db: Db, events: BallotIngest) {
     return { ballot: await setBallot(principal, next), allocation: drawn.allocation };
   }
 
+  /**
+   * For a station import with a `sample` column, read before it writes: refuses (409) a sample that differs from the
+   * current one once results protocols have arrived, for the reason a draw is refused then. The same stations again
+   * (a corrected station list re-imported on the day) pass.
+   */
+  async function importedSampleGuard(missionId: string): Promise<(codes: string[]) => void> {
+    const current = await ballot(missionId);
+    const held = new Set(current.sample?.stations ?? []);
+    return (codes) => {
+      const same = codes.length === held.size && codes.every((c) => held.has(c));
+      if (!same && current.reportedContestIds.length > 0)
+        throw new HttpError(
+          409,
+          `the file's sample column changes the quick-count sample, but results protocols have arrived for ` +
+            `${current.reportedContestIds.map((id) => `"${id}"`).join(', ')}; nothing was imported. Leave the column ` +
+            'out (or map sample to null), or redraw with force',
+          'SAMPLE_AFTER_RESULTS',
+        );
+    };
+  }
+
+  /**
+   * The stations a station import marks become the ballot's sample (a ballot_set whose sample's origin is the import),
+   * keeping the current sample's `stratified` and `minReported` (at most the new size); without one, unstratified and
+   * half the size. The same stations as now record nothing.
+   */
+  async function setImportedSample(principal: Principal, codes: string[]): Promise<void> {
+    const current = await ballot(principal.missionId);
+    const held = new Set(current.sample?.stations ?? []);
+    if (current.sample && codes.length === held.size && codes.every((c) => held.has(c))) return;
+    const { seq: _seq, reportedContestIds: _reported, ...plain } = current;
+    await setBallot(principal, {
+      ...plain,
+      sample: {
+        stations: codes,
+        stratified: current.sample?.stratified ?? false,
+        minReported: Math.min(codes.length, current.sample?.minReported ?? Math.ceil(codes.length / 2)),
+        origin: { source: 'station_import' },
+      },
+    });
+  }
+
   async function turnout(missionId: string): Promise<TurnoutReply> {
     const [found, rows, flagged, head] = await Promise.all([
       findBallot(db, missionId),
@@ -258,7 +300,17 @@ export function createResultsService(db: Db, events: BallotIngest) {
     return { sampled: true, stratified: sample.stratified, contests, head };
   }
 
-  return { ballot, setBallot, drawBallotSample, turnout, turnoutFor, protocols, quickCount };
+  return {
+    ballot,
+    setBallot,
+    drawBallotSample,
+    importedSampleGuard,
+    setImportedSample,
+    turnout,
+    turnoutFor,
+    protocols,
+    quickCount,
+  };
 }
 
 export type ResultsService = ReturnType<typeof createResultsService>;

@@ -18,6 +18,7 @@ import { createStationDetailService } from '../../modules/stations/station-detai
 import { createStationsService } from '../../modules/stations/stations.service';
 import { createTeamsService } from '../../modules/teams/teams.service';
 import { createOperationsService } from '../../modules/missions/operations.service';
+import { createStationImportService } from '../../modules/missions/station-import.service';
 import { createConflictsService } from '../../modules/conflicts/conflicts.service';
 import { createPlanService } from '../../modules/teams/plan.service';
 import { createExportsService } from '../../modules/exports/exports.service';
@@ -65,6 +66,7 @@ export function createServices(app: FastifyInstance) {
   const coverage = createCoverageService(db);
   replay = createReplayService(db, { snapshotEvery: config.replaySnapshotEvery }, coverage, broadcaster);
   const results = createResultsService(db, events);
+  const stations = createStationsService(db, broadcaster);
   return {
     auth,
     displayLinks,
@@ -78,7 +80,8 @@ export function createServices(app: FastifyInstance) {
     forms,
     map: createMapService(db, app.config),
     photos: createPhotosService(db),
-    stations: createStationsService(db, broadcaster),
+    stations,
+    stationImport: createStationImportService(stations, results),
     stationDetail: createStationDetailService(db, forms),
     teams,
     operations: createOperationsService(db, app.realtime.broadcaster, events, teams, results),

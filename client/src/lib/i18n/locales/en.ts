@@ -769,6 +769,7 @@ export const en = {
       changeKind: { created: 'created', updated: 'updated', unchanged: 'unchanged' },
       import: 'Import stations',
       imported: 'Imported {{rows}} rows: {{created}} new stations, {{updated}} updated.',
+      importedSample: "{{count}} of them are marked as the quick-count sample: the ballot's sample now.",
       importedUnplaced: "{{count}} of them are not on the map yet: place them from the live page's Stations tab.",
       unplacedCount: '{{count}} without a position (will be unplaced).',
       checking: 'Reading the file…',

@@ -771,6 +771,7 @@ export const ru: Messages = {
       changeKind: { created: 'новый', updated: 'изменён', unchanged: 'без изменений' },
       import: 'Импортировать участки',
       imported: 'Импортировано строк: {{rows}}; новых участков: {{created}}, обновлено: {{updated}}.',
+      importedSample: 'Из них {{count}} отмечены как выборка быстрого подсчёта: теперь это выборка бюллетеня.',
       importedUnplaced: 'Из них {{count}} ещё не на карте: разместите их на вкладке «Участки» главной страницы.',
       unplacedCount: 'Без координат: {{count}} (будут не на карте).',
       checking: 'Читаем файл…',
