@@ -160,6 +160,29 @@ describe.runIf(chromiumAvailable)('turnout and protocols in Chromium', () => {
     await desk.goto(`${base}/operations`);
     const sample = desk.locator('[data-vigil-sample-panel]');
     await sample.waitFor({ timeout: 20_000 });
+    // First the ballot's contests from CSV: a bad cell is named by row and column, a good file replaces them.
+    const header = 'contest_id,contest_name,kind,candidate_id,candidate_name,stations,districts';
+    const ballotCsv = (rows: string[]) => ({
+      name: 'ballot.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from([header, ...rows].join('\n')),
+    });
+    await desk.setInputFiles(
+      '[data-vigil-ballot-csv]',
+      ballotCsv(['mayor,Mayor of Bishkek,,A,Asanov,all,', 'mayor,,,B,,,']),
+    );
+    await desk.waitForSelector('[data-vigil-ballot-problem]');
+    expect(await desk.locator('[data-vigil-ballot-panel]').textContent()).toContain('is empty');
+    await desk.setInputFiles(
+      '[data-vigil-ballot-csv]',
+      ballotCsv([
+        'mayor,Mayor of Bishkek,,A,Asanov,all,',
+        'mayor,,,B,Bekova,,',
+        'okrug-24,Constituency 24,,Y,Yusupov,,Sverdlovsky',
+      ]),
+    );
+    await desk.waitForSelector('[data-vigil-contest="okrug-24"]');
+    expect(await desk.locator('[data-vigil-contest="okrug-24"]').textContent()).toContain('1 stations');
     expect(await sample.locator('[data-vigil-sample-current]').textContent()).toContain('2 sample stations');
     await sample.locator('[data-vigil-sample-method]').selectOption('stratified');
     await sample.locator('[data-vigil-sample-size]').fill('2');

@@ -533,6 +533,51 @@ describe.each(drivers)('ballot, turnout and protocols on %s', (driver) => {
     expect((await ballotOf(coordinator)).seq).toBe(own.seq);
   });
 
+  it('replaces the contests from a CSV file: bad cells named by row and column, a reported candidate kept', async () => {
+    const importBallot = (csv: string, token = coordinator) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/ballot/import',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        payload: csv,
+      });
+    const before = (await getJson(t.app, coordinator, '/api/ballot')).body as BallotReply;
+    const header = 'contest_id,contest_name,kind,candidate_id,candidate_name,stations,districts';
+    expect((await importBallot(`${header}\nm,M,,A,Asanov,all,`, t01.token)).statusCode).toBe(403);
+
+    const bad = await importBallot(`${header}\nmayor,Mayor of Bishkek,,A,Asanov,all,\nmayor,,,B,,,\n`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({
+      message: 'the ballot file has 1 problem(s); nothing was changed',
+      problems: [{ row: 2, field: 'candidate_name', problem: 'is empty' }],
+    });
+    // Mayor has protocols naming A, B and C: a file without C is refused by the ballot's rules.
+    const dropped = await importBallot(`${header}\nmayor,Mayor of Bishkek,,A,Asanov,all,\nmayor,,,B,Bekova,,\n`);
+    expect(dropped.statusCode).toBe(400);
+    expect(dropped.json().message).toContain('candidate "C" (Cholponova) of contest "mayor" has results protocols');
+    expect(((await getJson(t.app, coordinator, '/api/ballot')).body as BallotReply).seq).toBe(before.seq);
+
+    const good = await importBallot(
+      [
+        header,
+        'mayor,Mayor of Bishkek,constituency,A,Asanov,all,',
+        'mayor,,,B,Bekova,,',
+        'mayor,,,C,Cholponova,,',
+        'mayor,,,D,Dzhumabaeva,,',
+        'okrug-24,Constituency 24,,Y,Yusupov,,Sverdlovsky',
+      ].join('\n'),
+    );
+    expect(good.statusCode).toBe(200);
+    const after = good.json() as BallotReply;
+    expect(after.contests.map((c) => [c.id, c.candidates.map((x) => x.id), c.stations])).toEqual([
+      ['mayor', ['A', 'B', 'C', 'D'], 'all'],
+      ['okrug-24', ['Y'], ['1003']],
+    ]);
+    // The rest of the ballot stays as it was.
+    expect({ ...after, contests: null, seq: null }).toEqual({ ...before, contests: null, seq: null });
+    expect(after.seq).toBeGreaterThan(before.seq!);
+  });
+
   it('a drill wipe clears turnout and protocols, keeps the ballot and records it again as the first events', async () => {
     const other = await login(t.app, t.other.coordinator.username, FIXTURE_PASSWORD);
     const phone = await join(t.app, t.other.joinCodes[0]!.code);

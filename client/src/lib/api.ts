@@ -292,6 +292,13 @@ export class ApiClient {
     return this.#upload(`/api/plan/import${dryRun ? '?dryRun=true' : ''}`, 'text/csv', csv);
   }
 
+  /** The ballot's contests from CSV (a ballot_set). Bad cells answer `problems`; a broken ballot rule throws. */
+  importBallotCsv(
+    csv: string,
+  ): Promise<{ ok: true; reply: BallotReply } | { ok: false; message: string; problems: ImportProblem[] }> {
+    return this.#upload('/api/ballot/import', 'text/csv', csv);
+  }
+
   /** A station file checked (dry run): what would change, every problem, and the file's columns for the mapping step. */
   previewStations(text: string, format: 'csv' | 'geojson', mapping: StationColumnMapping | null = null) {
     return this.#upload<ImportPreviewReply>(

@@ -5,12 +5,12 @@
  */
 import type { ImportReply } from '../../../shared/schemas/stations';
 import type { Principal } from '../auth/principal';
-import type { ResultsService } from '../results/results.service';
+import type { BallotService } from '../results/ballot.service';
 import type { createStationsService, ImportSource, StationImportOptions } from '../stations/stations.service';
 
 export function createStationImportService(
   stations: Pick<ReturnType<typeof createStationsService>, 'importFile'>,
-  results: Pick<ResultsService, 'importedSampleGuard' | 'setImportedSample'>,
+  results: Pick<BallotService, 'importedSampleGuard' | 'setImportedSample'>,
 ) {
   async function importFile(
     principal: Principal,

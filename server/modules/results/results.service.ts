@@ -5,25 +5,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../../db/client';
 import type { EventInputOf, EventResult } from '../../../shared/schemas/events';
-import {
-  SAMPLE_ALGORITHM,
-  type Ballot,
-  type BallotReply,
-  type ProtocolsQuery,
-  type ProtocolsReply,
-  type QuickCountReply,
-  type SampleDrawReply,
-  type SampleDrawRequest,
-  type TurnoutPoint,
-  type TurnoutReply,
+import type {
+  Ballot,
+  BallotReply,
+  ProtocolsQuery,
+  ProtocolsReply,
+  QuickCountReply,
+  TurnoutPoint,
+  TurnoutReply,
 } from '../../../shared/schemas/results';
 import { estimateQuickCount, type SampleProtocol } from '../../../shared/quick-count';
 import { HttpError } from '../../errors';
 import type { Principal } from '../auth/principal';
 import { readHead } from '../log/head';
 import { redactTurnoutForDisplay } from '../events/display-redaction';
-import { contestCovers } from './ballot-rules';
-import { drawSample, pickSeed } from './sample-draw';
 import {
   findBallot,
   flaggedTurnout,
@@ -75,107 +70,6 @@ export function createResultsService(db: Db, events: BallotIngest) {
       throw new HttpError(400, `the ballot was not changed: ${problem}`, 'BALLOT_INVALID', [{ field, problem }]);
     }
     return ballot(principal.missionId);
-  }
-
-  /**
-   * Draws the quick count's sample from the stations the ballot's contests cover and records it in the log with the
-   * ballot (a ballot_set whose sample names its origin: method, size, seed, algorithm). Once any results protocol has
-   * arrived a redraw is refused unless forced: a sample chosen after results are known could be chosen to fit them.
-   */
-  async function drawBallotSample(principal: Principal, request: SampleDrawRequest): Promise<SampleDrawReply> {
-    const current = await ballot(principal.missionId);
-    if (current.contests.length === 0)
-      throw new HttpError(400, 'the ballot has no contests: define them before drawing the sample', 'BALLOT_EMPTY', [
-        { field: '/', problem: 'the ballot has no contests' },
-      ]);
-    const all = await stationFrame(db, principal.missionId);
-    const frame = all.filter((s) => current.contests.some((c) => contestCovers(c, s.code)));
-    if (request.size > frame.length)
-      throw new HttpError(
-        400,
-        `size ${request.size} is more than the ${frame.length} stations the ballot covers`,
-        'SAMPLE_TOO_LARGE',
-        [{ field: '/size', problem: `must be at most ${frame.length}, the stations the ballot's contests cover` }],
-      );
-    const minReported =
-      request.minReported ?? Math.min(request.size, current.sample?.minReported ?? Math.ceil(request.size / 2));
-    if (minReported > request.size)
-      throw new HttpError(
-        400,
-        `minReported ${minReported} is more than the sample size ${request.size}`,
-        'SAMPLE_INVALID',
-        [{ field: '/minReported', problem: `must be at most the sample size (${request.size})` }],
-      );
-    if (current.reportedContestIds.length > 0 && !request.force)
-      throw new HttpError(
-        409,
-        `results protocols have arrived for ${current.reportedContestIds.map((id) => `"${id}"`).join(', ')}: a sample ` +
-          'drawn now could be chosen to fit them. Send force: true to redraw anyway (the log marks the draw forced)',
-        'SAMPLE_AFTER_RESULTS',
-      );
-    const seed = request.seed ?? pickSeed();
-    const drawn = drawSample(frame, request.size, seed, request.method);
-    const { seq: _seq, reportedContestIds: _reported, ...plain } = current;
-    const next: Ballot = {
-      ...plain,
-      sample: {
-        stations: drawn.stations,
-        stratified: request.method === 'stratified',
-        minReported,
-        origin: {
-          source: 'draw',
-          method: request.method,
-          size: request.size,
-          seed,
-          algorithm: SAMPLE_ALGORITHM,
-          frameSize: frame.length,
-          ...(request.force && current.reportedContestIds.length > 0 ? { forced: true as const } : {}),
-        },
-      },
-    };
-    return { ballot: await setBallot(principal, next), allocation: drawn.allocation };
-  }
-
-  /**
-   * For a station import with a `sample` column, read before it writes: refuses (409) a sample that differs from the
-   * current one once results protocols have arrived, for the reason a draw is refused then. The same stations again
-   * (a corrected station list re-imported on the day) pass.
-   */
-  async function importedSampleGuard(missionId: string): Promise<(codes: string[]) => void> {
-    const current = await ballot(missionId);
-    const held = new Set(current.sample?.stations ?? []);
-    return (codes) => {
-      const same = codes.length === held.size && codes.every((c) => held.has(c));
-      if (!same && current.reportedContestIds.length > 0)
-        throw new HttpError(
-          409,
-          `the file's sample column changes the quick-count sample, but results protocols have arrived for ` +
-            `${current.reportedContestIds.map((id) => `"${id}"`).join(', ')}; nothing was imported. Leave the column ` +
-            'out (or map sample to null), or redraw with force',
-          'SAMPLE_AFTER_RESULTS',
-        );
-    };
-  }
-
-  /**
-   * The stations a station import marks become the ballot's sample (a ballot_set whose sample's origin is the import),
-   * keeping the current sample's `stratified` and `minReported` (at most the new size); without one, unstratified and
-   * half the size. The same stations as now record nothing.
-   */
-  async function setImportedSample(principal: Principal, codes: string[]): Promise<void> {
-    const current = await ballot(principal.missionId);
-    const held = new Set(current.sample?.stations ?? []);
-    if (current.sample && codes.length === held.size && codes.every((c) => held.has(c))) return;
-    const { seq: _seq, reportedContestIds: _reported, ...plain } = current;
-    await setBallot(principal, {
-      ...plain,
-      sample: {
-        stations: codes,
-        stratified: current.sample?.stratified ?? false,
-        minReported: Math.min(codes.length, current.sample?.minReported ?? Math.ceil(codes.length / 2)),
-        origin: { source: 'station_import' },
-      },
-    });
   }
 
   async function turnout(missionId: string): Promise<TurnoutReply> {
@@ -303,9 +197,6 @@ export function createResultsService(db: Db, events: BallotIngest) {
   return {
     ballot,
     setBallot,
-    drawBallotSample,
-    importedSampleGuard,
-    setImportedSample,
     turnout,
     turnoutFor,
     protocols,

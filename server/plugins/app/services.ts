@@ -25,6 +25,7 @@ import { createExportsService } from '../../modules/exports/exports.service';
 import { createMessagesService } from '../../modules/messages/messages.service';
 import { createRouteSheetsService } from '../../modules/missions/route-sheets.service';
 import { createResultsService } from '../../modules/results/results.service';
+import { createBallotService } from '../../modules/results/ballot.service';
 
 export function createServices(app: FastifyInstance) {
   const { db } = app.database;
@@ -67,6 +68,7 @@ export function createServices(app: FastifyInstance) {
   replay = createReplayService(db, { snapshotEvery: config.replaySnapshotEvery }, coverage, broadcaster);
   const results = createResultsService(db, events);
   const stations = createStationsService(db, broadcaster);
+  const ballot = createBallotService(db, results);
   return {
     auth,
     displayLinks,
@@ -81,7 +83,7 @@ export function createServices(app: FastifyInstance) {
     map: createMapService(db, app.config),
     photos: createPhotosService(db),
     stations,
-    stationImport: createStationImportService(stations, results),
+    stationImport: createStationImportService(stations, ballot),
     stationDetail: createStationDetailService(db, forms),
     teams,
     operations: createOperationsService(db, app.realtime.broadcaster, events, teams, results),
@@ -91,6 +93,7 @@ export function createServices(app: FastifyInstance) {
     messages: createMessagesService(db),
     replay,
     results,
+    ballot,
   };
 }
 export type Services = ReturnType<typeof createServices>;

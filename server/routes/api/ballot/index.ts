@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorReply, errorReplies } from '../../../../shared/schemas/common';
 import { Ballot, BallotReply, SampleDrawReply, SampleDrawRequest } from '../../../../shared/schemas/results';
+import { PlanImportRejected } from '../../../../shared/schemas/operations';
+import { Type } from 'typebox';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('', {
@@ -27,6 +29,32 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (request) => app.services.results.setBallot(request.principal!, request.body),
   });
 
+  app.post('/import', {
+    onRequest: app.allow('coordinator'),
+    schema: {
+      tags: ['results'],
+      summary: "Replace the ballot's contests from CSV, one row per candidate (a ballot_set event); all rows or none",
+      description:
+        'Body: text/csv with columns contest_id, contest_name, kind (optional: constituency, party_list, referendum, ' +
+        'other), candidate_id, candidate_name, and stations (codes separated by spaces, commas, ; or |, or all) and/or ' +
+        'districts (separated by ; or |) on any row of a contest. Turnout hours, the photo rule and the sample stay. ' +
+        'A bad cell is a 400 listing problems by row and column; the ballot rules of PUT /api/ballot apply.',
+      response: {
+        200: BallotReply,
+        400: Type.Union([PlanImportRejected, ErrorReply]),
+        401: errorReplies[401],
+        403: errorReplies[403],
+        413: errorReplies[413],
+        415: errorReplies[415],
+      },
+    },
+    handler: async (request) => {
+      const body = request.body;
+      const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : '';
+      return app.services.ballot.importContestsCsv(request.principal!, text);
+    },
+  });
+
   app.post('/sample', {
     onRequest: app.allow('coordinator'),
     schema: {
@@ -43,7 +71,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       body: SampleDrawRequest,
       response: { 200: SampleDrawReply, 409: ErrorReply, ...errorReplies },
     },
-    handler: async (request) => app.services.results.drawBallotSample(request.principal!, request.body),
+    handler: async (request) => app.services.ballot.drawBallotSample(request.principal!, request.body),
   });
 };
 export default routes;

@@ -663,6 +663,9 @@ export const az: Messages = {
       },
     },
     ballot: {
+      csvFile: 'Bülletenin seçkiləri (CSV)',
+      csvLead:
+        'Hər namizədə bir sətir; seçki sətirlərində adı çəkilən məntəqələri (kodlar və ya all) və rayonları əhatə edir. Fəallıq saatları, şəkil qaydası və seçmə qalır.',
       title: 'Bülleten, fəallıq və protokollar',
       lead: 'Seçkilər, namizədləri və məntəqələri, fəallıq saatları və protokolun şəklinin lazım olub-olmadığı. Protokolu olan seçkiyə namizəd əlavə etmək olar, çıxarmaq olmaz.',
       none: 'Hələ bülleten yoxdur.',

@@ -663,6 +663,9 @@ export const en = {
       },
     },
     ballot: {
+      csvFile: 'Ballot contests (CSV)',
+      csvLead:
+        'One row per candidate; a contest covers the stations (codes or all) and districts named on its rows. Turnout hours, the photo rule and the sample stay.',
       title: 'Ballot, turnout and protocols',
       lead: 'The contests, their candidates and stations, the turnout hours and whether a protocol needs a photo. A contest with protocols may gain candidates, never lose them.',
       none: 'No ballot yet.',
