@@ -33,10 +33,11 @@ describe.runIf(chromiumAvailable)('turnout and protocols in Chromium', () => {
   let t: TestApp;
   let base: string;
   let browser: Browser;
+  let coordinator: string;
 
   beforeAll(async () => {
     ({ t, base } = await servedTestApp());
-    const coordinator = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
+    coordinator = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
     const put = await t.app.inject({
       method: 'PUT',
       url: '/api/ballot',
@@ -155,6 +156,20 @@ describe.runIf(chromiumAvailable)('turnout and protocols in Chromium', () => {
     const wallHour = desk.locator('[data-vigil-wall-turnout-hour="00:00"]');
     await wallHour.waitFor({ timeout: 20_000 });
     expect(await wallHour.textContent()).toContain('32.0%');
+    // The quick count stays off the wall until the mission allows it; then bars, whiskers and "reported n of N".
+    expect(await desk.locator('[data-vigil-wall-quick-count]').count()).toBe(0);
+    const allowed = await t.app.inject({
+      method: 'PUT',
+      url: '/api/display-links/policy',
+      headers: { authorization: `Bearer ${coordinator}` },
+      payload: { showsFindingText: false, showsTeamPositions: false, showsQuickCount: true },
+    });
+    expect(allowed.statusCode).toBe(200);
+    await desk.reload();
+    const wallQuick = desk.locator('[data-vigil-wall-quick-count]');
+    await wallQuick.waitFor({ timeout: 20_000 });
+    expect(await wallQuick.locator('[data-vigil-reported]').textContent()).toBe('Reported 1 of 2 sample stations');
+    expect(await wallQuick.locator('[data-vigil-estimate=A]').getAttribute('data-value')).toBe((470 / 880).toFixed(4));
     // On the operations page the coordinator has Vigil redraw the sample: refused now that protocols have arrived,
     // then drawn anyway, with the seed and the per-district allocation shown and the draw marked forced.
     await desk.goto(`${base}/operations`);

@@ -185,7 +185,7 @@ describe('access matrix', () => {
     },
     { method: 'GET', url: '/api/turnout', expect: COORD_DISPLAY },
     { method: 'GET', url: '/api/protocols', expect: COORD },
-    { method: 'GET', url: '/api/quick-count', expect: COORD },
+    { method: 'GET', url: '/api/quick-count', expect: COORD_DISPLAY },
     ...[
       'events.csv',
       'visits.csv',

@@ -377,6 +377,34 @@ describe.each(drivers)('ballot, turnout and protocols on %s', (driver) => {
     );
   });
 
+  it('shows the quick count to wall displays only when the display policy allows it', async () => {
+    const policy = (body: object) =>
+      t.app.inject({
+        method: 'PUT',
+        url: '/api/display-links/policy',
+        headers: { authorization: `Bearer ${coordinator}` },
+        payload: body,
+      });
+    const full = (await getJson(t.app, coordinator, '/api/quick-count')).body as QuickCountReply;
+    expect(full.contests[0]!.shares).not.toBeNull();
+    const hidden = (await getJson(t.app, t.own.displayToken, '/api/quick-count')).body as QuickCountReply;
+    expect(hidden).toEqual({ sampled: false, stratified: false, contests: [], head: full.head });
+
+    expect(
+      (await policy({ showsFindingText: false, showsTeamPositions: false, showsQuickCount: true })).json(),
+    ).toEqual({ showsFindingText: false, showsTeamPositions: false, showsQuickCount: true });
+    // The policy is cached per instance for a few seconds; this instance forgot it on the change.
+    expect((await getJson(t.app, t.own.displayToken, '/api/quick-count')).body).toEqual(full);
+    // A client that predates the switch leaves it out and does not turn it off.
+    expect((await policy({ showsFindingText: true, showsTeamPositions: false })).json().showsQuickCount).toBe(true);
+    expect(
+      (await policy({ showsFindingText: false, showsTeamPositions: false, showsQuickCount: false })).statusCode,
+    ).toBe(200);
+    expect(((await getJson(t.app, t.own.displayToken, '/api/quick-count')).body as QuickCountReply).contests).toEqual(
+      [],
+    );
+  });
+
   it('draws the sample from a seed, reproducibly, records how in the log, and refuses a redraw after results unless forced', async () => {
     const other = await login(t.app, t.other.coordinator.username, FIXTURE_PASSWORD);
     const draw = (body: object, token = other) =>

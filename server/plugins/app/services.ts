@@ -66,7 +66,7 @@ export function createServices(app: FastifyInstance) {
   const missionSettings = createMissionSettingsService(db, app.realtime.broadcaster);
   const coverage = createCoverageService(db);
   replay = createReplayService(db, { snapshotEvery: config.replaySnapshotEvery }, coverage, broadcaster);
-  const results = createResultsService(db, events);
+  const results = createResultsService(db, events, displayPolicies);
   const stations = createStationsService(db, broadcaster);
   const ballot = createBallotService(db, results);
   return {

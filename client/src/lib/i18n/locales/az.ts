@@ -541,6 +541,7 @@ export const az: Messages = {
     policy: 'Ekranlar göstərə bilər',
     findingText: 'pozuntuların mətni (əks halda yalnız kateqoriya, yer və vaxt)',
     teamPositions: 'komandaların mövqeləri',
+    quickCount: 'sürətli hesablamanın qiymətləndirmələri',
     wholeCityOnly: 'Yalnız bütün şəhər',
     cycle: 'Rayonları hər {{seconds}} san. dəyiş',
     rotationOf: '«{{label}}» üçün rayon dəyişmə',

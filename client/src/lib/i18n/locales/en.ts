@@ -542,6 +542,7 @@ export const en = {
     policy: 'Walls may show',
     findingText: "findings' text (otherwise category, place and time only)",
     teamPositions: 'team positions',
+    quickCount: "the quick count's estimates",
     wholeCityOnly: 'Whole city only',
     cycle: 'Cycle districts every {{seconds}} s',
     rotationOf: 'Rotation of {{label}}',

@@ -542,6 +542,7 @@ export const ru: Messages = {
     policy: 'Экраны могут показывать',
     findingText: 'текст нарушений (иначе только категория, место и время)',
     teamPositions: 'местоположение команд',
+    quickCount: 'оценки быстрого подсчёта',
     wholeCityOnly: 'Только весь город',
     cycle: 'Менять район каждые {{seconds}} с',
     rotationOf: 'Смена районов на «{{label}}»',
