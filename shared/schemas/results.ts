@@ -272,6 +272,8 @@ export const QuickCountReply = Type.Object({
   /** False when the ballot has no sample. */
   sampled: Type.Boolean(),
   stratified: Type.Boolean(),
+  /** How the sample was made (drawn with a seed, or marked in a station import); never sent to wall displays. */
+  origin: Type.Optional(SampleOrigin),
   contests: Type.Array(ContestQuickCount),
   head: Seq,
 });

@@ -213,8 +213,14 @@ describe.runIf(chromiumAvailable)('turnout and protocols in Chromium', () => {
     expect(await done.textContent()).toContain('Drew 2 stations with seed 2026 12 07:');
     expect(await done.textContent()).toContain('Leninsky 1/2 · Sverdlovsky 1/1');
     expect(await sample.locator('[data-vigil-sample-current]').textContent()).toContain(
-      'stratified from 3 stations, seed 2026 12 07 · redrawn after protocols had arrived',
+      'stratified from 3 stations, seed 2026 12 07 (sha256-order-v1) · redrawn after protocols had arrived',
     );
+    // The Results tab says how the sample was made.
+    await desk.goto(`${base}/`);
+    await desk.click('[data-vigil-tab=results]');
+    const origin = desk.locator('[data-vigil-sample-origin]');
+    await origin.waitFor({ timeout: 20_000 });
+    expect(await origin.textContent()).toContain('seed 2026 12 07 (sha256-order-v1)');
     await phone.context().close();
     await desk.context().close();
   }, 240_000);

@@ -425,6 +425,14 @@ describe('the quick count on a wall', () => {
   const quickCount: QuickCountReply = {
     sampled: true,
     stratified: true,
+    origin: {
+      source: 'draw',
+      method: 'stratified',
+      size: 30,
+      seed: '918273645546',
+      algorithm: 'sha256-order-v1',
+      frameSize: 300,
+    },
     contests: [
       {
         contestId: 'mayor',
@@ -439,10 +447,11 @@ describe('the quick count on a wall', () => {
     head: 41,
   };
 
-  it('is all there when the mission shows it, and nothing of it (not even how many reported) otherwise', () => {
-    expect(redactQuickCountForDisplay(quickCount, { ...STRICTEST_DISPLAY_POLICY, showsQuickCount: true })).toEqual(
-      quickCount,
-    );
+  it('is there when the mission shows it (never the seed), and nothing of it (not even how many reported) otherwise', () => {
+    const { origin: _origin, ...estimates } = quickCount;
+    const shown = redactQuickCountForDisplay(quickCount, { ...STRICTEST_DISPLAY_POLICY, showsQuickCount: true });
+    expect(shown).toEqual(estimates);
+    expect(JSON.stringify(shown)).not.toContain('918273645546');
     for (const policy of [
       STRICTEST_DISPLAY_POLICY,
       { showsFindingText: true, showsTeamPositions: true, showsQuickCount: false },

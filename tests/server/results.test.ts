@@ -483,6 +483,11 @@ describe.each(drivers)('ballot, turnout and protocols on %s', (driver) => {
       minReported: 2,
       origin: { source: 'draw', seed: 'late', forced: true, frameSize: 3 },
     });
+    // The quick count and the printable summary say how the sample was made.
+    const counted = (await getJson(t.app, coordinator, '/api/quick-count')).body as QuickCountReply;
+    expect(counted.origin).toMatchObject({ source: 'draw', seed: 'late', forced: true });
+    const summary = (await getJson(t.app, coordinator, '/api/exports/summary')).body;
+    expect(summary.results.quickCount.origin).toEqual(counted.origin);
   });
 
   it('takes the sample from a station import’s sample column, refusing bad marks and a changed sample after results', async () => {

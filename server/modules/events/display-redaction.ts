@@ -111,7 +111,11 @@ export function redactTurnoutForDisplay(turnout: TurnoutReply): TurnoutReply {
 /**
  * The quick count for a wall: the same estimates coordinators see when the mission shows them, else nothing (no
  * contest, not even how many sample stations have reported: that alone tells which stations are in the sample).
+ * Never the sample's origin: its seed and the public station list give away every sample station, which a mission
+ * keeps from anyone who might target them.
  */
 export function redactQuickCountForDisplay(reply: QuickCountReply, policy: DisplayPolicy): QuickCountReply {
-  return policy.showsQuickCount ? reply : { sampled: false, stratified: false, contests: [], head: reply.head };
+  if (!policy.showsQuickCount) return { sampled: false, stratified: false, contests: [], head: reply.head };
+  const { origin: _origin, ...shown } = reply;
+  return shown;
 }

@@ -192,7 +192,13 @@ export function createResultsService(db: Db, events: BallotIngest, policies: Pic
         shares: estimate.shares.map((s, i) => ({ ...s, name: contest.candidates[i]!.name })),
       };
     });
-    return { sampled: true, stratified: sample.stratified, contests, head };
+    return {
+      sampled: true,
+      stratified: sample.stratified,
+      ...(sample.origin ? { origin: sample.origin } : {}),
+      contests,
+      head,
+    };
   }
 
   /** The quick count as the asker may see it: a display only when the mission's display policy shows it. */
