@@ -24,6 +24,12 @@ const ConfigSchema = Type.Object({
   /** PGlite keeps its files here when no DATABASE_URL is set; null keeps them in memory (tests). */
   dataDir: Type.Union([Type.String(), Type.Null()]),
   redisUrl: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
+  /**
+   * A Redis Cluster's seed nodes (REDIS_CLUSTER_NODES, comma-separated `host:port` or `redis://` URLs): Socket.IO then
+   * fans out over sharded pub/sub, each instance subscribing only to the rooms it has sockets in. Exclusive with
+   * redisUrl.
+   */
+  redisClusterNodes: Type.Union([Type.Array(Type.String({ pattern: '^rediss?://' }), { minItems: 1 }), Type.Null()]),
   /** Seed the Bishkek demo mission when the database has no mission. */
   seedDemo: Type.Boolean(),
   demoCoordinatorPassword: Type.Union([Type.String({ minLength: 8 }), Type.Null()]),
@@ -91,6 +97,16 @@ function flag(value: string | undefined, fallback: boolean): boolean {
   return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
 }
 
+/** REDIS_CLUSTER_NODES: `host:port` or URLs, comma-separated; bare addresses become redis:// URLs. */
+function clusterNodes(value: string | undefined): string[] | null {
+  const nodes = (value ?? '')
+    .split(',')
+    .map((node) => node.trim())
+    .filter((node) => node !== '');
+  if (nodes.length === 0) return null;
+  return nodes.map((node) => (/^[a-z]+:\/\//i.test(node) ? node : `redis://${node}`));
+}
+
 /** TRUST_PROXY unset, empty, 'false' or 'none': the peer's own address is the client's. */
 function trustedProxies(value: string | undefined): false | string {
   const trimmed = value?.trim() ?? '';
@@ -108,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databasePoolSize: integer(env.DATABASE_POOL_SIZE, 20, 'DATABASE_POOL_SIZE'),
     dataDir: path.resolve(env.DATA_DIR ?? path.join(ROOT, 'data')),
     redisUrl: env.REDIS_URL || null,
+    redisClusterNodes: clusterNodes(env.REDIS_CLUSTER_NODES),
     seedDemo: flag(env.VIGIL_SEED_DEMO, true),
     demoCoordinatorPassword: env.VIGIL_COORDINATOR_PASSWORD || null,
     clientDir: flag(env.SERVE_CLIENT, true) ? path.join(ROOT, 'client', 'dist') : null,
@@ -141,6 +158,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   if (config.headersTimeoutMs > config.requestTimeoutMs) {
     throw new Error('Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  }
+  if (config.redisUrl !== null && config.redisClusterNodes !== null) {
+    throw new Error(
+      'Invalid configuration: set REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both',
+    );
   }
   if (config.mapPmtiles !== null && !existsSync(config.mapPmtiles)) {
     throw new Error(`Invalid configuration: MAP_PMTILES names ${config.mapPmtiles}, which does not exist`);

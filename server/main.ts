@@ -7,6 +7,7 @@ import { loadConfig } from './config';
 import { ensureClientBuilt } from './client-build';
 import { ensureDemoMission, linkLines } from './demo';
 import { boxed } from './console-banner';
+import { describeRedisTarget, redisTarget } from './plugins/external/redis-connection';
 import { demoDayRequested, playDemoDay } from './demo-day';
 
 const config = loadConfig();
@@ -18,8 +19,9 @@ await app.listen({ host: config.host, port: config.port });
 // Fastify logs "Server listening at …" just after listen resolves: let it out first, so the box of links stays last.
 await new Promise<void>((resolve) => setTimeout(resolve, 50));
 
+const redis = redisTarget(config);
 const banner = [
-  `Vigil is running at ${config.publicUrl}/ (${app.database.driver}${config.redisUrl ? ' + redis' : ''})`,
+  `Vigil is running at ${config.publicUrl}/ (${app.database.driver}${redis ? ` + ${describeRedisTarget(redis)}` : ''})`,
 ];
 if (credentials) banner.push(...linkLines(config, credentials));
 else if (config.seedDemo) banner.push('Demo mission exists; its links were printed by the instance that created it.');

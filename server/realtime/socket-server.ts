@@ -1,16 +1,23 @@
 /**
  * Socket.IO on the app's HTTP server: WebSocket transport only (no sticky sessions needed behind a load balancer),
- * the Redis adapter when REDIS_URL is set (every instance's sockets get every mission event), the in-process adapter
- * otherwise. Sockets authenticate with the same bearer tokens as HTTP, in the handshake.
+ * the Redis adapter when REDIS_URL is set (every instance's sockets get every mission event), the sharded adapter
+ * over a Redis Cluster when REDIS_CLUSTER_NODES is, the in-process adapter otherwise. Sockets authenticate with the same bearer tokens as HTTP, in the handshake.
  */
 import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
-import { createClient, type RedisClientType } from 'redis';
-import { REDIS_RECONNECT_BACKOFF, backoffMs } from '../../shared/backoff';
+import {
+  closeRedisConnection,
+  createRedisConnection,
+  describeRedisTarget,
+  redisReady,
+  redisTarget,
+  type RedisConnection,
+} from '../plugins/external/redis-connection';
 import { DISPLAY_LINK_ROOM_PREFIX, MISSION_ROOM_PREFIX, TOKEN_ROOM_PREFIX } from '../../shared/realtime';
 import { createBroadcaster, type Broadcaster } from './broadcaster';
 import { handleConnection } from './connection';
+import { shardedAdapter } from './sharded-adapter';
 import type { RealtimePort, VigilServer } from './socket-types';
 
 export interface Realtime {
@@ -31,13 +38,11 @@ export default fp(
       maxHttpBufferSize: 1e6,
     });
 
-    let redisClients: RedisClientType[] = [];
-    if (app.config.redisUrl) {
-      const pub = createClient({
-        url: app.config.redisUrl,
-        socket: { reconnectStrategy: (retries: number) => backoffMs(retries, REDIS_RECONNECT_BACKOFF) },
-      }) as RedisClientType;
-      const sub = pub.duplicate();
+    let redisClients: RedisConnection[] = [];
+    const target = redisTarget(app.config);
+    if (target) {
+      const pub = createRedisConnection(target);
+      const sub = pub.duplicate() as RedisConnection;
       for (const [name, client] of [
         ['pub', pub],
         ['sub', sub],
@@ -47,7 +52,7 @@ export default fp(
       }
       redisClients = [pub, sub];
       await Promise.all(redisClients.map((c) => c.connect()));
-      io.adapter(createAdapter(pub, sub));
+      io.adapter(target.kind === 'cluster' ? shardedAdapter(pub, sub) : createAdapter(pub, sub));
       // The adapter fires its publishes without waiting for the answer; a publish in flight when Redis goes away used
       // to reject unhandled and take the whole process down (found by tests/faults/redis-outage.test.ts; upstream
       // socketio/socket.io-redis-adapter#513). patches/@socket.io+redis-adapter+8.3.0.patch hands that rejection to
@@ -56,7 +61,7 @@ export default fp(
       io.of('/').adapter.on('error', (err: Error) =>
         app.log.warn({ err: err.message }, 'redis publish lost; clients will catch up'),
       );
-      app.log.info('socket.io fan-out through Redis');
+      app.log.info(`socket.io fan-out through ${describeRedisTarget(target)}`);
     }
 
     let attached: RealtimePort | null = null;
@@ -83,7 +88,7 @@ export default fp(
     const realtime: Realtime = {
       io,
       broadcaster,
-      redisState: () => (redisClients.length === 0 ? 'off' : redisClients.every((c) => c.isReady) ? 'ready' : 'down'),
+      redisState: () => (redisClients.length === 0 ? 'off' : redisClients.every(redisReady) ? 'ready' : 'down'),
       attach: (port) => {
         attached = port;
       },
@@ -145,7 +150,7 @@ export default fp(
     });
     app.addHook('onClose', async () => {
       await new Promise<void>((resolve) => io.close(() => resolve()));
-      await Promise.all(redisClients.map((c) => (c.isOpen ? c.quit().catch(() => c.destroy()) : undefined)));
+      await Promise.all(redisClients.map(closeRedisConnection));
     });
   },
   { name: 'realtime', dependencies: ['database', 'display-policies'] },

@@ -33,12 +33,27 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
-export class RedisProcess {
+/** A Redis the tests start and stop: the environment tells a Vigil instance where it is (REDIS_URL or REDIS_CLUSTER_NODES). */
+export interface LocalRedis {
+  readonly label: string;
+  readonly instanceEnv: Record<string, string>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Stops it for good and deletes what it kept on disk. */
+  remove(): Promise<void>;
+}
+
+export class RedisProcess implements LocalRedis {
+  readonly label = 'one Redis';
   #child: ChildProcess | null = null;
   constructor(readonly port: number) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
+  }
+
+  get instanceEnv(): Record<string, string> {
+    return { REDIS_URL: this.url };
   }
 
   async start(): Promise<void> {
@@ -57,6 +72,93 @@ export class RedisProcess {
     this.#child.kill('SIGKILL');
     await exited(this.#child);
     this.#child = null;
+  }
+
+  remove(): Promise<void> {
+    return this.stop();
+  }
+}
+
+/**
+ * A private Redis Cluster of three masters and no replicas on local ports, made as an operator makes one
+ * (`redis-cli --cluster create`). Its node files live in a temporary folder, so a stop (SIGKILL of every node) and a
+ * start bring back the same cluster, as after a power cut; `remove()` deletes it.
+ */
+export class RedisClusterProcess implements LocalRedis {
+  readonly label = 'a Redis Cluster';
+  #children: ChildProcess[] = [];
+  readonly #dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-redis-cluster-'));
+  constructor(readonly ports: number[]) {}
+
+  static async onFreePorts(masters = 3): Promise<RedisClusterProcess> {
+    const ports: number[] = [];
+    while (ports.length < masters) {
+      const port = await freePort();
+      // A cluster node also listens on port + 10000 (its bus): both must be free.
+      if (port < 55_000 && !ports.includes(port)) ports.push(port);
+    }
+    return new RedisClusterProcess(ports);
+  }
+
+  get addresses(): string[] {
+    return this.ports.map((port) => `127.0.0.1:${port}`);
+  }
+
+  get instanceEnv(): Record<string, string> {
+    return { REDIS_CLUSTER_NODES: this.addresses.join(',') };
+  }
+
+  async start(): Promise<void> {
+    const formed = existsSync(path.join(this.#dir, `nodes-${this.ports[0]}.conf`));
+    this.#children = this.ports.map((port) =>
+      spawn(
+        'redis-server',
+        [
+          ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+          ...['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--dir', this.#dir],
+          ...['--cluster-node-timeout', '2000'],
+        ],
+        { stdio: 'ignore' },
+      ),
+    );
+    await Promise.all(this.ports.map((port) => waitForPort(port, 60_000)));
+    if (!formed) {
+      const created = spawnSync(
+        'redis-cli',
+        ['--cluster', 'create', ...this.addresses, '--cluster-replicas', '0', '--cluster-yes'],
+        { encoding: 'utf8' },
+      );
+      if (created.status !== 0)
+        throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
+    }
+    await waitFor(
+      () => this.ports.every((port) => this.#cli(port, 'cluster', 'info').includes('cluster_state:ok')),
+      60_000,
+      'the Redis Cluster to be ok on every node',
+    );
+  }
+
+  /** How many connections, over all nodes, subscribe to a sharded channel (the owner answers, the others say 0). */
+  shardSubscribers(channel: string): number {
+    return this.ports
+      .map((port) => Number(this.#cli(port, 'pubsub', 'shardnumsub', channel).trim().split('\n')[1] ?? 0))
+      .reduce((sum, n) => sum + n, 0);
+  }
+
+  #cli(port: number, ...args: string[]): string {
+    return spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).stdout ?? '';
+  }
+
+  async stop(): Promise<void> {
+    const children = this.#children;
+    this.#children = [];
+    for (const child of children) child.kill('SIGKILL');
+    await Promise.all(children.map(exited));
+  }
+
+  async remove(): Promise<void> {
+    await this.stop();
+    rmSync(this.#dir, { recursive: true, force: true });
   }
 }
 

@@ -1,5 +1,6 @@
 /**
- * The production topology with local processes: two Vigil instances sharing one Postgres and one Redis.
+ * The production topology with local processes: two Vigil instances sharing one Postgres and one Redis, then the
+ * same over a three-master Redis Cluster (REDIS_CLUSTER_NODES, the sharded adapter).
  * An event posted to one instance reaches dashboards on both; Redis going away and coming back, or an instance
  * restarting, never leaves a dashboard different from the database.
  */
@@ -8,7 +9,14 @@ import { openDatabase, type Database } from '../../db/client';
 import { setUpMission, type MissionCredentials } from '../../server/modules/missions/mission-setup';
 import { FIXTURE_PASSWORD } from '../helpers/app';
 import { IN_CI, createTestDatabase, postgresAvailable } from '../helpers/services';
-import { freePort, hasBinary, RedisProcess, VigilInstance } from '../helpers/processes';
+import {
+  freePort,
+  hasBinary,
+  RedisClusterProcess,
+  RedisProcess,
+  VigilInstance,
+  type LocalRedis,
+} from '../helpers/processes';
 import { isExactLog, LiveDashboard, waitFor } from '../helpers/live-client';
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
@@ -34,11 +42,11 @@ async function api(base: string, method: string, path: string, token: string | n
   return { status: res.status, body: (text === '' ? null : JSON.parse(text)) as any };
 }
 
-describe.runIf(runnable)('two instances over Redis', () => {
+describe.runIf(runnable).each(['single', 'cluster'] as const)('two instances over Redis (%s)', (topology) => {
   let dropDatabase: () => Promise<void>;
   let databaseUrl: string;
   let database: Database;
-  let redis: RedisProcess;
+  let redis: LocalRedis;
   let a: VigilInstance;
   let b: VigilInstance;
   let mission: MissionCredentials;
@@ -103,10 +111,18 @@ describe.runIf(runnable)('two instances over Redis', () => {
       coordinator: { username: `coord-${randomUUID().slice(0, 8)}`, displayName: 'C', password: FIXTURE_PASSWORD },
       displayLabel: 'Wall',
     }))!;
-    redis = new RedisProcess(await freePort());
+    redis = topology === 'cluster' ? await RedisClusterProcess.onFreePorts() : new RedisProcess(await freePort());
     await redis.start();
-    a = new VigilInstance({ port: await freePort(), databaseUrl: created.url, redisUrl: redis.url, name: 'A' });
-    b = new VigilInstance({ port: await freePort(), databaseUrl: created.url, redisUrl: redis.url, name: 'B' });
+    const instance = async (name: string) =>
+      new VigilInstance({
+        port: await freePort(),
+        databaseUrl: created.url,
+        redisUrl: null,
+        name,
+        env: redis.instanceEnv,
+      });
+    a = await instance('A');
+    b = await instance('B');
     await Promise.all([a.start(), b.start()]);
     coordinator = (
       await api(a.url, 'POST', '/api/auth/login', null, {
@@ -123,7 +139,7 @@ describe.runIf(runnable)('two instances over Redis', () => {
   afterAll(async () => {
     for (const d of dashboards) d.close();
     await Promise.all([a?.stop('SIGKILL'), b?.stop('SIGKILL')]);
-    await redis?.stop();
+    await redis?.remove();
     await database?.close();
     await dropDatabase?.();
   });
@@ -338,9 +354,9 @@ describe.runIf(runnable)('two instances over Redis', () => {
       new VigilInstance({
         port: await freePort(),
         databaseUrl,
-        redisUrl: redis.url,
+        redisUrl: null,
         name,
-        env: { JOIN_FAILURES_PER_ADDRESS: '5', TRUST_PROXY: 'loopback' },
+        env: { ...redis.instanceEnv, JOIN_FAILURES_PER_ADDRESS: '5', TRUST_PROXY: 'loopback' },
       });
     const [c, d] = [await limited('C'), await limited('D')];
     await Promise.all([c.start(), d.start()]);
@@ -458,6 +474,29 @@ describe.runIf(runnable)('two instances over Redis', () => {
       await bothBackOnRedis(60_000);
     }
   }, 90_000);
+
+  it.runIf(topology === 'cluster')(
+    'each instance subscribes only to the rooms of missions it has sockets of, and drops them when they leave',
+    async () => {
+      const cluster = redis as RedisClusterProcess;
+      for (const d of dashboards) d.close();
+      // The sharded adapter's channel for the mission's coordinator room (socket.io#<namespace>#<room>#).
+      const channel = `socket.io#/#mission:${mission.missionId}#`;
+      await waitFor(() => cluster.shardSubscribers(channel) === 0, 10_000, 'no dashboard, no subscription');
+      const onA = dashboardOn(a, 0);
+      await onA.connected();
+      await waitFor(() => cluster.shardSubscribers(channel) === 1, 10_000, 'only A subscribed');
+      const onB = dashboardOn(b, 0);
+      await onB.connected();
+      await waitFor(() => cluster.shardSubscribers(channel) === 2, 10_000, 'A and B subscribed');
+      // News still reaches both over the room's channel.
+      await post(b, [positionEvent()]);
+      await waitFor(() => onA.applied.length === posted && onB.applied.length === posted, 10_000, 'news on A and B');
+      onA.close();
+      onB.close();
+      await waitFor(() => cluster.shardSubscribers(channel) === 0, 10_000, 'unsubscribed once the sockets left');
+    },
+  );
 
   it('drains on SIGTERM and exits cleanly', async () => {
     const code = await b.stop('SIGTERM');

@@ -3,6 +3,7 @@
  * sequence stays gapless, and one event id is stored once however many copies race in.
  */
 import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, FIXTURE_PASSWORD, type Driver, type TestApp } from '../helpers/app';
 import { postgresAvailable } from '../helpers/services';
@@ -61,5 +62,56 @@ describe.each(drivers)('concurrent ingest on %s', (driver) => {
     expect(b.json().results[0]).toMatchObject({ status: 'rejected', error: 'a team may post events only as itself' });
     const feed = (await getJson(t.app, coordinator, '/api/events?after=0&limit=5000')).body;
     expect(feed.events.map((e: { seq: number }) => e.seq)).toEqual(feed.events.map((_: unknown, i: number) => i + 1));
+  });
+});
+
+describe.runIf(postgresAvailable)('two missions on one Postgres', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await buildTestApp('postgres');
+  });
+  afterAll(async () => t?.close());
+
+  it("commits one mission's events while another mission's log head is held, and that one's after", async () => {
+    const own = await join(t.app, t.own.joinCodes[0]!.code);
+    const other = await join(t.app, t.other.joinCodes[0]!.code);
+    const position = (teamId: string) => ({
+      id: randomUUID(),
+      type: 'position',
+      teamId,
+      occurredAt: minutesAgo(1),
+      position: { lat: 42.87, lng: 74.6 },
+    });
+    // Another session holds the own mission's log head, as a long commit of that mission would.
+    const holder = postgres(t.databaseUrl!, { max: 1, onnotice: () => {} });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holding = holder.begin(async (tx) => {
+      await tx`select last_seq from missions where id = ${t.own.missionId} for update`;
+      locked();
+      await released;
+    });
+    try {
+      await isLocked;
+      let ownAnswered = false;
+      const ownPost = postEvents(t.app, own.token, [position(own.teamId)]).then((answer) => {
+        ownAnswered = true;
+        return answer;
+      });
+      // The other mission commits meanwhile: its writes take only its own rows' locks.
+      const otherAnswer = await postEvents(t.app, other.token, [position(other.teamId)]);
+      expect(otherAnswer.json().results[0]).toMatchObject({ status: 'stored', seq: 1 });
+      expect(ownAnswered).toBe(false);
+      release();
+      await holding;
+      expect((await ownPost).json().results[0]).toMatchObject({ status: 'stored', seq: 1 });
+    } finally {
+      release();
+      await holding.catch(() => undefined);
+      await holder.end();
+    }
   });
 });

@@ -1,12 +1,11 @@
 /**
  * Security headers and the counters the login and join guards count failures with (modules/auth/attempt-guard.ts).
- * With REDIS_URL they count in Redis, so their limits hold across all instances (shared-rate-limit-store.ts).
+ * With REDIS_URL (or REDIS_CLUSTER_NODES) they count in Redis, so their limits hold across all instances (shared-rate-limit-store.ts).
  */
 import fp from 'fastify-plugin';
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
-import { createClient, type RedisClientType } from 'redis';
-import { REDIS_RECONNECT_BACKOFF, backoffMs } from '../../../shared/backoff';
+import { closeRedisConnection, createRedisConnection, redisTarget, type RedisTarget } from './redis-connection';
 import { windowCounters, type WindowCounters } from './shared-rate-limit-store';
 
 declare module 'fastify' {
@@ -15,21 +14,13 @@ declare module 'fastify' {
   }
 }
 
-function sharedCounters(app: FastifyInstance, url: string): WindowCounters {
-  const client = createClient({
-    url,
-    // A command while Redis is away fails at once (and is counted locally) instead of waiting in a queue.
-    disableOfflineQueue: true,
-    socket: { reconnectStrategy: (retries: number) => backoffMs(retries, REDIS_RECONNECT_BACKOFF) },
-  }) as RedisClientType;
+function sharedCounters(app: FastifyInstance, target: RedisTarget): WindowCounters {
+  // A command while Redis is away fails at once (and is counted locally) instead of waiting in a queue.
+  const client = createRedisConnection(target, { failFastWhenDown: true });
   client.on('error', (err: Error) => app.log.warn({ err: err.message, client: 'rate-limit' }, 'redis error'));
   // Not awaited: the limiter counts locally until Redis answers, and a start must not wait for Redis.
   client.connect().catch((err: Error) => app.log.warn({ err: err.message }, 'rate limiter: redis not reachable yet'));
-  app.addHook('onClose', async () => {
-    // With Redis away a polite close would wait for it to come back: drop the connection instead.
-    if (client.isReady) await client.close().catch(() => client.destroy());
-    else if (client.isOpen) client.destroy();
-  });
+  app.addHook('onClose', async () => closeRedisConnection(client));
   return windowCounters({
     client,
     namespace: 'vigil:rate-limit:',
@@ -60,10 +51,11 @@ export default fp(
       },
       crossOriginEmbedderPolicy: false,
     });
+    const target = redisTarget(app.config);
     app.decorate(
       'failureCounters',
-      app.config.redisUrl
-        ? sharedCounters(app, app.config.redisUrl)
+      target
+        ? sharedCounters(app, target)
         : windowCounters({ client: null, namespace: 'vigil:rate-limit:', onFallback: () => undefined }),
     );
   },

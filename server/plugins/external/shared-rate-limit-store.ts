@@ -4,7 +4,7 @@
  * (INCR, and PEXPIRE on the first hit, in one script). When Redis cannot answer at once, this instance counts by
  * itself until it can: a limit per instance is better than none, and a login never waits for Redis.
  */
-import type { RedisClientType } from 'redis';
+import { redisReady, type RedisConnection } from './redis-connection';
 
 export type Result = { current: number; ttl: number };
 
@@ -76,7 +76,7 @@ export interface WindowCounters {
 
 export interface SharedRateLimitOptions {
   /** null: count on this instance only (no REDIS_URL). */
-  client: RedisClientType | null;
+  client: RedisConnection | null;
   /** Prefix of every key in Redis. */
   namespace: string;
   /** Told when Redis could not count (the request was counted locally instead). */
@@ -86,8 +86,8 @@ export interface SharedRateLimitOptions {
 export function windowCounters(options: SharedRateLimitOptions): WindowCounters {
   const local = new LocalWindows();
   const { client, namespace } = options;
-  async function shared<T>(run: (client: RedisClientType) => Promise<T>, fallback: () => T): Promise<T> {
-    if (client === null || !client.isReady) return fallback();
+  async function shared<T>(run: (client: RedisConnection) => Promise<T>, fallback: () => T): Promise<T> {
+    if (client === null || !redisReady(client)) return fallback();
     try {
       return await run(client);
     } catch (error) {
