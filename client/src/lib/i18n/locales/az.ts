@@ -774,6 +774,7 @@ export const az: Messages = {
       changeKind: { created: 'yeni', updated: 'yenilənib', unchanged: 'dəyişməyib' },
       import: 'Məntəqələri idxal et',
       imported: '{{rows}} sətir idxal edildi: {{created}} yeni məntəqə, {{updated}} yenilənib.',
+      sampleCount: 'Sürətli hesablama seçməsi kimi işarələnib: {{count}} (bülletenin seçməsi olacaq).',
       importedSample: 'Onlardan {{count}} sürətli hesablama seçməsi kimi işarələnib: indi bülletenin seçməsidir.',
       importedUnplaced:
         'Onlardan {{count}} hələ xəritədə deyil: onları əsas səhifənin «Məntəqələr» bölməsində yerləşdirin.',

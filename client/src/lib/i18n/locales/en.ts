@@ -773,6 +773,7 @@ export const en = {
       changeKind: { created: 'created', updated: 'updated', unchanged: 'unchanged' },
       import: 'Import stations',
       imported: 'Imported {{rows}} rows: {{created}} new stations, {{updated}} updated.',
+      sampleCount: "{{count}} marked as the quick-count sample (they will become the ballot's sample).",
       importedSample: "{{count}} of them are marked as the quick-count sample: the ballot's sample now.",
       importedUnplaced: "{{count}} of them are not on the map yet: place them from the live page's Stations tab.",
       unplacedCount: '{{count}} without a position (will be unplaced).',
