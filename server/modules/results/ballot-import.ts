@@ -106,7 +106,9 @@ export function parseBallotCsv(
   const codesOfDistrict = new Map<string, string[]>();
   for (const s of stations) {
     const key = s.district.trim().toLowerCase();
-    codesOfDistrict.set(key, [...(codesOfDistrict.get(key) ?? []), s.code]);
+    const codes = codesOfDistrict.get(key);
+    if (codes) codes.push(s.code);
+    else codesOfDistrict.set(key, [s.code]);
   }
   const cell = (record: string[], column: Column) =>
     columnOf.has(column) ? (record[columnOf.get(column)!] ?? '').trim() : '';

@@ -14,7 +14,6 @@ import {
 import { HttpError } from '../../errors';
 import type { Principal } from '../auth/principal';
 import { parseBallotCsv } from './ballot-import';
-import { contestCovers } from './ballot-rules';
 import { stationFrame } from './results.repository';
 import type { ResultsService } from './results.service';
 import { drawSample, pickSeed } from './sample-draw';
@@ -40,7 +39,11 @@ export function createBallotService(db: Db, results: Pick<ResultsService, 'ballo
         { field: '/', problem: 'the ballot has no contests' },
       ]);
     const all = await stationFrame(db, principal.missionId);
-    const frame = all.filter((s) => current.contests.some((c) => contestCovers(c, s.code)));
+    // A set, not contestCovers per station: a national list has 200,000 stations and a contest may name most of them.
+    const covered = current.contests.some((c) => c.stations === 'all')
+      ? null
+      : new Set(current.contests.flatMap((c) => (c.stations === 'all' ? [] : c.stations)));
+    const frame = covered ? all.filter((s) => covered.has(s.code)) : all;
     if (request.size > frame.length)
       throw new HttpError(
         400,
