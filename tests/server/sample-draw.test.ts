@@ -23,28 +23,30 @@ const PINNED = ['O-3004', 'S-2007', 'P-4000'];
 const shuffled = <T>(list: readonly T[]) => [...list].sort((a, b) => (JSON.stringify(a) > JSON.stringify(b) ? -1 : 1));
 
 describe('sample draw', () => {
-  it('gives the same sample for the same seed and stations, whatever their order, and another for another seed', () => {
-    const a = drawSample(frame, 20, '7291 0384 5512', 'simple_random');
-    const b = drawSample(shuffled(frame), 20, '7291 0384 5512', 'simple_random');
+  it('gives the same sample for the same seed and stations, whatever their order, and another for another seed', async () => {
+    const a = await drawSample(frame, 20, '7291 0384 5512', 'simple_random');
+    const b = await drawSample(shuffled(frame), 20, '7291 0384 5512', 'simple_random');
     expect(b.stations).toEqual(a.stations);
     expect(new Set(a.stations).size).toBe(20);
-    const other = drawSample(frame, 20, '7291 0384 5513', 'simple_random');
+    const other = await drawSample(frame, 20, '7291 0384 5513', 'simple_random');
     expect(other.stations).not.toEqual(a.stations);
-    expect(drawSample(shuffled(frame), 20, 'x', 'stratified').stations).toEqual(
-      drawSample(frame, 20, 'x', 'stratified').stations,
+    expect((await drawSample(shuffled(frame), 20, 'x', 'stratified')).stations).toEqual(
+      (await drawSample(frame, 20, 'x', 'stratified')).stations,
     );
   });
 
-  it('is the documented method: stations in order of SHA-256(seed, line feed, code), as sha256sum computes it', () => {
+  it('is the documented method: stations in order of SHA-256(seed, line feed, code), as sha256sum computes it', async () => {
     const key = execFileSync('sha256sum', { input: 'seed-1\nL-1000' }).toString().split(' ')[0];
     expect(sampleKey('seed-1', 'L-1000')).toBe(key);
     const byKey = [...frame].sort((x, y) => (sampleKey('seed-1', x.code) < sampleKey('seed-1', y.code) ? -1 : 1));
-    expect(drawSample(frame, 5, 'seed-1', 'simple_random').stations).toEqual(byKey.slice(0, 5).map((s) => s.code));
-    expect(drawSample(frame, 3, '123456789012', 'simple_random').stations).toEqual(PINNED);
+    expect((await drawSample(frame, 5, 'seed-1', 'simple_random')).stations).toEqual(
+      byKey.slice(0, 5).map((s) => s.code),
+    );
+    expect((await drawSample(frame, 3, '123456789012', 'simple_random')).stations).toEqual(PINNED);
   });
 
-  it('allocates a stratified sample in proportion, at least one per district where possible, the first of each by key', () => {
-    const drawn = drawSample(frame, 20, 'seed-2', 'stratified');
+  it('allocates a stratified sample in proportion, at least one per district where possible, the first of each by key', async () => {
+    const drawn = await drawSample(frame, 20, 'seed-2', 'stratified');
     expect(drawn.allocation).toEqual([
       { district: 'Leninsky', stations: 60, drawn: 12 },
       { district: 'Oktyabrsky', stations: 9, drawn: 1 },
@@ -66,7 +68,7 @@ describe('sample draw', () => {
     );
   });
 
-  it('allocation: exact when proportions are whole, sums to the size, and cannot give every district one below their count', () => {
+  it('allocation: exact when proportions are whole, sums to the size, and cannot give every district one below their count', async () => {
     const counts = new Map([
       ['A', 50],
       ['B', 30],
@@ -91,9 +93,9 @@ describe('sample draw', () => {
     }
   });
 
-  it('refuses a size outside 1..stations, and picks twelve-digit seeds', () => {
-    expect(() => drawSample(frame, 101, 's', 'simple_random')).toThrow(RangeError);
-    expect(() => drawSample(frame, 0, 's', 'stratified')).toThrow(RangeError);
+  it('refuses a size outside 1..stations, and picks twelve-digit seeds', async () => {
+    await expect(drawSample(frame, 101, 's', 'simple_random')).rejects.toThrow(RangeError);
+    await expect(drawSample(frame, 0, 's', 'stratified')).rejects.toThrow(RangeError);
     expect(pickSeed()).toMatch(/^\d{12}$/);
     expect(pickSeed()).not.toBe(pickSeed());
   });

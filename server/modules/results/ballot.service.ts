@@ -68,7 +68,7 @@ export function createBallotService(db: Db, results: Pick<ResultsService, 'ballo
         'SAMPLE_AFTER_RESULTS',
       );
     const seed = request.seed ?? pickSeed();
-    const drawn = drawSample(frame, request.size, seed, request.method);
+    const drawn = await drawSample(frame, request.size, seed, request.method);
     const next: Ballot = {
       ...plain(current),
       sample: {

@@ -78,36 +78,54 @@ export function allocate(size: number, counts: ReadonlyMap<string, number>): Map
   return drawn;
 }
 
-/** Draws `size` stations of `frame` (1 ≤ size ≤ frame.length, codes unique), simple random or stratified by district. */
-export function drawSample(
+/** Stations hashed between two turns of the event loop: a national list takes about half a second to hash. */
+const HASH_CHUNK = 5_000;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Draws `size` stations of `frame` (1 ≤ size ≤ frame.length, codes unique), simple random or stratified by district.
+ * Async only to let other requests through while a long list is hashed.
+ */
+export async function drawSample(
   frame: readonly FrameStation[],
   size: number,
   seed: string,
   method: SampleMethod,
-): DrawnSample {
+): Promise<DrawnSample> {
   if (!Number.isInteger(size) || size < 1 || size > frame.length)
     throw new RangeError(`a sample of ${size} cannot be drawn from ${frame.length} stations`);
-  const ordered = frame
-    .map((s) => ({ ...s, key: sampleKey(seed, s.code) }))
-    .sort((a, b) => byName(a.key, b.key) || byName(a.code, b.code));
+  const districtOf = new Map<string, string>();
   const counts = new Map<string, number>();
-  for (const s of frame) counts.set(s.district, (counts.get(s.district) ?? 0) + 1);
-  let stations: typeof ordered;
+  // Key and code in one string sorted natively: keys are 64 hex digits, so the code only breaks (impossible) ties.
+  const keyed: string[] = [];
+  for (const [i, s] of frame.entries()) {
+    districtOf.set(s.code, s.district);
+    counts.set(s.district, (counts.get(s.district) ?? 0) + 1);
+    keyed.push(`${sampleKey(seed, s.code)}\u0000${s.code}`);
+    if (i % HASH_CHUNK === HASH_CHUNK - 1) await nextTurn();
+  }
+  keyed.sort();
+  const ordered = keyed.map((k) => k.slice(65));
+  let stations: string[];
   if (method === 'simple_random') stations = ordered.slice(0, size);
   else {
     const quota = allocate(size, counts);
     const taken = new Map<string, number>();
-    stations = ordered.filter((s) => {
-      const n = taken.get(s.district) ?? 0;
-      if (n >= quota.get(s.district)!) return false;
-      taken.set(s.district, n + 1);
+    stations = ordered.filter((code) => {
+      const district = districtOf.get(code)!;
+      const n = taken.get(district) ?? 0;
+      if (n >= quota.get(district)!) return false;
+      taken.set(district, n + 1);
       return true;
     });
   }
   const drawnIn = new Map<string, number>();
-  for (const s of stations) drawnIn.set(s.district, (drawnIn.get(s.district) ?? 0) + 1);
+  for (const code of stations) {
+    const district = districtOf.get(code)!;
+    drawnIn.set(district, (drawnIn.get(district) ?? 0) + 1);
+  }
   return {
-    stations: stations.map((s) => s.code),
+    stations,
     allocation: [...counts.keys()]
       .sort(byName)
       .map((district) => ({ district, stations: counts.get(district)!, drawn: drawnIn.get(district) ?? 0 })),
