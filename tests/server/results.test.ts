@@ -477,6 +477,10 @@ describe.each(drivers)('ballot, turnout and protocols on %s', (driver) => {
     expect(refused.json().message).toContain('results protocols have arrived for "mayor"');
     const before = (await getJson(t.app, coordinator, '/api/ballot')).body as BallotReply;
     expect(before.sample!.stations).toEqual(['1001', '1002', '1003']);
+    // A phone never learns the sample.
+    const phoneBallot = (await getJson(t.app, t01.token, '/api/ballot')).body as BallotReply;
+    expect(phoneBallot.contests).toEqual(before.contests);
+    expect(phoneBallot).not.toHaveProperty('sample');
     const forced = await draw({ method: 'simple_random', size: 2, seed: 'late', force: true }, coordinator);
     expect(forced.statusCode).toBe(200);
     expect((forced.json() as SampleDrawReply).ballot.sample).toMatchObject({

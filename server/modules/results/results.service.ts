@@ -201,6 +201,17 @@ export function createResultsService(db: Db, events: BallotIngest, policies: Pic
     };
   }
 
+  /**
+   * The ballot as the asker may see it: a team's phone gets it without the quick count's sample, which it has no use
+   * for; a PVT sample is kept from anyone who might target its stations, and a phone can be lost or seized.
+   */
+  async function ballotFor(principal: Principal): Promise<BallotReply> {
+    const reply = await ballot(principal.missionId);
+    if (principal.role === 'coordinator') return reply;
+    const { sample: _sample, ...withoutSample } = reply;
+    return withoutSample;
+  }
+
   /** The quick count as the asker may see it: a display only when the mission's display policy shows it. */
   async function quickCountFor(principal: Principal): Promise<QuickCountReply> {
     if (principal.role === 'coordinator') return quickCount(principal.missionId);
@@ -213,6 +224,7 @@ export function createResultsService(db: Db, events: BallotIngest, policies: Pic
   }
 
   return {
+    ballotFor,
     quickCountFor,
     ballot,
     setBallot,

@@ -10,9 +10,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['results'],
       summary: "The mission's ballot: contests, candidates, the stations each covers, turnout hours, photo rule",
+      description: 'Teams get it without the quick-count `sample` (coordinators only).',
       response: { 200: BallotReply, ...errorReplies },
     },
-    handler: async (request) => app.services.results.ballot(request.principal!.missionId),
+    handler: async (request) => app.services.results.ballotFor(request.principal!),
   });
 
   app.put('', {
