@@ -9,7 +9,7 @@ import type { AlertSettings } from './schemas/auth';
 import type { DisplayLinkSettings, DisplayRevoked } from './schemas/displays';
 import type { CatchUpRequest, FeedEvent } from './schemas/events';
 import type { InboxItem } from './schemas/messages';
-import type { WallReplay } from './schemas/replay';
+import type { WallReplay, WallReplayRenewal } from './schemas/replay';
 import type { Station, StationStatus } from './schemas/stations';
 import type { TeamStatus } from './schemas/teams';
 
@@ -63,9 +63,15 @@ export interface ServerToClientEvents {
   stations_changed: (notice: { stations: Station[] }) => void;
   /**
    * Displays only: a coordinator shows the walls a past moment (PUT /api/replay/walls), redacted as live data is. Sent
-   * again on every scrub and renewal; with no renewal by `expiresAt` the wall goes back to live by itself.
+   * on every new moment (a scrub), and to a display that connects while one is on the walls; with no renewal by
+   * `expiresAt` the wall goes back to live by itself.
    */
   wall_replay: (replay: WallReplay) => void;
+  /**
+   * Displays only: the moment on the walls was renewed (the coordinator's page still shows it): keep it until the new
+   * `expiresAt`. Only the lease, not the moment again; a wall that does not show `at` ignores it.
+   */
+  wall_replay_renewed: (renewal: WallReplayRenewal) => void;
   /** Displays only: the coordinator pressed Back to live or turned "Show on walls" off: show live again now. */
   wall_replay_ended: () => void;
 }
@@ -90,6 +96,8 @@ export interface InterServerEvents {
    * acknowledge, so the revoking instance can answer only once no instance will send that token anything more.
    */
   token_revoked: (tokenId: string, done: () => void) => void;
+  /** A display link was revoked: tell its sockets here and disconnect them. */
+  display_revoked: (linkId: string) => void;
 }
 
 export const MISSION_ROOM_PREFIX = 'mission:';

@@ -1,5 +1,6 @@
-import { pgTable, uuid, text, bigint, primaryKey } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, bigint, primaryKey, timestamp } from 'drizzle-orm/pg-core';
 import { missions } from './missions';
+import { coordinators } from './credentials';
 
 /**
  * Snapshots of the read models in memory at every Nth event of the log, so a past moment of the day is rebuilt from
@@ -20,3 +21,22 @@ export const replaySnapshots = pgTable(
   },
   (t) => [primaryKey({ columns: [t.missionId, t.seq] })],
 );
+
+/**
+ * The past moment a coordinator shows the mission's walls (PUT /api/replay/walls), one row per mission while a replay is
+ * on the walls. The truth for every instance: a wall that connects mid-replay is sent it at once, and a renewal of the
+ * same moment is told apart from a new one. Redis only carries the news. A row whose lease has run out means live.
+ */
+export const wallReplays = pgTable('wall_replays', {
+  missionId: uuid()
+    .primaryKey()
+    .references(() => missions.id),
+  /** The moment shown, as the coordinator asked for it. */
+  at: timestamp({ withTimezone: true }).notNull(),
+  /** The walls go back to live at this time unless the coordinator's page renews it. */
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+  /** The coordinator who put this moment on the walls (null once their account is gone). */
+  startedBy: uuid().references(() => coordinators.id, { onDelete: 'set null' }),
+  /** When this moment was put on the walls (a renewal keeps it). */
+  startedAt: timestamp({ withTimezone: true }).notNull(),
+});

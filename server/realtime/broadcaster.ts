@@ -14,7 +14,7 @@ import type { InboxItem } from '../../shared/schemas/messages';
 import type { AlertSettings, Role } from '../../shared/schemas/auth';
 import type { Station } from '../../shared/schemas/stations';
 import type { DisplayPolicies } from '../modules/displays/display-policies';
-import type { ReplayReply } from '../../shared/schemas/replay';
+import type { ReplayReply, WallReplay } from '../../shared/schemas/replay';
 import {
   redactEventsForDisplay,
   redactPatchForDisplay,
@@ -96,14 +96,29 @@ export function createBroadcaster(io: VigilServer, options: BroadcasterOptions) 
     },
 
     /**
-     * A coordinator shows the mission's walls a past moment (or renews it): every display of the mission, on every
-     * instance, gets it redacted by the mission's policy. Nothing is kept here: the lease travels with the message.
+     * A coordinator shows the mission's walls a new past moment: every display of the mission, on every instance, gets
+     * it redacted by the mission's policy. Stored already (wall_replays), so a wall that connects later is sent it too.
      */
     wallReplay(missionId: string, moment: ReplayReply, expiresAt: string): void {
       toDisplays(missionId, (policy) =>
         io
           .to(roomFor(missionId, 'display'))
           .emit('wall_replay', { moment: redactReplayForDisplay(moment, policy), expiresAt }),
+      );
+    },
+
+    /** The moment on the walls stays on until `expiresAt`: only the lease travels, never the moment again. */
+    wallReplayRenewed(missionId: string, at: string, expiresAt: string): void {
+      // Through the same chain, so a renewal never overtakes the moment it renews.
+      toDisplays(missionId, () => io.to(roomFor(missionId, 'display')).emit('wall_replay_renewed', { at, expiresAt }));
+    },
+
+    /** A display that just connected while a moment is on the walls: this socket only (it is on this instance). */
+    sendWallReplay(socketId: string, missionId: string, replay: WallReplay): void {
+      toDisplays(missionId, (policy) =>
+        io.local
+          .to(socketId)
+          .emit('wall_replay', { moment: redactReplayForDisplay(replay.moment, policy), expiresAt: replay.expiresAt }),
       );
     },
 
@@ -125,13 +140,17 @@ export function createBroadcaster(io: VigilServer, options: BroadcasterOptions) 
       io.local.to(socketId).emit('events', events);
     },
 
-    /** Tells a revoked link's sockets, on every instance, and disconnects them for good. */
+    /**
+     * Tells a revoked link's sockets, on every instance, and disconnects them for good. Each instance does both to its
+     * own sockets when told: sent as two messages, the notice could travel on the room's own channel (a Redis Cluster
+     * subscribes to it only once a socket joins, so a wall revoked just after it connected could miss it) and the
+     * disconnection on another, and a wall cut off without the notice would keep trying to reconnect.
+     */
     displayRevoked(linkId: string): void {
       const room = displayLinkRoom(linkId);
-      safely(() => {
-        io.to(room).emit('revoked', { reason: REVOKED_REASON });
-        io.in(room).disconnectSockets(true);
-      });
+      io.local.to(room).emit('revoked', { reason: REVOKED_REASON });
+      io.local.in(room).disconnectSockets(true);
+      if (options.severalInstances) safely(() => io.serverSideEmit('display_revoked', linkId));
     },
 
     /** The same for this instance's sockets only: the periodic sweep that also works while Redis is down. */

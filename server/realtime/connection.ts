@@ -60,6 +60,16 @@ export async function handleConnection(
   const rooms = [roomFor(principal.missionId, principal.role)];
   rooms.push(principal.role === 'display' ? displayLinkRoom(principal.tokenId) : tokenRoom(principal.tokenId));
   await socket.join(rooms);
+  // A wall that connects while a coordinator shows the walls a past moment shows it at once, not at the next scrub.
+  // Joined first, so an end or a new moment told meanwhile reaches it too; alongside the catch-up, not after it.
+  if (principal.role === 'display') {
+    port
+      .wallReplayNow(principal.missionId)
+      .then((replay) => {
+        if (replay !== null && socket.connected) broadcaster.sendWallReplay(socket.id, principal.missionId, replay);
+      })
+      .catch((err: unknown) => log.warn({ err }, "reading the walls' replay on connect failed"));
+  }
 
   // Without `after` the client has loaded the read models and wants only what comes next.
   let after = handshakeAfter(socket);

@@ -79,6 +79,8 @@ export default fp(
     });
     // Another instance changed a mission's display policy: read it again before sending to displays.
     io.on('display_policy_changed', (missionId) => app.displayPolicies.forget(missionId));
+    // Another instance revoked a display link: tell its sockets here and drop them.
+    io.on('display_revoked', (linkId) => broadcaster.displayRevokedHere(linkId));
     // Another instance revoked a token: stop trusting our cached copy of it and drop its sockets here, then say so.
     io.on('token_revoked', (tokenId, done) => {
       services().forget(tokenId);

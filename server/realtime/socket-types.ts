@@ -2,6 +2,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents } from '../../shared/realtime';
 import type { FeedPage } from '../../shared/schemas/events';
+import type { WallReplay } from '../../shared/schemas/replay';
 import type { Principal } from '../modules/auth/principal';
 
 /** Set by the handshake check: every connected socket is some token's. */
@@ -27,4 +28,6 @@ export interface RealtimePort {
   head(missionId: string): Promise<number>;
   /** A page of the mission's feed as this principal may see it. */
   feedPage(principal: Principal, after: number, limit: number): Promise<FeedPage>;
+  /** The moment on the mission's walls now, unredacted (null: they are live), for a display that just connected. */
+  wallReplayNow(missionId: string): Promise<WallReplay | null>;
 }

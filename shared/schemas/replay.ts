@@ -65,5 +65,24 @@ export const WallReplay = Type.Object({
 });
 export type WallReplay = Static<typeof WallReplay>;
 
+/** `wall_replay_renewed` (display sockets): the moment `at` (as `moment.at` of the `wall_replay` sent) stays on. */
+export const WallReplayRenewal = Type.Object({ at: IsoTime, expiresAt: IsoTime });
+export type WallReplayRenewal = Static<typeof WallReplayRenewal>;
+
 export const WallReplayReply = Type.Object({ expiresAt: IsoTime });
+
+/** GET /api/replay/walls: the moment on the mission's walls now, and who put it there; `onWalls` null: they are live. */
+export const WallReplayStateReply = Type.Object({
+  onWalls: Type.Union([
+    Type.Object({
+      at: IsoTime,
+      expiresAt: IsoTime,
+      /** The coordinator who put this moment on the walls (username; null once the account is gone). */
+      startedBy: Type.Union([Type.String(), Type.Null()]),
+      startedAt: IsoTime,
+    }),
+    Type.Null(),
+  ]),
+});
+export type WallReplayStateReply = Static<typeof WallReplayStateReply>;
 export type WallReplayReply = Static<typeof WallReplayReply>;

@@ -292,7 +292,8 @@ async function main() {
         try {
           rows.push(...(await stationsSection(instance, stationsMission, BENCH_PASSWORD, QUICK, log)));
         } finally {
-          await instance.stop('SIGKILL');
+          // A clean exit, so a server profiled with BENCH_SERVER_NODE_ARGS writes its profile.
+          await instance.stop('SIGTERM');
         }
       } finally {
         await own.drop();
@@ -315,6 +316,8 @@ function startInstance(url: string, name: string, redisUrl: string | null, env: 
       databaseUrl: url,
       redisUrl,
       name,
+      // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": the servers' own Node flags, to profile them.
+      nodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== ''),
       env: {
         LOG_LEVEL: 'error',
         VIGIL_DEBUG_METRICS: '1',

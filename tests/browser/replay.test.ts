@@ -2,8 +2,9 @@
  * Replay of the day in Chromium: a coordinator opens the replay bar, scrubs back to a moment before a critical finding
  * and sees the map and the coverage figures as they were then, while live news keeps arriving unseen; "Back to live"
  * draws the mission as it is now, the news included. The bar's screenshot goes to docs/screenshots/replay-bar.png.
- * Then "Show on walls": the wall display shows the same past moment under a REPLAY banner, and goes back to live with
- * the coordinator.
+ * Then "Show on walls": the wall display shows the same past moment under a REPLAY banner, with the moment's figures
+ * (turnout, counted live only, makes way for a note), shows it again at once when reloaded mid-replay, and goes back to
+ * live with the coordinator.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -213,7 +214,7 @@ describe.runIf(chromiumAvailable)('replay of the day in Chromium', () => {
       .toBeGreaterThanOrEqual(news!.seq!);
   }, 180_000);
 
-  it('shows the moment on the walls under a REPLAY banner, and Back to live returns them to live', async () => {
+  it('shows the moment and its figures on the walls under a REPLAY banner; Back to live returns them to live', async () => {
     const [a] = phones as [Phone];
     const station = stations.find((s) => s.id === a.route[1])!;
     const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
@@ -252,6 +253,21 @@ describe.runIf(chromiumAvailable)('replay of the day in Chromium', () => {
       });
     await focus(wall);
     await waitForMapState(station, 'critical', wall);
+    const figure = async (name: string) =>
+      Number(await wall.getAttribute(`[data-vigil-figures] [data-figure="${name}"]`, 'data-value'));
+    const openAt = async (at: string) => {
+      const res = await app.inject({
+        method: 'GET',
+        url: `/api/replay?at=${encodeURIComponent(at)}`,
+        headers: { authorization: `Bearer ${coordinator}` },
+      });
+      const found = res.json().findings as { status: string; severity: string }[];
+      return found.filter((f) => f.status !== 'resolved' && f.severity === 'critical').length;
+    };
+    const criticalThen = await openAt(new Date(before).toISOString());
+    await expect.poll(() => figure('open-critical'), { timeout: BUSY_MACHINE_WAIT_MS }).toBe(criticalThen + 1);
+    expect(await wall.locator('[data-vigil-wall-turnout-live-only]').count()).toBe(0);
+    const legendCritical = Number(await wall.getAttribute('.legend li[data-state=critical]', 'data-count'));
 
     await page.click('[data-vigil-replay-open]');
     await page.locator('[data-vigil-replay-scrubber]').evaluate((input: HTMLInputElement, at: number) => {
@@ -273,13 +289,30 @@ describe.runIf(chromiumAvailable)('replay of the day in Chromium', () => {
     await focus(wall);
     await waitForMapState(station, 'present', wall);
     await wall.waitForSelector(later, { state: 'detached', timeout: BUSY_MACHINE_WAIT_MS });
+    // The figures are the moment's, not live ones beside a past map: the later critical finding is not counted.
+    await expect.poll(() => figure('open-critical'), { timeout: BUSY_MACHINE_WAIT_MS }).toBe(criticalThen);
+    expect(await wall.getAttribute('[data-vigil-figures]', 'data-head')).toBe(String(arrived!.seq));
+    // So is the legend: the station of the later critical finding counts as one with a team, not as critical.
+    expect(Number(await wall.getAttribute('.legend li[data-state=critical]', 'data-count'))).toBe(legendCritical - 1);
+    await wall.locator('[data-vigil-wall-turnout-live-only]').waitFor();
     useInReadme(await saveScreenshot(wall, 'wall-replay'), 'wall-replay');
+
+    // A wall that (re)connects mid-replay shows the moment at once: renewals carry only the lease, so without the
+    // moment sent on connect it would stay live until the coordinator scrubbed.
+    await wall.reload();
+    await banner.waitFor({ timeout: BUSY_MACHINE_WAIT_MS });
+    expect(await banner.getAttribute('data-seq')).toBe(String(arrived!.seq));
+    await wall.waitForFunction(() => window.__vigilMap?.loaded() === true, undefined, { timeout: 30_000 });
+    await focus(wall);
+    await waitForMapState(station, 'present', wall);
 
     await page.click('[data-vigil-replay-live]');
     await banner.waitFor({ state: 'detached', timeout: BUSY_MACHINE_WAIT_MS });
     await wall.waitForSelector(later, { timeout: BUSY_MACHINE_WAIT_MS });
     await focus(wall);
     await waitForMapState(station, 'critical', wall);
+    await expect.poll(() => figure('open-critical'), { timeout: BUSY_MACHINE_WAIT_MS }).toBe(criticalThen + 1);
+    expect(await wall.locator('[data-vigil-wall-turnout-live-only]').count()).toBe(0);
     await wall.close();
   }, 180_000);
 });

@@ -64,6 +64,11 @@ describe.runIf(chromiumAvailable)('route sheets for the demo mission', () => {
   });
 
   it('a coordinator sets an emergency contact on the operations page and reaches the route sheets from there', async () => {
+    // The dashboard's Teams tab links to the sheets as well (for the briefing, next to the team list).
+    await page.click('[data-vigil-tab=teams]');
+    const fromTeams = page.locator('[data-vigil-team-route-sheets]');
+    expect(await fromTeams.getAttribute('href')).toBe('/operations/route-sheets');
+    expect(await fromTeams.textContent()).toMatch(/route sheets/i);
     await page.click('[data-vigil-operations-link]');
     const panel = page.locator('[data-vigil-contacts-panel]');
     await panel.waitFor({ timeout: BUSY_MACHINE_WAIT_MS });

@@ -14,6 +14,11 @@ import { RecentFindingsState } from '../../client/src/lib/state/recent-findings.
 import type { DisplayEventOf } from '../../shared/schemas/events';
 import type { Station } from '../../shared/schemas/stations';
 import type { StationState } from '../../shared/station-state';
+import { momentCounts, momentSummary, renewHeld, shownWallReplay } from '../../client/src/lib/wall/wall-replay';
+import { WALL_REPLAY_LEASE_MS } from '../../shared/constants';
+import type { ReplayReply } from '../../shared/schemas/replay';
+import type { Severity } from '../../shared/schemas/events';
+import type { StationStatus } from '../../shared/schemas/stations';
 
 describe('wall views', () => {
   const stations = [
@@ -244,5 +249,123 @@ describe("the wall's ticker, live", () => {
       ['f-at', '1001', 'Leninsky', 'minor'],
     ]);
     expect(ticker.items[0]).not.toHaveProperty('text');
+  });
+});
+
+describe('a past moment on the wall', () => {
+  const at = '2025-11-30T10:00:00.000Z';
+  const dayStartedAt = '2025-11-29T18:00:00.000Z';
+  const station = (id: string, status: Partial<StationStatus>) => ({
+    id,
+    status: {
+      presentTeamIds: [],
+      visitCount: 0,
+      firstVisitAt: null,
+      lastVisitAt: null,
+      latestAssessments: {},
+      openFindings: 0,
+      worstOpenSeverity: null,
+      updatedSeq: 0,
+      ...status,
+    },
+  });
+  const team = (id: string, lastSeenAt: string | null, helpOpen = false) => ({
+    id,
+    status: {
+      lastSeenAt,
+      currentStationId: null,
+      lastPosition: null,
+      helpOpen,
+      helpRequestedAt: null,
+      helpAcknowledgedAt: null,
+      silentAcknowledgedAt: null,
+      updatedSeq: 0,
+    },
+  });
+  const finding = (id: string, severity: Severity, status: 'new' | 'resolved') => ({
+    id,
+    seq: 1,
+    category: 'other',
+    severity,
+    status,
+    stationId: null,
+    teamId: null,
+    reportedAt: at,
+    statusChangedAt: null,
+    position: null,
+  });
+  const moment = {
+    at,
+    seq: 40,
+    head: 90,
+    stations: [
+      station('s1', { presentTeamIds: ['t1'], visitCount: 1, lastVisitAt: '2025-11-30T09:00:00.000Z' }),
+      // Assessed today without an arrival: covered today, as the server counts it.
+      station('s2', {
+        latestAssessments: { opening: { assessment: 'bad', at: '2025-11-30T07:00:00.000Z', teamId: 't2' } },
+      }),
+      // Visited yesterday only.
+      station('s3', { visitCount: 1, lastVisitAt: '2025-11-29T12:00:00.000Z' }),
+    ],
+    teams: [team('t1', '2025-11-30T09:45:00.000Z'), team('t2', '2025-11-30T09:00:00.000Z', true), team('t3', null)],
+    findings: [finding('f1', 'critical', 'new'), finding('f2', 'minor', 'resolved'), finding('f3', 'critical', 'new')],
+    coverage: {} as ReplayReply['coverage'],
+  } as unknown as ReplayReply;
+  // Live figures that differ everywhere: the moment's must not borrow any of them.
+  const live = {
+    head: 90,
+    computedAt: '2025-11-30T15:00:00.000Z',
+    stations: { total: 3, coveredNow: 3, coveredToday: 3, dayStartedAt },
+    teams: { total: 3, active: 3, activeWithinMinutes: 30, helpOpen: 0 },
+    findings: {
+      open: { info: 5, minor: 5, serious: 5, critical: 5 },
+      reported: { info: 5, minor: 5, serious: 5, critical: 5 },
+    },
+    assessments: {
+      opening: { observed: 3, bad: 0, veryBad: 0, negativeShare: 0 },
+      voting: { observed: 3, bad: 0, veryBad: 0, negativeShare: 0 },
+      closing: { observed: 0, bad: 0, veryBad: 0, negativeShare: null },
+    },
+  };
+
+  it("counts the moment's figures from its stations, teams and findings, by the server's rules", () => {
+    expect(momentSummary(moment, live)).toEqual({
+      head: 40,
+      computedAt: at,
+      stations: { total: 3, coveredNow: 1, coveredToday: 2, dayStartedAt },
+      // Active within 30 minutes of the moment, not of now.
+      teams: { total: 3, active: 1, activeWithinMinutes: 30, helpOpen: 1 },
+      findings: {
+        open: { info: 0, minor: 0, serious: 0, critical: 2 },
+        reported: { info: 0, minor: 1, serious: 0, critical: 2 },
+      },
+      assessments: {
+        opening: { observed: 1, bad: 1, veryBad: 0, negativeShare: 1 },
+        voting: { observed: 0, bad: 0, veryBad: 0, negativeShare: null },
+        closing: { observed: 0, bad: 0, veryBad: 0, negativeShare: null },
+      },
+    });
+    expect(momentSummary(moment, null)).toBeNull();
+    expect(momentCounts(moment)).toEqual({
+      critical: 0,
+      serious: 0,
+      bad_assessment: 1,
+      present: 1,
+      minor: 0,
+      visited: 1,
+      never_visited: 0,
+    });
+  });
+
+  it('holds the moment for the lease from the last news of it; a renewal of another moment is ignored', () => {
+    const held = { replay: { moment, expiresAt: '2025-11-30T15:00:30.000Z' }, receivedAtMs: 1_000 };
+    expect(shownWallReplay(held, 1_000 + WALL_REPLAY_LEASE_MS)).toBe(held.replay);
+    expect(shownWallReplay(held, 1_001 + WALL_REPLAY_LEASE_MS)).toBeNull();
+    expect(shownWallReplay(null, 1_000)).toBeNull();
+    const renewed = renewHeld(held, { at, expiresAt: '2025-11-30T15:00:35.000Z' }, 20_000);
+    expect(renewed).toEqual({ ...held, receivedAtMs: 20_000 });
+    expect(shownWallReplay(renewed, 1_001 + WALL_REPLAY_LEASE_MS)).toBe(held.replay);
+    expect(renewHeld(held, { at: '2025-11-30T11:00:00.000Z', expiresAt: at }, 20_000)).toBe(held);
+    expect(renewHeld(null, { at, expiresAt: at }, 20_000)).toBeNull();
   });
 });

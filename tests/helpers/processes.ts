@@ -184,6 +184,8 @@ export interface InstanceOptions {
   env?: Record<string, string>;
   /** Command-line arguments after server/main.ts (as `npm start -- …` passes them). */
   args?: string[];
+  /** Node's own flags before the script (e.g. `--cpu-prof` for a bench's profile). */
+  nodeArgs?: string[];
   /** How long the start may take (seeding the demo into a fresh PGlite on a busy machine takes a while). */
   startTimeoutMs?: number;
 }
@@ -204,23 +206,27 @@ export class VigilInstance {
   async start(): Promise<void> {
     this.output = '';
     // One process (no tsx wrapper in between), so a SIGKILL really kills the server and leaves no orphan.
-    this.#child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...(this.options.args ?? [])], {
-      cwd: PROJECT_ROOT,
-      env: {
-        ...process.env,
-        PORT: String(this.options.port),
-        HOST: '127.0.0.1',
-        DATABASE_URL: this.options.databaseUrl,
-        REDIS_URL: this.options.redisUrl ?? '',
-        INSTANCE_NAME: this.options.name,
-        SERVE_CLIENT: 'false',
-        VIGIL_SEED_DEMO: 'false',
-        LOG_LEVEL: 'warn',
-        HEAD_ANNOUNCE_INTERVAL_MS: '300',
-        ...this.options.env,
+    this.#child = spawn(
+      process.execPath,
+      [...(this.options.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts', ...(this.options.args ?? [])],
+      {
+        cwd: PROJECT_ROOT,
+        env: {
+          ...process.env,
+          PORT: String(this.options.port),
+          HOST: '127.0.0.1',
+          DATABASE_URL: this.options.databaseUrl,
+          REDIS_URL: this.options.redisUrl ?? '',
+          INSTANCE_NAME: this.options.name,
+          SERVE_CLIENT: 'false',
+          VIGIL_SEED_DEMO: 'false',
+          LOG_LEVEL: 'warn',
+          HEAD_ANNOUNCE_INTERVAL_MS: '300',
+          ...this.options.env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     this.#child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.#child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     const child = this.#child;

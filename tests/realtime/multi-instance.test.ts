@@ -179,8 +179,13 @@ describe.runIf(runnable).each(['single', 'cluster'] as const)('two instances ove
     for (let i = 0; i < 3; i++) await post(b, [positionEvent()]);
     // A's own head announcements come from Postgres, so A's dashboard learns it is behind and fetches.
     await waitFor(() => onA.applied.length === posted, 15_000, 'catch-up while Redis is down');
+    // An instance stopped while Redis is away still drains and exits at once, rather than waiting for Redis.
+    const drained = await b.stop('SIGTERM');
+    if (drained !== 0) throw new Error(`B did not drain cleanly: ${b.output.slice(-2000)}`);
+    expect(drained).toBe(0);
 
     await redis.start();
+    await b.start();
     const readyAgain = async () =>
       (await api(b.url, 'GET', '/ready', null)).body.redis === 'ready' &&
       (await api(a.url, 'GET', '/ready', null)).body.redis === 'ready';
@@ -279,7 +284,7 @@ describe.runIf(runnable).each(['single', 'cluster'] as const)('two instances ove
     }
   });
 
-  it("a help request acknowledged through B reaches the team's phone on A as a message with the note", async () => {
+  it('a help acknowledgement and a message through B reach the phone on A; its read receipt reaches B', async () => {
     const device = (await api(b.url, 'POST', '/api/auth/join', null, { code: mission.joinCodes[0]!.code })).body;
     const phone = io(a.url, {
       transports: ['websocket'],
@@ -315,6 +320,39 @@ describe.runIf(runnable).each(['single', 'cluster'] as const)('two instances ove
           readAt: null,
         }),
       ]);
+
+      // A coordinator's message through B reaches the phone on A; the phone's read receipt, posted to A, reaches a
+      // coordinator's page on B ("read by T01").
+      const desk = dashboardOn(b, 0);
+      await desk.connected();
+      const sent = {
+        id: randomUUID(),
+        type: 'message_sent',
+        occurredAt: new Date().toISOString(),
+        to: { teamIds: [teamId] },
+        text: 'Go to 1002 now',
+        stationId: stationIds[1],
+      };
+      const out = await api(b.url, 'POST', '/api/events', coordinator, { events: [sent] });
+      expect(out.body.results[0]).toMatchObject({ status: 'stored' });
+      posted += 1;
+      await waitFor(() => messages.length > 1, 5000, 'the message on A');
+      expect(messages[1]).toEqual(
+        expect.objectContaining({ id: sent.id, kind: 'message', text: 'Go to 1002 now', stationId: stationIds[1] }),
+      );
+      const read = {
+        id: randomUUID(),
+        type: 'message_read',
+        teamId,
+        messageId: sent.id,
+        occurredAt: new Date().toISOString(),
+      };
+      await post(a, [read]);
+      await waitFor(() => desk.applied.some((e) => e.id === read.id), 5000, 'the read receipt on B');
+      const receipts = (await api(b.url, 'GET', '/api/messages', coordinator)).body.messages;
+      expect(receipts.find((m: { id: string }) => m.id === sent.id).receipts).toEqual([
+        expect.objectContaining({ teamId, readAt: expect.any(String) }),
+      ]);
     } finally {
       phone.close();
     }
@@ -345,6 +383,83 @@ describe.runIf(runnable).each(['single', 'cluster'] as const)('two instances ove
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(onDesk).toHaveLength(1);
     expect(onWall).toEqual([]);
+  });
+
+  it('a wall replay started on A reaches a wall on B redacted, a wall joining B gets it, renewals and the end too', async () => {
+    const LAT = 42.861234;
+    await post(b, [{ ...positionEvent(), position: { lat: LAT, lng: 74.591234 } }]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const at = new Date().toISOString();
+    const replay = `/api/replay?at=${encodeURIComponent(at)}`;
+    // The same moment from either instance: each rebuilds it from the one log (A's replay cache is not B's).
+    const [onA, onB] = await Promise.all([
+      api(a.url, 'GET', replay, coordinator),
+      api(b.url, 'GET', replay, coordinator),
+    ]);
+    expect(onA.status).toBe(200);
+    const same = (body: { coverage: { computedAt?: string } }) => ({
+      ...body,
+      coverage: { ...body.coverage, computedAt: undefined },
+    });
+    expect(same(onB.body)).toEqual(same(onA.body));
+    expect(onA.body.teams.find((x: { id: string }) => x.id === teamId).status.lastPosition.lat).toBe(LAT);
+
+    const frames: { socket: string; name: string; args: any[] }[] = [];
+    const wallOn = (instance: VigilInstance, name: string) => {
+      const socket = io(instance.url, {
+        transports: ['websocket'],
+        auth: { token: mission.displayToken },
+        reconnection: false,
+        forceNew: true,
+      });
+      socket.onAny((event: string, ...args: any[]) => {
+        if (event.startsWith('wall_replay')) frames.push({ socket: name, name: event, args });
+      });
+      return socket;
+    };
+    const heard = (socket: string, name: string) => frames.filter((f) => f.socket === socket && f.name === name);
+    const wall = wallOn(b, 'wall');
+    let late: ReturnType<typeof wallOn> | null = null;
+    try {
+      await waitFor(() => wall.connected, 10_000, 'the wall on B');
+      const put = await api(a.url, 'PUT', '/api/replay/walls', coordinator, { at });
+      expect(put.status).toBe(200);
+      await waitFor(() => heard('wall', 'wall_replay').length > 0, 5000, 'wall_replay on B');
+      const shown = heard('wall', 'wall_replay')[0]!.args[0];
+      expect(shown.expiresAt).toBe(put.body.expiresAt);
+      expect(shown.moment.at).toBe(at);
+      expect(shown.moment.seq).toBe(onA.body.seq);
+      expect(shown.moment.stations).toEqual(onA.body.stations);
+      // Redacted for the wall: the team's position at the moment stays with the coordinators.
+      expect(shown.moment.teams.find((x: { id: string }) => x.id === teamId).status.lastPosition).toBeNull();
+      expect(JSON.stringify(shown)).not.toContain(String(LAT));
+
+      // B knows what A put on the walls, and who did.
+      expect((await api(b.url, 'GET', '/api/replay/walls', coordinator)).body.onWalls).toMatchObject({
+        at,
+        expiresAt: put.body.expiresAt,
+        startedBy: mission.coordinator.username,
+      });
+      // A wall that connects to B now is sent the moment at once: A stored it, and the database is B's truth too.
+      late = wallOn(b, 'late');
+      await waitFor(() => heard('late', 'wall_replay').length > 0, 5000, 'the moment on the wall joining B');
+      const joined = heard('late', 'wall_replay')[0]!.args[0];
+      expect({ ...joined, moment: same(joined.moment) }).toEqual({ ...shown, moment: same(shown.moment) });
+
+      // The coordinator's page renews through B: B knows it is the moment A put up, and sends only the lease.
+      const renewed = await api(b.url, 'PUT', '/api/replay/walls', coordinator, { at });
+      expect(renewed.status).toBe(200);
+      await waitFor(() => heard('wall', 'wall_replay_renewed').length > 0, 5000, 'the renewal on B');
+      expect(heard('wall', 'wall_replay_renewed')[0]!.args).toEqual([{ at, expiresAt: renewed.body.expiresAt }]);
+      expect(heard('wall', 'wall_replay')).toHaveLength(1);
+
+      expect((await api(a.url, 'DELETE', '/api/replay/walls', coordinator)).status).toBe(204);
+      await waitFor(() => heard('wall', 'wall_replay_ended').length > 0, 5000, 'wall_replay_ended on B');
+      await waitFor(() => heard('late', 'wall_replay_ended').length > 0, 5000, 'wall_replay_ended on the late wall');
+    } finally {
+      wall.close();
+      late?.close();
+    }
   });
 
   it('counts failed joins per address across instances, not per instance', async () => {

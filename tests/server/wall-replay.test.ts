@@ -1,13 +1,17 @@
 /**
  * Replay on the walls: a coordinator shows the mission's displays a past moment (PUT /api/replay/walls); every display
  * socket of the mission gets `wall_replay` with the moment redacted as its live data is, and a lease that runs out by
- * itself; DELETE sends them back to live. Displays still get 403 from GET /api/replay, and may not start a replay.
+ * itself; the same moment again only renews the lease (`wall_replay_renewed`); a display that connects meanwhile is
+ * sent the moment at once; DELETE sends them back to live. Displays still get 403 from GET /api/replay, and may not
+ * start a replay.
  */
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime';
-import type { WallReplay } from '../../shared/schemas/replay';
+import type { WallReplay, WallReplayRenewal } from '../../shared/schemas/replay';
+import { wallReplays } from '../../db/schema/index';
 import { WALL_REPLAY_LEASE_MS } from '../../shared/constants';
 import { buildTestApp, FIXTURE_PASSWORD, type Driver, type TestApp } from '../helpers/app';
 import { arrival, getJson, join, login, postEvents } from '../helpers/events';
@@ -39,6 +43,10 @@ describe.each(drivers)('replay on the walls on %s', (driver) => {
   }
   const replays = (name: string) =>
     frames.filter((f) => f.socket === name && f.event === 'wall_replay').map((f) => f.args[0] as WallReplay);
+  const renewals = (name: string) =>
+    frames
+      .filter((f) => f.socket === name && f.event === 'wall_replay_renewed')
+      .map((f) => f.args[0] as WallReplayRenewal);
   const ended = (name: string) => frames.filter((f) => f.socket === name && f.event === 'wall_replay_ended').length;
 
   const walls = (token: string, method: 'PUT' | 'DELETE', payload?: Record<string, unknown>) =>
@@ -107,9 +115,49 @@ describe.each(drivers)('replay on the walls on %s', (driver) => {
     // Only this mission's walls; coordinators' pages are not sent it.
     expect(replays('other')).toEqual([]);
     expect(replays('desk')).toEqual([]);
+    // Coordinators can ask what the walls show, and who put it there.
+    const now = await getJson(t.app, coordinator, '/api/replay/walls');
+    expect(now.status).toBe(200);
+    expect(now.body).toEqual({
+      onWalls: { at: between, expiresAt, startedBy: t.own.coordinator.username, startedAt: expect.any(String) },
+    });
+    expect(Date.parse(now.body.onWalls.startedAt)).toBeLessThanOrEqual(Date.now());
+    // The other mission's walls are live.
+    const otherCoordinator = await login(t.app, t.other.coordinator.username, FIXTURE_PASSWORD);
+    expect((await getJson(t.app, otherCoordinator, '/api/replay/walls')).body).toEqual({ onWalls: null });
   });
 
-  it('a later moment has the finding without its text; renewing sends the moment again', async () => {
+  it('the same moment again only renews the lease: walls get wall_replay_renewed, not the moment', async () => {
+    const first = replays('wall')[0]!;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const res = await walls(coordinator, 'PUT', { at: between });
+    expect(res.statusCode).toBe(200);
+    const { expiresAt } = res.json() as { expiresAt: string };
+    expect(Date.parse(expiresAt)).toBeGreaterThan(Date.parse(first.expiresAt));
+    await waitFor(() => renewals('wall').length === 1, 5000, 'wall_replay_renewed on the wall');
+    expect(renewals('wall')[0]).toEqual({ at: between, expiresAt });
+    expect(replays('wall')).toHaveLength(1);
+    expect(renewals('other')).toEqual([]);
+    expect(renewals('desk')).toEqual([]);
+  });
+
+  it('a wall that connects while a moment is on the walls is sent it at once, redacted', async () => {
+    const late = listen('late', t.own.displayToken);
+    await waitFor(() => replays('late').length === 1, 5000, 'wall_replay on the wall that connected late');
+    const shown = replays('late')[0]!;
+    expect(shown.moment.at).toBe(between);
+    expect(shown.expiresAt).toBe(renewals('wall')[0]!.expiresAt);
+    expect(shown.moment.stations.find((s) => s.id === stationIds[0])!.status.presentTeamIds).toEqual([team.teamId]);
+    expect(JSON.stringify(shown)).not.toContain(String(LAT));
+    // The other mission's wall connecting now is sent nothing.
+    const otherLate = listen('other-late', t.other.displayToken);
+    await waitFor(() => otherLate.connected, 5000, 'the other wall connected');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(replays('other-late')).toEqual([]);
+    late.close();
+  });
+
+  it('a later moment has the finding without its text, sent whole', async () => {
     const res = await walls(coordinator, 'PUT', { at: new Date().toISOString() });
     expect(res.statusCode).toBe(200);
     await waitFor(() => replays('wall').length === 2, 5000, 'the second wall_replay');
@@ -140,17 +188,45 @@ describe.each(drivers)('replay on the walls on %s', (driver) => {
     expect((await policy({ showsFindingText: false, showsTeamPositions: false })).statusCode).toBe(200);
   });
 
-  it('DELETE sends the walls back to live', async () => {
+  it('DELETE sends the walls back to live; a wall connecting after it is sent no moment', async () => {
     const res = await walls(coordinator, 'DELETE');
     expect(res.statusCode).toBe(204);
     await waitFor(() => ended('wall') === 1, 5000, 'wall_replay_ended on the wall');
     expect(ended('other')).toBe(0);
+    expect((await getJson(t.app, coordinator, '/api/replay/walls')).body).toEqual({ onWalls: null });
+    const after = listen('after-delete', t.own.displayToken);
+    await waitFor(() => after.connected, 5000, 'the wall connected after DELETE');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(replays('after-delete')).toEqual([]);
+    after.close();
+  });
+
+  it('a wall connecting after the lease ran out is sent no moment, and the same moment is sent whole again', async () => {
+    expect((await walls(coordinator, 'PUT', { at: between })).statusCode).toBe(200);
+    const sent = replays('wall').length;
+    // The coordinator's page went away 30 s ago: its lease has run out (told by the database, the instances' truth).
+    await t.database.db
+      .update(wallReplays)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(wallReplays.missionId, t.own.missionId));
+    expect((await getJson(t.app, coordinator, '/api/replay/walls')).body).toEqual({ onWalls: null });
+    const expired = listen('expired', t.own.displayToken);
+    await waitFor(() => expired.connected, 5000, 'the wall connected after the lease');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(replays('expired')).toEqual([]);
+    expired.close();
+    // Asked for again, that moment is no renewal of a lease that ran out: the walls get it whole.
+    expect((await walls(coordinator, 'PUT', { at: between })).statusCode).toBe(200);
+    await waitFor(() => replays('wall').length === sent + 1, 5000, 'the moment sent whole again');
+    expect((await walls(coordinator, 'DELETE')).statusCode).toBe(204);
   });
 
   it('displays may neither read a replay nor start one; bad moments are refused and nothing is sent', async () => {
     const before = replays('wall').length;
     const read = await getJson(t.app, t.own.displayToken, `/api/replay?at=${encodeURIComponent(between)}`);
     expect(read.status).toBe(403);
+    expect((await getJson(t.app, t.own.displayToken, '/api/replay/walls')).status).toBe(403);
+    expect((await getJson(t.app, team.token, '/api/replay/walls')).status).toBe(403);
     expect((await walls(t.own.displayToken, 'PUT', { at: between })).statusCode).toBe(403);
     expect((await walls(t.own.displayToken, 'DELETE')).statusCode).toBe(403);
     expect((await walls(team.token, 'PUT', { at: between })).statusCode).toBe(403);

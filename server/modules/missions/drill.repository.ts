@@ -8,6 +8,7 @@ import {
   missions,
   photos,
   replaySnapshots,
+  wallReplays,
   resultsProtocols,
   stationStatus,
   teamInbox,
@@ -60,6 +61,8 @@ export async function wipeRecord(tx: Tx, missionId: string) {
   await tx.delete(teamInbox).where(eq(teamInbox.missionId, missionId));
   // So are the replay's snapshots (which would never match the new log anyway: each is bound to its event's hash).
   await tx.delete(replaySnapshots).where(eq(replaySnapshots.missionId, missionId));
+  // A moment on the walls is a moment of the log being wiped: the walls show the fresh record live.
+  await tx.delete(wallReplays).where(eq(wallReplays.missionId, missionId));
   // So are turnout and protocols (the ballot stays, and is recorded again as the fresh chain's first events).
   await tx.delete(turnoutReports).where(eq(turnoutReports.missionId, missionId));
   await tx.delete(resultsProtocols).where(eq(resultsProtocols.missionId, missionId));

@@ -7,7 +7,7 @@
  * for is a snapshot away rather than the whole day.
  */
 import type { Db } from '../../../db/client';
-import type { ReplayReply } from '../../../shared/schemas/replay';
+import type { ReplayReply, WallReplay, WallReplayStateReply } from '../../../shared/schemas/replay';
 import { WALL_REPLAY_LEASE_MS } from '../../../shared/constants';
 import { HttpError } from '../../errors';
 import { listEventsAfter } from '../log/rows';
@@ -16,7 +16,18 @@ import { readStationIdsByCode } from '../stations/stations.service';
 import { readTeamIds } from '../teams/teams.service';
 import type { CoverageService } from '../coverage/coverage.service';
 import { ReplayState } from './replay-state';
-import { hashAt, lastEventBy, nearestSnapshotSeq, readSnapshot, saveSnapshot } from './replay.repository';
+import {
+  deleteWallReplay,
+  hashAt,
+  lastEventBy,
+  nearestSnapshotSeq,
+  readSnapshot,
+  readWallReplay,
+  readWallReplayWithStarter,
+  renewWallReplay,
+  saveSnapshot,
+  saveWallReplay,
+} from './replay.repository';
 
 /** Events read from the log per query while replaying. */
 const REPLAY_PAGE_EVENTS = 2000;
@@ -42,6 +53,7 @@ export function parseReplayMoment(text: string, now: Date): Date {
 /** Where a moment shown on the walls goes (the broadcaster, which redacts it for displays). */
 export interface WallReplayNotifier {
   wallReplay(missionId: string, moment: ReplayReply, expiresAt: string): void;
+  wallReplayRenewed(missionId: string, at: string, expiresAt: string): void;
   wallReplayEnded(missionId: string): void;
 }
 
@@ -169,17 +181,56 @@ export function createReplayService(
 
   /**
    * Shows the mission's walls the moment `atText` until the lease runs out (WALL_REPLAY_LEASE_MS), unless the
-   * coordinator's page asks again. The lease rides on the message, so no instance holds state a restart would lose.
+   * coordinator's page asks again. Stored first (the database is every instance's truth: a wall connecting later is
+   * sent it), then told over the broadcaster. Asked again for the moment already on the walls, only the lease is
+   * extended and told (`wall_replay_renewed`): the moment is neither rebuilt nor sent again.
    */
-  async function showOnWalls(missionId: string, atText: string): Promise<{ expiresAt: string }> {
-    const moment = await at(missionId, atText);
-    const expiresAt = new Date(clock().getTime() + WALL_REPLAY_LEASE_MS).toISOString();
-    walls.wallReplay(missionId, moment, expiresAt);
-    return { expiresAt };
+  async function showOnWalls(
+    missionId: string,
+    atText: string,
+    startedBy: string | null,
+  ): Promise<{ expiresAt: string }> {
+    const now = clock();
+    const moment = parseReplayMoment(atText, now);
+    const expiresAt = new Date(now.getTime() + WALL_REPLAY_LEASE_MS);
+    if (await renewWallReplay(db, missionId, moment, now, expiresAt)) {
+      walls.wallReplayRenewed(missionId, moment.toISOString(), expiresAt.toISOString());
+      return { expiresAt: expiresAt.toISOString() };
+    }
+    const shown = await at(missionId, atText);
+    await saveWallReplay(db, { missionId, at: moment, expiresAt, startedBy, startedAt: now });
+    walls.wallReplay(missionId, shown, expiresAt.toISOString());
+    return { expiresAt: expiresAt.toISOString() };
   }
 
-  function endOnWalls(missionId: string): void {
+  async function endOnWalls(missionId: string): Promise<void> {
+    await deleteWallReplay(db, missionId);
     walls.wallReplayEnded(missionId);
+  }
+
+  /** What the mission's walls show now, for coordinators: the moment, its lease and who put it there, or live. */
+  async function wallsNow(missionId: string): Promise<WallReplayStateReply> {
+    const row = await readWallReplayWithStarter(db, missionId);
+    if (row === undefined || row.expiresAt.getTime() <= clock().getTime()) return { onWalls: null };
+    return {
+      onWalls: {
+        at: row.at.toISOString(),
+        expiresAt: row.expiresAt.toISOString(),
+        startedBy: row.starter,
+        startedAt: row.startedAt.toISOString(),
+      },
+    };
+  }
+
+  /** The moment on the mission's walls now (unredacted), or null when they are live: for a wall that just connected. */
+  async function onWallsNow(missionId: string): Promise<WallReplay | null> {
+    const row = await readWallReplay(db, missionId);
+    if (row === undefined || row.expiresAt.getTime() <= clock().getTime()) return null;
+    const moment = await at(missionId, row.at.toISOString());
+    // Rebuilding the moment took a while: if it was replaced or ended meanwhile, the wall heard that in its room.
+    const still = await readWallReplay(db, missionId);
+    if (still === undefined || still.at.getTime() !== row.at.getTime()) return null;
+    return { moment, expiresAt: still.expiresAt.toISOString() };
   }
 
   function close(): void {
@@ -187,7 +238,7 @@ export function createReplayService(
     warming.clear();
   }
 
-  return { at, showOnWalls, endOnWalls, logGrew, close };
+  return { at, showOnWalls, endOnWalls, wallsNow, onWallsNow, logGrew, close };
 }
 
 export type ReplayService = ReturnType<typeof createReplayService>;

@@ -9,7 +9,7 @@
  *   is newer. A busy day therefore runs builds back to back, never a pile of them.
  * - A build never holds the event loop long: the builder hands over JSON a page at a time, and gzip and brotli run on
  *   libuv's thread pool as the pages stream in. Only the compressed bytes are kept (a client that accepts neither gets
- *   the gzip bytes inflated as a stream).
+ *   the gzip bytes inflated as a stream). Sending never does either: the kept bytes go out in slices (SLICE_BYTES).
  */
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -63,6 +63,18 @@ declare module 'fastify' {
       clear(): void;
     };
   }
+}
+
+/**
+ * A kept reply goes out in slices of this size. Sent whole, each reply is one write that copies as much of its
+ * megabytes into the socket as the kernel takes, at once: a build that finishes with 200 readers waiting made 200 such
+ * copies in one turn of the event loop (a 0.6 s stall, seen in the stations bench's profile). In slices each socket
+ * takes the next one only when it drains, so the copies interleave with everything else.
+ */
+const SLICE_BYTES = 64 * 1024;
+
+function* slices(body: Buffer): Generator<Buffer> {
+  for (let start = 0; start < body.length; start += SLICE_BYTES) yield body.subarray(start, start + SLICE_BYTES);
 }
 
 const etagOf = (key: string, version: string) => `W/"${key}.${version}"`;
@@ -152,7 +164,11 @@ export default fp(
         reply.header('content-type', 'application/json; charset=utf-8');
         const accepted = negotiate(request.headers['accept-encoding'] ?? '', ['br', 'gzip', 'identity']);
         if (accepted === 'br' || accepted === 'gzip') {
-          return reply.header('content-encoding', accepted).send(encoded[accepted]);
+          const body = encoded[accepted];
+          return reply
+            .header('content-encoding', accepted)
+            .header('content-length', body.length)
+            .send(Readable.from(slices(body)));
         }
         return reply.send(Readable.from([encoded.gzip]).pipe(zlib.createGunzip()));
       },

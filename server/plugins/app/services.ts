@@ -110,6 +110,7 @@ export default fp(
       deadTokens: services.auth.deadTokens,
       head: services.events.head,
       feedPage: services.feed.page,
+      wallReplayNow: services.replay.onWallsNow,
     });
   },
   { name: 'services', dependencies: ['database', 'display-policies', 'realtime', 'security'] },

@@ -54,8 +54,11 @@ export function redisReady(connection: RedisConnection): boolean {
   return masters.length > 0 && masters.every((master) => master.client?.isReady === true);
 }
 
-/** Closes politely when Redis answers, and drops the connection when it doesn't (a polite close would wait for it). */
+/**
+ * Closes politely when Redis answers, and drops the connection when it doesn't: a polite close would wait for it (a
+ * cluster's whole connection looks ready while its nodes are gone, hence redisReady).
+ */
 export async function closeRedisConnection(connection: RedisConnection): Promise<void> {
-  if (connection.isReady) await connection.close().catch(() => connection.destroy());
+  if (redisReady(connection)) await connection.close().catch(() => connection.destroy());
   else if (connection.isOpen) connection.destroy();
 }

@@ -9,7 +9,7 @@
 import type { StatusPatch } from '../../../../shared/realtime';
 import type { AlertSettings } from '../../../../shared/schemas/auth';
 import type { DisplayLinkSettings } from '../../../../shared/schemas/displays';
-import type { WallReplay } from '../../../../shared/schemas/replay';
+import { renewHeld, type HeldWallReplay } from '../wall/wall-replay';
 import type { Station } from '../../../../shared/schemas/stations';
 import type { Team } from '../../../../shared/schemas/teams';
 import { ApiError, type ApiClient } from '../api';
@@ -56,7 +56,7 @@ export class LiveMission {
   /** Set when the server said this display link was revoked; the live link is closed for good. */
   revokedReason = $state<string | null>(null);
   /** Displays: the past moment a coordinator shows the walls, with when it arrived (null: live). */
-  wallReplay = $state.raw<{ replay: WallReplay; receivedAtMs: number } | null>(null);
+  wallReplay = $state.raw<HeldWallReplay | null>(null);
 
   readonly #link = new MissionLink();
   readonly #stations = new StationIndex();
@@ -196,6 +196,9 @@ export class LiveMission {
         },
         wallReplay: (replay) => {
           this.wallReplay = replay === null ? null : { replay, receivedAtMs: Date.now() };
+        },
+        wallReplayRenewed: (renewal) => {
+          this.wallReplay = renewHeld(this.wallReplay, renewal, Date.now());
         },
       },
     });

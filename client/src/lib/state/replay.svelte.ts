@@ -52,6 +52,11 @@ export class Replay {
   /** A moment asked for while another was on its way. */
   #wanted: number | null = null;
   #renewTimer: ReturnType<typeof setInterval> | null = null;
+  /**
+   * Every moment sent to the walls and not yet answered: "off" waits for them, so a moment still being rebuilt on the
+   * server cannot reach the walls after they were told to go live (and hold them in the past for a whole lease).
+   */
+  #wallsSent: Promise<unknown> = Promise.resolve();
 
   async open(api: ApiClient): Promise<void> {
     this.#api = api;
@@ -129,12 +134,14 @@ export class Replay {
       }, WALL_REPLAY_RENEW_MS);
     } else {
       this.#stopRenewing();
-      this.#api?.endOnWalls().catch((error: unknown) => this.#failed(error));
+      const api = this.#api;
+      void this.#wallsSent.then(() => api?.endOnWalls().catch((error: unknown) => this.#failed(error)));
     }
   }
 
   #toWalls(at: string): void {
-    this.#api?.showOnWalls(at).catch((error: unknown) => this.#failed(error));
+    const sent = this.#api?.showOnWalls(at).catch((error: unknown) => this.#failed(error));
+    this.#wallsSent = Promise.all([this.#wallsSent, sent]).then(() => undefined);
   }
 
   #stopRenewing(): void {

@@ -1,7 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errorReplies } from '../../../../shared/schemas/common';
-import { ReplayQuery, ReplayReply, WallReplayBody, WallReplayReply } from '../../../../shared/schemas/replay';
+import {
+  ReplayQuery,
+  ReplayReply,
+  WallReplayBody,
+  WallReplayReply,
+  WallReplayStateReply,
+} from '../../../../shared/schemas/replay';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   // Coordinators only: a past moment holds team positions and findings a wall's policy may hide. Walls get a moment
@@ -20,6 +26,19 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (request) => app.services.replay.at(request.principal!.missionId, request.query.at),
   });
 
+  app.get('/walls', {
+    onRequest: app.allow('coordinator'),
+    schema: {
+      tags: ['replay'],
+      summary: "What the mission's wall displays show now: a past moment (with who put it there) or live",
+      description:
+        'As stored by PUT /api/replay/walls, the same on every instance; `onWalls` is null once the lease has run out ' +
+        'or after DELETE.',
+      response: { 200: WallReplayStateReply, ...errorReplies },
+    },
+    handler: async (request) => app.services.replay.wallsNow(request.principal!.missionId),
+  });
+
   app.put('/walls', {
     onRequest: app.allow('coordinator'),
     schema: {
@@ -27,12 +46,16 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       summary: "Show the mission's wall displays a past moment (or renew it); they go back to live at expiresAt",
       description:
         'Every display of the mission, on every instance, gets `wall_replay` with the moment redacted by the display ' +
-        "policy. The coordinator's page sends it again on every scrub and every few seconds; without that the walls " +
-        'go back to live by themselves after 30 s.',
+        'policy (and so does a display that connects while it is on). Sent again with the moment already shown, it ' +
+        "only renews the lease: displays get `wall_replay_renewed { at, expiresAt }`. The coordinator's page sends " +
+        'it on every scrub and every few seconds; without that the walls go back to live by themselves after 30 s.',
       body: WallReplayBody,
       response: { 200: WallReplayReply, ...errorReplies },
     },
-    handler: async (request) => app.services.replay.showOnWalls(request.principal!.missionId, request.body.at),
+    handler: async (request) => {
+      const { missionId, coordinatorId } = request.principal!;
+      return app.services.replay.showOnWalls(missionId, request.body.at, coordinatorId);
+    },
   });
 
   app.delete('/walls', {
@@ -43,7 +66,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null(), ...errorReplies },
     },
     handler: async (request, reply) => {
-      app.services.replay.endOnWalls(request.principal!.missionId);
+      await app.services.replay.endOnWalls(request.principal!.missionId);
       return reply.status(204).send(null);
     },
   });

@@ -395,6 +395,7 @@ export const az: Messages = {
     },
     teams: {
       team: 'Komanda',
+      routeSheets: 'Marşrut vərəqlərini çap et (bütün komandalar, hər biri ayrı səhifədə)',
       lastSeen: 'Son əlaqə',
       never: 'heç vaxt',
       station: 'İndiki məntəqə',
@@ -575,6 +576,7 @@ export const az: Messages = {
   wall: {
     replay: 'TƏKRAR · {{time}} — canlı deyil',
     replayTitle: 'Koordinator günü təkrar izləyir; ekran özü canlıya qayıdacaq',
+    turnoutLiveOnly: 'Saatlar üzrə iştirak yalnız canlı hesablanır: ekran keçmiş anı göstərərkən göstərilmir',
     wholeCity: 'Bütün şəhər',
     district: '{{name}} rayonu',
     districtInRegion: '{{name}} rayonu, {{region}}',

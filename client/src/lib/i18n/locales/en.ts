@@ -397,6 +397,7 @@ export const en = {
     },
     teams: {
       team: 'Team',
+      routeSheets: 'Print route sheets (every team, one per page)',
       lastSeen: 'Last seen',
       never: 'never',
       station: 'Station now',
@@ -575,6 +576,7 @@ export const en = {
   wall: {
     replay: 'REPLAY · {{time}} — not live',
     replayTitle: 'A coordinator is replaying the day; the wall returns to live by itself',
+    turnoutLiveOnly: 'Turnout by hour is counted live only: not shown while the wall replays a past moment',
     wholeCity: 'Whole city',
     district: '{{name}} district',
     districtInRegion: '{{name}} district, {{region}}',

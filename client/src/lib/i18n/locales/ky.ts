@@ -396,6 +396,7 @@ export const ky: Messages = {
     },
     teams: {
       team: 'Команда',
+      routeSheets: 'Маршрут барактарын басып чыгаруу (бардык командалар, ар бири өз бетинде)',
       lastSeen: 'Акыркы байланыш',
       never: 'эч качан',
       station: 'Азыркы участок',
@@ -577,6 +578,7 @@ export const ky: Messages = {
   wall: {
     replay: 'КАЙТАЛОО · {{time}} — түз эфир эмес',
     replayTitle: 'Координатор күндү кайра карап жатат; экран өзү түз эфирге кайтат',
+    turnoutLiveOnly: 'Саат боюнча катышуу түз эфирде гана эсептелет: экран өткөн учурду көрсөткөндө көрсөтүлбөйт',
     wholeCity: 'Бүт шаар',
     district: '{{name}} району',
     districtInRegion: '{{name}} району, {{region}}',

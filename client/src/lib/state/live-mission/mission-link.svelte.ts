@@ -3,7 +3,7 @@
  * signals), the sequencer that puts events in order, and the filling of gaps. It says what arrived; LiveMission decides
  * what to do with it.
  */
-import type { WallReplay } from '../../../../../shared/schemas/replay';
+import type { WallReplay, WallReplayRenewal } from '../../../../../shared/schemas/replay';
 import type { StatusPatch } from '../../../../../shared/realtime';
 import type { AlertSettings } from '../../../../../shared/schemas/auth';
 import type { DisplayLinkSettings, DisplayRevoked } from '../../../../../shared/schemas/displays';
@@ -35,6 +35,8 @@ export interface LinkHandlers {
   revoked(notice: DisplayRevoked): void;
   /** Displays: a coordinator shows the walls a past moment (null: back to live). */
   wallReplay(replay: WallReplay | null): void;
+  /** Displays: the moment on the walls stays on (its lease renewed). */
+  wallReplayRenewed(renewal: WallReplayRenewal): void;
 }
 
 export interface OpenOptions {
@@ -147,6 +149,7 @@ export class MissionLink {
     // Told by the server itself: stop at once rather than wait for the disconnect that follows.
     socket.on('revoked', (notice) => handlers.revoked(notice));
     socket.on('wall_replay', (replay) => handlers.wallReplay(replay));
+    socket.on('wall_replay_renewed', (renewal) => handlers.wallReplayRenewed(renewal));
     socket.on('wall_replay_ended', () => handlers.wallReplay(null));
 
     const goneOffline = () => {
