@@ -106,6 +106,40 @@ describe.each(drivers)('the cached, compressed station list on %s', (driver) => 
     expect(after.body.stations.find((s) => s.id === station.id)).toMatchObject({ lat: 42.8711, lng: 74.6011 });
   });
 
+  it("serves the map's district areas once per version of the stations: an event keeps its ETag, a placement not", async () => {
+    const map = (headers: Record<string, string> = {}, token = coordinator) =>
+      t.app.inject({ method: 'GET', url: '/api/map', headers: { authorization: `Bearer ${token}`, ...headers } });
+    const first = await map({ 'accept-encoding': 'gzip' });
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['content-encoding']).toBe('gzip');
+    const etag = String(first.headers.etag);
+    const areas = JSON.parse(gunzipSync(first.rawPayload).toString('utf8'));
+    expect(areas.districts.features.length).toBeGreaterThan(0);
+    // Any reader of the mission may revalidate it; walls and phones load the same areas.
+    expect((await map({ 'if-none-match': etag }, t.own.displayToken)).statusCode).toBe(304);
+
+    const { body } = await read();
+    const free = body.stations.find((s) => s.status.presentTeamIds.length === 0)!;
+    expect((await postEvents(t.app, phone.token, [arrival(phone.teamId, free.id, 4)])).json().results[0].status).toBe(
+      'stored',
+    );
+    expect((await map({ 'if-none-match': etag })).statusCode).toBe(304);
+
+    // A station placed far off stretches its district's area: a new version, built afresh.
+    const moved = body.stations[0]!;
+    const placed = await t.app.inject({
+      method: 'PUT',
+      url: `/api/stations/${moved.id}/position`,
+      headers: { authorization: `Bearer ${coordinator}` },
+      payload: { lat: 42.93, lng: 74.67 },
+    });
+    expect(placed.statusCode, placed.body).toBe(200);
+    const after = await map({ 'if-none-match': etag });
+    expect(after.statusCode).toBe(200);
+    expect(after.headers.etag).not.toBe(etag);
+    expect(after.json().districts).not.toEqual(areas.districts);
+  });
+
   it('gives a new ETag after an import that changes a station, and keeps it after one that changes nothing', async () => {
     const before = await read();
     const station: Station = before.body.stations[1]!;

@@ -433,7 +433,16 @@ describe.each(drivers)('mission operations on %s', (driver) => {
         checklist(f.t02.teamId, s, 'bad'),
         { id: randomUUID(), type: 'help_request', teamId: f.t02.teamId, occurredAt: new Date().toISOString() },
       ]);
-      expect((await mission()).body.events).toBe(7);
+      // A coordinator answers the help request and acknowledges T01's silence: both are drill, and go with it.
+      const acknowledge = (teamId: string, alert: 'help' | 'silent') => ({
+        id: randomUUID(),
+        type: 'team_alert_acknowledged',
+        teamId,
+        alert,
+        occurredAt: new Date().toISOString(),
+      });
+      await postEvents(t.app, f.coordinator, [acknowledge(f.t02.teamId, 'help'), acknowledge(f.t01.teamId, 'silent')]);
+      expect((await mission()).body.events).toBe(9);
       expect((await setDrill(false)).statusCode).toBe(409);
 
       await t.app.listen({ host: '127.0.0.1', port: 0 });
@@ -441,7 +450,7 @@ describe.each(drivers)('mission operations on %s', (driver) => {
       const dashboard = new LiveDashboard(
         `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
         f.coordinator,
-        7,
+        9,
       );
       let resets = 0;
       dashboard.socket.on('mission_reset', () => (resets += 1));
@@ -452,7 +461,7 @@ describe.each(drivers)('mission operations on %s', (driver) => {
         expect(cleared.statusCode).toBe(200);
         // The plan that stands (T01's new route, T02's from the fixture) is recorded again as the fresh chain's first events.
         expect(cleared.json()).toMatchObject({
-          deleted: { events: 7, visits: 2, findings: 1, conflicts: 1, photos: 1 },
+          deleted: { events: 9, visits: 2, findings: 1, conflicts: 1, photos: 1 },
           replanned: 2,
           head: { seq: 2 },
         });
@@ -481,10 +490,22 @@ describe.each(drivers)('mission operations on %s', (driver) => {
       const teams = (await getJson(t.app, f.coordinator, '/api/teams')).body.teams as {
         id: string;
         assignedStationIds: string[];
-        status: { helpOpen: boolean; lastSeenAt: string | null };
+        status: {
+          helpOpen: boolean;
+          lastSeenAt: string | null;
+          helpAcknowledgedAt: string | null;
+          silentAcknowledgedAt: string | null;
+        };
       }[];
       expect(teams.find((team) => team.id === f.t01.teamId)!.assignedStationIds).toEqual([s]);
-      expect(teams.every((team) => !team.status.helpOpen && team.status.lastSeenAt === null)).toBe(true);
+      for (const team of teams) {
+        expect(team.status).toMatchObject({
+          helpOpen: false,
+          lastSeenAt: null,
+          helpAcknowledgedAt: null,
+          silentAcknowledgedAt: null,
+        });
+      }
       expect(await verifyMissionLog(t.database.db, t.own.missionId)).toMatchObject({ ok: true, events: 2 });
       const [first] = rowsOf<{ seq: number; type: string; prev_hash: string }>(
         await t.database.db.execute(

@@ -2,6 +2,7 @@
  * The map's settings and drawn context: the optional online style or local PMTiles basemap, our own glyphs, approximate
  * district areas around each district's stations, and the teams' recent trails.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import concaveman from 'concaveman';
 import type { Db } from '../../../db/client';
@@ -60,6 +61,12 @@ export function districtAreas(points: readonly { district: string; lat: number; 
 const STATION_PLACED: ReadonlySet<string> = new Set(['arrival', 'departure']);
 
 export function createMapService(db: Db, config: Pick<Config, 'mapStyleUrl' | 'mapPmtiles'>) {
+  /** Changes when what the map reply takes from the configuration does (a browser may hold an older reply's ETag). */
+  const configVersion = createHash('sha256')
+    .update(JSON.stringify([config.mapStyleUrl, config.mapPmtiles]))
+    .digest('hex')
+    .slice(0, 12);
+
   async function mapConfig(missionId: string): Promise<MapConfigReply> {
     const points = await listStationPoints(db, missionId);
     return {
@@ -97,7 +104,7 @@ export function createMapService(db: Db, config: Pick<Config, 'mapStyleUrl' | 'm
     };
   }
 
-  return { mapConfig, trails };
+  return { mapConfig, configVersion, trails };
 }
 
 export type MapService = ReturnType<typeof createMapService>;

@@ -97,6 +97,9 @@ export async function wipeRecord(tx: Tx, missionId: string) {
       lastPositionAt: null,
       helpOpen: false,
       helpRequestedAt: null,
+      // A drill's acknowledgements go with it: a live silence must not look answered by a drill one.
+      helpAcknowledgedAt: null,
+      silentAcknowledgedAt: null,
       updatedSeq: 0,
     })
     .where(eq(teamStatus.missionId, missionId));

@@ -136,6 +136,14 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
   }
 
   /**
+   * The version of the stations' own fields alone (codes, names, districts, positions): what changes the district
+   * areas and nothing else a live event does.
+   */
+  async function fieldsVersion(missionId: string): Promise<number> {
+    return readStationListVersion(db, missionId);
+  }
+
+  /**
    * The whole list a page at a time, from one snapshot: the head first, then pages of stations in code order. For the
    * cached, encoded reply of a national list, which must not hold the event loop while it is read.
    */
@@ -294,5 +302,5 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
     return stringify([['row', 'column', 'severity', 'kind', 'problem'], ...rows]);
   }
 
-  return { list, listVersion, readListInPages, search, ofPlan, place, importFile, previewFile, problemsCsv };
+  return { list, listVersion, fieldsVersion, readListInPages, search, ofPlan, place, importFile, previewFile, problemsCsv };
 }

@@ -12,6 +12,7 @@
  *   the gzip bytes inflated as a stream). Sending never does either: the kept bytes go out in slices (SLICE_BYTES).
  */
 import { once } from 'node:events';
+import { setImmediate } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import { PassThrough, Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
@@ -66,15 +67,19 @@ declare module 'fastify' {
 }
 
 /**
- * A kept reply goes out in slices of this size. Sent whole, each reply is one write that copies as much of its
- * megabytes into the socket as the kernel takes, at once: a build that finishes with 200 readers waiting made 200 such
- * copies in one turn of the event loop (a 0.6 s stall, seen in the stations bench's profile). In slices each socket
- * takes the next one only when it drains, so the copies interleave with everything else.
+ * A kept reply goes out in slices of this size, one slice per socket per turn of the event loop. Sent whole, each
+ * reply is one write that copies as much of its megabytes into the socket as the kernel takes, at once: a build that
+ * finished with 200 readers waiting made 200 such copies in one turn (a 0.6 s task, seen in the stations bench's
+ * profile). Slices alone were not enough: a socket takes slices synchronously while the kernel has room (megabytes on
+ * a fast link), so 200 sockets still copied 2.5 s in one go. Waiting a turn between slices lets everything else run.
  */
 const SLICE_BYTES = 64 * 1024;
 
-function* slices(body: Buffer): Generator<Buffer> {
-  for (let start = 0; start < body.length; start += SLICE_BYTES) yield body.subarray(start, start + SLICE_BYTES);
+async function* slices(body: Buffer): AsyncGenerator<Buffer> {
+  for (let start = 0; start < body.length; start += SLICE_BYTES) {
+    yield body.subarray(start, start + SLICE_BYTES);
+    await setImmediate();
+  }
 }
 
 const etagOf = (key: string, version: string) => `W/"${key}.${version}"`;
@@ -104,6 +109,24 @@ async function encode(key: string, source: EncodedReplySource): Promise<Encoded>
     throw error;
   }
   return { etag: etagOf(key, version), version, startedAt, gzip: gzipped, br: brotlied };
+}
+
+/**
+ * How long a reader may wait for a build without its connection being cut as idle. Nothing moves on a connection
+ * while its reader waits, and on a busy machine a national list's build outlasts the server's idle timeout (60 s):
+ * in the stations bench, with the machine loaded, every one of 200 waiting readers was cut off just before the list
+ * was ready. The request was accepted and is being answered, so it is not idle.
+ */
+const BUILD_WAIT_MS = 10 * 60_000;
+
+async function waitingPatiently<T>(request: FastifyRequest, reply: FastifyReply, wait: () => Promise<T>): Promise<T> {
+  const socket = request.raw.socket;
+  const idleTimeout = socket.timeout ?? 0;
+  if (idleTimeout === 0 || idleTimeout >= BUILD_WAIT_MS) return wait();
+  socket.setTimeout(BUILD_WAIT_MS);
+  // Back to the server's idle timeout once this reply is out: the connection may serve other requests after it.
+  reply.raw.once('close', () => socket.setTimeout(idleTimeout));
+  return wait();
 }
 
 export default fp(
@@ -158,7 +181,7 @@ export default fp(
         const known = request.headers['if-none-match'];
         reply.header('vary', 'accept-encoding').header('cache-control', 'private, no-cache');
         if (known === etagOf(key, seen)) return reply.status(304).header('etag', known).send();
-        const encoded = await encodedFor(key, source, arrivedAt, seen);
+        const encoded = await waitingPatiently(request, reply, () => encodedFor(key, source, arrivedAt, seen));
         reply.header('etag', encoded.etag);
         if (known === encoded.etag) return reply.status(304).send();
         reply.header('content-type', 'application/json; charset=utf-8');

@@ -24,7 +24,16 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Basemap settings (offline by default) and approximate district areas drawn around the stations',
       response: { 200: MapConfigReply, ...errorReplies },
     },
-    handler: async (request) => app.services.map.mapConfig(request.principal!.missionId),
+    // Every dashboard, wall and phone asks this once as it opens, and hulling a national list's districts takes
+    // seconds: the reply is built once per version of the stations' fields, compressed, and served with an ETag.
+    handler: async (request, reply) => {
+      const missionId = request.principal!.missionId;
+      const { map, stations } = app.services;
+      return app.encodedReplies.send(request, reply, `map.${missionId}`, {
+        version: async () => `${await stations.fieldsVersion(missionId)}.${map.configVersion}`,
+        build: async (write) => write(JSON.stringify(await map.mapConfig(missionId))),
+      });
+    },
   });
 
   // Glyphs are public font data (MapLibre fetches them without our token). Every font stack gets the one font we ship.
