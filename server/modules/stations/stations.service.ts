@@ -302,5 +302,16 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
     return stringify([['row', 'column', 'severity', 'kind', 'problem'], ...rows]);
   }
 
-  return { list, listVersion, fieldsVersion, readListInPages, search, ofPlan, place, importFile, previewFile, problemsCsv };
+  return {
+    list,
+    listVersion,
+    fieldsVersion,
+    readListInPages,
+    search,
+    ofPlan,
+    place,
+    importFile,
+    previewFile,
+    problemsCsv,
+  };
 }
