@@ -24,6 +24,7 @@ const UNIT_TESTS = [
   'tests/server/display-redaction.test.ts',
   'tests/server/domain-rules.test.ts',
   'tests/server/redis-config.test.ts',
+  'tests/server/sample-draw.test.ts',
   'tests/server/schema-validation.test.ts',
   'tests/server/station-import.test.ts',
 ];

@@ -23,6 +23,8 @@ export const missions = pgTable('missions', {
   displayShowsFindingText: boolean().notNull().default(false),
   /** Wall displays receive team positions only when the mission allows it. */
   displayShowsTeamPositions: boolean().notNull().default(false),
+  /** Wall displays show the quick count's estimates only when the mission allows it. */
+  displayShowsQuickCount: boolean().notNull().default(false),
   /**
    * Drill mode: every event in the log is rehearsal data. Turned on only while the log is empty; while on, a coordinator
    * may wipe the log back to genesis; the mission goes live only with an empty log, so a record never mixes the two.

@@ -53,6 +53,7 @@ export type DemoMissionRecord = Omit<
   | 'isDemo'
   | 'displayShowsFindingText'
   | 'displayShowsTeamPositions'
+  | 'displayShowsQuickCount'
   | 'drill'
   | 'recordStartsAt'
   | 'drillStartedAt'

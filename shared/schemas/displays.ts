@@ -10,10 +10,22 @@ export const DisplayPolicy = Type.Object(
     showsFindingText: Type.Boolean(),
     /** Team positions in events and team status (off by default). */
     showsTeamPositions: Type.Boolean(),
+    /**
+     * The quick count's estimates (GET /api/quick-count) on the walls (off by default: a mission may keep its
+     * estimates to itself until the commission announces).
+     */
+    showsQuickCount: Type.Boolean(),
   },
   { additionalProperties: false },
 );
 export type DisplayPolicy = Static<typeof DisplayPolicy>;
+
+/** PUT /api/display-links/policy: the policy, where a `showsQuickCount` left out keeps its stored value. */
+export const DisplayPolicyUpdate = Type.Object(
+  { ...DisplayPolicy.properties, showsQuickCount: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+export type DisplayPolicyUpdate = Static<typeof DisplayPolicyUpdate>;
 
 export const DisplayLabel = Type.String({
   minLength: 1,

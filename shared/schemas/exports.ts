@@ -2,7 +2,7 @@
 import { Type, type Static } from 'typebox';
 import { IsoTime, oneOf } from './common';
 import { ChainHead } from './operations';
-import { ContestQuickCount, TurnoutPoint } from './results';
+import { ContestQuickCount, SampleOrigin, TurnoutPoint } from './results';
 
 export const EXPORT_FILES = [
   'events.csv',
@@ -62,7 +62,12 @@ export const MissionReport = Type.Object({
     Type.Object({
       turnout: Type.Array(TurnoutPoint),
       quickCount: Type.Union([
-        Type.Object({ stratified: Type.Boolean(), contests: Type.Array(ContestQuickCount) }),
+        Type.Object({
+          stratified: Type.Boolean(),
+          /** How the sample was made: the record of the draw (seed and method) or of the import. */
+          origin: Type.Optional(SampleOrigin),
+          contests: Type.Array(ContestQuickCount),
+        }),
         Type.Null(),
       ]),
     }),

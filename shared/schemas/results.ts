@@ -42,16 +42,48 @@ export const Contest = Type.Object(
 );
 export type Contest = Static<typeof Contest>;
 
+export const SAMPLE_METHODS = ['simple_random', 'stratified'] as const;
+/** How Vigil draws a sample from a seed (server/modules/results/sample-draw.ts; README "Drawing the sample"). */
+export const SAMPLE_ALGORITHM = 'sha256-order-v1';
+export type SampleMethod = (typeof SAMPLE_METHODS)[number];
+/** A seed as people read it out at a public draw: letters, digits and a little punctuation. */
+export const SampleSeed = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9 _.:/-]+$' });
+const SampleSize = Type.Integer({ minimum: 1, maximum: 250_000 });
+
 /**
- * The quick count's random sample of stations (drawn by the mission beforehand), by station code. `stratified`: the
- * sample was drawn per district, so the estimate weighs each district by its number of stations. No result is shown
- * before `minReported` sample stations have sent a protocol for the contest.
+ * How the sample was made, so the log explains it: drawn by Vigil (method, size, seed and the algorithm, with which
+ * anyone can draw it again; `forced` when it was redrawn after results protocols had arrived), or marked in a station
+ * import's `sample` column. A sample given whole through PUT /api/ballot has no origin.
+ */
+export const SampleOrigin = Type.Union([
+  Type.Object(
+    {
+      source: Type.Literal('draw'),
+      method: oneOf(SAMPLE_METHODS),
+      size: SampleSize,
+      seed: SampleSeed,
+      algorithm: Type.Literal(SAMPLE_ALGORITHM),
+      /** Stations the draw was made from: those the ballot's contests cover. */
+      frameSize: SampleSize,
+      forced: Type.Optional(Type.Literal(true)),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object({ source: Type.Literal('station_import') }, { additionalProperties: false }),
+]);
+export type SampleOrigin = Static<typeof SampleOrigin>;
+
+/**
+ * The quick count's random sample of stations, by station code. `stratified`: the sample was drawn per district, so
+ * the estimate weighs each district by its number of stations. No result is shown before `minReported` sample stations
+ * have sent a protocol for the contest.
  */
 export const QuickCountSample = Type.Object(
   {
     stations: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 250_000 }),
     stratified: Type.Boolean(),
     minReported: Type.Integer({ minimum: 1, maximum: 250_000 }),
+    origin: Type.Optional(SampleOrigin),
   },
   { additionalProperties: false },
 );
@@ -105,6 +137,35 @@ export const BallotReply = Type.Object({
   reportedContestIds: Type.Array(Type.String()),
 });
 export type BallotReply = Static<typeof BallotReply>;
+
+/** POST /api/ballot/sample: Vigil draws the quick count's sample from the stations the ballot's contests cover. */
+export const SampleDrawRequest = Type.Object(
+  {
+    method: oneOf(SAMPLE_METHODS),
+    size: SampleSize,
+    /** Vigil picks one (and shows it) when none is given. */
+    seed: Type.Optional(SampleSeed),
+    /** Defaults to the current sample's, else half the size (rounded up); at most the size. */
+    minReported: Type.Optional(Type.Integer({ minimum: 1, maximum: 250_000 })),
+    /** Redraw although results protocols have arrived (refused with 409 otherwise); the log marks the draw forced. */
+    force: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type SampleDrawRequest = Static<typeof SampleDrawRequest>;
+
+export const SampleDrawReply = Type.Object({
+  ballot: BallotReply,
+  /** Per district: its stations in the frame and how many the sample took. */
+  allocation: Type.Array(
+    Type.Object({
+      district: Type.String(),
+      stations: Type.Integer({ minimum: 0 }),
+      drawn: Type.Integer({ minimum: 0 }),
+    }),
+  ),
+});
+export type SampleDrawReply = Static<typeof SampleDrawReply>;
 
 /** The figures of a results protocol, as the commission wrote them. */
 export const PROTOCOL_FIGURES = [
@@ -235,6 +296,8 @@ export const QuickCountReply = Type.Object({
   /** False when the ballot has no sample. */
   sampled: Type.Boolean(),
   stratified: Type.Boolean(),
+  /** How the sample was made (drawn with a seed, or marked in a station import); never sent to wall displays. */
+  origin: Type.Optional(SampleOrigin),
   contests: Type.Array(ContestQuickCount),
   head: Seq,
 });

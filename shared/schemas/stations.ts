@@ -135,6 +135,8 @@ export const ImportReply = Type.Object({
   updated: Type.Integer(),
   unchanged: Type.Integer(),
   unplaced: Type.Integer(),
+  /** Stations the file's `sample` column marks (they became the quick count's sample); absent without the column. */
+  sampleStations: Type.Optional(Type.Integer()),
   /** Warnings and notices: they did not block the import. */
   problemKinds: Type.Array(ImportProblemKind),
 });
@@ -199,6 +201,8 @@ export const ImportPreviewReply = Type.Object({
   problems: Type.Array(ImportProblem),
   problemKinds: Type.Array(ImportProblemKind),
   counts: ImportCounts,
+  /** Stations the file's `sample` column marks; absent without the column. */
+  sampleStations: Type.Optional(Type.Integer()),
   /** How many stored stations the file does not name (an import never deletes them), and the first of their codes. */
   notInFileCount: Type.Integer(),
   notInFile: Type.Array(Type.String()),
@@ -218,7 +222,7 @@ export const StationImportQuery = Type.Object(
         description:
           "JSON object from station field to the file's column (or GeoJSON property) name, e.g. " +
           '{"number":"Nr","district":"County","address":"Adresa"}; null means the file has no such column. ' +
-          'Fields left out are found by their usual names.',
+          'Fields left out are found by their usual names. "sample" names the quick-count sample column (yes/no marks).',
       }),
     ),
     clear: Type.Optional(

@@ -34,10 +34,11 @@ describe.runIf(chromiumAvailable)('turnout and protocols in Chromium', () => {
   let t: TestApp;
   let base: string;
   let browser: Browser;
+  let coordinator: string;
 
   beforeAll(async () => {
     ({ t, base } = await servedTestApp());
-    const coordinator = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
+    coordinator = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
     const put = await t.app.inject({
       method: 'PUT',
       url: '/api/ballot',
@@ -156,6 +157,71 @@ describe.runIf(chromiumAvailable)('turnout and protocols in Chromium', () => {
     const wallHour = desk.locator('[data-vigil-wall-turnout-hour="00:00"]');
     await wallHour.waitFor({ timeout: 20_000 });
     expect(await wallHour.textContent()).toContain('32.0%');
+    // The quick count stays off the wall until the mission allows it; then bars, whiskers and "reported n of N".
+    expect(await desk.locator('[data-vigil-wall-quick-count]').count()).toBe(0);
+    const allowed = await t.app.inject({
+      method: 'PUT',
+      url: '/api/display-links/policy',
+      headers: { authorization: `Bearer ${coordinator}` },
+      payload: { showsFindingText: false, showsTeamPositions: false, showsQuickCount: true },
+    });
+    expect(allowed.statusCode).toBe(200);
+    await desk.reload();
+    const wallQuick = desk.locator('[data-vigil-wall-quick-count]');
+    await wallQuick.waitFor({ timeout: 20_000 });
+    expect(await wallQuick.locator('[data-vigil-reported]').textContent()).toBe('Reported 1 of 2 sample stations');
+    expect(await wallQuick.locator('[data-vigil-estimate=A]').getAttribute('data-value')).toBe((470 / 880).toFixed(4));
+    // On the operations page the coordinator has Vigil redraw the sample: refused now that protocols have arrived,
+    // then drawn anyway, with the seed and the per-district allocation shown and the draw marked forced.
+    await desk.goto(`${base}/operations`);
+    const sample = desk.locator('[data-vigil-sample-panel]');
+    await sample.waitFor({ timeout: 20_000 });
+    // First the ballot's contests from CSV: a bad cell is named by row and column, a good file replaces them.
+    const header = 'contest_id,contest_name,kind,candidate_id,candidate_name,stations,districts';
+    const ballotCsv = (rows: string[]) => ({
+      name: 'ballot.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from([header, ...rows].join('\n')),
+    });
+    await desk.setInputFiles(
+      '[data-vigil-ballot-csv]',
+      ballotCsv(['mayor,Mayor of Bishkek,,A,Asanov,all,', 'mayor,,,B,,,']),
+    );
+    await desk.waitForSelector('[data-vigil-ballot-problem]');
+    expect(await desk.locator('[data-vigil-ballot-panel]').textContent()).toContain('is empty');
+    await desk.setInputFiles(
+      '[data-vigil-ballot-csv]',
+      ballotCsv([
+        'mayor,Mayor of Bishkek,,A,Asanov,all,',
+        'mayor,,,B,Bekova,,',
+        'okrug-24,Constituency 24,,Y,Yusupov,,Sverdlovsky',
+      ]),
+    );
+    await desk.waitForSelector('[data-vigil-contest="okrug-24"]');
+    expect(await desk.locator('[data-vigil-contest="okrug-24"]').textContent()).toContain('1 stations');
+    expect(await sample.locator('[data-vigil-sample-current]').textContent()).toContain('2 sample stations');
+    await sample.locator('[data-vigil-sample-method]').selectOption('stratified');
+    await sample.locator('[data-vigil-sample-size]').fill('2');
+    await sample.locator('[data-vigil-sample-seed]').fill('2026 12 07');
+    await sample.locator('[data-vigil-sample-draw]').click();
+    expect(await sample.locator('[data-vigil-sample-problem]').textContent()).toContain(
+      'results protocols have arrived for "mayor"',
+    );
+    await sample.locator('[data-vigil-sample-force]').check();
+    await sample.locator('[data-vigil-sample-draw]').click();
+    const done = sample.locator('[data-vigil-sample-drawn]');
+    await done.waitFor();
+    expect(await done.textContent()).toContain('Drew 2 stations with seed 2026 12 07:');
+    expect(await done.textContent()).toContain('Leninsky 1/2 · Sverdlovsky 1/1');
+    expect(await sample.locator('[data-vigil-sample-current]').textContent()).toContain(
+      'stratified from 3 stations, seed 2026 12 07 (sha256-order-v1) · redrawn after protocols had arrived',
+    );
+    // The Results tab says how the sample was made.
+    await desk.goto(`${base}/`);
+    await desk.click('[data-vigil-tab=results]');
+    const origin = desk.locator('[data-vigil-sample-origin]');
+    await origin.waitFor({ timeout: 20_000 });
+    expect(await origin.textContent()).toContain('seed 2026 12 07 (sha256-order-v1)');
     await phone.context().close();
     await desk.context().close();
   }, 240_000);

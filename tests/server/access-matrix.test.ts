@@ -175,9 +175,17 @@ describe('access matrix', () => {
       body: { contests: [], turnoutHours: ['10:00'], protocolPhotoRequired: false },
       expect: COORD,
     },
+    { method: 'POST', url: '/api/ballot/sample', body: { method: 'simple_random', size: 1 }, expect: COORD },
+    {
+      method: 'POST',
+      url: '/api/ballot/import',
+      body: 'contest_id,contest_name,candidate_id,candidate_name,stations\nm,M,A,Asanov,all\n',
+      contentType: 'text/csv',
+      expect: COORD,
+    },
     { method: 'GET', url: '/api/turnout', expect: COORD_DISPLAY },
     { method: 'GET', url: '/api/protocols', expect: COORD },
-    { method: 'GET', url: '/api/quick-count', expect: COORD },
+    { method: 'GET', url: '/api/quick-count', expect: COORD_DISPLAY },
     {
       method: 'POST',
       url: '/api/official-results/import?dryRun=true',

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ballotProblems } from '../../server/modules/results/ballot-rules';
+import { parseBallotCsv } from '../../server/modules/results/ballot-import';
 import { findProtocolConflict } from '../../server/modules/conflicts/conflict-rules';
 import { protocolFlags } from '../../shared/protocol-checks';
 import type { Ballot } from '../../shared/schemas/results';
@@ -96,5 +97,99 @@ describe('protocol conflicts', () => {
     // t2 corrects itself later: its latest agrees with t1.
     const t2fixed = report('t2', { A: 300, B: 290 }, '2026-11-30T15:10:00Z');
     expect(findProtocolConflict([t1, t2wrong, t2fixed])).toBeNull();
+  });
+});
+
+describe('ballot CSV', () => {
+  const stations = [
+    { code: '1001', district: 'Leninsky' },
+    { code: '1002', district: 'Leninsky' },
+    { code: '1003', district: 'Sverdlovsky' },
+  ];
+  const csv = (...lines: string[]) => lines.join('\n');
+  const HEADER = 'contest_id,contest_name,kind,candidate_id,candidate_name,stations,districts';
+
+  it('reads one row per candidate into contests, covering all, codes or districts as codes', () => {
+    const parsed = parseBallotCsv(
+      csv(
+        HEADER,
+        'mayor,Mayor of Bishkek,,A,Asanov,all,',
+        'mayor,,,B,Bekova,,',
+        'okrug-21,Constituency 21,constituency,X,Kasymov,1003,Leninsky',
+        'lists,Party lists,party list,P1,"Party One, United","1001 ; 1002",',
+      ),
+      stations,
+    );
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.contests).toEqual([
+      {
+        id: 'mayor',
+        name: 'Mayor of Bishkek',
+        kind: 'constituency',
+        candidates: [
+          { id: 'A', name: 'Asanov' },
+          { id: 'B', name: 'Bekova' },
+        ],
+        stations: 'all',
+      },
+      {
+        id: 'okrug-21',
+        name: 'Constituency 21',
+        kind: 'constituency',
+        candidates: [{ id: 'X', name: 'Kasymov' }],
+        stations: ['1001', '1002', '1003'],
+      },
+      {
+        id: 'lists',
+        name: 'Party lists',
+        kind: 'party_list',
+        candidates: [{ id: 'P1', name: 'Party One, United' }],
+        stations: ['1001', '1002'],
+      },
+    ]);
+    // Semicolons as the separator (Excel in much of the region), a byte-order mark, districts in any case.
+    expect(
+      parseBallotCsv(
+        '\uFEFFcontest;contest name;candidate;candidate name;districts\nm;M;A;Asanov;sverdlovsky\n',
+        stations,
+      ).contests[0]!.stations,
+    ).toEqual(['1003']);
+  });
+
+  it('names the row and column of every bad cell, and refuses the file whole', () => {
+    const parsed = parseBallotCsv(
+      csv(
+        HEADER,
+        'mayor,Mayor,,A,Asanov,all,',
+        'mayor,Mayor of Osh,,A,Again,,',
+        'bad id!,X,,B,Bekova,all,',
+        'okrug,Okrug,president,C,,9999,Nowhere',
+        'empty,Empty,,D,Dzhumabaev,,',
+      ),
+      stations,
+    );
+    expect(parsed.contests).toEqual([]);
+    expect(parsed.problems).toEqual([
+      { row: 2, field: 'contest_name', problem: '"Mayor of Osh" differs from "Mayor" (row 1) for contest mayor' },
+      { row: 2, field: 'candidate_id', problem: 'candidate "A" is already in contest mayor (row 1)' },
+      { row: 3, field: 'contest_id', problem: '"bad id!" must be 1–64 letters, digits or _ . : -' },
+      { row: 4, field: 'kind', problem: 'use constituency, party_list, referendum, other, not "president"' },
+      { row: 4, field: 'candidate_name', problem: 'is empty' },
+      { row: 4, field: 'stations', problem: 'no station with code "9999" in this mission' },
+      { row: 4, field: 'districts', problem: 'no district "Nowhere" in this mission' },
+    ]);
+    expect(parseBallotCsv(csv(HEADER, 'empty,Empty,,D,Dzhumabaev,,'), stations).problems).toEqual([
+      {
+        row: 1,
+        field: 'stations',
+        problem: 'contest empty covers no station: give station codes, all, or districts on one of its rows',
+      },
+    ]);
+    expect(parseBallotCsv('contest_id,candidate_id\nm,A\n', stations).problems.map((p) => [p.row, p.field])).toEqual([
+      [0, 'contest_name'],
+      [0, 'candidate_name'],
+      [0, 'stations'],
+    ]);
+    expect(parseBallotCsv('', stations).problems[0]!.problem).toMatch(/^the file is empty/);
   });
 });

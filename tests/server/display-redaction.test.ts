@@ -9,10 +9,11 @@ import {
   redactPatchForDisplay,
   redactReplayForDisplay,
   redactTeamStatusForDisplay,
+  redactQuickCountForDisplay,
   redactTurnoutForDisplay,
   STRICTEST_DISPLAY_POLICY,
 } from '../../server/modules/events/display-redaction';
-import type { TurnoutReply } from '../../shared/schemas/results';
+import type { QuickCountReply, TurnoutReply } from '../../shared/schemas/results';
 import {
   DISPLAY_FIELDS,
   EVENT_TYPES,
@@ -223,13 +224,13 @@ describe('redaction for wall displays', () => {
 
   it('adds the finding text only when the mission allows it, and positions only when it allows those', () => {
     const textOnly = samples.map((e) =>
-      redactEventForDisplay(e, { showsFindingText: true, showsTeamPositions: false }),
+      redactEventForDisplay(e, { showsFindingText: true, showsTeamPositions: false, showsQuickCount: false }),
     );
     expect(textOnly.find((e) => e.type === 'finding')).toMatchObject({ text: 'saw Mr Petrov stuff ballots' });
     expect(JSON.stringify(textOnly)).not.toContain('42.861234');
 
     const positionsOnly = samples.map((e) =>
-      redactEventForDisplay(e, { showsFindingText: false, showsTeamPositions: true }),
+      redactEventForDisplay(e, { showsFindingText: false, showsTeamPositions: true, showsQuickCount: false }),
     );
     expect(
       positionsOnly
@@ -241,7 +242,9 @@ describe('redaction for wall displays', () => {
 
     // Whatever the policy: never notes, answers, photos or who posted.
     const everything = JSON.stringify(
-      samples.map((e) => redactEventForDisplay(e, { showsFindingText: true, showsTeamPositions: true })),
+      samples.map((e) =>
+        redactEventForDisplay(e, { showsFindingText: true, showsTeamPositions: true, showsQuickCount: false }),
+      ),
     );
     for (const secret of [
       'Ivanov',
@@ -275,7 +278,9 @@ describe('redaction for wall displays', () => {
       updatedSeq: 3,
     };
     expect(redactTeamStatusForDisplay(status, STRICTEST_DISPLAY_POLICY)).toEqual({ ...status, lastPosition: null });
-    expect(redactTeamStatusForDisplay(status, { showsFindingText: false, showsTeamPositions: true })).toEqual(status);
+    expect(
+      redactTeamStatusForDisplay(status, { showsFindingText: false, showsTeamPositions: true, showsQuickCount: false }),
+    ).toEqual(status);
     const patch = { stations: [], teams: [{ id: teamId, status }] };
     expect(redactPatchForDisplay(patch, STRICTEST_DISPLAY_POLICY).teams[0]!.status.lastPosition).toBeNull();
     expect(patch.teams[0]!.status.lastPosition).not.toBeNull();
@@ -300,7 +305,11 @@ describe('redaction for wall displays', () => {
     for (const secret of [String(position.lat), String(position.lng), 'T01']) {
       expect(JSON.stringify(strict), secret).not.toContain(secret);
     }
-    const allowed = redactCommitForDisplay(samples, patch, { showsFindingText: false, showsTeamPositions: true });
+    const allowed = redactCommitForDisplay(samples, patch, {
+      showsFindingText: false,
+      showsTeamPositions: true,
+      showsQuickCount: false,
+    });
     expect(allowed.status!.teams[0]!.status.lastPosition).toEqual(status.lastPosition);
   });
 
@@ -342,10 +351,10 @@ describe('off-station incidents on a wall', () => {
     position: { lat: position.lat, lng: position.lng },
   };
   const policies = [
-    { showsFindingText: false, showsTeamPositions: false },
-    { showsFindingText: true, showsTeamPositions: false },
-    { showsFindingText: false, showsTeamPositions: true },
-    { showsFindingText: true, showsTeamPositions: true },
+    { showsFindingText: false, showsTeamPositions: false, showsQuickCount: false },
+    { showsFindingText: true, showsTeamPositions: false, showsQuickCount: false },
+    { showsFindingText: false, showsTeamPositions: true, showsQuickCount: false },
+    { showsFindingText: true, showsTeamPositions: true, showsQuickCount: false },
   ];
 
   it("shows the incident's dot (its position) only where the mission shows team positions, by event and summary alike", () => {
@@ -414,13 +423,20 @@ describe('a past moment shown on the walls', () => {
   } as unknown as ReplayReply;
 
   it('never carries finding text, and team or incident positions only where the mission shows them', () => {
-    for (const policy of [STRICTEST_DISPLAY_POLICY, { showsFindingText: true, showsTeamPositions: false }]) {
+    for (const policy of [
+      STRICTEST_DISPLAY_POLICY,
+      { showsFindingText: true, showsTeamPositions: false, showsQuickCount: false },
+    ]) {
       const shown = JSON.stringify(redactReplayForDisplay(moment, policy));
       expect(shown).not.toContain('Petrov');
       expect(shown).not.toContain(String(position.lat));
       expect(shown).toContain('ballot_stuffing');
     }
-    const allowed = redactReplayForDisplay(moment, { showsFindingText: true, showsTeamPositions: true });
+    const allowed = redactReplayForDisplay(moment, {
+      showsFindingText: true,
+      showsTeamPositions: true,
+      showsQuickCount: false,
+    });
     expect(JSON.stringify(allowed)).not.toContain('Petrov');
     expect(allowed.teams[0]!.status.lastPosition).toEqual(teamStatus.lastPosition);
     expect(allowed.findings[0]!.position).toEqual({ lat: position.lat, lng: position.lng });
@@ -441,5 +457,49 @@ describe('turnout on a wall', () => {
     expect(wall).toEqual({ ...turnout, flagged: [] });
     expect(JSON.stringify(wall)).not.toContain(stationId);
     expect(turnout.flagged).toHaveLength(1);
+  });
+});
+
+describe('the quick count on a wall', () => {
+  const estimate = { value: 0.5123, marginOfError: 0.0312 };
+  const quickCount: QuickCountReply = {
+    sampled: true,
+    stratified: true,
+    origin: {
+      source: 'draw',
+      method: 'stratified',
+      size: 30,
+      seed: '918273645546',
+      algorithm: 'sha256-order-v1',
+      frameSize: 300,
+    },
+    contests: [
+      {
+        contestId: 'mayor',
+        name: 'Mayor',
+        reported: 12,
+        sampleSize: 30,
+        minReported: 10,
+        turnout: { value: 0.4567, marginOfError: 0.02 },
+        shares: [{ candidateId: 'A', name: 'Asanov', estimate }],
+      },
+    ],
+    head: 41,
+  };
+
+  it('is there when the mission shows it (never the seed), and nothing of it (not even how many reported) otherwise', () => {
+    const { origin: _origin, ...estimates } = quickCount;
+    const shown = redactQuickCountForDisplay(quickCount, { ...STRICTEST_DISPLAY_POLICY, showsQuickCount: true });
+    expect(shown).toEqual(estimates);
+    expect(JSON.stringify(shown)).not.toContain('918273645546');
+    for (const policy of [
+      STRICTEST_DISPLAY_POLICY,
+      { showsFindingText: true, showsTeamPositions: true, showsQuickCount: false },
+    ]) {
+      const wall = redactQuickCountForDisplay(quickCount, policy);
+      expect(wall).toEqual({ sampled: false, stratified: false, contests: [], head: 41 });
+      expect(JSON.stringify(wall)).not.toMatch(/0\.5123|Asanov|mayor/);
+    }
+    expect(STRICTEST_DISPLAY_POLICY.showsQuickCount).toBe(false);
   });
 });

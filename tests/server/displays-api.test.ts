@@ -39,10 +39,10 @@ describe.each(drivers)('wall displays on %s', (driver) => {
   afterAll(async () => t?.close());
 
   describe('display links', () => {
-    it("lists the mission's links with the policy, both switches off by default", async () => {
+    it("lists the mission's links with the policy, every switch off by default", async () => {
       const { status, body } = await getJson(t.app, coordinator, '/api/display-links');
       expect(status).toBe(200);
-      expect(body.policy).toEqual({ showsFindingText: false, showsTeamPositions: false });
+      expect(body.policy).toEqual({ showsFindingText: false, showsTeamPositions: false, showsQuickCount: false });
       expect(body.links).toEqual([
         expect.objectContaining({ label: expect.stringMatching(/^Wall own-/), rotationSeconds: null, revokedAt: null }),
       ]);
@@ -281,10 +281,11 @@ describe.each(drivers)('wall displays on %s', (driver) => {
         showsTeamPositions: true,
       });
       expect(res.statusCode).toBe(200);
-      expect(res.json()).toEqual({ showsFindingText: true, showsTeamPositions: true });
+      expect(res.json()).toEqual({ showsFindingText: true, showsTeamPositions: true, showsQuickCount: false });
       expect((await getJson(t.app, coordinator, '/api/display-links')).body.policy).toEqual({
         showsFindingText: true,
         showsTeamPositions: true,
+        showsQuickCount: false,
       });
       const findings = (await getJson(t.app, t.own.displayToken, '/api/findings/recent')).body.findings;
       expect(findings[0].text).toBe('Several ballots folded together in the box');
@@ -319,6 +320,7 @@ describe.each(drivers)('wall displays on %s', (driver) => {
       expect((await getJson(t.app, otherCoordinator, '/api/display-links')).body.policy).toEqual({
         showsFindingText: false,
         showsTeamPositions: false,
+        showsQuickCount: false,
       });
 
       const badPolicy = await send('PUT', '/api/display-links/policy', coordinator, { showsFindingText: 'yes' });

@@ -9,7 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, FIXTURE_PASSWORD, type Driver, type TestApp } from '../helpers/app';
 import { postgresAvailable } from '../helpers/services';
 import { getJson, join, login, minutesAgo, postEvents } from '../helpers/events';
-import type { BallotReply, ProtocolsReply, QuickCountReply, TurnoutReply } from '../../shared/schemas/results';
+import type {
+  BallotReply,
+  ProtocolsReply,
+  QuickCountReply,
+  SampleDrawReply,
+  TurnoutReply,
+} from '../../shared/schemas/results';
 import { estimateQuickCount } from '../../shared/quick-count';
 import type { ConflictsReply } from '../../shared/schemas/conflicts';
 
@@ -369,6 +375,244 @@ describe.each(drivers)('ballot, turnout and protocols on %s', (driver) => {
     expect(contest.shares!.map((s) => [s.candidateId, s.name, s.estimate])).toEqual(
       expected.shares.map((s, i) => [s.candidateId, ['Asanov', 'Bekova', 'Cholponova'][i], s.estimate]),
     );
+  });
+
+  it('shows the quick count to wall displays only when the display policy allows it', async () => {
+    const policy = (body: object) =>
+      t.app.inject({
+        method: 'PUT',
+        url: '/api/display-links/policy',
+        headers: { authorization: `Bearer ${coordinator}` },
+        payload: body,
+      });
+    const full = (await getJson(t.app, coordinator, '/api/quick-count')).body as QuickCountReply;
+    expect(full.contests[0]!.shares).not.toBeNull();
+    const hidden = (await getJson(t.app, t.own.displayToken, '/api/quick-count')).body as QuickCountReply;
+    expect(hidden).toEqual({ sampled: false, stratified: false, contests: [], head: full.head });
+
+    expect(
+      (await policy({ showsFindingText: false, showsTeamPositions: false, showsQuickCount: true })).json(),
+    ).toEqual({ showsFindingText: false, showsTeamPositions: false, showsQuickCount: true });
+    // The policy is cached per instance for a few seconds; this instance forgot it on the change.
+    expect((await getJson(t.app, t.own.displayToken, '/api/quick-count')).body).toEqual(full);
+    // A client that predates the switch leaves it out and does not turn it off.
+    expect((await policy({ showsFindingText: true, showsTeamPositions: false })).json().showsQuickCount).toBe(true);
+    expect(
+      (await policy({ showsFindingText: false, showsTeamPositions: false, showsQuickCount: false })).statusCode,
+    ).toBe(200);
+    expect(((await getJson(t.app, t.own.displayToken, '/api/quick-count')).body as QuickCountReply).contests).toEqual(
+      [],
+    );
+  });
+
+  it('draws the sample from a seed, reproducibly, records how in the log, and refuses a redraw after results unless forced', async () => {
+    const other = await login(t.app, t.other.coordinator.username, FIXTURE_PASSWORD);
+    const draw = (body: object, token = other) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/ballot/sample',
+        headers: { authorization: `Bearer ${token}` },
+        payload: body,
+      });
+    const empty = await draw({ method: 'simple_random', size: 2 });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().message).toBe('the ballot has no contests: define them before drawing the sample');
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/api/ballot',
+      headers: { authorization: `Bearer ${other}` },
+      payload: { ...BALLOT, contests: [BALLOT.contests[1]] },
+    });
+    expect(put.statusCode).toBe(200);
+    // Constituency 21 covers 1001 and 1002 only: that is the frame.
+    const tooLarge = await draw({ method: 'simple_random', size: 3, seed: 'a' });
+    expect(tooLarge.statusCode).toBe(400);
+    expect(tooLarge.json().details).toEqual([
+      { field: '/size', problem: "must be at most 2, the stations the ballot's contests cover" },
+    ]);
+    const badSeed = await draw({ method: 'simple_random', size: 1, seed: 'no;way' });
+    expect(badSeed.statusCode).toBe(400);
+    expect(badSeed.json().message).toContain('seed');
+    const badMin = await draw({ method: 'stratified', size: 1, minReported: 2 });
+    expect(badMin.statusCode).toBe(400);
+    expect(badMin.json().details).toEqual([{ field: '/minReported', problem: 'must be at most the sample size (1)' }]);
+
+    const first = await draw({ method: 'simple_random', size: 1, seed: '2026 12 07' });
+    expect(first.statusCode).toBe(200);
+    const drawn = first.json() as SampleDrawReply;
+    expect(drawn.ballot.sample).toEqual({
+      stations: [expect.stringMatching(/^100[12]$/)],
+      stratified: false,
+      minReported: 1,
+      origin: {
+        source: 'draw',
+        method: 'simple_random',
+        size: 1,
+        seed: '2026 12 07',
+        algorithm: 'sha256-order-v1',
+        frameSize: 2,
+      },
+    });
+    expect(drawn.allocation.reduce((n, d) => n + d.stations, 0)).toBe(2);
+    const again = (await draw({ method: 'simple_random', size: 1, seed: '2026 12 07' })).json() as SampleDrawReply;
+    expect(again.ballot.sample!.stations).toEqual(drawn.ballot.sample!.stations);
+    expect(again.ballot.seq).toBeGreaterThan(drawn.ballot.seq!);
+
+    // Without a seed, Vigil picks one and shows it; the ballot_set in the log carries method, size, seed and codes.
+    const picked = (await draw({ method: 'stratified', size: 2 })).json() as SampleDrawReply;
+    expect(picked.ballot.sample).toMatchObject({ stratified: true, minReported: 1 });
+    expect([...picked.ballot.sample!.stations].sort()).toEqual(['1001', '1002']);
+    const origin = picked.ballot.sample!.origin!;
+    expect(origin).toMatchObject({ source: 'draw', method: 'stratified', size: 2 });
+    expect(origin.source === 'draw' && origin.seed).toMatch(/^\d{12}$/);
+    const log = (await getJson(t.app, other, `/api/events?after=${picked.ballot.seq! - 1}`)).body.events as {
+      type: string;
+      ballot?: { sample?: unknown };
+    }[];
+    expect(log[0]).toMatchObject({ type: 'ballot_set', ballot: { sample: picked.ballot.sample } });
+
+    // The own mission has protocols: a redraw is refused unless forced, and the forced draw says so in the log.
+    const refused = await draw({ method: 'simple_random', size: 2, seed: 'late' }, coordinator);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().message).toContain('results protocols have arrived for "mayor"');
+    const before = (await getJson(t.app, coordinator, '/api/ballot')).body as BallotReply;
+    expect(before.sample!.stations).toEqual(['1001', '1002', '1003']);
+    // A phone never learns the sample.
+    const phoneBallot = (await getJson(t.app, t01.token, '/api/ballot')).body as BallotReply;
+    expect(phoneBallot.contests).toEqual(before.contests);
+    expect(phoneBallot).not.toHaveProperty('sample');
+    const forced = await draw({ method: 'simple_random', size: 2, seed: 'late', force: true }, coordinator);
+    expect(forced.statusCode).toBe(200);
+    expect((forced.json() as SampleDrawReply).ballot.sample).toMatchObject({
+      minReported: 2,
+      origin: { source: 'draw', seed: 'late', forced: true, frameSize: 3 },
+    });
+    // The quick count and the printable summary say how the sample was made.
+    const counted = (await getJson(t.app, coordinator, '/api/quick-count')).body as QuickCountReply;
+    expect(counted.origin).toMatchObject({ source: 'draw', seed: 'late', forced: true });
+    const summary = (await getJson(t.app, coordinator, '/api/exports/summary')).body;
+    expect(summary.results.quickCount.origin).toEqual(counted.origin);
+  });
+
+  it('takes the sample from a station import’s sample column, refusing bad marks and a changed sample after results', async () => {
+    const other = await login(t.app, t.other.coordinator.username, FIXTURE_PASSWORD);
+    const importCsv = (csv: string, token = other, query = '') =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/stations/import${query}`,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        payload: csv,
+      });
+    const file = (marks: string[], column = 'sample') =>
+      [
+        `number,name,address,district,${column}`,
+        ...marks.map(
+          (m, i) => `${1001 + i},School No. ${i + 1},Chui Ave ${100 + i},${i < 2 ? 'Leninsky' : 'Sverdlovsky'},${m}`,
+        ),
+      ].join('\n');
+    const ballotOf = async (token: string) => (await getJson(t.app, token, '/api/ballot')).body as BallotReply;
+    const before = await ballotOf(other);
+
+    const bad = await importCsv(file(['x', 'maybe', '']));
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().problems.filter((p: { severity: string }) => p.severity === 'error')).toEqual([
+      expect.objectContaining({
+        row: 2,
+        field: 'sample',
+        problem: 'must be yes/no, 1/0, true/false, or x or blank (found "maybe")',
+      }),
+    ]);
+    expect((await ballotOf(other)).seq).toBe(before.seq);
+
+    const preview = await importCsv(file(['yes', 'no', 'yes'], 'PVT'), other, '?dryRun=true');
+    expect(preview.json()).toMatchObject({ sampleStations: 2, mapping: { sample: 'PVT' } });
+    const imported = await importCsv(file(['yes', 'no', 'yes'], 'PVT'));
+    expect(imported.statusCode).toBe(200);
+    expect(imported.json()).toMatchObject({ rows: 3, sampleStations: 2 });
+    const after = await ballotOf(other);
+    // The draw's design (stratified) and threshold stay; the origin is now the import, in the log as a ballot_set.
+    expect(after.sample).toEqual({
+      stations: ['1001', '1003'],
+      stratified: true,
+      minReported: 1,
+      origin: { source: 'station_import' },
+    });
+    expect(after.contests).toEqual(before.contests);
+    const log = (await getJson(t.app, other, `/api/events?after=${after.seq! - 1}`)).body.events as { type: string }[];
+    expect(log.map((e) => e.type)).toEqual(['ballot_set']);
+    // The same marks again record nothing; a file without the column leaves the sample alone.
+    expect((await importCsv(file(['x', '', 'x']))).statusCode).toBe(200);
+    expect(
+      (
+        await importCsv(
+          file(['', '', ''])
+            .replace(/,sample$/m, '')
+            .replace(/,$/gm, ''),
+        )
+      ).statusCode,
+    ).toBe(200);
+    expect((await ballotOf(other)).seq).toBe(after.seq);
+
+    // The own mission has protocols: a file that would change its sample is refused whole (409); the same one passes.
+    const own = await ballotOf(coordinator);
+    const changed = await importCsv(
+      file(own.sample!.stations.includes('1003') ? ['x', '', ''] : ['', '', 'x']).replace('School No. 1', 'Renamed'),
+      coordinator,
+    );
+    expect(changed.statusCode).toBe(409);
+    expect(changed.json().message).toContain('results protocols have arrived for "mayor"; nothing was imported');
+    const names = (await getJson(t.app, coordinator, '/api/stations')).body.stations.map(
+      (s: { name: string }) => s.name,
+    );
+    expect(names).not.toContain('Renamed');
+    const same = ['1001', '1002', '1003'].map((c) => (own.sample!.stations.includes(c) ? 'x' : ''));
+    expect((await importCsv(file(same), coordinator)).statusCode).toBe(200);
+    expect((await ballotOf(coordinator)).seq).toBe(own.seq);
+  });
+
+  it('replaces the contests from a CSV file: bad cells named by row and column, a reported candidate kept', async () => {
+    const importBallot = (csv: string, token = coordinator) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/ballot/import',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        payload: csv,
+      });
+    const before = (await getJson(t.app, coordinator, '/api/ballot')).body as BallotReply;
+    const header = 'contest_id,contest_name,kind,candidate_id,candidate_name,stations,districts';
+    expect((await importBallot(`${header}\nm,M,,A,Asanov,all,`, t01.token)).statusCode).toBe(403);
+
+    const bad = await importBallot(`${header}\nmayor,Mayor of Bishkek,,A,Asanov,all,\nmayor,,,B,,,\n`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({
+      message: 'the ballot file has 1 problem(s); nothing was changed',
+      problems: [{ row: 2, field: 'candidate_name', problem: 'is empty' }],
+    });
+    // Mayor has protocols naming A, B and C: a file without C is refused by the ballot's rules.
+    const dropped = await importBallot(`${header}\nmayor,Mayor of Bishkek,,A,Asanov,all,\nmayor,,,B,Bekova,,\n`);
+    expect(dropped.statusCode).toBe(400);
+    expect(dropped.json().message).toContain('candidate "C" (Cholponova) of contest "mayor" has results protocols');
+    expect(((await getJson(t.app, coordinator, '/api/ballot')).body as BallotReply).seq).toBe(before.seq);
+
+    const good = await importBallot(
+      [
+        header,
+        'mayor,Mayor of Bishkek,constituency,A,Asanov,all,',
+        'mayor,,,B,Bekova,,',
+        'mayor,,,C,Cholponova,,',
+        'mayor,,,D,Dzhumabaeva,,',
+        'okrug-24,Constituency 24,,Y,Yusupov,,Sverdlovsky',
+      ].join('\n'),
+    );
+    expect(good.statusCode).toBe(200);
+    const after = good.json() as BallotReply;
+    expect(after.contests.map((c) => [c.id, c.candidates.map((x) => x.id), c.stations])).toEqual([
+      ['mayor', ['A', 'B', 'C', 'D'], 'all'],
+      ['okrug-24', ['Y'], ['1003']],
+    ]);
+    // The rest of the ballot stays as it was.
+    expect({ ...after, contests: null, seq: null }).toEqual({ ...before, contests: null, seq: null });
+    expect(after.seq).toBeGreaterThan(before.seq!);
   });
 
   it('a drill wipe clears turnout and protocols, keeps the ballot and records it again as the first events', async () => {

@@ -379,6 +379,73 @@ async function* inPieces(text: string, size: number): AsyncIterable<Buffer> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
 
+describe('the sample column', () => {
+  const marked = (text: string, format: 'csv' | 'geojson', column?: string | null) => {
+    const result = parseStationImport(text, format, {}, column);
+    return { ok: result.ok, column: result.sampleMarks.column, lines: [...result.sampleMarks.lines] };
+  };
+  const base = 'number,district,name,address';
+  const rows = (...marks: string[]) => marks.map((m, i) => `${1001 + i},Leninsky,School ${i},Street ${i},${m}`);
+
+  it('marks the rows that say yes, y, 1, true or x, in any case, and none for no, n, 0, false or blank', () => {
+    expect(
+      marked(csv(`${base},Sample`, ...rows('yes', 'No', 'X', '', '1', '0', 'TRUE', 'false', 'y', 'n')), 'csv'),
+    ).toEqual({ ok: true, column: 'Sample', lines: [1, 3, 5, 7, 9] });
+    // Found under its other names, or named by the mapping; a file without it has no marks.
+    expect(marked(csv(`${base},PVT`, ...rows('x', '')), 'csv').lines).toEqual([1]);
+    expect(marked(csv(`${base},Quick count sample`, ...rows('', 'x')), 'csv').lines).toEqual([2]);
+    expect(marked(csv(`${base},Vybor`, ...rows('x', '')), 'csv', 'vybor')).toMatchObject({
+      column: 'Vybor',
+      lines: [1],
+    });
+    expect(marked(csv(base, ...rows('', '').map((r) => r.slice(0, -1))), 'csv')).toEqual({
+      ok: true,
+      column: null,
+      lines: [],
+    });
+    // Mapped to null, a sample column is ignored.
+    expect(marked(csv(`${base},sample`, ...rows('maybe')), 'csv', null)).toEqual({ ok: true, column: null, lines: [] });
+  });
+
+  it('refuses a mark that is none, naming row and column; a column that marks nothing; a mapped column not there', () => {
+    expect(problemsOfSample(csv(`${base},sample`, ...rows('x', 'maybe')), null)).toEqual([
+      { row: 2, field: 'sample', problem: 'must be yes/no, 1/0, true/false, or x or blank (found "maybe")' },
+    ]);
+    expect(problemsOfSample(csv(`${base},sample`, ...rows('no', '')), null)).toEqual([
+      {
+        row: 0,
+        field: 'sample',
+        problem:
+          'marks no station as sample: mark them with yes, 1, true or x, or leave the column out (map sample to null)',
+      },
+    ]);
+    expect(problemsOfSample(csv(base, ...rows('', '').map((r) => r.slice(0, -1))), 'PVT')[0]).toMatchObject({
+      row: 0,
+      field: 'PVT',
+    });
+  });
+
+  it('reads GeoJSON sample properties, true or "yes" alike', () => {
+    const feature = (row: StationImportRow, sample: unknown) => {
+      const f = pointFeature(row) as { properties: Record<string, unknown> };
+      return { ...f, properties: { ...f.properties, sample } };
+    };
+    expect(marked(featureCollection([feature(SCHOOL_61, true), feature(KINDERGARTEN_104, 'no')]), 'geojson')).toEqual({
+      ok: true,
+      column: 'sample',
+      lines: [1],
+    });
+  });
+});
+
+function problemsOfSample(text: string, column: string | null | undefined) {
+  const result = parseStationImport(text, 'csv', {}, column ?? undefined);
+  return result.problems
+    .all()
+    .filter((p) => p.severity === 'error')
+    .map(({ row, field, problem }) => ({ row, field, problem }));
+}
+
 describe('a station file read as a stream', () => {
   const files: [string, string][] = [
     [

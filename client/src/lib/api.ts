@@ -7,6 +7,8 @@ import type {
   BallotReply,
   ProtocolsReply,
   QuickCountReply,
+  SampleDrawReply,
+  SampleDrawRequest,
   TurnoutReply,
 } from '../../../shared/schemas/results';
 import type { AlertSettings, LoginBody, LoginReply, SessionReply } from '../../../shared/schemas/auth';
@@ -187,6 +189,11 @@ export class ApiClient {
     return this.#request('PUT', '/api/ballot', { body: ballot });
   }
 
+  /** Vigil draws the quick count's sample from a seed (a ballot_set); 409 once protocols arrived, unless forced. */
+  drawSample(request: SampleDrawRequest): Promise<SampleDrawReply> {
+    return this.#request('POST', '/api/ballot/sample', { body: request });
+  }
+
   turnout(): Promise<TurnoutReply> {
     return this.#request('GET', '/api/turnout');
   }
@@ -330,6 +337,13 @@ export class ApiClient {
     dryRun: boolean,
   ): Promise<{ ok: true; reply: PlanImportReply } | { ok: false; message: string; problems: ImportProblem[] }> {
     return this.#upload(`/api/plan/import${dryRun ? '?dryRun=true' : ''}`, 'text/csv', csv);
+  }
+
+  /** The ballot's contests from CSV (a ballot_set). Bad cells answer `problems`; a broken ballot rule throws. */
+  importBallotCsv(
+    csv: string,
+  ): Promise<{ ok: true; reply: BallotReply } | { ok: false; message: string; problems: ImportProblem[] }> {
+    return this.#upload('/api/ballot/import', 'text/csv', csv);
   }
 
   /** A station file checked (dry run): what would change, every problem, and the file's columns for the mapping step. */

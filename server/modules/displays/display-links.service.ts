@@ -11,6 +11,7 @@ import type {
   DisplayLinkSettings,
   DisplayLinksReply,
   DisplayPolicy,
+  DisplayPolicyUpdate,
   UpdateDisplayLinkBody,
 } from '../../../shared/schemas/displays';
 import { HttpError } from '../../errors';
@@ -84,7 +85,11 @@ export function createDisplayLinksService(
     notifier.displayRevoked(id);
   }
 
-  async function setPolicy(missionId: string, policy: DisplayPolicy): Promise<DisplayPolicy> {
+  /** A client that predates `showsQuickCount` leaves it out, and must not turn it off by that. */
+  async function setPolicy(missionId: string, update: DisplayPolicyUpdate): Promise<DisplayPolicy> {
+    const showsQuickCount =
+      update.showsQuickCount ?? (await readDisplayPolicy(db, missionId))?.showsQuickCount ?? false;
+    const policy: DisplayPolicy = { ...update, showsQuickCount };
     await saveDisplayPolicy(db, missionId, policy);
     policies.forget(missionId);
     notifier.displayPolicyChanged(missionId);

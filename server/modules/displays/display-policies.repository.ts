@@ -12,6 +12,7 @@ export async function readDisplayPolicy(db: Reader, missionId: string): Promise<
     .select({
       showsFindingText: missions.displayShowsFindingText,
       showsTeamPositions: missions.displayShowsTeamPositions,
+      showsQuickCount: missions.displayShowsQuickCount,
     })
     .from(missions)
     .where(eq(missions.id, missionId));
@@ -21,6 +22,10 @@ export async function readDisplayPolicy(db: Reader, missionId: string): Promise<
 export async function saveDisplayPolicy(db: Reader, missionId: string, policy: DisplayPolicy): Promise<void> {
   await db
     .update(missions)
-    .set({ displayShowsFindingText: policy.showsFindingText, displayShowsTeamPositions: policy.showsTeamPositions })
+    .set({
+      displayShowsFindingText: policy.showsFindingText,
+      displayShowsTeamPositions: policy.showsTeamPositions,
+      displayShowsQuickCount: policy.showsQuickCount,
+    })
     .where(eq(missions.id, missionId));
 }

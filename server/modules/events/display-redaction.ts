@@ -16,13 +16,14 @@ import {
 } from '../../../shared/schemas/events';
 import type { FindingSummary } from '../../../shared/schemas/findings';
 import type { ReplayReply } from '../../../shared/schemas/replay';
-import type { TurnoutReply } from '../../../shared/schemas/results';
+import type { QuickCountReply, TurnoutReply } from '../../../shared/schemas/results';
 import type { TeamStatus } from '../../../shared/schemas/teams';
 
 /** What a display gets when the mission's policy is unknown (or cannot be read): nothing beyond the always-safe fields. */
 export const STRICTEST_DISPLAY_POLICY: Readonly<DisplayPolicy> = Object.freeze({
   showsFindingText: false,
   showsTeamPositions: false,
+  showsQuickCount: false,
 });
 
 /** The fields one event keeps for a display under `policy`. */
@@ -114,4 +115,16 @@ export function redactReplayForDisplay(moment: ReplayReply, policy: DisplayPolic
  */
 export function redactTurnoutForDisplay(turnout: TurnoutReply): TurnoutReply {
   return { ...turnout, flagged: [] };
+}
+
+/**
+ * The quick count for a wall: the same estimates coordinators see when the mission shows them, else nothing (no
+ * contest, not even how many sample stations have reported: that alone tells which stations are in the sample).
+ * Never the sample's origin: its seed and the public station list give away every sample station, which a mission
+ * keeps from anyone who might target them.
+ */
+export function redactQuickCountForDisplay(reply: QuickCountReply, policy: DisplayPolicy): QuickCountReply {
+  if (!policy.showsQuickCount) return { sampled: false, stratified: false, contests: [], head: reply.head };
+  const { origin: _origin, ...shown } = reply;
+  return shown;
 }

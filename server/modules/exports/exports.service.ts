@@ -708,7 +708,11 @@ export function createExportsService(
           ? {
               turnout: turnout.city,
               quickCount: quickCount.sampled
-                ? { stratified: quickCount.stratified, contests: quickCount.contests }
+                ? {
+                    stratified: quickCount.stratified,
+                    ...(quickCount.origin ? { origin: quickCount.origin } : {}),
+                    contests: quickCount.contests,
+                  }
                 : null,
             }
           : null,

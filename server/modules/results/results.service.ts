@@ -18,7 +18,8 @@ import { estimateQuickCount, type SampleProtocol } from '../../../shared/quick-c
 import { HttpError } from '../../errors';
 import type { Principal } from '../auth/principal';
 import { readHead } from '../log/head';
-import { redactTurnoutForDisplay } from '../events/display-redaction';
+import { redactQuickCountForDisplay, redactTurnoutForDisplay } from '../events/display-redaction';
+import type { DisplayPolicies } from '../displays/display-policies';
 import {
   findBallot,
   flaggedTurnout,
@@ -50,7 +51,7 @@ function point(at: string, rows: { stations: number; voted: number; votedWithLis
   } satisfies TurnoutPoint;
 }
 
-export function createResultsService(db: Db, events: BallotIngest) {
+export function createResultsService(db: Db, events: BallotIngest, policies: Pick<DisplayPolicies, 'get'>) {
   async function ballot(missionId: string): Promise<BallotReply> {
     const [found, reported] = await Promise.all([findBallot(db, missionId), reportedContestIds(db, missionId)]);
     return { ...(found?.ballot ?? EMPTY_BALLOT), seq: found?.seq ?? null, reportedContestIds: reported };
@@ -191,10 +192,47 @@ export function createResultsService(db: Db, events: BallotIngest) {
         shares: estimate.shares.map((s, i) => ({ ...s, name: contest.candidates[i]!.name })),
       };
     });
-    return { sampled: true, stratified: sample.stratified, contests, head };
+    return {
+      sampled: true,
+      stratified: sample.stratified,
+      ...(sample.origin ? { origin: sample.origin } : {}),
+      contests,
+      head,
+    };
   }
 
-  return { ballot, setBallot, turnout, turnoutFor, protocols, quickCount };
+  /**
+   * The ballot as the asker may see it: a team's phone gets it without the quick count's sample, which it has no use
+   * for; a PVT sample is kept from anyone who might target its stations, and a phone can be lost or seized.
+   */
+  async function ballotFor(principal: Principal): Promise<BallotReply> {
+    const reply = await ballot(principal.missionId);
+    if (principal.role === 'coordinator') return reply;
+    const { sample: _sample, ...withoutSample } = reply;
+    return withoutSample;
+  }
+
+  /** The quick count as the asker may see it: a display only when the mission's display policy shows it. */
+  async function quickCountFor(principal: Principal): Promise<QuickCountReply> {
+    if (principal.role === 'coordinator') return quickCount(principal.missionId);
+    const policy = await policies.get(principal.missionId);
+    // Not even computed for a wall that may not show it.
+    const reply = policy.showsQuickCount
+      ? await quickCount(principal.missionId)
+      : { sampled: false, stratified: false, contests: [], head: await readHead(db, principal.missionId) };
+    return redactQuickCountForDisplay(reply, policy);
+  }
+
+  return {
+    ballotFor,
+    quickCountFor,
+    ballot,
+    setBallot,
+    turnout,
+    turnoutFor,
+    protocols,
+    quickCount,
+  };
 }
 
 export type ResultsService = ReturnType<typeof createResultsService>;

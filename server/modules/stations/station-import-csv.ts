@@ -127,6 +127,7 @@ export function resolveColumns(
 class CsvRecordReader {
   private header: string[] | null = null;
   private columnOf = new Map<StationField, number>();
+  private sampleColumn: number | null = null;
   private dataRows = 0;
   /** Problems with the header (a mapping naming a missing column, a required field missing). */
   private headerBroken = false;
@@ -141,6 +142,7 @@ class CsvRecordReader {
       this.header = record;
       this.collector.columns = record;
       this.columnOf = resolveColumns(record, this.mapping, this.collector.problems);
+      this.sampleColumn = this.collector.sampleMarks.resolve(record, this.collector.problems, 'column');
       this.collector.mapping = Object.fromEntries(
         STATION_FIELDS.map((f) => [f, this.columnOf.has(f) ? (record[this.columnOf.get(f)!] ?? null) : null]),
       );
@@ -163,6 +165,8 @@ class CsvRecordReader {
     const found: FoundFields = {};
     for (const [field, column] of columnOf) found[field] = { value: record[column], source: header[column] ?? '' };
     this.collector.add(row, found, (field) => CSV_COLUMN_OF[field]);
+    if (this.sampleColumn !== null)
+      this.collector.sampleMarks.mark(row, record[this.sampleColumn], this.collector.problems);
   }
 
   end(): void {

@@ -83,6 +83,8 @@ function readFeature(feature: unknown, row: number, mapping: ColumnMapping, coll
     found.lat = { value: point.lat, source: LAT_SOURCE };
   }
   collector.add(row, found, (field) => field, positionProblem ? POSITION_FIELDS : []);
+  const { column } = collector.sampleMarks;
+  if (column !== null) collector.sampleMarks.mark(row, feature.properties[column], collector.problems);
 }
 
 /** Every property name used by the features, in order of first use. */
@@ -128,6 +130,7 @@ export function readGeoJsonStations(input: string, collector: StationRowCollecto
     }),
   );
   const columnOf = resolveColumns(names, { ...mapping, lat: null, lng: null }, collector.problems, 'property');
+  collector.sampleMarks.resolve(names, collector.problems, 'property');
   const nameOf = new Map([...columnOf].map(([field, index]) => [field, names[index]!] as const));
   collector.mapping = Object.fromEntries(STATION_FIELDS.map((f) => [f, nameOf.get(f) ?? null]));
   collector.mapping.lat = LAT_SOURCE;

@@ -15,6 +15,7 @@ import {
   type StationImportField,
 } from '../../../shared/schemas/stations';
 import { searchKey } from '../../../shared/station-search';
+import { SampleMarks } from './station-import-sample';
 
 /** Beyond this many data rows a file is refused unread: a national list runs to 20,000–200,000 stations. */
 export const MAX_IMPORT_ROWS = 200_000;
@@ -258,6 +259,8 @@ export interface StationImportResult {
   rows: StationImportRow[];
   lines: number[];
   problems: ProblemList;
+  /** The `sample` column's marks (its name null when the file has none). */
+  sampleMarks: SampleMarks;
   columns: string[];
   sample: string[][];
   mapping: Partial<Record<StationField, string | null>>;
@@ -281,8 +284,12 @@ export class StationRowCollector {
   private readonly rowOfCode = new Map<string, number>();
   private readonly sharedValues = new Map<string, string>();
 
-  constructor(options: { keepProblems: 'all' | 'listed' } = { keepProblems: 'all' }) {
+  readonly sampleMarks: SampleMarks;
+
+  /** `sampleColumn`: the mapping's column for the quick-count sample, null for none, undefined to look for it. */
+  constructor(options: { keepProblems: 'all' | 'listed'; sampleColumn?: string | null } = { keepProblems: 'all' }) {
     this.problems = new ProblemList({ keep: options.keepProblems });
+    this.sampleMarks = new SampleMarks(options.sampleColumn);
   }
 
   /**
@@ -377,14 +384,17 @@ export class StationRowCollector {
     this.lines.length = 0;
     this.rowOfKey.clear();
     this.rowOfCode.clear();
+    this.sampleMarks.lines.clear();
   }
 
   result(): StationImportResult {
+    this.sampleMarks.finish(this.problems);
     return {
       ok: this.problems.isEmpty,
       rows: this.rows,
       lines: this.lines,
       problems: this.problems,
+      sampleMarks: this.sampleMarks,
       columns: this.columns,
       sample: this.sample,
       mapping: this.mapping,

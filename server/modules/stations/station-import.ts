@@ -16,8 +16,9 @@ export function parseStationImport(
   text: string,
   format: Static<typeof ImportFormat>,
   mapping: ColumnMapping = {},
+  sampleColumn?: string | null,
 ): StationImportResult {
-  const collector = new StationRowCollector();
+  const collector = new StationRowCollector({ keepProblems: 'all', sampleColumn });
   if (format === 'csv') readCsvStations(text, collector, mapping);
   else readGeoJsonStations(text, collector, mapping);
   return collector.result();
@@ -26,14 +27,16 @@ export function parseStationImport(
 /**
  * The same from a stream of bytes (a request body). CSV is parsed as it arrives; a GeoJSON document is one JSON value
  * and is read whole. `keepProblems: 'listed'` keeps only the problems a reply lists (all are still counted by kind).
+ * `sampleColumn` names the quick-count `sample` column (null: none; undefined: found by its usual names).
  */
 export async function readStationImport(
   source: AsyncIterable<Buffer | string>,
   format: Static<typeof ImportFormat>,
   mapping: ColumnMapping,
   keepProblems: 'all' | 'listed',
+  sampleColumn?: string | null,
 ): Promise<StationImportResult> {
-  const collector = new StationRowCollector({ keepProblems });
+  const collector = new StationRowCollector({ keepProblems, sampleColumn });
   if (format === 'csv') await readCsvStationStream(source, collector, mapping);
   else {
     const chunks: Buffer[] = [];

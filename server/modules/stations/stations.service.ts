@@ -56,8 +56,9 @@ export interface StationsNotifier {
   stationsChanged(missionId: string, stations: Station[]): void;
 }
 
-function readMapping(text: string | undefined): ColumnMapping {
-  if (text === undefined || text.trim() === '') return {};
+/** The field → column mapping, and apart from it the quick-count `sample` column (undefined: by its usual names). */
+function readMapping(text: string | undefined): { mapping: ColumnMapping; sampleColumn?: string | null } {
+  if (text === undefined || text.trim() === '') return { mapping: {} };
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -68,20 +69,22 @@ function readMapping(text: string | undefined): ColumnMapping {
     throw new HttpError(400, 'mapping: must be a JSON object from station field to column name', 'MAPPING_INVALID');
   }
   const mapping: ColumnMapping = {};
+  let sampleColumn: string | null | undefined;
   for (const [field, column] of Object.entries(value)) {
-    if (!(STATION_FIELDS as string[]).includes(field)) {
+    if (!(STATION_FIELDS as string[]).includes(field) && field !== 'sample') {
       throw new HttpError(
         400,
-        `mapping: "${field}" is not a station field (use ${STATION_FIELDS.join(', ')})`,
+        `mapping: "${field}" is not a station field (use ${STATION_FIELDS.join(', ')}, or sample)`,
         'MAPPING_INVALID',
       );
     }
     if (column !== null && (typeof column !== 'string' || column.length > 200)) {
       throw new HttpError(400, `mapping: ${field} must name a column (text) or be null`, 'MAPPING_INVALID');
     }
-    mapping[field as StationField] = column === null ? null : column;
+    if (field === 'sample') sampleColumn = column === null ? null : column;
+    else mapping[field as StationField] = column === null ? null : column;
   }
-  return mapping;
+  return { mapping, sampleColumn };
 }
 
 function readClear(text: string | undefined): Set<StationField> {
@@ -198,9 +201,9 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
     options: StationImportOptions,
     keepProblems: 'all' | 'listed',
   ): Promise<{ parsed: StationImportResult; clear: Set<StationField> }> {
-    const mapping = readMapping(options.mapping);
+    const { mapping, sampleColumn } = readMapping(options.mapping);
     const clear = readClear(options.clear);
-    return { parsed: await readStationImport(source, options.format, mapping, keepProblems), clear };
+    return { parsed: await readStationImport(source, options.format, mapping, keepProblems, sampleColumn), clear };
   }
 
   async function planOf(
@@ -216,11 +219,16 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
     return planStationImport(parsed.rows, parsed.lines, stored, { bounds, clear, problems: parsed.problems });
   }
 
-  /** Any error rejects the whole file with its problems; warnings and notices do not. */
+  /**
+   * Any error rejects the whole file with its problems; warnings and notices do not. When the file has a `sample`
+   * column, `onSample` gets the codes of the marked stations inside the import's transaction, before anything is
+   * written: it may refuse them (throw), and then nothing is imported.
+   */
   async function importFile(
     missionId: string,
     source: ImportSource,
     options: StationImportOptions,
+    onSample?: (codes: string[]) => Promise<void>,
   ): Promise<ImportReply> {
     const { parsed, clear } = await parse(source, options, 'listed');
     const rejected = () =>
@@ -240,11 +248,19 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
       await lockStationImport(tx, missionId);
       const planned = await planOf(tx, missionId, parsed, clear);
       if (!parsed.problems.isEmpty) return null;
+      const marks = parsed.sampleMarks;
+      if (marks.column !== null)
+        await onSample?.(planned.rows.filter((r) => marks.lines.has(r.line)).map((r) => r.row.code));
       await applyStationImport(tx, missionId, planned.rows);
       return planned;
     });
     if (!plan) throw rejected();
-    return { rows: parsed.rows.length, ...plan.counts, problemKinds: parsed.problems.kinds() };
+    return {
+      rows: parsed.rows.length,
+      ...plan.counts,
+      ...(parsed.sampleMarks.column !== null ? { sampleStations: parsed.sampleMarks.lines.size } : {}),
+      problemKinds: parsed.problems.kinds(),
+    };
   }
 
   /** What importing the file would do, without writing: the same counts the import reports, and every problem. */
@@ -263,12 +279,16 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
       dryRun: true,
       columns: parsed.columns,
       sample: parsed.sample,
-      mapping: parsed.mapping,
+      mapping: {
+        ...parsed.mapping,
+        ...(parsed.sampleMarks.column !== null ? { sample: parsed.sampleMarks.column } : {}),
+      },
       totalRows: parsed.rows.length,
       rows: listed.map(({ line, row, change, changedFields }) => ({ line, row, change, changedFields })),
       problems: parsed.problems.listed(),
       problemKinds: parsed.problems.kinds(),
       counts: plan.counts,
+      ...(parsed.sampleMarks.column !== null ? { sampleStations: parsed.sampleMarks.lines.size } : {}),
       notInFileCount: plan.notInFile.length,
       notInFile: plan.notInFile.slice(0, NOT_IN_FILE_LISTED).map((s) => s.code),
     };

@@ -18,6 +18,7 @@ import { createStationDetailService } from '../../modules/stations/station-detai
 import { createStationsService } from '../../modules/stations/stations.service';
 import { createTeamsService } from '../../modules/teams/teams.service';
 import { createOperationsService } from '../../modules/missions/operations.service';
+import { createStationImportService } from '../../modules/missions/station-import.service';
 import { createConflictsService } from '../../modules/conflicts/conflicts.service';
 import { createPlanService } from '../../modules/teams/plan.service';
 import { createExportsService } from '../../modules/exports/exports.service';
@@ -26,6 +27,7 @@ import { createRouteSheetsService } from '../../modules/missions/route-sheets.se
 import { createResultsService } from '../../modules/results/results.service';
 import { createOfficialResultsService } from '../../modules/results/official-results.service';
 import { createResultChecksService } from '../../modules/results/result-checks.service';
+import { createBallotService } from '../../modules/results/ballot.service';
 
 export function createServices(app: FastifyInstance) {
   const { db } = app.database;
@@ -66,9 +68,11 @@ export function createServices(app: FastifyInstance) {
   const missionSettings = createMissionSettingsService(db, app.realtime.broadcaster);
   const coverage = createCoverageService(db);
   replay = createReplayService(db, { snapshotEvery: config.replaySnapshotEvery }, coverage, broadcaster);
-  const results = createResultsService(db, events);
+  const results = createResultsService(db, events, displayPolicies);
   const officialResults = createOfficialResultsService(db, events);
   const resultChecks = createResultChecksService(db);
+  const stations = createStationsService(db, broadcaster);
+  const ballot = createBallotService(db, results);
   return {
     auth,
     displayLinks,
@@ -82,7 +86,8 @@ export function createServices(app: FastifyInstance) {
     forms,
     map: createMapService(db, app.config),
     photos: createPhotosService(db),
-    stations: createStationsService(db, broadcaster),
+    stations,
+    stationImport: createStationImportService(stations, ballot),
     stationDetail: createStationDetailService(db, forms),
     teams,
     operations: createOperationsService(db, app.realtime.broadcaster, events, teams, results),
@@ -99,6 +104,7 @@ export function createServices(app: FastifyInstance) {
     results,
     officialResults,
     resultChecks,
+    ballot,
   };
 }
 export type Services = ReturnType<typeof createServices>;

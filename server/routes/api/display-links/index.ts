@@ -8,6 +8,7 @@ import {
   DisplayLinkParams,
   DisplayLinksReply,
   DisplayPolicy,
+  DisplayPolicyUpdate,
   UpdateDisplayLinkBody,
 } from '../../../../shared/schemas/displays';
 
@@ -69,8 +70,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: coordinatorsOnly,
     schema: {
       tags: ['displays'],
-      summary: "Decide whether wall displays show findings' free text and team positions (both off by default)",
-      body: DisplayPolicy,
+      summary:
+        "Decide whether wall displays show findings' free text, team positions and the quick count (all off by default)",
+      description: 'A `showsQuickCount` left out keeps its stored value.',
+      body: DisplayPolicyUpdate,
       response: { 200: DisplayPolicy, ...errorReplies },
     },
     handler: async (request) => app.services.displayLinks.setPolicy(request.principal!.missionId, request.body),

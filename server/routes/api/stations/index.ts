@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { errorReplies } from '../../../../shared/schemas/common';
+import { ErrorReply, errorReplies } from '../../../../shared/schemas/common';
 import {
   ImportPreviewReply,
   ImportRejectedReply,
@@ -152,13 +152,17 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         'Send the file as the body with Content-Type text/csv or application/geo+json (or ?format=csv|geojson). ' +
         'CSV columns: number,district (required), code,name,address,region,electoral_district,lat,lng,registered_voters; ' +
         'other headers can be mapped with ?mapping={"number":"Nr",...}. A blank optional cell keeps the stored value ' +
-        'unless ?clear=field,... names it. Errors block the import; warnings (implausible positions) and notices do not.',
+        'unless ?clear=field,... names it. Errors block the import; warnings (implausible positions) and notices do not. ' +
+        'A `sample` column (or mapping "sample") of yes/no, 1/0, true/false, x/blank marks the quick count\'s sample: the ' +
+        "marked stations become the ballot's sample (409, nothing imported, when that changes it after results protocols " +
+        'have arrived).',
       querystring: StationImportQuery,
       response: {
         200: Type.Union([ImportReply, ImportPreviewReply]),
         400: ImportRejectedReply,
         401: errorReplies[401],
         403: errorReplies[403],
+        409: ErrorReply,
         413: errorReplies[413],
         415: errorReplies[415],
       },
@@ -167,7 +171,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const { format, source } = importBody(request);
       const options = { format, mapping: request.query.mapping, clear: request.query.clear };
       if (request.query.dryRun) return app.services.stations.previewFile(request.principal!.missionId, source, options);
-      return app.services.stations.importFile(request.principal!.missionId, source, options);
+      return app.services.stationImport.importFile(request.principal!, source, options);
     },
   });
 

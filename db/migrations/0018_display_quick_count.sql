@@ -1,0 +1,1 @@
+ALTER TABLE "missions" ADD COLUMN "display_shows_quick_count" boolean DEFAULT false NOT NULL;
