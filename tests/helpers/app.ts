@@ -124,3 +124,8 @@ export async function servedTestApp(overrides: Partial<Config> = {}): Promise<{ 
   const address = t.app.server.address();
   return { t, base: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
 }
+
+/** The rows of a raw `db.execute`, whichever driver answered (postgres.js gives an array, PGlite `{ rows }`). */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { buildTestApp, FIXTURE_PASSWORD, type Driver, type TestApp } from '../helpers/app';
+import { buildTestApp, FIXTURE_PASSWORD, rowsOf, type Driver, type TestApp } from '../helpers/app';
 import { postgresAvailable } from '../helpers/services';
 import { arrival, checklist, finding, getJson, join, login, postEvents } from '../helpers/events';
 import { LiveDashboard, waitFor } from '../helpers/live-client';
@@ -48,10 +48,6 @@ async function routeOf(t: TestApp, token: string, teamId: string) {
     assignedStationIds: string[];
   }[];
   return teams.find((team) => team.id === teamId)!;
-}
-
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 describe.each(drivers)('mission operations on %s', (driver) => {

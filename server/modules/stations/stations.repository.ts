@@ -134,6 +134,17 @@ function importRecord(id: string, row: StationImportResolvedRow) {
 }
 
 /**
+ * Refreshes the planner's statistics of the station tables. Right after a bulk import they still describe the empty
+ * tables, and the whole list's pages (`code > $after order by code limit N`) were planned as a scan and sort of every
+ * remaining station: 269 ms a page at 200,000 stations against 4 ms with statistics, so a national list took a minute
+ * to build instead of seconds. Autovacuum would get there, later.
+ */
+export async function refreshStationStatistics(db: Db): Promise<void> {
+  await db.execute(sql`analyze stations`);
+  await db.execute(sql`analyze station_status`);
+}
+
+/**
  * Writes an import plan in bulk: each chunk of new stations (with their empty status rows) is one INSERT … SELECT from
  * the chunk's JSON, each chunk of changed ones one UPDATE … FROM it. Unchanged rows are not sent at all. Ids and events
  * are kept, so a corrected list never loses what was observed.

@@ -19,6 +19,7 @@ import {
   readMissionBounds,
   readStation,
   readStationListVersion,
+  refreshStationStatistics,
   readStoredStations,
   searchStations,
   setStationPosition,
@@ -34,6 +35,9 @@ import { STATION_FIELDS, type StationField, type StationImportResult } from './s
  * 1,000 keep it near the 50 ms budget for a few more round trips on the code index.
  */
 const LIST_PAGE_ROWS = 1000;
+
+/** An import that writes this many stations refreshes the planner's statistics (see refreshStationStatistics). */
+const REFRESH_STATISTICS_AFTER_ROWS = 1000;
 
 /** Rows a dry run lists (new and changed first); the counts always cover the whole file. */
 export const IMPORT_PREVIEW_ROWS = 2000;
@@ -255,6 +259,7 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
       return planned;
     });
     if (!plan) throw rejected();
+    if (plan.counts.created + plan.counts.updated >= REFRESH_STATISTICS_AFTER_ROWS) await refreshStationStatistics(db);
     return {
       rows: parsed.rows.length,
       ...plan.counts,
