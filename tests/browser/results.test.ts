@@ -243,6 +243,8 @@ describe.runIf(chromiumAvailable)('turnout and protocols in Chromium', () => {
     const mapping = panel.locator('[data-vigil-official-mapping]');
     await mapping.locator('label:has-text("candidate") select').selectOption('Kandidat');
     await mapping.locator('label:has-text("votes") select').selectOption('Golosa');
+    // The ballot has two contests by now (the CSV import above): a file without a contest column names its contest.
+    await panel.locator('[data-vigil-official-contest-id]').fill('mayor');
     await panel.locator('[data-vigil-official-import]').click();
     const difference = panel.locator('[data-vigil-official-difference="1001"]');
     await difference.waitFor({ timeout: 20_000 });
@@ -259,9 +261,16 @@ describe.runIf(chromiumAvailable)('turnout and protocols in Chromium', () => {
     ).toBe('2');
     await desk.locator('[data-vigil-fingerprint=mayor]').scrollIntoViewIfNeeded();
     await saveScreenshot(desk, 'dashboard-official-results');
-    // The printable summary carries the fingerprint too.
+    // The printable summary carries the comparison and the fingerprint too.
     await desk.goto(`${base}/operations/summary`);
     await desk.locator('[data-vigil-report-fingerprint=mayor] svg').nth(1).waitFor({ timeout: 20_000 });
+    expect(await desk.locator('[data-vigil-report-official=mayor]').getAttribute('data-differing')).toBe('1');
+    expect(await desk.locator('[data-vigil-report-official-total=A]').textContent()).toContain(
+      `${((490 / 890) * 100).toFixed(1)} %`,
+    );
+    expect(await desk.locator('[data-vigil-report-difference="1001"]').allTextContents()).toEqual([
+      expect.stringMatching(/1001.*mayor.*votes:A.*470.*480/),
+    ]);
     await desk.context().close();
   }, 120_000);
 });
