@@ -158,7 +158,10 @@ export function createResultsService(db: Db, events: BallotIngest, policies: Pic
     const inSample = new Set(sample.stations);
     const stratumOf = (district: string) => (sample.stratified ? district : 'all');
     const contests = found.ballot.contests.map((contest) => {
-      const covered = frame.filter((s) => contest.stations === 'all' || contest.stations.includes(s.code));
+      // A set, not a list search per station: a national frame has 200,000 stations and a contest may list most of
+      // them (a search per station made this quadratic).
+      const listed = contest.stations === 'all' ? null : new Set(contest.stations);
+      const covered = frame.filter((s) => listed === null || listed.has(s.code));
       const stationsInStratum = new Map<string, number>();
       for (const s of covered)
         stationsInStratum.set(stratumOf(s.district), (stationsInStratum.get(stratumOf(s.district)) ?? 0) + 1);
