@@ -10,21 +10,11 @@ import type { Browser, Page } from 'playwright-core';
 import { FIXTURE_PASSWORD, servedTestApp, type TestApp } from '../helpers/app';
 import { chromiumAvailable, launchChromium, offlineCoordinatorPage, saveScreenshot } from '../helpers/browser';
 import { login } from '../helpers/events';
+import { MAYOR_CONTEST } from '../helpers/ballots';
 
 /** 00:00 has always come: the phone asks for it whenever the test runs. */
 const BALLOT = {
-  contests: [
-    {
-      id: 'mayor',
-      name: 'Mayor of Bishkek',
-      kind: 'constituency',
-      candidates: [
-        { id: 'A', name: 'Asanov' },
-        { id: 'B', name: 'Bekova' },
-      ],
-      stations: 'all',
-    },
-  ],
+  contests: [MAYOR_CONTEST],
   turnoutHours: ['00:00'],
   protocolPhotoRequired: false,
   sample: { stations: ['1001', '1003'], stratified: false, minReported: 1 },

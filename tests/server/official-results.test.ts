@@ -14,29 +14,12 @@ import type {
   OfficialImportReply,
   ResultChecksReply,
 } from '../../shared/schemas/official-results';
+import { MAYOR_CONTEST, OKRUG_21_CONTEST } from '../helpers/ballots';
 
 const drivers: Driver[] = postgresAvailable ? ['pglite', 'postgres'] : ['pglite'];
 
 const BALLOT = {
-  contests: [
-    {
-      id: 'mayor',
-      name: 'Mayor of Bishkek',
-      kind: 'constituency',
-      candidates: [
-        { id: 'A', name: 'Asanov' },
-        { id: 'B', name: 'Bekova' },
-      ],
-      stations: 'all',
-    },
-    {
-      id: 'okrug-21',
-      name: 'Constituency 21',
-      kind: 'constituency',
-      candidates: [{ id: 'X', name: 'Kasymov' }],
-      stations: ['1001', '1002'],
-    },
-  ],
+  contests: [MAYOR_CONTEST, OKRUG_21_CONTEST],
   turnoutHours: ['10:00'],
   protocolPhotoRequired: false,
 };

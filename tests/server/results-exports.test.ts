@@ -11,22 +11,12 @@ import { postgresAvailable } from '../helpers/services';
 import { getJson, join, login, minutesAgo, postEvents } from '../helpers/events';
 import type { QuickCountReply, TurnoutReply } from '../../shared/schemas/results';
 import type { MissionReport } from '../../shared/schemas/exports';
+import { MAYOR_CONTEST } from '../helpers/ballots';
 
 const drivers: Driver[] = postgresAvailable ? ['pglite', 'postgres'] : ['pglite'];
 
 const BALLOT = {
-  contests: [
-    {
-      id: 'mayor',
-      name: 'Mayor of Bishkek',
-      kind: 'constituency',
-      candidates: [
-        { id: 'A', name: 'Asanov' },
-        { id: 'B', name: 'Bekova' },
-      ],
-      stations: 'all',
-    },
-  ],
+  contests: [MAYOR_CONTEST],
   turnoutHours: ['10:00', '14:00'],
   protocolPhotoRequired: false,
   sample: { stations: ['1001', '1002', '1003'], stratified: false, minReported: 2 },

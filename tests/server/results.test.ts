@@ -18,29 +18,12 @@ import type {
 } from '../../shared/schemas/results';
 import { estimateQuickCount } from '../../shared/quick-count';
 import type { ConflictsReply } from '../../shared/schemas/conflicts';
+import { MAYOR_CONTEST, OKRUG_21_CONTEST } from '../helpers/ballots';
 
 const drivers: Driver[] = postgresAvailable ? ['pglite', 'postgres'] : ['pglite'];
 
 const BALLOT = {
-  contests: [
-    {
-      id: 'mayor',
-      name: 'Mayor of Bishkek',
-      kind: 'constituency',
-      candidates: [
-        { id: 'A', name: 'Asanov' },
-        { id: 'B', name: 'Bekova' },
-      ],
-      stations: 'all',
-    },
-    {
-      id: 'okrug-21',
-      name: 'Constituency 21',
-      kind: 'constituency',
-      candidates: [{ id: 'X', name: 'Kasymov' }],
-      stations: ['1001', '1002'],
-    },
-  ],
+  contests: [MAYOR_CONTEST, OKRUG_21_CONTEST],
   turnoutHours: ['10:00', '14:00', '18:00'],
   protocolPhotoRequired: false,
 };
