@@ -7,12 +7,12 @@
  *     was due (no coordinated omission). A team's own events go in order, as one phone's outbox sends them.
  *   - Items whose id starts with `trackPrefix` are noted with the wall-clock time their request started, for the
  *     dashboards' fan-out delays.
- * Input: JSON in BENCH_LOAD. Output: one JSON line on stdout.
+ * Input: JSON from runLoadProcess (readLoad). Output: one JSON line on stdout.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { checklist, finding } from '../helpers/events';
-import { summarize } from './measure';
+import { readLoad, summarize } from './measure';
 
 export interface NationalDayLoad {
   urls: string[];
@@ -40,7 +40,7 @@ export interface NationalDayResult {
   sentAt: Record<string, number>;
 }
 
-const load = JSON.parse(process.env.BENCH_LOAD ?? '{}') as NationalDayLoad;
+const load = readLoad<NationalDayLoad>();
 const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
 const wallClock = () => performance.timeOrigin + performance.now();
 

@@ -1,5 +1,7 @@
 /** Small statistics and timing helpers for the benchmarks. */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../server/config';
 
@@ -45,15 +47,28 @@ export async function closedLoop(
 
 export const round = (n: number, digits = 1) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : n);
 
+/** Above this, a load travels in a file: one environment variable holds at most 128 KiB (a national day's routes). */
+const MAX_LOAD_IN_ENV = 64 * 1024;
+
+/** What runLoadProcess gave the load generator that calls it. */
+export function readLoad<Load>(): Load {
+  const file = process.env.BENCH_LOAD_FILE;
+  return JSON.parse(file ? readFileSync(file, 'utf8') : (process.env.BENCH_LOAD ?? '{}')) as Load;
+}
+
 /**
  * Runs a load generator (a file under tests/bench) as its own process, so its CPU is not the measured server's: it
- * gets `load` as JSON in BENCH_LOAD and prints its result as the last JSON line of its stdout.
+ * gets `load` as JSON in BENCH_LOAD (or, when large, in the file BENCH_LOAD_FILE names: see readLoad) and prints its
+ * result as the last JSON line of its stdout.
  */
 export function runLoadProcess<Result>(file: string, load: unknown): Promise<Result> {
-  return new Promise((resolve, reject) => {
+  const json = JSON.stringify(load);
+  const dir = json.length > MAX_LOAD_IN_ENV ? mkdtempSync(path.join(os.tmpdir(), 'vigil-load-')) : null;
+  if (dir) writeFileSync(path.join(dir, 'load.json'), json);
+  return new Promise<Result>((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'tests/bench', file)], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, BENCH_LOAD: JSON.stringify(load) },
+      env: { ...process.env, ...(dir ? { BENCH_LOAD_FILE: path.join(dir, 'load.json') } : { BENCH_LOAD: json }) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -63,5 +78,7 @@ export function runLoadProcess<Result>(file: string, load: unknown): Promise<Res
       if (code !== 0 || !line) return reject(new Error(`load generator ${file} exited ${code}`));
       resolve(JSON.parse(line) as Result);
     });
+  }).finally(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 }
