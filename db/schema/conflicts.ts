@@ -1,4 +1,15 @@
-import { pgTable, uuid, text, jsonb, bigint, timestamp, index, unique } from 'drizzle-orm/pg-core';
+import {
+  pgTable,
+  uuid,
+  text,
+  jsonb,
+  bigint,
+  timestamp,
+  index,
+  unique,
+  primaryKey,
+  foreignKey,
+} from 'drizzle-orm/pg-core';
 import type { Phase } from '../../shared/schemas/events';
 import type { ConflictKind, ConflictReport } from '../../shared/schemas/conflicts';
 import { missions } from './missions';
@@ -12,13 +23,11 @@ import { stations } from './stations';
 export const conflicts = pgTable(
   'conflicts',
   {
-    id: uuid().primaryKey(),
+    id: uuid().notNull(),
     missionId: uuid()
       .notNull()
       .references(() => missions.id),
-    stationId: uuid()
-      .notNull()
-      .references(() => stations.id),
+    stationId: uuid().notNull(),
     phase: text().$type<Phase>().notNull(),
     kind: text().$type<ConflictKind>().notNull(),
     /** The yes/no question the answers contradict on; '' for the overall assessment. */
@@ -31,5 +40,14 @@ export const conflicts = pgTable(
     resolutionNote: text(),
     updatedSeq: bigint({ mode: 'number' }).notNull(),
   },
-  (t) => [unique().on(t.missionId, t.stationId, t.phase, t.questionId), index().on(t.missionId, t.status)],
+  (t) => [
+    primaryKey({ columns: [t.missionId, t.id] }),
+    foreignKey({
+      name: 'conflicts_station_fk',
+      columns: [t.missionId, t.stationId],
+      foreignColumns: [stations.missionId, stations.id],
+    }),
+    unique().on(t.missionId, t.stationId, t.phase, t.questionId),
+    index().on(t.missionId, t.status),
+  ],
 );

@@ -1,6 +1,16 @@
-import { pgTable, uuid, text, timestamp, index, integer } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, timestamp, index, integer, foreignKey } from 'drizzle-orm/pg-core';
 import { missions } from './missions';
 import { teams } from './teams';
+
+/**
+ * The directory: the three tables a request reads before it knows its mission (a login by username, a bearer token by
+ * its hash, a join code by its hash). They are the only mission-scoped tables not keyed by mission: partitioned by
+ * mission, each such lookup would visit every partition. They stay small (a few rows per coordinator, team and wall)
+ * and change rarely (a login, a join, a revocation), so on Citus they are reference tables on every node, and with one
+ * primary per group of missions they live in each group's database like everything else. Every other table with a
+ * `mission_id` has it in its primary key, its unique keys and its foreign keys (tests/server/partition-keys.test.ts).
+ */
+export const DIRECTORY_TABLES = ['coordinators', 'access_tokens', 'join_codes'] as const;
 
 /** Coordinator accounts. Passwords are stored as scrypt hashes. */
 export const coordinators = pgTable('coordinators', {
@@ -32,7 +42,7 @@ export const accessTokens = pgTable(
       .notNull()
       .references(() => missions.id),
     coordinatorId: uuid().references(() => coordinators.id),
-    teamId: uuid().references(() => teams.id),
+    teamId: uuid(),
     label: text().notNull(),
     /** Display links only: cycle the wall map through the city and each district every this many seconds; null = off. */
     rotationSeconds: integer(),
@@ -40,18 +50,33 @@ export const accessTokens = pgTable(
     expiresAt: timestamp({ withTimezone: true }),
     revokedAt: timestamp({ withTimezone: true }),
   },
-  (t) => [index().on(t.missionId)],
+  (t) => [
+    index().on(t.missionId),
+    foreignKey({
+      name: 'access_tokens_team_fk',
+      columns: [t.missionId, t.teamId],
+      foreignColumns: [teams.missionId, teams.id],
+    }),
+  ],
 );
 
 /** Team join codes, typed on a phone to get a device token. Stored hashed; joining is rate-limited. */
-export const joinCodes = pgTable('join_codes', {
-  codeHash: text().primaryKey(),
-  missionId: uuid()
-    .notNull()
-    .references(() => missions.id),
-  teamId: uuid()
-    .notNull()
-    .references(() => teams.id),
-  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  revokedAt: timestamp({ withTimezone: true }),
-});
+export const joinCodes = pgTable(
+  'join_codes',
+  {
+    codeHash: text().primaryKey(),
+    missionId: uuid()
+      .notNull()
+      .references(() => missions.id),
+    teamId: uuid().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    foreignKey({
+      name: 'join_codes_team_fk',
+      columns: [t.missionId, t.teamId],
+      foreignColumns: [teams.missionId, teams.id],
+    }),
+  ],
+);

@@ -33,7 +33,7 @@ export const teamInbox = pgTable(
     readAt: timestamp({ withTimezone: true }),
   },
   (t) => [
-    primaryKey({ columns: [t.eventId, t.teamId] }),
+    primaryKey({ columns: [t.missionId, t.eventId, t.teamId] }),
     index().on(t.missionId, t.teamId, t.seq),
     index().on(t.missionId, t.kind, t.seq),
   ],

@@ -1,4 +1,15 @@
-import { pgTable, uuid, text, jsonb, bigint, integer, timestamp, primaryKey, index } from 'drizzle-orm/pg-core';
+import {
+  pgTable,
+  uuid,
+  text,
+  jsonb,
+  bigint,
+  integer,
+  timestamp,
+  primaryKey,
+  index,
+  foreignKey,
+} from 'drizzle-orm/pg-core';
 import type { ProtocolVotes } from '../../shared/schemas/results';
 import type { OfficialFigures } from '../../shared/schemas/official-results';
 import { missions } from './missions';
@@ -16,14 +27,20 @@ export const officialResults = pgTable(
     missionId: uuid()
       .notNull()
       .references(() => missions.id),
-    stationId: uuid()
-      .notNull()
-      .references(() => stations.id),
+    stationId: uuid().notNull(),
     contestId: text().notNull(),
     figures: jsonb().$type<OfficialFigures>().notNull(),
     votes: jsonb().$type<ProtocolVotes>().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.stationId, t.contestId] }), index().on(t.missionId, t.contestId)],
+  (t) => [
+    primaryKey({ columns: [t.missionId, t.stationId, t.contestId] }),
+    foreignKey({
+      name: 'official_results_station_fk',
+      columns: [t.missionId, t.stationId],
+      foreignColumns: [stations.missionId, stations.id],
+    }),
+    index().on(t.missionId, t.contestId),
+  ],
 );
 
 /** The import each contest's official results came from: its event's seq, when, how many rows, the file's hash. */

@@ -1,4 +1,4 @@
-import { customType, pgTable, uuid, text, integer, timestamp, index } from 'drizzle-orm/pg-core';
+import { customType, pgTable, uuid, text, integer, timestamp, primaryKey, foreignKey } from 'drizzle-orm/pg-core';
 import { missions } from './missions';
 import { teams } from './teams';
 
@@ -16,12 +16,12 @@ const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
 export const photos = pgTable(
   'photos',
   {
-    id: uuid().primaryKey(),
+    id: uuid().notNull(),
     missionId: uuid()
       .notNull()
       .references(() => missions.id),
     /** The team whose phone sent it (null when a coordinator uploaded it). */
-    teamId: uuid().references(() => teams.id),
+    teamId: uuid(),
     uploadedBy: text().notNull(),
     contentType: text().notNull(),
     byteSize: integer().notNull(),
@@ -30,5 +30,12 @@ export const photos = pgTable(
     data: bytea().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index().on(t.missionId)],
+  (t) => [
+    primaryKey({ columns: [t.missionId, t.id] }),
+    foreignKey({
+      name: 'photos_team_fk',
+      columns: [t.missionId, t.teamId],
+      foreignColumns: [teams.missionId, teams.id],
+    }),
+  ],
 );

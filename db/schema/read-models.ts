@@ -13,6 +13,8 @@ import {
   boolean,
   doublePrecision,
   index,
+  primaryKey,
+  foreignKey,
 } from 'drizzle-orm/pg-core';
 import type { Assessment, Phase, Severity } from '../../shared/schemas/events';
 import type { FindingState } from '../../shared/schemas/findings';
@@ -25,9 +27,7 @@ export type LatestAssessments = Partial<Record<Phase, { assessment: Assessment; 
 export const stationStatus = pgTable(
   'station_status',
   {
-    stationId: uuid()
-      .primaryKey()
-      .references(() => stations.id),
+    stationId: uuid().notNull(),
     missionId: uuid()
       .notNull()
       .references(() => missions.id),
@@ -40,15 +40,20 @@ export const stationStatus = pgTable(
     worstOpenSeverity: text().$type<Severity>(),
     updatedSeq: bigint({ mode: 'number' }).notNull().default(0),
   },
-  (t) => [index().on(t.missionId)],
+  (t) => [
+    primaryKey({ columns: [t.missionId, t.stationId] }),
+    foreignKey({
+      name: 'station_status_station_fk',
+      columns: [t.missionId, t.stationId],
+      foreignColumns: [stations.missionId, stations.id],
+    }),
+  ],
 );
 
 export const teamStatus = pgTable(
   'team_status',
   {
-    teamId: uuid()
-      .primaryKey()
-      .references(() => teams.id),
+    teamId: uuid().notNull(),
     missionId: uuid()
       .notNull()
       .references(() => missions.id),
@@ -65,7 +70,14 @@ export const teamStatus = pgTable(
     silentAcknowledgedAt: timestamp({ withTimezone: true }),
     updatedSeq: bigint({ mode: 'number' }).notNull().default(0),
   },
-  (t) => [index().on(t.missionId)],
+  (t) => [
+    primaryKey({ columns: [t.missionId, t.teamId] }),
+    foreignKey({
+      name: 'team_status_team_fk',
+      columns: [t.missionId, t.teamId],
+      foreignColumns: [teams.missionId, teams.id],
+    }),
+  ],
 );
 
 /** One row per arrival: who was where, from when to when. */
@@ -73,22 +85,32 @@ export const visits = pgTable(
   'visits',
   {
     /** The arrival event's id. */
-    id: uuid().primaryKey(),
+    id: uuid().notNull(),
     missionId: uuid()
       .notNull()
       .references(() => missions.id),
-    teamId: uuid()
-      .notNull()
-      .references(() => teams.id),
-    stationId: uuid()
-      .notNull()
-      .references(() => stations.id),
+    teamId: uuid().notNull(),
+    stationId: uuid().notNull(),
     arrivedAt: timestamp({ withTimezone: true }).notNull(),
     departedAt: timestamp({ withTimezone: true }),
     /** 'departure' when the team checked out; 'next_arrival' when it checked in elsewhere without checking out. */
     closedBy: text().$type<'departure' | 'next_arrival'>(),
   },
-  (t) => [index().on(t.teamId, t.stationId), index().on(t.stationId)],
+  (t) => [
+    primaryKey({ columns: [t.missionId, t.id] }),
+    foreignKey({
+      name: 'visits_team_fk',
+      columns: [t.missionId, t.teamId],
+      foreignColumns: [teams.missionId, teams.id],
+    }),
+    foreignKey({
+      name: 'visits_station_fk',
+      columns: [t.missionId, t.stationId],
+      foreignColumns: [stations.missionId, stations.id],
+    }),
+    index().on(t.missionId, t.teamId, t.stationId),
+    index().on(t.missionId, t.stationId),
+  ],
 );
 
 export type { FindingState };
@@ -98,15 +120,13 @@ export const findings = pgTable(
   'findings',
   {
     /** The finding event's id. */
-    id: uuid().primaryKey(),
+    id: uuid().notNull(),
     missionId: uuid()
       .notNull()
       .references(() => missions.id),
     /** Null for an incident away from any station: it has `lat`/`lng` instead. */
-    stationId: uuid().references(() => stations.id),
-    teamId: uuid()
-      .notNull()
-      .references(() => teams.id),
+    stationId: uuid(),
+    teamId: uuid().notNull(),
     /** Where an incident away from a station happened (the finding's position); null at a station. */
     lat: doublePrecision(),
     lng: doublePrecision(),
@@ -130,5 +150,18 @@ export const findings = pgTable(
     lastNote: text(),
     seq: bigint({ mode: 'number' }).notNull(),
   },
-  (t) => [index().on(t.missionId), index().on(t.stationId)],
+  (t) => [
+    primaryKey({ columns: [t.missionId, t.id] }),
+    foreignKey({
+      name: 'findings_station_fk',
+      columns: [t.missionId, t.stationId],
+      foreignColumns: [stations.missionId, stations.id],
+    }),
+    foreignKey({
+      name: 'findings_team_fk',
+      columns: [t.missionId, t.teamId],
+      foreignColumns: [teams.missionId, teams.id],
+    }),
+    index().on(t.missionId, t.stationId),
+  ],
 );

@@ -1,4 +1,15 @@
-import { pgTable, uuid, text, jsonb, integer, bigint, timestamp, primaryKey, index } from 'drizzle-orm/pg-core';
+import {
+  pgTable,
+  uuid,
+  text,
+  jsonb,
+  integer,
+  bigint,
+  timestamp,
+  primaryKey,
+  index,
+  foreignKey,
+} from 'drizzle-orm/pg-core';
 import type { Ballot, ProtocolFigures, ProtocolVotes, ReportFlag } from '../../shared/schemas/results';
 import { missions } from './missions';
 import { stations } from './stations';
@@ -24,9 +35,7 @@ export const turnoutReports = pgTable(
     missionId: uuid()
       .notNull()
       .references(() => missions.id),
-    stationId: uuid()
-      .notNull()
-      .references(() => stations.id),
+    stationId: uuid().notNull(),
     /** The turnout hour reported for, HH:MM. */
     at: text().notNull(),
     voted: integer().notNull(),
@@ -36,7 +45,14 @@ export const turnoutReports = pgTable(
     flags: jsonb().$type<ReportFlag[]>().notNull(),
     updatedSeq: bigint({ mode: 'number' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.stationId, t.at] }), index().on(t.missionId)],
+  (t) => [
+    primaryKey({ columns: [t.missionId, t.stationId, t.at] }),
+    foreignKey({
+      name: 'turnout_reports_station_fk',
+      columns: [t.missionId, t.stationId],
+      foreignColumns: [stations.missionId, stations.id],
+    }),
+  ],
 );
 
 /**
@@ -49,9 +65,7 @@ export const resultsProtocols = pgTable(
     missionId: uuid()
       .notNull()
       .references(() => missions.id),
-    stationId: uuid()
-      .notNull()
-      .references(() => stations.id),
+    stationId: uuid().notNull(),
     contestId: text().notNull(),
     teamId: uuid().notNull(),
     eventId: uuid().notNull(),
@@ -63,5 +77,13 @@ export const resultsProtocols = pgTable(
     occurredAt: timestamp({ withTimezone: true }).notNull(),
     updatedSeq: bigint({ mode: 'number' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.stationId, t.contestId, t.teamId] }), index().on(t.missionId, t.contestId)],
+  (t) => [
+    primaryKey({ columns: [t.missionId, t.stationId, t.contestId, t.teamId] }),
+    foreignKey({
+      name: 'results_protocols_station_fk',
+      columns: [t.missionId, t.stationId],
+      foreignColumns: [stations.missionId, stations.id],
+    }),
+    index().on(t.missionId, t.contestId),
+  ],
 );

@@ -1,10 +1,20 @@
-import { pgTable, uuid, text, doublePrecision, integer, bigint, timestamp, unique, index } from 'drizzle-orm/pg-core';
+import {
+  pgTable,
+  uuid,
+  text,
+  doublePrecision,
+  integer,
+  bigint,
+  timestamp,
+  unique,
+  primaryKey,
+} from 'drizzle-orm/pg-core';
 import { missions } from './missions';
 
 export const stations = pgTable(
   'stations',
   {
-    id: uuid().primaryKey(),
+    id: uuid().notNull(),
     missionId: uuid()
       .notNull()
       .references(() => missions.id),
@@ -31,7 +41,11 @@ export const stations = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [unique().on(t.missionId, t.district, t.number), unique().on(t.missionId, t.code), index().on(t.missionId)],
+  (t) => [
+    primaryKey({ columns: [t.missionId, t.id] }),
+    unique().on(t.missionId, t.district, t.number),
+    unique().on(t.missionId, t.code),
+  ],
 );
 
 /**

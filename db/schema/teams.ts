@@ -1,4 +1,4 @@
-import { pgTable, uuid, text, jsonb, integer, timestamp, unique, primaryKey } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, jsonb, integer, timestamp, unique, primaryKey, foreignKey } from 'drizzle-orm/pg-core';
 import type { Phase } from '../../shared/schemas/events';
 import { missions } from './missions';
 import { stations } from './stations';
@@ -6,7 +6,7 @@ import { stations } from './stations';
 export const teams = pgTable(
   'teams',
   {
-    id: uuid().primaryKey(),
+    id: uuid().notNull(),
     missionId: uuid()
       .notNull()
       .references(() => missions.id),
@@ -17,21 +17,32 @@ export const teams = pgTable(
     languages: jsonb().$type<string[]>().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [unique().on(t.missionId, t.callSign)],
+  (t) => [primaryKey({ columns: [t.missionId, t.id] }), unique().on(t.missionId, t.callSign)],
 );
 
 /** A team's planned stations in route order, and the phases it observes there (who opens where, who counts where). */
 export const teamAssignments = pgTable(
   'team_assignments',
   {
-    teamId: uuid()
+    missionId: uuid()
       .notNull()
-      .references(() => teams.id),
+      .references(() => missions.id),
+    teamId: uuid().notNull(),
     routeOrder: integer().notNull(),
-    stationId: uuid()
-      .notNull()
-      .references(() => stations.id),
+    stationId: uuid().notNull(),
     phases: jsonb().$type<Phase[]>().notNull().default(['opening', 'voting', 'closing']),
   },
-  (t) => [primaryKey({ columns: [t.teamId, t.routeOrder] })],
+  (t) => [
+    primaryKey({ columns: [t.missionId, t.teamId, t.routeOrder] }),
+    foreignKey({
+      name: 'team_assignments_team_fk',
+      columns: [t.missionId, t.teamId],
+      foreignColumns: [teams.missionId, teams.id],
+    }),
+    foreignKey({
+      name: 'team_assignments_station_fk',
+      columns: [t.missionId, t.stationId],
+      foreignColumns: [stations.missionId, stations.id],
+    }),
+  ],
 );

@@ -169,7 +169,8 @@ describe.each(drivers)('field API on %s', (driver) => {
 
     it("keeps photos to the mission's coordinators", async () => {
       const id = randomUUID();
-      await putPhoto(team.token, id, jpegBytes(1000));
+      const ours = jpegBytes(1000);
+      await putPhoto(team.token, id, ours);
       expect(
         (
           await t.app.inject({
@@ -197,8 +198,17 @@ describe.each(drivers)('field API on %s', (driver) => {
           })
         ).statusCode,
       ).toBe(403);
-      // The other mission cannot take over the id, nor learn anything about it.
-      expect((await putPhoto(otherCoordinator, id, jpegBytes(1000))).statusCode).toBe(409);
+      // Photo ids are each mission's own: the other mission's photo under the same id is its own, learns nothing about
+      // ours (a new photo is stored, as under any unused id), and leaves ours as it was.
+      const theirs = jpegBytes(1000, 3);
+      const put = await putPhoto(otherCoordinator, id, theirs);
+      expect(put.statusCode).toBe(201);
+      expect(put.json().status).toBe('stored');
+      const photoOf = async (token: string) =>
+        (await t.app.inject({ method: 'GET', url: `/api/photos/${id}`, headers: { authorization: `Bearer ${token}` } }))
+          .rawPayload;
+      expect(Buffer.compare(await photoOf(coordinator), ours)).toBe(0);
+      expect(Buffer.compare(await photoOf(otherCoordinator), theirs)).toBe(0);
     });
 
     it('refuses other bytes under a taken id, wrong types, bytes that are not what they claim, and photos over the limit', async () => {

@@ -35,19 +35,28 @@ export async function insertToken(
   await db.insert(accessTokens).values(values);
 }
 
-/** The live token with this hash, with what it names (coordinator username or team call sign). */
+/** A team's call sign, read in its mission (the directory names the mission first). */
+async function callSignOf(db: Reader, missionId: string, teamId: string | null): Promise<string | null> {
+  if (teamId === null) return null;
+  const [row] = await db
+    .select({ callSign: teams.callSign })
+    .from(teams)
+    .where(and(eq(teams.missionId, missionId), eq(teams.id, teamId)));
+  return row?.callSign ?? null;
+}
+
+/**
+ * The live token with this hash, with what it names (coordinator username or team call sign). Two reads, not a join:
+ * the token (directory) names the mission, and only then is the team read, in that mission's partition.
+ */
 export async function findTokenByHash(db: Reader, tokenHash: string) {
   const [row] = await db
-    .select({
-      token: accessTokens,
-      username: coordinators.username,
-      callSign: teams.callSign,
-    })
+    .select({ token: accessTokens, username: coordinators.username })
     .from(accessTokens)
     .leftJoin(coordinators, eq(coordinators.id, accessTokens.coordinatorId))
-    .leftJoin(teams, eq(teams.id, accessTokens.teamId))
     .where(and(eq(accessTokens.tokenHash, tokenHash), isNull(accessTokens.revokedAt)));
-  return row;
+  if (row === undefined) return undefined;
+  return { ...row, callSign: await callSignOf(db, row.token.missionId, row.token.teamId) };
 }
 
 export async function revokeToken(db: Reader, missionId: string, tokenHash: string): Promise<boolean> {
@@ -65,13 +74,15 @@ export async function insertJoinCode(db: Reader, values: { codeHash: string; mis
   await db.insert(joinCodes).values(values);
 }
 
+/** The live join code with this hash and its team's call sign (read, like a token's, once the code names the mission). */
 export async function findJoinCode(db: Reader, codeHash: string) {
-  const [row] = await db
-    .select({ code: joinCodes, callSign: teams.callSign })
+  const [code] = await db
+    .select()
     .from(joinCodes)
-    .innerJoin(teams, eq(teams.id, joinCodes.teamId))
     .where(and(eq(joinCodes.codeHash, codeHash), isNull(joinCodes.revokedAt)));
-  return row;
+  if (code === undefined) return undefined;
+  const callSign = await callSignOf(db, code.missionId, code.teamId);
+  return callSign === null ? undefined : { code, callSign };
 }
 
 /** Which of these token ids no longer open anything (sessions, phone tokens and display links alike: revoked, expired, or gone). */

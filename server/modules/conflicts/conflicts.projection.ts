@@ -210,8 +210,11 @@ export class ConflictBatch {
       [...this.#dirty]
         .filter((id) => !this.#created.has(id))
         .map((id) => {
-          const { id: _id, missionId: _m, ...row } = this.#byId.get(id)!;
-          return tx.update(conflicts).set(row).where(eq(conflicts.id, id));
+          const { id: _id, missionId, ...row } = this.#byId.get(id)!;
+          return tx
+            .update(conflicts)
+            .set(row)
+            .where(and(eq(conflicts.missionId, missionId), eq(conflicts.id, id)));
         }),
     );
   }

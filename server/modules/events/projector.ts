@@ -91,7 +91,7 @@ export class ReadModelBatch {
   /** The mission's forms, finding categories and the photos the batch names. */
   readonly #fieldRules: FieldRules;
   readonly #conflicts: ConflictBatch;
-  readonly #plans = new PlanBatch();
+  readonly #plans: PlanBatch;
   readonly #messages: MessageBatch;
   readonly #results: ResultsBatch;
   /** Reports made before the mission went live after a drill are drill reports sent late: not part of the record. */
@@ -108,6 +108,7 @@ export class ReadModelBatch {
     findings: FindingBatch;
     fieldRules: FieldRules;
     conflicts: ConflictBatch;
+    plans: PlanBatch;
     messages: MessageBatch;
     results: ResultsBatch;
     recordStartsAt: Date | null;
@@ -121,6 +122,7 @@ export class ReadModelBatch {
     this.#findings = parts.findings;
     this.#fieldRules = parts.fieldRules;
     this.#conflicts = parts.conflicts;
+    this.#plans = parts.plans;
     this.#messages = parts.messages;
     this.#results = parts.results;
     this.#recordStartsAt = parts.recordStartsAt;
@@ -131,7 +133,7 @@ export class ReadModelBatch {
       visits: parts.visits,
       findings: parts.findings,
       conflicts: parts.conflicts,
-      plans: this.#plans,
+      plans: parts.plans,
       messages: parts.messages,
       results: parts.results,
       isStation: (id) => stationIds.has(id),
@@ -190,12 +192,17 @@ export class ReadModelBatch {
     const missionStationIds = new Set(stationRows.map((r) => r.id));
     const members = [...missionTeamIds];
     const [statusRows, openVisitRows] = await Promise.all([
-      members.length ? tx.select().from(teamStatus).where(inArray(teamStatus.teamId, members)) : [],
+      members.length
+        ? tx
+            .select()
+            .from(teamStatus)
+            .where(and(eq(teamStatus.missionId, missionId), inArray(teamStatus.teamId, members)))
+        : [],
       members.length
         ? tx
             .select()
             .from(visits)
-            .where(and(inArray(visits.teamId, members), isNull(visits.departedAt)))
+            .where(and(eq(visits.missionId, missionId), inArray(visits.teamId, members), isNull(visits.departedAt)))
         : [],
     ]);
 
@@ -210,12 +217,23 @@ export class ReadModelBatch {
     ]);
     const touchable = unique([...missionStationIds, ...openVisitRows.map((v) => v.stationId), ...findingStations]);
     const [stationStatusRows, openFindingRows] = await Promise.all([
-      touchable.length ? tx.select().from(stationStatus).where(inArray(stationStatus.stationId, touchable)) : [],
+      touchable.length
+        ? tx
+            .select()
+            .from(stationStatus)
+            .where(and(eq(stationStatus.missionId, missionId), inArray(stationStatus.stationId, touchable)))
+        : [],
       findingStations.length
         ? tx
             .select({ id: findings.id, stationId: findings.stationId, severity: findings.severity })
             .from(findings)
-            .where(and(inArray(findings.stationId, findingStations), ne(findings.status, 'resolved')))
+            .where(
+              and(
+                eq(findings.missionId, missionId),
+                inArray(findings.stationId, findingStations),
+                ne(findings.status, 'resolved'),
+              ),
+            )
         : [],
     ]);
     const openByStation = new Map<string, Map<string, Severity>>(findingStations.map((id) => [id, new Map()]));
@@ -233,6 +251,7 @@ export class ReadModelBatch {
       findings: new FindingBatch(missionId, findingRows, openByStation, stationStatuses),
       fieldRules,
       conflicts,
+      plans: new PlanBatch(missionId),
       messages,
       results,
       recordStartsAt: missionRows[0]?.recordStartsAt ?? null,

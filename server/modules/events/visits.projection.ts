@@ -3,7 +3,7 @@
  * (or the next arrival) close it. Each team has at most one open visit; the station's presence, visit count and the
  * team's current station follow, through the station and team status batches.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
 import { visits } from '../../../db/schema/index';
 import type { EventInputOf } from '../../../shared/schemas/events';
@@ -122,7 +122,10 @@ export class VisitBatch {
       .filter((id) => !this.#created.has(id))
       .map((id) => {
         const v = this.#rows.get(id)!;
-        return tx.update(visits).set({ departedAt: v.departedAt, closedBy: v.closedBy }).where(eq(visits.id, id));
+        return tx
+          .update(visits)
+          .set({ departedAt: v.departedAt, closedBy: v.closedBy })
+          .where(and(eq(visits.missionId, v.missionId), eq(visits.id, id)));
       });
   }
 }

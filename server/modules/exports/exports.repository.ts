@@ -97,7 +97,10 @@ export async function* stationPages(db: Db, missionId: string): AsyncGenerator<E
     const page = await db
       .select({ station: stations, status: stationStatus })
       .from(stations)
-      .innerJoin(stationStatus, eq(stationStatus.stationId, stations.id))
+      .innerJoin(
+        stationStatus,
+        and(eq(stationStatus.missionId, stations.missionId), eq(stationStatus.stationId, stations.id)),
+      )
       .where(and(eq(stations.missionId, missionId), gt(stations.code, after)))
       .orderBy(asc(stations.code))
       .limit(EXPORT_PAGE_ROWS);
@@ -132,7 +135,10 @@ export async function* turnoutPages(db: Db, missionId: string): AsyncGenerator<E
         receivedAt: events.receivedAt,
       })
       .from(turnoutReports)
-      .innerJoin(stations, eq(stations.id, turnoutReports.stationId))
+      .innerJoin(
+        stations,
+        and(eq(stations.missionId, turnoutReports.missionId), eq(stations.id, turnoutReports.stationId)),
+      )
       .leftJoin(events, and(eq(events.missionId, turnoutReports.missionId), eq(events.id, turnoutReports.eventId)))
       .where(and(eq(turnoutReports.missionId, missionId), keyset))
       .orderBy(asc(stations.code), asc(turnoutReports.at))
@@ -187,8 +193,8 @@ export async function readNames(db: Db, missionId: string) {
     db
       .select({ stationId: teamAssignments.stationId, callSign: teams.callSign, phases: teamAssignments.phases })
       .from(teamAssignments)
-      .innerJoin(teams, eq(teams.id, teamAssignments.teamId))
-      .where(eq(teams.missionId, missionId))
+      .innerJoin(teams, and(eq(teams.missionId, teamAssignments.missionId), eq(teams.id, teamAssignments.teamId)))
+      .where(eq(teamAssignments.missionId, missionId))
       .orderBy(asc(teams.callSign)),
   ]);
   const plannedBy = new Map<string, string[]>();
@@ -214,7 +220,7 @@ export async function readDistrictTable(db: Db, missionId: string) {
       count(*) filter (where st.latest_assessments->p.phase->>'assessment' = 'bad')::int as bad,
       count(*) filter (where st.latest_assessments->p.phase->>'assessment' = 'very_bad')::int as very_bad
     from stations s
-    join station_status st on st.station_id = s.id
+    join station_status st on st.mission_id = s.mission_id and st.station_id = s.id
     cross join (values ('opening', 1), ('voting', 2), ('closing', 3)) as p(phase, rank)
     where s.mission_id = ${missionId}
     group by s.region, s.district, p.phase, p.rank
@@ -236,7 +242,7 @@ export async function readDistrictTable(db: Db, missionId: string) {
 export async function readDistrictFindings(db: Db, missionId: string) {
   const result = await db.execute(sql`
     select s.district, f.severity, count(*)::int as reported, count(*) filter (where f.status <> 'resolved')::int as open
-    from findings f join stations s on s.id = f.station_id
+    from findings f join stations s on s.mission_id = f.mission_id and s.id = f.station_id
     where f.mission_id = ${missionId}
     group by s.district, f.severity`);
   return rowsOf<{ district: string; severity: string; reported: number; open: number }>(result);
@@ -261,9 +267,10 @@ export async function readSummaryFigures(db: Db, missionId: string) {
       select
         (select count(*)::int from stations where mission_id = ${missionId}) as total,
         (select count(*)::int from station_status where mission_id = ${missionId} and visit_count > 0) as visited,
-        (select count(distinct a.station_id)::int from team_assignments a join teams t on t.id = a.team_id where t.mission_id = ${missionId}) as planned,
-        (select count(distinct a.station_id)::int from team_assignments a join teams t on t.id = a.team_id
-           join station_status st on st.station_id = a.station_id where t.mission_id = ${missionId} and st.visit_count > 0) as planned_visited,
+        (select count(distinct station_id)::int from team_assignments where mission_id = ${missionId}) as planned,
+        (select count(distinct a.station_id)::int from team_assignments a
+           join station_status st on st.mission_id = a.mission_id and st.station_id = a.station_id
+           where a.mission_id = ${missionId} and st.visit_count > 0) as planned_visited,
         (select count(*)::int from teams where mission_id = ${missionId}) as teams,
         (select count(*)::int from team_status where mission_id = ${missionId} and last_seen_at is not null) as teams_seen`),
   );

@@ -2,7 +2,7 @@
  * The findings read model within one ingest batch: new findings and coordinators' triage, and each touched station's
  * count of open findings and the worst of them (through the station status batch).
  */
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
 import { findings } from '../../../db/schema/index';
 import type { EventInputOf, Severity } from '../../../shared/schemas/events';
@@ -170,7 +170,7 @@ export class FindingBatch {
             assignedAt: f.assignedAt,
             lastNote: f.lastNote,
           })
-          .where(eq(findings.id, id));
+          .where(and(eq(findings.missionId, f.missionId), eq(findings.id, id)));
       });
   }
 }

@@ -36,9 +36,12 @@ export async function listRecentFindings(
           photoId: withPhoto ? sql<string | null>`${events.payload}->>'photoId'` : sql<null>`null`,
         })
         .from(findings)
-        .leftJoin(stations, eq(stations.id, findings.stationId))
+        .leftJoin(stations, and(eq(stations.missionId, findings.missionId), eq(stations.id, findings.stationId)))
         .leftJoin(events, and(eq(events.missionId, findings.missionId), eq(events.id, findings.id)))
-    : db.select(columns).from(findings).leftJoin(stations, eq(stations.id, findings.stationId));
+    : db
+        .select(columns)
+        .from(findings)
+        .leftJoin(stations, and(eq(stations.missionId, findings.missionId), eq(stations.id, findings.stationId)));
   const rows: (Omit<FindingSummary, 'reportedAt' | 'text' | 'photoId' | 'position'> & {
     reportedAt: Date;
     lat: number | null;
@@ -85,8 +88,8 @@ export async function listTriageFindings(db: Db, missionId: string): Promise<Tri
       photoId: sql<string | null>`${events.payload}->>'photoId'`,
     })
     .from(findings)
-    .leftJoin(stations, eq(stations.id, findings.stationId))
-    .innerJoin(teams, eq(teams.id, findings.teamId))
+    .leftJoin(stations, and(eq(stations.missionId, findings.missionId), eq(stations.id, findings.stationId)))
+    .innerJoin(teams, and(eq(teams.missionId, findings.missionId), eq(teams.id, findings.teamId)))
     .leftJoin(events, and(eq(events.missionId, findings.missionId), eq(events.id, findings.id)))
     .where(eq(findings.missionId, missionId))
     .orderBy(desc(findings.seq));

@@ -69,7 +69,7 @@ export async function listTrailEvents(db: Db, missionId: string, perTeam: number
     })
     .from(teams)
     .innerJoinLateral(recent, sql`true`)
-    .leftJoin(stations, eq(stations.id, recent.stationId))
+    .leftJoin(stations, and(eq(stations.missionId, missionId), eq(stations.id, recent.stationId)))
     .where(eq(teams.missionId, missionId))
     .orderBy(teams.callSign, desc(recent.seq));
   return rows.map((row) => ({ ...row, occurredAt: new Date(row.occurredAt) }));

@@ -70,8 +70,17 @@ export class MessageBatch {
         ? tx
             .selectDistinct({ district: stations.district, teamId: teamAssignments.teamId })
             .from(teamAssignments)
-            .innerJoin(stations, eq(stations.id, teamAssignments.stationId))
-            .where(and(eq(stations.missionId, missionId), inArray(stations.district, districts)))
+            .innerJoin(
+              stations,
+              and(eq(stations.missionId, teamAssignments.missionId), eq(stations.id, teamAssignments.stationId)),
+            )
+            .where(
+              and(
+                eq(teamAssignments.missionId, missionId),
+                eq(stations.missionId, missionId),
+                inArray(stations.district, districts),
+              ),
+            )
         : [],
       named.length
         ? tx
@@ -160,7 +169,13 @@ export class MessageBatch {
         tx
           .update(teamInbox)
           .set({ readAt: row.readAt })
-          .where(and(eq(teamInbox.eventId, row.eventId), eq(teamInbox.teamId, row.teamId))),
+          .where(
+            and(
+              eq(teamInbox.missionId, row.missionId),
+              eq(teamInbox.eventId, row.eventId),
+              eq(teamInbox.teamId, row.teamId),
+            ),
+          ),
       ),
     ]);
   }

@@ -16,7 +16,7 @@ export function listInboxOfKind(db: Db, missionId: string, kind: 'message' | 're
   return db
     .select({ row: teamInbox, callSign: teams.callSign })
     .from(teamInbox)
-    .innerJoin(teams, eq(teams.id, teamInbox.teamId))
+    .innerJoin(teams, and(eq(teams.missionId, teamInbox.missionId), eq(teams.id, teamInbox.teamId)))
     .where(and(eq(teamInbox.missionId, missionId), eq(teamInbox.kind, kind)))
     .orderBy(desc(teamInbox.seq), asc(teams.callSign));
 }

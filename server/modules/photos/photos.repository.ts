@@ -7,8 +7,8 @@ type Reader = Db | Tx;
 export type PhotoRow = typeof photos.$inferSelect;
 export type NewPhoto = Omit<typeof photos.$inferInsert, 'createdAt'>;
 
-/** The photo's metadata, whichever mission it belongs to (the service decides what the caller may learn). */
-export async function findPhotoMeta(db: Reader, id: string) {
+/** The metadata of the mission's photo with this id. */
+export async function findPhotoMeta(db: Reader, missionId: string, id: string) {
   const [row] = await db
     .select({
       id: photos.id,
@@ -19,16 +19,16 @@ export async function findPhotoMeta(db: Reader, id: string) {
       byteSize: photos.byteSize,
     })
     .from(photos)
-    .where(eq(photos.id, id));
+    .where(and(eq(photos.missionId, missionId), eq(photos.id, id)));
   return row;
 }
 
-/** Inserts unless the id exists; true when this call stored it. */
+/** Inserts unless the mission has a photo with this id; true when this call stored it. */
 export async function insertPhoto(db: Reader, photo: NewPhoto): Promise<boolean> {
   const inserted = await db
     .insert(photos)
     .values(photo)
-    .onConflictDoNothing({ target: photos.id })
+    .onConflictDoNothing({ target: [photos.missionId, photos.id] })
     .returning({ id: photos.id });
   return inserted.length > 0;
 }

@@ -87,9 +87,10 @@ export function createPhotosService(db: Db) {
       data: bytes,
     });
     if (stored) return { photoId: id, status: 'stored', contentType: type, byteSize: bytes.length };
-    const existing = await findPhotoMeta(db, id);
-    // Same id, other mission or other bytes: the phone made a colliding id or reused one. Say no without telling more.
-    if (!existing || existing.missionId !== principal.missionId || existing.sha256 !== sha256) {
+    // Ids are the mission's own (photos are keyed by mission and id), so another mission's photo is never found here.
+    const existing = await findPhotoMeta(db, principal.missionId, id);
+    // Same id, other bytes: the phone made a colliding id or reused one.
+    if (!existing || existing.sha256 !== sha256) {
       throw new HttpError(409, 'this photo id is already taken by another photo: make a new id', 'PHOTO_ID_TAKEN');
     }
     return {

@@ -219,23 +219,28 @@ export class ResultsBatch {
     }
     for (const key of this.#dirtyTurnout) {
       const row = this.#turnout.get(key)!;
-      const { stationId: _s, at: _a, ...set } = row;
+      const { missionId: _m, stationId: _s, at: _a, ...set } = row;
       writes.push(
         tx
           .insert(turnoutReports)
           .values(row)
-          .onConflictDoUpdate({ target: [turnoutReports.stationId, turnoutReports.at], set }),
+          .onConflictDoUpdate({ target: [turnoutReports.missionId, turnoutReports.stationId, turnoutReports.at], set }),
       );
     }
     for (const key of this.#dirtyProtocols) {
       const row = this.#protocols.get(key)!;
-      const { stationId: _s, contestId: _c, teamId: _t, ...set } = row;
+      const { missionId: _m, stationId: _s, contestId: _c, teamId: _t, ...set } = row;
       writes.push(
         tx
           .insert(resultsProtocols)
           .values(row)
           .onConflictDoUpdate({
-            target: [resultsProtocols.stationId, resultsProtocols.contestId, resultsProtocols.teamId],
+            target: [
+              resultsProtocols.missionId,
+              resultsProtocols.stationId,
+              resultsProtocols.contestId,
+              resultsProtocols.teamId,
+            ],
             set,
           }),
       );

@@ -29,8 +29,11 @@ export function listProtocols(db: Reader, missionId: string, filter: { stationId
       callSign: teams.callSign,
     })
     .from(resultsProtocols)
-    .innerJoin(stations, eq(stations.id, resultsProtocols.stationId))
-    .innerJoin(teams, eq(teams.id, resultsProtocols.teamId))
+    .innerJoin(
+      stations,
+      and(eq(stations.missionId, resultsProtocols.missionId), eq(stations.id, resultsProtocols.stationId)),
+    )
+    .innerJoin(teams, and(eq(teams.missionId, resultsProtocols.missionId), eq(teams.id, resultsProtocols.teamId)))
     .where(
       and(
         eq(resultsProtocols.missionId, missionId),
@@ -54,7 +57,10 @@ export function turnoutByDistrict(db: Reader, missionId: string) {
       registered: sql<number>`coalesce(sum(${stations.registeredVoters}), 0)::int`,
     })
     .from(turnoutReports)
-    .innerJoin(stations, eq(stations.id, turnoutReports.stationId))
+    .innerJoin(
+      stations,
+      and(eq(stations.missionId, turnoutReports.missionId), eq(stations.id, turnoutReports.stationId)),
+    )
     .where(eq(turnoutReports.missionId, missionId))
     .groupBy(stations.district, turnoutReports.at);
 }
@@ -63,7 +69,10 @@ export function flaggedTurnout(db: Reader, missionId: string) {
   return db
     .select({ row: turnoutReports, stationCode: stations.code })
     .from(turnoutReports)
-    .innerJoin(stations, eq(stations.id, turnoutReports.stationId))
+    .innerJoin(
+      stations,
+      and(eq(stations.missionId, turnoutReports.missionId), eq(stations.id, turnoutReports.stationId)),
+    )
     .where(and(eq(turnoutReports.missionId, missionId), sql`jsonb_array_length(${turnoutReports.flags}) > 0`))
     .orderBy(asc(stations.code), asc(turnoutReports.at));
 }

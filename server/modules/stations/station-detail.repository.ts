@@ -27,7 +27,7 @@ export async function listStationVisits(db: Db, missionId: string, stationId: st
       closedBy: visits.closedBy,
     })
     .from(visits)
-    .innerJoin(teams, eq(teams.id, visits.teamId))
+    .innerJoin(teams, and(eq(teams.missionId, visits.missionId), eq(teams.id, visits.teamId)))
     .where(and(eq(visits.missionId, missionId), eq(visits.stationId, stationId)))
     .orderBy(desc(visits.arrivedAt));
 }
@@ -75,7 +75,7 @@ export async function listStationFindings(db: Db, missionId: string, stationId: 
       assignedTo: findings.assignedTo,
     })
     .from(findings)
-    .innerJoin(teams, eq(teams.id, findings.teamId))
+    .innerJoin(teams, and(eq(teams.missionId, findings.missionId), eq(teams.id, findings.teamId)))
     .leftJoin(events, and(eq(events.missionId, findings.missionId), eq(events.id, findings.id)))
     .where(and(eq(findings.missionId, missionId), eq(findings.stationId, stationId)))
     .orderBy(desc(findings.seq));

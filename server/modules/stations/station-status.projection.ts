@@ -2,7 +2,7 @@
  * The station_status read model within one ingest batch: the rows the batch may change, changed in memory by the
  * visits, checklist and findings appliers, then written back in one flush.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
 import { stationStatus } from '../../../db/schema/index';
 import { SEVERITIES, type EventInputOf, type Severity } from '../../../shared/schemas/events';
@@ -73,8 +73,11 @@ export class StationStatusBatch {
   /** Row-by-row updates, sent together: postgres.js pipelines them on the transaction's connection. */
   flush(tx: Tx): Promise<unknown>[] {
     return [...this.#dirty].map((id) => {
-      const { stationId: _key, missionId: _mission, ...row } = this.#rows.get(id)!;
-      return tx.update(stationStatus).set(row).where(eq(stationStatus.stationId, id));
+      const { stationId: _key, missionId, ...row } = this.#rows.get(id)!;
+      return tx
+        .update(stationStatus)
+        .set(row)
+        .where(and(eq(stationStatus.missionId, missionId), eq(stationStatus.stationId, id)));
     });
   }
 

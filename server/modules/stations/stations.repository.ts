@@ -20,7 +20,10 @@ export async function listStations(db: Reader, missionId: string, changedAfter?:
   const rows = await db
     .select({ station: stations, status: stationStatus })
     .from(stations)
-    .innerJoin(stationStatus, eq(stationStatus.stationId, stations.id))
+    .innerJoin(
+      stationStatus,
+      and(eq(stationStatus.missionId, stations.missionId), eq(stationStatus.stationId, stations.id)),
+    )
     .where(filter)
     .orderBy(asc(stations.code));
   return rows.map(({ station, status }) => toStation(station, status));
@@ -69,14 +72,24 @@ export async function readStation(db: Reader, missionId: string, stationId: stri
   const [row] = await db
     .select({ station: stations, status: stationStatus })
     .from(stations)
-    .innerJoin(stationStatus, eq(stationStatus.stationId, stations.id))
+    .innerJoin(
+      stationStatus,
+      and(eq(stationStatus.missionId, stations.missionId), eq(stationStatus.stationId, stations.id)),
+    )
     .where(and(eq(stations.missionId, missionId), eq(stations.id, stationId)));
   return row === undefined ? undefined : toStation(row.station, row.status);
 }
 
-export async function readStationStatuses(db: Reader, ids: string[]): Promise<{ id: string; status: StationStatus }[]> {
+export async function readStationStatuses(
+  db: Reader,
+  missionId: string,
+  ids: string[],
+): Promise<{ id: string; status: StationStatus }[]> {
   if (ids.length === 0) return [];
-  const rows = await db.select().from(stationStatus).where(inArray(stationStatus.stationId, ids));
+  const rows = await db
+    .select()
+    .from(stationStatus)
+    .where(and(eq(stationStatus.missionId, missionId), inArray(stationStatus.stationId, ids)));
   return rows.map((row) => ({ id: row.stationId, status: toStationStatus(row) }));
 }
 
@@ -249,7 +262,10 @@ export async function searchStations(
   const rows = await db
     .select({ station: stations, status: stationStatus })
     .from(stations)
-    .innerJoin(stationStatus, eq(stationStatus.stationId, stations.id))
+    .innerJoin(
+      stationStatus,
+      and(eq(stationStatus.missionId, stations.missionId), eq(stationStatus.stationId, stations.id)),
+    )
     .where(
       and(
         eq(stations.missionId, missionId),
@@ -267,7 +283,10 @@ export async function listStationsById(db: Reader, missionId: string, ids: reado
   const rows = await db
     .select({ station: stations, status: stationStatus })
     .from(stations)
-    .innerJoin(stationStatus, eq(stationStatus.stationId, stations.id))
+    .innerJoin(
+      stationStatus,
+      and(eq(stationStatus.missionId, stations.missionId), eq(stationStatus.stationId, stations.id)),
+    )
     .where(and(eq(stations.missionId, missionId), inArray(stations.id, [...ids])))
     .orderBy(asc(stations.code));
   return rows.map(({ station, status }) => toStation(station, status));

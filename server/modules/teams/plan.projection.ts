@@ -1,5 +1,5 @@
 /** The plan read model (team_assignments): `plan_changed` replaces one team's route, projected in the ingest transaction. */
-import { inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
 import { teamAssignments } from '../../../db/schema/index';
 import { PHASES, type EventInputOf, type PlanStop } from '../../../shared/schemas/events';
@@ -9,6 +9,8 @@ export type PlanVerdict = { ok: true } | { ok: false; field: string; error: stri
 export class PlanBatch {
   /** The new route of each team whose plan the batch changes (the last change wins). */
   readonly #routes = new Map<string, PlanStop[]>();
+
+  constructor(readonly missionId: string) {}
 
   /** Checks the route against the mission's stations and keeps it for the flush. */
   change(event: EventInputOf<'plan_changed'>, isStationOfMission: (id: string) => boolean): PlanVerdict {
@@ -27,9 +29,12 @@ export class PlanBatch {
   async flush(tx: Tx): Promise<void> {
     const teamIds = [...this.#routes.keys()];
     if (teamIds.length === 0) return;
-    await tx.delete(teamAssignments).where(inArray(teamAssignments.teamId, teamIds));
+    await tx
+      .delete(teamAssignments)
+      .where(and(eq(teamAssignments.missionId, this.missionId), inArray(teamAssignments.teamId, teamIds)));
     const rows = teamIds.flatMap((teamId) =>
       this.#routes.get(teamId)!.map((stop, routeOrder) => ({
+        missionId: this.missionId,
         teamId,
         routeOrder,
         stationId: stop.stationId,

@@ -2,7 +2,7 @@
  * The team_status read model within one ingest batch: signs of life, positions, presence, help requests and the
  * coordinators' acknowledgements of a team's alerts, changed in memory and written back in one flush.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
 import { teamStatus } from '../../../db/schema/index';
 import type { EventInputOf } from '../../../shared/schemas/events';
@@ -84,8 +84,11 @@ export class TeamStatusBatch {
 
   flush(tx: Tx): Promise<unknown>[] {
     return [...this.#dirty].map((id) => {
-      const { teamId: _key, missionId: _mission, ...row } = this.#rows.get(id)!;
-      return tx.update(teamStatus).set(row).where(eq(teamStatus.teamId, id));
+      const { teamId: _key, missionId, ...row } = this.#rows.get(id)!;
+      return tx
+        .update(teamStatus)
+        .set(row)
+        .where(and(eq(teamStatus.missionId, missionId), eq(teamStatus.teamId, id)));
     });
   }
 

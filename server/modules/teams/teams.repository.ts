@@ -16,7 +16,7 @@ export async function listTeams(db: Reader, missionId: string, onlyTeamId?: stri
   const rows = await db
     .select({ team: teams, status: teamStatus })
     .from(teams)
-    .innerJoin(teamStatus, eq(teamStatus.teamId, teams.id))
+    .innerJoin(teamStatus, and(eq(teamStatus.missionId, teams.missionId), eq(teamStatus.teamId, teams.id)))
     .where(filter)
     .orderBy(asc(teams.callSign));
   const ids = rows.map((r) => r.team.id);
@@ -24,14 +24,14 @@ export async function listTeams(db: Reader, missionId: string, onlyTeamId?: stri
     ? await db
         .select()
         .from(teamAssignments)
-        .where(inArray(teamAssignments.teamId, ids))
+        .where(and(eq(teamAssignments.missionId, missionId), inArray(teamAssignments.teamId, ids)))
         .orderBy(asc(teamAssignments.teamId), asc(teamAssignments.routeOrder))
     : [];
   const visited = ids.length
     ? await db
         .selectDistinct({ teamId: visits.teamId, stationId: visits.stationId })
         .from(visits)
-        .where(inArray(visits.teamId, ids))
+        .where(and(eq(visits.missionId, missionId), inArray(visits.teamId, ids)))
     : [];
   const visitedBy = new Map<string, string[]>();
   for (const v of visited) visitedBy.set(v.teamId, [...(visitedBy.get(v.teamId) ?? []), v.stationId]);
@@ -65,9 +65,16 @@ export async function teamWithCallSign(db: Reader, missionId: string, callSign: 
   return row?.id;
 }
 
-export async function readTeamStatuses(db: Reader, ids: string[]): Promise<{ id: string; status: TeamStatus }[]> {
+export async function readTeamStatuses(
+  db: Reader,
+  missionId: string,
+  ids: string[],
+): Promise<{ id: string; status: TeamStatus }[]> {
   if (ids.length === 0) return [];
-  const rows = await db.select().from(teamStatus).where(inArray(teamStatus.teamId, ids));
+  const rows = await db
+    .select()
+    .from(teamStatus)
+    .where(and(eq(teamStatus.missionId, missionId), inArray(teamStatus.teamId, ids)));
   return rows.map((row) => ({ id: row.teamId, status: toTeamStatus(row) }));
 }
 
@@ -97,7 +104,9 @@ export async function insertTeam(tx: Tx, missionId: string, team: NewTeam): Prom
     await tx.insert(teamAssignments).values(
       team.assignedStationIds.map((stationId, routeOrder) => {
         const phases = team.assignedPhases?.[routeOrder];
-        return phases ? { teamId: id, routeOrder, stationId, phases } : { teamId: id, routeOrder, stationId };
+        return phases
+          ? { missionId, teamId: id, routeOrder, stationId, phases }
+          : { missionId, teamId: id, routeOrder, stationId };
       }),
     );
   }
