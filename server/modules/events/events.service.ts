@@ -7,7 +7,7 @@
  * is written alone, at once. Each request still gets its own results, and its answer only after its commit.
  * Publication happens only after commit: the database is the truth, the fan-out only news of it.
  */
-import type { Db, Tx } from '../../../db/client';
+import type { Database, Tx } from '../../../db/client';
 import type { EventInput, EventResult, EventsPage, StoredEvent } from '../../../shared/schemas/events';
 import type { StatusPatch } from '../../../shared/realtime';
 import type { InboxItem } from '../../../shared/schemas/messages';
@@ -61,7 +61,12 @@ interface MissionQueue {
   published: Promise<void>;
 }
 
-export function createEventsService(db: Db, publisher: EventPublisher, clock: () => Date = () => new Date()) {
+export function createEventsService(
+  database: Pick<Database, 'db' | 'pipelinedTransaction'>,
+  publisher: EventPublisher,
+  clock: () => Date = () => new Date(),
+) {
+  const { db } = database;
   const queues = new Map<string, MissionQueue>();
 
   function ingest(principal: Principal, rawEvents: unknown[]): Promise<IngestOutcome> {
@@ -95,11 +100,12 @@ export function createEventsService(db: Db, publisher: EventPublisher, clock: ()
     const missionId = principal.missionId;
     const { perJob, patch, deliveries } = await db.transaction(async (tx) => {
       await write.before(tx);
-      const written = await writeBatch(tx, missionId, [job]);
+      const { writes, ...written } = await writeBatch(tx, missionId, [job]);
+      const deliveries = await writes;
       const refused = written.perJob[0]!.results.find((r) => r.status !== 'stored');
       if (refused) throw new Error(`the log refused ${refused.id ?? 'an event'}: ${refused.error ?? refused.status}`);
       await write.after(tx, written.perJob[0]!.rows.map(toStoredEvent));
-      return written;
+      return { ...written, deliveries };
     });
     const stored = perJob[0]!.rows.map(toStoredEvent);
     if (stored.length > 0) publisher.publish(missionId, stored, patch, deliveries);
@@ -172,11 +178,12 @@ export function createEventsService(db: Db, publisher: EventPublisher, clock: ()
     previous: Promise<void>,
     committing: () => void,
   ): Promise<void> {
-    const { perJob, patch, deliveries } = await db.transaction(async (tx) => {
+    const { perJob, patch, writes } = await database.pipelinedTransaction(async (tx) => {
       const written = await writeBatch(tx, missionId, batch);
       committing();
-      return written;
+      return { value: written, writes: written.writes };
     });
+    const deliveries = await writes;
     const storedPerJob = perJob.map(({ rows }) => rows.map(toStoredEvent));
     // Settle before publishing: a phone's answer must never wait on the fan-out.
     batch.forEach((job, i) => job.settle({ results: perJob[i]!.results, stored: storedPerJob[i]! }));
@@ -261,15 +268,16 @@ export function createEventsService(db: Db, publisher: EventPublisher, clock: ()
       perJob.push({ results, rows: jobRows });
     }
 
-    // Pipelined too: no write depends on another's answer, and any failure rolls back all of them. The deliveries'
-    // stations are read in the same round trip: a failure there fails the batch, which the phones then send again.
-    const [deliveries] = await Promise.all([
+    // Sent together, not awaited here: no write depends on another's answer, and any failure rolls back all of them.
+    // The deliveries' stations are read in the same round trip; a failure there fails the batch too, which the phones
+    // then send again.
+    const writes = Promise.all([
       attachStations(tx, missionId, readModels.deliveries()),
       ...(rows.length > 0
         ? [insertEvents(tx, rows), readModels.flush(tx), saveHead(tx, missionId, lastSeq, lastHash)]
         : []),
-    ]);
-    return { perJob, patch: readModels.patch(), deliveries };
+    ]).then(([deliveries]) => deliveries);
+    return { perJob, patch: readModels.patch(), writes };
   }
 
   async function listAfter(missionId: string, after: number, limit: number): Promise<EventsPage> {
