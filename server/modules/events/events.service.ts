@@ -130,8 +130,11 @@ export function createEventsService(
     queue.published = new Promise<void>((resolve) => (published = resolve));
     queue.writing = true;
     queue.open++;
+    let committed = false;
+    // Once per batch: after that, `writing` belongs to the next batch.
     const committing = () => {
-      if (!queue.writing) return;
+      if (committed) return;
+      committed = true;
       queue.writing = false;
       pump(missionId, queue);
     };
