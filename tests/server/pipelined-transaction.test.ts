@@ -3,7 +3,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../db/client';
+import { openDatabase, rowsOf, type Database } from '../../db/client';
 import { createTestDatabase, postgresAvailable } from '../helpers/services';
 
 const drivers = postgresAvailable ? (['pglite', 'postgres'] as const) : (['pglite'] as const);
@@ -27,14 +27,12 @@ describe.each(drivers)('pipelined transaction on %s', (driver) => {
     await drop();
   });
 
-  const rowsOf = (result: unknown) =>
-    (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { id: number }[];
   const storedIds = async () =>
-    rowsOf(await database.db.execute(sql`select id from notes order by id`)).map((r) => Number(r.id));
+    rowsOf<{ id: number }>(await database.db.execute(sql`select id from notes order by id`)).map((r) => Number(r.id));
 
   it('commits every write it was handed, and answers with what the reads found', async () => {
     const found = await database.pipelinedTransaction(async (tx) => {
-      const before = rowsOf(await tx.execute(sql`select count(*)::int as id from notes`))[0]!.id;
+      const before = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from notes`))[0]!.n;
       const writes = Promise.all([
         tx.execute(sql`insert into notes values (1, 'one')`),
         tx.execute(sql`insert into notes values (2, 'two')`),
