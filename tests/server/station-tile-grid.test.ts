@@ -75,7 +75,10 @@ describe('the station tile grid', () => {
     // Up to zoom 8 this spread leaves no station alone in its cell: s42 is in a cluster, which turns critical.
     for (let z = 0; z <= 8; z++) {
       const clusters = allFeatures(grid, stations, z).filter((f) => f.tags?.point_count !== undefined);
-      expect(clusters.filter((f) => f.tags?.worst === CRITICAL), `zoom ${z}`).toHaveLength(1);
+      expect(
+        clusters.filter((f) => f.tags?.worst === CRITICAL),
+        `zoom ${z}`,
+      ).toHaveLength(1);
     }
     const alone = allFeatures(grid, stations, STATION_TILE_MAX_ZOOM);
     expect(alone.find((f) => f.tags?.id === 's42')?.tags).toMatchObject({ state: 'critical', badge: '' });
