@@ -5,7 +5,7 @@
  * send → receipt delays of every delivery.
  *   parent → { type: 'collect', sentAt: { [id]: ms } } → child → { type: 'delays', delays: number[], missing: number }
  *   parent → { type: 'close' } → child exits.
- * Input: JSON in BENCH_DASHBOARDS { urls, count, auth }.
+ * Input: JSON in BENCH_DASHBOARDS { urls, count, auth, trackPrefix? }.
  */
 import { io as connectClient, type Socket } from 'socket.io-client';
 
@@ -13,6 +13,8 @@ interface DashboardLoad {
   urls: string[];
   count: number;
   auth: Record<string, unknown>;
+  /** Only items whose id starts with this are timed ('' for all). */
+  trackPrefix?: string;
 }
 
 const load = JSON.parse(process.env.BENCH_DASHBOARDS ?? '{}') as DashboardLoad;
@@ -20,6 +22,7 @@ const now = () => performance.timeOrigin + performance.now();
 /** Item id → receipt times, one per socket that got it. */
 const received = new Map<string, number[]>();
 const sockets: Socket[] = [];
+const trackPrefix = load.trackPrefix ?? '';
 
 const BATCH = 200;
 for (let i = 0; i < load.count; i += BATCH) {
@@ -35,7 +38,7 @@ for (let i = 0; i < load.count; i += BATCH) {
       socket.on('commit', ({ events }: { events: { id?: unknown }[] }) => {
         const at = now();
         for (const item of events) {
-          if (typeof item.id !== 'string') continue;
+          if (typeof item.id !== 'string' || !item.id.startsWith(trackPrefix)) continue;
           const times = received.get(item.id);
           if (times) times.push(at);
           else received.set(item.id, [at]);

@@ -15,17 +15,16 @@
  * BENCH_QUICK=1 shrinks every run so CI can prove the harness works (its figures mean nothing).
  *   - replay of the day: a random past moment of a 100,000-event day from GET /api/replay (replay-bench.ts).
  *   - many readers of a 200,000-station list at once: /health p99, RSS and event-loop stalls (stations-bench.ts).
- * BENCH_ONLY=ingest,scaleout,catchup,fanout,display,map,slowloris,import,phone,replay,stations (any of them, comma-separated) runs those parts.
+ *   - a national day: 200,000 stations, 5,000 teams, 2 instances over a Redis Cluster, 500 dashboards (national-day.ts).
+ * BENCH_ONLY=ingest,scaleout,catchup,fanout,display,map,slowloris,import,phone,replay,stations,national (any of them, comma-separated) runs those parts.
  * --write appends the table to BENCHMARKS.md with machine, date and commit.
  */
-import { execSync, fork, spawnSync } from 'node:child_process';
+import { execSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
-import { Server } from 'socket.io';
 import { io as connectClient } from 'socket.io-client';
 import { PROJECT_ROOT } from '../../server/config';
 import { HEAD_ANNOUNCE_INTERVAL_MS } from '../../shared/constants';
@@ -41,11 +40,16 @@ import { IMPORT_HEAP_CAP_MIB, importSection } from './import-bench';
 import { phoneSection } from './phone-bench';
 import { replaySection } from './replay-bench';
 import { stationsSection } from './stations-bench';
+import { nationalDaySection } from './national-day';
 import { closedLoop, round, runLoadProcess, summarize } from './measure';
+import { bareBroadcastBaseline, holdDashboards, sendSeries } from './dashboards';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const ONLY = new Set(
-  (process.env.BENCH_ONLY ?? 'ingest,scaleout,catchup,fanout,display,map,slowloris,import,phone,replay,stations')
+  (
+    process.env.BENCH_ONLY ??
+    'ingest,scaleout,catchup,fanout,display,map,slowloris,import,phone,replay,stations,national'
+  )
     .split(',')
     .map((s) => s.trim()),
 );
@@ -54,7 +58,6 @@ const INGEST_WORKERS = 16;
 const OFFERED_RATE = QUICK ? 500 : 10_000;
 const CATCH_UP_EVENTS = QUICK ? 200 : 10_000;
 const DASHBOARD_COUNTS = QUICK ? [20] : [1000, 5000];
-const DASHBOARD_PROCESSES = 2;
 const FANOUT_EVENTS = QUICK ? 5 : 100;
 const FANOUT_INTERVAL_MS = QUICK ? 50 : 200;
 const PGBENCH = process.env.VIGIL_PGBENCH ?? '/usr/lib/postgresql/15/bin/pgbench';
@@ -165,92 +168,6 @@ function rssKiB(pid: number): number {
   return Number(execSync(`ps -o rss= -p ${pid}`).toString().trim());
 }
 
-/** `count` dashboards held by DASHBOARD_PROCESSES load-dashboards.ts processes. */
-async function holdDashboards(urls: string[], count: number, auth: Record<string, unknown>) {
-  const children = Array.from({ length: DASHBOARD_PROCESSES }, (_, i) => {
-    const share = Math.floor(count / DASHBOARD_PROCESSES) + (i < count % DASHBOARD_PROCESSES ? 1 : 0);
-    return fork(path.join(PROJECT_ROOT, 'tests/bench/load-dashboards.ts'), [], {
-      cwd: PROJECT_ROOT,
-      execArgv: ['--import', 'tsx'],
-      env: { ...process.env, BENCH_DASHBOARDS: JSON.stringify({ urls, count: share, auth }) },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-  });
-  await Promise.all(
-    children.map(
-      (c) =>
-        new Promise<void>((resolve, reject) => {
-          c.once('message', () => resolve());
-          c.once('exit', (code) => reject(new Error(`dashboard load generator exited ${code}`)));
-        }),
-    ),
-  );
-  return {
-    /** Send → receipt delays of every delivery of the items sent (id → wall-clock ms). */
-    async collect(sentAt: Record<string, number>): Promise<number[]> {
-      const answers = await Promise.all(
-        children.map(
-          (c) =>
-            new Promise<{ delays: number[]; missing: number }>((resolve) => {
-              c.once('message', (m) => resolve(m as { delays: number[]; missing: number }));
-              c.send({ type: 'collect', sentAt });
-            }),
-        ),
-      );
-      const missing = answers.reduce((n, a) => n + a.missing, 0);
-      if (missing > 0) log(`  ${missing} deliveries missing`);
-      return answers.flatMap((a) => a.delays);
-    },
-    async close() {
-      await Promise.all(
-        children.map(
-          (c) =>
-            new Promise<void>((resolve) => {
-              if (c.exitCode !== null) return resolve();
-              c.once('exit', () => resolve());
-              c.send({ type: 'close' });
-            }),
-        ),
-      );
-    },
-  };
-}
-
-const wallClock = () => performance.timeOrigin + performance.now();
-
-/** Sends FANOUT_EVENTS items at FANOUT_INTERVAL_MS and returns when each was sent (wall-clock ms), by id. */
-async function sendSeries(send: () => Promise<string>): Promise<Record<string, number>> {
-  const sentAt: Record<string, number> = {};
-  for (let i = 0; i < FANOUT_EVENTS; i++) {
-    const t0 = wallClock();
-    sentAt[await send()] = t0;
-    await new Promise((r) => setTimeout(r, FANOUT_INTERVAL_MS));
-  }
-  // Let the last deliveries land.
-  await new Promise((r) => setTimeout(r, 2000));
-  return sentAt;
-}
-
-/** A bare Socket.IO server broadcasting to the same number of clients: the floor for fan-out latency. */
-async function bareBroadcastBaseline(count: number): Promise<number[]> {
-  const http = createServer();
-  const server = new Server(http, { transports: ['websocket'] });
-  server.on('connection', (s) => void s.join('room'));
-  const port = await freePort();
-  await new Promise<void>((r) => http.listen(port, '127.0.0.1', r));
-  const dashboards = await holdDashboards([`http://127.0.0.1:${port}`], count, {});
-  const sentAt = await sendSeries(async () => {
-    const id = randomUUID();
-    // The same message as Vigil's, one frame per send, so the load generator reads both alike.
-    server.to('room').emit('commit' as never, { events: [{ id }], status: { stations: [], teams: [] } } as never);
-    return id;
-  });
-  const delays = await dashboards.collect(sentAt);
-  await dashboards.close();
-  server.close();
-  return delays;
-}
-
 async function main() {
   const started = new Date();
   log(`Vigil bench${QUICK ? ' (quick mode: figures are meaningless)' : ''}`);
@@ -299,6 +216,9 @@ async function main() {
       } finally {
         await own.drop();
       }
+    }
+    if (ONLY.has('national')) {
+      rows.push(...(await nationalDaySection((url, name, env) => startInstance(url, name, null, env), QUICK, log)));
     }
   } finally {
     await Promise.all(instances.map((i) => i.stop('SIGKILL')));
@@ -538,21 +458,25 @@ async function fanoutSection(
   ).body.token;
   const phone = (await joinAll(b!, credentials))[0]!;
   for (const count of DASHBOARD_COUNTS) {
-    log(`fan-out: POST on B → ${count} dashboards spread over A and B (${DASHBOARD_PROCESSES} load processes)`);
+    log(`fan-out: POST on B → ${count} dashboards spread over A and B (separate load processes)`);
     const rssBefore = rssKiB(a!.pid!);
-    const dashboards = await holdDashboards([a!.url, b!.url], count, { token: coordinator });
+    const dashboards = await holdDashboards([a!.url, b!.url], count, { token: coordinator }, log);
     await new Promise((r) => setTimeout(r, 1000));
     const perDashboardKiB = (rssKiB(a!.pid!) - rssBefore) / Math.ceil(count / 2);
-    const sentAt = await sendSeries(async () => {
-      const event = positionEvent(phone.teamId);
-      const res = await post(b!.url, '/api/events', phone.token, { events: [event] });
-      if (res.status !== 200) throw new Error(`ingest answered ${res.status}`);
-      return event.id;
-    });
+    const sentAt = await sendSeries(
+      async () => {
+        const event = positionEvent(phone.teamId);
+        const res = await post(b!.url, '/api/events', phone.token, { events: [event] });
+        if (res.status !== 200) throw new Error(`ingest answered ${res.status}`);
+        return event.id;
+      },
+      FANOUT_EVENTS,
+      FANOUT_INTERVAL_MS,
+    );
     const delays = summarize(await dashboards.collect(sentAt));
     await dashboards.close();
     log(`baseline: bare Socket.IO broadcast to ${count} clients`);
-    const bare = summarize(await bareBroadcastBaseline(count));
+    const bare = summarize(await bareBroadcastBaseline(count, FANOUT_EVENTS, FANOUT_INTERVAL_MS, log));
     rows.push({
       figure: `end-to-end POST on B → dashboards on A and B, ${count} dashboards`,
       vigil: `p50 ${ms(delays.p50)}, p99 ${ms(delays.p99)} (${delays.n} deliveries)`,

@@ -8,7 +8,8 @@ import { Compile } from 'typebox/compile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StationsReply, type Station } from '../../shared/schemas/stations';
 import { buildTestApp, FIXTURE_PASSWORD, rowsOf, type Driver, type TestApp } from '../helpers/app';
-import { arrival, join, login, postEvents } from '../helpers/events';
+import { arrival, checklist, finding, join, login, postEvents } from '../helpers/events';
+import { listStations } from '../../server/modules/stations/stations.repository';
 import { postgresAvailable } from '../helpers/services';
 import { NATIONAL_MAPPING, nationalList } from '../helpers/national-list';
 
@@ -195,6 +196,48 @@ describe.each(drivers)('the cached, compressed station list on %s', (driver) => 
     const [one, two] = await Promise.all([read(), read()]);
     expect(one.body.stations.length).toBeGreaterThan(5_000);
     expect(two.etag).toBe(one.etag);
+  });
+
+  it('writes every station as the row-by-row reply does (Postgres makes the JSON of the whole list)', async () => {
+    // The whole list's pages are JSON made by Postgres; the small replies map rows in Node (toStation). A station seen
+    // through both must be the same object: present teams, visit times, assessments, open findings, unplaced ones.
+    const imported = await t.app.inject({
+      method: 'POST',
+      url: '/api/stations/import',
+      headers: { authorization: `Bearer ${coordinator}`, 'content-type': 'text/csv' },
+      payload:
+        'number,district,name,address,lat,lng,registered_voters\n' +
+        '9001,Sverdlovsky,"Unplaced school, ""No. 9""",,,,\n' +
+        '9002,Sverdlovsky,Exact point,Ул. Токтогула 1,42.87000000000001,74.60000000000002,1250\n',
+    });
+    expect(imported.statusCode, imported.body).toBe(200);
+    const { body } = await read();
+    const free = body.stations.filter((s) => s.status.presentTeamIds.length === 0);
+    const [visited, assessed] = [free[0]!, free[1]!];
+    const stored = await postEvents(t.app, phone.token, [
+      arrival(phone.teamId, visited.id, 9),
+      finding(phone.teamId, visited.id, 'serious', 8),
+      checklist(phone.teamId, assessed.id, 'very_bad', 'opening'),
+    ]);
+    expect(stored.json().results.map((r: { status: string }) => r.status)).toEqual(['stored', 'stored', 'stored']);
+
+    const after = await read();
+    const rowByRow = await listStations(t.database.db, t.own.missionId);
+    expect(after.body.stations.length).toBe(rowByRow.length);
+    expect(after.body.stations).toEqual(rowByRow);
+    expect(isStationsReply.Check(after.body)).toBe(true);
+    const seen = after.body.stations.find((s) => s.id === visited.id)!;
+    expect(seen.status).toMatchObject({ openFindings: 1, worstOpenSeverity: 'serious' });
+    expect(seen.status.firstVisitAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(after.body.stations.find((s) => s.id === assessed.id)!.status.latestAssessments.opening?.assessment).toBe(
+      'very_bad',
+    );
+    expect(after.body.stations.find((s) => s.number === '9001')).toMatchObject({ lat: null, lng: null, address: '' });
+    expect(after.body.stations.find((s) => s.number === '9002')).toMatchObject({
+      lat: 42.87000000000001,
+      lng: 74.60000000000002,
+      registeredVoters: 1250,
+    });
   });
 
   it('compresses other large replies by Accept-Encoding, and leaves small ones alone', async () => {

@@ -4,7 +4,7 @@
  * and the head describe the same moment.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../../db/client';
+import { rowsOf, type Db } from '../../../db/client';
 import { PHASES } from '../../../shared/schemas/events';
 import type { CoverageHour, DistrictCoverage } from '../../../shared/schemas/coverage';
 
@@ -12,10 +12,6 @@ export interface CoverageRows {
   head: number;
   districts: DistrictCoverage[];
   hours: CoverageHour[];
-}
-
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 /** Constant identifiers from our own list (never input), so sql.raw is safe here. */

@@ -3,7 +3,7 @@
  * size holds one page in memory on either driver (postgres.js or PGlite) and never one huge result.
  */
 import { and, asc, eq, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../../db/client';
+import { rowsOf, type Db } from '../../../db/client';
 import {
   ballots,
   conflicts,
@@ -202,8 +202,6 @@ export async function readNames(db: Db, missionId: string) {
   };
 }
 export type ExportNames = Awaited<ReturnType<typeof readNames>>;
-
-const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 
 /** Per region, district and phase (region empty when the list has none): stations, how many were observed and the latest assessments' counts, from station_status. */
 export async function readDistrictTable(db: Db, missionId: string) {

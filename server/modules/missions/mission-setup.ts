@@ -3,7 +3,7 @@
  * a display link and a join code per team. Used by the demo seed; the mission set-up CLI and UI build on it.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../../db/client';
+import { rowsOf, type Db } from '../../../db/client';
 import type { StationImportResolvedRow } from '../../../shared/schemas/stations';
 import type { Phase } from '../../../shared/schemas/events';
 import { setUpCredentials } from '../auth/auth.service';
@@ -58,8 +58,7 @@ export async function setUpMission(
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK_KEY})`);
     if (onlyIfNoMission) {
-      const result = await tx.execute<{ n: number }>(sql`select count(*)::int as n from missions`);
-      const rows = (Array.isArray(result) ? result : (result as { rows: { n: number }[] }).rows) as { n: number }[];
+      const rows = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from missions`));
       if ((rows[0]?.n ?? 0) > 0) return null;
     }
     const missionId = await insertMission(tx, plan.mission);

@@ -14,7 +14,7 @@ import {
   applyStationImport,
   listStations,
   listStationsById,
-  listStationsPage,
+  listStationsPageJson,
   lockStationImport,
   readMissionBounds,
   readStation,
@@ -30,11 +30,11 @@ import { CLEARABLE_FIELDS, planStationImport, type ImportPlan, type PlannedRow }
 import { STATION_FIELDS, type StationField, type StationImportResult } from './station-import-row';
 
 /**
- * Stations per page when the whole list is read for its cached reply. Parsing, mapping and writing a page is one
- * uninterrupted task: 5,000 rows took 150–200 ms of the event loop on a busy 2-core machine (stations bench profile),
- * 1,000 keep it near the 50 ms budget for a few more round trips on the code index.
+ * Stations per page when the whole list is read for its cached reply. Postgres writes each page's JSON (see
+ * listStationsPageJson), so a page costs the event loop one string however many rows it holds; 2,000 rows (about
+ * 1 MB) keeps that string and the compressor's share of it small.
  */
-const LIST_PAGE_ROWS = 1000;
+const LIST_PAGE_ROWS = 2000;
 
 /** An import that writes this many stations refreshes the planner's statistics (see refreshStationStatistics). */
 const REFRESH_STATISTICS_AFTER_ROWS = 1000;
@@ -148,22 +148,23 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
   }
 
   /**
-   * The whole list a page at a time, from one snapshot: the head first, then pages of stations in code order. For the
-   * cached, encoded reply of a national list, which must not hold the event loop while it is read.
+   * The whole list a page at a time, from one snapshot: the head first, then pages of stations in code order, each as
+   * the JSON text of its `Station` objects joined by commas. For the cached, encoded reply of a national list, which
+   * must not hold the event loop while it is read.
    */
   async function readListInPages(
     missionId: string,
     onHead: (head: number) => Promise<void> | void,
-    onPage: (stations: Station[]) => Promise<void> | void,
+    onPage: (stationsJson: string) => Promise<void> | void,
   ): Promise<void> {
     await db.transaction(
       async (tx) => {
         await onHead(await readHead(tx, missionId));
         for (let after: string | null = null; ;) {
-          const page = await listStationsPage(tx, missionId, after, LIST_PAGE_ROWS);
-          if (page.length > 0) await onPage(page);
-          if (page.length < LIST_PAGE_ROWS) return;
-          after = page[page.length - 1]!.code;
+          const page = await listStationsPageJson(tx, missionId, after, LIST_PAGE_ROWS);
+          if (page.count > 0) await onPage(page.json);
+          if (page.count < LIST_PAGE_ROWS) return;
+          after = page.lastCode;
         }
       },
       { isolationLevel: 'repeatable read', accessMode: 'read only' },

@@ -3,7 +3,7 @@
  * figure comes from the same snapshot and equals what the database holds.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../../db/client';
+import { rowsOf, type Db } from '../../../db/client';
 import { PHASES, SEVERITIES, type Phase, type Severity } from '../../../shared/schemas/events';
 
 export interface SummaryRow {
@@ -46,10 +46,6 @@ function findingColumns(): SQL {
         `count(*) filter (where f.severity = '${v}' and f.status <> 'resolved')::int as open_${v}`,
     ).join(', '),
   );
-}
-
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 /** undefined when there is no such mission. `activeSince`: a team seen at or after it counts as active. */

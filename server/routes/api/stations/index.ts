@@ -22,16 +22,16 @@ import type { JsonWriter } from '../../../plugins/app/encoded-replies';
 
 const STATION_FILE_TYPES = ['text/csv', 'text/plain', 'application/geo+json'];
 
-/** The StationsReply JSON, `{"head":…,"stations":[…]}`, written a page of stations at a time. */
+/** The StationsReply JSON, `{"head":…,"stations":[…]}`, written a page of stations (JSON text) at a time. */
 async function writeStationsJson(
   write: JsonWriter,
-  read: (onHead: (head: number) => Promise<void>, onPage: (page: Station[]) => Promise<void>) => Promise<void>,
+  read: (onHead: (head: number) => Promise<void>, onPage: (stationsJson: string) => Promise<void>) => Promise<void>,
 ): Promise<void> {
   let separator = '';
   await read(
     (head) => write(`{"head":${JSON.stringify(head)},"stations":[`),
-    (page) => {
-      const text = separator + page.map((station) => JSON.stringify(station)).join(',');
+    (stationsJson) => {
+      const text = separator + stationsJson;
       separator = ',';
       return write(text);
     },

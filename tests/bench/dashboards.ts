@@ -1,0 +1,128 @@
+/**
+ * Dashboards for the fan-out figures, shared by the `fanout` and `national` sections: Socket.IO clients held by
+ * load-dashboards.ts processes (so their CPU is not the measured server's), and the floor they are compared with, a
+ * bare Socket.IO broadcast to the same number of clients in the same run.
+ */
+import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { Server } from 'socket.io';
+import { PROJECT_ROOT } from '../../server/config';
+import { freePort } from '../helpers/processes';
+
+/** Processes the dashboards are spread over: one per core of the machine the figures are written for. */
+const DASHBOARD_PROCESSES = 2;
+
+export const wallClock = () => performance.timeOrigin + performance.now();
+
+export interface HeldDashboards {
+  /** Send → receipt delays of every delivery of the items sent (id → wall-clock ms). */
+  collect(sentAt: Record<string, number>): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * `count` dashboards spread over `urls`. `trackPrefix`: only items whose id starts with it are timed (a national day
+ * sends too many for every receipt of every item to be kept).
+ */
+export async function holdDashboards(
+  urls: string[],
+  count: number,
+  auth: Record<string, unknown>,
+  log: (line: string) => void,
+  trackPrefix = '',
+): Promise<HeldDashboards> {
+  const children = Array.from({ length: DASHBOARD_PROCESSES }, (_, i) => {
+    const share = Math.floor(count / DASHBOARD_PROCESSES) + (i < count % DASHBOARD_PROCESSES ? 1 : 0);
+    return fork(path.join(PROJECT_ROOT, 'tests/bench/load-dashboards.ts'), [], {
+      cwd: PROJECT_ROOT,
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, BENCH_DASHBOARDS: JSON.stringify({ urls, count: share, auth, trackPrefix }) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+  });
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve, reject) => {
+          c.once('message', () => resolve());
+          c.once('exit', (code) => reject(new Error(`dashboard load generator exited ${code}`)));
+        }),
+    ),
+  );
+  return {
+    async collect(sentAt) {
+      const answers = await Promise.all(
+        children.map(
+          (c) =>
+            new Promise<{ delays: number[]; missing: number }>((resolve) => {
+              c.once('message', (m) => resolve(m as { delays: number[]; missing: number }));
+              c.send({ type: 'collect', sentAt });
+            }),
+        ),
+      );
+      const missing = answers.reduce((n, a) => n + a.missing, 0);
+      if (missing > 0) log(`  ${missing} deliveries missing`);
+      return answers.flatMap((a) => a.delays);
+    },
+    async close() {
+      await Promise.all(
+        children.map(
+          (c) =>
+            new Promise<void>((resolve) => {
+              if (c.exitCode !== null) return resolve();
+              c.once('exit', () => resolve());
+              c.send({ type: 'close' });
+            }),
+        ),
+      );
+    },
+  };
+}
+
+/** Sends `count` items `intervalMs` apart and returns when each was sent (wall-clock ms), by id. */
+export async function sendSeries(
+  send: () => Promise<string>,
+  count: number,
+  intervalMs: number,
+): Promise<Record<string, number>> {
+  const sentAt: Record<string, number> = {};
+  for (let i = 0; i < count; i++) {
+    const t0 = wallClock();
+    sentAt[await send()] = t0;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  // Let the last deliveries land.
+  await new Promise((r) => setTimeout(r, 2000));
+  return sentAt;
+}
+
+/** A bare Socket.IO server broadcasting to the same number of clients: the floor for fan-out latency. */
+export async function bareBroadcastBaseline(
+  count: number,
+  events: number,
+  intervalMs: number,
+  log: (line: string) => void,
+): Promise<number[]> {
+  const http = createServer();
+  const server = new Server(http, { transports: ['websocket'] });
+  server.on('connection', (s) => void s.join('room'));
+  const port = await freePort();
+  await new Promise<void>((r) => http.listen(port, '127.0.0.1', r));
+  const dashboards = await holdDashboards([`http://127.0.0.1:${port}`], count, {}, log);
+  const sentAt = await sendSeries(
+    async () => {
+      const id = randomUUID();
+      // The same message as Vigil's, one frame per send, so the load generator reads both alike.
+      server.to('room').emit('commit' as never, { events: [{ id }], status: { stations: [], teams: [] } } as never);
+      return id;
+    },
+    events,
+    intervalMs,
+  );
+  const delays = await dashboards.collect(sentAt);
+  await dashboards.close();
+  server.close();
+  return delays;
+}
