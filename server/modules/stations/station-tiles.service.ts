@@ -81,8 +81,9 @@ export function createStationTilesService(
       (at) => {
         head = at;
       },
-      (page) => {
-        for (const station of page) {
+      (pageJson) => {
+        // A page is the wire's stations, comma-separated (the list reply's text).
+        for (const station of JSON.parse(`[${pageJson}]`) as Station[]) {
           const entry = gridStation(station);
           if (entry !== null) placed.push(entry);
         }
