@@ -2,7 +2,7 @@
  * The station tiles' grid (issue 16, item 2): every station is counted once at every zoom, a cluster's worst state is
  * its most urgent station's and follows changes of state both ways, and a tile holds only what lies inside it.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { STATION_TILE_CLUSTER_MAX_ZOOM, STATION_TILE_MAX_ZOOM } from '../../shared/schemas/map';
 import { STATION_STATES } from '../../shared/station-state';
 import {
@@ -45,7 +45,10 @@ function allFeatures(grid: StationTileGrid, stations: GridStation[], z: number) 
 
 describe('the station tile grid', () => {
   const stations = stationsAround(3000);
-  const grid = new StationTileGrid(stations);
+  let grid: StationTileGrid;
+  beforeAll(async () => {
+    grid = await StationTileGrid.build(stations);
+  });
 
   it('counts every station exactly once at every zoom, as clusters or as itself', () => {
     for (let z = 0; z <= STATION_TILE_MAX_ZOOM; z++) {

@@ -89,7 +89,7 @@ export function createStationTilesService(
         }
       },
     );
-    return { fieldsVersion, head, grid: new StationTileGrid(placed), checkedAt: startedAt, tiles: new Map() };
+    return { fieldsVersion, head, grid: await StationTileGrid.build(placed), checkedAt: startedAt, tiles: new Map() };
   }
 
   /** The mission's grid, brought up to date if it was last checked `refreshMs` ago or more. */
