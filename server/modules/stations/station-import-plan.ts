@@ -85,24 +85,74 @@ function outsideBounds(lat: number, lng: number, bounds: Bounds): boolean {
 /** Shared by every row without changes: a national list has 200,000 of them. Never mutated. */
 const NO_CHANGES: PlannedRow['changedFields'] = [];
 
+type PlanOptions = { bounds: Bounds | null; clear: ReadonlySet<StationField>; problems: ProblemList };
+
+/**
+ * Rows planned between two pauses. A national list of 200,000 rows is about 1.4 s of planning; in steps of this many
+ * rows (a few tens of milliseconds each) the server's event loop answers other requests in between.
+ */
+const ROWS_PER_STEP = 4000;
+
+/** Visits every item, pausing (yield) every ROWS_PER_STEP of them. */
+function* inSteps<T>(items: readonly T[], visit: (item: T, index: number) => void): Generator<void, void> {
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0 && i % ROWS_PER_STEP === 0) yield;
+    visit(items[i]!, i);
+  }
+}
+
+/** Plans the import in one go: for a mission's set-up files, read before any server runs. */
 export function planStationImport(
   rows: readonly StationImportRow[],
   lines: readonly number[],
   stored: readonly StoredStation[],
-  options: { bounds: Bounds | null; clear: ReadonlySet<StationField>; problems: ProblemList },
+  options: PlanOptions,
 ): ImportPlan {
+  const steps = planSteps(rows, lines, stored, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Plans the import a step at a time, letting the event loop run between steps: for imports into a running server. */
+export async function planStationImportInSteps(
+  rows: readonly StationImportRow[],
+  lines: readonly number[],
+  stored: readonly StoredStation[],
+  options: PlanOptions,
+): Promise<ImportPlan> {
+  const steps = planSteps(rows, lines, stored, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The planning itself, pausing (yield) every ROWS_PER_STEP rows of each pass over the list. */
+function* planSteps(
+  rows: readonly StationImportRow[],
+  lines: readonly number[],
+  stored: readonly StoredStation[],
+  options: PlanOptions,
+): Generator<void, ImportPlan> {
   const { bounds, clear, problems } = options;
-  const storedByKey = new Map(stored.map((s) => [stationKey(s.district, s.number), s]));
-  const fileKeys = new Set(rows.map((r) => stationKey(r.district, r.number)));
+  const storedByKey = new Map<string, StoredStation>();
+  yield* inSteps(stored, (s) => storedByKey.set(stationKey(s.district, s.number), s));
+  const fileKeys = new Set<string>();
+  yield* inSteps(rows, (r) => fileKeys.add(stationKey(r.district, r.number)));
 
   // Numbers "repeat" when one number is used in two districts, stored or in the file: new codes then carry the district.
   const districtOfNumber = new Map<string, string>();
   let numbersRepeat = false;
-  for (const s of [...stored, ...rows]) {
+  const noteNumber = (s: { number: string; district: string }) => {
     const earlier = districtOfNumber.get(s.number);
     if (earlier === undefined) districtOfNumber.set(s.number, s.district);
     else if (earlier !== s.district) numbersRepeat = true;
-  }
+  };
+  yield* inSteps(stored, noteNumber);
+  yield* inSteps(rows, noteNumber);
 
   const pick = <F extends StationField & keyof StationImportResolvedRow>(
     row: StationImportRow,
@@ -117,7 +167,9 @@ export function planStationImport(
 
   /** Rows whose code Vigil made up (no code in the file or stored): those may be given another to stay unique. */
   const madeUpCode = new Set<number>();
-  const planned: PlannedRow[] = rows.map((row, index) => {
+  const planned: PlannedRow[] = [];
+  yield* inSteps(rows, (row, index) => planned.push(planRow(row, index)));
+  function planRow(row: StationImportRow, index: number): PlannedRow {
     const current = storedByKey.get(stationKey(row.district, row.number));
     const givenCode = pick(row, current, 'code');
     if (givenCode === null) madeUpCode.add(lines[index]!);
@@ -141,19 +193,21 @@ export function planStationImport(
     if (changedFields.length === 0)
       return { line: lines[index]!, id: current.id, row: resolved, change: 'unchanged', changedFields: NO_CHANGES };
     return { line: lines[index]!, id: current.id, row: resolved, change: 'updated', changedFields };
-  });
+  }
+  yield;
 
   // Codes stay unique in the mission, compared the way phones search them.
   // Holders are stored stations or file lines (numbers, not "row N" texts: a national list has 200,000 of them).
   const holderOfCode = new Map<string, StoredStation | number>();
-  for (const s of stored)
+  yield* inSteps(stored, (s) => {
     if (!fileKeys.has(stationKey(s.district, s.number))) holderOfCode.set(normalizeCode(s.code), s);
+  });
   // Codes the file gives (or stations keep) first, so a made-up one never takes a code the file asks for.
   const givenFirst = [
     ...planned.filter((p) => !madeUpCode.has(p.line)),
     ...planned.filter((p) => madeUpCode.has(p.line)),
   ];
-  for (const p of givenFirst) {
+  yield* inSteps(givenFirst, (p) => {
     const code = normalizeCode(p.row.code);
     const holder = holderOfCode.get(code);
     if (holder === undefined) holderOfCode.set(code, p.line);
@@ -181,9 +235,9 @@ export function planStationImport(
         'code: already used by another station',
       );
     }
-  }
+  });
 
-  warnAboutPositions(planned, stored, fileKeys, bounds, problems);
+  yield* warnAboutPositions(planned, stored, fileKeys, bounds, problems);
 
   const counts = { created: 0, updated: 0, unchanged: 0, unplaced: 0 };
   for (const p of planned) {
@@ -193,13 +247,13 @@ export function planStationImport(
   return { rows: planned, counts, notInFile: stored.filter((s) => !fileKeys.has(stationKey(s.district, s.number))) };
 }
 
-function warnAboutPositions(
+function* warnAboutPositions(
   planned: readonly PlannedRow[],
   stored: readonly StoredStation[],
   fileKeys: ReadonlySet<string>,
   bounds: Bounds | null,
   problems: ProblemList,
-): void {
+): Generator<void, void> {
   const pointsOfDistrict = new Map<string, { lat: number; lng: number }[]>();
   const addPoint = (district: string, lat: number | null, lng: number | null) => {
     if (lat === null || lng === null || (lat === 0 && lng === 0)) return;
@@ -207,11 +261,19 @@ function warnAboutPositions(
     list.push({ lat, lng });
     pointsOfDistrict.set(district, list);
   };
-  for (const s of stored) if (!fileKeys.has(stationKey(s.district, s.number))) addPoint(s.district, s.lat, s.lng);
-  for (const p of planned) addPoint(p.row.district, p.row.lat, p.row.lng);
+  yield* inSteps(stored, (s) => {
+    if (!fileKeys.has(stationKey(s.district, s.number))) addPoint(s.district, s.lat, s.lng);
+  });
+  yield* inSteps(planned, (p) => addPoint(p.row.district, p.row.lat, p.row.lng));
 
   const usualPlace = new Map<string, { lat: number; lng: number; limitKm: number }>();
+  let pointsSinceStep = 0;
   for (const [district, points] of pointsOfDistrict) {
+    pointsSinceStep += points.length;
+    if (pointsSinceStep >= ROWS_PER_STEP) {
+      pointsSinceStep = 0;
+      yield;
+    }
     if (points.length < DISTRICT_MIN_STATIONS) continue;
     const lat = median(points.map((p) => p.lat));
     const lng = median(points.map((p) => p.lng));
@@ -219,8 +281,9 @@ function warnAboutPositions(
     usualPlace.set(district, { lat, lng, limitKm: Math.max(DISTRICT_OUTLIER_MIN_KM, spread * DISTRICT_SPREAD_FACTOR) });
   }
 
-  for (const { line, row } of planned) {
-    if (row.lat === null || row.lng === null) continue;
+  yield;
+  yield* inSteps(planned, ({ line, row }) => {
+    if (row.lat === null || row.lng === null) return;
     if (row.lat === 0 && row.lng === 0) {
       problems.add(
         line,
@@ -229,7 +292,7 @@ function warnAboutPositions(
         'warning',
         'position 0,0',
       );
-      continue;
+      return;
     }
     if (bounds && outsideBounds(row.lat, row.lng, bounds)) {
       problems.add(
@@ -239,10 +302,10 @@ function warnAboutPositions(
         'warning',
         "position outside the mission's map area",
       );
-      continue;
+      return;
     }
     const usual = usualPlace.get(row.district);
-    if (!usual) continue;
+    if (!usual) return;
     const km = distanceKm(usual.lat, usual.lng, row.lat, row.lng);
     if (km > usual.limitKm) {
       problems.add(
@@ -253,5 +316,5 @@ function warnAboutPositions(
         "position far from its district's other stations",
       );
     }
-  }
+  });
 }

@@ -26,7 +26,7 @@ import {
   stationIdsByCode,
 } from './stations.repository';
 import { readStationImport, type ColumnMapping } from './station-import';
-import { CLEARABLE_FIELDS, planStationImport, type ImportPlan, type PlannedRow } from './station-import-plan';
+import { CLEARABLE_FIELDS, planStationImportInSteps, type ImportPlan, type PlannedRow } from './station-import-plan';
 import { STATION_FIELDS, type StationField, type StationImportResult } from './station-import-row';
 
 /**
@@ -221,7 +221,7 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
       readStoredStations(reader, missionId),
       readMissionBounds(reader, missionId),
     ]);
-    return planStationImport(parsed.rows, parsed.lines, stored, { bounds, clear, problems: parsed.problems });
+    return planStationImportInSteps(parsed.rows, parsed.lines, stored, { bounds, clear, problems: parsed.problems });
   }
 
   /**
