@@ -27,6 +27,7 @@ const UNIT_TESTS = [
   'tests/server/sample-draw.test.ts',
   'tests/server/schema-validation.test.ts',
   'tests/server/station-import.test.ts',
+  'tests/server/station-tile-grid.test.ts',
   'tests/server/station-import-plan.test.ts',
   'tests/server/turn-budget.test.ts',
 ];

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { oneOf } from '../shared/schemas/common';
-import { HEAD_ANNOUNCE_INTERVAL_MS } from '../shared/constants';
+import { HEAD_ANNOUNCE_INTERVAL_MS, STATION_TILES_REFRESH_MS } from '../shared/constants';
 import { schemaProblems } from './schema-validation';
 
 const ConfigSchema = Type.Object({
@@ -69,6 +69,11 @@ const ConfigSchema = Type.Object({
    * A revocation drops it at once on the revoking instance and, through Redis, on the others.
    */
   authCacheMs: Type.Integer({ minimum: 0, maximum: 60_000 }),
+  /**
+   * The station tiles of a large mission's map follow the station states at most this often (ms): the map patches
+   * each station live by its id, the tiles only recount clusters and their worst states.
+   */
+  stationTilesRefreshMs: Type.Integer({ minimum: 0, maximum: 600_000 }),
   /** Large reads (the full station list, exports) one token may have in flight on an instance; one more gets 429. */
   largeReadsPerToken: Type.Integer({ minimum: 1, maximum: 1000 }),
   /** Serve GET /debug/event-loop (event-loop delay of this process) for the benchmarks; off in production. */
@@ -145,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ),
     instanceName: env.INSTANCE_NAME ?? `vigil-${process.pid}`,
     authCacheMs: integer(env.AUTH_CACHE_MS, 5000, 'AUTH_CACHE_MS'),
+    stationTilesRefreshMs: integer(env.STATION_TILES_REFRESH_MS, STATION_TILES_REFRESH_MS, 'STATION_TILES_REFRESH_MS'),
     largeReadsPerToken: integer(env.LARGE_READS_PER_TOKEN, 2, 'LARGE_READS_PER_TOKEN'),
     debugMetrics: flag(env.VIGIL_DEBUG_METRICS, false),
     replaySnapshotEvery: integer(env.REPLAY_SNAPSHOT_EVERY, 2000, 'REPLAY_SNAPSHOT_EVERY'),

@@ -49,3 +49,15 @@ export const PHOTO_MAX_EDGE_PX = 1600;
 export const WALL_REPLAY_LEASE_MS = 30_000;
 /** The coordinator's page renews the walls' replay this often while it is on. */
 export const WALL_REPLAY_RENEW_MS = 5_000;
+
+/**
+ * Station tiles follow station states at most this often (ms) on the server (STATION_TILES_REFRESH_MS), and a tiled map
+ * reloads its tiles at most this often after live changes: only cluster counts and worst states wait for it, each
+ * station's own shape changes at once.
+ */
+export const STATION_TILES_REFRESH_MS = 3000;
+/**
+ * Above this many stations the map reads them as vector tiles (GET /api/stations/tiles/…) instead of one GeoJSON source
+ * built in the browser: a city's few hundred stations stay on the GeoJSON path, which draws them with no tile requests.
+ */
+export const TILED_MAP_MIN_STATIONS = 20_000;

@@ -138,3 +138,32 @@ export type TeamTrail = Static<typeof TeamTrail>;
 
 export const TeamTrailsReply = Type.Object({ trails: Type.Array(TeamTrail), head: Seq });
 export type TeamTrailsReply = Static<typeof TeamTrailsReply>;
+
+/**
+ * The stations as vector tiles (GET /api/stations/tiles/{z}/{x}/{y}), for missions too large to send whole to the map.
+ * One layer, STATION_TILE_LAYER: up to STATION_TILE_CLUSTER_MAX_ZOOM, a cluster per cell of a grid
+ * (STATION_TILE_CELLS × STATION_TILE_CELLS cells a tile) with `point_count`, `point_count_abbreviated` and `worst` (the
+ * rank of its most urgent station), or the station itself when alone in its cell; above it, every station with `id`,
+ * `number`, `state` and `badge`. Tiles go up to STATION_TILE_MAX_ZOOM; the map overzooms beyond.
+ */
+export const STATION_TILES_PATH = '/api/stations/tiles/{z}/{x}/{y}';
+export const STATION_TILE_LAYER = 'stations';
+export const STATION_TILE_CLUSTER_MAX_ZOOM = 12;
+export const STATION_TILE_MAX_ZOOM = 13;
+export const STATION_TILE_CELLS = 12;
+export const STATION_TILE_SIZE_PX = 512;
+
+export const StationTileParams = Type.Object(
+  {
+    z: Type.Integer({ minimum: 0, maximum: STATION_TILE_MAX_ZOOM }),
+    x: Type.Integer({ minimum: 0 }),
+    y: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+export type StationTileParams = Static<typeof StationTileParams>;
+export const StationTileBytes = Type.Unsafe<Uint8Array>({
+  type: 'string',
+  format: 'binary',
+  description: 'a Mapbox Vector Tile (protobuf), gzipped when the client accepts gzip',
+});

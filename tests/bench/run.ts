@@ -7,7 +7,7 @@
  *   - end-to-end fan-out: POST on instance B → `events` on dashboards connected to A and B through Redis,
  *     vs a bare Socket.IO broadcast to the same number of clients; server memory per connected dashboard;
  *   - the wall display's JS heap, DOM nodes and listeners through a 14-hour day in compressed time (display-soak.ts);
- *   - the coordinator map's first render and long tasks under 100 updates/s with 10,000 and 100,000 stations (map-bench.ts);
+ *   - the coordinator map's first render, long tasks and script time under 100 updates/s with 20,000 and 200,000 stations (map-bench.ts);
  *   - /health p99 with 1,500 slow-headers (slowloris) clients held open vs none (slowloris.ts);
  *   - a phone's time to plan on a 20,000-station mission over an emulated 1.6 Mbit/s, 300 ms link (phone-bench.ts).
  * Load generators are separate processes (load-ingest.ts, load-dashboards.ts, pgbench); the servers are child

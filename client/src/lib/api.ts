@@ -122,6 +122,11 @@ export class ApiClient {
     this.#onUnauthorized = options.onUnauthorized;
   }
 
+  /** The bearer token, for requests the map makes itself (its station tiles). */
+  get token(): string | null {
+    return this.#token;
+  }
+
   login(body: LoginBody): Promise<LoginReply> {
     return this.#request('POST', '/api/auth/login', { body });
   }

@@ -321,3 +321,4 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
     problemsCsv,
   };
 }
+export type StationsService = ReturnType<typeof createStationsService>;

@@ -16,6 +16,7 @@ import { createMapService } from '../../modules/map/map.service';
 import { createReplayService, type ReplayService } from '../../modules/replay/replay.service';
 import { createStationDetailService } from '../../modules/stations/station-detail.service';
 import { createStationsService } from '../../modules/stations/stations.service';
+import { createStationTilesService } from '../../modules/stations/station-tiles.service';
 import { createTeamsService } from '../../modules/teams/teams.service';
 import { createOperationsService } from '../../modules/missions/operations.service';
 import { createStationImportService } from '../../modules/missions/station-import.service';
@@ -87,6 +88,7 @@ export function createServices(app: FastifyInstance) {
     map: createMapService(db, app.config),
     photos: createPhotosService(db),
     stations,
+    stationTiles: createStationTilesService(stations, { refreshMs: config.stationTilesRefreshMs }),
     stationImport: createStationImportService(stations, ballot),
     stationDetail: createStationDetailService(db, forms),
     teams,

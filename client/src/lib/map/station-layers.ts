@@ -28,6 +28,7 @@ import {
   type StationState,
 } from '../../../../shared/station-state';
 import { TEAM_ICON, iconName } from './state-shapes';
+import { tiledLayers, tiledStationSource } from './tiled-station-layers';
 
 export const STATIONS_SOURCE_ID = 'stations';
 export const GROUND_SOURCE_ID = 'ground';
@@ -155,6 +156,11 @@ export interface StyleOptions {
   font?: string;
   /** Said under each district's name, in the page's language. */
   approximateAreaLabel?: string;
+  /**
+   * Absolute URL template of the station tiles: the stations come from them (clustered by the server) instead of a
+   * GeoJSON source (tiled-station-layers.ts). Null or absent: the GeoJSON source.
+   */
+  tiles?: string | null;
 }
 
 /** A district's label: its name, and under it that its area is approximate (in the page's language). */
@@ -193,19 +199,21 @@ export function overlaySources(
     features: [...stations],
   };
   const sources: Record<string, SourceSpecification> = {
-    [STATIONS_SOURCE_ID]: {
-      type: 'geojson',
-      data: stationData,
-      promoteId: 'id',
-      ...(options.cluster
-        ? {
-            cluster: true,
-            clusterRadius: 44,
-            clusterMaxZoom: CLUSTER_MAX_ZOOM,
-            clusterProperties: { worst: ['min', ['get', 'rank']] },
-          }
-        : {}),
-    },
+    [STATIONS_SOURCE_ID]: options.tiles
+      ? tiledStationSource(options.tiles)
+      : {
+          type: 'geojson',
+          data: stationData,
+          promoteId: 'id',
+          ...(options.cluster
+            ? {
+                cluster: true,
+                clusterRadius: 44,
+                clusterMaxZoom: CLUSTER_MAX_ZOOM,
+                clusterProperties: { worst: ['min', ['get', 'rank']] },
+              }
+            : {}),
+        },
     [GROUND_SOURCE_ID]: {
       type: 'geojson',
       data: { type: 'FeatureCollection', features: outlineFeatures(mission) },
@@ -222,6 +230,13 @@ export function districtFillFilter(district: string | null): FilterSpecification
 
 /** Our layers, bottom to top. `basemap`: a basemap lies underneath, so the city is not painted over it. */
 export function overlayLayers(mission: MissionSummary, options: StyleOptions, basemap: boolean): LayerSpecification[] {
+  if (!options.tiles) return geojsonOverlayLayers(mission, options, basemap);
+  // The tiles carry the server's clusters whatever the page: their layers are always there.
+  const layers = geojsonOverlayLayers(mission, { ...options, cluster: true }, basemap);
+  return tiledLayers(layers, STATIONS_SOURCE_ID, LAYER_IDS);
+}
+
+function geojsonOverlayLayers(mission: MissionSummary, options: StyleOptions, basemap: boolean): LayerSpecification[] {
   const colours = THEMES[options.theme ?? 'light'];
   const scale = options.scale ?? 1;
   const font = [options.font ?? 'Noto Sans Regular'];

@@ -4,6 +4,7 @@
  * never by reloading a source per event. Patches arriving within one animation frame go to the map as one diff.
  */
 import { GeoJSONSource, Map as MapLibreMap, NavigationControl, prewarm, setWorkerUrl } from 'maplibre-gl';
+import type { VectorTileSource } from 'maplibre-gl';
 import type {
   GeoJSONSourceDiff,
   MapGeoJSONFeature,
@@ -39,6 +40,9 @@ import {
   type TrailFeature,
 } from './station-layers';
 import { TEAM_ICON, iconName, stateIconImage, teamIconImage } from './state-shapes';
+import { TILED_STATE_LAYER_IDS } from './tiled-station-layers';
+import { STATION_TILE_LAYER } from '../../../../shared/schemas/map';
+import { STATION_TILES_REFRESH_MS } from '../../../../shared/constants';
 
 setWorkerUrl(workerUrl);
 
@@ -93,6 +97,8 @@ export interface StationMapOptions {
   onDrawn?: () => void;
   /** A station was clicked. */
   onselect?: (stationId: string) => void;
+  /** With `style.tiles`: the bearer token the station tiles are read with. */
+  tileToken?: string | null;
 }
 
 const STATE_ICONS = new Map(STATION_STATES.map((state) => [iconName(state), state]));
@@ -117,9 +123,16 @@ export class StationMap {
   #dimmed = new Set<string>();
   /** Set while a coordinator is placing a station: the next click on the map is its position, not a selection. */
   #onpick: ((point: { lng: number; lat: number }) => void) | null = null;
+  /** The stations come from vector tiles: states go in as feature-state, and the tiles are reloaded for clusters. */
+  readonly #tiled: boolean;
+  #tilesRefreshTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(options: StationMapOptions) {
     const interactive = options.interactive ?? true;
+    const tiles = options.style?.tiles ?? null;
+    this.#tiled = tiles !== null;
+    const tileToken = options.tileToken ?? null;
+    const tilesPrefix = tiles === null ? null : tiles.slice(0, tiles.indexOf('{z}'));
     const bounds = options.initialBox ?? missionBounds(options.mission);
     this.#paddingPx = FIT_PADDING_PX * (options.style?.scale ?? 1);
     options.container.style.background = groundColour(options.style?.theme);
@@ -135,6 +148,11 @@ export class StationMap {
       fadeDuration: 0,
       maxZoom: 19,
       interactive,
+      // The station tiles are the mission's: they are read with its token, as the station list is.
+      transformRequest: (url) =>
+        tilesPrefix !== null && tileToken !== null && url.startsWith(tilesPrefix)
+          ? { url, headers: { authorization: `Bearer ${tileToken}` } }
+          : { url },
     });
     if (interactive) this.map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
 
@@ -231,6 +249,11 @@ export class StationMap {
 
   addStations(features: readonly StationFeature[]): void {
     if (features.length === 0) return;
+    if (this.#tiled) {
+      // The server's tiles gain them with the next version of the station list.
+      this.#refreshTilesSoon();
+      return;
+    }
     this.#whenLoaded(() => void this.#source(STATIONS_SOURCE_ID)?.updateData({ add: [...features] }));
   }
 
@@ -327,14 +350,15 @@ export class StationMap {
       const next = new Set<string>();
       if (ids !== null) for (const id of allIds) if (!ids.has(id)) next.add(id);
       for (const id of this.#dimmed)
-        if (!next.has(id)) this.map.setFeatureState({ source: STATIONS_SOURCE_ID, id }, { dimmed: false });
+        if (!next.has(id)) this.map.setFeatureState(this.#stationTarget(id), { dimmed: false });
       for (const id of next)
-        if (!this.#dimmed.has(id)) this.map.setFeatureState({ source: STATIONS_SOURCE_ID, id }, { dimmed: true });
+        if (!this.#dimmed.has(id)) this.map.setFeatureState(this.#stationTarget(id), { dimmed: true });
       this.#dimmed = next;
     });
   }
 
   destroy(): void {
+    if (this.#tilesRefreshTimer !== null) clearTimeout(this.#tilesRefreshTimer);
     if (this.#frame !== null) cancelAnimationFrame(this.#frame);
     if (this.#flushTimer !== null) clearTimeout(this.#flushTimer);
     this.map.remove();
@@ -354,6 +378,14 @@ export class StationMap {
 
   #flushStates(): void {
     if (this.#queuedStates.size === 0) return;
+    if (this.#tiled) {
+      // Each station changes at once by its id; the clusters wait for the next reload of the tiles.
+      for (const [id, { state, badge }] of this.#queuedStates)
+        this.map.setFeatureState(this.#stationTarget(id), { state, badge: badge ?? '' });
+      this.#queuedStates.clear();
+      this.#refreshTilesSoon();
+      return;
+    }
     const update = [...this.#queuedStates].map(([id, { state, badge }]) => ({
       id,
       addOrUpdateProperties: [
@@ -366,8 +398,30 @@ export class StationMap {
     void this.#source(STATIONS_SOURCE_ID)?.updateData({ update });
   }
 
+  /** A station's feature, for feature-state: in the tiles it lives in their one layer. */
+  #stationTarget(id: string): { source: string; sourceLayer?: string; id: string } {
+    return this.#tiled
+      ? { source: STATIONS_SOURCE_ID, sourceLayer: STATION_TILE_LAYER, id }
+      : { source: STATIONS_SOURCE_ID, id };
+  }
+
+  /**
+   * Reloads the station tiles (cluster counts and worst states) STATION_TILES_REFRESH_MS after a change, so at most once
+   * in that time however many changes come: the server's tiles follow the states no faster. Tiles the changes did not
+   * touch come back as 304; feature-state stays with each station's id.
+   */
+  #refreshTilesSoon(): void {
+    if (this.#tilesRefreshTimer !== null) return;
+    this.#tilesRefreshTimer = setTimeout(() => {
+      this.#tilesRefreshTimer = null;
+      const source = this.map.getSource<VectorTileSource>(STATIONS_SOURCE_ID);
+      if (source !== undefined) source.setTiles([...source.tiles]);
+    }, STATION_TILES_REFRESH_MS);
+  }
+
   #enableClicks(onselect: ((stationId: string) => void) | undefined): void {
-    for (const layer of [LAYER_IDS.stations, LAYER_IDS.clusters]) {
+    const stationLayers = this.#tiled ? TILED_STATE_LAYER_IDS : [LAYER_IDS.stations];
+    for (const layer of [...stationLayers, LAYER_IDS.clusters]) {
       this.map.on(
         'mouseenter',
         layer,
@@ -379,17 +433,28 @@ export class StationMap {
         () => (this.map.getCanvas().style.cursor = this.#onpick === null ? '' : 'crosshair'),
       );
     }
-    this.map.on('click', LAYER_IDS.stations, (event: MapLayerMouseEvent) => {
-      if (this.#onpick !== null) return;
-      const id = event.features?.[0]?.properties.id;
-      if (typeof id === 'string') onselect?.(id);
-    });
+    for (const layer of stationLayers)
+      this.map.on('click', layer, (event: MapLayerMouseEvent) => {
+        if (this.#onpick !== null) return;
+        // In the tiles every state's layer holds every station: the one clicked is the one drawn in its state.
+        const feature = event.features?.find(
+          (candidate) =>
+            !this.#tiled || layer.endsWith(`-${String(candidate.state.state ?? candidate.properties.state)}`),
+        );
+        const id = feature?.properties.id;
+        if (typeof id === 'string') onselect?.(id);
+      });
     this.map.on('click', LAYER_IDS.clusters, (event: MapLayerMouseEvent) => {
       if (this.#onpick !== null) return;
       const feature: MapGeoJSONFeature | undefined = event.features?.[0];
       const clusterId = feature?.properties.cluster_id;
-      if (typeof clusterId !== 'number' || feature?.geometry.type !== 'Point') return;
+      if (feature?.geometry.type !== 'Point' || (!this.#tiled && typeof clusterId !== 'number')) return;
       const center = feature.geometry.coordinates as [number, number];
+      if (this.#tiled) {
+        // The server's grid halves its cells each zoom: two zooms in, a cluster has spread out.
+        this.map.easeTo({ center, zoom: Math.min(this.map.getZoom() + 2, 19) });
+        return;
+      }
       void this.#source(STATIONS_SOURCE_ID)
         ?.getClusterExpansionZoom(clusterId)
         .then((zoom) => this.map.easeTo({ center, zoom }));

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import negotiate from '@fastify/accept-negotiator';
 import { Type } from 'typebox';
 import { ErrorReply, errorReplies } from '../../../../shared/schemas/common';
 import {
@@ -14,7 +15,7 @@ import {
   StationsReply,
 } from '../../../../shared/schemas/stations';
 import { MAX_STATION_IMPORT_BYTES } from '../../../../shared/constants';
-import { StationDetailReply, StationParams } from '../../../../shared/schemas/map';
+import { StationDetailReply, StationParams, StationTileBytes, StationTileParams } from '../../../../shared/schemas/map';
 import { httpError } from '../../../errors';
 import { bodyChunks } from '../../body-chunks';
 import type { JsonWriter } from '../../../plugins/app/encoded-replies';
@@ -63,6 +64,34 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         build: (write) =>
           writeStationsJson(write, (onHead, onPage) => stations.readListInPages(missionId, onHead, onPage)),
       });
+    },
+  });
+
+  app.get('/tiles/:z/:x/:y', {
+    onRequest: app.allow('coordinator', 'team', 'display'),
+    schema: {
+      tags: ['stations'],
+      summary:
+        'Vector tile (Mapbox Vector Tile, layer "stations") of the stations: clusters with their count and worst state, ' +
+        'or single stations with id, number, state and badge',
+      params: StationTileParams,
+      produces: ['application/vnd.mapbox-vector-tile'],
+      response: { 200: StationTileBytes, 304: Type.Null(), ...errorReplies },
+    },
+    handler: async (request, reply) => {
+      const { z, x, y } = request.params;
+      const side = 2 ** z;
+      if (x >= side) throw httpError(400, `x must be below ${side} at zoom ${z}`);
+      if (y >= side) throw httpError(400, `y must be below ${side} at zoom ${z}`);
+      const tile = await app.services.stationTiles.tile(request.principal!.missionId, z, x, y);
+      reply
+        .header('etag', tile.etag)
+        .header('cache-control', 'private, no-cache')
+        .header('vary', 'accept-encoding')
+        .header('content-type', 'application/vnd.mapbox-vector-tile');
+      if (request.headers['if-none-match'] === tile.etag) return reply.status(304).send(null);
+      const gzipped = negotiate(request.headers['accept-encoding'] ?? '', ['gzip', 'identity']) === 'gzip';
+      return gzipped ? reply.header('content-encoding', 'gzip').send(tile.gzip) : reply.send(tile.raw);
     },
   });
 

@@ -1,0 +1,121 @@
+/**
+ * Issue 16, item 2 in Chromium: a mission of TILED_MAP_MIN_STATIONS stations is drawn from the server's vector tiles,
+ * and a live check-in recolours its station by feature-state at once, with no tile read for it.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { buildLargeMission } from '../../db/seed/large-mission';
+import { setUpMission, type MissionCredentials } from '../../server/modules/missions/mission-setup';
+import { TILED_MAP_MIN_STATIONS } from '../../shared/constants';
+import { STATION_TILE_LAYER } from '../../shared/schemas/map';
+import { servedTestApp, type TestApp } from '../helpers/app';
+import {
+  BUSY_MACHINE_WAIT_MS,
+  chromiumAvailable,
+  launchChromium,
+  offlineCoordinatorPage,
+  saveScreenshot,
+} from '../helpers/browser';
+import { arrival, join, postEvents } from '../helpers/events';
+
+const PASSWORD = 'tiled-map-password';
+
+describe.runIf(chromiumAvailable)('a country-sized map drawn from vector tiles in Chromium', () => {
+  let t: TestApp;
+  let base: string;
+  let browser: Browser;
+  let mission: MissionCredentials;
+  let stationIds: string[];
+
+  beforeAll(async () => {
+    ({ t, base } = await servedTestApp());
+    const plan = buildLargeMission(TILED_MAP_MIN_STATIONS);
+    stationIds = plan.stations.map((station) => station.id);
+    mission = (await setUpMission(t.database.db, {
+      mission: plan.mission,
+      stations: plan.stations,
+      teams: plan.teams,
+      coordinator: { username: `tiled-${randomUUID().slice(0, 8)}`, displayName: 'Tiled', password: PASSWORD },
+      displayLabel: 'Tiled wall',
+    }))!;
+    browser = await launchChromium();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('shows the stations from tiles and recolours a checked-in station by its id without reading a tile', async () => {
+    const tileReads: string[] = [];
+    const { page } = await offlineCoordinatorPage(
+      browser,
+      base,
+      { username: mission.coordinator.username, password: PASSWORD },
+      (p) =>
+        p.on(
+          'request',
+          (request) => void (request.url().includes('/api/stations/tiles/') && tileReads.push(request.url())),
+        ),
+    );
+    expect(tileReads.length).toBeGreaterThan(0);
+    const drawn = await page.evaluate(
+      ({ layer }) => {
+        const map = window.__vigilMap!;
+        const source = map.getSource('stations') as { type: string } | undefined;
+        const features = map.querySourceFeatures('stations', { sourceLayer: layer });
+        return {
+          type: source?.type,
+          clusters: features.filter((f) => typeof f.properties.point_count === 'number').length,
+          counted: features.reduce((sum, f) => sum + (Number(f.properties.point_count) || 0), 0),
+        };
+      },
+      { layer: STATION_TILE_LAYER },
+    );
+    await saveScreenshot(page, 'tiled-map');
+    expect(drawn.type).toBe('vector');
+    expect(drawn.clusters).toBeGreaterThan(0);
+    expect(drawn.counted).toBeGreaterThan(0);
+
+    // Zoomed in on one station, so its own feature is in the tiles the map holds.
+    const target = stationIds[0]!;
+    const plan = buildLargeMission(TILED_MAP_MIN_STATIONS).stations[0]!;
+    await page.evaluate(
+      ([lng, lat]) =>
+        new Promise((resolve) => {
+          const map = window.__vigilMap!;
+          map.once('idle', () => resolve(null));
+          map.jumpTo({ center: [lng!, lat!], zoom: 15 });
+        }),
+      [plan.lng, plan.lat],
+    );
+    const stateOf = () =>
+      page.evaluate(
+        ({ id, layer }) => window.__vigilMap!.getFeatureState({ source: 'stations', sourceLayer: layer, id }),
+        { id: target, layer: STATION_TILE_LAYER },
+      );
+    expect((await stateOf()).state).toBeUndefined();
+    const inTiles = await page.evaluate(
+      ({ id, layer }) =>
+        window.__vigilMap!.querySourceFeatures('stations', { sourceLayer: layer }).some((f) => f.properties.id === id),
+      { id: target, layer: STATION_TILE_LAYER },
+    );
+    expect(inTiles).toBe(true);
+    await saveScreenshot(page, 'tiled-map-zoomed');
+
+    const readsBefore = tileReads.length;
+    const phone = await join(t.app, mission.joinCodes[0]!.code);
+    await postEvents(t.app, phone.token, [arrival(phone.teamId, target, 1)]);
+    await page.waitForFunction(
+      ({ id, layer }) =>
+        window.__vigilMap!.getFeatureState({ source: 'stations', sourceLayer: layer, id }).state === 'present',
+      { id: target, layer: STATION_TILE_LAYER },
+      { timeout: BUSY_MACHINE_WAIT_MS, polling: 20 },
+    );
+    // Recoloured by its id, before any tile was read again; the clusters' refresh comes a few seconds later.
+    expect(tileReads.length).toBe(readsBefore);
+    await expect.poll(() => tileReads.length, { timeout: BUSY_MACHINE_WAIT_MS }).toBeGreaterThan(readsBefore);
+    await page.context().close();
+  });
+});
