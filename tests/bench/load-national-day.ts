@@ -199,6 +199,6 @@ const result: NationalDayResult = {
   ...summarize(latencies),
   sentAt,
 };
-process.stdout.write(`${JSON.stringify(result)}\n`);
 agent.destroy();
-process.exit(0);
+// A pipe takes a large write asynchronously: exit only once it is out, or the parent reads half a line.
+process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));

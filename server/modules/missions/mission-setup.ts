@@ -8,7 +8,7 @@ import type { StationImportResolvedRow } from '../../../shared/schemas/stations'
 import type { Phase } from '../../../shared/schemas/events';
 import { setUpCredentials } from '../auth/auth.service';
 import { hashPassword } from '../auth/secrets';
-import { readStationIdsByCode, writeStationRows } from '../stations/stations.service';
+import { readStationIdsByCode, refreshStatisticsAfterBulkWrite, writeStationRows } from '../stations/stations.service';
 import { writeTeam } from '../teams/teams.service';
 import { insertMission, type NewMission } from '../mission-record/mission-record';
 
@@ -55,7 +55,7 @@ export async function setUpMission(
   onlyIfNoMission = false,
 ): Promise<MissionCredentials | null> {
   const passwordHash = await hashPassword(plan.coordinator.password);
-  return db.transaction(async (tx) => {
+  const credentials = await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK_KEY})`);
     if (onlyIfNoMission) {
       const rows = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from missions`));
@@ -103,4 +103,7 @@ export async function setUpMission(
       joinCodes,
     };
   });
+  // A national list set up from files reads like a fresh import: without statistics its first list took a minute.
+  if (credentials) await refreshStatisticsAfterBulkWrite(db, plan.stations.length);
+  return credentials;
 }

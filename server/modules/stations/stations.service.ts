@@ -36,7 +36,7 @@ import { STATION_FIELDS, type StationField, type StationImportResult } from './s
  */
 const LIST_PAGE_ROWS = 2000;
 
-/** An import that writes this many stations refreshes the planner's statistics (see refreshStationStatistics). */
+/** A bulk write of this many stations refreshes the planner's statistics (see refreshStationStatistics). */
 const REFRESH_STATISTICS_AFTER_ROWS = 1000;
 
 /** Rows a dry run lists (new and changed first); the counts always cover the whole file. */
@@ -117,6 +117,14 @@ export function readStationIdsByCode(reader: Db | Tx, missionId: string): Promis
 /** Mission set-up writes its whole list inside its own transaction, the same way an import does. */
 export function writeStationRows(tx: Tx, missionId: string, rows: readonly PlannedRow[]): Promise<void> {
   return applyStationImport(tx, missionId, rows);
+}
+
+/**
+ * After a bulk write of stations (an import, a mission's set-up), refreshes the planner's statistics when enough rows
+ * were written for stale ones to matter (see refreshStationStatistics).
+ */
+export async function refreshStatisticsAfterBulkWrite(db: Db, rowsWritten: number): Promise<void> {
+  if (rowsWritten >= REFRESH_STATISTICS_AFTER_ROWS) await refreshStationStatistics(db);
 }
 
 export function readStationsById(reader: Db | Tx, missionId: string, ids: readonly string[]): Promise<Station[]> {
@@ -260,7 +268,7 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
       return planned;
     });
     if (!plan) throw rejected();
-    if (plan.counts.created + plan.counts.updated >= REFRESH_STATISTICS_AFTER_ROWS) await refreshStationStatistics(db);
+    await refreshStatisticsAfterBulkWrite(db, plan.counts.created + plan.counts.updated);
     return {
       rows: parsed.rows.length,
       ...plan.counts,
