@@ -145,9 +145,9 @@ export class FindingBatch {
     return [...this.#rows.values()];
   }
 
-  insert(tx: Tx): Promise<unknown>[] {
+  async insert(tx: Tx): Promise<void> {
     const rows = [...this.#created].map((id) => this.#rows.get(id)!);
-    return rows.length ? [tx.insert(findings).values(rows)] : [];
+    if (rows.length) await tx.insert(findings).values(rows);
   }
 
   /** Updates of findings that existed before the batch, sent together (pipelined). */
