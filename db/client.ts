@@ -42,8 +42,9 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.me
 const MIGRATION_LOCK_KEY = 727_001;
 
 export type DatabaseOptions =
-  | { driver: 'pglite'; dataDir: string | null } // null: in memory (tests)
-  | { driver: 'postgres'; url: string; poolSize: number };
+  // dataDir null: in memory (tests). A snapshot (a dumped data directory) starts an in-memory database from it instead of
+  // running initdb: tests start hundreds of databases, and initdb is most of the cost of each.
+  { driver: 'pglite'; dataDir: string | null; snapshot?: Blob } | { driver: 'postgres'; url: string; poolSize: number };
 
 export interface Database {
   db: Db;
@@ -57,12 +58,14 @@ export interface Database {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.driver === 'pglite' ? openPglite(options.dataDir) : openPostgres(options.url, options.poolSize);
+  return options.driver === 'pglite'
+    ? openPglite(options.dataDir, options.snapshot)
+    : openPostgres(options.url, options.poolSize);
 }
 
-async function openPglite(dataDir: string | null): Promise<Database> {
+async function openPglite(dataDir: string | null, snapshot?: Blob): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  const client = dataDir ? new PGlite(dataDir) : snapshot ? new PGlite({ loadDataDir: snapshot }) : new PGlite();
   await client.waitReady;
   const db = drizzlePglite({ client, schema, casing: 'snake_case' }) as unknown as Db;
   return {

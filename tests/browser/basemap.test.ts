@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { openDatabase, type Database } from '../../db/client';
+import type { Database } from '../../db/client';
+import { openTestPglite } from '../helpers/pglite-snapshot';
 import { buildApp } from '../../server/app';
 import { ensureClientBuilt } from '../../server/client-build';
 import { loadConfig } from '../../server/config';
@@ -45,7 +46,7 @@ describe.runIf(chromiumAvailable)('a local PMTiles basemap in Chromium, offline'
     writeFileSync(file, singleTilePmtiles(solidPng(BASEMAP_RGB)));
     const clientDir = loadConfig({}).clientDir;
     await ensureClientBuilt(loadConfig({}));
-    database = await openDatabase({ driver: 'pglite', dataDir: null });
+    database = await openTestPglite();
     const config = testConfig({ clientDir, demoCoordinatorPassword: 'demo-password-1', mapPmtiles: file });
     app = await buildApp(config, { database });
     demo = (await ensureDemoMission(database.db, config))!;

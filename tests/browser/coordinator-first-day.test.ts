@@ -8,7 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { openDatabase, type Database } from '../../db/client';
+import type { Database } from '../../db/client';
+import { openTestPglite } from '../helpers/pglite-snapshot';
 import { buildApp } from '../../server/app';
 import { ensureClientBuilt } from '../../server/client-build';
 import { loadConfig } from '../../server/config';
@@ -33,7 +34,7 @@ describe.runIf(chromiumAvailable)('coordinator pages on a first real day', () =>
   beforeAll(async () => {
     const clientDir = loadConfig({}).clientDir;
     await ensureClientBuilt(loadConfig({}));
-    database = await openDatabase({ driver: 'pglite', dataDir: null });
+    database = await openTestPglite();
     const config = testConfig({ clientDir, demoCoordinatorPassword: 'demo-password-1' });
     app = await buildApp(config, { database });
     demo = (await ensureDemoMission(database.db, config))!;

@@ -10,7 +10,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { openDatabase, type Database } from '../../db/client';
+import type { Database } from '../../db/client';
+import { openTestPglite } from '../helpers/pglite-snapshot';
 import { buildApp } from '../../server/app';
 import { ensureClientBuilt } from '../../server/client-build';
 import { loadConfig, PROJECT_ROOT } from '../../server/config';
@@ -56,7 +57,7 @@ describe.runIf(chromiumAvailable)('coordinator map in Chromium, offline', () => 
   beforeAll(async () => {
     const clientDir = loadConfig({}).clientDir;
     await ensureClientBuilt(loadConfig({}));
-    database = await openDatabase({ driver: 'pglite', dataDir: null });
+    database = await openTestPglite();
     const config = testConfig({ clientDir, demoCoordinatorPassword: 'demo-password-1' });
     app = await buildApp(config, { database });
     demo = (await ensureDemoMission(database.db, config))!;

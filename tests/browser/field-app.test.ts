@@ -13,6 +13,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import { PNG } from 'pngjs';
 import type { FastifyInstance } from 'fastify';
 import { openDatabase, type Database } from '../../db/client';
+import { openTestPglite } from '../helpers/pglite-snapshot';
 import { buildApp } from '../../server/app';
 import { ensureClientBuilt } from '../../server/client-build';
 import { loadConfig } from '../../server/config';
@@ -91,7 +92,7 @@ describe.runIf(chromiumAvailable).each(drivers)('field app in a phone-sized Chro
       dropDatabase = created.drop;
       database = await openDatabase({ driver: 'postgres', url: created.url, poolSize: 5 });
     } else {
-      database = await openDatabase({ driver: 'pglite', dataDir: null });
+      database = await openTestPglite();
     }
     const config = testConfig({ clientDir, demoCoordinatorPassword: 'demo-password-1' });
     app = await buildApp(config, { database });

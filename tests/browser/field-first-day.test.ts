@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { openDatabase, type Database } from '../../db/client';
+import type { Database } from '../../db/client';
+import { openTestPglite } from '../helpers/pglite-snapshot';
 import { buildApp } from '../../server/app';
 import { ensureClientBuilt } from '../../server/client-build';
 import { loadConfig } from '../../server/config';
@@ -44,7 +45,7 @@ describe.runIf(chromiumAvailable)('the field app on a first real day', () => {
     await ensureClientBuilt(loadConfig({}));
     clientDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-field-day-'));
     cpSync(loadConfig({}).clientDir!, clientDir, { recursive: true });
-    database = await openDatabase({ driver: 'pglite', dataDir: null });
+    database = await openTestPglite();
     const config = testConfig({ clientDir, demoCoordinatorPassword: 'demo-password-1' });
     app = await buildApp(config, { database });
     demo = (await ensureDemoMission(database.db, config))!;

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { openDatabase, type Database } from '../../db/client';
+import { openTestPglite } from '../helpers/pglite-snapshot';
 import { buildApp } from '../../server/app';
 import { ensureClientBuilt } from '../../server/client-build';
 import { loadConfig, PROJECT_ROOT } from '../../server/config';
@@ -49,7 +50,7 @@ describe.runIf(chromiumAvailable).each(drivers)('messages and answered help in C
       dropDatabase = created.drop;
       database = await openDatabase({ driver: 'postgres', url: created.url, poolSize: 5 });
     } else {
-      database = await openDatabase({ driver: 'pglite', dataDir: null });
+      database = await openTestPglite();
     }
     const config = testConfig({ clientDir, demoCoordinatorPassword: 'demo-password-1' });
     app = await buildApp(config, { database });

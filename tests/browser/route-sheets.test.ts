@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { openDatabase, type Database } from '../../db/client';
+import type { Database } from '../../db/client';
+import { openTestPglite } from '../helpers/pglite-snapshot';
 import { buildApp } from '../../server/app';
 import { ensureClientBuilt } from '../../server/client-build';
 import { loadConfig } from '../../server/config';
@@ -40,7 +41,7 @@ describe.runIf(chromiumAvailable)('route sheets for the demo mission', () => {
   beforeAll(async () => {
     const config = loadConfig({});
     await ensureClientBuilt(config);
-    database = await openDatabase({ driver: 'pglite', dataDir: null });
+    database = await openTestPglite();
     const appConfig = testConfig({ clientDir: config.clientDir, demoCoordinatorPassword: 'demo-password-1' });
     app = await buildApp(appConfig, { database });
     demo = (await ensureDemoMission(database.db, appConfig))!;

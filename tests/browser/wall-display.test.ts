@@ -11,7 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { openDatabase, type Database } from '../../db/client';
+import type { Database } from '../../db/client';
+import { openTestPglite } from '../helpers/pglite-snapshot';
 import { buildApp } from '../../server/app';
 import { ensureClientBuilt } from '../../server/client-build';
 import { loadConfig, PROJECT_ROOT } from '../../server/config';
@@ -51,7 +52,7 @@ describe.runIf(chromiumAvailable)('the wall display in Chromium', () => {
   beforeAll(async () => {
     const clientDir = loadConfig({}).clientDir;
     await ensureClientBuilt(loadConfig({}));
-    database = await openDatabase({ driver: 'pglite', dataDir: null });
+    database = await openTestPglite();
     const config = testConfig({ clientDir, demoCoordinatorPassword: 'demo-password-1', headAnnounceIntervalMs: 1000 });
     app = await buildApp(config, { database });
     demo = (await ensureDemoMission(database.db, config))!;

@@ -1,6 +1,7 @@
 /** Builds the real app for a test on a chosen driver, with two small missions set up through the real set-up code. */
 import type { FastifyInstance } from 'fastify';
 import { openDatabase, type Database } from '../../db/client';
+import { openTestPglite } from './pglite-snapshot';
 import { buildApp } from '../../server/app';
 import { ensureClientBuilt } from '../../server/client-build';
 import { loadConfig, type Config } from '../../server/config';
@@ -92,7 +93,7 @@ export async function buildTestApp(driver: Driver, overrides: Partial<Config> = 
     databaseUrl = created.url;
     database = await openDatabase({ driver: 'postgres', url: created.url, poolSize: 5 });
   } else {
-    database = await openDatabase({ driver: 'pglite', dataDir: null });
+    database = await openTestPglite();
   }
   const app = await buildApp(testConfig(overrides), { database });
   const suffix = Math.random().toString(36).slice(2, 8);
