@@ -18,6 +18,19 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 /** A transaction handle has the same query surface as the database. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
+/**
+ * A transaction for a path that reads, then sends all its writes at once (the ingest group commit). `work` runs the
+ * reads, starts its writes without waiting for them and hands them back as `writes`; COMMIT then follows the writes
+ * on the wire, so reading and writing cost two round trips, not three. Nothing is committed unless every write
+ * succeeded: a failed write aborts the transaction (the COMMIT behind it only rolls back) and its error is thrown.
+ *
+ * Every write must be sent before `work` returns: a query the transaction is asked for afterwards (one chained behind
+ * another write's answer) would reach the connection behind COMMIT, outside the transaction, so it is refused with a
+ * LateQueryError and the transaction fails. Where the refusal comes too late to stop COMMIT, what was sent before it
+ * is committed: such a chain is a bug to fix, which every run of its path reports.
+ */
+export type PipelinedTransaction = <T>(work: (tx: Tx) => Promise<{ value: T; writes: Promise<unknown> }>) => Promise<T>;
+
 /** The rows of a raw `db.execute`: postgres.js answers an array, PGlite an object holding `rows`. */
 export function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
@@ -35,6 +48,7 @@ export type DatabaseOptions =
 export interface Database {
   db: Db;
   driver: DatabaseOptions['driver'];
+  pipelinedTransaction: PipelinedTransaction;
   /** Applies pending migrations; safe to call from several instances at once. */
   migrate(): Promise<void>;
   /** True when the database answers a trivial query. */
@@ -54,6 +68,18 @@ async function openPglite(dataDir: string | null): Promise<Database> {
   return {
     db,
     driver: 'pglite',
+    // In process, a round trip costs next to nothing: an ordinary transaction that waits for the writes will do. It
+    // refuses late queries all the same, so a chained write fails here as it would on Postgres.
+    pipelinedTransaction: (work) =>
+      db.transaction(async (tx) => {
+        const guard = guardTransaction(tx);
+        const handed = await work(tx);
+        const writes = started(handed.writes);
+        guard.seal();
+        await writes;
+        guard.check();
+        return handed.value;
+      }),
     migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
     ping: async () => {
       try {
@@ -78,6 +104,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   return {
     db,
     driver: 'postgres',
+    pipelinedTransaction: (work) => pipelinedPostgresTransaction(db, work),
     migrate: async () => {
       // A session-level advisory lock needs one connection for the whole migration.
       const lockSql = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
@@ -100,5 +127,98 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       }
     },
     close: () => sql.end({ timeout: 5 }),
+  };
+}
+
+async function pipelinedPostgresTransaction<T>(
+  db: Db,
+  work: (tx: Tx) => Promise<{ value: T; writes: Promise<unknown> }>,
+): Promise<T> {
+  let guard!: TransactionGuard;
+  let writes: Promise<unknown> = Promise.resolve();
+  // The COMMIT is postgres.js's own, sent when this callback returns: it then queues behind the writes still in flight,
+  // on the connection the transaction still holds. (A COMMIT of ours would hand the connection back to the pool as soon
+  // as it was answered, and the one postgres.js sends after the callback would then end whatever transaction the
+  // connection had begun for someone else in between.)
+  const value = await db.transaction(async (tx) => {
+    guard = guardTransaction(tx);
+    const handed = await work(tx);
+    writes = started(handed.writes);
+    guard.seal();
+    // Observed below, once the transaction has ended; a failure meanwhile must not count as unhandled.
+    writes.catch(() => {});
+    // The writes reach the connection's queue through chains of promise callbacks; once those have all run, COMMIT
+    // can only queue behind them.
+    await new Promise((resolve) => setImmediate(resolve));
+    // Refused before COMMIT left: roll back rather than commit a part.
+    guard.check();
+    return handed.value;
+  });
+  // A failed write aborted the transaction: Postgres answered the COMMIT behind it with a rollback.
+  await writes;
+  guard.check();
+  return value;
+}
+
+/** Sends a query handed back unsent: a drizzle query is only sent once something waits for it. */
+function started(writes: Promise<unknown>): Promise<unknown> {
+  return writes.then((written) => written);
+}
+
+/** A query asked of a pipelined transaction once its writes were handed back, when COMMIT may already be on its way. */
+export class LateQueryError extends Error {
+  constructor(query: string) {
+    super(
+      `a query was asked of a pipelined transaction after its writes were handed back (it would run after COMMIT, ` +
+        `outside the transaction): send every write before returning them. The query: ${query.slice(0, 200)}`,
+    );
+    this.name = 'LateQueryError';
+  }
+}
+
+interface TransactionGuard {
+  /** From now on every query asked of the transaction is refused. */
+  seal(): void;
+  /** Throws the first refusal, or the first failure of any query of the transaction, even one no caller awaited. */
+  check(): void;
+}
+
+interface PreparedQuery {
+  execute(...args: unknown[]): Promise<unknown>;
+  all(...args: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Watches every query `tx` runs (drizzle prepares each, builders and raw SQL alike, through its session): once sealed,
+ * a query is refused when it would be sent, and any failure is kept for `check`.
+ */
+function guardTransaction(tx: Tx): TransactionGuard {
+  const session = (tx as unknown as { session: { prepareQuery: (...args: unknown[]) => PreparedQuery } }).session;
+  const prepare = session.prepareQuery.bind(session);
+  let sealed = false;
+  let failure: { error: unknown } | null = null;
+  const fail = (error: unknown) => {
+    failure ??= { error };
+    throw error;
+  };
+  session.prepareQuery = (...args: unknown[]) => {
+    const prepared = prepare(...args);
+    const text = (args[0] as { sql?: string } | undefined)?.sql ?? '';
+    for (const method of ['execute', 'all'] as const) {
+      const run = prepared[method].bind(prepared);
+      prepared[method] = (...runArgs: unknown[]) => {
+        if (sealed) return Promise.reject(new LateQueryError(text)).catch(fail);
+        return run(...runArgs).catch(fail);
+      };
+    }
+    return prepared;
+  };
+  return {
+    seal: () => {
+      sealed = true;
+    },
+    check: () => {
+      if (failure) throw failure.error;
+    },
   };
 }

@@ -203,11 +203,12 @@ export class ConflictBatch {
     return { ok: true, stationId: row.stationId };
   }
 
+  /** New rows and updates of older ones, sent together (the group commit queues COMMIT once its writes are sent). */
   async flush(tx: Tx): Promise<void> {
     const created = [...this.#created].map((id) => this.#byId.get(id)!);
-    if (created.length) await tx.insert(conflicts).values(created);
-    await Promise.all(
-      [...this.#dirty]
+    await Promise.all([
+      ...(created.length ? [tx.insert(conflicts).values(created)] : []),
+      ...[...this.#dirty]
         .filter((id) => !this.#created.has(id))
         .map((id) => {
           const { id: _id, missionId, ...row } = this.#byId.get(id)!;
@@ -216,6 +217,6 @@ export class ConflictBatch {
             .set(row)
             .where(and(eq(conflicts.missionId, missionId), eq(conflicts.id, id)));
         }),
-    );
+    ]);
   }
 }

@@ -7,7 +7,7 @@
  * is written alone, at once. Each request still gets its own results, and its answer only after its commit.
  * Publication happens only after commit: the database is the truth, the fan-out only news of it.
  */
-import type { Db, Tx } from '../../../db/client';
+import type { Database, Tx } from '../../../db/client';
 import type { EventInput, EventResult, EventsPage, StoredEvent } from '../../../shared/schemas/events';
 import type { StatusPatch } from '../../../shared/realtime';
 import type { InboxItem } from '../../../shared/schemas/messages';
@@ -50,21 +50,37 @@ interface Job {
   fail: (error: unknown) => void;
 }
 
-export function createEventsService(db: Db, publisher: EventPublisher, clock: () => Date = () => new Date()) {
-  const queues = new Map<string, Job[]>();
+/** One mission's group commit on this instance. */
+interface MissionQueue {
+  jobs: Job[];
+  /** A batch is taking the head lock, reading or writing: the next one waits until it has sent its commit. */
+  writing: boolean;
+  /** Batches started and not yet settled. */
+  open: number;
+  /** Settles once the last started batch has published: publications leave in commit order. */
+  published: Promise<void>;
+}
+
+export function createEventsService(
+  database: Pick<Database, 'db' | 'pipelinedTransaction'>,
+  publisher: EventPublisher,
+  clock: () => Date = () => new Date(),
+) {
+  const { db } = database;
+  const queues = new Map<string, MissionQueue>();
 
   function ingest(principal: Principal, rawEvents: unknown[]): Promise<IngestOutcome> {
     const receivedAt = clock();
     const checked = rawEvents.map((raw) => ({ id: reportableId(raw), validation: validateEvent(raw, receivedAt) }));
     return new Promise((settle, fail) => {
-      const queue = queues.get(principal.missionId);
-      const job: Job = { principal, receivedAt, checked, settle, fail };
-      if (queue) {
-        queue.push(job);
-        return;
+      const { missionId } = principal;
+      let queue = queues.get(missionId);
+      if (!queue) {
+        queue = { jobs: [], writing: false, open: 0, published: Promise.resolve() };
+        queues.set(missionId, queue);
       }
-      queues.set(principal.missionId, [job]);
-      void drain(principal.missionId);
+      queue.jobs.push({ principal, receivedAt, checked, settle, fail });
+      pump(missionId, queue);
     });
   }
 
@@ -84,34 +100,68 @@ export function createEventsService(db: Db, publisher: EventPublisher, clock: ()
     const missionId = principal.missionId;
     const { perJob, patch, deliveries } = await db.transaction(async (tx) => {
       await write.before(tx);
-      const written = await writeBatch(tx, missionId, [job]);
+      const { writes, ...written } = await writeBatch(tx, missionId, [job]);
+      const deliveries = await writes;
       const refused = written.perJob[0]!.results.find((r) => r.status !== 'stored');
       if (refused) throw new Error(`the log refused ${refused.id ?? 'an event'}: ${refused.error ?? refused.status}`);
       await write.after(tx, written.perJob[0]!.rows.map(toStoredEvent));
-      return written;
+      return { ...written, deliveries };
     });
     const stored = perJob[0]!.rows.map(toStoredEvent);
     if (stored.length > 0) publisher.publish(missionId, stored, patch, deliveries);
     return { results: perJob[0]!.results, stored };
   }
 
-  /** Writes the mission's queued jobs, batch after batch, until none is left. One drain per mission at a time. */
-  async function drain(missionId: string): Promise<void> {
-    const queue = queues.get(missionId)!;
-    while (queue.length > 0) {
-      const batch = takeBatch(queue);
-      try {
-        await writeAndPublish(missionId, batch);
-      } catch (error) {
-        if (batch.length > 1 && !isDatabaseUnavailable(error)) {
-          // Something in one request broke the shared transaction: write each alone so only that one fails.
-          for (const job of batch) await writeAndPublish(missionId, [job]).catch(job.fail);
-        } else {
-          for (const job of batch) job.fail(error);
-        }
+  /**
+   * Starts the mission's next batch unless one is still before its commit. A batch lets the next one start as soon as
+   * it has sent its writes: while it commits (the fsync), the next one already begins and asks for the head lock on
+   * another connection, and Postgres hands the lock over the moment the commit is durable; the head is read only then.
+   * So at most two transactions per mission are open, one committing and one waiting for the lock or writing.
+   */
+  function pump(missionId: string, queue: MissionQueue): void {
+    if (queue.writing) return;
+    if (queue.jobs.length === 0) {
+      if (queue.open === 0) queues.delete(missionId);
+      return;
+    }
+    const batch = takeBatch(queue.jobs);
+    const previous = queue.published;
+    let published!: () => void;
+    queue.published = new Promise<void>((resolve) => (published = resolve));
+    queue.writing = true;
+    queue.open++;
+    let committed = false;
+    // Once per batch: after that, `writing` belongs to the next batch.
+    const committing = () => {
+      if (committed) return;
+      committed = true;
+      queue.writing = false;
+      pump(missionId, queue);
+    };
+    void writeWithFallback(missionId, batch, previous, committing).finally(() => {
+      published();
+      queue.open--;
+      committing();
+      pump(missionId, queue);
+    });
+  }
+
+  async function writeWithFallback(
+    missionId: string,
+    batch: Job[],
+    previous: Promise<void>,
+    committing: () => void,
+  ): Promise<void> {
+    try {
+      await writeAndPublish(missionId, batch, previous, committing);
+    } catch (error) {
+      if (batch.length > 1 && !isDatabaseUnavailable(error)) {
+        // Something in one request broke the shared transaction: write each alone so only that one fails.
+        for (const job of batch) await writeAndPublish(missionId, [job], previous, () => {}).catch(job.fail);
+      } else {
+        for (const job of batch) job.fail(error);
       }
     }
-    queues.delete(missionId);
   }
 
   function takeBatch(queue: Job[]): Job[] {
@@ -125,12 +175,23 @@ export function createEventsService(db: Db, publisher: EventPublisher, clock: ()
     return batch;
   }
 
-  async function writeAndPublish(missionId: string, batch: Job[]): Promise<void> {
-    const { perJob, patch, deliveries } = await db.transaction((tx) => writeBatch(tx, missionId, batch));
+  async function writeAndPublish(
+    missionId: string,
+    batch: Job[],
+    previous: Promise<void>,
+    committing: () => void,
+  ): Promise<void> {
+    const { perJob, patch, writes } = await database.pipelinedTransaction(async (tx) => {
+      const written = await writeBatch(tx, missionId, batch);
+      committing();
+      return { value: written, writes: written.writes };
+    });
+    const deliveries = await writes;
     const storedPerJob = perJob.map(({ rows }) => rows.map(toStoredEvent));
     // Settle before publishing: a phone's answer must never wait on the fan-out.
     batch.forEach((job, i) => job.settle({ results: perJob[i]!.results, stored: storedPerJob[i]! }));
     const stored = storedPerJob.flat();
+    await previous;
     if (stored.length > 0) publisher.publish(missionId, stored, patch, deliveries);
   }
 
@@ -210,16 +271,16 @@ export function createEventsService(db: Db, publisher: EventPublisher, clock: ()
       perJob.push({ results, rows: jobRows });
     }
 
-    if (rows.length > 0) {
-      // Pipelined too: no write depends on another's answer, and any failure rolls back all of them.
-      await Promise.all([insertEvents(tx, rows), readModels.flush(tx), saveHead(tx, missionId, lastSeq, lastHash)]);
-    }
-    // Read inside the transaction: a failure here fails the batch, which the phones then send again.
-    return {
-      perJob,
-      patch: readModels.patch(),
-      deliveries: await attachStations(tx, missionId, readModels.deliveries()),
-    };
+    // Sent together, not awaited here: no write depends on another's answer, and any failure rolls back all of them.
+    // The deliveries' stations are read in the same round trip; a failure there fails the batch too, which the phones
+    // then send again.
+    const writes = Promise.all([
+      attachStations(tx, missionId, readModels.deliveries()),
+      ...(rows.length > 0
+        ? [insertEvents(tx, rows), readModels.flush(tx), saveHead(tx, missionId, lastSeq, lastHash)]
+        : []),
+    ]).then(([deliveries]) => deliveries);
+    return { perJob, patch: readModels.patch(), writes };
   }
 
   async function listAfter(missionId: string, after: number, limit: number): Promise<EventsPage> {

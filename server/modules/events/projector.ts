@@ -9,7 +9,7 @@
  * field kit, the record's start) and hands each event to the applier of its aggregate: visits and presence, findings,
  * team status, station status, plans, conflicts and messages each keep their own rows and flush them.
  */
-import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, or } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
 import {
   coordinators,
@@ -156,55 +156,106 @@ export class ReadModelBatch {
     const assignees = unique(
       events.map((e) => (e.type === 'finding_assigned' ? (e.assignee ?? undefined) : undefined)),
     );
-    const [teamRows, stationRows, findingRows, fieldRules, conflicts, missionRows, messages, coordinatorRows, results] =
-      await Promise.all([
-        teamIds.length
-          ? tx
-              .select({ id: teams.id })
-              .from(teams)
-              .where(and(eq(teams.missionId, missionId), inArray(teams.id, teamIds)))
-          : [],
-        stationIds.length
-          ? tx
-              .select({ id: stations.id })
-              .from(stations)
-              .where(and(eq(stations.missionId, missionId), inArray(stations.id, stationIds)))
-          : [],
-        findingIds.length
-          ? tx
-              .select()
-              .from(findings)
-              .where(and(eq(findings.missionId, missionId), inArray(findings.id, findingIds)))
-          : [],
-        loadFieldRules(tx, missionId, events),
-        ConflictBatch.load(tx, missionId, events),
-        tx.select({ recordStartsAt: missions.recordStartsAt }).from(missions).where(eq(missions.id, missionId)),
-        MessageBatch.load(tx, missionId, events),
-        assignees.length
-          ? tx
-              .select({ username: coordinators.username })
-              .from(coordinators)
-              .where(and(eq(coordinators.missionId, missionId), inArray(coordinators.username, assignees)))
-          : [],
-        ResultsBatch.load(tx, missionId, events),
-      ]);
-    const missionTeamIds = new Set(teamRows.map((r) => r.id));
-    const missionStationIds = new Set(stationRows.map((r) => r.id));
-    const members = [...missionTeamIds];
-    const [statusRows, openVisitRows] = await Promise.all([
-      members.length
+    // Every read goes out at once (pipelined on the transaction's connection: one round trip). Reads that depend on
+    // another's answer (the status rows of the mission's teams, the stations those teams are at) ask Postgres for a
+    // superset through a subquery instead of waiting for it, and are narrowed below to what the first reads allow.
+    const eventFindingStationIds = unique(events.map((e) => (e.type === 'finding' ? e.stationId : undefined)));
+    const openVisitsOfTeams = and(
+      eq(visits.missionId, missionId),
+      inArray(visits.teamId, teamIds),
+      isNull(visits.departedAt),
+    );
+    const stationsOfFindings = tx
+      .select({ stationId: findings.stationId })
+      .from(findings)
+      .where(and(eq(findings.missionId, missionId), inArray(findings.id, findingIds)));
+    const candidateStations = [
+      ...(stationIds.length ? [inArray(stationStatus.stationId, stationIds)] : []),
+      ...(teamIds.length
+        ? [
+            inArray(
+              stationStatus.stationId,
+              tx.select({ stationId: visits.stationId }).from(visits).where(openVisitsOfTeams),
+            ),
+          ]
+        : []),
+      ...(findingIds.length ? [inArray(stationStatus.stationId, stationsOfFindings)] : []),
+    ];
+    const candidateFindingStations = [
+      ...(eventFindingStationIds.length ? [inArray(findings.stationId, eventFindingStationIds)] : []),
+      ...(findingIds.length ? [inArray(findings.stationId, stationsOfFindings)] : []),
+    ];
+    const [
+      teamRows,
+      stationRows,
+      findingRows,
+      fieldRules,
+      conflicts,
+      missionRows,
+      messages,
+      coordinatorRows,
+      results,
+      candidateStatusRows,
+      candidateVisitRows,
+      candidateStationStatusRows,
+      candidateOpenFindingRows,
+    ] = await Promise.all([
+      teamIds.length
+        ? tx
+            .select({ id: teams.id })
+            .from(teams)
+            .where(and(eq(teams.missionId, missionId), inArray(teams.id, teamIds)))
+        : [],
+      stationIds.length
+        ? tx
+            .select({ id: stations.id })
+            .from(stations)
+            .where(and(eq(stations.missionId, missionId), inArray(stations.id, stationIds)))
+        : [],
+      findingIds.length
+        ? tx
+            .select()
+            .from(findings)
+            .where(and(eq(findings.missionId, missionId), inArray(findings.id, findingIds)))
+        : [],
+      loadFieldRules(tx, missionId, events),
+      ConflictBatch.load(tx, missionId, events),
+      tx.select({ recordStartsAt: missions.recordStartsAt }).from(missions).where(eq(missions.id, missionId)),
+      MessageBatch.load(tx, missionId, events),
+      assignees.length
+        ? tx
+            .select({ username: coordinators.username })
+            .from(coordinators)
+            .where(and(eq(coordinators.missionId, missionId), inArray(coordinators.username, assignees)))
+        : [],
+      ResultsBatch.load(tx, missionId, events),
+      teamIds.length
         ? tx
             .select()
             .from(teamStatus)
-            .where(and(eq(teamStatus.missionId, missionId), inArray(teamStatus.teamId, members)))
+            .where(and(eq(teamStatus.missionId, missionId), inArray(teamStatus.teamId, teamIds)))
         : [],
-      members.length
+      teamIds.length ? tx.select().from(visits).where(openVisitsOfTeams) : [],
+      candidateStations.length
         ? tx
             .select()
-            .from(visits)
-            .where(and(eq(visits.missionId, missionId), inArray(visits.teamId, members), isNull(visits.departedAt)))
+            .from(stationStatus)
+            .where(and(eq(stationStatus.missionId, missionId), or(...candidateStations)))
+        : [],
+      candidateFindingStations.length
+        ? tx
+            .select({ id: findings.id, stationId: findings.stationId, severity: findings.severity })
+            .from(findings)
+            .where(
+              and(eq(findings.missionId, missionId), ne(findings.status, 'resolved'), or(...candidateFindingStations)),
+            )
         : [],
     ]);
+    const missionTeamIds = new Set(teamRows.map((r) => r.id));
+    const missionStationIds = new Set(stationRows.map((r) => r.id));
+    const members = [...missionTeamIds];
+    const statusRows = candidateStatusRows.filter((r) => missionTeamIds.has(r.teamId));
+    const openVisitRows = candidateVisitRows.filter((r) => missionTeamIds.has(r.teamId));
 
     // Stations the batch can change: those it names, those its teams are at now, those of the findings it triages.
     const findingStations = unique([
@@ -215,27 +266,12 @@ export class ReadModelBatch {
       ),
       ...findingRows.map((f) => f.stationId ?? undefined),
     ]);
-    const touchable = unique([...missionStationIds, ...openVisitRows.map((v) => v.stationId), ...findingStations]);
-    const [stationStatusRows, openFindingRows] = await Promise.all([
-      touchable.length
-        ? tx
-            .select()
-            .from(stationStatus)
-            .where(and(eq(stationStatus.missionId, missionId), inArray(stationStatus.stationId, touchable)))
-        : [],
-      findingStations.length
-        ? tx
-            .select({ id: findings.id, stationId: findings.stationId, severity: findings.severity })
-            .from(findings)
-            .where(
-              and(
-                eq(findings.missionId, missionId),
-                inArray(findings.stationId, findingStations),
-                ne(findings.status, 'resolved'),
-              ),
-            )
-        : [],
-    ]);
+    const touchable = new Set([...missionStationIds, ...openVisitRows.map((v) => v.stationId), ...findingStations]);
+    const stationStatusRows = candidateStationStatusRows.filter((r) => touchable.has(r.stationId));
+    const findingStationSet = new Set(findingStations);
+    const openFindingRows = candidateOpenFindingRows.filter(
+      (r) => r.stationId !== null && findingStationSet.has(r.stationId),
+    );
     const openByStation = new Map<string, Map<string, Severity>>(findingStations.map((id) => [id, new Map()]));
     for (const row of openFindingRows)
       if (row.stationId !== null) openByStation.get(row.stationId)!.set(row.id, row.severity);
@@ -279,11 +315,14 @@ export class ReadModelBatch {
     return applyEvent(this.#models, principal, event, at, seq);
   }
 
-  /** Writes every changed row back: new rows first, then every update together (postgres.js pipelines them). */
+  /**
+   * Writes every changed row back, all sent at once: the connection runs them in the order they are sent, so the new
+   * rows are in before the updates that may follow them, with no round trip between.
+   */
   async flush(tx: Tx): Promise<void> {
-    await this.#visits.insert(tx);
-    await this.#findings.insert(tx);
     await Promise.all([
+      ...this.#visits.insert(tx),
+      ...this.#findings.insert(tx),
       ...this.#visits.update(tx),
       ...this.#findings.update(tx),
       ...this.#teams.flush(tx),

@@ -111,9 +111,9 @@ export class VisitBatch {
     return [...this.#openVisit.values()].filter((v): v is VisitRow => v !== null);
   }
 
-  async insert(tx: Tx): Promise<void> {
+  insert(tx: Tx): Promise<unknown>[] {
     const rows = [...this.#created].map((id) => this.#rows.get(id)!);
-    if (rows.length) await tx.insert(visits).values(rows);
+    return rows.length ? [tx.insert(visits).values(rows)] : [];
   }
 
   /** Closes of visits that were open before the batch, sent together (pipelined). */

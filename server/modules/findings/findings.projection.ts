@@ -145,9 +145,9 @@ export class FindingBatch {
     return [...this.#rows.values()];
   }
 
-  async insert(tx: Tx): Promise<void> {
+  insert(tx: Tx): Promise<unknown>[] {
     const rows = [...this.#created].map((id) => this.#rows.get(id)!);
-    if (rows.length) await tx.insert(findings).values(rows);
+    return rows.length ? [tx.insert(findings).values(rows)] : [];
   }
 
   /** Updates of findings that existed before the batch, sent together (pipelined). */

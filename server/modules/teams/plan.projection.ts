@@ -26,12 +26,13 @@ export class PlanBatch {
     return { ok: true };
   }
 
+  /**
+   * Replaces the routes: the delete and the insert are sent together, not one after the other's answer (the group
+   * commit queues COMMIT once its writes are sent); the connection runs them in the order sent.
+   */
   async flush(tx: Tx): Promise<void> {
     const teamIds = [...this.#routes.keys()];
     if (teamIds.length === 0) return;
-    await tx
-      .delete(teamAssignments)
-      .where(and(eq(teamAssignments.missionId, this.missionId), inArray(teamAssignments.teamId, teamIds)));
     const rows = teamIds.flatMap((teamId) =>
       this.#routes.get(teamId)!.map((stop, routeOrder) => ({
         missionId: this.missionId,
@@ -42,6 +43,11 @@ export class PlanBatch {
         phases: PHASES.filter((p) => (stop.phases ?? PHASES).includes(p)),
       })),
     );
-    if (rows.length) await tx.insert(teamAssignments).values(rows);
+    await Promise.all([
+      tx
+        .delete(teamAssignments)
+        .where(and(eq(teamAssignments.missionId, this.missionId), inArray(teamAssignments.teamId, teamIds))),
+      ...(rows.length ? [tx.insert(teamAssignments).values(rows)] : []),
+    ]);
   }
 }

@@ -36,7 +36,7 @@ export function createServices(app: FastifyInstance) {
   const { broadcaster } = app.realtime;
   // Told after each commit too: the replay of the day keeps its snapshots up with the log (set below).
   let replay: ReplayService | null = null;
-  const events = createEventsService(db, {
+  const events = createEventsService(app.database, {
     publish: (missionId, stored, patch, deliveries) => {
       broadcaster.publish(missionId, stored, patch, deliveries);
       replay?.logGrew(missionId, stored.at(-1)!.seq);

@@ -1,0 +1,133 @@
+/**
+ * The group commit's transaction sends its writes and COMMIT together: what it commits must still be all or nothing,
+ * a write sent too late must fail loudly (not hang, nor run outside the transaction), and the connection it hands
+ * back must carry no COMMIT meant for it into someone else's transaction.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LateQueryError, openDatabase, rowsOf, type Database } from '../../db/client';
+import { createTestDatabase, postgresAvailable } from '../helpers/services';
+
+const drivers = postgresAvailable ? (['pglite', 'postgres'] as const) : (['pglite'] as const);
+
+describe.each(drivers)('pipelined transaction on %s', (driver) => {
+  let database: Database;
+  let drop = async () => {};
+
+  beforeAll(async () => {
+    if (driver === 'postgres') {
+      const created = await createTestDatabase();
+      drop = created.drop;
+      database = await openDatabase({ driver, url: created.url, poolSize: 2 });
+    } else {
+      database = await openDatabase({ driver, dataDir: null });
+    }
+    await database.db.execute(sql`create table notes (id integer primary key, body text not null)`);
+  });
+  afterAll(async () => {
+    await database?.close();
+    await drop();
+  });
+
+  const storedIds = async () =>
+    rowsOf<{ id: number }>(await database.db.execute(sql`select id from notes order by id`)).map((r) => Number(r.id));
+
+  it('commits every write it was handed, and answers with what the reads found', async () => {
+    const found = await database.pipelinedTransaction(async (tx) => {
+      const before = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from notes`))[0]!.n;
+      const writes = Promise.all([
+        tx.execute(sql`insert into notes values (1, 'one')`),
+        tx.execute(sql`insert into notes values (2, 'two')`),
+        tx.execute(sql`update notes set body = 'uno' where id = 1`),
+      ]);
+      return { value: before, writes };
+    });
+    expect(found).toBe(0);
+    expect(await storedIds()).toEqual([1, 2]);
+  });
+
+  it('commits nothing when one write fails, even the writes that succeeded before it', async () => {
+    await expect(
+      database.pipelinedTransaction(async (tx) => {
+        const writes = Promise.all([
+          tx.execute(sql`insert into notes values (3, 'three')`),
+          tx.execute(sql`insert into notes values (1, 'a duplicate key')`),
+          tx.execute(sql`insert into notes values (4, 'four')`),
+        ]);
+        return { value: null, writes };
+      }),
+    ).rejects.toThrow();
+    expect(await storedIds()).toEqual([1, 2]);
+  });
+
+  it('commits nothing when a read fails before the writes', async () => {
+    await expect(
+      database.pipelinedTransaction(async (tx) => {
+        const first = tx.execute(sql`insert into notes values (5, 'five')`);
+        await tx.execute(sql`select 1 / 0`);
+        return { value: null, writes: first };
+      }),
+    ).rejects.toThrow();
+    expect(await storedIds()).toEqual([1, 2]);
+  });
+
+  it("refuses a write chained behind another write's answer, which would reach the connection after COMMIT", async () => {
+    await expect(
+      database.pipelinedTransaction(async (tx) => {
+        const writes = tx
+          .execute(sql`insert into notes values (6, 'six')`)
+          .then(() => tx.execute(sql`insert into notes values (7, 'seven, too late')`));
+        return { value: null, writes };
+      }),
+    ).rejects.toThrow(LateQueryError);
+    // Never run outside the transaction. (The write before it may be committed already: that is the bug reported.)
+    expect(await storedIds()).not.toContain(7);
+    await database.db.execute(sql`delete from notes where id > 2`);
+  });
+
+  it('refuses a late query even when the caller swallows its error', async () => {
+    await expect(
+      database.pipelinedTransaction(async (tx) => {
+        const writes = tx
+          .execute(sql`insert into notes values (8, 'eight')`)
+          .then(() => tx.execute(sql`insert into notes values (9, 'nine, too late')`).catch(() => {}));
+        return { value: null, writes };
+      }),
+    ).rejects.toThrow(LateQueryError);
+    expect(await storedIds()).not.toContain(9);
+    await database.db.execute(sql`delete from notes where id > 2`);
+  });
+
+  it.runIf(driver === 'postgres')(
+    'hands its connection back out of any transaction: the next transaction on it keeps its own',
+    async () => {
+      // One connection: the transaction waiting for it gets it the moment the pipelined one has committed.
+      const created = await createTestDatabase();
+      const single = await openDatabase({ driver: 'postgres', url: created.url, poolSize: 1 });
+      try {
+        await single.db.execute(sql`create table notes (id integer primary key, body text not null)`);
+        let waiting!: Promise<string>;
+        await single.pipelinedTransaction(async (tx) => {
+          await tx.execute(sql`select 1`);
+          waiting = single.db.transaction(async (other) => {
+            await other.execute(sql`set local statement_timeout = '54321ms'`);
+            const [row] = rowsOf<{ t: string }>(
+              await other.execute(sql`select current_setting('statement_timeout') as t`),
+            );
+            return row!.t;
+          });
+          return { value: null, writes: tx.execute(sql`insert into notes values (1, 'one')`) };
+        });
+        // A second COMMIT of the first transaction (postgres.js sends one when the callback returns) would reach the
+        // connection after it was handed on: it would end the waiting transaction early, losing its SET LOCAL, or
+        // leave it hanging, as it did before the fix.
+        expect(await waiting).toBe('54321ms');
+      } finally {
+        await single.close();
+        await created.drop();
+      }
+    },
+    // Without the fix it hangs: fail well before the suite's timeout.
+    20_000,
+  );
+});
