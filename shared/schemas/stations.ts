@@ -60,6 +60,37 @@ export const StationsReply = Type.Object({
 export type StationsReply = Static<typeof StationsReply>;
 
 /**
+ * GET /api/stations/summary: how many stations the mission has and, for a mission the map draws from tiles
+ * (TILED_MAP_MIN_STATIONS or more), how many are in each state: what the coordinators' page needs before its map is
+ * drawn, so the whole list (90 MB at 200,000 stations) can follow in the background.
+ */
+export const StationSummaryReply = Type.Object({
+  /** The mission's head sequence the counts are at: apply live events after it. */
+  head: Seq,
+  count: Type.Integer({ minimum: 0 }),
+  /** Stations per state; null below TILED_MAP_MIN_STATIONS, where the page reads the whole list at once. */
+  counts: Type.Union([
+    // The states of shared/station-state.ts, most urgent first (written out: that module reads its types from here).
+    Type.Object(
+      {
+        critical: Type.Integer({ minimum: 0 }),
+        serious: Type.Integer({ minimum: 0 }),
+        bad_assessment: Type.Integer({ minimum: 0 }),
+        present: Type.Integer({ minimum: 0 }),
+        minor: Type.Integer({ minimum: 0 }),
+        visited: Type.Integer({ minimum: 0 }),
+        never_visited: Type.Integer({ minimum: 0 }),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Null(),
+  ]),
+});
+export type StationSummaryReply = Static<typeof StationSummaryReply>;
+
+export const StationSummaryQuery = Type.Object({}, { additionalProperties: false });
+
+/**
  * The fields of one station in an import file (CSV columns or GeoJSON properties + point geometry). Only the number
  * and the district are required: a station is matched by (district, number). A blank optional cell leaves a stored
  * value alone unless the import's `clear` parameter names the field.

@@ -151,6 +151,12 @@ async function oneSize(stationCount: number, log: (line: string) => void): Promi
       await renderCdp.send('Profiler.enable');
       await renderCdp.send('Profiler.start');
     }
+    const wire: { url: string; start: number; end: number }[] = [];
+    if (PROFILE)
+      page.on('requestfinished', (request) => {
+        const timing = request.timing();
+        wire.push({ url: request.url(), start: timing.startTime, end: timing.startTime + timing.responseEnd });
+      });
     await page.goto(server.url);
     await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 120_000 });
     if (renderCdp !== null) {
@@ -158,6 +164,16 @@ async function oneSize(stationCount: number, log: (line: string) => void): Promi
       await renderCdp.send('Profiler.start');
     }
     const firstRender = await page.evaluate(() => ({ ...window.__benchFigures! }));
+    if (PROFILE) {
+      // Where the first render's time went on the wire: every request of the page and its map's worker (the tiles), by
+      // start and end in ms from navigation start.
+      const origin = await page.evaluate(() => performance.timeOrigin);
+      for (const r of wire.sort((a, b) => a.start - b.start))
+        log(
+          `request ${Math.round(r.start - origin)}–${Math.round(r.end - origin)} ms ${r.url.replace(server.url, '')}`,
+        );
+      log(`ready at ${Math.round(firstRender.readyAt ?? NaN)} ms`);
+    }
     const renderTasks = firstRender.longTasks.filter((task) => task.start <= (firstRender.readyAt ?? Infinity));
     // Let the page settle (districts, trails, fonts) before the update window opens.
     await page.waitForTimeout(QUICK ? 500 : 3000);

@@ -17,7 +17,7 @@ import {
   offlineCoordinatorPage,
   saveScreenshot,
 } from '../helpers/browser';
-import { arrival, join, postEvents } from '../helpers/events';
+import { arrival, join, login, postEvents } from '../helpers/events';
 
 const PASSWORD = 'tiled-map-password';
 
@@ -116,6 +116,69 @@ describe.runIf(chromiumAvailable)('a country-sized map drawn from vector tiles i
     // Recoloured by its id, before any tile was read again; the clusters' refresh comes a few seconds later.
     expect(tileReads.length).toBe(readsBefore);
     await expect.poll(() => tileReads.length, { timeout: BUSY_MACHINE_WAIT_MS }).toBeGreaterThan(readsBefore);
+    await page.context().close();
+  });
+  it('is ready from the summary before the whole list arrives, and keeps a change heard meanwhile', async () => {
+    // The whole list is read as soon as it is asked for, but handed to the page only once released: it misses the
+    // check-in below, which the page hears meanwhile and must apply over it.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let listRead = false; // set once the list has been read, before the check-in
+    const { page } = await offlineCoordinatorPage(
+      browser,
+      base,
+      { username: mission.coordinator.username, password: PASSWORD },
+      (p) =>
+        void p.route('**/api/stations', async (route) => {
+          const response = await route.fetch();
+          listRead = true;
+          await released;
+          await route.fulfill({ response });
+        }),
+    );
+    expect(await page.getAttribute('body', 'data-vigil-station-list')).toBe('pending');
+    const legend = () =>
+      page.$$eval('[data-state][data-count]', (items) =>
+        Object.fromEntries(
+          items.map((item) => [item.getAttribute('data-state'), Number(item.getAttribute('data-count'))]),
+        ),
+      );
+    const summary = (await t.app
+      .inject({
+        method: 'GET',
+        url: '/api/stations/summary',
+        headers: { authorization: `Bearer ${await login(t.app, mission.coordinator.username, PASSWORD)}` },
+      })
+      .then((res) => res.json())) as { count: number; counts: Record<string, number> };
+    expect(summary.count).toBe(TILED_MAP_MIN_STATIONS);
+    expect(await legend()).toEqual(summary.counts);
+    await expect.poll(() => listRead, { timeout: BUSY_MACHINE_WAIT_MS }).toBe(true);
+
+    const target = stationIds[1]!;
+    const phone = await join(t.app, mission.joinCodes[1]!.code);
+    await postEvents(t.app, phone.token, [arrival(phone.teamId, target, 1)]);
+    // Drawn by its id at once; the counts read again from the server.
+    await page.waitForFunction(
+      ({ id, layer }) =>
+        window.__vigilMap!.getFeatureState({ source: 'stations', sourceLayer: layer, id }).state === 'present',
+      { id: target, layer: STATION_TILE_LAYER },
+      { timeout: BUSY_MACHINE_WAIT_MS, polling: 20 },
+    );
+    await expect
+      .poll(legend, { timeout: BUSY_MACHINE_WAIT_MS })
+      .toMatchObject({ present: summary.counts.present! + 1 });
+    const during = await legend();
+
+    release();
+    await page.waitForSelector('body[data-vigil-station-list=complete]', { timeout: BUSY_MACHINE_WAIT_MS });
+    // The list, read before the check-in, took it from what was heard meanwhile: same counts, the station present.
+    expect(await legend()).toEqual(during);
+    expect(
+      await page.evaluate(
+        ({ id, layer }) => window.__vigilMap!.getFeatureState({ source: 'stations', sourceLayer: layer, id }).state,
+        { id: target, layer: STATION_TILE_LAYER },
+      ),
+    ).toBe('present');
     await page.context().close();
   });
 });

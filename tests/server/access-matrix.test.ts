@@ -86,6 +86,7 @@ describe('access matrix', () => {
     { method: 'POST', url: '/api/auth/logout', expect: COORD_TEAM },
     { method: 'GET', url: '/api/session', expect: ALL },
     { method: 'GET', url: '/api/stations', expect: ALL },
+    { method: 'GET', url: '/api/stations/summary', expect: COORD },
     {
       method: 'POST',
       url: '/api/stations/import',

@@ -11,6 +11,8 @@ import type { Station } from '../../shared/schemas/stations';
 import { STATION_TILE_LAYER } from '../../shared/schemas/map';
 import { STATION_STATES } from '../../shared/station-state';
 import { project } from '../../server/modules/stations/station-tile-grid';
+import { createStationTilesService } from '../../server/modules/stations/station-tiles.service';
+import { TILED_MAP_MIN_STATIONS } from '../../shared/constants';
 import { buildTestApp, FIXTURE_PASSWORD, type Driver, type TestApp } from '../helpers/app';
 import { arrival, finding, getJson, join, login, postEvents } from '../helpers/events';
 import { postgresAvailable } from '../helpers/services';
@@ -142,3 +144,112 @@ describe.each(drivers)('station vector tiles on %s', (driver) => {
     }
   });
 });
+
+describe.each(drivers)('the stations summary on %s', (driver) => {
+  let t: TestApp;
+  let coordinator: string;
+
+  beforeAll(async () => {
+    t = await buildTestApp(driver, { stationTilesRefreshMs: 60_000 });
+    coordinator = await login(t.app, t.own.coordinator.username, FIXTURE_PASSWORD);
+  }, 60_000);
+  afterAll(async () => t?.close());
+
+  const get = (url: string, token: string) =>
+    t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+
+  it('counts a city without counting its states: its page reads the whole list at once', async () => {
+    const res = await get('/api/stations/summary', coordinator);
+    expect(res.statusCode, res.body).toBe(200);
+    const list = (await getJson(t.app, coordinator, '/api/stations')).body as { head: number; stations: Station[] };
+    expect(res.json()).toEqual({ head: list.head, count: list.stations.length, counts: null });
+  });
+
+  it('is for coordinators, and refuses what it does not take', async () => {
+    expect((await get('/api/stations/summary', t.own.displayToken)).statusCode).toBe(403);
+    const phone = await join(t.app, t.own.joinCodes[0]!.code);
+    expect((await get('/api/stations/summary', phone.token)).statusCode).toBe(403);
+    expect((await get('/api/stations/summary', 'not-a-token')).statusCode).toBe(401);
+    const odd = await get('/api/stations/summary?changedAfter=3', coordinator);
+    expect(odd.statusCode).toBe(400);
+  });
+});
+
+describe('the stations summary of a national mission', () => {
+  /** A mission of TILED_MAP_MIN_STATIONS stations as the tiles service reads them, without a database. */
+  function nationalStations(): Station[] {
+    const base = {
+      name: 'S',
+      address: null,
+      district: 'D',
+      region: null,
+      electoralDistrict: null,
+      registeredVoters: null,
+    };
+    const status = {
+      presentTeamIds: [],
+      visitCount: 0,
+      firstVisitAt: null,
+      lastVisitAt: null,
+      latestAssessments: {},
+      openFindings: 0,
+      worstOpenSeverity: null,
+      updatedSeq: 0,
+    };
+    return Array.from({ length: TILED_MAP_MIN_STATIONS }, (_, i) => ({
+      ...base,
+      id: `s${i}`,
+      number: String(i),
+      code: String(i).padStart(6, '0'),
+      // The last one has no position yet: no tile holds it, and the counts still do.
+      lat: i === TILED_MAP_MIN_STATIONS - 1 ? null : 40 + (i % 100) / 100,
+      lng: i === TILED_MAP_MIN_STATIONS - 1 ? null : 20 + Math.floor(i / 100) / 100,
+      status: i < 3 ? { ...status, presentTeamIds: ['t'], visitCount: 1, updatedSeq: 5 } : status,
+    })) as unknown as Station[];
+  }
+
+  it('is built ahead, counts every station per state, placed or not, and follows a change since', async () => {
+    const all = nationalStations();
+    let head = 5;
+    let changed: Station[] = [];
+    let builds = 0;
+    const service = createStationTilesService(
+      {
+        count: async () => ({ head, count: all.length }),
+        fieldsVersion: async () => 1,
+        largeMissions: async () => ['m'],
+        list: async () => ({ head, stations: changed }),
+        readListInPages: async (_missionId, onHead, onPage) => {
+          builds++;
+          await onHead(head);
+          await onPage(all.map((station) => JSON.stringify(station)).join(','));
+        },
+      },
+      { refreshMs: 60_000 },
+    );
+    // Built ahead, at server start: the first summary (and the first tile) finds the grid ready.
+    await service.warm();
+    expect(builds).toBe(1);
+    const first = await service.summary('m');
+    expect(builds).toBe(1);
+    expect(first).toEqual({
+      head: 5,
+      count: TILED_MAP_MIN_STATIONS,
+      counts: { ...zeroCounts(), present: 3, never_visited: TILED_MAP_MIN_STATIONS - 3 },
+    });
+
+    // Within the tiles' refresh interval all the same: the summary is read fresh.
+    const unplaced = all.at(-1)!;
+    head = 6;
+    changed = [{ ...unplaced, status: { ...unplaced.status, presentTeamIds: ['t'], visitCount: 1, updatedSeq: 6 } }];
+    expect(await service.summary('m')).toEqual({
+      head: 6,
+      count: TILED_MAP_MIN_STATIONS,
+      counts: { ...zeroCounts(), present: 4, never_visited: TILED_MAP_MIN_STATIONS - 4 },
+    });
+  });
+});
+
+function zeroCounts(): Record<string, number> {
+  return Object.fromEntries(STATION_STATES.map((state) => [state, 0]));
+}

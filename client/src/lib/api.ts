@@ -27,7 +27,7 @@ import type { EventInput, FeedPage, PostEventsReply } from '../../../shared/sche
 import type { RecentFindingsReply, TriageFindingsReply } from '../../../shared/schemas/findings';
 import type { FormsReply } from '../../../shared/schemas/forms';
 import type { MapConfigReply, StationDetailReply, TeamTrailsReply } from '../../../shared/schemas/map';
-import type { StationsReply } from '../../../shared/schemas/stations';
+import type { StationSummaryReply, StationsReply } from '../../../shared/schemas/stations';
 import type {
   OfficialComparisonReply,
   OfficialImportReply,
@@ -133,6 +133,11 @@ export class ApiClient {
 
   session(): Promise<SessionReply> {
     return this.#request('GET', '/api/session');
+  }
+
+  /** How many stations, and per state at tiled sizes (TILED_MAP_MIN_STATIONS): what a page shows before the list. */
+  stationSummary(): Promise<StationSummaryReply> {
+    return this.#request('GET', '/api/stations/summary');
   }
 
   /** With `changedAfter`, only stations whose status changed after that sequence (a resync after missed news). */

@@ -85,6 +85,8 @@ export class StationTileGrid {
   readonly #cellOf: Int32Array;
   /** Stations by tile at STATION_TILE_MAX_ZOOM. */
   readonly #pointsByTile = new Map<number, number[]>();
+  /** Stations per state (rank), over the whole grid. */
+  readonly #perState = new Int32Array(STATE_COUNT);
 
   /**
    * A grid of these stations. Built in slices with the event loop let go between them: a national list's grid takes a
@@ -116,7 +118,13 @@ export class StationTileGrid {
       this.#rank[i] = station.rank;
       this.#badge[i] = station.badge ? 1 : 0;
       this.#indexById.set(station.id, i);
+      this.#perState[station.rank]!++;
     });
+  }
+
+  /** How many of the grid's stations are in each state, by rank (position in STATION_STATES). */
+  stateCounts(): readonly number[] {
+    return [...this.#perState];
   }
 
   /** Sets a station's state; false when it is not in the grid (not placed, or added since the grid was built). */
@@ -127,6 +135,8 @@ export class StationTileGrid {
     const old = this.#rank[i]!;
     if (old === rank) return true;
     this.#rank[i] = rank;
+    this.#perState[old]!--;
+    this.#perState[rank]!++;
     let cell = this.#cellOf[i]!;
     for (let z = STATION_TILE_CLUSTER_MAX_ZOOM; z >= 0; z--) {
       const level = this.#levels[z]!;

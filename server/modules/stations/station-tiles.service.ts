@@ -15,9 +15,16 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { fromGeojsonVt } from '@maplibre/vt-pbf';
 import type { GeoJSONVTTile } from '@maplibre/geojson-vt';
-import type { Station } from '../../../shared/schemas/stations';
+import type { Station, StationSummaryReply } from '../../../shared/schemas/stations';
+import { TILED_MAP_MIN_STATIONS } from '../../../shared/constants';
 import { STATION_TILE_LAYER } from '../../../shared/schemas/map';
-import { findingBadge, stationState, stationStateRank } from '../../../shared/station-state';
+import {
+  STATION_STATES,
+  findingBadge,
+  stationState,
+  stationStateRank,
+  type StationState,
+} from '../../../shared/station-state';
 import { StationTileGrid, STATION_TILE_EXTENT, type GridStation } from './station-tile-grid';
 import type { StationsService } from './stations.service';
 
@@ -41,6 +48,8 @@ interface MissionGrid {
   /** The log head the grid's states are at. */
   head: number;
   grid: StationTileGrid;
+  /** The state (rank) of each station without a position: not in the grid, but counted in the summary. */
+  unplaced: Map<string, number>;
   checkedAt: number;
   tiles: Map<string, EncodedTile>;
 }
@@ -66,7 +75,7 @@ function gridStation(station: Station): GridStation | null {
 }
 
 export function createStationTilesService(
-  stations: Pick<StationsService, 'fieldsVersion' | 'list' | 'readListInPages'>,
+  stations: Pick<StationsService, 'count' | 'fieldsVersion' | 'largeMissions' | 'list' | 'readListInPages'>,
   options: StationTilesOptions,
 ) {
   const now = options.now ?? (() => performance.now());
@@ -75,6 +84,7 @@ export function createStationTilesService(
 
   async function build(missionId: string, fieldsVersion: number, startedAt: number): Promise<MissionGrid> {
     const placed: GridStation[] = [];
+    const unplaced = new Map<string, number>();
     let head = 0;
     await stations.readListInPages(
       missionId,
@@ -86,10 +96,18 @@ export function createStationTilesService(
         for (const station of JSON.parse(`[${pageJson}]`) as Station[]) {
           const entry = gridStation(station);
           if (entry !== null) placed.push(entry);
+          else unplaced.set(station.id, stationStateRank(stationState(station.status)));
         }
       },
     );
-    return { fieldsVersion, head, grid: await StationTileGrid.build(placed), checkedAt: startedAt, tiles: new Map() };
+    return {
+      fieldsVersion,
+      head,
+      grid: await StationTileGrid.build(placed),
+      unplaced,
+      checkedAt: startedAt,
+      tiles: new Map(),
+    };
   }
 
   /** The mission's grid, brought up to date if it was last checked `refreshMs` ago or more. */
@@ -104,7 +122,11 @@ export function createStationTilesService(
     let moved = false;
     for (const station of changed.stations) {
       const entry = gridStation(station);
-      if (entry === null) continue;
+      if (entry === null) {
+        if (held.unplaced.has(station.id))
+          held.unplaced.set(station.id, stationStateRank(stationState(station.status)));
+        continue;
+      }
       // A station the grid does not know was added since it was built: the fields version moved with it, and the
       // next refresh rebuilds.
       if (held.grid.setState(entry.id, entry.rank, entry.badge)) moved = true;
@@ -117,9 +139,10 @@ export function createStationTilesService(
     };
   }
 
-  async function current(missionId: string): Promise<MissionGrid> {
+  /** The mission's grid, brought up to date first if it was checked `maxAgeMs` ago or more. */
+  async function current(missionId: string, maxAgeMs = options.refreshMs): Promise<MissionGrid> {
     const held = grids.get(missionId);
-    if (held !== undefined && now() - held.checkedAt < options.refreshMs) return held;
+    if (held !== undefined && now() - held.checkedAt < maxAgeMs) return held;
     let running = updating.get(missionId);
     if (running === undefined) {
       running = update(missionId)
@@ -155,6 +178,35 @@ export function createStationTilesService(
     return encoded;
   }
 
-  return { tile };
+  /**
+   * How many stations the mission has and, from TILED_MAP_MIN_STATIONS on, how many are in each state, as of the
+   * grid's head. Brought up to date first (a read of the rows changed since the last check), so the counts are as new
+   * as a list read now; the grid built for a cold mission is the one its tiles are then cut from.
+   */
+  async function summary(missionId: string): Promise<StationSummaryReply> {
+    const counted = await stations.count(missionId);
+    if (counted.count < TILED_MAP_MIN_STATIONS) return { ...counted, counts: null };
+    const held = await current(missionId, 0);
+    const perRank = held.grid.stateCounts().slice();
+    for (const rank of held.unplaced.values()) perRank[rank] = (perRank[rank] ?? 0) + 1;
+    const counts = Object.fromEntries(STATION_STATES.map((state, rank) => [state, perRank[rank] ?? 0]));
+    return {
+      head: held.head,
+      count: held.grid.size + held.unplaced.size,
+      counts: counts as Record<StationState, number>,
+    };
+  }
+
+  /**
+   * Builds the grids of the largest missions drawn from tiles, one after the other: at server start, so that the first
+   * coordinator to open a national mission's page does not wait for its grid (about a second at 200,000 stations, more
+   * on a busy machine) before the map can draw.
+   */
+  async function warm(): Promise<void> {
+    for (const missionId of (await stations.largeMissions(TILED_MAP_MIN_STATIONS)).slice(0, MAX_MISSIONS))
+      await current(missionId);
+  }
+
+  return { tile, summary, warm };
 }
 export type StationTilesService = ReturnType<typeof createStationTilesService>;

@@ -204,6 +204,26 @@ async function bumpStationListVersion(tx: Reader, missionId: string): Promise<vo
 }
 
 /** The version of the mission's station fields (0 before any import): with the log head, one version of the list. */
+/** The missions with at least `min` stations, largest first. */
+export async function missionsWithStations(db: Reader, min: number): Promise<string[]> {
+  const rows = await db
+    .select({ missionId: stations.missionId })
+    .from(stations)
+    .groupBy(stations.missionId)
+    .having(sql`count(*) >= ${min}`)
+    .orderBy(sql`count(*) desc`);
+  return rows.map((row) => row.missionId);
+}
+
+/** How many stations the mission has. */
+export async function countStations(db: Reader, missionId: string): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(stations)
+    .where(eq(stations.missionId, missionId));
+  return Number(row?.count ?? 0);
+}
+
 export async function readStationListVersion(db: Reader, missionId: string): Promise<number> {
   const [row] = await db
     .select({ version: stationListVersions.version })

@@ -12,10 +12,12 @@ import { HttpError } from '../../errors';
 import { readHead, readHeadWithHash } from '../log/head';
 import {
   applyStationImport,
+  countStations,
   listStations,
   listStationsById,
   listStationsPageJson,
   lockStationImport,
+  missionsWithStations,
   readMissionBounds,
   readStation,
   readStationListVersion,
@@ -153,6 +155,17 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
    */
   async function fieldsVersion(missionId: string): Promise<number> {
     return readStationListVersion(db, missionId);
+  }
+
+  /** The missions with at least `min` stations, largest first. */
+  function largeMissions(min: number): Promise<string[]> {
+    return missionsWithStations(db, min);
+  }
+
+  /** How many stations the mission has, with the head it was counted at (read first, as for the list). */
+  async function count(missionId: string): Promise<{ head: number; count: number }> {
+    const head = await readHead(db, missionId);
+    return { head, count: await countStations(db, missionId) };
   }
 
   /**
@@ -320,6 +333,8 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
     list,
     listVersion,
     fieldsVersion,
+    count,
+    largeMissions,
     readListInPages,
     search,
     ofPlan,

@@ -116,6 +116,15 @@ export default fp(
     const services = createServices(app);
     app.decorate('services', services);
     app.addHook('onClose', async () => services.replay.close());
+    // The national missions' tile grids are built in the background once the server is up (see warm()); closing waits
+    // for it rather than pull the database from under it.
+    let warming: Promise<void> = Promise.resolve();
+    app.addHook('onReady', async () => {
+      warming = services.stationTiles
+        .warm()
+        .catch((error: unknown) => app.log.warn({ err: error }, 'could not build the station tile grids ahead'));
+    });
+    app.addHook('onClose', async () => warming);
     // Sockets get only what they ask of the services, through this port (never app.services).
     app.realtime.attach({
       authenticate: services.auth.authenticate,

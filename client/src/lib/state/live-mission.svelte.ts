@@ -42,6 +42,8 @@ export type {
 const RESYNC_RETRY_MS = 5_000;
 /** A first load that failed (server down or restarting) is tried again after this: a wall display has nobody to click. */
 const LOAD_RETRY_MS = 5_000;
+/** While the station list loads, the counts are read again this long after a change (see #summaryAgainSoon). */
+const SUMMARY_AGAIN_MS = 300;
 
 export class LiveMission {
   loaded = $state(false);
@@ -66,6 +68,11 @@ export class LiveMission {
   #loadRetryTimer: ReturnType<typeof setTimeout> | null = null;
   #resyncAfter: number | null = null;
   #resyncing = false;
+  /** A summary-first load: the whole list is read once loadStationList() is called (by then the map is drawn). */
+  #listWanted = false;
+  #listRequested = false;
+  #summaryTimer: ReturnType<typeof setTimeout> | null = null;
+  #summaryReading = false;
   /** Bumped by start/stop: answers to requests of an earlier run are dropped. */
   #run = 0;
 
@@ -98,6 +105,14 @@ export class LiveMission {
   get counts() {
     return this.#stations.counts;
   }
+  /**
+   * True while the page shows a summary of the stations (their counts; the map from tiles) and the whole list is yet to
+   * arrive: lists, search and station details fill in when it does.
+   */
+  get stationListPending() {
+    return this.#listPending;
+  }
+  #listPending = $state(false);
   get stationCount() {
     return this.#stations.count;
   }
@@ -133,16 +148,35 @@ export class LiveMission {
     this.displaySettings = options.display ?? null;
     this.alertSettings = null;
 
+    this.#listPending = false;
+    this.#listWanted = false;
+    this.#listRequested = false;
+
     let head: number;
     try {
-      const [stationsReply, teamsReply] = await Promise.all([options.api.stations(), options.api.teams()]);
+      // A mission the map draws from tiles starts from a summary: the whole list (90 MB at 200,000 stations) would
+      // hold the first render for seconds, and the map does not need it. The list follows (loadStationList).
+      const [summary, teamsReply] = await Promise.all([
+        options.summaryFirst ? options.api.stationSummary() : null,
+        options.api.teams(),
+      ]);
       if (run !== this.#run) return;
-      this.#stations.load(stationsReply.stations);
+      let stationsHead: number;
+      if (summary !== null && summary.counts !== null) {
+        this.#stations.preload(summary.count, summary.counts);
+        this.#listPending = true;
+        stationsHead = summary.head;
+      } else {
+        const stationsReply = await options.api.stations();
+        if (run !== this.#run) return;
+        this.#stations.load(stationsReply.stations);
+        stationsHead = stationsReply.head;
+      }
       this.#teams.load(teamsReply.teams);
       // The two lists were read at slightly different moments; replaying from the older one is harmless because rows
       // are only ever replaced by newer ones.
-      head = Math.min(stationsReply.head, teamsReply.head);
-      this.#link.loaded(head, Math.max(stationsReply.head, teamsReply.head));
+      head = Math.min(stationsHead, teamsReply.head);
+      this.#link.loaded(head, Math.max(stationsHead, teamsReply.head));
       this.loaded = true;
     } catch (error) {
       if (run !== this.#run) return;
@@ -209,9 +243,69 @@ export class LiveMission {
     this.#link.close();
     if (this.#loadRetryTimer !== null) clearTimeout(this.#loadRetryTimer);
     this.#loadRetryTimer = null;
+    if (this.#summaryTimer !== null) clearTimeout(this.#summaryTimer);
+    this.#summaryTimer = null;
+    this.#summaryReading = false;
     this.#resyncAfter = null;
     // A resync loop of the stopped run notices the new run number and ends on its own.
     this.#resyncing = false;
+  }
+
+  /**
+   * After a summary-first start, reads the whole station list (once; again after a failure) and applies over it what
+   * arrived meanwhile. Called by the page once its map is drawn, so the list does not compete with the first render.
+   */
+  loadStationList(): void {
+    this.#listWanted = true;
+    if (this.#listPending && !this.#listRequested) void this.#loadList(this.#run);
+  }
+
+  async #loadList(run: number): Promise<void> {
+    const api = this.#api;
+    if (api === null) return;
+    this.#listRequested = true;
+    try {
+      const reply = await api.stations();
+      if (run !== this.#run) return;
+      // Stations of statuses heard meanwhile that the list does not hold were added after it was read: fetched whole.
+      for (const after of this.#stations.completeLoad(reply.stations)) this.#resync(after);
+      this.#listPending = false;
+    } catch {
+      if (run !== this.#run) return;
+      this.#listRequested = false;
+      this.#loadRetryTimer = setTimeout(() => {
+        this.#loadRetryTimer = null;
+        if (run === this.#run && this.#listWanted) void this.#loadList(run);
+      }, LOAD_RETRY_MS);
+    }
+  }
+
+  /**
+   * While the list loads, a change's old state is not known, so the counts are read again from the server (shortly
+   * after the change, one read at a time) rather than moved here.
+   */
+  #summaryAgainSoon(): void {
+    if (!this.#stations.partial || this.#summaryTimer !== null || this.#api === null) return;
+    const api = this.#api;
+    const run = this.#run;
+    this.#summaryTimer = setTimeout(() => {
+      this.#summaryTimer = null;
+      if (this.#summaryReading) {
+        this.#summaryAgainSoon();
+        return;
+      }
+      this.#summaryReading = true;
+      api.stationSummary().then(
+        (summary) => {
+          if (run !== this.#run) return;
+          this.#summaryReading = false;
+          if (summary.counts !== null) this.#stations.setSummary(summary.count, summary.counts);
+        },
+        () => {
+          if (run === this.#run) this.#summaryReading = false;
+        },
+      );
+    }, SUMMARY_AGAIN_MS);
   }
 
   /** Adds a follower; it is resynced at once if the mission is loaded. Returns the function that removes it. */
@@ -283,6 +377,7 @@ export class LiveMission {
 
   /** Rows of stations or teams we do not hold yet (added after we loaded) are fetched whole. */
   #applyPatch(patch: StatusPatch): void {
+    if (patch.stations.length > 0) this.#summaryAgainSoon();
     for (const after of this.#stations.applyStatuses(patch.stations)) this.#resync(after);
     for (const after of this.#teams.applyStatuses(patch.teams)) this.#resync(after);
   }
@@ -304,6 +399,7 @@ export class LiveMission {
         try {
           const [stationsReply, teamsReply] = await Promise.all([api.stations(after), api.teams()]);
           if (run !== this.#run) return;
+          if (stationsReply.stations.length > 0) this.#summaryAgainSoon();
           this.#stations.upsert(stationsReply.stations);
           this.#teams.upsert(teamsReply.teams);
           this.#link.noteHead(Math.max(stationsReply.head, teamsReply.head));

@@ -11,6 +11,8 @@ import {
   StationPositionBody,
   StationSearchQuery,
   StationSearchReply,
+  StationSummaryQuery,
+  StationSummaryReply,
   StationsQuery,
   StationsReply,
 } from '../../../../shared/schemas/stations';
@@ -65,6 +67,19 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           writeStationsJson(write, (onHead, onPage) => stations.readListInPages(missionId, onHead, onPage)),
       });
     },
+  });
+
+  app.get('/summary', {
+    onRequest: app.allow('coordinator'),
+    schema: {
+      tags: ['stations'],
+      summary:
+        'How many stations the mission has and, for a map drawn from tiles, how many are in each state: the page ' +
+        'shows these while the whole list follows',
+      querystring: StationSummaryQuery,
+      response: { 200: StationSummaryReply, ...errorReplies },
+    },
+    handler: async (request) => app.services.stationTiles.summary(request.principal!.missionId),
   });
 
   app.get('/tiles/:z/:x/:y', {

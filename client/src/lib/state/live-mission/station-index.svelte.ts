@@ -12,6 +12,12 @@ function emptyCounts(): Record<StationState, number> {
   return Object.fromEntries(STATION_STATES.map((state) => [state, 0])) as Record<StationState, number>;
 }
 
+/** What arrived while the list was loading, applied over it in this order once it is in. */
+type EarlyNews =
+  | { kind: 'statuses'; rows: readonly { id: string; status: StationStatus }[] }
+  | { kind: 'upsert'; stations: readonly Station[] }
+  | { kind: 'details'; stations: readonly Station[] };
+
 export const byNumber = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
 export class StationIndex {
@@ -28,6 +34,13 @@ export class StationIndex {
   #sink: StationMapSink | null = null;
   /** While a past moment is shown, the map shows it: live changes go on here but wait to be drawn. */
   #showingMoment = false;
+  /**
+   * Set from a summary (preload) until the whole list arrives (completeLoad): the counts are the summary's, and what
+   * arrives meanwhile waits here, in order of arrival, to be applied over the list by the same newer-wins rule.
+   */
+  #early: EarlyNews[] | null = null;
+  /** While the list loads: the newest status heard of each station, to draw each change once. */
+  readonly #earlyStatus = new Map<string, StationStatus>();
 
   reset(): void {
     this.#rows.clear();
@@ -35,6 +48,8 @@ export class StationIndex {
     this.#order = [];
     this.#sink = null;
     this.#showingMoment = false;
+    this.#early = null;
+    this.#earlyStatus.clear();
     this.counts = emptyCounts();
     this.count = 0;
     this.version++;
@@ -45,6 +60,55 @@ export class StationIndex {
     for (const station of stations) this.#add(station);
     this.#sortOrder();
     this.version++;
+  }
+
+  /** True from preload() until completeLoad(): the counts are known, the stations not yet. */
+  get partial(): boolean {
+    return this.#early !== null;
+  }
+
+  /**
+   * The first load of a mission whose map draws from tiles: the counts alone (a summary), the list to follow with
+   * completeLoad(). Meanwhile changes reach the map by station id and wait to be applied to the list.
+   */
+  preload(count: number, counts: Record<StationState, number>): void {
+    this.#early = [];
+    this.setSummary(count, counts);
+  }
+
+  /** Newer counts while the list loads (read again after changes: a change's old state is not known yet). */
+  setSummary(count: number, counts: Record<StationState, number>): void {
+    if (this.#early === null) return;
+    this.counts = { ...counts };
+    this.count = count;
+  }
+
+  /**
+   * The whole list, after preload(): the stations as read, then everything heard since the summary over them in the
+   * order it came (a status replaces only an older one). Returns the sequences to fetch stations after, for statuses
+   * of stations the list does not hold (added after it was read).
+   */
+  completeLoad(stations: readonly Station[]): number[] {
+    const early = this.#early ?? [];
+    const drawnEarly = [...this.#earlyStatus.keys()];
+    this.#early = null;
+    this.#earlyStatus.clear();
+    this.counts = emptyCounts();
+    this.load(stations);
+    const unknown: number[] = [];
+    for (const news of early) {
+      if (news.kind === 'statuses') unknown.push(...this.applyStatuses(news.rows));
+      else if (news.kind === 'upsert') this.upsert(news.stations);
+      else this.applyDetails(news.stations);
+    }
+    // A station drawn from early news may be newer still in the list (its news is yet to come, and will be dropped as
+    // not newer): the map takes each such station's state as it now stands.
+    const redraw = drawnEarly.flatMap((id) => {
+      const entry = this.#stations.get(id);
+      return entry === undefined ? [] : [{ id, state: entry.state, badge: entry.badge }];
+    });
+    if (redraw.length > 0 && !this.#showingMoment) this.#sink?.setStates(redraw);
+    return unknown;
   }
 
   /** The map calls this once it exists; later changes reach it as diffs. Returns the detach function. */
@@ -113,6 +177,11 @@ export class StationIndex {
    * we loaded; the patch has no name or place), the sequence to fetch stations after.
    */
   applyStatuses(rows: readonly { id: string; status: StationStatus }[]): number[] {
+    if (this.#early !== null) {
+      this.#early.push({ kind: 'statuses', rows });
+      this.#drawEarly(rows.map(({ id, status }) => ({ id, status })));
+      return [];
+    }
     const changes: StationMarkChange[] = [];
     const unknown: number[] = [];
     for (const row of rows) {
@@ -126,6 +195,11 @@ export class StationIndex {
 
   /** Stations read again (a resync): new ones are added, known ones take the newer status. */
   upsert(stations: readonly Station[]): void {
+    if (this.#early !== null) {
+      this.#early.push({ kind: 'upsert', stations });
+      this.#drawEarly(stations.map(({ id, status }) => ({ id, status })));
+      return;
+    }
     const changes: StationMarkChange[] = [];
     const added: StationEntry[] = [];
     for (const station of stations) {
@@ -147,6 +221,10 @@ export class StationIndex {
    * now has a position is (re)drawn on the map.
    */
   applyDetails(stations: readonly Station[]): void {
+    if (this.#early !== null) {
+      this.#early.push({ kind: 'details', stations });
+      return;
+    }
     const drawn: StationEntry[] = [];
     for (const station of stations) {
       const entry = this.#stations.get(station.id);
@@ -205,6 +283,18 @@ export class StationIndex {
     entry.state = state;
     entry.badge = badge;
     changes.push({ id: entry.station.id, state, badge });
+  }
+
+  /** While the list loads: draws each status newer than the newest heard of its station (the map keys by id). */
+  #drawEarly(rows: readonly { id: string; status: StationStatus }[]): void {
+    const changes: StationMarkChange[] = [];
+    for (const { id, status } of rows) {
+      const held = this.#earlyStatus.get(id);
+      if (held !== undefined && status.updatedSeq <= held.updatedSeq) continue;
+      this.#earlyStatus.set(id, status);
+      changes.push({ id, state: stationState(status), badge: findingBadge(status) });
+    }
+    if (changes.length > 0 && !this.#showingMoment) this.#sink?.setStates(changes);
   }
 
   #publish(changes: readonly StationMarkChange[], added: readonly StationEntry[]): void {

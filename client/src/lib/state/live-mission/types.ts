@@ -68,4 +68,9 @@ export interface StartOptions {
   token: string;
   /** A display link's own settings, from the session; null elsewhere. */
   display?: DisplayLinkSettings | null;
+  /**
+   * Start from the stations' summary (GET /api/stations/summary) when the map draws from tiles; the whole list then
+   * waits for loadStationList(). The coordinators' page.
+   */
+  summaryFirst?: boolean;
 }
