@@ -8,6 +8,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { fieldApp } from './client/vite-field-app.js';
+import { LongestFirstSequencer } from './tests/longest-first-sequencer';
 
 const projectRoot = fileURLToPath(new URL('.', import.meta.url));
 // Absolute, so a build started from another working directory (the server's first-start build) finds the page.
@@ -70,6 +71,7 @@ export default defineConfig({
     // No top-level `include`: the projects below inherit this block, and an inherited list would be merged into theirs.
     pool: 'forks',
     maxWorkers: 2,
+    sequence: { sequencer: LongestFirstSequencer },
     // Ceilings, not speed targets: a test waits on conditions, and on a busy 2-core box a fresh app (migrations included)
     // can take tens of seconds to build. A stuck test still fails, after two minutes.
     testTimeout: 120_000,
