@@ -127,6 +127,11 @@ export class ApiClient {
     return this.#token;
   }
 
+  /** A request made outside this client (the station list's worker) was answered 401: the session is gone. */
+  sessionLost(): void {
+    this.#onUnauthorized?.();
+  }
+
   login(body: LoginBody): Promise<LoginReply> {
     return this.#request('POST', '/api/auth/login', { body });
   }

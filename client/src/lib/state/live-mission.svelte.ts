@@ -14,6 +14,7 @@ import type { Station } from '../../../../shared/schemas/stations';
 import type { Team } from '../../../../shared/schemas/teams';
 import { ApiError, type ApiClient } from '../api';
 import { MissionLink } from './live-mission/mission-link.svelte';
+import { readStationList } from './live-mission/station-list-loader';
 import { StationIndex } from './live-mission/station-index.svelte';
 import { TeamIndex } from './live-mission/team-index.svelte';
 import type {
@@ -71,6 +72,8 @@ export class LiveMission {
   /** A summary-first load: the whole list is read once loadStationList() is called (by then the map is drawn). */
   #listWanted = false;
   #listRequested = false;
+  /** Aborts the list's reading when the run ends. */
+  #listAbort: AbortController | null = null;
   #summaryTimer: ReturnType<typeof setTimeout> | null = null;
   #summaryReading = false;
   /** Bumped by start/stop: answers to requests of an earlier run are dropped. */
@@ -246,6 +249,8 @@ export class LiveMission {
     if (this.#summaryTimer !== null) clearTimeout(this.#summaryTimer);
     this.#summaryTimer = null;
     this.#summaryReading = false;
+    this.#listAbort?.abort();
+    this.#listAbort = null;
     this.#resyncAfter = null;
     // A resync loop of the stopped run notices the new run number and ends on its own.
     this.#resyncing = false;
@@ -264,11 +269,16 @@ export class LiveMission {
     const api = this.#api;
     if (api === null) return;
     this.#listRequested = true;
+    const abort = new AbortController();
+    this.#listAbort = abort;
     try {
-      const reply = await api.stations();
+      // Read and parsed in a worker, applied here a batch per task: the list is seconds of work at 200,000 stations.
+      this.#stations.beginLoad();
+      await readStationList(api, (stations) => this.#stations.loadBatch(stations), abort.signal);
       if (run !== this.#run) return;
+      this.#listAbort = null;
       // Stations of statuses heard meanwhile that the list does not hold were added after it was read: fetched whole.
-      for (const after of this.#stations.completeLoad(reply.stations)) this.#resync(after);
+      for (const after of this.#stations.completeLoad()) this.#resync(after);
       this.#listPending = false;
     } catch {
       if (run !== this.#run) return;

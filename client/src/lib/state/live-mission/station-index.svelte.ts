@@ -6,7 +6,10 @@
  */
 import type { Station, StationStatus } from '../../../../../shared/schemas/stations';
 import { STATION_STATES, findingBadge, stationState, type StationState } from '../../../../../shared/station-state';
+import { byNumber } from './station-list-order';
 import type { StationEntry, StationMapSink, StationMarkChange, StationRow, StationRowQuery } from './types';
+
+export { byNumber } from './station-list-order';
 
 function emptyCounts(): Record<StationState, number> {
   return Object.fromEntries(STATION_STATES.map((state) => [state, 0])) as Record<StationState, number>;
@@ -18,15 +21,13 @@ type EarlyNews =
   | { kind: 'upsert'; stations: readonly Station[] }
   | { kind: 'details'; stations: readonly Station[] };
 
-export const byNumber = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-
 export class StationIndex {
   counts = $state(emptyCounts());
   count = $state(0);
   /** Moves whenever any station's row changed. */
   version = $state(0);
 
-  readonly #stations = new Map<string, StationEntry>();
+  #stations = new Map<string, StationEntry>();
   /** Station ids in station-number order, for lists. */
   #order: string[] = [];
   /** The list rows last handed out, reused while their station is unchanged (see rows). */
@@ -41,6 +42,8 @@ export class StationIndex {
   #early: EarlyNews[] | null = null;
   /** While the list loads: the newest status heard of each station, to draw each change once. */
   readonly #earlyStatus = new Map<string, StationStatus>();
+  /** The whole list as it arrives in batches (loadBatch), taken over at once by completeLoad(). */
+  #incoming: { stations: Map<string, StationEntry>; order: string[] } | null = null;
 
   reset(): void {
     this.#rows.clear();
@@ -50,6 +53,7 @@ export class StationIndex {
     this.#showingMoment = false;
     this.#early = null;
     this.#earlyStatus.clear();
+    this.#incoming = null;
     this.counts = emptyCounts();
     this.count = 0;
     this.version++;
@@ -83,18 +87,48 @@ export class StationIndex {
     this.count = count;
   }
 
+  /** After preload(): the whole list is about to arrive in batches (again, after a failed read). */
+  beginLoad(): void {
+    this.#incoming = { stations: new Map(), order: [] };
+  }
+
   /**
-   * The whole list, after preload(): the stations as read, then everything heard since the summary over them in the
+   * The next stations of the list, in station-number order. Held aside, so the page goes on showing the summary and
+   * drawing what it hears until completeLoad(); each batch is a few milliseconds of work, the whole list seconds.
+   */
+  loadBatch(stations: readonly Station[]): void {
+    const incoming = this.#incoming;
+    if (incoming === null) return;
+    for (const station of stations) {
+      if (!incoming.stations.has(station.id)) incoming.order.push(station.id);
+      incoming.stations.set(station.id, {
+        station,
+        state: stationState(station.status),
+        badge: findingBadge(station.status),
+      });
+    }
+  }
+
+  /**
+   * The whole list is in (loadBatch): its stations as read, then everything heard since the summary over them in the
    * order it came (a status replaces only an older one). Returns the sequences to fetch stations after, for statuses
    * of stations the list does not hold (added after it was read).
    */
-  completeLoad(stations: readonly Station[]): number[] {
+  completeLoad(): number[] {
     const early = this.#early ?? [];
     const drawnEarly = [...this.#earlyStatus.keys()];
+    const incoming = this.#incoming ?? { stations: new Map<string, StationEntry>(), order: [] };
     this.#early = null;
     this.#earlyStatus.clear();
-    this.counts = emptyCounts();
-    this.load(stations);
+    this.#incoming = null;
+    this.#rows.clear();
+    this.#stations = incoming.stations;
+    this.#order = incoming.order;
+    const counts = emptyCounts();
+    for (const entry of this.#stations.values()) counts[entry.state]++;
+    this.counts = counts;
+    this.count = this.#stations.size;
+    this.version++;
     const unknown: number[] = [];
     for (const news of early) {
       if (news.kind === 'statuses') unknown.push(...this.applyStatuses(news.rows));
@@ -166,10 +200,13 @@ export class StationIndex {
   /** Stations without a position, by code. Reading it inside `$derived` follows `version`. */
   unplaced(): Station[] {
     void this.version;
-    return this.#order.flatMap((id) => {
+    // A plain loop: this runs over every station after each change, and flatMap's array per station is 200,000 of them.
+    const unplaced: Station[] = [];
+    for (const id of this.#order) {
       const station = this.#stations.get(id)?.station;
-      return station && (station.lat === null || station.lng === null) ? [station] : [];
-    });
+      if (station && (station.lat === null || station.lng === null)) unplaced.push(station);
+    }
+    return unplaced;
   }
 
   /**
