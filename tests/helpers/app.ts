@@ -6,7 +6,7 @@ import { buildApp } from '../../server/app';
 import { ensureClientBuilt } from '../../server/client-build';
 import { loadConfig, type Config } from '../../server/config';
 import { setUpMission, type MissionCredentials } from '../../server/modules/missions/mission-setup';
-import { createTestDatabase } from './services';
+import { createMigratedTestDatabase } from './services';
 
 export type Driver = 'pglite' | 'postgres';
 
@@ -88,7 +88,7 @@ export async function buildTestApp(driver: Driver, overrides: Partial<Config> = 
   let databaseUrl: string | null = null;
   let database: Database;
   if (driver === 'postgres') {
-    const created = await createTestDatabase();
+    const created = await createMigratedTestDatabase();
     dropDatabase = created.drop;
     databaseUrl = created.url;
     database = await openDatabase({ driver: 'postgres', url: created.url, poolSize: 5 });

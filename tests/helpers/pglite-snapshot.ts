@@ -6,25 +6,17 @@
  * one builds the snapshot the slow way and keeps it in the system's temp directory under a name made of the migrations'
  * and PGlite's content, so a changed migration or a new PGlite makes a new one; every other process reads that file.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
-import { MIGRATIONS_FOLDER, openDatabase, type Database } from '../../db/client';
+import { openDatabase, type Database } from '../../db/client';
 import { PROJECT_ROOT } from '../../server/config';
+import { migrationsFingerprint } from './migration-fingerprint';
 
 function snapshotPath(): string {
-  const hash = createHash('sha256');
   const pglitePackage = path.join(PROJECT_ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json');
-  hash.update(readFileSync(pglitePackage));
-  for (const dir of [MIGRATIONS_FOLDER, path.join(MIGRATIONS_FOLDER, 'meta')]) {
-    for (const name of readdirSync(dir).sort()) {
-      if (!name.endsWith('.sql') && !name.endsWith('.json')) continue;
-      hash.update(name).update(readFileSync(path.join(dir, name)));
-    }
-  }
-  return path.join(tmpdir(), `vigil-pglite-${hash.digest('hex').slice(0, 16)}.tar`);
+  return path.join(tmpdir(), `vigil-pglite-${migrationsFingerprint(readFileSync(pglitePackage))}.tar`);
 }
 
 let snapshot: Promise<Blob | null> | null = null;
