@@ -144,7 +144,7 @@ async function pipelinedPostgresTransaction<T>(
   // as it was answered, and the one postgres.js sends after the callback would then end whatever transaction the
   // connection had begun for someone else in between.)
   const value = await db.transaction(async (tx) => {
-    guard = guardTransaction(tx);
+    guard = guardTransaction(tx, { prepare: true });
     const handed = await work(tx);
     writes = started(handed.writes);
     guard.seal();
@@ -192,10 +192,23 @@ interface PreparedQuery {
 }
 
 /**
+ * Queries with at most this many parameters run as named prepared statements on the pipelined transaction. The cap
+ * bounds how many a connection keeps: a statement whose text grows with its batch (`in ($2, $3, ...)`, a multi-row
+ * insert) makes one text per size, and only the small sizes are kept; larger ones run unnamed, as before.
+ */
+const MAX_PREPARED_PARAMETERS = 32;
+
+/**
  * Watches every query `tx` runs (drizzle prepares each, builders and raw SQL alike, through its session): once sealed,
  * a query is refused when it would be sent, and any failure is kept for `check`.
+ *
+ * `prepare` (postgres.js): drizzle asks for an unnamed statement unless a query was given a name, and postgres.js sends
+ * an unnamed statement with parameters as Parse and Describe first, waits for the answer, then binds it: two round
+ * trips, and every query sent behind it waits until it is done, so the statements of a batch went out one after
+ * another, not pipelined. A named statement is described once per connection, then only bound and executed: the
+ * queries of a batch leave together and cost one round trip.
  */
-function guardTransaction(tx: Tx): TransactionGuard {
+function guardTransaction(tx: Tx, options: { prepare?: boolean } = {}): TransactionGuard {
   const session = (tx as unknown as { session: { prepareQuery: (...args: unknown[]) => PreparedQuery } }).session;
   const prepare = session.prepareQuery.bind(session);
   let sealed = false;
@@ -205,8 +218,12 @@ function guardTransaction(tx: Tx): TransactionGuard {
     throw error;
   };
   session.prepareQuery = (...args: unknown[]) => {
+    const query = args[0] as { sql?: string; params?: unknown[] } | undefined;
+    // The name only tells drizzle's postgres.js session to prepare; postgres.js names the statement itself.
+    if (options.prepare && args[2] === undefined && (query?.params?.length ?? 0) <= MAX_PREPARED_PARAMETERS)
+      args[2] = '';
     const prepared = prepare(...args);
-    const text = (args[0] as { sql?: string } | undefined)?.sql ?? '';
+    const text = query?.sql ?? '';
     for (const method of ['execute', 'all'] as const) {
       const run = prepared[method].bind(prepared);
       prepared[method] = (...runArgs: unknown[]) => {

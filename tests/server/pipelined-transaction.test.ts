@@ -99,6 +99,20 @@ describe.each(drivers)('pipelined transaction on %s', (driver) => {
   });
 
   it.runIf(driver === 'postgres')(
+    'runs its queries as named prepared statements, which postgres.js sends together instead of one by one',
+    async () => {
+      // An unnamed statement with parameters is described (a round trip) before it is bound, and holds back every
+      // query behind it: the reads and writes of a batch would go out one after another.
+      const prepared = await database.pipelinedTransaction(async (tx) => {
+        await tx.execute(sql`select body from notes where id = ${1}`);
+        const rows = rowsOf<{ statement: string }>(await tx.execute(sql`select statement from pg_prepared_statements`));
+        return { value: rows.map((r) => r.statement), writes: Promise.resolve() };
+      });
+      expect(prepared).toContain('select body from notes where id = $1');
+    },
+  );
+
+  it.runIf(driver === 'postgres')(
     'hands its connection back out of any transaction: the next transaction on it keeps its own',
     async () => {
       // One connection: the transaction waiting for it gets it the moment the pipelined one has committed.

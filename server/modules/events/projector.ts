@@ -11,6 +11,7 @@
  */
 import { and, eq, inArray, isNull, ne, or } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
+import { inList } from '../../../db/in-list';
 import {
   coordinators,
   findings,
@@ -162,15 +163,15 @@ export class ReadModelBatch {
     const eventFindingStationIds = unique(events.map((e) => (e.type === 'finding' ? e.stationId : undefined)));
     const openVisitsOfTeams = and(
       eq(visits.missionId, missionId),
-      inArray(visits.teamId, teamIds),
+      inList(visits.teamId, teamIds, 'uuid'),
       isNull(visits.departedAt),
     );
     const stationsOfFindings = tx
       .select({ stationId: findings.stationId })
       .from(findings)
-      .where(and(eq(findings.missionId, missionId), inArray(findings.id, findingIds)));
+      .where(and(eq(findings.missionId, missionId), inList(findings.id, findingIds, 'uuid')));
     const candidateStations = [
-      ...(stationIds.length ? [inArray(stationStatus.stationId, stationIds)] : []),
+      ...(stationIds.length ? [inList(stationStatus.stationId, stationIds, 'uuid')] : []),
       ...(teamIds.length
         ? [
             inArray(
@@ -182,7 +183,7 @@ export class ReadModelBatch {
       ...(findingIds.length ? [inArray(stationStatus.stationId, stationsOfFindings)] : []),
     ];
     const candidateFindingStations = [
-      ...(eventFindingStationIds.length ? [inArray(findings.stationId, eventFindingStationIds)] : []),
+      ...(eventFindingStationIds.length ? [inList(findings.stationId, eventFindingStationIds, 'uuid')] : []),
       ...(findingIds.length ? [inArray(findings.stationId, stationsOfFindings)] : []),
     ];
     const [
@@ -204,19 +205,19 @@ export class ReadModelBatch {
         ? tx
             .select({ id: teams.id })
             .from(teams)
-            .where(and(eq(teams.missionId, missionId), inArray(teams.id, teamIds)))
+            .where(and(eq(teams.missionId, missionId), inList(teams.id, teamIds, 'uuid')))
         : [],
       stationIds.length
         ? tx
             .select({ id: stations.id })
             .from(stations)
-            .where(and(eq(stations.missionId, missionId), inArray(stations.id, stationIds)))
+            .where(and(eq(stations.missionId, missionId), inList(stations.id, stationIds, 'uuid')))
         : [],
       findingIds.length
         ? tx
             .select()
             .from(findings)
-            .where(and(eq(findings.missionId, missionId), inArray(findings.id, findingIds)))
+            .where(and(eq(findings.missionId, missionId), inList(findings.id, findingIds, 'uuid')))
         : [],
       loadFieldRules(tx, missionId, events),
       ConflictBatch.load(tx, missionId, events),
@@ -226,14 +227,14 @@ export class ReadModelBatch {
         ? tx
             .select({ username: coordinators.username })
             .from(coordinators)
-            .where(and(eq(coordinators.missionId, missionId), inArray(coordinators.username, assignees)))
+            .where(and(eq(coordinators.missionId, missionId), inList(coordinators.username, assignees, 'text')))
         : [],
       ResultsBatch.load(tx, missionId, events),
       teamIds.length
         ? tx
             .select()
             .from(teamStatus)
-            .where(and(eq(teamStatus.missionId, missionId), inArray(teamStatus.teamId, teamIds)))
+            .where(and(eq(teamStatus.missionId, missionId), inList(teamStatus.teamId, teamIds, 'uuid')))
         : [],
       teamIds.length ? tx.select().from(visits).where(openVisitsOfTeams) : [],
       candidateStations.length
