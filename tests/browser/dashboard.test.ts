@@ -30,21 +30,39 @@ async function documentView(page: Page, name: string): Promise<void> {
   copyFileSync(file, path.join(PROJECT_ROOT, 'docs', 'screenshots', `${name}.png`));
 }
 
-/** HH:MM in Bishkek, `offsetMinutes` from now. */
-function bishkekClock(offsetMinutes: number): string {
+/**
+ * The mission's time zone for this run. Polling hours must lie around now without crossing midnight (3 hours either
+ * side: teams never heard from are silent since the opening). Bishkek, unless it is night there: then a fixed zone
+ * where it is about noon now, so the test does not depend on the hour it runs at (it failed between 00:00 and 01:00 in
+ * Bishkek, when the opening had to be clamped to midnight).
+ */
+const MISSION_ZONE = (() => {
+  const bishkekHour = Number(
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Bishkek', hour: '2-digit', hourCycle: 'h23' }).format(
+      new Date(),
+    ),
+  );
+  if (bishkekHour >= 4 && bishkekHour < 20) return 'Asia/Bishkek';
+  // Etc/GMT-N is UTC+N (the sign is reversed by POSIX convention).
+  const offset = 12 - new Date().getUTCHours();
+  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+})();
+
+/** HH:MM in the mission's zone, `offsetMinutes` from now. */
+function missionClock(offsetMinutes: number): string {
   return new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Asia/Bishkek',
+    timeZone: MISSION_ZONE,
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
   }).format(new Date(Date.now() + offsetMinutes * 60_000));
 }
 
-/** `bishkekClock(offset)`, kept within today's local date: polling hours must not cross midnight (early runs get 00:00). */
+/** `missionClock(offset)`, kept within today's local date: polling hours must not cross midnight. */
 function pollingEdge(offsetMinutes: number): string {
-  const today = localDate(new Date(), 'Asia/Bishkek');
-  if (localDate(new Date(Date.now() + offsetMinutes * 60_000), 'Asia/Bishkek') === today)
-    return bishkekClock(offsetMinutes);
+  const today = localDate(new Date(), MISSION_ZONE);
+  if (localDate(new Date(Date.now() + offsetMinutes * 60_000), MISSION_ZONE) === today)
+    return missionClock(offsetMinutes);
   return offsetMinutes < 0 ? '00:00' : '23:59';
 }
 
@@ -68,7 +86,7 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     // Election day is today and its polling hours are around now, whatever the hour the test runs: teams never heard
     // from are silent since 3 hours ago (the silent-team alert belongs to the observation day only).
     await database.db.execute(
-      sql`update missions set election_date = ${localDate(new Date(), 'Asia/Bishkek')}, polling_starts_at = ${pollingEdge(-180)}, polling_ends_at = ${pollingEdge(180)} where id = ${demo.missionId}`,
+      sql`update missions set time_zone = ${MISSION_ZONE}, election_date = ${localDate(new Date(), MISSION_ZONE)}, polling_starts_at = ${pollingEdge(-180)}, polling_ends_at = ${pollingEdge(180)} where id = ${demo.missionId}`,
     );
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
