@@ -8,7 +8,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { fieldApp } from './client/vite-field-app.js';
-import { LongestFirstSequencer } from './tests/longest-first-sequencer';
+import { LongestFirstSequencer } from './tests/longest-first-sequencer.js';
 
 const projectRoot = fileURLToPath(new URL('.', import.meta.url));
 // Absolute, so a build started from another working directory (the server's first-start build) finds the page.
