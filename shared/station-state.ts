@@ -21,7 +21,13 @@ export type StationState = (typeof STATION_STATES)[number];
 
 const BAD_ASSESSMENTS: ReadonlySet<string> = new Set(['bad', 'very_bad']);
 
-export function stationState(status: StationStatus): StationState {
+/** The parts of a station's status its state is made of (what a reader that needs only the state reads). */
+export type StationStateInputs = Pick<
+  StationStatus,
+  'openFindings' | 'worstOpenSeverity' | 'latestAssessments' | 'presentTeamIds' | 'visitCount' | 'firstVisitAt'
+>;
+
+export function stationState(status: StationStateInputs): StationState {
   // worstOpenSeverity is only meaningful while something is open; a stale value must not keep a station red.
   const worst = status.openFindings > 0 ? status.worstOpenSeverity : null;
   if (worst === 'critical') return 'critical';
@@ -47,7 +53,7 @@ export type FindingBadge = 'minor' | null;
  * Open critical and serious findings always win the station's state, but a team present or a bad assessment outranks
  * minor ones and would hide them: a coordinator glancing at a green star must still see that something is open there.
  */
-export function findingBadge(status: StationStatus): FindingBadge {
+export function findingBadge(status: StationStateInputs): FindingBadge {
   if (status.openFindings === 0) return null;
   const state = stationState(status);
   return state === 'present' || state === 'bad_assessment' ? 'minor' : null;

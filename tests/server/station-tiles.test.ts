@@ -219,10 +219,10 @@ describe('the stations summary of a national mission', () => {
         fieldsVersion: async () => 1,
         largeMissions: async () => ['m'],
         list: async () => ({ head, stations: changed }),
-        readListInPages: async (_missionId, onHead, onPage) => {
+        readStatesInPages: async (_missionId, onHead, onPage) => {
           builds++;
-          await onHead(head);
-          await onPage(all.map((station) => JSON.stringify(station)).join(','));
+          onHead(head);
+          onPage(all);
         },
       },
       { refreshMs: 60_000 },

@@ -24,6 +24,7 @@ import {
   stationState,
   stationStateRank,
   type StationState,
+  type StationStateInputs,
 } from '../../../shared/station-state';
 import { StationTileGrid, STATION_TILE_EXTENT, type GridStation } from './station-tile-grid';
 import type { StationsService } from './stations.service';
@@ -61,7 +62,9 @@ export interface StationTilesOptions {
   now?: () => number;
 }
 
-function gridStation(station: Station): GridStation | null {
+function gridStation(
+  station: Pick<Station, 'id' | 'code' | 'lat' | 'lng'> & { status: StationStateInputs },
+): GridStation | null {
   if (station.lat === null || station.lng === null) return null;
   const state = stationState(station.status);
   return {
@@ -75,7 +78,7 @@ function gridStation(station: Station): GridStation | null {
 }
 
 export function createStationTilesService(
-  stations: Pick<StationsService, 'count' | 'fieldsVersion' | 'largeMissions' | 'list' | 'readListInPages'>,
+  stations: Pick<StationsService, 'count' | 'fieldsVersion' | 'largeMissions' | 'list' | 'readStatesInPages'>,
   options: StationTilesOptions,
 ) {
   const now = options.now ?? (() => performance.now());
@@ -86,14 +89,13 @@ export function createStationTilesService(
     const placed: GridStation[] = [];
     const unplaced = new Map<string, number>();
     let head = 0;
-    await stations.readListInPages(
+    await stations.readStatesInPages(
       missionId,
       (at) => {
         head = at;
       },
-      (pageJson) => {
-        // A page is the wire's stations, comma-separated (the list reply's text).
-        for (const station of JSON.parse(`[${pageJson}]`) as Station[]) {
+      (rows) => {
+        for (const station of rows) {
           const entry = gridStation(station);
           if (entry !== null) placed.push(entry);
           else unplaced.set(station.id, stationStateRank(stationState(station.status)));

@@ -16,6 +16,7 @@ import {
   listStations,
   listStationsById,
   listStationsPageJson,
+  listStationStatesPage,
   lockStationImport,
   missionsWithStations,
   readMissionBounds,
@@ -26,6 +27,7 @@ import {
   searchStations,
   setStationPosition,
   stationIdsByCode,
+  type StationStateRow,
 } from './stations.repository';
 import { readStationImport, type ColumnMapping } from './station-import';
 import { CLEARABLE_FIELDS, planStationImportInSteps, type ImportPlan, type PlannedRow } from './station-import-plan';
@@ -37,6 +39,8 @@ import { STATION_FIELDS, type StationField, type StationImportResult } from './s
  * 1 MB) keeps that string and the compressor's share of it small.
  */
 const LIST_PAGE_ROWS = 2000;
+/** Rows per page of the station tile grid's read (positions and state inputs only: a few hundred bytes a row). */
+const STATE_PAGE_ROWS = 50_000;
 
 /** A bulk write of this many stations refreshes the planner's statistics (see refreshStationStatistics). */
 const REFRESH_STATISTICS_AFTER_ROWS = 1000;
@@ -192,6 +196,29 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
     );
   }
 
+  /**
+   * Every station's position and state inputs, a page at a time, from one snapshot (the head first): what the station
+   * tile grid is built from, without the rest of the list.
+   */
+  async function readStatesInPages(
+    missionId: string,
+    onHead: (head: number) => void,
+    onPage: (rows: StationStateRow[]) => void,
+  ): Promise<void> {
+    await db.transaction(
+      async (tx) => {
+        onHead(await readHead(tx, missionId));
+        for (let after: string | null = null; ;) {
+          const rows = await listStationStatesPage(tx, missionId, after, STATE_PAGE_ROWS);
+          onPage(rows);
+          if (rows.length < STATE_PAGE_ROWS) return;
+          after = rows[rows.length - 1]!.code;
+        }
+      },
+      { isolationLevel: 'repeatable read', accessMode: 'read only' },
+    );
+  }
+
   async function search(missionId: string, q: string, limit: number, near?: string): Promise<StationSearchReply> {
     const [lat, lng] = (near ?? '').split(',').map(Number);
     const point = near !== undefined && lat !== undefined && lng !== undefined ? { lat, lng } : undefined;
@@ -336,6 +363,7 @@ export function createStationsService(db: Db, notifier?: StationsNotifier) {
     count,
     largeMissions,
     readListInPages,
+    readStatesInPages,
     search,
     ofPlan,
     place,
