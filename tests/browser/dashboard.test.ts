@@ -522,4 +522,21 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     await second.waitForSelector('[data-vigil-finding] strong:has-text("«Карусель»")');
     await second.selectOption('[data-vigil-language]', 'en');
   });
+
+  it('a reload takes its first reads from those index.html started, and asks for none of them again', async () => {
+    const asked: string[] = [];
+    const count = (request: { url: () => string }) => {
+      const url = new URL(request.url());
+      if (url.pathname.startsWith('/api/')) asked.push(url.pathname + url.search);
+    };
+    second.on('request', count);
+    await second.reload();
+    await second.waitForSelector('body[data-vigil-ready=true]', { timeout: 30_000 });
+    second.off('request', count);
+    // index.html's early-reads.js asked (the teams too), and the app took every answer rather than asking again. The
+    // teams are read again later on purpose (the socket's catch-up, the teams panel).
+    expect(await second.evaluate(() => Object.keys(window.__vigilEarlyReads?.responses ?? { none: true }))).toEqual([]);
+    for (const path of ['/api/session', '/api/stations/summary', '/api/stations'])
+      expect(asked.filter((p) => p === path)).toHaveLength(1);
+  });
 });

@@ -50,6 +50,7 @@ import type {
   StationImportField,
   StationPositionBody,
 } from '../../../shared/schemas/stations';
+import { takeEarlyRead } from './early-reads';
 
 /** A file an import refused: its problems and, when the header could be read, its columns and how they were mapped. */
 export interface RefusedUpload {
@@ -480,14 +481,19 @@ export class ApiClient {
     if (this.#token !== null) headers.authorization = `Bearer ${this.#token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
 
-    let response: Response;
-    try {
-      response = await fetch(url, {
+    const ask = () =>
+      fetch(url, {
         method,
         headers,
         body: options.body === undefined ? null : JSON.stringify(options.body),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
+    // The page's first reads may have been started before this bundle loaded (index.html): taken, not asked again
+    // (unless that failed to reach the server: then asked now).
+    const early = method === 'GET' && url.search === '' ? takeEarlyRead(url.pathname, this.#token) : null;
+    let response: Response;
+    try {
+      response = await (early === null ? ask() : early.then((answer) => answer ?? ask(), ask));
     } catch (cause) {
       throw new ApiError(0, cause instanceof Error ? `Server unreachable: ${cause.message}` : 'Server unreachable');
     }

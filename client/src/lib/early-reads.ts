@@ -1,0 +1,26 @@
+/**
+ * Answers to the page's first reads, started by index.html's early-reads.js before this bundle was loaded (see there).
+ * Each is taken once, by a GET of the same path with the same token; anything else (a later read, another token after
+ * signing in again) goes to the server as usual.
+ */
+export interface EarlyReads {
+  token: string;
+  /** By path; null: the script decided not to read it after all (the app asks itself). */
+  responses: Partial<Record<string, Promise<Response | null>>>;
+}
+
+declare global {
+  interface Window {
+    __vigilEarlyReads?: EarlyReads;
+  }
+}
+
+/** The early answer for `path` read with `token`, once; null when there is none (or it was taken). */
+export function takeEarlyRead(path: string, token: string | null, scope: { __vigilEarlyReads?: EarlyReads } = window) {
+  const early = scope.__vigilEarlyReads;
+  if (early === undefined || token === null || early.token !== token) return null;
+  const response = early.responses[path];
+  if (response === undefined) return null;
+  delete early.responses[path];
+  return response;
+}

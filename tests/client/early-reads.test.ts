@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import vm from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { takeEarlyRead, type EarlyReads } from '../../client/src/lib/early-reads';
+
+const SCRIPT = readFileSync(new URL('../../client/public/early-reads.js', import.meta.url), 'utf8');
+
+/** Runs index.html's early-reads.js as a page at `href` with `stored` in localStorage; what it asked for, and how. */
+function runScript(href: string, stored: string | null, summary = '{"counts":{}}') {
+  const asked: { path: string; authorization: string }[] = [];
+  const window: { __vigilEarlyReads?: EarlyReads } = {};
+  const url = new URL(href);
+  vm.runInNewContext(SCRIPT, {
+    window,
+    location: { pathname: url.pathname, search: url.search },
+    URLSearchParams,
+    Date,
+    JSON,
+    localStorage: { getItem: (key: string) => (key === 'vigil.coordinator-session' ? stored : null) },
+    fetch: (path: string, init: { headers: Record<string, string> }) => {
+      asked.push({ path, authorization: init.headers.authorization! });
+      return Promise.resolve(new Response(path === '/api/stations/summary' ? summary : '{}'));
+    },
+  });
+  return { asked, early: window.__vigilEarlyReads };
+}
+
+const future = new Date(Date.now() + 3_600_000).toISOString();
+
+describe("the page's early reads", () => {
+  it("start the dashboard's session, summary and teams reads with the stored token", async () => {
+    const { asked, early } = runScript('http://vigil.test/', JSON.stringify({ token: 'tok', expiresAt: future }));
+    expect(asked).toEqual([
+      { path: '/api/session', authorization: 'Bearer tok' },
+      { path: '/api/stations/summary', authorization: 'Bearer tok' },
+      { path: '/api/teams', authorization: 'Bearer tok' },
+    ]);
+    expect(early?.token).toBe('tok');
+    // A national mission's list is not read early: the summary has counts.
+    expect(await early?.responses['/api/stations']).toBeNull();
+    expect(asked).toHaveLength(3);
+  });
+
+  it("read a city's station list as soon as its summary says the map draws it whole", async () => {
+    const stored = JSON.stringify({ token: 'tok', expiresAt: future });
+    const { asked, early } = runScript('http://vigil.test/', stored, '{"head":3,"count":228,"counts":null}');
+    expect(await early?.responses['/api/stations']).toBeInstanceOf(Response);
+    expect(asked.map((a) => a.path)).toEqual(['/api/session', '/api/stations/summary', '/api/teams', '/api/stations']);
+  });
+
+  it("read only a display's session, with its link's token", () => {
+    const { asked } = runScript('http://vigil.test/display?token=wall', null);
+    expect(asked).toEqual([{ path: '/api/session', authorization: 'Bearer wall' }]);
+  });
+
+  it('ask nothing without a session, or with one that has expired (the sign-in form shows)', () => {
+    expect(runScript('http://vigil.test/', null).asked).toEqual([]);
+    const past = new Date(Date.now() - 1000).toISOString();
+    expect(runScript('http://vigil.test/', JSON.stringify({ token: 'tok', expiresAt: past })).asked).toEqual([]);
+    expect(runScript('http://vigil.test/join', JSON.stringify({ token: 'tok', expiresAt: future })).asked).toEqual([]);
+  });
+
+  it('are each taken once, and only with the same token', async () => {
+    const answer = Promise.resolve(new Response('{"ok":true}'));
+    const scope = { __vigilEarlyReads: { token: 'tok', responses: { '/api/session': answer } } };
+    expect(takeEarlyRead('/api/session', 'other', scope)).toBeNull();
+    expect(takeEarlyRead('/api/teams', 'tok', scope)).toBeNull();
+    expect(await takeEarlyRead('/api/session', 'tok', scope)).toBe(await answer);
+    expect(takeEarlyRead('/api/session', 'tok', scope)).toBeNull();
+  });
+});
