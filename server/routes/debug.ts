@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import v8 from 'node:v8';
 import { Type } from 'typebox';
 
 const EventLoopDelay = Type.Object({
@@ -19,9 +20,11 @@ const HEAP_SAMPLE_INTERVAL_MS = 25;
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   const mib = (bytes: number) => Math.round(bytes / 1048576);
-  let peakHeap = process.memoryUsage().heapUsed;
+  // The heap alone: process.memoryUsage() also reads the RSS from /proc, 1 % of a national day's server CPU at 40/s.
+  const heapUsed = () => v8.getHeapStatistics().used_heap_size;
+  let peakHeap = heapUsed();
   const sampler = setInterval(() => {
-    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+    peakHeap = Math.max(peakHeap, heapUsed());
   }, HEAP_SAMPLE_INTERVAL_MS);
   sampler.unref();
   app.addHook('onClose', async () => clearInterval(sampler));
