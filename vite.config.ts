@@ -3,6 +3,7 @@
  * The built page lives in client/dist, which the Fastify server serves; in development Vite serves it and forwards the
  * API and the socket to the server on port 3000.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import type { Plugin } from 'vite';
@@ -46,9 +47,25 @@ function buildId(): Plugin {
   };
 }
 
+/**
+ * Inlines client/src/early-reads.js into index.html in place of its `<script src>`: the reads it starts must not wait
+ * for a request of their own. The server allows it by its hash (server/client-build.ts, createInlineScriptSources).
+ */
+function inlineEarlyReads(): Plugin {
+  const file = fileURLToPath(new URL('./client/src/early-reads.js', import.meta.url));
+  return {
+    name: 'vigil-inline-early-reads',
+    transformIndexHtml: (html) =>
+      html.replace(
+        '<script src="/src/early-reads.js"></script>',
+        () => `<script>${readFileSync(file, 'utf8')}</script>`,
+      ),
+  };
+}
+
 export default defineConfig({
   // No svelte.config.js: Svelte 5 reads TypeScript in components by itself, and the defaults are what we want.
-  plugins: [svelte({ configFile: false }), buildId(), ...fieldApp(clientRoot)],
+  plugins: [svelte({ configFile: false }), buildId(), inlineEarlyReads(), ...fieldApp(clientRoot)],
   root: clientRoot,
   // `$shared/schemas/events` instead of `../../../../shared/schemas/events`; the same alias is in tsconfig.json (for
   // tsc, svelte-check, tsx at run time and dependency-cruiser). Vitest's projects inherit it.

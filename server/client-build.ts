@@ -1,4 +1,5 @@
 /** `npm start` builds the client when it is missing or older than its sources, so a fresh clone just runs. */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Plugin } from 'vite';
@@ -92,6 +93,40 @@ export function createBuildIdReader(clientDir: string | null): () => string | nu
       return cached.id;
     } catch {
       return null;
+    }
+  };
+}
+
+/** An inline `<script>` of index.html (no attributes): the early reads, inlined by the Vite build (vite.config.ts). */
+const INLINE_SCRIPT = /<script>([\s\S]*?)<\/script>/g;
+/** index.html is looked at again at most this often for a rebuilt client (the CSP header is on every reply). */
+const INLINE_HASH_RECHECK_MS = 1000;
+
+/**
+ * The Content-Security-Policy sources ('sha256-…') that allow index.html's inline scripts and nothing else inline:
+ * the page's early reads must run before any file could be fetched. Read again when index.html changes on disk.
+ */
+export function createInlineScriptSources(clientDir: string | null): () => string[] {
+  let cached: { mtimeMs: number; sources: string[] } | null = null;
+  let checkedAt = -Infinity;
+  return () => {
+    if (!clientDir) return [];
+    const now = performance.now();
+    if (cached !== null && now - checkedAt < INLINE_HASH_RECHECK_MS) return cached.sources;
+    checkedAt = now;
+    const index = path.join(clientDir, 'index.html');
+    try {
+      const { mtimeMs } = statSync(index);
+      if (cached?.mtimeMs !== mtimeMs) {
+        const html = readFileSync(index, 'utf8');
+        const sources = [...html.matchAll(INLINE_SCRIPT)].map(
+          (match) => `'sha256-${createHash('sha256').update(match[1]!).digest('base64')}'`,
+        );
+        cached = { mtimeMs, sources };
+      }
+      return cached.sources;
+    } catch {
+      return [];
     }
   };
 }

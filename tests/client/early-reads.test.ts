@@ -3,7 +3,7 @@ import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { takeEarlyRead, type EarlyReads } from '../../client/src/lib/early-reads';
 
-const SCRIPT = readFileSync(new URL('../../client/public/early-reads.js', import.meta.url), 'utf8');
+const SCRIPT = readFileSync(new URL('../../client/src/early-reads.js', import.meta.url), 'utf8');
 
 /** Runs index.html's early-reads.js as a page at `href` with `stored` in localStorage; what it asked for, and how. */
 function runScript(href: string, stored: string | null, summary = '{"counts":{}}') {

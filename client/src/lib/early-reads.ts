@@ -1,5 +1,5 @@
 /**
- * Answers to the page's first reads, started by index.html's early-reads.js before this bundle was loaded (see there).
+ * Answers to the page's first reads, started by index.html's inlined early-reads.js before this bundle was loaded (see there).
  * Each is taken once, by a GET of the same path with the same token; anything else (a later read, another token after
  * signing in again) goes to the server as usual.
  */

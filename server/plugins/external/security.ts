@@ -7,6 +7,7 @@ import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import { closeRedisConnection, createRedisConnection, redisTarget, type RedisTarget } from './redis-connection';
 import { windowCounters, type WindowCounters } from './shared-rate-limit-store';
+import { createInlineScriptSources } from '../../client-build';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -31,6 +32,7 @@ function sharedCounters(app: FastifyInstance, target: RedisTarget): WindowCounte
 export default fp(
   async (app) => {
     const https = new URL(app.config.publicUrl).protocol === 'https:';
+    const inlineScripts = createInlineScriptSources(app.config.clientDir);
     await app.register(helmet, {
       // Only behind TLS (PUBLIC_URL https:): over plain HTTP these would send browsers to an https: address that
       // nothing answers, and the app would load blank (finding 3 of the hardening review).
@@ -45,7 +47,8 @@ export default fp(
           // Optional online basemaps (MAP_STYLE_URL) are fetched by the browser.
           connectSrc: ["'self'", 'ws:', 'wss:', 'https:'],
           styleSrc: ["'self'", "'unsafe-inline'"],
-          scriptSrc: ["'self'"],
+          // Inline, only index.html's own scripts, by their hashes (the early reads: client/src/early-reads.js).
+          scriptSrc: ["'self'", () => inlineScripts().join(' ')],
           upgradeInsecureRequests: https ? [] : null,
         },
       },

@@ -2,7 +2,8 @@
  * The coordinator page's first reads, started by index.html before the app's bundle is even loaded: the session and,
  * on the dashboard, the stations' summary and the teams. The app takes each answer once (client/src/lib/early-reads.ts)
  * instead of asking again after its bundle has been parsed and its session read, which saved a round trip and a half
- * on the first render. Plain JavaScript, no imports: it runs as is (the CSP allows only scripts of this origin).
+ * on the first render. Plain JavaScript, no imports: the build inlines it as is into index.html (vite.config.ts), and
+ * the server's CSP allows it by its hash.
  * Paths and the stored session's key must match client/src/lib/state/auth.svelte.ts and client/src/lib/api.ts.
  */
 (function () {
