@@ -31,6 +31,7 @@ const UNIT_TESTS = [
   'tests/server/station-tile-grid.test.ts',
   'tests/server/station-import-plan.test.ts',
   'tests/server/turn-budget.test.ts',
+  'tests/server/replay-snapshot-text.test.ts',
 ];
 
 /**

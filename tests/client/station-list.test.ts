@@ -110,3 +110,49 @@ describe('a summary-first station index taking the list in batches', () => {
     expect(index.entries().map((e) => e.station.code)).toEqual(['1', '2']);
   });
 });
+
+describe('the list rows and unplaced stations of a national mission under check-ins', () => {
+  function national(count: number) {
+    const index = new StationIndex();
+    index.attachMap({ setStates: () => undefined, addStations: () => undefined });
+    const stations = Array.from({ length: count }, (_, i) => station(String(i + 1), 1, i % 7 === 0));
+    // Every tenth station has no position yet.
+    for (const s of stations.filter((_, i) => i % 10 === 3)) Object.assign(s, { lat: null, lng: null });
+    index.load(stations);
+    return index;
+  }
+
+  it('gives unfiltered and state-filtered rows and totals as a full search would, reading only what it shows', () => {
+    const index = national(1_000);
+    index.applyStatuses([
+      { id: 'id-2', status: status(5, true) },
+      { id: 'id-8', status: status(6, false) },
+    ]);
+    for (const state of ['all', ...STATION_STATES] as const) {
+      for (const limit of [0, 3, 500, 2_000]) {
+        // Every station's name contains "station": the same query through the text search, which reads every station.
+        const searched = index.rows({ state, text: 'station', limit });
+        const shown = index.rows({ state, text: '', limit });
+        expect(shown.total, `${state} total`).toBe(searched.total);
+        expect(shown.rows, `${state} rows up to ${limit}`).toEqual(searched.rows);
+      }
+    }
+    expect(index.rows({ state: 'present', text: '', limit: 10 }).rows.map((row) => row.number)).toContain('2');
+    expect(index.rows({ state: 'present', text: '', limit: 1_000 }).total).toBe(index.counts.present);
+  });
+
+  it('hands out the same unplaced list through check-ins, and a new one once a station is placed', () => {
+    const index = national(1_000);
+    const before = index.unplaced();
+    expect(before).toHaveLength(100);
+    index.applyStatuses([{ id: 'id-4', status: status(9, true) }]);
+    expect(index.unplaced()).toBe(before);
+
+    const placed = { ...station('4'), lat: 42.9, lng: 74.6, status: status(9, true) };
+    index.applyDetails([placed]);
+    const after = index.unplaced();
+    expect(after).not.toBe(before);
+    expect(after.map((s) => s.code)).not.toContain('4');
+    expect(after).toHaveLength(99);
+  });
+});

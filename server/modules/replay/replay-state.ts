@@ -18,6 +18,9 @@ import { FindingBatch, type FindingRow } from '../findings/findings.projection';
 import { VisitBatch, type VisitRow } from '../events/visits.projection';
 import { applyEvent, type ReadModels } from '../events/read-model-rules';
 
+/** Rows of a snapshot turned into JSON per turn of the event loop (a few milliseconds of work). */
+const SERIALIZE_ROWS_PER_STEP = 2000;
+
 interface Snapshot {
   seq: number;
   stations: StationStatusRow[];
@@ -181,8 +184,29 @@ export class ReplayState {
     this.#seq = row.seq;
   }
 
-  serialize(): string {
-    const snapshot: Snapshot = {
+  /**
+   * The state as a snapshot's JSON text, made a slice of rows at a time with the event loop free in between: a national
+   * mission's snapshot is tens of megabytes of JSON, which made in one call held the loop for hundreds of milliseconds
+   * every few thousand events. The state must not change meanwhile (replays of a mission run one at a time).
+   */
+  async serializeInSteps(rowsPerStep = SERIALIZE_ROWS_PER_STEP): Promise<string> {
+    const snapshot = this.#snapshot();
+    const parts: string[] = [`{"seq":${JSON.stringify(snapshot.seq)}`];
+    for (const key of ['stations', 'teams', 'openVisits', 'findings'] as const) {
+      const rows: readonly unknown[] = snapshot[key];
+      const pieces: string[] = [];
+      for (let start = 0; start < rows.length; start += rowsPerStep) {
+        const slice = JSON.stringify(rows.slice(start, start + rowsPerStep));
+        pieces.push(slice.slice(1, -1));
+        if (start + rowsPerStep < rows.length) await new Promise((resolve) => setImmediate(resolve));
+      }
+      parts.push(`${JSON.stringify(key)}:[${pieces.join(',')}]`);
+    }
+    return `${parts.join(',')}}`;
+  }
+
+  #snapshot(): Snapshot {
+    return {
       seq: this.#seq,
       // Rows never changed are rebuilt empty: a national list's untouched stations cost nothing.
       stations: this.#stations.rows().filter((r) => r.updatedSeq > 0),
@@ -190,7 +214,6 @@ export class ReplayState {
       openVisits: this.#visits.openVisits(),
       findings: this.#findings.rows(),
     };
-    return JSON.stringify(snapshot);
   }
 
   stations(): { id: string; status: StationStatus }[] {

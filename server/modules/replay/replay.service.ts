@@ -89,10 +89,8 @@ export function createReplayService(
   async function startFor(missionId: string, seq: number): Promise<ReplayState> {
     const cached = cache.get(missionId);
     const usable = cached !== undefined && cached.state.seq <= seq;
-    // All at once: the mission's ids, the nearest snapshot's seq, and whether the cached state still fits the log.
-    const [stationIds, teamIds, snapshotSeq, cachedHash] = await Promise.all([
-      readStationIdsByCode(db, missionId).then((byCode) => [...byCode.values()]),
-      readTeamIds(db, missionId),
+    // First whether the cached state still fits: the nearest snapshot's seq, and the log's hash at the cached state.
+    const [snapshotSeq, cachedHash] = await Promise.all([
       nearestSnapshotSeq(db, missionId, seq),
       usable && cached.state.seq > 0 ? hashAt(db, missionId, cached.state.seq) : null,
     ]);
@@ -100,7 +98,13 @@ export function createReplayService(
     if (usable && cachedHash === cached.hash && (snapshotSeq === null || snapshotSeq <= cached.state.seq)) {
       return cached.state;
     }
-    const snapshot = snapshotSeq === null ? undefined : await readSnapshot(db, missionId, snapshotSeq);
+    // Only a state built afresh needs the mission's ids: 200,000 station ids read every few seconds, to be thrown away
+    // when the cached state fits, were the largest cost of a national day's background snapshots.
+    const [stationIds, teamIds, snapshot] = await Promise.all([
+      readStationIdsByCode(db, missionId).then((byCode) => [...byCode.values()]),
+      readTeamIds(db, missionId),
+      snapshotSeq === null ? undefined : readSnapshot(db, missionId, snapshotSeq),
+    ]);
     return snapshot !== undefined
       ? ReplayState.restore(missionId, stationIds, teamIds, snapshot)
       : ReplayState.empty(missionId, stationIds, teamIds);
@@ -113,7 +117,7 @@ export function createReplayService(
       for (const row of rows) {
         state.apply(row);
         if (row.seq % options.snapshotEvery === 0) {
-          await saveSnapshot(db, missionId, row.seq, row.hash, state.serialize());
+          await saveSnapshot(db, missionId, row.seq, row.hash, await state.serializeInSteps());
         }
       }
     }
@@ -128,6 +132,9 @@ export function createReplayService(
     entry.lastRunAt = Date.now();
     const target = entry.target;
     await serially(missionId, async () => {
+      // Another instance of a scaled-out server may have stored this snapshot already: replaying the same events
+      // into the same snapshot on every instance only doubles the work.
+      if ((await nearestSnapshotSeq(db, missionId, target)) === target) return;
       const state = await startFor(missionId, target);
       await playTo(missionId, state, target);
       remember(missionId, state, await hashAt(db, missionId, target));

@@ -26,6 +26,14 @@ export class StationIndex {
   count = $state(0);
   /** Moves whenever any station's row changed. */
   version = $state(0);
+  /**
+   * Moves only when stations were added or their details (name, code, position) may have changed: what the list of
+   * unplaced stations depends on. A check-in moves `version`, not this, so 100 check-ins a second at 200,000 stations
+   * do not walk every station 100 times a second.
+   */
+  #placement = $state(0);
+  /** The unplaced stations as of `#placement`. */
+  #unplaced: { at: number; stations: Station[] } | null = null;
 
   #stations = new Map<string, StationEntry>();
   /** Station ids in station-number order, for lists. */
@@ -57,6 +65,7 @@ export class StationIndex {
     this.counts = emptyCounts();
     this.count = 0;
     this.version++;
+    this.#placement++;
   }
 
   /** The first load: every station of the mission. */
@@ -64,6 +73,7 @@ export class StationIndex {
     for (const station of stations) this.#add(station);
     this.#sortOrder();
     this.version++;
+    this.#placement++;
   }
 
   /** True from preload() until completeLoad(): the counts are known, the stations not yet. */
@@ -129,6 +139,7 @@ export class StationIndex {
     this.counts = counts;
     this.count = this.#stations.size;
     this.version++;
+    this.#placement++;
     const unknown: number[] = [];
     for (const news of early) {
       if (news.kind === 'statuses') unknown.push(...this.applyStatuses(news.rows));
@@ -178,11 +189,24 @@ export class StationIndex {
     return this.#stations.get(id);
   }
 
-  /** The rows of the station list. Reading it inside `$derived` re-runs when any station changes. */
+  /**
+   * The rows of the station list. Reading it inside `$derived` re-runs when any station changes. Unfiltered, or by state
+   * alone, it reads only as many stations as it shows (the totals are known); a text search reads them all.
+   */
   rows(query: StationRowQuery): { rows: StationRow[]; total: number } {
     void this.version;
     const text = query.text.trim().toLocaleLowerCase();
     const rows: StationRow[] = [];
+    if (text === '' && this.#early === null) {
+      const total = query.state === 'all' ? this.#order.length : this.counts[query.state];
+      for (const id of this.#order) {
+        if (rows.length >= Math.min(query.limit, total)) break;
+        const entry = this.#stations.get(id);
+        if (entry !== undefined && (query.state === 'all' || entry.state === query.state))
+          rows.push(this.#row(id, entry));
+      }
+      return { rows, total };
+    }
     let total = 0;
     for (const id of this.#order) {
       const entry = this.#stations.get(id);
@@ -197,16 +221,22 @@ export class StationIndex {
     return { rows, total };
   }
 
-  /** Stations without a position, by code. Reading it inside `$derived` follows `version`. */
+  /**
+   * Stations without a position, by code. Reading it inside `$derived` follows stations added or placed, not check-ins:
+   * the same array comes back until one is (its stations' statuses may then be older than the index's; callers list
+   * names and codes).
+   */
   unplaced(): Station[] {
-    void this.version;
-    // A plain loop: this runs over every station after each change, and flatMap's array per station is 200,000 of them.
-    const unplaced: Station[] = [];
+    const at = this.#placement;
+    if (this.#unplaced?.at === at) return this.#unplaced.stations;
+    // A plain loop: flatMap's array per station would be 200,000 of them.
+    const stations: Station[] = [];
     for (const id of this.#order) {
       const station = this.#stations.get(id)?.station;
-      if (station && (station.lat === null || station.lng === null)) unplaced.push(station);
+      if (station && (station.lat === null || station.lng === null)) stations.push(station);
     }
-    return unplaced;
+    this.#unplaced = { at, stations };
+    return stations;
   }
 
   /**
@@ -250,6 +280,8 @@ export class StationIndex {
       this.#setStatus(entry, station.status, changes);
     }
     if (added.length > 0) this.#sortOrder();
+    // A station read again may come with other details (a resync after a gap): the unplaced list is made again.
+    if (stations.length > 0) this.#placement++;
     this.#publish(changes, added);
   }
 
@@ -271,6 +303,7 @@ export class StationIndex {
       entry.station = { ...station, status };
       if (station.lat !== null && station.lng !== null) drawn.push(entry);
     }
+    if (stations.length > 0) this.#placement++;
     this.#publish([], drawn);
   }
 
