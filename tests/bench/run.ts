@@ -17,6 +17,8 @@
  *   - many readers of a 200,000-station list at once: /health p99, RSS and event-loop stalls (stations-bench.ts).
  *   - a national day: 200,000 stations, 5,000 teams, 2 instances over a Redis Cluster, 500 dashboards (national-day.ts).
  * BENCH_ONLY=ingest,scaleout,catchup,fanout,display,map,slowloris,import,phone,replay,stations,national (any of them, comma-separated) runs those parts.
+ * BENCH_INGEST_CASES=nocache,1,50,many,missions,open (any of them, comma-separated; default all) narrows the ingest
+ * section to those runs, to iterate on one (say `BENCH_ONLY=ingest BENCH_INGEST_CASES=1,many`); pgbench runs always.
  * --write appends the table to BENCHMARKS.md with machine, date and commit.
  */
 import { execSync, spawnSync } from 'node:child_process';
@@ -52,6 +54,9 @@ const ONLY = new Set(
   )
     .split(',')
     .map((s) => s.trim()),
+);
+const INGEST_CASES = new Set(
+  (process.env.BENCH_INGEST_CASES ?? 'nocache,1,50,many,missions,open').split(',').map((s) => s.trim()),
 );
 const INGEST_SECONDS = QUICK ? 1 : 10;
 const INGEST_WORKERS = 16;
@@ -263,7 +268,7 @@ async function ingestSection(url: string, credentials: MissionCredentials, insta
   const baseline = await postgresBaseline(url);
   const baselineText = `${perSecond(baseline.perSecond)} rows/s (${baseline.what})`;
 
-  if (ONLY.has('ingest')) {
+  if (ONLY.has('ingest') && INGEST_CASES.has('nocache')) {
     // The same instance without its token cache: what every request paid before it.
     const uncached = await startInstance(url, 'bench-ingest-nocache', null, { AUTH_CACHE_MS: '0' });
     instances.push(uncached);
@@ -290,7 +295,7 @@ async function ingestSection(url: string, credentials: MissionCredentials, insta
   instances.push(single);
   const phones = await joinAll(single, credentials);
   if (ONLY.has('ingest')) {
-    for (const batch of [1, 50]) {
+    for (const batch of [1, 50].filter((b) => INGEST_CASES.has(String(b)))) {
       log(`vigil ingest, ${batch} event(s)/request, closed loop`);
       await eventLoopDelay(single, true);
       const result = await runIngestLoad({
@@ -310,6 +315,8 @@ async function ingestSection(url: string, credentials: MissionCredentials, insta
         target: batch === 1 ? '≥ 0.3× (issue 16)' : '≥ 0.8× (issue 16)',
       });
     }
+  }
+  if (ONLY.has('ingest') && INGEST_CASES.has('many')) {
     // Phones are many: each waits for its own answer, so a batch holds at most one event per client.
     log(`vigil ingest, 1 event/request, ${MANY_PHONES} clients, closed loop`);
     const many = await runIngestLoad({
@@ -327,6 +334,8 @@ async function ingestSection(url: string, credentials: MissionCredentials, insta
       ratio: `${round(many.eventsPerSecond / baseline.perSecond, 2)}`,
       target: '≥ 0.3× (issue 16)',
     });
+  }
+  if (ONLY.has('ingest') && INGEST_CASES.has('missions')) {
     // Each mission has its own log head, so missions commit side by side: the total should grow with them.
     const missions = [
       credentials,
@@ -356,6 +365,8 @@ async function ingestSection(url: string, credentials: MissionCredentials, insta
         target: 'grows with missions (issue 16)',
       });
     }
+  }
+  if (ONLY.has('ingest') && INGEST_CASES.has('open')) {
     log(`vigil ingest at ${OFFERED_RATE} events/s offered, 50 events/request, open loop`);
     await eventLoopDelay(single, true);
     const open = await runIngestLoad({

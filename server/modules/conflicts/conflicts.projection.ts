@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
+import { inList } from '../../../db/in-list';
 import { conflicts, events } from '../../../db/schema/index';
 import type { EventInput, EventInputOf, Phase } from '../../../shared/schemas/events';
 import {
@@ -57,7 +58,7 @@ export class ConflictBatch {
               and(
                 eq(events.missionId, missionId),
                 inArray(events.type, ['checklist', 'results_protocol']),
-                inArray(events.stationId, stationIds),
+                inList(events.stationId, stationIds, 'uuid'),
               ),
             )
         : [],
@@ -65,13 +66,13 @@ export class ConflictBatch {
         ? tx
             .select()
             .from(conflicts)
-            .where(and(eq(conflicts.missionId, missionId), inArray(conflicts.stationId, stationIds)))
+            .where(and(eq(conflicts.missionId, missionId), inList(conflicts.stationId, stationIds, 'uuid')))
         : [],
       conflictIds.length
         ? tx
             .select()
             .from(conflicts)
-            .where(and(eq(conflicts.missionId, missionId), inArray(conflicts.id, conflictIds)))
+            .where(and(eq(conflicts.missionId, missionId), inList(conflicts.id, conflictIds, 'uuid')))
         : [],
     ]);
     for (const row of earlier) {

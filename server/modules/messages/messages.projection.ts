@@ -5,8 +5,9 @@
  * second phone reading it too changes nothing), and the projector adds the notices a team's phones are owed: its help
  * request acknowledged or closed by a coordinator, its findings triaged.
  */
-import { and, eq, inArray, or } from 'drizzle-orm';
+import { and, eq, or } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
+import { inList } from '../../../db/in-list';
 import { stations, teamAssignments, teamInbox, teams } from '../../../db/schema/index';
 import type { EventInput, EventInputOf } from '../../../shared/schemas/events';
 import type { InboxItem } from '../../../shared/schemas/messages';
@@ -78,7 +79,7 @@ export class MessageBatch {
               and(
                 eq(teamAssignments.missionId, missionId),
                 eq(stations.missionId, missionId),
-                inArray(stations.district, districts),
+                inList(stations.district, districts, 'text'),
               ),
             )
         : [],

@@ -4,8 +4,9 @@
  * hold (ballot-rules.ts), `turnout` keeps the latest report per station and hour, `results_protocol` each team's latest
  * protocol per station and contest. Figures that do not add up are flagged, never refused.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
+import { inList } from '../../../db/in-list';
 import { ballots, resultsProtocols, turnoutReports } from '../../../db/schema/index';
 import type { EventInput, EventInputOf } from '../../../shared/schemas/events';
 import type { Ballot, ReportFlag } from '../../../shared/schemas/results';
@@ -88,13 +89,15 @@ export class ResultsBatch {
         ? tx
             .select()
             .from(turnoutReports)
-            .where(and(eq(turnoutReports.missionId, missionId), inArray(turnoutReports.stationId, stationIds)))
+            .where(and(eq(turnoutReports.missionId, missionId), inList(turnoutReports.stationId, stationIds, 'uuid')))
         : [],
       stationIds.length
         ? tx
             .select()
             .from(resultsProtocols)
-            .where(and(eq(resultsProtocols.missionId, missionId), inArray(resultsProtocols.stationId, stationIds)))
+            .where(
+              and(eq(resultsProtocols.missionId, missionId), inList(resultsProtocols.stationId, stationIds, 'uuid')),
+            )
         : [],
     ]);
     const self = new ResultsBatch({

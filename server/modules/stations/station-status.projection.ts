@@ -2,8 +2,8 @@
  * The station_status read model within one ingest batch: the rows the batch may change, changed in memory by the
  * visits, checklist and findings appliers, then written back in one flush.
  */
-import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
+import { updateRows } from '../../../db/bulk-update';
 import { stationStatus } from '../../../db/schema/index';
 import { SEVERITIES, type EventInputOf, type Severity } from '../../../shared/schemas/events';
 import type { StationStatus } from '../../../shared/schemas/stations';
@@ -71,14 +71,11 @@ export class StationStatusBatch {
   }
 
   /** Row-by-row updates, sent together: postgres.js pipelines them on the transaction's connection. */
+  /** One statement for every changed row (db/bulk-update.ts). */
   flush(tx: Tx): Promise<unknown>[] {
-    return [...this.#dirty].map((id) => {
-      const { stationId: _key, missionId, ...row } = this.#rows.get(id)!;
-      return tx
-        .update(stationStatus)
-        .set(row)
-        .where(and(eq(stationStatus.missionId, missionId), eq(stationStatus.stationId, id)));
-    });
+    if (this.#dirty.size === 0) return [];
+    const rows = [...this.#dirty].map((id) => this.#rows.get(id)!);
+    return [tx.execute(updateRows(stationStatus, ['missionId', 'stationId'], rows))];
   }
 
   /** The changed rows, as the realtime layer sends them. */

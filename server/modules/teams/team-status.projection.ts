@@ -2,8 +2,8 @@
  * The team_status read model within one ingest batch: signs of life, positions, presence, help requests and the
  * coordinators' acknowledgements of a team's alerts, changed in memory and written back in one flush.
  */
-import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
+import { updateRows } from '../../../db/bulk-update';
 import { teamStatus } from '../../../db/schema/index';
 import type { EventInputOf } from '../../../shared/schemas/events';
 import type { TeamStatus } from '../../../shared/schemas/teams';
@@ -82,14 +82,11 @@ export class TeamStatusBatch {
     return [...this.#rows.values()];
   }
 
+  /** One statement for every changed row (db/bulk-update.ts). */
   flush(tx: Tx): Promise<unknown>[] {
-    return [...this.#dirty].map((id) => {
-      const { teamId: _key, missionId, ...row } = this.#rows.get(id)!;
-      return tx
-        .update(teamStatus)
-        .set(row)
-        .where(and(eq(teamStatus.missionId, missionId), eq(teamStatus.teamId, id)));
-    });
+    if (this.#dirty.size === 0) return [];
+    const rows = [...this.#dirty].map((id) => this.#rows.get(id)!);
+    return [tx.execute(updateRows(teamStatus, ['missionId', 'teamId'], rows))];
   }
 
   /** The changed rows, as the realtime layer sends them. */
