@@ -48,7 +48,10 @@ const LONG_TASK_RATIO_TARGET = 1.2;
 /** Issue 16: the page's own script time at most this share of the update window. */
 const SCRIPT_SHARE_TARGET = 0.1;
 const PROFILE = process.env.BENCH_PROFILE === '1';
-/** BENCH_TRACE=dir: a Chromium trace of the repaints and of the update window per size (open in DevTools' Performance panel). */
+/**
+ * BENCH_TRACE=dir: Chromium traces of the first render and of the repaints and update window, per size (open in
+ * DevTools' Performance panel).
+ */
 const TRACE_DIR = process.env.BENCH_TRACE ?? null;
 
 export interface MapRow {
@@ -300,8 +303,11 @@ async function oneSize(stationCount: number, log: (line: string) => void): Promi
         const timing = request.timing();
         wire.push({ url: request.url(), start: timing.startTime, end: timing.startTime + timing.responseEnd });
       });
+    if (TRACE_DIR !== null)
+      await browser.startTracing(page, { path: path.join(TRACE_DIR, `first-render-${stationCount}.json`) });
     await page.goto(server.url);
     await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 120_000 });
+    if (TRACE_DIR !== null) await browser.stopTracing();
     if (renderCdp !== null) {
       logProfile((await renderCdp.send('Profiler.stop')).profile, 'first render', log);
       await renderCdp.send('Profiler.start');
