@@ -50,16 +50,30 @@ function buildId(): Plugin {
 /**
  * Inlines client/src/early-reads.js into index.html in place of its `<script src>`: the reads it starts must not wait
  * for a request of their own. The server allows it by its hash (server/client-build.ts, createInlineScriptSources).
+ * A build also names MapLibre's worker script (hashed) in a `<meta name="vigil-map-worker">` before it, which the
+ * script reads early on map pages; the dev server has no such file, and its pages start the worker as usual.
  */
 function inlineEarlyReads(): Plugin {
   const file = fileURLToPath(new URL('./client/src/early-reads.js', import.meta.url));
+  let base = '/';
   return {
     name: 'vigil-inline-early-reads',
-    transformIndexHtml: (html) =>
-      html.replace(
-        '<script src="/src/early-reads.js"></script>',
-        () => `<script>${readFileSync(file, 'utf8')}</script>`,
-      ),
+    configResolved: (config) => {
+      base = config.base;
+    },
+    transformIndexHtml: (html, context) => {
+      const marker = '<script src="/src/early-reads.js"></script>';
+      if (!html.includes(marker)) return html;
+      const worker = Object.values(context.bundle ?? {}).find(
+        (output) => output.type === 'asset' && /(^|\/)maplibre-gl-worker-[\w-]+\.mjs$/.test(output.fileName),
+      );
+      // A build whose worker went unnamed would only be slower, silently: refuse it instead.
+      if (context.bundle !== undefined && worker === undefined)
+        throw new Error("index.html: MapLibre's worker script is not in the build");
+      const meta =
+        worker === undefined ? '' : `<meta name="vigil-map-worker" content="${base}${worker.fileName}" />\n    `;
+      return html.replace(marker, () => `${meta}<script>${readFileSync(file, 'utf8')}</script>`);
+    },
   };
 }
 

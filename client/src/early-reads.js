@@ -1,6 +1,7 @@
 /**
  * The coordinator page's first reads, started by index.html before the app's bundle is even loaded: the session and,
- * on the dashboard, the stations' summary and the teams. The app takes each answer once (client/src/lib/early-reads.ts)
+ * on the dashboard, the stations' summary and the teams; on a map page (the dashboard, a wall) it also starts MapLibre's
+ * worker. The app takes each answer once (client/src/lib/early-reads.ts)
  * instead of asking again after its bundle has been parsed and its session read, which saved a round trip and a half
  * on the first render. Plain JavaScript, no imports: the build inlines it as is into index.html (vite.config.ts), and
  * the server's CSP allows it by its hash.
@@ -42,5 +43,18 @@
     // Not taken (the app went elsewhere) or failed: the app asks again itself; no unhandled rejection meanwhile.
     responses[p].catch(function () {});
   });
-  window.__vigilEarlyReads = { token: token, responses: responses };
+  // MapLibre's worker is otherwise started only once the bundle has run, and the map's first tiles wait for it to have
+  // read and run its script (half a megabyte): started now, beside the bundle, and handed to MapLibre by the app
+  // (client/src/lib/map/early-worker.ts). The build names the hashed file in a <meta>.
+  var workerMeta = document.querySelector('meta[name="vigil-map-worker"]');
+  var mapWorker = null;
+  if (workerMeta !== null && (path === '/' || path === '/display')) {
+    try {
+      var url = workerMeta.getAttribute('content');
+      mapWorker = { url: url, worker: new Worker(url, { type: 'module' }) };
+    } catch (_) {
+      // No module workers here: MapLibre starts its own as usual.
+    }
+  }
+  window.__vigilEarlyReads = { token: token, responses: responses, mapWorker: mapWorker };
 })();

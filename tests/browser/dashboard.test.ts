@@ -527,7 +527,7 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     const asked: string[] = [];
     const count = (request: { url: () => string }) => {
       const url = new URL(request.url());
-      if (url.pathname.startsWith('/api/')) asked.push(url.pathname + url.search);
+      if (url.pathname.startsWith('/api/') || url.pathname.endsWith('.mjs')) asked.push(url.pathname + url.search);
     };
     second.on('request', count);
     await second.reload();
@@ -538,5 +538,8 @@ describe.runIf(chromiumAvailable)('coordinator dashboard in Chromium', () => {
     expect(await second.evaluate(() => Object.keys(window.__vigilEarlyReads?.responses ?? { none: true }))).toEqual([]);
     for (const path of ['/api/session', '/api/stations/summary', '/api/stations'])
       expect(asked.filter((p) => p === path)).toHaveLength(1);
+    // MapLibre's worker too: the map took the one index.html started, and started no other.
+    expect(await second.evaluate(() => window.__vigilEarlyReads?.mapWorker)).toBeNull();
+    expect(asked.filter((p) => /\/maplibre-gl-worker-[\w-]+\.mjs$/.test(p))).toHaveLength(1);
   });
 });

@@ -1,13 +1,22 @@
 import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { takeEarlyRead, type EarlyReads } from '../../client/src/lib/early-reads';
+import { takeEarlyMapWorker, takeEarlyRead, type EarlyReads } from '../../client/src/lib/early-reads';
 
 const SCRIPT = readFileSync(new URL('../../client/src/early-reads.js', import.meta.url), 'utf8');
 
-/** Runs index.html's early-reads.js as a page at `href` with `stored` in localStorage; what it asked for, and how. */
-function runScript(href: string, stored: string | null, summary = '{"counts":{}}') {
+/**
+ * Runs index.html's early-reads.js as a page at `href` with `stored` in localStorage (and, as a build writes it, the map
+ * worker's script named in a <meta> unless `workerScript` is null); what it asked for, and how, and the workers started.
+ */
+function runScript(
+  href: string,
+  stored: string | null,
+  summary = '{"counts":{}}',
+  workerScript: string | null = '/assets/maplibre-gl-worker-abc.mjs',
+) {
   const asked: { path: string; authorization: string }[] = [];
+  const workers: { url: string; options: unknown }[] = [];
   const window: { __vigilEarlyReads?: EarlyReads } = {};
   const url = new URL(href);
   vm.runInNewContext(SCRIPT, {
@@ -17,12 +26,23 @@ function runScript(href: string, stored: string | null, summary = '{"counts":{}}
     Date,
     JSON,
     localStorage: { getItem: (key: string) => (key === 'vigil.coordinator-session' ? stored : null) },
+    document: {
+      querySelector: (selector: string) =>
+        selector === 'meta[name="vigil-map-worker"]' && workerScript !== null
+          ? { getAttribute: (name: string) => (name === 'content' ? workerScript : null) }
+          : null,
+    },
+    Worker: class {
+      constructor(url: string, options: unknown) {
+        workers.push({ url, options });
+      }
+    },
     fetch: (path: string, init: { headers: Record<string, string> }) => {
       asked.push({ path, authorization: init.headers.authorization! });
       return Promise.resolve(new Response(path === '/api/stations/summary' ? summary : '{}'));
     },
   });
-  return { asked, early: window.__vigilEarlyReads };
+  return { asked, workers, early: window.__vigilEarlyReads };
 }
 
 const future = new Date(Date.now() + 3_600_000).toISOString();
@@ -58,6 +78,28 @@ describe("the page's early reads", () => {
     const past = new Date(Date.now() - 1000).toISOString();
     expect(runScript('http://vigil.test/', JSON.stringify({ token: 'tok', expiresAt: past })).asked).toEqual([]);
     expect(runScript('http://vigil.test/join', JSON.stringify({ token: 'tok', expiresAt: future })).asked).toEqual([]);
+  });
+
+  it("start MapLibre's worker on map pages (the dashboard, a wall), from the script the build names", () => {
+    const stored = JSON.stringify({ token: 'tok', expiresAt: future });
+    const dashboard = runScript('http://vigil.test/', stored);
+    expect(dashboard.workers).toEqual([{ url: '/assets/maplibre-gl-worker-abc.mjs', options: { type: 'module' } }]);
+    expect(dashboard.early?.mapWorker?.url).toBe('/assets/maplibre-gl-worker-abc.mjs');
+    expect(runScript('http://vigil.test/display?token=wall', null).workers).toHaveLength(1);
+    // No map on the operations page; none without a session (the sign-in form), none when the build named no script.
+    expect(runScript('http://vigil.test/operations', stored).workers).toEqual([]);
+    expect(runScript('http://vigil.test/', null).workers).toEqual([]);
+    const unnamed = runScript('http://vigil.test/', stored, undefined, null);
+    expect(unnamed.workers).toEqual([]);
+    expect(unnamed.early?.mapWorker).toBeNull();
+  });
+
+  it('hand over the map worker once', () => {
+    const worker = { url: '/w.mjs', worker: {} as Worker };
+    const scope = { __vigilEarlyReads: { token: 'tok', responses: {}, mapWorker: worker } };
+    expect(takeEarlyMapWorker(scope)).toBe(worker);
+    expect(takeEarlyMapWorker(scope)).toBeNull();
+    expect(takeEarlyMapWorker({})).toBeNull();
   });
 
   it('are each taken once, and only with the same token', async () => {

@@ -7,6 +7,14 @@ export interface EarlyReads {
   token: string;
   /** By path; null: the script decided not to read it after all (the app asks itself). */
   responses: Partial<Record<string, Promise<Response | null>>>;
+  /** MapLibre's worker, started on a map page when the build named its script; null otherwise (or once taken). */
+  mapWorker?: EarlyWorker | null;
+}
+
+export interface EarlyWorker {
+  /** The script it was started from. */
+  url: string;
+  worker: Worker;
 }
 
 declare global {
@@ -23,4 +31,12 @@ export function takeEarlyRead(path: string, token: string | null, scope: { __vig
   if (response === undefined) return null;
   delete early.responses[path];
   return response;
+}
+
+/** The map worker index.html started, once; null when there is none (or it was taken). */
+export function takeEarlyMapWorker(scope: { __vigilEarlyReads?: EarlyReads } = window): EarlyWorker | null {
+  const early = scope.__vigilEarlyReads;
+  const worker = early?.mapWorker ?? null;
+  if (early !== undefined) early.mapWorker = null;
+  return worker;
 }

@@ -43,15 +43,20 @@ import { TEAM_ICON, iconName, stateIconImage, teamIconImage } from './state-shap
 import { TILED_STATE_LAYER_IDS } from './tiled-station-layers';
 import { STATION_TILE_LAYER } from '../../../../shared/schemas/map';
 import { STATION_TILES_REFRESH_MS } from '../../../../shared/constants';
+import { takeEarlyMapWorker } from '../early-reads';
+import { withEarlyWorker } from './early-worker';
 
 setWorkerUrl(workerUrl);
 
 /**
  * Starts MapLibre's worker (fetching and compiling its script) now, while the page still waits for the stations:
- * otherwise it starts only when the map is built, after them, and the first render pays for both in a row.
+ * otherwise it starts only when the map is built, after them, and the first render pays for both in a row. The worker
+ * index.html already started (early-reads.js), if any, is the one MapLibre gets.
  */
 export function prewarmMapWorkers(): void {
-  prewarm();
+  const early = takeEarlyMapWorker();
+  if (early === null) prewarm();
+  else withEarlyWorker(early, prewarm);
 }
 
 const FIT_PADDING_PX = 24;
