@@ -47,7 +47,13 @@ const LOAD_RETRY_MS = 5_000;
 const SUMMARY_AGAIN_MS = 300;
 
 export class LiveMission {
+  /** The stations (or their summary) and the teams are in: the page is level with the log. */
   loaded = $state(false);
+  /**
+   * The stations (or their summary) are in: the map can be built, before the teams (drawn on it once it is) arrive.
+   * Set before `loaded`.
+   */
+  stationsLoaded = $state(false);
   loadError = $state<string | null>(null);
   /** A display link's settings; the server pushes changes as they are made. */
   displaySettings = $state<DisplayLinkSettings | null>(null);
@@ -146,6 +152,7 @@ export class LiveMission {
     this.#teams.reset();
     this.revokedReason = null;
     this.loaded = false;
+    this.stationsLoaded = false;
     this.loadError = null;
     this.#link.reset();
     this.displaySettings = options.display ?? null;
@@ -159,10 +166,12 @@ export class LiveMission {
     try {
       // A mission the map draws from tiles starts from a summary: the whole list (90 MB at 200,000 stations) would
       // hold the first render for seconds, and the map does not need it. The list follows (loadStationList).
-      const [summary, teamsReply] = await Promise.all([
-        options.summaryFirst ? options.api.stationSummary() : null,
-        options.api.teams(),
-      ]);
+      // Both reads leave at once; the map waits for the stations only (stationsLoaded).
+      const summaryRead = options.summaryFirst ? options.api.stationSummary() : Promise.resolve(null);
+      const teamsRead = options.api.teams();
+      // Awaited below; if the stations' read fails first, this one must not go unhandled meanwhile.
+      teamsRead.catch(() => undefined);
+      const summary = await summaryRead;
       if (run !== this.#run) return;
       let stationsHead: number;
       if (summary !== null && summary.counts !== null) {
@@ -175,7 +184,11 @@ export class LiveMission {
         this.#stations.load(stationsReply.stations);
         stationsHead = stationsReply.head;
       }
-      this.#teams.load(teamsReply.teams);
+      this.stationsLoaded = true;
+      const teamsReply = await teamsRead;
+      if (run !== this.#run) return;
+      // Not load(): with the map drawn before the teams came, a resync (after the station list) may have read newer rows.
+      this.#teams.upsert(teamsReply.teams);
       // The two lists were read at slightly different moments; replaying from the older one is harmless because rows
       // are only ever replaced by newer ones.
       head = Math.min(stationsHead, teamsReply.head);
@@ -183,6 +196,7 @@ export class LiveMission {
       this.loaded = true;
     } catch (error) {
       if (run !== this.#run) return;
+      this.stationsLoaded = false;
       this.loadError = error instanceof Error ? error.message : String(error);
       this.#link.failed();
       // A 401 ends the session (the API client says so); anything else may pass, so try again by itself.

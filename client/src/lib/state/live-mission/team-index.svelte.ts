@@ -20,12 +20,6 @@ export class TeamIndex {
     this.helpRequests = [];
   }
 
-  /** The first load: every team the reader may see. */
-  load(teams: readonly Team[]): void {
-    for (const team of teams) this.#teams.set(team.id, team);
-    this.#recount();
-  }
-
   get(id: string): Team | undefined {
     return this.#teams.get(id);
   }
