@@ -9,6 +9,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { fieldApp } from './client/vite-field-app.js';
+import { precompressAssets } from './client/vite-precompress.js';
 import { LongestFirstSequencer } from './tests/longest-first-sequencer.js';
 
 const projectRoot = fileURLToPath(new URL('.', import.meta.url));
@@ -79,7 +80,7 @@ function inlineEarlyReads(): Plugin {
 
 export default defineConfig({
   // No svelte.config.js: Svelte 5 reads TypeScript in components by itself, and the defaults are what we want.
-  plugins: [svelte({ configFile: false }), buildId(), inlineEarlyReads(), ...fieldApp(clientRoot)],
+  plugins: [svelte({ configFile: false }), buildId(), inlineEarlyReads(), ...fieldApp(clientRoot), precompressAssets()],
   root: clientRoot,
   // `$shared/schemas/events` instead of `../../../../shared/schemas/events`; the same alias is in tsconfig.json (for
   // tsc, svelte-check, tsx at run time and dependency-cruiser). Vitest's projects inherit it.

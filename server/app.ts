@@ -166,7 +166,9 @@ async function registerClient(app: FastifyInstance, config: Config) {
     app.log.warn({ dir }, 'client not built: only the API is served (npm run build)');
     return;
   }
-  await app.register(fastifyStatic, { root: dir, wildcard: false, index: ['index.html'] });
+  // The build writes compressed copies of its scripts and stylesheets (client/vite-precompress.ts), sent as they are:
+  // compressing the bundle per request held the first render.
+  await app.register(fastifyStatic, { root: dir, wildcard: false, index: ['index.html'], preCompressed: true });
   // The observer's phone app has its own page (client/field.html): join links and the installed app open it.
   for (const url of FIELD_APP_PATHS) {
     app.get(url, { schema: { hide: true } }, (_request, reply) => reply.sendFile(FIELD_APP_PAGE.slice(1)));
