@@ -56,5 +56,10 @@
       // No module workers here: MapLibre starts its own as usual.
     }
   }
+  if (path === '/') {
+    // The glyphs of the clusters' counts, public and cached for a day by the browser: in its cache by the time the
+    // first tiles ask for them, instead of read only then. Must match MAP_GLYPHS_PATH and MAP_FONT (shared/schemas/map.ts).
+    fetch('/api/map/glyphs/Noto%20Sans%20Regular/0-255.pbf').catch(function () {});
+  }
   window.__vigilEarlyReads = { token: token, responses: responses, mapWorker: mapWorker };
 })();

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { MAP_FONT, MAP_GLYPHS_PATH } from '../../shared/schemas/map';
 import { takeEarlyMapWorker, takeEarlyRead, type EarlyReads } from '../../client/src/lib/early-reads';
 
 const SCRIPT = readFileSync(new URL('../../client/src/early-reads.js', import.meta.url), 'utf8');
@@ -15,7 +16,7 @@ function runScript(
   summary = '{"counts":{}}',
   workerScript: string | null = '/assets/maplibre-gl-worker-abc.mjs',
 ) {
-  const asked: { path: string; authorization: string }[] = [];
+  const asked: { path: string; authorization: string | undefined }[] = [];
   const workers: { url: string; options: unknown }[] = [];
   const window: { __vigilEarlyReads?: EarlyReads } = {};
   const url = new URL(href);
@@ -37,13 +38,16 @@ function runScript(
         workers.push({ url, options });
       }
     },
-    fetch: (path: string, init: { headers: Record<string, string> }) => {
-      asked.push({ path, authorization: init.headers.authorization! });
+    fetch: (path: string, init?: { headers: Record<string, string> }) => {
+      asked.push({ path, authorization: init?.headers.authorization });
       return Promise.resolve(new Response(path === '/api/stations/summary' ? summary : '{}'));
     },
   });
   return { asked, workers, early: window.__vigilEarlyReads };
 }
+
+/** What MapLibre asks for first: the range of digits and Latin letters, in the one font the map's labels use. */
+const GLYPHS = MAP_GLYPHS_PATH.replace('{fontstack}', encodeURIComponent(MAP_FONT)).replace('{range}', '0-255');
 
 const future = new Date(Date.now() + 3_600_000).toISOString();
 
@@ -54,18 +58,26 @@ describe("the page's early reads", () => {
       { path: '/api/session', authorization: 'Bearer tok' },
       { path: '/api/stations/summary', authorization: 'Bearer tok' },
       { path: '/api/teams', authorization: 'Bearer tok' },
+      // Public: the clusters' first glyphs, for the browser's cache.
+      { path: GLYPHS, authorization: undefined },
     ]);
     expect(early?.token).toBe('tok');
     // A national mission's list is not read early: the summary has counts.
     expect(await early?.responses['/api/stations']).toBeNull();
-    expect(asked).toHaveLength(3);
+    expect(asked).toHaveLength(4);
   });
 
   it("read a city's station list as soon as its summary says the map draws it whole", async () => {
     const stored = JSON.stringify({ token: 'tok', expiresAt: future });
     const { asked, early } = runScript('http://vigil.test/', stored, '{"head":3,"count":228,"counts":null}');
     expect(await early?.responses['/api/stations']).toBeInstanceOf(Response);
-    expect(asked.map((a) => a.path)).toEqual(['/api/session', '/api/stations/summary', '/api/teams', '/api/stations']);
+    expect(asked.map((a) => a.path)).toEqual([
+      '/api/session',
+      '/api/stations/summary',
+      '/api/teams',
+      GLYPHS,
+      '/api/stations',
+    ]);
   });
 
   it("read only a display's session, with its link's token", () => {
