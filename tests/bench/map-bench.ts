@@ -49,6 +49,11 @@ const LONG_TASK_RATIO_TARGET = 1.2;
 const SCRIPT_SHARE_TARGET = 0.1;
 const PROFILE = process.env.BENCH_PROFILE === '1';
 /**
+ * BENCH_MAP_RENDER_PAIRS=n: also n more first renders, each right after a floor of its own, logged with the median of
+ * their ratios. On a shared, busy box one page and one floor minutes apart can differ by ×1.5 from load alone.
+ */
+const RENDER_PAIRS = Number(process.env.BENCH_MAP_RENDER_PAIRS ?? 0);
+/**
  * BENCH_TRACE=dir: Chromium traces of the first render and of the repaints and update window, per size (open in
  * DevTools' Performance panel).
  */
@@ -199,6 +204,27 @@ async function measureFloor(
   }
 }
 
+/** Navigation → the dashboard ready (body[data-vigil-ready]) in a fresh context signed in with `storedSession`, in ms. */
+async function measureFirstRender(browser: Browser, serverUrl: string, storedSession: string): Promise<number> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  try {
+    await context.addInitScript((stored) => {
+      localStorage.setItem('vigil.coordinator-session', stored);
+      new MutationObserver(() => {
+        const figures = window as { __benchReadyAt?: number };
+        if (figures.__benchReadyAt === undefined && document.body?.dataset.vigilReady === 'true')
+          figures.__benchReadyAt = performance.now();
+      }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-vigil-ready'] });
+    }, storedSession);
+    const page = await context.newPage();
+    await page.goto(serverUrl);
+    await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 120_000 });
+    return await page.evaluate(() => (window as { __benchReadyAt?: number }).__benchReadyAt ?? NaN);
+  } finally {
+    await context.close();
+  }
+}
+
 async function oneSize(stationCount: number, log: (line: string) => void): Promise<MapRow[]> {
   const { url, drop } = await createTestDatabase();
   const server = new VigilInstance({
@@ -267,6 +293,19 @@ async function oneSize(stationCount: number, log: (line: string) => void): Promi
     log(`map: bare map (floor) idle at ${round(floorMs)} ms`);
 
     const storedSession = JSON.stringify({ token: session.token, expiresAt: session.expiresAt });
+    if (RENDER_PAIRS > 0) {
+      const ratios: number[] = [];
+      for (let i = 0; i < RENDER_PAIRS; i++) {
+        const floor = await measureFloor(browser, server.url, floorOptions, log);
+        const render = await measureFirstRender(browser, server.url, storedSession);
+        ratios.push(render / floor);
+        log(`map: pair ${i + 1}: page ${round(render)} ms, floor ${round(floor)} ms, ×${round(render / floor, 2)}`);
+      }
+      const sorted = ratios.sort((a, b) => a - b);
+      log(
+        `map: ${stationCount} stations, median of ${RENDER_PAIRS} pairs ×${round(sorted[(RENDER_PAIRS - 1) >> 1]!, 2)}`,
+      );
+    }
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
     await context.addInitScript((stored) => {
       localStorage.setItem('vigil.coordinator-session', stored);
