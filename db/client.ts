@@ -133,9 +133,6 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   };
 }
 
-/** What a postgres.js error says when the connection itself went away (the pool has already taken it back). */
-const CONNECTION_GONE = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT']);
-
 /**
  * BEGIN goes out with the reads behind it on a reserved connection, not alone: `db.transaction` (postgres.js `begin`)
  * waits for BEGIN's answer before it runs the callback, a round trip of its own per batch. Postgres answers in order,
@@ -144,6 +141,13 @@ const CONNECTION_GONE = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'C
  *
  * The COMMIT is ours, sent once every write is on the connection's queue; the connection goes back to the pool only
  * once COMMIT (or ROLLBACK) is answered, so nothing of this transaction reaches whoever gets it next.
+ *
+ * When the connection is lost meanwhile (Postgres restarted, the backend killed), the pool takes it back at once. Our
+ * patch of postgres.js (patches/) makes the reservation follow that rather than guess it from error codes: every query
+ * of the transaction, sent or waiting, is rejected, later ones are refused, and `release` leaves a connection it no
+ * longer owns to the pool. Unpatched, a query asked after the loss ran on the pool's closed connection and parked it
+ * where the pool never looks again, and one waiting in the reservation's queue (COMMIT) never settled: after an
+ * outage the group commit hung and the pool shrank.
  */
 async function pipelinedPostgresTransaction<T>(
   sql: postgres.Sql,
@@ -154,10 +158,6 @@ async function pipelinedPostgresTransaction<T>(
   const base = (db as unknown as { session: { dialect: PgDialect; schema: SessionArgs[2]; options: SessionArgs[3] } })
     .session;
   const reserved = await sql.reserve();
-  let gone = false;
-  const watch = (error: unknown) => {
-    if (CONNECTION_GONE.has((error as { code?: string } | null)?.code ?? '')) gone = true;
-  };
   try {
     const began = reserved.unsafe('begin').execute();
     // The transaction's session over the reserved connection, as drizzle builds one inside `begin`. (It has no
@@ -168,7 +168,7 @@ async function pipelinedPostgresTransaction<T>(
     const guard = guardTransaction(tx, { prepare: true });
     const beginFailed = began.then(
       () => null,
-      (error: unknown) => (watch(error), guard.refuse(error), error),
+      (error: unknown) => (guard.refuse(error), error),
     );
     let writes: Promise<unknown>;
     let value: T;
@@ -178,7 +178,7 @@ async function pipelinedPostgresTransaction<T>(
       writes = started(handed.writes);
       guard.seal();
       // Observed below; a failure meanwhile must not count as unhandled.
-      writes.catch(watch);
+      writes.catch(() => {});
       // The writes reach the connection's queue through chains of promise callbacks; once those have all run, COMMIT
       // can only queue behind them.
       await new Promise((resolve) => setImmediate(resolve));
@@ -187,21 +187,18 @@ async function pipelinedPostgresTransaction<T>(
       // Refused before COMMIT left: roll back rather than commit a part.
       guard.check();
     } catch (error) {
-      watch(error);
-      if (!gone) await reserved.unsafe('rollback').catch(watch);
+      // Refused at once when the connection is gone; its transaction went with it.
+      await reserved.unsafe('rollback').catch(() => {});
       throw error;
     }
     // A failed write aborted the transaction: Postgres answers this COMMIT with a rollback.
-    await reserved.unsafe('commit').catch((error: unknown) => {
-      watch(error);
-      throw error;
-    });
+    await reserved.unsafe('commit');
     await writes;
     guard.check();
     return value;
   } finally {
-    // A connection that closed is already back in the pool's closed list; releasing it would list it as open.
-    if (!gone) reserved.release();
+    // Patched to do nothing once the pool has taken the connection back.
+    reserved.release();
   }
 }
 
