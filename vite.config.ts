@@ -33,6 +33,7 @@ const UNIT_TESTS = [
   'tests/server/station-import-plan.test.ts',
   'tests/server/turn-budget.test.ts',
   'tests/server/replay-snapshot-text.test.ts',
+  'tests/server/commit-frames.test.ts',
 ];
 
 /**

@@ -25,9 +25,11 @@ export interface StatusPatch {
 
 /**
  * One frame per commit: the events it stored, in sequence order, and the read-model rows they changed, together, so
- * the server encodes it once per room and a client gets both or neither. `status` is null only in the catch-up frames
- * sent on connect, which may span several commits: a client reads the rows changed since its sequence over HTTP after
- * every (re)connect anyway, and after filling any gap (a frame lost loses its rows with it).
+ * the server encodes it once per room and a client gets both or neither. An instance sends a mission's rooms at most
+ * one frame per COMMIT_FRAME_INTERVAL_MS (server/realtime/commit-frames.ts): commits that follow each other closer than
+ * that share the next frame, their events in order and the newest row per station and team. `status` is null only in
+ * the catch-up frames sent on connect, which may span several commits: a client reads the rows changed since its
+ * sequence over HTTP after every (re)connect anyway, and after filling any gap (a frame lost loses its rows with it).
  */
 export interface Commit {
   events: FeedEvent[];

@@ -16,6 +16,7 @@ import type { Station } from '../../shared/schemas/stations';
 import type { DisplayPolicies } from '../modules/displays/display-policies';
 import type { ReplayReply, WallReplay } from '../../shared/schemas/replay';
 import { redactCommitForDisplay, redactReplayForDisplay } from '../modules/events/display-redaction';
+import { createCommitFrames, type CommitFrameTimers } from './commit-frames';
 
 import type { VigilServer } from './socket-types';
 
@@ -35,6 +36,9 @@ export interface BroadcasterOptions {
   /** True with the Redis adapter: policy changes are then told to the other instances too. */
   severalInstances: boolean;
   onError: (error: unknown) => void;
+  /** How often a mission's rooms may get a `commit` frame from this instance (commit-frames.ts); tests shorten it. */
+  commitFrameIntervalMs?: number;
+  commitFrameTimers?: CommitFrameTimers;
 }
 
 export function createBroadcaster(io: VigilServer, options: BroadcasterOptions) {
@@ -65,21 +69,31 @@ export function createBroadcaster(io: VigilServer, options: BroadcasterOptions) 
     }
   }
 
+  /**
+   * One `commit` frame per room: a single emit is encoded once for the whole room (and published once to the other
+   * instances), and a client gets the events and the rows they changed together or not at all. Commits that follow
+   * each other closely share a frame (commit-frames.ts).
+   */
+  const commitFrames = createCommitFrames(
+    (missionId, events, patch) => {
+      safely(() => io.to(roomFor(missionId, 'coordinator')).emit('commit', { events, status: patch }));
+      toDisplays(missionId, (policy) =>
+        io.to(roomFor(missionId, 'display')).emit('commit', redactCommitForDisplay(events, patch, policy)),
+      );
+    },
+    options.commitFrameIntervalMs,
+    options.commitFrameTimers,
+  );
+
   return {
     /** A station's details changed (stored already): coordinators and displays update their maps. */
     stationsChanged(missionId: string, stations: Station[]): void {
       safely(() => io.to(roomFor(missionId, 'coordinator')).emit('stations_changed', { stations }));
       safely(() => io.to(roomFor(missionId, 'display')).emit('stations_changed', { stations }));
     },
-    /**
-     * One `commit` frame per room: a single emit is encoded once for the whole room (and published once to the other
-     * instances), and a client gets the events and the rows they changed together or not at all.
-     */
+    /** A stored commit: its `commit` frame to the mission's rooms, and its notices to the teams it concerns. */
     publish(missionId: string, events: StoredEvent[], patch: StatusPatch, deliveries: InboxItem[] = []): void {
-      safely(() => io.to(roomFor(missionId, 'coordinator')).emit('commit', { events, status: patch }));
-      toDisplays(missionId, (policy) =>
-        io.to(roomFor(missionId, 'display')).emit('commit', redactCommitForDisplay(events, patch, policy)),
-      );
+      commitFrames.add(missionId, events, patch);
       for (const { type, teamId, seq } of events) {
         if (teamId === null) continue;
         if (type === 'plan_changed') safely(() => io.to(teamRoom(teamId)).emit('plan_updated', { teamId, seq }));
@@ -162,6 +176,8 @@ export function createBroadcaster(io: VigilServer, options: BroadcasterOptions) 
      * instance) reloads its state.
      */
     missionReset(missionId: string, head: number): void {
+      // Frames still waiting hold events of the log that is gone.
+      commitFrames.drop(missionId);
       safely(() =>
         io.to([roomFor(missionId, 'coordinator'), roomFor(missionId, 'display')]).emit('mission_reset', { head }),
       );
@@ -204,6 +220,11 @@ export function createBroadcaster(io: VigilServer, options: BroadcasterOptions) 
     /** The same disconnection for this instance's sockets only: told by another instance, or the periodic sweep. */
     tokenRevokedHere(tokenId: string): void {
       io.local.in(tokenRoom(tokenId)).disconnectSockets(true);
+    },
+
+    /** Sends the frames still waiting (the server is closing). */
+    close(): void {
+      commitFrames.flushAll();
     },
 
     displayPolicyChanged(missionId: string): void {

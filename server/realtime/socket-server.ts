@@ -145,6 +145,8 @@ export default fp(
 
     app.addHook('preClose', async () => {
       clearInterval(announcer);
+      // What waits to be sent goes now, while this instance's sockets are still there to get it.
+      broadcaster.close();
       // Close the transports rather than disconnecting the sockets: clients see "transport close" and reconnect
       // (to another instance behind the load balancer, or to this one restarted); an explicit server disconnect
       // would tell them not to.

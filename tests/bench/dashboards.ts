@@ -14,11 +14,19 @@ import { freePort } from '../helpers/processes';
 /** Processes the dashboards are spread over: one per core of the machine the figures are written for. */
 const DASHBOARD_PROCESSES = 2;
 
+/** A `commit` frame as the dashboards receive it: the timed item is the first event's id. */
+export interface CommitFrame {
+  events: { id: string }[];
+  [field: string]: unknown;
+}
+
 export const wallClock = () => performance.timeOrigin + performance.now();
 
 export interface HeldDashboards {
   /** Send → receipt delays of every delivery of the items sent (id → wall-clock ms). */
   collect(sentAt: Record<string, number>): Promise<number[]>;
+  /** A `commit` frame the dashboards received (after `collect`), for a floor that sends the same bytes. */
+  sampleFrame(): CommitFrame | null;
   close(): Promise<void>;
 }
 
@@ -51,21 +59,24 @@ export async function holdDashboards(
         }),
     ),
   );
+  let sample: CommitFrame | null = null;
   return {
     async collect(sentAt) {
       const answers = await Promise.all(
         children.map(
           (c) =>
-            new Promise<{ delays: number[]; missing: number }>((resolve) => {
-              c.once('message', (m) => resolve(m as { delays: number[]; missing: number }));
+            new Promise<{ delays: number[]; missing: number; frame: CommitFrame | null }>((resolve) => {
+              c.once('message', (m) => resolve(m as { delays: number[]; missing: number; frame: CommitFrame | null }));
               c.send({ type: 'collect', sentAt });
             }),
         ),
       );
       const missing = answers.reduce((n, a) => n + a.missing, 0);
       if (missing > 0) log(`  ${missing} deliveries missing`);
+      sample = answers.find((a) => a.frame !== null)?.frame ?? sample;
       return answers.flatMap((a) => a.delays);
     },
+    sampleFrame: () => sample,
     async close() {
       await Promise.all(
         children.map(
@@ -98,12 +109,21 @@ export async function sendSeries(
   return sentAt;
 }
 
-/** A bare Socket.IO server broadcasting to the same number of clients: the floor for fan-out latency. */
+/** The smallest frame the dashboards read alike: one event with only its id, no rows. */
+const MINIMAL_FRAME: CommitFrame = { events: [{ id: '' }], status: { stations: [], teams: [] } };
+
+/**
+ * A bare Socket.IO server broadcasting to the same number of clients: the floor for fan-out latency. `frame`: what to
+ * send (each send gets a fresh id in its first event); by default the minimal frame. Sent a frame Vigil sent, the
+ * floor costs the clients what Vigil's frames cost them (parsing a whole event and its rows), so what is left between
+ * the two is Vigil's own path: the request, the commit, the Redis hop and the instances' emits.
+ */
 export async function bareBroadcastBaseline(
   count: number,
   events: number,
   intervalMs: number,
   log: (line: string) => void,
+  frame: CommitFrame = MINIMAL_FRAME,
 ): Promise<number[]> {
   const http = createServer();
   const server = new Server(http, { transports: ['websocket'] });
@@ -114,8 +134,9 @@ export async function bareBroadcastBaseline(
   const sentAt = await sendSeries(
     async () => {
       const id = randomUUID();
-      // The same message as Vigil's, one frame per send, so the load generator reads both alike.
-      server.to('room').emit('commit' as never, { events: [{ id }], status: { stations: [], teams: [] } } as never);
+      // One frame per send, shaped as Vigil's, so the load generator reads both alike.
+      const [first, ...rest] = frame.events;
+      server.to('room').emit('commit' as never, { ...frame, events: [{ ...first, id }, ...rest] } as never);
       return id;
     },
     events,

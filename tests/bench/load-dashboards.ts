@@ -3,7 +3,8 @@
  * clients on 127.0.0.1 spread over `urls`, and notes when each event of a `commit` frame arrives (wall-clock milliseconds, which
  * every process on the machine shares). The parent then sends when it sent each item; this process answers with the
  * send → receipt delays of every delivery.
- *   parent → { type: 'collect', sentAt: { [id]: ms } } → child → { type: 'delays', delays: number[], missing: number }
+ *   parent → { type: 'collect', sentAt: { [id]: ms } } → child → { type: 'delays', delays: number[], missing: number, frame }
+ *   (`frame`: the first `commit` frame this process received, as it came, for a floor that sends the same bytes)
  *   parent → { type: 'close' } → child exits.
  * Input: JSON in BENCH_DASHBOARDS { urls, count, auth, trackPrefix? }.
  */
@@ -23,6 +24,8 @@ const now = () => performance.timeOrigin + performance.now();
 const received = new Map<string, number[]>();
 const sockets: Socket[] = [];
 const trackPrefix = load.trackPrefix ?? '';
+/** The first `commit` frame received, kept whole. */
+let firstFrame: unknown = null;
 
 const BATCH = 200;
 for (let i = 0; i < load.count; i += BATCH) {
@@ -35,8 +38,10 @@ for (let i = 0; i < load.count; i += BATCH) {
         forceNew: true,
       });
       sockets.push(socket);
-      socket.on('commit', ({ events }: { events: { id?: unknown }[] }) => {
+      socket.on('commit', (frame: { events: { id?: unknown }[] }) => {
         const at = now();
+        firstFrame ??= frame;
+        const { events } = frame;
         for (const item of events) {
           if (typeof item.id !== 'string' || !item.id.startsWith(trackPrefix)) continue;
           const times = received.get(item.id);
@@ -66,5 +71,5 @@ process.on('message', (message: { type: 'collect'; sentAt: Record<string, number
     for (const t of times) delays.push(t - sentAt);
   }
   received.clear();
-  process.send!({ type: 'delays', delays, missing });
+  process.send!({ type: 'delays', delays, missing, frame: firstFrame });
 });

@@ -14,7 +14,6 @@
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { PassThrough, Readable } from 'node:stream';
-import { buffer } from 'node:stream/consumers';
 import zlib from 'node:zlib';
 import negotiate from '@fastify/accept-negotiator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -114,6 +113,20 @@ async function* slices(body: Buffer, budget: TurnBudget): AsyncGenerator<Buffer>
   }
 }
 
+/**
+ * The stream's bytes in one Buffer. Not `stream/consumers`' `buffer()`: on Node 20 it gathers the chunks into a Blob
+ * and copies them out again in one run of microtasks, about 90 ms for a national list's gzip and brotli bytes (seen in
+ * the stations bench's profile, the longest stall of its cold read). `Buffer.concat` is one copy.
+ */
+function collect(stream: Readable): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.once('end', () => resolve(Buffer.concat(chunks)));
+    stream.once('error', reject);
+  });
+}
+
 const etagOf = (key: string, version: string) => `W/"${key}.${version}"`;
 
 async function encode(key: string, source: EncodedReplySource): Promise<Encoded> {
@@ -126,7 +139,7 @@ async function encode(key: string, source: EncodedReplySource): Promise<Encoded>
   const br = json.pipe(
     zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } }),
   );
-  const compressed = Promise.all([buffer(gzip), buffer(br)]);
+  const compressed = Promise.all([collect(gzip), collect(br)]);
   let gzipped: Buffer;
   let brotlied: Buffer;
   try {
