@@ -145,6 +145,41 @@ describe.each(drivers)('pipelined transaction on %s', (driver) => {
   );
 
   it.runIf(driver === 'postgres')(
+    'holds the rest of the batch back only while a statement new to the connection is described',
+    async () => {
+      const created = await createTestDatabase();
+      const proxy = await slowLink(new URL(created.url), 150);
+      const url = new URL(created.url);
+      url.host = `127.0.0.1:${proxy.port}`;
+      const slow = await openDatabase({ driver: 'postgres', url: url.toString(), poolSize: 1 });
+      try {
+        await slow.db.execute(sql`create table notes (id integer primary key, body text not null)`);
+        proxy.waves.length = 0;
+        await slow.pipelinedTransaction(async (tx) => {
+          await tx.execute(sql`select 1`);
+          const writes = Promise.all([
+            // New to the connection, with a parameter: described (a round trip), then run (another).
+            tx.execute(sql`insert into notes values (${1}, 'one')`),
+            tx.execute(sql`insert into notes values (2, 'two')`),
+            tx.execute(sql`insert into notes values (3, 'three')`),
+            tx.execute(sql`insert into notes values (4, 'four')`),
+          ]);
+          return { value: null, writes };
+        });
+        // [BEGIN + read], [describe], [run it], [the other writes + COMMIT]: not one wave for each write after it.
+        expect(proxy.waves).toHaveLength(4);
+        expect(proxy.waves[3]).toContain('four');
+        expect(proxy.waves[3]).toContain('commit');
+      } finally {
+        await slow.close();
+        proxy.close();
+        await created.drop();
+      }
+    },
+    30_000,
+  );
+
+  it.runIf(driver === 'postgres')(
     'hands its connection back out of any transaction: the next transaction on it keeps its own',
     async () => {
       // One connection: the transaction waiting for it gets it the moment the pipelined one has committed.
