@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { drizzle as drizzlePostgres, PostgresJsSession, PostgresJsTransaction } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { PgDatabase, PgDialect, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import * as schema from './schema/index';
 
@@ -107,7 +107,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   return {
     db,
     driver: 'postgres',
-    pipelinedTransaction: (work) => pipelinedPostgresTransaction(db, work),
+    pipelinedTransaction: (work) => pipelinedPostgresTransaction(sql, db, work),
     migrate: async () => {
       // A session-level advisory lock needs one connection for the whole migration.
       const lockSql = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
@@ -133,34 +133,73 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   };
 }
 
+/**
+ * BEGIN goes out with the reads behind it on a reserved connection, not alone: `db.transaction` (postgres.js `begin`)
+ * waits for BEGIN's answer before it runs the callback, a round trip of its own per batch. Postgres answers in order,
+ * so BEGIN's answer arrives before the reads': if it failed (the reads then ran outside a transaction, where they change
+ * nothing), every query asked after that is refused, so no write can run outside the transaction.
+ *
+ * The COMMIT is ours, sent once every write is on the connection's queue; the connection goes back to the pool only
+ * once COMMIT (or ROLLBACK) is answered, so nothing of this transaction reaches whoever gets it next.
+ *
+ * When the connection is lost meanwhile (Postgres restarted, the backend killed), the pool takes it back at once. Our
+ * patch of postgres.js (patches/) makes the reservation follow that rather than guess it from error codes: every query
+ * of the transaction, sent or waiting, is rejected, later ones are refused, and `release` leaves a connection it no
+ * longer owns to the pool. Unpatched, a query asked after the loss ran on the pool's closed connection and parked it
+ * where the pool never looks again, and one waiting in the reservation's queue (COMMIT) never settled: after an
+ * outage the group commit hung and the pool shrank.
+ */
 async function pipelinedPostgresTransaction<T>(
+  sql: postgres.Sql,
   db: Db,
   work: (tx: Tx) => Promise<{ value: T; writes: Promise<unknown> }>,
 ): Promise<T> {
-  let guard!: TransactionGuard;
-  let writes: Promise<unknown> = Promise.resolve();
-  // The COMMIT is postgres.js's own, sent when this callback returns: it then queues behind the writes still in flight,
-  // on the connection the transaction still holds. (A COMMIT of ours would hand the connection back to the pool as soon
-  // as it was answered, and the one postgres.js sends after the callback would then end whatever transaction the
-  // connection had begun for someone else in between.)
-  const value = await db.transaction(async (tx) => {
-    guard = guardTransaction(tx, { prepare: true });
-    const handed = await work(tx);
-    writes = started(handed.writes);
-    guard.seal();
-    // Observed below, once the transaction has ended; a failure meanwhile must not count as unhandled.
-    writes.catch(() => {});
-    // The writes reach the connection's queue through chains of promise callbacks; once those have all run, COMMIT
-    // can only queue behind them.
-    await new Promise((resolve) => setImmediate(resolve));
-    // Refused before COMMIT left: roll back rather than commit a part.
+  type SessionArgs = ConstructorParameters<typeof PostgresJsSession>;
+  const base = (db as unknown as { session: { dialect: PgDialect; schema: SessionArgs[2]; options: SessionArgs[3] } })
+    .session;
+  const reserved = await sql.reserve();
+  try {
+    const began = reserved.unsafe('begin').execute();
+    // The transaction's session over the reserved connection, as drizzle builds one inside `begin`. (It has no
+    // savepoints: the pipelined path never nests a transaction.)
+    const session = new PostgresJsSession(reserved as unknown as postgres.Sql, base.dialect, base.schema, base.options);
+    // Typed for a `begin` client; the reserved connection answers the same calls but savepoints.
+    const tx = new PostgresJsTransaction(base.dialect, session as never, base.schema) as unknown as Tx;
+    const guard = guardTransaction(tx, { prepare: true });
+    const beginFailed = began.then(
+      () => null,
+      (error: unknown) => (guard.refuse(error), error),
+    );
+    let writes: Promise<unknown>;
+    let value: T;
+    try {
+      const handed = await work(tx);
+      value = handed.value;
+      writes = started(handed.writes);
+      guard.seal();
+      // Observed below; a failure meanwhile must not count as unhandled.
+      writes.catch(() => {});
+      // The writes reach the connection's queue through chains of promise callbacks; once those have all run, COMMIT
+      // can only queue behind them.
+      await new Promise((resolve) => setImmediate(resolve));
+      const failed = await beginFailed;
+      if (failed) throw failed;
+      // Refused before COMMIT left: roll back rather than commit a part.
+      guard.check();
+    } catch (error) {
+      // Refused at once when the connection is gone; its transaction went with it.
+      await reserved.unsafe('rollback').catch(() => {});
+      throw error;
+    }
+    // A failed write aborted the transaction: Postgres answers this COMMIT with a rollback.
+    await reserved.unsafe('commit');
+    await writes;
     guard.check();
-    return handed.value;
-  });
-  // A failed write aborted the transaction: Postgres answered the COMMIT behind it with a rollback.
-  await writes;
-  guard.check();
-  return value;
+    return value;
+  } finally {
+    // Patched to do nothing once the pool has taken the connection back.
+    reserved.release();
+  }
 }
 
 /** Sends a query handed back unsent: a drizzle query is only sent once something waits for it. */
@@ -182,6 +221,8 @@ export class LateQueryError extends Error {
 interface TransactionGuard {
   /** From now on every query asked of the transaction is refused. */
   seal(): void;
+  /** Refuses every query from now on with `error`, which `check` then throws (BEGIN failed). */
+  refuse(error: unknown): void;
   /** Throws the first refusal, or the first failure of any query of the transaction, even one no caller awaited. */
   check(): void;
 }
@@ -212,6 +253,7 @@ function guardTransaction(tx: Tx, options: { prepare?: boolean } = {}): Transact
   const session = (tx as unknown as { session: { prepareQuery: (...args: unknown[]) => PreparedQuery } }).session;
   const prepare = session.prepareQuery.bind(session);
   let sealed = false;
+  let refusal: { error: unknown } | null = null;
   let failure: { error: unknown } | null = null;
   const fail = (error: unknown) => {
     failure ??= { error };
@@ -227,6 +269,7 @@ function guardTransaction(tx: Tx, options: { prepare?: boolean } = {}): Transact
     for (const method of ['execute', 'all'] as const) {
       const run = prepared[method].bind(prepared);
       prepared[method] = (...runArgs: unknown[]) => {
+        if (refusal) return Promise.reject(refusal.error).catch(fail);
         if (sealed) return Promise.reject(new LateQueryError(text)).catch(fail);
         return run(...runArgs).catch(fail);
       };
@@ -236,6 +279,10 @@ function guardTransaction(tx: Tx, options: { prepare?: boolean } = {}): Transact
   return {
     seal: () => {
       sealed = true;
+    },
+    refuse: (error) => {
+      refusal ??= { error };
+      failure ??= { error };
     },
     check: () => {
       if (failure) throw failure.error;

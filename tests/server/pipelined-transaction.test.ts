@@ -3,6 +3,7 @@
  * a write sent too late must fail loudly (not hang, nor run outside the transaction), and the connection it hands
  * back must carry no COMMIT meant for it into someone else's transaction.
  */
+import net from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LateQueryError, openDatabase, rowsOf, type Database } from '../../db/client';
@@ -113,6 +114,72 @@ describe.each(drivers)('pipelined transaction on %s', (driver) => {
   );
 
   it.runIf(driver === 'postgres')(
+    'costs two round trips: BEGIN leaves with the reads, and COMMIT with the writes',
+    async () => {
+      const created = await createTestDatabase();
+      const proxy = await slowLink(new URL(created.url), 150);
+      const url = new URL(created.url);
+      url.host = `127.0.0.1:${proxy.port}`;
+      const slow = await openDatabase({ driver: 'postgres', url: url.toString(), poolSize: 1 });
+      try {
+        await slow.db.execute(sql`create table notes (id integer primary key, body text not null)`);
+        proxy.waves.length = 0;
+        await slow.pipelinedTransaction(async (tx) => {
+          await Promise.all([tx.execute(sql`select 1`), tx.execute(sql`select count(*) from notes`)]);
+          const writes = Promise.all([
+            tx.execute(sql`insert into notes values (1, 'one')`),
+            tx.execute(sql`insert into notes values (2, 'two')`),
+          ]);
+          return { value: null, writes };
+        });
+        // Each wave is what the client sent before waiting for an answer: [BEGIN + reads], [writes + COMMIT].
+        expect(proxy.waves.map((wave) => wave.includes('commit'))).toEqual([false, true]);
+        expect(proxy.waves[0]).toContain('begin');
+      } finally {
+        await slow.close();
+        proxy.close();
+        await created.drop();
+      }
+    },
+    30_000,
+  );
+
+  it.runIf(driver === 'postgres')(
+    'holds the rest of the batch back only while a statement new to the connection is described',
+    async () => {
+      const created = await createTestDatabase();
+      const proxy = await slowLink(new URL(created.url), 150);
+      const url = new URL(created.url);
+      url.host = `127.0.0.1:${proxy.port}`;
+      const slow = await openDatabase({ driver: 'postgres', url: url.toString(), poolSize: 1 });
+      try {
+        await slow.db.execute(sql`create table notes (id integer primary key, body text not null)`);
+        proxy.waves.length = 0;
+        await slow.pipelinedTransaction(async (tx) => {
+          await tx.execute(sql`select 1`);
+          const writes = Promise.all([
+            // New to the connection, with a parameter: described (a round trip), then run (another).
+            tx.execute(sql`insert into notes values (${1}, 'one')`),
+            tx.execute(sql`insert into notes values (2, 'two')`),
+            tx.execute(sql`insert into notes values (3, 'three')`),
+            tx.execute(sql`insert into notes values (4, 'four')`),
+          ]);
+          return { value: null, writes };
+        });
+        // [BEGIN + read], [describe], [run it], [the other writes + COMMIT]: not one wave for each write after it.
+        expect(proxy.waves).toHaveLength(4);
+        expect(proxy.waves[3]).toContain('four');
+        expect(proxy.waves[3]).toContain('commit');
+      } finally {
+        await slow.close();
+        proxy.close();
+        await created.drop();
+      }
+    },
+    30_000,
+  );
+
+  it.runIf(driver === 'postgres')(
     'hands its connection back out of any transaction: the next transaction on it keeps its own',
     async () => {
       // One connection: the transaction waiting for it gets it the moment the pipelined one has committed.
@@ -145,3 +212,38 @@ describe.each(drivers)('pipelined transaction on %s', (driver) => {
     20_000,
   );
 });
+
+/**
+ * A TCP proxy to Postgres whose answers arrive `delayMs` late, recording what the client sends in waves: bytes sent
+ * within half the delay of each other belong to one wave, so each wave is one round trip.
+ */
+async function slowLink(target: URL, delayMs: number) {
+  const waves: string[] = [];
+  let lastSentAt = -Infinity;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    sockets.add(client).add(upstream);
+    client.on('data', (chunk) => {
+      const now = performance.now();
+      const text = chunk.toString('latin1').toLowerCase();
+      if (now - lastSentAt > delayMs / 2) waves.push(text);
+      else waves[waves.length - 1] += text;
+      lastSentAt = now;
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => setTimeout(() => client.writable && client.write(chunk), delayMs));
+    const end = () => (client.destroy(), upstream.destroy());
+    client.on('close', end).on('error', end);
+    upstream.on('close', end).on('error', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    waves,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
