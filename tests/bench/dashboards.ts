@@ -147,3 +147,69 @@ export async function bareBroadcastBaseline(
   server.close();
   return delays;
 }
+
+/**
+ * The floor of Vigil's own topology: two bare Socket.IO processes joined by the Redis adapter, the clients spread over
+ * both as Vigil's dashboards are, each frame emitted on one and carried to the other by Redis (bare-instance.ts). It
+ * shares the scale-out's costs (two processes on the machine's cores, the Redis hop) and has none of Vigil's own: no
+ * request, no commit, no rooms per role.
+ */
+export async function bareTwoInstanceBaseline(
+  count: number,
+  events: number,
+  intervalMs: number,
+  log: (line: string) => void,
+  redisUrl: string,
+  frame: CommitFrame = MINIMAL_FRAME,
+): Promise<number[]> {
+  const ports = [await freePort(), await freePort()];
+  const instances = ports.map((port) =>
+    fork(path.join(PROJECT_ROOT, 'tests/bench/bare-instance.ts'), [], {
+      cwd: PROJECT_ROOT,
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, BENCH_BARE_INSTANCE: JSON.stringify({ port, redisUrl }) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    }),
+  );
+  try {
+    await Promise.all(
+      instances.map(
+        (c) =>
+          new Promise<void>((resolve, reject) => {
+            c.once('message', () => resolve());
+            c.once('exit', (code) => reject(new Error(`bare instance exited ${code}`)));
+          }),
+      ),
+    );
+    const dashboards = await holdDashboards(
+      ports.map((port) => `http://127.0.0.1:${port}`),
+      count,
+      {},
+      log,
+    );
+    const sentAt = await sendSeries(
+      async () => {
+        const id = randomUUID();
+        const [first, ...rest] = frame.events;
+        instances[1]!.send({ type: 'emit', frame: { ...frame, events: [{ ...first, id }, ...rest] } });
+        return id;
+      },
+      events,
+      intervalMs,
+    );
+    const delays = await dashboards.collect(sentAt);
+    await dashboards.close();
+    return delays;
+  } finally {
+    await Promise.all(
+      instances.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null) return resolve();
+            c.once('exit', () => resolve());
+            c.send({ type: 'close' });
+          }),
+      ),
+    );
+  }
+}

@@ -40,6 +40,7 @@ describe.runIf(runnable)('npm run bench (quick mode)', () => {
       'scale-out: 50 events/request, 16 clients, one mission, over Redis',
       'end-to-end POST on B → dashboards on A and B, 20 dashboards',
       'end-to-end POST on B → dashboards on A and B, 20 dashboards, against a bare broadcast of the same frame',
+      'end-to-end POST on B → dashboards on A and B, 20 dashboards, against two bare instances over Redis',
       'server memory per connected dashboard (20 connected)',
       '10 clients read 2,000 stations at once: /health p99 while they read (cold cache)',
       '10 clients read 2,000 stations at once: server peak RSS',

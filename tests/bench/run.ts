@@ -44,7 +44,7 @@ import { replaySection } from './replay-bench';
 import { stationsSection } from './stations-bench';
 import { nationalDaySection } from './national-day';
 import { closedLoop, round, runLoadProcess, summarize } from './measure';
-import { bareBroadcastBaseline, holdDashboards, sendSeries } from './dashboards';
+import { bareBroadcastBaseline, bareTwoInstanceBaseline, holdDashboards, sendSeries } from './dashboards';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const ONLY = new Set(
@@ -557,6 +557,17 @@ async function fanoutSection(
         vigil: `p50 ${ms(delays.p50)}, p99 ${ms(delays.p99)}`,
         baseline: `bare broadcast of a ${bytes}-byte commit frame Vigil sent: p50 ${ms(same.p50)}, p99 ${ms(same.p99)}`,
         ratio: `p99 ×${round(delays.p99 / same.p99, 1)}`,
+        target: count >= 5000 ? '≤ 1.3× bare (issue 16)' : '—',
+      });
+      log(`baseline: two bare Socket.IO processes over the same Redis, Vigil's frame, ${count} clients`);
+      const two = summarize(
+        await bareTwoInstanceBaseline(count, FANOUT_EVENTS, FANOUT_INTERVAL_MS, log, redis.url, frame),
+      );
+      rows.push({
+        figure: `end-to-end POST on B → dashboards on A and B, ${count} dashboards, against two bare instances over Redis`,
+        vigil: `p50 ${ms(delays.p50)}, p99 ${ms(delays.p99)}`,
+        baseline: `the same frame emitted on one of two bare Socket.IO processes joined by the Redis adapter: p50 ${ms(two.p50)}, p99 ${ms(two.p99)}`,
+        ratio: `p99 ×${round(delays.p99 / two.p99, 1)}`,
         target: count >= 5000 ? '≤ 1.3× bare (issue 16)' : '—',
       });
     }
