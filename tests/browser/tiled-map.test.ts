@@ -156,6 +156,38 @@ describe.runIf(chromiumAvailable)('a country-sized map drawn from vector tiles i
     await context.close();
   });
 
+  it("the wall draws its stations before the teams' read has answered, and is live once the teams are in", async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let teamsHeld = false;
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => console.error('page error:', error.message));
+    await page.route('**/api/teams', async (route) => {
+      if (teamsHeld) return route.continue();
+      teamsHeld = true;
+      await released;
+      await route.continue();
+    });
+    await page.goto(`${base}/display?token=${encodeURIComponent(mission.displayToken)}`);
+    await page.waitForFunction(
+      (layer) => {
+        const map = window.__vigilMap;
+        return (
+          map !== undefined && map.loaded() && map.querySourceFeatures('stations', { sourceLayer: layer }).length > 0
+        );
+      },
+      STATION_TILE_LAYER,
+      { timeout: 2 * BUSY_MACHINE_WAIT_MS, polling: 50 },
+    );
+    // Drawn, but not live: the socket opens once the teams are in.
+    expect(teamsHeld).toBe(true);
+    expect(await page.getAttribute('body', 'data-vigil-ready')).toBeNull();
+    release();
+    await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 2 * BUSY_MACHINE_WAIT_MS });
+    await context.close();
+  });
+
   it('is ready from the summary before the whole list arrives, and keeps a change heard meanwhile', async () => {
     // The whole list is read as soon as it is asked for, but handed to the page only once released: it misses the
     // check-in below, which the page hears meanwhile and must apply over it.
