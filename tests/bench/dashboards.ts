@@ -3,7 +3,7 @@
  * load-dashboards.ts processes (so their CPU is not the measured server's), and the floor they are compared with, a
  * bare Socket.IO broadcast to the same number of clients in the same run.
  */
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import path from 'node:path';
@@ -78,18 +78,18 @@ export async function holdDashboards(
     },
     sampleFrame: () => sample,
     async close() {
-      await Promise.all(
-        children.map(
-          (c) =>
-            new Promise<void>((resolve) => {
-              if (c.exitCode !== null) return resolve();
-              c.once('exit', () => resolve());
-              c.send({ type: 'close' });
-            }),
-        ),
-      );
+      await Promise.all(children.map(closeChild));
     },
   };
+}
+
+/** Asks a forked load process to close, and waits for it to exit. */
+function closeChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.send({ type: 'close' });
+  });
 }
 
 /** Sends `count` items `intervalMs` apart and returns when each was sent (wall-clock ms), by id. */
@@ -201,15 +201,6 @@ export async function bareTwoInstanceBaseline(
     await dashboards.close();
     return delays;
   } finally {
-    await Promise.all(
-      instances.map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            if (c.exitCode !== null) return resolve();
-            c.once('exit', () => resolve());
-            c.send({ type: 'close' });
-          }),
-      ),
-    );
+    await Promise.all(instances.map(closeChild));
   }
 }

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildLargeMission } from '../../db/seed/large-mission';
 import { setUpMission, type MissionCredentials } from '../../server/modules/missions/mission-setup';
 import { TILED_MAP_MIN_STATIONS } from '../../shared/constants';
@@ -118,25 +118,29 @@ describe.runIf(chromiumAvailable)('a country-sized map drawn from vector tiles i
     await expect.poll(() => tileReads.length, { timeout: BUSY_MACHINE_WAIT_MS }).toBeGreaterThan(readsBefore);
     await page.context().close();
   });
-  it("draws its stations before the teams' read has answered, and is live once the teams are in", async () => {
+  /**
+   * A page whose first read of the teams is held until `release` (later ones, by the socket's catch-up and the
+   * panels, pass), to show what the page draws before the teams are in.
+   */
+  async function pageWithTeamsHeld(viewport: { width: number; height: number }) {
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
-    let teamsHeld = false;
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    let held = false;
+    const context = await browser.newContext({ viewport });
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error('page error:', error.message));
-    // The first read of the teams only (later ones, by the socket's catch-up and the panels, pass).
     await page.route('**/api/teams', async (route) => {
-      if (teamsHeld) return route.continue();
-      teamsHeld = true;
+      if (held) return route.continue();
+      held = true;
       await released;
       await route.continue();
     });
-    await page.goto(base);
-    await page.fill('input[name=username]', mission.coordinator.username);
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('form[data-vigil-login] button[type=submit]');
-    await page.waitForFunction(
+    return { context, page, release, teamsHeld: () => held };
+  }
+
+  /** Waits until the map has drawn stations from its tiles. */
+  const stationsDrawn = (page: Page) =>
+    page.waitForFunction(
       (layer) => {
         const map = window.__vigilMap;
         return (
@@ -146,8 +150,16 @@ describe.runIf(chromiumAvailable)('a country-sized map drawn from vector tiles i
       STATION_TILE_LAYER,
       { timeout: 2 * BUSY_MACHINE_WAIT_MS, polling: 50 },
     );
+
+  it("draws its stations before the teams' read has answered, and is live once the teams are in", async () => {
+    const { context, page, release, teamsHeld } = await pageWithTeamsHeld({ width: 1366, height: 768 });
+    await page.goto(base);
+    await page.fill('input[name=username]', mission.coordinator.username);
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('form[data-vigil-login] button[type=submit]');
+    await stationsDrawn(page);
     // Drawn, but not live: the socket opens once the teams are in.
-    expect(teamsHeld).toBe(true);
+    expect(teamsHeld()).toBe(true);
     expect(await page.getAttribute('body', 'data-vigil-ready')).toBeNull();
     release();
     await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 2 * BUSY_MACHINE_WAIT_MS });
@@ -157,31 +169,11 @@ describe.runIf(chromiumAvailable)('a country-sized map drawn from vector tiles i
   });
 
   it("the wall draws its stations before the teams' read has answered, and is live once the teams are in", async () => {
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let teamsHeld = false;
-    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => console.error('page error:', error.message));
-    await page.route('**/api/teams', async (route) => {
-      if (teamsHeld) return route.continue();
-      teamsHeld = true;
-      await released;
-      await route.continue();
-    });
+    const { context, page, release, teamsHeld } = await pageWithTeamsHeld({ width: 1920, height: 1080 });
     await page.goto(`${base}/display?token=${encodeURIComponent(mission.displayToken)}`);
-    await page.waitForFunction(
-      (layer) => {
-        const map = window.__vigilMap;
-        return (
-          map !== undefined && map.loaded() && map.querySourceFeatures('stations', { sourceLayer: layer }).length > 0
-        );
-      },
-      STATION_TILE_LAYER,
-      { timeout: 2 * BUSY_MACHINE_WAIT_MS, polling: 50 },
-    );
+    await stationsDrawn(page);
     // Drawn, but not live: the socket opens once the teams are in.
-    expect(teamsHeld).toBe(true);
+    expect(teamsHeld()).toBe(true);
     expect(await page.getAttribute('body', 'data-vigil-ready')).toBeNull();
     release();
     await page.waitForSelector('body[data-vigil-ready=true]', { timeout: 2 * BUSY_MACHINE_WAIT_MS });

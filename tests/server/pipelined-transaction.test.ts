@@ -116,14 +116,7 @@ describe.each(drivers)('pipelined transaction on %s', (driver) => {
   it.runIf(driver === 'postgres')(
     'costs two round trips: BEGIN leaves with the reads, and COMMIT with the writes',
     async () => {
-      const created = await createTestDatabase();
-      const proxy = await slowLink(new URL(created.url), 150);
-      const url = new URL(created.url);
-      url.host = `127.0.0.1:${proxy.port}`;
-      const slow = await openDatabase({ driver: 'postgres', url: url.toString(), poolSize: 1 });
-      try {
-        await slow.db.execute(sql`create table notes (id integer primary key, body text not null)`);
-        proxy.waves.length = 0;
+      await overSlowLink(async (slow, proxy) => {
         await slow.pipelinedTransaction(async (tx) => {
           await Promise.all([tx.execute(sql`select 1`), tx.execute(sql`select count(*) from notes`)]);
           const writes = Promise.all([
@@ -135,11 +128,7 @@ describe.each(drivers)('pipelined transaction on %s', (driver) => {
         // Each wave is what the client sent before waiting for an answer: [BEGIN + reads], [writes + COMMIT].
         expect(proxy.waves.map((wave) => wave.includes('commit'))).toEqual([false, true]);
         expect(proxy.waves[0]).toContain('begin');
-      } finally {
-        await slow.close();
-        proxy.close();
-        await created.drop();
-      }
+      });
     },
     30_000,
   );
@@ -147,14 +136,7 @@ describe.each(drivers)('pipelined transaction on %s', (driver) => {
   it.runIf(driver === 'postgres')(
     'holds the rest of the batch back only while a statement new to the connection is described',
     async () => {
-      const created = await createTestDatabase();
-      const proxy = await slowLink(new URL(created.url), 150);
-      const url = new URL(created.url);
-      url.host = `127.0.0.1:${proxy.port}`;
-      const slow = await openDatabase({ driver: 'postgres', url: url.toString(), poolSize: 1 });
-      try {
-        await slow.db.execute(sql`create table notes (id integer primary key, body text not null)`);
-        proxy.waves.length = 0;
+      await overSlowLink(async (slow, proxy) => {
         await slow.pipelinedTransaction(async (tx) => {
           await tx.execute(sql`select 1`);
           const writes = Promise.all([
@@ -170,11 +152,7 @@ describe.each(drivers)('pipelined transaction on %s', (driver) => {
         expect(proxy.waves).toHaveLength(4);
         expect(proxy.waves[3]).toContain('four');
         expect(proxy.waves[3]).toContain('commit');
-      } finally {
-        await slow.close();
-        proxy.close();
-        await created.drop();
-      }
+      });
     },
     30_000,
   );
@@ -217,6 +195,29 @@ describe.each(drivers)('pipelined transaction on %s', (driver) => {
  * A TCP proxy to Postgres whose answers arrive `delayMs` late, recording what the client sends in waves: bytes sent
  * within half the delay of each other belong to one wave, so each wave is one round trip.
  */
+/**
+ * Runs `run` with a one-connection pool to a new database, through a link that delays each wave of what the client
+ * sends by 150 ms, with a `notes` table and the waves recorded since then only.
+ */
+async function overSlowLink(
+  run: (slow: Database, proxy: Awaited<ReturnType<typeof slowLink>>) => Promise<void>,
+): Promise<void> {
+  const created = await createTestDatabase();
+  const proxy = await slowLink(new URL(created.url), 150);
+  const url = new URL(created.url);
+  url.host = `127.0.0.1:${proxy.port}`;
+  const slow = await openDatabase({ driver: 'postgres', url: url.toString(), poolSize: 1 });
+  try {
+    await slow.db.execute(sql`create table notes (id integer primary key, body text not null)`);
+    proxy.waves.length = 0;
+    await run(slow, proxy);
+  } finally {
+    await slow.close();
+    proxy.close();
+    await created.drop();
+  }
+}
+
 async function slowLink(target: URL, delayMs: number) {
   const waves: string[] = [];
   let lastSentAt = -Infinity;
